@@ -1,0 +1,90 @@
+/**
+ * Which attributes a search returns (RFC 4511 4.5.1.8): `*` all user attributes, `+` all operational
+ * ones (RFC 3673), `1.1` none, names in any case returned under the schema's canonical name. Decided
+ * once per search; applying it to an entry is one pass over the entry's attributes.
+ */
+import type { Entry } from './entry.js';
+import type { Schema } from './schema.js';
+
+export interface SelectedAttribute {
+  readonly type: string;
+  readonly values: readonly string[];
+}
+
+/** Operational attributes the directory computes for an entry only when asked. */
+export interface ComputedAttributes {
+  entryDN?: string;
+  structuralObjectClass?: string;
+  hasSubordinates?: boolean;
+  subschemaSubentry?: string;
+}
+
+const COMPUTED = ['entryDN', 'structuralObjectClass', 'hasSubordinates', 'subschemaSubentry'] as const;
+
+export class AttributeSelection {
+  readonly #allUser: boolean;
+  readonly #allOperational: boolean;
+  /** Lower-cased canonical names asked for by name. */
+  readonly #named = new Set<string>();
+  readonly #typesOnly: boolean;
+  /** Per-search memo of the schema lookup, which would otherwise run for every attribute of every entry. */
+  readonly #operational = new Map<string, boolean>();
+
+  constructor(
+    requested: readonly string[],
+    typesOnly: boolean,
+    private readonly schema: Schema,
+    /** Lower-cased names never returned (sensitive attributes the caller may not read). */
+    private readonly withheld: ReadonlySet<string> = new Set(),
+  ) {
+    const list = requested.filter((name) => name !== '1.1');
+    this.#allUser = requested.length === 0 || list.includes('*');
+    this.#allOperational = list.includes('+');
+    for (const name of list) this.#named.add(schema.canonicalName(name).toLowerCase());
+    this.#typesOnly = typesOnly;
+  }
+
+  /**
+   * The attributes of an entry to return. The root DSE's attributes are all operational, but
+   * clients and browsers expect `*` as well as `+` to show them (as AD and 389-ds do).
+   */
+  select(entry: Entry, computed: ComputedAttributes = {}, rootDse = false): SelectedAttribute[] {
+    const out: SelectedAttribute[] = [];
+    for (const [key, attribute] of entry.attributes) {
+      if (this.withheld.has(key)) continue;
+      const wanted = rootDse
+        ? this.#named.has(key) || this.#allUser || this.#allOperational
+        : this.#wants(key, this.#isOperational(key, attribute.name));
+      if (wanted) out.push(this.#shape(attribute.name, attribute.values));
+    }
+    for (const name of COMPUTED) {
+      const value = computed[name];
+      if (value === undefined || !this.#wants(name.toLowerCase(), true)) continue;
+      out.push(this.#shape(name, [typeof value === 'boolean' ? (value ? 'TRUE' : 'FALSE') : value]));
+    }
+    return out;
+  }
+
+  /** Whether any computed attribute is wanted, so callers skip computing them otherwise. */
+  get wantsComputed(): boolean {
+    return this.#allOperational || COMPUTED.some((name) => this.#named.has(name.toLowerCase()));
+  }
+
+  #isOperational(key: string, name: string): boolean {
+    let operational = this.#operational.get(key);
+    if (operational === undefined) {
+      operational = this.schema.attribute(name)?.operational ?? false;
+      this.#operational.set(key, operational);
+    }
+    return operational;
+  }
+
+  #wants(key: string, operational: boolean): boolean {
+    if (this.#named.has(key)) return true;
+    return operational ? this.#allOperational : this.#allUser;
+  }
+
+  #shape(type: string, values: readonly string[]): SelectedAttribute {
+    return { type, values: this.#typesOnly ? [] : values };
+  }
+}

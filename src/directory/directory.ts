@@ -1,0 +1,244 @@
+/**
+ * The virtual directory: routes a search by base and scope to the special entries and the mounted
+ * sources, streams matching entries in a stable order (suffix, then each mount in config order),
+ * and shapes each into the attributes the client asked for. Limits and paging are the session's.
+ */
+import type { Filter } from '../filter/ast.js';
+import {
+  AttributeSelection,
+  type ComputedAttributes,
+  type SelectedAttribute,
+} from './attribute-selection.js';
+import { DirectoryError } from './directory-error.js';
+import { DnSyntaxError } from './dn.js';
+import type { Entry } from './entry.js';
+import type { FilterEvaluator } from './evaluator.js';
+import type { MountedSource } from './mounted-source.js';
+import { SUBSCHEMA_DN, type DnTarget, type Namespace } from './namespace.js';
+import type { Schema } from './schema.js';
+import {
+  mountEntry,
+  rootDseEntry,
+  subschemaEntry,
+  suffixEntry,
+  type ServerFeatures,
+} from './special-entries.js';
+
+export type Scope = 'base' | 'one' | 'sub';
+
+export interface DirectorySearch {
+  readonly base: string;
+  readonly scope: Scope;
+  readonly filter: Filter;
+  readonly attributes: readonly string[];
+  readonly typesOnly: boolean;
+}
+
+export interface SearchHit {
+  readonly dn: string;
+  readonly attributes: readonly SelectedAttribute[];
+}
+
+export type CompareOutcome = 'true' | 'false' | 'noSuchAttribute' | 'undefinedAttributeType';
+
+/** Attributes nobody reads until access policy grants them (passwords the PBX may import). */
+const WITHHELD = new Set(['userpassword', 'wuserpasswordsip']);
+
+/** Where a hit came from decides its computed operational attributes. */
+type Origin = 'rootDse' | 'subschema' | 'suffix' | 'mount' | 'record';
+
+interface Located {
+  readonly entry: Entry;
+  readonly origin: Origin;
+  readonly mount?: MountedSource;
+}
+
+export interface DirectoryOptions {
+  readonly namespace: Namespace;
+  readonly schema: Schema;
+  readonly evaluator: FilterEvaluator;
+  /** In config order, which is the order results come in. */
+  readonly mounts: readonly MountedSource[];
+  readonly features: ServerFeatures;
+}
+
+export class Directory {
+  readonly namespace: Namespace;
+  readonly schema: Schema;
+  readonly evaluator: FilterEvaluator;
+  readonly #mounts: ReadonlyMap<string, MountedSource>;
+  readonly #rootDse: Entry;
+  readonly #subschema: Entry;
+  readonly #suffix: Entry;
+  readonly #mountEntries: ReadonlyMap<string, Entry>;
+
+  constructor(options: DirectoryOptions) {
+    this.namespace = options.namespace;
+    this.schema = options.schema;
+    this.evaluator = options.evaluator;
+    this.#mounts = new Map(options.mounts.map((m) => [m.name, m]));
+    this.#rootDse = rootDseEntry(this.namespace, options.features);
+    this.#subschema = subschemaEntry(this.schema);
+    this.#suffix = suffixEntry(this.namespace);
+    this.#mountEntries = new Map(
+      options.mounts.map((m) => [m.name, mountEntry(this.namespace, m.name, m.description)]),
+    );
+  }
+
+  get mounts(): readonly MountedSource[] {
+    return [...this.#mounts.values()];
+  }
+
+  /** Loads every replica; the directory serves once this resolves. */
+  async start(signal: AbortSignal): Promise<void> {
+    await Promise.all(this.mounts.map((m) => m.start(signal)));
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.mounts.map((m) => m.source.close()));
+  }
+
+  /** Whether a base DN names the root DSE or the subschema entry, which everyone may read. */
+  isPublic(base: string): boolean {
+    const target = this.#resolve(base);
+    return target.kind === 'rootDse' || target.kind === 'subschema';
+  }
+
+  async *search(search: DirectorySearch, signal: AbortSignal): AsyncGenerator<SearchHit> {
+    const selection = new AttributeSelection(search.attributes, search.typesOnly, this.schema, WITHHELD);
+    for await (const located of this.#scope(
+      this.#resolve(search.base),
+      search.scope,
+      search.filter,
+      signal,
+    )) {
+      if (located.origin !== 'record' && !this.evaluator.matches(search.filter, located.entry)) continue;
+      yield this.#hit(located, selection);
+    }
+  }
+
+  async compare(dn: string, attribute: string, value: string, signal: AbortSignal): Promise<CompareOutcome> {
+    if (WITHHELD.has(this.schema.canonicalName(attribute).toLowerCase())) {
+      throw new DirectoryError('insufficientAccessRights', `${attribute} cannot be compared`);
+    }
+    const located = await this.#base(this.#resolve(dn), signal);
+    return this.evaluator.compare(located.entry, attribute, value);
+  }
+
+  #resolve(dn: string): DnTarget {
+    try {
+      return this.namespace.resolve(dn);
+    } catch (error) {
+      if (error instanceof DnSyntaxError)
+        throw new DirectoryError('invalidDNSyntax', `invalid DN "${dn}": ${error.message}`);
+      throw error;
+    }
+  }
+
+  /** The entries in scope, before filtering special entries (source entries come filtered). */
+  async *#scope(
+    target: DnTarget,
+    scope: Scope,
+    filter: Filter,
+    signal: AbortSignal,
+  ): AsyncGenerator<Located> {
+    const base = await this.#base(target, signal);
+    if (scope !== 'one') yield base;
+    if (scope === 'base') return;
+    switch (base.origin) {
+      case 'rootDse':
+        if (scope === 'one') yield { entry: this.#suffix, origin: 'suffix' };
+        else yield* this.#subtree(filter, signal);
+        return;
+      case 'suffix':
+        if (scope === 'one') for (const mount of this.mounts) yield this.#mountLocated(mount);
+        else for (const mount of this.mounts) yield* this.#mountSubtree(mount, filter, signal, true);
+        return;
+      case 'mount':
+        yield* this.#mountSubtree(base.mount!, filter, signal, false);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The whole tree below the root: suffix, then each mount with its entries. */
+  async *#subtree(filter: Filter, signal: AbortSignal): AsyncGenerator<Located> {
+    yield { entry: this.#suffix, origin: 'suffix' };
+    for (const mount of this.mounts) yield* this.#mountSubtree(mount, filter, signal, true);
+  }
+
+  async *#mountSubtree(
+    mount: MountedSource,
+    filter: Filter,
+    signal: AbortSignal,
+    withMountEntry: boolean,
+  ): AsyncGenerator<Located> {
+    if (withMountEntry) yield this.#mountLocated(mount);
+    try {
+      for await (const entry of mount.search(filter, signal)) yield { entry, origin: 'record', mount };
+    } catch (error) {
+      throw this.#sourceFailure(mount, error, signal);
+    }
+  }
+
+  #mountLocated(mount: MountedSource): Located {
+    return { entry: this.#mountEntries.get(mount.name)!, origin: 'mount', mount };
+  }
+
+  /** The entry a base DN names, or noSuchObject with the deepest existing match. */
+  async #base(target: DnTarget, signal: AbortSignal): Promise<Located> {
+    switch (target.kind) {
+      case 'rootDse':
+        return { entry: this.#rootDse, origin: 'rootDse' };
+      case 'subschema':
+        return { entry: this.#subschema, origin: 'subschema' };
+      case 'suffix':
+        return { entry: this.#suffix, origin: 'suffix' };
+      case 'mount':
+        return this.#mountLocated(this.#mounts.get(target.mount)!);
+      case 'entry':
+      case 'belowEntry': {
+        const mount = this.#mounts.get(target.mount)!;
+        const entry = await this.#get(mount, target.uuid, signal);
+        if (entry && target.kind === 'entry') return { entry, origin: 'record', mount };
+        const matchedDN = entry ? entry.dn : this.namespace.mountDn(mount.name);
+        throw new DirectoryError('noSuchObject', 'no such entry', matchedDN);
+      }
+      case 'missing':
+        throw new DirectoryError('noSuchObject', 'no such entry', target.matchedDN);
+    }
+  }
+
+  async #get(mount: MountedSource, uuid: string, signal: AbortSignal): Promise<Entry | undefined> {
+    try {
+      return await mount.get(uuid, signal);
+    } catch (error) {
+      throw this.#sourceFailure(mount, error, signal);
+    }
+  }
+
+  #sourceFailure(mount: MountedSource, error: unknown, signal: AbortSignal): unknown {
+    if (signal.aborted || error instanceof DirectoryError) return error;
+    const reason = error instanceof Error ? error.message : String(error);
+    return new DirectoryError('unavailable', `source ${mount.name} failed: ${reason}`, undefined, {
+      cause: error,
+    });
+  }
+
+  #hit(located: Located, selection: AttributeSelection): SearchHit {
+    const { entry, origin } = located;
+    const computed = selection.wantsComputed && origin !== 'rootDse' ? this.#computed(located) : undefined;
+    return { dn: entry.dn, attributes: selection.select(entry, computed, origin === 'rootDse') };
+  }
+
+  #computed({ entry, origin, mount }: Located): ComputedAttributes {
+    const classes = entry.attributes.get('objectclass')?.values ?? [];
+    return {
+      entryDN: entry.dn,
+      structuralObjectClass: classes.at(-1),
+      hasSubordinates: origin === 'suffix' || (origin === 'mount' && (mount?.hasEntries ?? false)),
+      subschemaSubentry: SUBSCHEMA_DN,
+    };
+  }
+}

@@ -1,0 +1,31 @@
+/** A presented directory entry: its DN and its attributes, keyed by lower-cased canonical name. */
+
+export interface EntryAttribute {
+  /** Canonical name from the presented schema. */
+  readonly name: string;
+  readonly values: readonly string[];
+}
+
+export interface Entry {
+  readonly dn: string;
+  readonly attributes: ReadonlyMap<string, EntryAttribute>;
+}
+
+/** Builds an entry from canonical attribute names; empty attributes are left out. */
+export function makeEntry(dn: string, attributes: Iterable<EntryAttribute>): Entry {
+  const map = new Map<string, EntryAttribute>();
+  for (const attribute of attributes) {
+    if (attribute.values.length === 0) continue;
+    const key = attribute.name.toLowerCase();
+    const existing = map.get(key);
+    map.set(
+      key,
+      existing ? { name: existing.name, values: [...existing.values, ...attribute.values] } : attribute,
+    );
+  }
+  return { dn, attributes: map };
+}
+
+export function attributeValues(entry: Entry, name: string): readonly string[] {
+  return entry.attributes.get(name.toLowerCase())?.values ?? [];
+}

@@ -1,0 +1,90 @@
+/**
+ * The presented namespace (DESIGN.md "Namespace"): one suffix, each source mounted at
+ * `ou=<name>,<suffix>`, its entries directly below as `entryUUID=<uuid>,ou=<name>,<suffix>`.
+ * Resolving a DN says which of those it names, without touching any source.
+ */
+import { formatDn, normalizeDn, parseDn, type Rdn } from './dn.js';
+import type { Schema } from './schema.js';
+
+export const SUBSCHEMA_DN = 'cn=Subschema';
+
+export type DnTarget =
+  | { readonly kind: 'rootDse' }
+  | { readonly kind: 'subschema' }
+  | { readonly kind: 'suffix' }
+  | { readonly kind: 'mount'; readonly mount: string }
+  | { readonly kind: 'entry'; readonly mount: string; readonly uuid: string }
+  /** Below an entry (entries are leaves): exists only if that entry does, and has no children. */
+  | { readonly kind: 'belowEntry'; readonly mount: string; readonly uuid: string }
+  | { readonly kind: 'missing'; readonly matchedDN: string };
+
+export class Namespace {
+  readonly suffix: string;
+  readonly #suffixRdns: readonly Rdn[];
+  readonly #suffixNorm: string;
+  readonly #subschemaNorm: string;
+  /** Lower-cased mount name -> configured name. */
+  readonly #mounts = new Map<string, string>();
+
+  constructor(
+    suffix: string,
+    mountNames: readonly string[],
+    private readonly schema: Schema,
+  ) {
+    this.#suffixRdns = parseDn(suffix);
+    this.suffix = formatDn(this.#suffixRdns);
+    this.#suffixNorm = normalizeDn(suffix, schema);
+    this.#subschemaNorm = normalizeDn(SUBSCHEMA_DN, schema);
+    for (const name of mountNames) this.#mounts.set(name.toLowerCase(), name);
+  }
+
+  get mountNames(): readonly string[] {
+    return [...this.#mounts.values()];
+  }
+
+  /** The first RDN of the suffix, which names the suffix entry (`dc: dirbridge`). */
+  get suffixRdn(): Rdn {
+    return this.#suffixRdns[0] ?? [];
+  }
+
+  mountDn(mount: string): string {
+    return formatDn([[{ type: 'ou', value: mount }], ...this.#suffixRdns]);
+  }
+
+  entryDn(mount: string, uuid: string): string {
+    return formatDn([
+      [{ type: 'entryUUID', value: uuid }],
+      [{ type: 'ou', value: mount }],
+      ...this.#suffixRdns,
+    ]);
+  }
+
+  /** What a DN names. Throws DnSyntaxError for text that is not a DN. */
+  resolve(dn: string): DnTarget {
+    const rdns = parseDn(dn);
+    if (rdns.length === 0) return { kind: 'rootDse' };
+    const normalized = normalizeDn(dn, this.schema);
+    if (normalized === this.#subschemaNorm) return { kind: 'subschema' };
+    if (normalized === this.#suffixNorm) return { kind: 'suffix' };
+    const depth = rdns.length - this.#suffixRdns.length;
+    if (depth <= 0 || !normalized.endsWith(`,${this.#suffixNorm}`)) return { kind: 'missing', matchedDN: '' };
+    const mount = this.#mountOf(rdns[depth - 1]!);
+    if (mount === undefined) return { kind: 'missing', matchedDN: this.suffix };
+    if (depth === 1) return { kind: 'mount', mount };
+    const uuid = this.#uuidOf(rdns[depth - 2]!);
+    if (uuid === undefined) return { kind: 'missing', matchedDN: this.mountDn(mount) };
+    return depth === 2 ? { kind: 'entry', mount, uuid } : { kind: 'belowEntry', mount, uuid };
+  }
+
+  #mountOf(rdn: Rdn): string | undefined {
+    const ava = rdn.length === 1 ? rdn[0] : undefined;
+    if (ava?.type.toLowerCase() !== 'ou') return undefined;
+    return this.#mounts.get(ava.value.toLowerCase());
+  }
+
+  #uuidOf(rdn: Rdn): string | undefined {
+    const ava = rdn.length === 1 ? rdn[0] : undefined;
+    if (!ava || this.schema.canonicalName(ava.type) !== 'entryUUID') return undefined;
+    return ava.value.toLowerCase();
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * Number-aware matching of telephone numbers (DESIGN.md "Matching rules"): `+49 30 1234567-12`,
+ * `0049301234567 12`, `030/1234567-12` and `030 1234567-12` are one number, and a phone typing `0301`
+ * or `456712` finds it. libphonenumber-js (with its full "max" metadata) reads the numbers; this file
+ * decides which readings to trust and which digit strings a stored value is known by.
+ *
+ * The "max" metadata matters: with "min" metadata validity is only a length check, under which an
+ * internal extension such as `1234` is a valid German number (+49 1234).
+ */
+import {
+  Metadata,
+  getCountryCallingCode,
+  getExampleNumber,
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/max';
+import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/mobile/examples';
+import { foldSubstrings, foldText, matchesSubstrings, type SubstringPattern } from './text-fold.js';
+
+/** What a stored or asserted telephone value is known by. */
+export interface PhoneForms {
+  /** The dial characters as written (digits, `*`, `#`): all an unparsable value (`1234`, `*21#`) is known by. */
+  readonly raw: string;
+  /** The E.164 digits without `+` (extension digits appended), when the value reads as a full number. */
+  readonly e164: string | undefined;
+  /**
+   * Every distinct digit string the value is known by, E.164 first: E.164, national significant
+   * number, national dialling form and the raw digits (each also without the extension, if it has
+   * one). A substring assertion matches when any of them matches.
+   */
+  readonly keys: readonly string[];
+  /** The keys an assertion written with a leading `+` is anchored to: the E.164 forms, else the raw digits. */
+  readonly international: readonly string[];
+  /** The folded text, for assertions that hold no digits at all. */
+  readonly text: string;
+}
+
+/** A substring assertion over digit strings, tried against every key or only the international ones. */
+export interface DigitPattern extends SubstringPattern {
+  readonly scope: 'keys' | 'international';
+}
+
+export type PhoneSubstringsAssertion =
+  | { readonly kind: 'digits'; readonly patterns: readonly DigitPattern[] }
+  | { readonly kind: 'text'; readonly pattern: SubstringPattern };
+
+/** Written between the digits of a number and ignored in assertions. */
+const SEPARATORS = /[\s\-/().]/gu;
+const NON_DIAL = /[^0-9*#]/g;
+const NON_DIGIT = /\D/g;
+const HAS_DIGIT = /\d/;
+const FEATURE_CODE = /[*#]/;
+/**
+ * Digits written without `+`, international or trunk prefix can only be a full number if they start
+ * with a country code, and then there are more than this many: anything shorter is an extension.
+ */
+const LONGEST_EXTENSION = 6;
+/** Cached readings: values are compared far more often than they change. */
+const CACHE_LIMIT = 50_000;
+
+export class PhoneNumbers {
+  static readonly #shared = new Map<string, PhoneNumbers>();
+
+  readonly defaultCountry: CountryCode;
+  readonly #callingCode: string;
+  /** Matches the default country's international call prefix (`00` in Germany, `011` in the US). */
+  readonly #iddPrefix: RegExp;
+  /** The prefix national numbers are dialled with in the default country (`0` in Germany, none in the US). */
+  readonly #nationalPrefix: string;
+  readonly #byValue = new Map<string, PhoneForms>();
+  readonly #byValues = new WeakMap<readonly string[], readonly PhoneForms[]>();
+
+  constructor(defaultCountry: string) {
+    const country = defaultCountry.toUpperCase();
+    if (!isSupportedCountry(country)) throw new Error(`unknown default country "${defaultCountry}"`);
+    this.defaultCountry = country;
+    const metadata = new Metadata();
+    metadata.selectNumberingPlan(country);
+    this.#iddPrefix = new RegExp(`^(?:${metadata.numberingPlan?.IDDPrefix() ?? '00'})`);
+    this.#callingCode = getCountryCallingCode(country);
+    this.#nationalPrefix = nationalPrefixOf(country);
+  }
+
+  /** One instance per default country, so the evaluator and the index share their caches. */
+  static for(defaultCountry: string): PhoneNumbers {
+    const key = defaultCountry.toUpperCase();
+    let shared = PhoneNumbers.#shared.get(key);
+    if (!shared) {
+      shared = new PhoneNumbers(key);
+      PhoneNumbers.#shared.set(key, shared);
+    }
+    return shared;
+  }
+
+  /** The forms of one value, cached by value (bounded: the cache is dropped when it fills up). */
+  formsOf(value: string): PhoneForms {
+    let forms = this.#byValue.get(value);
+    if (!forms) {
+      forms = this.read(value);
+      if (this.#byValue.size >= CACHE_LIMIT) this.#byValue.clear();
+      this.#byValue.set(value, forms);
+    }
+    return forms;
+  }
+
+  /**
+   * The forms of an attribute's values, cached for as long as the (immutable) values array lives.
+   * Bulk readers (the index build) pass `byValue: false` so they do not churn the per-value cache.
+   */
+  formsOfValues(values: readonly string[], byValue = true): readonly PhoneForms[] {
+    let forms = this.#byValues.get(values);
+    if (!forms) {
+      forms = values.map((value) => (byValue ? this.formsOf(value) : this.read(value)));
+      this.#byValues.set(values, forms);
+    }
+    return forms;
+  }
+
+  /** Reads a value without the cache (for bulk work such as building an index). */
+  read(value: string): PhoneForms {
+    const raw = value.replace(NON_DIAL, '');
+    const text = foldText(value);
+    if (!HAS_DIGIT.test(raw)) return { raw, e164: undefined, keys: [], international: [], text };
+    const number = this.#mayBeNumber(value, raw) ? this.#trustedParse(value, raw) : undefined;
+    return number
+      ? this.#numberForms(number, raw, text)
+      : { raw, e164: undefined, keys: [raw], international: [raw], text };
+  }
+
+  /**
+   * telephoneNumberMatch, number-aware: two full numbers are equal when their E.164 forms are; a
+   * value that is not a full number (an extension) equals what has the same digits, or a full number
+   * known by those digits (`30123456712` equals `+49 30 1234567-12`). Values without digits compare as text.
+   */
+  equals(a: PhoneForms, b: PhoneForms): boolean {
+    if (a.e164 !== undefined && b.e164 !== undefined) return a.e164 === b.e164;
+    if (a.raw === '' || b.raw === '') return a.raw === b.raw && a.text === b.text;
+    if (a.e164 === undefined && b.e164 === undefined) return a.raw === b.raw;
+    return a.e164 === undefined ? b.keys.includes(a.raw) : a.keys.includes(b.raw);
+  }
+
+  /**
+   * Prepares a substring assertion. Separators are dropped from the components, which then match
+   * any key of a value. A `+` in front of the first component anchors it to the start of the E.164
+   * form (`*+4930*` means "numbers in Berlin"); a leading international call prefix (`004930`) may
+   * mean the same, so that reading is tried as well. Without any digit, the assertion is folded text.
+   */
+  substrings(
+    initial: string | undefined,
+    any: readonly string[],
+    final: string | undefined,
+  ): PhoneSubstringsAssertion {
+    const components = [initial, ...any, final].filter((c): c is string => c !== undefined);
+    if (!components.some((c) => HAS_DIGIT.test(c)))
+      return { kind: 'text', pattern: foldSubstrings(initial, any, final) };
+    const cleaned = (component: string | undefined): string | undefined => {
+      const dial = component?.replace(NON_DIAL, '');
+      return dial === '' ? undefined : dial;
+    };
+    const plain: DigitPattern = {
+      scope: 'keys',
+      ...optional('initial', cleaned(initial)),
+      any: any.map(cleaned).filter((c): c is string => c !== undefined),
+      ...optional('final', cleaned(final)),
+    };
+    const first = [initial, ...any, final].find((c) => c !== undefined && cleaned(c) !== undefined);
+    if (first?.replace(SEPARATORS, '').startsWith('+'))
+      return { kind: 'digits', patterns: [anchored(plain)] };
+    const leading = plain.initial ?? plain.any[0] ?? plain.final ?? '';
+    const idd = this.#iddPrefix.exec(leading)?.[0];
+    if (idd === undefined || idd.length === leading.length) return { kind: 'digits', patterns: [plain] };
+    return { kind: 'digits', patterns: [plain, anchored(plain, idd.length)] };
+  }
+
+  /** Whether a value matches a prepared substring assertion. */
+  matchesSubstrings(forms: PhoneForms, assertion: PhoneSubstringsAssertion): boolean {
+    if (assertion.kind === 'text') return matchesSubstrings(forms.text, assertion.pattern);
+    for (const pattern of assertion.patterns) {
+      const keys = pattern.scope === 'international' ? forms.international : forms.keys;
+      for (const key of keys) if (matchesSubstrings(key, pattern)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Parses a value and keeps the reading only when it is trustworthy: a prefix (international,
+   * country code or trunk `0`) was recognised and taken off and the length is possible, or the number
+   * is valid and written exactly as it is dialled nationally (`(212) 555-0100` in the US). Everything
+   * else, notably bare extensions such as `1234` or `30123` (which German metadata would happily read
+   * as Berlin numbers), stays unparsed.
+   */
+  #trustedParse(value: string, raw: string): PhoneNumber | undefined {
+    const number = parsePhoneNumberFromString(value, { defaultCountry: this.defaultCountry, extract: false });
+    if (!number) return undefined;
+    const digits = raw.replace(NON_DIGIT, '');
+    const significant = number.nationalNumber.length + (number.ext?.length ?? 0);
+    if (digits.length > significant) return number.isPossible() ? number : undefined;
+    return number.isValid() && this.#nationalDigits(number) === digits ? number : undefined;
+  }
+
+  /**
+   * A cheap test before the library (about 10 µs a call) is asked: feature codes (`*21#`) and short
+   * digit strings written without any prefix (extensions) are never full numbers.
+   */
+  #mayBeNumber(value: string, raw: string): boolean {
+    if (FEATURE_CODE.test(raw)) return false;
+    if (raw.length > LONGEST_EXTENSION || value.replace(SEPARATORS, '').startsWith('+')) return true;
+    return this.#iddPrefix.test(raw) || (this.#nationalPrefix !== '' && raw.startsWith(this.#nationalPrefix));
+  }
+
+  /** The forms of a number libphonenumber has read. */
+  #numberForms(number: PhoneNumber, raw: string, text: string): PhoneForms {
+    const ext = number.ext ?? '';
+    const nsn = number.nationalNumber;
+    const e164 = `${number.countryCallingCode}${nsn}`;
+    const national = this.#nationalDigits(number);
+    const keys = new Set<string>([e164 + ext, nsn + ext, national + ext, raw]);
+    const international = [e164 + ext];
+    if (ext !== '') {
+      // `+49 30 1234567 ext. 12` is also found by the number without its extension.
+      for (const key of [e164, nsn, national]) keys.add(key);
+      international.push(e164);
+    }
+    return { raw, e164: e164 + ext, keys: [...keys], international, text };
+  }
+
+  /**
+   * The digits dialled within the default country (`030123456712`): its national prefix and the
+   * national significant number. Built rather than formatted (formatNational costs as much as a
+   * parse); numbers of other countries are dialled internationally, so theirs is the bare NSN.
+   */
+  #nationalDigits(number: PhoneNumber): string {
+    return number.countryCallingCode === this.#callingCode
+      ? this.#nationalPrefix + number.nationalNumber
+      : number.nationalNumber;
+  }
+}
+
+/** The national prefix of a country, read off the national format of its example number. */
+function nationalPrefixOf(country: CountryCode): string {
+  const example = getExampleNumber(country, examples);
+  if (!example) return '';
+  const dialled = example.formatNational().replace(NON_DIGIT, '');
+  return dialled.endsWith(example.nationalNumber) ? dialled.slice(0, -example.nationalNumber.length) : '';
+}
+
+/**
+ * A pattern anchored to the start of the international forms: its first component, after
+ * `skip` leading digits (an international call prefix), becomes the initial one.
+ */
+function anchored(pattern: DigitPattern, skip = 0): DigitPattern {
+  if (pattern.initial !== undefined)
+    return { ...pattern, scope: 'international', initial: pattern.initial.slice(skip) };
+  const [first, ...rest] = pattern.any;
+  if (first !== undefined)
+    return { ...pattern, scope: 'international', initial: first.slice(skip), any: rest };
+  return { ...pattern, scope: 'international', ...optional('final', pattern.final?.slice(skip)) };
+}
+
+/** `{ [key]: value }` when there is a value, for optional properties under exact typing. */
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined || value === '' ? {} : { [key]: value }) as { [P in K]?: string };
+}

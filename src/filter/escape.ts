@@ -1,0 +1,15 @@
+/**
+ * RFC 4515 value escaping: the one function every LDAP-filter string built by dirbridge goes through.
+ * Escapes `*`, `(`, `)`, `\` and NUL, plus any byte that is not printable ASCII, so a value never
+ * changes the structure of the filter it is put into.
+ */
+export function escapeFilterValue(value: string | Uint8Array): string {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+  let out = '';
+  for (const byte of bytes) {
+    const unsafe =
+      byte < 0x20 || byte > 0x7e || byte === 0x2a || byte === 0x28 || byte === 0x29 || byte === 0x5c;
+    out += unsafe ? `\\${byte.toString(16).padStart(2, '0')}` : String.fromCharCode(byte);
+  }
+  return out;
+}

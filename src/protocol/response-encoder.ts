@@ -1,0 +1,109 @@
+/**
+ * ResponseMessage -> LDAPMessage bytes. On the hot path (one call per search result entry): each
+ * message is written straight into one Buffer by BerWriter, no intermediate arrays.
+ */
+import type { Attribute, LdapResult, Response, ResponseMessage } from './messages.js';
+import { BerTag } from './ber-reader.js';
+import { BerWriter } from './ber-writer.js';
+import { writeControls } from './controls.js';
+
+/** [APPLICATION n] tags of the response protocolOps. */
+export const ResponseTag = {
+  bindResponse: 0x61,
+  searchResultEntry: 0x64,
+  searchResultDone: 0x65,
+  modifyResponse: 0x67,
+  addResponse: 0x69,
+  delResponse: 0x6b,
+  modDNResponse: 0x6d,
+  compareResponse: 0x6f,
+  searchResultReference: 0x73,
+  extendedResponse: 0x78,
+} as const satisfies Record<Response['type'], number>;
+
+/** Context tags inside responses. */
+export const ResponseFieldTag = {
+  referral: 0xa3,
+  serverSaslCreds: 0x87,
+  responseName: 0x8a,
+  responseValue: 0x8b,
+} as const;
+
+/** First buffer size: most entries a PBX asks for fit, so the buffer rarely grows. */
+const INITIAL_SIZE = 512;
+
+export function encodeResponse(message: ResponseMessage): Uint8Array {
+  const writer = new BerWriter(INITIAL_SIZE);
+  writeResponseMessage(writer, message);
+  return writer.toBytes();
+}
+
+/** Appends one LDAPMessage to `writer`: lets a caller batch several responses into one buffer. */
+export function writeResponseMessage(writer: BerWriter, message: ResponseMessage): void {
+  writer.startSequence();
+  writer.writeInteger(message.messageId);
+  writeResponse(writer, message.response);
+  writeControls(writer, message.controls);
+  writer.endSequence();
+}
+
+function writeResponse(writer: BerWriter, response: Response): void {
+  writer.startSequence(ResponseTag[response.type]);
+  switch (response.type) {
+    case 'searchResultEntry':
+      writer.writeString(response.objectName);
+      writeAttributes(writer, response.attributes);
+      break;
+    case 'searchResultReference':
+      for (const uri of response.uris) writer.writeString(uri);
+      break;
+    case 'bindResponse':
+      writeResult(writer, response);
+      if (response.serverSaslCreds !== undefined) {
+        writer.writeOctetString(response.serverSaslCreds, ResponseFieldTag.serverSaslCreds);
+      }
+      break;
+    case 'extendedResponse':
+      writeResult(writer, response);
+      if (response.responseName !== undefined)
+        writer.writeString(response.responseName, ResponseFieldTag.responseName);
+      if (response.responseValue !== undefined) {
+        writer.writeOctetString(response.responseValue, ResponseFieldTag.responseValue);
+      }
+      break;
+    case 'searchResultDone':
+    case 'compareResponse':
+    case 'addResponse':
+    case 'delResponse':
+    case 'modifyResponse':
+    case 'modDNResponse':
+      writeResult(writer, response);
+      break;
+  }
+  writer.endSequence();
+}
+
+function writeAttributes(writer: BerWriter, attributes: readonly Attribute[]): void {
+  writer.startSequence();
+  for (const attribute of attributes) {
+    writer.startSequence();
+    writer.writeString(attribute.type);
+    writer.startSequence(BerTag.set);
+    for (const value of attribute.values) writer.writeString(value);
+    writer.endSequence();
+    writer.endSequence();
+  }
+  writer.endSequence();
+}
+
+/** The LDAPResult fields; matchedDN and diagnosticMessage are required on the wire, empty if absent. */
+function writeResult(writer: BerWriter, result: LdapResult): void {
+  writer.writeEnumerated(result.resultCode);
+  writer.writeString(result.matchedDN ?? '');
+  writer.writeString(result.diagnosticMessage ?? '');
+  if (result.referral !== undefined && result.referral.length > 0) {
+    writer.startSequence(ResponseFieldTag.referral);
+    for (const uri of result.referral) writer.writeString(uri);
+    writer.endSequence();
+  }
+}

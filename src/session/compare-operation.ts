@@ -1,0 +1,35 @@
+/** The compare operation (RFC 4511 4.10), answered by the same evaluator that decides searches. */
+import { DirectoryError } from '../directory/directory-error.js';
+import type { CompareRequest } from '../protocol/messages.js';
+import { ResultCode } from '../protocol/result-codes.js';
+import type { Operation } from './operation.js';
+
+const CODES = {
+  true: ResultCode.compareTrue,
+  false: ResultCode.compareFalse,
+  noSuchAttribute: ResultCode.noSuchAttribute,
+  undefinedAttributeType: ResultCode.undefinedAttributeType,
+} as const;
+
+export async function compare(op: Operation<CompareRequest>): Promise<void> {
+  const { request } = op.message;
+  const { directory, access } = op.services;
+  let resultCode: number;
+  let matchedDN = '';
+  let message = '';
+  try {
+    if (!access.mayRead(op.identity, directory.isPublic(request.entry))) {
+      resultCode = ResultCode.insufficientAccessRights;
+      message = 'anonymous compare is not allowed';
+    } else {
+      resultCode = CODES[await directory.compare(request.entry, request.attribute, request.value, op.signal)];
+    }
+  } catch (error) {
+    if (!(error instanceof DirectoryError)) throw error;
+    resultCode = ResultCode[error.code];
+    matchedDN = error.matchedDN ?? '';
+    message = error.message;
+  }
+  if (op.signal.aborted) return;
+  await op.send({ type: 'compareResponse', resultCode, matchedDN, diagnosticMessage: message });
+}

@@ -1,0 +1,16 @@
+/** One request being answered: its message, who asked, and how to answer it. */
+import type { Identity } from '../auth/identity.js';
+import type { Control, Request, RequestMessage, Response } from '../protocol/messages.js';
+import type { PagedSearches } from './paged-searches.js';
+import type { SessionServices } from './services.js';
+
+export interface Operation<R extends Request = Request> {
+  readonly message: RequestMessage<R>;
+  readonly services: SessionServices;
+  readonly identity: Identity;
+  readonly paged: PagedSearches;
+  /** Aborted when the client abandons the operation or the connection closes. */
+  readonly signal: AbortSignal;
+  /** Sends a response with this operation's message id; resolves when the socket can take more. */
+  send(response: Response, controls?: readonly Control[]): Promise<void>;
+}

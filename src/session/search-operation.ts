@@ -1,0 +1,221 @@
+/**
+ * The search operation: access check, then the directory's stream sent entry by entry with the
+ * limits applied here — sizeLimit (the smaller of the client's and the directory's, for unpaged
+ * searches), timeLimit, abandon — and RFC 2696 paging, which resumes a parked stream.
+ */
+import type { DirectorySearch, SearchHit } from '../directory/directory.js';
+import { DirectoryError } from '../directory/directory-error.js';
+import type { Control, SearchRequest } from '../protocol/messages.js';
+import {
+  PAGED_RESULTS_OID,
+  decodePagedResultsValue,
+  encodePagedResultsValue,
+} from '../protocol/paged-results-control.js';
+import { ResultCode } from '../protocol/result-codes.js';
+import type { Operation } from './operation.js';
+import { PagedSearch } from './paged-searches.js';
+
+type Outcome = { readonly code: number; readonly message?: string; readonly matchedDN?: string };
+
+const SUCCESS: Outcome = { code: ResultCode.success };
+
+export async function search(op: Operation<SearchRequest>): Promise<void> {
+  const outcome = await answer(op);
+  if (outcome === 'abandoned') return;
+  const { code, message, matchedDN } = outcome.result;
+  await op.send(
+    {
+      type: 'searchResultDone',
+      resultCode: code,
+      diagnosticMessage: message ?? '',
+      matchedDN: matchedDN ?? '',
+    },
+    outcome.controls,
+  );
+}
+
+type Answer = 'abandoned' | { readonly result: Outcome; readonly controls?: readonly Control[] };
+
+async function answer(op: Operation<SearchRequest>): Promise<Answer> {
+  const { request, controls } = op.message;
+  const { directory, access } = op.services;
+  try {
+    if (!access.mayRead(op.identity, directory.isPublic(request.baseObject))) {
+      return {
+        result: { code: ResultCode.insufficientAccessRights, message: 'anonymous search is not allowed' },
+      };
+    }
+    const pagedControl = controls.find((c) => c.oid === PAGED_RESULTS_OID);
+    return pagedControl ? await pagedPage(op, pagedControl) : await unpaged(op);
+  } catch (error) {
+    if (error instanceof DirectoryError) {
+      return { result: { code: ResultCode[error.code], message: error.message, matchedDN: error.matchedDN } };
+    }
+    throw error;
+  }
+}
+
+function directorySearch(request: SearchRequest): DirectorySearch {
+  return {
+    base: request.baseObject,
+    scope: request.scope,
+    filter: request.filter,
+    attributes: request.attributes,
+    typesOnly: request.typesOnly,
+  };
+}
+
+/** The smaller of two limits where 0 means none. */
+function smallerLimit(a: number, b: number): number {
+  if (a === 0) return b;
+  if (b === 0) return a;
+  return Math.min(a, b);
+}
+
+/** Aborts `controller` when the time limit passes or `abandon` fires; returns a disposer. */
+function watch(controller: AbortController, abandon: AbortSignal, seconds: number): () => void {
+  const onAbandon = (): void => controller.abort(abandon.reason);
+  abandon.addEventListener('abort', onAbandon, { once: true });
+  const timer = seconds > 0 ? setTimeout(() => controller.abort(new TimeLimit()), seconds * 1000) : undefined;
+  return () => {
+    abandon.removeEventListener('abort', onAbandon);
+    clearTimeout(timer);
+  };
+}
+
+class TimeLimit extends Error {
+  override name = 'TimeLimit';
+}
+
+/** Abandoned, out of time, or the error itself when it is not about stopping. */
+function stopped(op: Operation, controller: AbortController, error?: unknown): Answer | undefined {
+  if (op.signal.aborted) return 'abandoned';
+  if (controller.signal.reason instanceof TimeLimit) {
+    return { result: { code: ResultCode.timeLimitExceeded, message: 'time limit exceeded' } };
+  }
+  if (error !== undefined)
+    throw error instanceof Error ? error : new Error('search failed', { cause: error });
+  return undefined;
+}
+
+async function unpaged(op: Operation<SearchRequest>): Promise<Answer> {
+  const { request } = op.message;
+  const { directoryConfig } = op.services;
+  const sizeLimit = smallerLimit(request.sizeLimit, directoryConfig.sizeLimit);
+  const controller = new AbortController();
+  const unwatch = watch(controller, op.signal, smallerLimit(request.timeLimit, directoryConfig.timeLimit));
+  let sent = 0;
+  try {
+    for await (const hit of op.services.directory.search(directorySearch(request), controller.signal)) {
+      if (controller.signal.aborted) break;
+      if (sizeLimit > 0 && sent >= sizeLimit) {
+        return {
+          result: { code: ResultCode.sizeLimitExceeded, message: `size limit ${sizeLimit} exceeded` },
+        };
+      }
+      await sendHit(op, hit);
+      sent++;
+    }
+  } catch (error) {
+    return stopped(op, controller, error)!;
+  } finally {
+    unwatch();
+  }
+  return stopped(op, controller) ?? { result: SUCCESS };
+}
+
+async function pagedPage(op: Operation<SearchRequest>, control: Control): Promise<Answer> {
+  const { request } = op.message;
+  const { directoryConfig } = op.services;
+  const value = decodePagedValue(control);
+  if (typeof value === 'string') return { result: { code: ResultCode.protocolError, message: value } };
+  const fingerprint = fingerprintOf(request);
+  const state = value.cookie.length === 0 ? undefined : op.paged.take(value.cookie);
+  if (value.cookie.length > 0 && !state) {
+    return {
+      result: { code: ResultCode.protocolError, message: 'paged results cookie is invalid or expired' },
+    };
+  }
+  if (state && state.fingerprint !== fingerprint) {
+    state.close();
+    return {
+      result: { code: ResultCode.protocolError, message: 'paged results cookie belongs to another search' },
+    };
+  }
+  if (value.size === 0) {
+    state?.close();
+    return pageDone(SUCCESS);
+  }
+  return sendPage(
+    op,
+    state ?? startPaged(op, fingerprint),
+    Math.min(value.size, directoryConfig.maxPageSize),
+  );
+}
+
+function startPaged(op: Operation<SearchRequest>, fingerprint: string): PagedSearch {
+  const controller = new AbortController();
+  const hits = op.services.directory.search(directorySearch(op.message.request), controller.signal);
+  return new PagedSearch(fingerprint, hits, controller);
+}
+
+async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSize: number): Promise<Answer> {
+  const { request } = op.message;
+  const timeLimit = smallerLimit(request.timeLimit, op.services.directoryConfig.timeLimit);
+  const unwatch = watch(state.controller, op.signal, timeLimit);
+  try {
+    for (let count = 0; count < pageSize; count++) {
+      const hit = state.lookahead ?? (await next(state));
+      state.lookahead = undefined;
+      if (hit === undefined) return pageDone(SUCCESS);
+      if (request.sizeLimit > 0 && state.sent >= request.sizeLimit) {
+        state.close();
+        return pageDone({
+          code: ResultCode.sizeLimitExceeded,
+          message: `size limit ${request.sizeLimit} exceeded`,
+        });
+      }
+      await sendHit(op, hit);
+      state.sent++;
+    }
+    state.lookahead = await next(state);
+    if (state.lookahead === undefined) return pageDone(SUCCESS);
+    return pageDone(SUCCESS, op.paged.park(state));
+  } catch (error) {
+    state.close();
+    return stopped(op, state.controller, error)!;
+  } finally {
+    unwatch();
+    if (state.controller.signal.aborted) state.close();
+  }
+}
+
+async function next(state: PagedSearch): Promise<SearchHit | undefined> {
+  const result = await state.hits.next();
+  if (state.controller.signal.aborted) throw state.controller.signal.reason;
+  return result.done ? undefined : result.value;
+}
+
+function pageDone(result: Outcome, cookie: Uint8Array = new Uint8Array()): Answer {
+  const value = encodePagedResultsValue({ size: 0, cookie });
+  return { result, controls: [{ oid: PAGED_RESULTS_OID, critical: false, value }] };
+}
+
+function decodePagedValue(control: Control): { size: number; cookie: Uint8Array } | string {
+  if (!control.value) return 'paged results control without a value';
+  try {
+    return decodePagedResultsValue(control.value);
+  } catch (error) {
+    return `malformed paged results control: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** What must stay the same between the pages of one search (RFC 2696: all but the cookie). */
+function fingerprintOf(request: SearchRequest): string {
+  const { baseObject, scope, derefAliases, filter, attributes, typesOnly } = request;
+  return JSON.stringify([baseObject, scope, derefAliases, filter, attributes, typesOnly]);
+}
+
+function sendHit(op: Operation, hit: SearchHit): Promise<void> {
+  return op.send({ type: 'searchResultEntry', objectName: hit.dn, attributes: hit.attributes });
+}

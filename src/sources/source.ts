@@ -1,0 +1,105 @@
+/**
+ * The Source seam (DESIGN.md): every backend implements this. A source speaks its own field names;
+ * the field map turns its records into presented entries. Sources know nothing of the wire.
+ */
+import type { Filter } from '../filter/ast.js';
+
+export type SourceKind = 'users' | 'contacts' | 'both';
+export type SourceMode = 'live' | 'replica';
+
+/** One record in the source's own field names. */
+export interface SourceRecord {
+  /** The source's native, stable id (AD objectGUID, Graph id, a CSV row key...). */
+  readonly id: string;
+  /** The source's own UUID when it has one; otherwise the directory derives a UUIDv5 from `id`. */
+  readonly uuid?: string;
+  /** Whether this record is a user or a contact, when the source can tell (else its config's kind). */
+  readonly kind?: 'user' | 'contact';
+  readonly fields: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface SourceQuery {
+  /** A filter in the source's native field names, a superset of what is wanted; absent means all. */
+  readonly filter?: Filter;
+  /** Native fields the caller needs; absent means all. */
+  readonly fields?: readonly string[];
+  /** Stop after this many records (0 or absent: no limit). */
+  readonly sizeLimit?: number;
+}
+
+export interface SourceCapabilities {
+  /** Modes the source can run in; the first is its default. */
+  readonly modes: readonly SourceMode[];
+  /** Whether `search` evaluates a filter server-side (otherwise it returns everything). */
+  readonly filterPushdown: boolean;
+  /** Whether the source can check passwords (`resolveLogin` and `authenticate`). */
+  readonly signOn: boolean;
+}
+
+export interface FieldInfo {
+  readonly name: string;
+  readonly description?: string;
+  /** How many sampled records hold the field, when known. */
+  readonly count?: number;
+}
+
+export interface LoginRef {
+  readonly source: string;
+  /** The backend's identifier for the account (its DN, for LDAP-based sources). */
+  readonly account: string;
+  /** The record the login belongs to, when known, so the session can present its DN. */
+  readonly recordId?: string;
+}
+
+export type AuthVerdict =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly code: 'invalidCredentials' | 'strongerAuthRequired' | 'unwillingToPerform' | 'unavailable';
+      readonly diagnostic: string;
+    };
+
+export interface CheckStep {
+  readonly step: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface CheckReport {
+  readonly source: string;
+  readonly ok: boolean;
+  readonly steps: readonly CheckStep[];
+  readonly count?: number;
+  readonly samples: readonly SourceRecord[];
+}
+
+/** Reports from a source about its own state, for logs and monitoring. */
+export interface SourceEvents {
+  /** The source's data changed (a file reloaded, a delta arrived): replicas reload. */
+  onChange?(listener: () => void): void;
+}
+
+export interface Source extends SourceEvents {
+  readonly name: string;
+  readonly kind: SourceKind;
+  readonly capabilities: SourceCapabilities;
+  fields(): Promise<FieldInfo[]>;
+  search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord>;
+  get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined>;
+  resolveLogin?(name: string, signal: AbortSignal): Promise<LoginRef | undefined>;
+  authenticate?(login: LoginRef, password: string, signal: AbortSignal): Promise<AuthVerdict>;
+  check(): Promise<CheckReport>;
+  close(): Promise<void>;
+}
+
+/** A source's error, naming the source so the operator knows where to look. */
+export class SourceError extends Error {
+  constructor(
+    readonly source: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(`source ${source}: ${message}`, options);
+    this.name = 'SourceError';
+  }
+}

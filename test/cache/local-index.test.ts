@@ -1,0 +1,383 @@
+import { describe, expect, it } from 'vitest';
+import { LocalIndex } from '../../src/cache/local-index.js';
+import { makeEntry, type Entry } from '../../src/directory/entry.js';
+import { FilterEvaluator } from '../../src/directory/evaluator.js';
+import { Schema } from '../../src/directory/schema.js';
+import type { Filter } from '../../src/filter/ast.js';
+import { formatFilter } from '../../src/filter/format.js';
+import { parseFilter } from '../../src/filter/parse.js';
+
+const schema = Schema.load();
+const options = { defaultCountry: 'DE' };
+const evaluator = new FilterEvaluator(schema, options);
+
+/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const GIVEN = [
+  'Anna',
+  'Jörg',
+  'Zoë',
+  'François',
+  'Łukasz',
+  'Søren',
+  'Ægir',
+  'Björn',
+  'Renée',
+  'Peter',
+  'Maria',
+  'Jürgen',
+  'Ute',
+  'Max',
+  'Anna-Lena',
+  'Đorđe',
+];
+const FAMILY = [
+  'Müller',
+  'Schmidt',
+  'Schäfer',
+  'Weiß',
+  'Straße',
+  'Øster',
+  'Dvořák',
+  'Čapek',
+  'Nowak',
+  'Łęcki',
+  'Mueller',
+  'Muller',
+  'Krüger',
+  'de la Cruz',
+  'Hoffmann',
+];
+const AREAS = ['30', '89', '40', '221', '6221', '171', '151'];
+const DEPARTMENTS = ['Sales', 'Support', 'R&D', 'Einkauf', 'Geschäftsführung'];
+
+class Generator {
+  readonly next: () => number;
+
+  constructor(seed: number) {
+    this.next = random(seed);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)]!;
+  }
+
+  digits(count: number): string {
+    let out = '';
+    for (let i = 0; i < count; i++) out += String(Math.floor(this.next() * 10));
+    return out;
+  }
+
+  /** One number in one of the ways directories write numbers. */
+  number(): string {
+    const area = this.pick(AREAS);
+    const subscriber = this.digits(4 + Math.floor(this.next() * 4));
+    const extension = this.digits(1 + Math.floor(this.next() * 3));
+    return this.pick([
+      `+49 ${area} ${subscriber}-${extension}`,
+      `0049${area}${subscriber} ${extension}`,
+      `0${area}/${subscriber}-${extension}`,
+      `0${area} ${subscriber}-${extension}`,
+      `+49 (0)${area} ${subscriber}${extension}`,
+      `${subscriber}`.slice(0, 4),
+      '*21#',
+      'n/a',
+    ]);
+  }
+
+  entry(id: number): Entry {
+    const given = this.pick(GIVEN);
+    const family = this.pick(FAMILY);
+    const attributes = [
+      {
+        name: 'objectClass',
+        values: ['top', 'person', 'organizationalPerson', 'inetOrgPerson', this.pick(['user', 'contact'])],
+      },
+      {
+        name: 'cn',
+        values: [this.next() < 0.1 ? `${family.toUpperCase()},  ${given}` : `${given} ${family}`],
+      },
+      { name: 'sn', values: [family] },
+      { name: 'givenName', values: [given] },
+      { name: 'entryUUID', values: [`00000000-0000-4000-8000-${String(id).padStart(12, '0')}`] },
+      { name: 'telephoneNumber', values: this.next() < 0.9 ? [this.number()] : [] },
+      {
+        name: 'mobile',
+        values: this.next() < 0.5 ? [`+49 1${this.pick(['51', '60', '71'])} ${this.digits(7)}`] : [],
+      },
+      { name: 'ipPhone', values: this.next() < 0.7 ? [this.digits(4)] : [] },
+      { name: 'department', values: this.next() < 0.8 ? [this.pick(DEPARTMENTS)] : [] },
+      { name: 'unknownThing', values: ['x'] },
+    ];
+    return makeEntry(`entryUUID=${id},ou=demo,dc=dirbridge,dc=local`, attributes);
+  }
+}
+
+/** Random filters built from the data itself, so they match something often enough to be interesting. */
+class FilterGenerator {
+  constructor(
+    private readonly random: Generator,
+    private readonly entries: readonly Entry[],
+  ) {}
+
+  filter(depth = 0): Filter {
+    const roll = this.random.next();
+    if (depth < 3 && roll < 0.25) {
+      const count = Math.floor(this.random.next() * 4);
+      const filters = Array.from({ length: count }, () => this.filter(depth + 1));
+      return { type: this.random.pick(['and', 'or'] as const), filters };
+    }
+    if (depth < 3 && roll < 0.3) return { type: 'not', filter: this.filter(depth + 1) };
+    return this.item();
+  }
+
+  item(): Filter {
+    const attribute = this.random.pick([
+      ...['cn', 'sn', 'givenName', 'telephoneNumber', 'telephoneNumber', 'mobile', 'ipPhone', 'department'],
+      ...['objectClass', 'mail', 'unknownThing', 'CN', '2.5.4.4', 'TelephoneNumber'],
+    ]);
+    const value = this.value(attribute);
+    const kind = this.random.next();
+    if (kind < 0.2) return { type: 'equality', attribute, value };
+    if (kind < 0.3) return { type: 'present', attribute };
+    if (kind < 0.35) return { type: 'approx', attribute, value: this.window(value) };
+    if (kind < 0.4) return { type: 'greaterOrEqual', attribute, value };
+    if (kind < 0.42)
+      return { type: 'extensible', attribute, matchingRule: 'caseIgnoreMatch', value, dnAttributes: false };
+    return this.substrings(attribute, value);
+  }
+
+  substrings(attribute: string, value: string): Filter {
+    const shape = this.random.next();
+    const part = this.window(value);
+    if (shape < 0.3)
+      return {
+        type: 'substrings',
+        attribute,
+        initial: value.slice(0, 1 + Math.floor(this.random.next() * 6)),
+        any: [],
+      };
+    if (shape < 0.6) return { type: 'substrings', attribute, any: [part] };
+    if (shape < 0.8)
+      return {
+        type: 'substrings',
+        attribute,
+        any: [],
+        final: value.slice(-1 - Math.floor(this.random.next() * 6)),
+      };
+    const initial = value.slice(0, 1 + Math.floor(this.random.next() * 3));
+    const final = value.slice(-1 - Math.floor(this.random.next() * 2));
+    return { type: 'substrings', attribute, initial, any: [this.window(value)], final };
+  }
+
+  /** A stored value of the attribute, sometimes re-spelt (case, accents, other number formats), or noise. */
+  value(attribute: string): string {
+    if (this.random.next() < 0.1)
+      return this.random.pick(['zz', 'x', '1', '+49', '0049', '0', 'ß', 'ö', 'MÜ']);
+    const entry = this.random.pick(this.entries);
+    const values = entry.attributes.get(schema.canonicalName(attribute).toLowerCase())?.values ?? ['Anna'];
+    const value = this.random.pick(values);
+    const respell = this.random.next();
+    if (respell < 0.2) return value.toLowerCase();
+    if (respell < 0.3) return value.normalize('NFD').replace(/\p{M}/gu, '');
+    if (respell < 0.4) return value.replace(/[\s/()-]/g, '');
+    if (respell < 0.45) return value.replace(/^\+49 ?/, '0');
+    // The national significant number: what a number query without any prefix looks like.
+    if (respell < 0.55) return value.replace(/^(\+49 ?(\(0\))?|0049|0)/, '');
+    return value;
+  }
+
+  window(value: string): string {
+    const start = Math.floor(this.random.next() * value.length);
+    return value.slice(start, start + 1 + Math.floor(this.random.next() * 7)) || value;
+  }
+}
+
+function entries(count: number, seed: number): Entry[] {
+  const generator = new Generator(seed);
+  return Array.from({ length: count }, (_, id) => generator.entry(id));
+}
+
+/** The candidates the index offers, with the evaluator applied, as the caller uses them. */
+function search(index: LocalIndex, filter: Filter): Entry[] {
+  return (index.candidates(filter) ?? index.all()).filter((entry) => evaluator.matches(filter, entry));
+}
+
+function scan(index: LocalIndex, filter: Filter): Entry[] {
+  return index.all().filter((entry) => evaluator.matches(filter, entry));
+}
+
+describe('LocalIndex', () => {
+  const data = entries(2000, 1);
+  const index = LocalIndex.build(data, schema, options);
+
+  it('keeps every entry, in load order', () => {
+    expect(index.size).toBe(2000);
+    expect(index.all()).toEqual(data);
+  });
+
+  it('never offers fewer candidates than match (random filters)', () => {
+    const filters = new FilterGenerator(new Generator(2), data);
+    let narrowed = 0;
+    let nonEmpty = 0;
+    for (let i = 0; i < 1500; i++) {
+      const filter = filters.filter();
+      const candidates = index.candidates(filter);
+      if (candidates) {
+        narrowed++;
+        expect(isInLoadOrder(candidates, data), formatFilter(filter)).toBe(true);
+      }
+      const expected = scan(index, filter);
+      if (expected.length > 0) nonEmpty++;
+      expect(search(index, filter), formatFilter(filter)).toEqual(expected);
+    }
+    // The generator must exercise the index, not only the fallback.
+    expect(narrowed).toBeGreaterThan(750);
+    expect(nonEmpty).toBeGreaterThan(500);
+  }, 60_000);
+
+  it.each([
+    '(|(cn=*mül*)(sn=*mül*))',
+    '(|(cn=*MUL*)(sn=*mul*))',
+    '(|(cn=jörg*)(sn=jörg*))',
+    '(|(cn=*ø*)(sn=*o*))',
+    '(cn=anna müller)',
+    '(cn~=ller)',
+    '(sn=*ß*)',
+    '(sn=weiss)',
+    '(sn=de la*)',
+    '(sn=*a c*)',
+    '(cn=*, *)',
+    '(telephoneNumber=*4567*)',
+    '(telephoneNumber=+4930*)',
+    '(telephoneNumber=004930*)',
+    '(telephoneNumber=030*)',
+    '(telephoneNumber=*+4930*)',
+    '(telephoneNumber=*12)',
+    '(telephoneNumber=*1)',
+    '(telephoneNumber=1*)',
+    '(telephoneNumber=*2*1*)',
+    '(telephoneNumber=*21#)',
+    '(telephoneNumber=n/a)',
+    '(telephoneNumber=*n/a*)',
+    '(mobile=+49 151*)',
+    '(ipPhone=12*)',
+    '(objectClass=contact)',
+    '(objectClass=2.5.6.6)',
+    '(&(objectClass=user)(|(cn=*an*)(sn=*an*)))',
+    '(&(objectClass=user)(!(cn=*an*)))',
+    '(|(unknownThing=x)(cn=anna*))',
+    '(unknownThing=x)',
+    '(&)',
+    '(|)',
+    '(cn:dn:=demo)',
+    '(ou:dn:=demo)',
+    '(:caseIgnoreMatch:=anna müller)',
+  ])('agrees with a full scan on %s', (text) => {
+    const filter = parseFilter(text);
+    expect(search(index, filter)).toEqual(scan(index, filter));
+  });
+
+  it('finds numbers in every format by their typical phone queries', () => {
+    const written = ['+49 30 1234567-12', '0049301234567 12', '030/1234567-12', '030 1234567-12'];
+    const own = LocalIndex.build(
+      [
+        ...data,
+        ...written.map((number, i) =>
+          makeEntry(`entryUUID=x${i},dc=x`, [{ name: 'telephoneNumber', values: [number] }]),
+        ),
+      ],
+      schema,
+      options,
+    );
+    for (const text of [
+      '(telephoneNumber=*456712)',
+      '(telephoneNumber=0301*)',
+      '(telephoneNumber=*1234567*)',
+      '(telephoneNumber=+49301*)',
+      '(telephoneNumber=004930*)',
+      '(telephoneNumber=+4930123456712)',
+      '(telephoneNumber=30*4567*)',
+    ]) {
+      const found = search(own, parseFilter(text)).map((entry) => entry.dn);
+      expect(found, text).toEqual(
+        expect.arrayContaining([
+          'entryUUID=x0,dc=x',
+          'entryUUID=x1,dc=x',
+          'entryUUID=x2,dc=x',
+          'entryUUID=x3,dc=x',
+        ]),
+      );
+    }
+  });
+
+  it('answers typical phone queries with far fewer candidates than entries', () => {
+    const big = LocalIndex.build(entries(20000, 3), schema, options);
+    const sample = big.all()[1234]!;
+    const name = sample.attributes.get('sn')!.values[0]!.slice(1, 4);
+    const number = phoneDigits(
+      big.all().find((entry) => /^\+49 \d/.test(entry.attributes.get('telephonenumber')?.values[0] ?? ''))!,
+    );
+    for (const text of [
+      `(|(cn=*${name}*)(sn=*${name}*))`,
+      `(|(telephoneNumber=*${number.slice(4, 9)}*)(mobile=*${number.slice(4, 9)}*))`,
+      `(telephoneNumber=*${number.slice(-6)})`,
+      `(telephoneNumber=0${number.slice(2, 7)}*)`,
+      '(|(cn=jörg s*)(sn=jörg s*))',
+    ]) {
+      const filter = parseFilter(text);
+      const candidates = big.candidates(filter);
+      expect(candidates, text).toBeDefined();
+      const matching = scan(big, filter);
+      expect(matching.length, text).toBeGreaterThan(0);
+      expect(candidates!.filter((entry) => evaluator.matches(filter, entry))).toEqual(matching);
+      // Names come from a small pool here, so a name query legitimately matches thousands.
+      expect(candidates!.length, text).toBeLessThanOrEqual(Math.max(matching.length * 2, 50));
+      expect(candidates!.length, text).toBeLessThan(big.size / 4);
+    }
+  });
+
+  it('cannot narrow NOT, and says so', () => {
+    expect(index.candidates(parseFilter('(!(cn=anna*))'))).toBeUndefined();
+    expect(index.candidates(parseFilter('(|(cn=anna*)(!(sn=x)))'))).toBeUndefined();
+    expect(index.candidates(parseFilter('(&)'))).toBeUndefined();
+  });
+
+  it('offers nothing for attributes the schema does not know or no entry holds', () => {
+    expect(index.candidates(parseFilter('(unknownThing=x)'))).toEqual([]);
+    expect(index.candidates(parseFilter('(mail=*)'))).toEqual([]);
+    expect(index.candidates(parseFilter('(|)'))).toEqual([]);
+  });
+
+  it('builds the lazy structures of the index it replaces', () => {
+    const first = LocalIndex.build(data, schema, options);
+    const filter = parseFilter('(|(cn=*mül*)(telephoneNumber=*4567))');
+    const before = search(first, filter);
+    const second = LocalIndex.build(data, schema, { ...options, warmFrom: first });
+    expect(search(second, filter)).toEqual(before);
+  });
+});
+
+function isInLoadOrder(candidates: readonly Entry[], all: readonly Entry[]): boolean {
+  const position = new Map(all.map((entry, i) => [entry, i]));
+  let last = -1;
+  for (const entry of candidates) {
+    const at = position.get(entry);
+    if (at === undefined || at <= last) return false;
+    last = at;
+  }
+  return true;
+}
+
+function phoneDigits(entry: Entry): string {
+  return entry.attributes.get('telephonenumber')!.values[0]!.replace(/\D/g, '');
+}

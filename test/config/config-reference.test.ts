@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { README_PATH, expectedReadme } from '../../scripts/generate-config-reference.js';
+
+interface Schema {
+  readonly description?: string;
+  readonly properties?: Record<string, Schema | boolean>;
+  readonly items?: Schema;
+  readonly $defs?: Record<string, Schema>;
+}
+
+const schema = JSON.parse(readFileSync('schemas/config.schema.json', 'utf8')) as Schema;
+
+/** Paths of properties without a description (`true` only re-admits a property described elsewhere). */
+function undescribed(node: Schema, path: string): string[] {
+  return Object.entries(node.properties ?? {}).flatMap(([name, property]) => {
+    if (typeof property === 'boolean') return [];
+    const here = `${path}.${name}`;
+    const own = property.description ? [] : [here];
+    return [
+      ...own,
+      ...undescribed(property, here),
+      ...(property.items ? undescribed(property.items, `${here}[]`) : []),
+    ];
+  });
+}
+
+describe('config schema and reference', () => {
+  it('describes every property', () => {
+    const missing = [
+      ...undescribed(schema, ''),
+      ...Object.entries(schema.$defs ?? {}).flatMap(([name, def]) => undescribed(def, `$defs.${name}`)),
+    ];
+    expect(missing).toEqual([]);
+  });
+
+  it('README.md holds the current reference', async () => {
+    expect(readFileSync(README_PATH, 'utf8')).toBe(await expectedReadme());
+  });
+
+  it('the generator --check passes on the committed README', () => {
+    expect(() =>
+      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/generate-config-reference.ts', '--check'], {
+        stdio: 'pipe',
+      }),
+    ).not.toThrow();
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { foldSubstrings, foldText, matchesSubstrings } from '../../src/directory/text-fold.js';
+
+describe('foldText', () => {
+  it.each([
+    ['Müller', 'muller'],
+    ['Jörg', 'jorg'],
+    ['Čapek', 'capek'],
+    ['François', 'francois'],
+    ['Straße', 'strasse'],
+    ['STRAẞE', 'strasse'],
+    ['Søren Ørsted', 'soren orsted'],
+    ['Ægir', 'aegir'],
+    ['Cœur', 'coeur'],
+    ['Łukasz Łęcki', 'lukasz lecki'],
+    ['Đorđe', 'dorde'],
+    ['Ðóra', 'dora'],
+    ['Þór', 'thor'],
+    ['Kırşehir', 'kirsehir'],
+    ['İstanbul', 'istanbul'],
+    ['Ｍüller', 'muller'],
+    ['ﬁnn', 'finn'],
+    ['  Anna   Müller  ', 'anna muller'],
+    ['Anna\t\nMüller', 'anna muller'],
+    ['Anna\u00a0Müller', 'anna muller'],
+    ['Mül\u00adler', 'muller'],
+    ['anna muller', 'anna muller'],
+    ['ANNA', 'anna'],
+    ['', ''],
+    ['   ', ''],
+  ])('%j -> %j', (input, expected) => {
+    expect(foldText(input)).toBe(expected);
+  });
+
+  it('returns an already folded ASCII value itself (no allocation on the fast path)', () => {
+    const value = 'anna.muller@example.com';
+    expect(foldText(value)).toBe(value);
+  });
+
+  it('folds precomposed and decomposed accents alike', () => {
+    expect(foldText('Mu\u0308ller')).toBe(foldText('M\u00fcller'));
+  });
+});
+
+describe('foldSubstrings and matchesSubstrings', () => {
+  it.each([
+    ['anna muller', 'Anna', [], undefined, true],
+    ['anna muller', 'anna ', [], undefined, true],
+    ['annabelle muller', 'anna ', [], undefined, false],
+    ['anna muller', undefined, ['MÜL'], undefined, true],
+    ['anna muller', undefined, [], 'Müller', true],
+    ['anna muller', undefined, [], ' muller', true],
+    ['anna muller', 'an', ['na', 'mu'], 'ler', true],
+    ['anna muller', 'anna', ['anna'], undefined, false],
+    ['abc', 'ab', [], 'bc', false],
+    ['abcbc', 'ab', [], 'bc', true],
+    ['anna muller', '  anna', [], 'muller  ', true],
+  ] as const)('%j matches initial=%j any=%j final=%j: %s', (value, initial, any, final, expected) => {
+    expect(matchesSubstrings(value, foldSubstrings(initial, any, final))).toBe(expected);
+  });
+
+  it('drops empty components', () => {
+    expect(foldSubstrings('', ['', 'a'], '')).toEqual({ any: ['a'] });
+  });
+});

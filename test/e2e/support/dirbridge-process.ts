@@ -1,0 +1,98 @@
+/**
+ * Runs a real dirbridge process for a test: writes the config, starts `node dist/cli.js serve`
+ * (or a fixture entry point that adds test-only source types), and waits for its "serving" line.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+
+export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+export const DEMO_CSV = join(REPO, 'config/demo-phonebook.csv');
+export const SUFFIX = 'dc=dirbridge,dc=local';
+
+export interface DirbridgeProcess {
+  readonly url: string;
+  readonly port: number;
+  readonly child: ChildProcess;
+  /** Everything the process wrote, for assertions and for debugging a failed test. */
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+export interface StartOptions {
+  /** Config overrides merged over a demo config listening on an ephemeral loopback port. */
+  readonly config?: Record<string, unknown>;
+  /** A script (run with tsx) instead of dist/cli.js, for fixtures that register test source types. */
+  readonly entry?: string;
+  readonly timeoutMs?: number;
+}
+
+export function demoConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    listen: [{ url: 'ldap://127.0.0.1:0' }],
+    directory: { suffix: SUFFIX },
+    access: { anonymous: true },
+    log: { level: 'info' },
+    sources: [{ name: 'demo', type: 'file', path: DEMO_CSV }],
+    ...overrides,
+  };
+}
+
+export function writeConfig(config: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dirbridge-e2e-'));
+  const file = join(dir, 'config.yaml');
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+export async function startDirbridge(options: StartOptions = {}): Promise<DirbridgeProcess> {
+  const file = writeConfig(demoConfig(options.config));
+  const args = options.entry
+    ? ['--import', 'tsx', options.entry, file]
+    : [join(REPO, 'dist/cli.js'), 'serve', '--config', file];
+  const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`dirbridge did not start:\n${output}`)),
+      options.timeoutMs ?? 30_000,
+    );
+    const onData = (): void => {
+      // The "Try:" line comes after every listener is up.
+      const match = /serving \S+ on (ldap:\/\/\S+)/.exec(output);
+      if (match && output.includes('Try: ')) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`dirbridge exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    child,
+    output: () => output,
+    stop: () => stopProcess(child),
+  };
+}
+
+function stopProcess(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,70 @@
+/** OpenLDAP's command-line clients as the tests use them: run, then parse their LDIF output. */
+import { execFile } from 'node:child_process';
+
+export interface LdifEntry {
+  readonly dn: string;
+  /** Attribute values by attribute name as the server returned it. */
+  readonly attributes: Readonly<Record<string, string[]>>;
+}
+
+export interface ToolResult {
+  /** The tool's exit status: for ldapsearch and friends, the LDAP result code. */
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runTool(tool: string, args: readonly string[], timeoutMs = 30_000): Promise<ToolResult> {
+  return new Promise((resolve) => {
+    execFile(tool, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export interface SearchOptions {
+  readonly base?: string;
+  readonly scope?: 'base' | 'one' | 'sub';
+  readonly sizeLimit?: number;
+  readonly timeLimit?: number;
+  readonly extensions?: readonly string[];
+  readonly attributes?: readonly string[];
+  readonly bind?: { readonly dn: string; readonly password: string };
+}
+
+export async function ldapsearch(
+  url: string,
+  filter: string,
+  options: SearchOptions = {},
+): Promise<ToolResult & { entries: LdifEntry[] }> {
+  const args = ['-x', '-LLL', '-o', 'ldif-wrap=no', '-H', url, '-b', options.base ?? 'dc=dirbridge,dc=local'];
+  args.push('-s', options.scope ?? 'sub');
+  if (options.sizeLimit !== undefined) args.push('-z', String(options.sizeLimit));
+  if (options.timeLimit !== undefined) args.push('-l', String(options.timeLimit));
+  for (const extension of options.extensions ?? []) args.push('-E', extension);
+  if (options.bind) args.push('-D', options.bind.dn, '-w', options.bind.password);
+  args.push(filter, ...(options.attributes ?? []));
+  const result = await runTool('ldapsearch', args);
+  return { ...result, entries: parseLdif(result.stdout) };
+}
+
+export function parseLdif(text: string): LdifEntry[] {
+  const entries: LdifEntry[] = [];
+  for (const block of text.split(/\n\n+/)) {
+    const lines = block.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    if (lines.length === 0) continue;
+    let dn = '';
+    const attributes: Record<string, string[]> = {};
+    for (const line of lines) {
+      const match = /^([^:]+)(::?) ?(.*)$/.exec(line);
+      if (!match) continue;
+      const [, name, colons, raw] = match as unknown as [string, string, string, string];
+      const value = colons === '::' ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+      if (name === 'dn') dn = value;
+      else (attributes[name] ??= []).push(value);
+    }
+    if (dn !== '' || Object.keys(attributes).length > 0) entries.push({ dn, attributes });
+  }
+  return entries;
+}

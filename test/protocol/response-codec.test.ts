@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import type { ResponseMessage } from '../../src/protocol/messages.js';
+import {
+  NOTICE_OF_DISCONNECTION_OID,
+  noticeOfDisconnection,
+} from '../../src/protocol/notice-of-disconnection.js';
+import {
+  PAGED_RESULTS_OID,
+  decodePagedResultsValue,
+  encodePagedResultsValue,
+} from '../../src/protocol/paged-results-control.js';
+import { decodeResponse } from '../../src/protocol/response-decoder.js';
+import { encodeResponse } from '../../src/protocol/response-encoder.js';
+import { ResultCode } from '../../src/protocol/result-codes.js';
+import { bytes, fixture, fixtureNames, fromHex, toHex } from './hex-fixtures.js';
+
+const ALICE = 'uid=alice,ou=people,dc=example,dc=test';
+const REFERRAL = 'ldap://ldap.other.test/ou=elsewhere,dc=example,dc=test';
+const EMPTY = { matchedDN: '', diagnosticMessage: '' };
+
+/** Hex written with spaces between octets, for readable expectations. */
+function spaced(hex: string): string {
+  return toHex(fromHex(hex));
+}
+
+function pagedControl(size: number, cookie: Uint8Array) {
+  return [{ oid: PAGED_RESULTS_OID, critical: false, value: encodePagedResultsValue({ size, cookie }) }];
+}
+
+/** Every response captured from slapd and the object that must encode to exactly its bytes. */
+const EXPECTED: Record<string, ResponseMessage> = {
+  'bind-success-response': { messageId: 1, response: { type: 'bindResponse', resultCode: 0, ...EMPTY } },
+  'bind-invalid-credentials-response': {
+    messageId: 1,
+    response: { type: 'bindResponse', resultCode: ResultCode.invalidCredentials, ...EMPTY },
+  },
+  'whoami-response': {
+    messageId: 2,
+    response: { type: 'extendedResponse', resultCode: 0, ...EMPTY, responseValue: bytes(`dn:${ALICE}`) },
+  },
+  'search-entry-response': {
+    messageId: 2,
+    response: {
+      type: 'searchResultEntry',
+      objectName: ALICE,
+      attributes: [
+        { type: 'cn', values: ['Alice Müller', 'Alice Mueller'] },
+        { type: 'sn', values: ['Müller'] },
+        { type: 'mail', values: ['alice@example.test'] },
+        { type: 'telephoneNumber', values: ['+49 30 1234567-10', '+49 30 1234567-11'] },
+      ],
+    },
+  },
+  'search-entry-types-only-response': {
+    messageId: 2,
+    response: {
+      type: 'searchResultEntry',
+      objectName: ALICE,
+      attributes: [
+        { type: 'cn', values: [] },
+        { type: 'telephoneNumber', values: [] },
+      ],
+    },
+  },
+  'search-reference-response': {
+    messageId: 2,
+    response: { type: 'searchResultReference', uris: [`${REFERRAL}??sub`] },
+  },
+  'search-done-response': { messageId: 2, response: { type: 'searchResultDone', resultCode: 0, ...EMPTY } },
+  'search-done-size-limit-response': {
+    messageId: 2,
+    response: { type: 'searchResultDone', resultCode: ResultCode.sizeLimitExceeded, ...EMPTY },
+  },
+  'search-done-no-such-object-response': {
+    messageId: 2,
+    response: {
+      type: 'searchResultDone',
+      resultCode: ResultCode.noSuchObject,
+      matchedDN: 'ou=people,dc=example,dc=test',
+      diagnosticMessage: '',
+    },
+  },
+  'search-done-referral-response': {
+    messageId: 2,
+    response: {
+      type: 'searchResultDone',
+      resultCode: 10,
+      matchedDN: 'ou=elsewhere,dc=example,dc=test',
+      diagnosticMessage: '',
+      referral: [`${REFERRAL}??base`],
+    },
+  },
+  'search-done-paged-response': {
+    messageId: 2,
+    response: { type: 'searchResultDone', resultCode: 0, ...EMPTY },
+    // slapd's mdb cookie: the ID of the last entry sent, 8 bytes.
+    controls: pagedControl(0, fromHex('0400000000000000')),
+  },
+  'search-done-paged-last-response': {
+    messageId: 3,
+    response: { type: 'searchResultDone', resultCode: 0, ...EMPTY },
+    controls: pagedControl(0, new Uint8Array()),
+  },
+  'compare-true-response': {
+    messageId: 2,
+    response: { type: 'compareResponse', resultCode: ResultCode.compareTrue, ...EMPTY },
+  },
+  'compare-false-response': {
+    messageId: 2,
+    response: { type: 'compareResponse', resultCode: ResultCode.compareFalse, ...EMPTY },
+  },
+  'delete-refused-response': {
+    messageId: 2,
+    response: {
+      type: 'delResponse',
+      resultCode: ResultCode.strongerAuthRequired,
+      matchedDN: '',
+      diagnosticMessage: 'modifications require authentication',
+    },
+  },
+};
+
+describe('responses captured from slapd', () => {
+  it('has an expectation for every captured response', () => {
+    expect(fixtureNames('-response').sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  describe.each(Object.entries(EXPECTED))('%s', (name, expected) => {
+    const frame = fixture(name);
+
+    it("encodes to slapd's bytes", () => {
+      expect(toHex(encodeResponse(expected))).toBe(toHex(frame));
+    });
+
+    it('decodes back to the object', () => {
+      expect(decodeResponse(frame)).toEqual(expected);
+    });
+  });
+
+  it('reads the paged results cookie slapd sent', () => {
+    const { controls } = decodeResponse(fixture('search-done-paged-response'));
+    const value = decodePagedResultsValue(controls![0]!.value!);
+    expect(value.size).toBe(0);
+    expect(toHex(value.cookie)).toBe('0400000000000000');
+  });
+});
+
+describe('response encoding details', () => {
+  it('writes absent matchedDN and diagnosticMessage as empty strings', () => {
+    const bare: ResponseMessage = { messageId: 1, response: { type: 'bindResponse', resultCode: 0 } };
+    expect(toHex(encodeResponse(bare))).toBe(toHex(fixture('bind-success-response')));
+  });
+
+  it('encodes serverSaslCreds, responseName and every result-only response', () => {
+    const messages: ResponseMessage[] = [
+      {
+        messageId: 5,
+        response: { type: 'bindResponse', resultCode: 14, ...EMPTY, serverSaslCreds: bytes('c') },
+      },
+      {
+        messageId: 6,
+        response: {
+          type: 'extendedResponse',
+          resultCode: 0,
+          ...EMPTY,
+          responseName: '1.2.3',
+          responseValue: bytes('v'),
+        },
+      },
+      { messageId: 7, response: { type: 'addResponse', resultCode: 53, ...EMPTY } },
+      { messageId: 8, response: { type: 'modifyResponse', resultCode: 53, ...EMPTY } },
+      { messageId: 9, response: { type: 'modDNResponse', resultCode: 53, ...EMPTY } },
+      { messageId: 10, response: { type: 'delResponse', resultCode: 53, ...EMPTY } },
+    ];
+    for (const message of messages) expect(decodeResponse(encodeResponse(message))).toEqual(message);
+    expect(toHex(encodeResponse(messages[0]!))).toBe(
+      spaced('30 0f 02 01 05 61 0a 0a 01 0e 04 00 04 00 87 01 63'),
+    );
+    expect(toHex(encodeResponse(messages[2]!))).toBe(spaced('30 0c 02 01 07 69 07 0a 01 35 04 00 04 00'));
+  });
+
+  it('encodes entries whose lengths need long-form octets at every level', () => {
+    const values = Array.from({ length: 300 }, (_, i) => `+49 30 ${String(i).padStart(7, '0')}`);
+    const big: ResponseMessage = {
+      messageId: 70000,
+      response: {
+        type: 'searchResultEntry',
+        objectName: `cn=${'x'.repeat(200)},dc=example,dc=test`,
+        attributes: [
+          { type: 'telephoneNumber', values },
+          { type: 'description', values: ['y'.repeat(70000)] },
+        ],
+      },
+    };
+    const encoded = encodeResponse(big);
+    expect(encoded[1]).toBe(0x83);
+    expect(decodeResponse(encoded)).toEqual(big);
+  });
+});
+
+describe('notice of disconnection', () => {
+  it('is an unsolicited extendedResponse with messageID 0 and the RFC 4511 OID', () => {
+    const notice = noticeOfDisconnection(ResultCode.protocolError, 'bad');
+    const oid = toHex(bytes(NOTICE_OF_DISCONNECTION_OID));
+    expect(toHex(notice)).toBe(spaced(`30 27 02 01 00 78 22 0a 01 02 04 00 04 03 62 61 64 8a 16 ${oid}`));
+    expect(decodeResponse(notice)).toEqual({
+      messageId: 0,
+      response: {
+        type: 'extendedResponse',
+        resultCode: ResultCode.protocolError,
+        matchedDN: '',
+        diagnosticMessage: 'bad',
+        responseName: NOTICE_OF_DISCONNECTION_OID,
+      },
+    });
+  });
+});
