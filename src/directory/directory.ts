@@ -3,7 +3,7 @@
  * sources, streams matching entries in a stable order (suffix, then each mount in config order),
  * and shapes each into the attributes the client asked for. Limits and paging are the session's.
  */
-import type { Filter } from '../filter/ast.js';
+import { MATCH_ALL, type Filter } from '../filter/ast.js';
 import {
   AttributeSelection,
   type ComputedAttributes,
@@ -16,6 +16,7 @@ import type { FilterEvaluator } from './evaluator.js';
 import type { MountedSource } from './mounted-source.js';
 import { SUBSCHEMA_DN, type DnTarget, type Namespace } from './namespace.js';
 import type { Schema } from './schema.js';
+import { DEFAULT_VISIBILITY, maskWithheld, type Visibility } from './visibility.js';
 import {
   mountEntry,
   rootDseEntry,
@@ -41,8 +42,12 @@ export interface SearchHit {
 
 export type CompareOutcome = 'true' | 'false' | 'noSuchAttribute' | 'undefinedAttributeType';
 
-/** Attributes nobody reads until access policy grants them (passwords the PBX may import). */
-const WITHHELD = new Set(['userpassword', 'wuserpasswordsip']);
+/** One search's walk through the tree: what it looks for, where it may look, when to stop. */
+interface Walk {
+  readonly filter: Filter;
+  readonly mounts: readonly MountedSource[];
+  readonly signal: AbortSignal;
+}
 
 /** Where a hit came from decides its computed operational attributes. */
 type Origin = 'rootDse' | 'subschema' | 'suffix' | 'mount' | 'record';
@@ -104,25 +109,46 @@ export class Directory {
     return target.kind === 'rootDse' || target.kind === 'subschema';
   }
 
-  async *search(search: DirectorySearch, signal: AbortSignal): AsyncGenerator<SearchHit> {
-    const selection = new AttributeSelection(search.attributes, search.typesOnly, this.schema, WITHHELD);
-    for await (const located of this.#scope(
-      this.#resolve(search.base),
-      search.scope,
-      search.filter,
+  async *search(
+    search: DirectorySearch,
+    signal: AbortSignal,
+    visibility: Visibility = DEFAULT_VISIBILITY,
+  ): AsyncGenerator<SearchHit> {
+    const selection = new AttributeSelection(
+      search.attributes,
+      search.typesOnly,
+      this.schema,
+      visibility.withheld,
+    );
+    const walk: Walk = {
+      filter: maskWithheld(search.filter, visibility.withheld, this.schema),
+      mounts: this.#visibleMounts(visibility),
       signal,
-    )) {
-      if (located.origin !== 'record' && !this.evaluator.matches(search.filter, located.entry)) continue;
+    };
+    for await (const located of this.#scope(this.#resolve(search.base), search.scope, walk)) {
+      if (located.origin !== 'record' && !this.evaluator.matches(walk.filter, located.entry)) continue;
       yield this.#hit(located, selection);
     }
   }
 
-  async compare(dn: string, attribute: string, value: string, signal: AbortSignal): Promise<CompareOutcome> {
-    if (WITHHELD.has(this.schema.canonicalName(attribute).toLowerCase())) {
+  async compare(
+    dn: string,
+    attribute: string,
+    value: string,
+    signal: AbortSignal,
+    visibility: Visibility = DEFAULT_VISIBILITY,
+  ): Promise<CompareOutcome> {
+    if (visibility.withheld.has(this.schema.canonicalName(attribute).toLowerCase())) {
       throw new DirectoryError('insufficientAccessRights', `${attribute} cannot be compared`);
     }
-    const located = await this.#base(this.#resolve(dn), signal);
+    const walk: Walk = { filter: MATCH_ALL, mounts: this.#visibleMounts(visibility), signal };
+    const located = await this.#base(this.#resolve(dn), walk);
     return this.evaluator.compare(located.entry, attribute, value);
+  }
+
+  #visibleMounts(visibility: Visibility): readonly MountedSource[] {
+    const { mounts } = visibility;
+    return mounts ? this.mounts.filter((m) => mounts.has(m.name)) : this.mounts;
   }
 
   #resolve(dn: string): DnTarget {
@@ -136,26 +162,21 @@ export class Directory {
   }
 
   /** The entries in scope, before filtering special entries (source entries come filtered). */
-  async *#scope(
-    target: DnTarget,
-    scope: Scope,
-    filter: Filter,
-    signal: AbortSignal,
-  ): AsyncGenerator<Located> {
-    const base = await this.#base(target, signal);
+  async *#scope(target: DnTarget, scope: Scope, walk: Walk): AsyncGenerator<Located> {
+    const base = await this.#base(target, walk);
     if (scope !== 'one') yield base;
     if (scope === 'base') return;
     switch (base.origin) {
       case 'rootDse':
         if (scope === 'one') yield { entry: this.#suffix, origin: 'suffix' };
-        else yield* this.#subtree(filter, signal);
+        else yield* this.#subtree(walk);
         return;
       case 'suffix':
-        if (scope === 'one') for (const mount of this.mounts) yield this.#mountLocated(mount);
-        else for (const mount of this.mounts) yield* this.#mountSubtree(mount, filter, signal, true);
+        if (scope === 'one') for (const mount of walk.mounts) yield this.#mountLocated(mount);
+        else for (const mount of walk.mounts) yield* this.#mountSubtree(mount, walk, true);
         return;
       case 'mount':
-        yield* this.#mountSubtree(base.mount!, filter, signal, false);
+        yield* this.#mountSubtree(base.mount!, walk, false);
         return;
       default:
         return;
@@ -163,22 +184,18 @@ export class Directory {
   }
 
   /** The whole tree below the root: suffix, then each mount with its entries. */
-  async *#subtree(filter: Filter, signal: AbortSignal): AsyncGenerator<Located> {
+  async *#subtree(walk: Walk): AsyncGenerator<Located> {
     yield { entry: this.#suffix, origin: 'suffix' };
-    for (const mount of this.mounts) yield* this.#mountSubtree(mount, filter, signal, true);
+    for (const mount of walk.mounts) yield* this.#mountSubtree(mount, walk, true);
   }
 
-  async *#mountSubtree(
-    mount: MountedSource,
-    filter: Filter,
-    signal: AbortSignal,
-    withMountEntry: boolean,
-  ): AsyncGenerator<Located> {
+  async *#mountSubtree(mount: MountedSource, walk: Walk, withMountEntry: boolean): AsyncGenerator<Located> {
     if (withMountEntry) yield this.#mountLocated(mount);
     try {
-      for await (const entry of mount.search(filter, signal)) yield { entry, origin: 'record', mount };
+      for await (const entry of mount.search(walk.filter, walk.signal))
+        yield { entry, origin: 'record', mount };
     } catch (error) {
-      throw this.#sourceFailure(mount, error, signal);
+      throw this.#sourceFailure(mount, error, walk.signal);
     }
   }
 
@@ -186,8 +203,8 @@ export class Directory {
     return { entry: this.#mountEntries.get(mount.name)!, origin: 'mount', mount };
   }
 
-  /** The entry a base DN names, or noSuchObject with the deepest existing match. */
-  async #base(target: DnTarget, signal: AbortSignal): Promise<Located> {
+  /** The entry a base DN names, or noSuchObject with the deepest existing (visible) match. */
+  async #base(target: DnTarget, walk: Walk): Promise<Located> {
     switch (target.kind) {
       case 'rootDse':
         return { entry: this.#rootDse, origin: 'rootDse' };
@@ -195,19 +212,19 @@ export class Directory {
         return { entry: this.#subschema, origin: 'subschema' };
       case 'suffix':
         return { entry: this.#suffix, origin: 'suffix' };
-      case 'mount':
-        return this.#mountLocated(this.#mounts.get(target.mount)!);
-      case 'entry':
-      case 'belowEntry': {
-        const mount = this.#mounts.get(target.mount)!;
-        const entry = await this.#get(mount, target.uuid, signal);
-        if (entry && target.kind === 'entry') return { entry, origin: 'record', mount };
-        const matchedDN = entry ? entry.dn : this.namespace.mountDn(mount.name);
-        throw new DirectoryError('noSuchObject', 'no such entry', matchedDN);
-      }
       case 'missing':
         throw new DirectoryError('noSuchObject', 'no such entry', target.matchedDN);
+      default:
+        break;
     }
+    // A mount the caller may not read does not exist for it.
+    const mount = walk.mounts.find((m) => m.name === target.mount);
+    if (!mount) throw new DirectoryError('noSuchObject', 'no such entry', this.namespace.suffix);
+    if (target.kind === 'mount') return this.#mountLocated(mount);
+    const entry = await this.#get(mount, target.uuid, walk.signal);
+    if (entry && target.kind === 'entry') return { entry, origin: 'record', mount };
+    const matchedDN = entry ? entry.dn : this.namespace.mountDn(mount.name);
+    throw new DirectoryError('noSuchObject', 'no such entry', matchedDN);
   }
 
   async #get(mount: MountedSource, uuid: string, signal: AbortSignal): Promise<Entry | undefined> {

@@ -4,10 +4,20 @@ import type { Control, Request, RequestMessage, Response } from '../protocol/mes
 import type { PagedSearches } from './paged-searches.js';
 import type { SessionServices } from './services.js';
 
+/** The connection an operation arrived on, as policy needs to see it. */
+export interface ConnectionInfo {
+  readonly id: number;
+  /** The client's address (no port), for trusted-address and throttling decisions. */
+  readonly remoteAddress: string;
+  /** Whether the connection is protected by TLS (LDAPS, or after StartTLS). */
+  readonly secure: boolean;
+}
+
 export interface Operation<R extends Request = Request> {
   readonly message: RequestMessage<R>;
   readonly services: SessionServices;
   readonly identity: Identity;
+  readonly connection: ConnectionInfo;
   readonly paged: PagedSearches;
   /** Aborted when the client abandons the operation or the connection closes. */
   readonly signal: AbortSignal;

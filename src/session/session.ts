@@ -13,6 +13,7 @@ import { ProtocolError } from '../protocol/protocol-error.js';
 import { decodeRequest } from '../protocol/request-decoder.js';
 import { encodeResponse } from '../protocol/response-encoder.js';
 import { ResultCode } from '../protocol/result-codes.js';
+import { logOperation } from '../observability/operation-log.js';
 import { bind } from './bind-operation.js';
 import { compare } from './compare-operation.js';
 import { extended } from './extended-operation.js';
@@ -22,6 +23,13 @@ import { search } from './search-operation.js';
 import type { SessionServices } from './services.js';
 import { MANAGE_DSA_IT_OID } from './supported.js';
 import { PAGED_RESULTS_OID } from '../protocol/paged-results-control.js';
+
+/** What an operation's log line reports, gathered as its responses go out. */
+interface Tally {
+  resultCode: number | undefined;
+  entries: number;
+  readonly started: number;
+}
 
 /** Operations one connection may have running before we stop reading from it. */
 const MAX_OUTSTANDING = 64;
@@ -49,6 +57,8 @@ const KNOWN_CONTROLS: Readonly<Partial<Record<Request['type'], readonly string[]
 
 export class Session {
   #identity: Identity = ANONYMOUS;
+  /** Plain TCP until TLS comes: listeners are ldap:// only so far. */
+  readonly #secure = false;
   readonly #frames: FrameReader;
   readonly #outstanding = new Map<number, AbortController>();
   readonly #paged = new PagedSearches();
@@ -139,12 +149,15 @@ export class Session {
 
   #dispatch(message: RequestMessage): void {
     const { request } = message;
-    if (request.type === 'unbind') {
-      this.#close();
-      return;
-    }
-    if (request.type === 'abandon') {
-      this.#outstanding.get(request.abandonId)?.abort(new Error('abandoned'));
+    if (request.type === 'unbind' || request.type === 'abandon') {
+      // Neither has a response; both are logged as they take effect.
+      this.#log(message, this.#identity.bindName, {
+        resultCode: undefined,
+        entries: 0,
+        started: performance.now(),
+      });
+      if (request.type === 'unbind') this.#close();
+      else this.#outstanding.get(request.abandonId)?.abort(new Error('abandoned'));
       return;
     }
     const responseType = RESPONSE_TYPE[request.type]!;
@@ -165,23 +178,39 @@ export class Session {
     // A reused message id replaces the old entry; abandon then targets the newest, as clients expect.
     this.#outstanding.set(message.messageId, controller);
     if (this.#outstanding.size >= MAX_OUTSTANDING) this.socket.pause();
+    const tally: Tally = { resultCode: undefined, entries: 0, started: performance.now() };
+    const bound = this.#identity.bindName;
+    const op = this.#operation(message, controller.signal, tally);
     try {
-      await this.#perform(message, controller.signal);
+      await this.#perform(op);
     } catch (error) {
       this.services.logger.error({ conn: this.id, err: error }, 'operation failed');
       if (!controller.signal.aborted) {
-        await this.#send(message.messageId, resultFor(responseType, ResultCode.other, 'internal error'));
+        await op.send(resultFor(responseType, ResultCode.other, 'internal error'));
       }
     } finally {
       if (this.#outstanding.get(message.messageId) === controller)
         this.#outstanding.delete(message.messageId);
       if (this.#outstanding.size < MAX_OUTSTANDING && !this.#closing) this.socket.resume();
+      this.#log(message, bound, tally);
     }
   }
 
-  async #perform(message: RequestMessage, signal: AbortSignal): Promise<void> {
-    const op = this.#operation(message, signal);
-    const { request } = message;
+  #log(message: RequestMessage, bound: string, tally: Tally): void {
+    logOperation(this.services.logger, {
+      conn: this.id,
+      peer: this.peer,
+      bound,
+      msgid: message.messageId,
+      request: message.request,
+      resultCode: tally.resultCode,
+      entries: tally.entries,
+      ms: Math.round((performance.now() - tally.started) * 10) / 10,
+    });
+  }
+
+  async #perform(op: Operation): Promise<void> {
+    const { request } = op.message;
     switch (request.type) {
       case 'bind': {
         this.#paged.closeAll();
@@ -212,14 +241,19 @@ export class Session {
     }
   }
 
-  #operation(message: RequestMessage, signal: AbortSignal): Operation {
+  #operation(message: RequestMessage, signal: AbortSignal, tally: Tally): Operation {
     return {
       message,
       services: this.services,
       identity: this.#identity,
+      connection: { id: this.id, remoteAddress: this.socket.remoteAddress ?? '', secure: this.#secure },
       paged: this.#paged,
       signal,
-      send: (response, controls) => this.#send(message.messageId, response, controls),
+      send: (response, controls) => {
+        if (response.type === 'searchResultEntry') tally.entries++;
+        else if ('resultCode' in response) tally.resultCode = response.resultCode;
+        return this.#send(message.messageId, response, controls);
+      },
     };
   }
 
