@@ -14,7 +14,12 @@ import type { Entry } from '../directory/entry.js';
 import { MatchingRules } from '../directory/matching-rules.js';
 import type { PhoneForms, PhoneNumbers } from '../directory/phone-number.js';
 import type { AttributeType, Schema } from '../directory/schema.js';
-import { foldSubstrings, foldText, matchesSubstrings, type SubstringPattern } from '../directory/text-fold.js';
+import {
+  foldSubstrings,
+  foldText,
+  matchesSubstrings,
+  type SubstringPattern,
+} from '../directory/text-fold.js';
 import type { Filter } from '../filter/ast.js';
 
 /** Ascending entry ids (positions in load order). */
@@ -23,15 +28,22 @@ type Ids = Uint32Array;
 const EMPTY: Ids = new Uint32Array(0);
 /** Components shorter than this cannot use the trigram index; they scan the key vocabulary instead. */
 const GRAM = 3;
+/** Key reach flags: in the trigram index, in the suffix order. */
+const CONTAINS = 1;
+const ENDS = 2;
+const ALL_REACH = CONTAINS | ENDS;
 
 export interface LocalIndexOptions {
   readonly defaultCountry: string;
   /**
-   * The index this one replaces. The trigram and suffix structures are built on first use (most
-   * attributes are never searched inside); a reload builds up front the ones its predecessor needed,
-   * so the first key press after a reload does not pay for them.
+   * The index this one replaces. Text attributes get their keys on the first search that needs them
+   * and their trigrams on the first contains search (most are never searched: entryUUID, mail, ...);
+   * a reload builds up front what its predecessor had built, so the first key press after a reload
+   * does not pay for it.
    */
   readonly warmFrom?: LocalIndex;
+  /** Attributes (any name or OID) whose keys and trigrams to build up front, as if searched. */
+  readonly prepare?: readonly string[];
 }
 
 export class LocalIndex {
@@ -41,7 +53,12 @@ export class LocalIndex {
   readonly #rules: MatchingRules;
   readonly #collector: IdCollector;
 
-  private constructor(entries: readonly Entry[], attributes: ReadonlyMap<string, AttributeIndex>, schema: Schema, rules: MatchingRules) {
+  private constructor(
+    entries: readonly Entry[],
+    attributes: ReadonlyMap<string, AttributeIndex>,
+    schema: Schema,
+    rules: MatchingRules,
+  ) {
     this.#entries = entries;
     this.#attributes = attributes;
     this.#schema = schema;
@@ -52,8 +69,20 @@ export class LocalIndex {
   static build(entries: readonly Entry[], schema: Schema, options: LocalIndexOptions): LocalIndex {
     const rules = new MatchingRules(schema, options);
     const copy = [...entries];
-    const index = new LocalIndex(copy, buildAttributeIndexes(copy, schema, rules.phoneNumbers), schema, rules);
+    const index = new LocalIndex(
+      copy,
+      buildAttributeIndexes(copy, schema, rules.phoneNumbers),
+      schema,
+      rules,
+    );
     if (options.warmFrom) index.#warmFrom(options.warmFrom);
+    for (const name of options.prepare ?? []) {
+      const type = schema.attribute(name);
+      index.#attributes
+        .get(type?.name.toLowerCase() ?? '')
+        ?.terms()
+        ?.trigrams();
+    }
     return index;
   }
 
@@ -68,10 +97,11 @@ export class LocalIndex {
   /** Builds the lazy structures that `previous` has built, for the same attributes. */
   #warmFrom(previous: LocalIndex): void {
     for (const [name, old] of previous.#attributes) {
-      const terms = this.#attributes.get(name)?.terms;
-      if (!terms || !old.terms) continue;
-      if (old.terms.hasTrigrams) terms.trigrams();
-      if (old.terms.hasSuffixOrder) terms.suffixOrder();
+      const built = old.builtTerms();
+      if (!built) continue;
+      const terms = this.#attributes.get(name)?.terms();
+      if (built.hasTrigrams) terms?.trigrams();
+      if (built.hasSuffixOrder) terms?.suffixOrder();
     }
   }
 
@@ -100,10 +130,14 @@ export class LocalIndex {
       case 'equality':
         return this.#onAttribute(filter.attribute, (index) => this.#equality(index, filter.value));
       case 'substrings':
-        return this.#onAttribute(filter.attribute, (index) => this.#substrings(index, filter.initial, filter.any, filter.final));
+        return this.#onAttribute(filter.attribute, (index) =>
+          this.#substrings(index, filter.initial, filter.any, filter.final),
+        );
       case 'approx':
         // The evaluator's approx is "contains".
-        return this.#onAttribute(filter.attribute, (index) => this.#substrings(index, undefined, [filter.value], undefined));
+        return this.#onAttribute(filter.attribute, (index) =>
+          this.#substrings(index, undefined, [filter.value], undefined),
+        );
       case 'extensible':
         // A rule applies to the named attribute's values; the entry's DN and rule-only filters are not indexed.
         if (filter.attribute === undefined || filter.dnAttributes) return undefined;
@@ -151,55 +185,101 @@ export class LocalIndex {
   }
 
   #equality(index: AttributeIndex, value: string): Ids {
-    const { terms } = index;
+    const terms = index.terms();
     if (!terms) return index.present;
     if (index.type.matching === 'text') return terms.exact(this.#rules.textAssertion(index.type, value));
-    const asserted = this.#rules.phoneNumbers.formsOf(value);
+    const phones = this.#rules.phoneNumbers;
+    const asserted = phones.formsOf(value);
     // Without digits a number compares as text, which is not keyed.
     if (asserted.raw === '') return index.present;
-    // Every equality the phone rule allows shares at least one key with the assertion.
     const collector = this.#collector.begin();
-    for (const key of asserted.keys) collector.addAll(terms.exact(key));
+    for (const key of phones.canonicalKeysEqualTo(asserted, index.callingCodes))
+      collector.addAll(terms.exact(key));
     return collector.finish();
   }
 
-  #substrings(index: AttributeIndex, initial: string | undefined, any: readonly string[], final: string | undefined): Ids {
-    const { terms } = index;
+  #substrings(
+    index: AttributeIndex,
+    initial: string | undefined,
+    any: readonly string[],
+    final: string | undefined,
+  ): Ids {
+    const terms = index.terms();
     if (!terms) return index.present;
-    if (index.type.matching === 'text') return this.#matchingKeys(terms, foldSubstrings(initial, any, final), index);
-    const assertion = this.#rules.phoneNumbers.substrings(initial, any, final);
+    if (index.type.matching === 'text')
+      return this.#matchingKeys(terms, foldSubstrings(initial, any, final), index);
+    const phones = this.#rules.phoneNumbers;
+    const assertion = phones.substrings(initial, any, final);
     if (assertion.kind === 'text') return index.present;
-    if (assertion.patterns.length === 1) return this.#matchingKeys(terms, assertion.patterns[0]!, index);
-    const sets = assertion.patterns.map((pattern) => this.#matchingKeys(terms, pattern, index));
+    const patterns = phones.canonicalPatterns(assertion, index.callingCodes);
+    if (patterns.length === 1) return this.#matchingKeys(terms, patterns[0]!, index);
+    const sets = patterns.map((pattern) => this.#matchingKeys(terms, pattern, index));
     const collector = this.#collector.begin();
     for (const ids of sets) collector.addAll(ids);
     return collector.finish();
   }
 
-  /** The entries holding a key that can match the pattern (see TermIndex.keysFor). */
+  /** The entries holding a key that can match the pattern (see TermIndex.forEachCandidateKey). */
   #matchingKeys(terms: TermIndex, pattern: SubstringPattern, index: AttributeIndex): Ids {
-    if (pattern.initial === undefined && pattern.final === undefined && pattern.any.length === 0) return index.present;
+    if (pattern.initial === undefined && pattern.final === undefined && pattern.any.length === 0)
+      return index.present;
     const collector = this.#collector.begin();
-    terms.forEachCandidateKey(pattern, (key) => collector.addRange(terms.postings, terms.offsets[key]!, terms.offsets[key + 1]!));
+    terms.forEachCandidateKey(pattern, (key) =>
+      collector.addRange(terms.postings, terms.offsets[key]!, terms.offsets[key + 1]!),
+    );
     return collector.finish();
   }
 }
 
-interface AttributeIndex {
-  readonly type: AttributeType;
-  /** The entries that hold the attribute. */
-  readonly present: Ids;
-  /** Keys, for text and telephone attributes. */
-  readonly terms: TermIndex | undefined;
+/** What is known about one attribute: who holds it, and its keys (text: built on first use). */
+class AttributeIndex {
+  #terms: TermIndex | undefined;
+  #pending: TermsBuilder | undefined;
+
+  constructor(
+    readonly type: AttributeType,
+    /** The entries that hold the attribute. */
+    readonly present: Ids,
+    terms: TermsBuilder | TermIndex | undefined,
+    private readonly entries: readonly Entry[],
+    /** How entries spell the attribute (normally just its canonical lower-cased name). */
+    private readonly spellings: readonly string[],
+    /** The calling codes of the numbers held (telephone attributes). */
+    readonly callingCodes: ReadonlySet<string>,
+  ) {
+    if (terms instanceof TermIndex) this.#terms = terms;
+    else this.#pending = terms;
+  }
+
+  /** The keys, for text and telephone attributes. */
+  terms(): TermIndex | undefined {
+    if (this.#terms || !this.#pending) return this.#terms;
+    const builder = this.#pending;
+    this.#pending = undefined;
+    for (const id of this.present) {
+      const { attributes } = this.entries[id]!;
+      for (const spelling of this.spellings) {
+        for (const value of attributes.get(spelling)?.values ?? [])
+          builder.add(foldText(value), id, ALL_REACH);
+      }
+    }
+    return (this.#terms = builder.build(false));
+  }
+
+  /** The keys if they have been built, without building them. */
+  builtTerms(): TermIndex | undefined {
+    return this.#terms;
+  }
 }
 
 /**
  * The distinct keys of one attribute, sorted, with the entries that hold each: exact and prefix
  * lookups by binary search, suffix lookups (numbers) through the keys sorted by their reversed text,
- * contains through trigrams of the keys. The last two are built on first use.
+ * contains through trigrams of the keys. Numbers get the last two at once; names get trigrams on
+ * their first contains search (most text attributes, entryUUID or mail, never see one).
  */
 class TermIndex {
-  #trigrams: ReadonlyMap<number, Uint32Array> | undefined;
+  #trigrams: Trigrams | undefined;
   #bySuffix: Uint32Array | undefined;
 
   constructor(
@@ -207,11 +287,21 @@ class TermIndex {
     /** Entries of key k: postings[offsets[k] .. offsets[k + 1]). */
     readonly offsets: Uint32Array,
     readonly postings: Uint32Array,
-    /** Which keys get trigrams (see addPhoneKeys); undefined: all of them. */
-    private readonly withTrigrams: Uint8Array | undefined,
+    /**
+     * Which keys are in the trigram index (CONTAINS) and in the suffix order (ENDS); undefined: all.
+     * A number's shorter forms sit inside its longer ones and are found through them.
+     */
+    private readonly reach: Uint8Array | undefined,
     /** Whether suffix lookups are worth a structure (numbers: `*456712`); text uses trigrams. */
     private readonly suffixes: boolean,
-  ) {}
+  ) {
+    // Numbers are what phones search inside on every call: build their structures now, before
+    // the replica serves, rather than on the first key press.
+    if (suffixes) {
+      this.trigrams();
+      this.suffixOrder();
+    }
+  }
 
   get hasTrigrams(): boolean {
     return this.#trigrams !== undefined;
@@ -222,20 +312,20 @@ class TermIndex {
   }
 
   /** Trigram -> keys containing it. */
-  trigrams(): ReadonlyMap<number, Uint32Array> {
-    return (this.#trigrams ??= buildTrigrams(this.keys, this.withTrigrams));
+  trigrams(): Trigrams {
+    return (this.#trigrams ??= buildTrigrams(this.keys, this.reach));
   }
 
   /** Key ids ordered by their reversed text. */
   suffixOrder(): Uint32Array {
-    return (this.#bySuffix ??= suffixOrder(this.keys));
+    return (this.#bySuffix ??= suffixOrder(this.keys, this.reach));
   }
 
   /** The entries of one exact key (a view, not a copy). */
   exact(key: string): Ids {
     const k = lowerBound(this.keys, key);
     if (this.keys[k] !== key) return EMPTY;
-    return this.postings.subarray(this.offsets[k]!, this.offsets[k + 1]!);
+    return this.postings.subarray(this.offsets[k], this.offsets[k + 1]);
   }
 
   /**
@@ -267,10 +357,12 @@ class TermIndex {
   #suffix(suffix: string, pattern: SubstringPattern, visit: (key: number) => void): void {
     const { keys } = this;
     const bySuffix = this.suffixOrder();
+    // As for contains: a shorter form reached through a longer one is checked on the suffix alone.
+    const check: SubstringPattern = this.reach ? { any: [], final: suffix } : pattern;
     for (let i = suffixLowerBound(keys, bySuffix, suffix); i < bySuffix.length; i++) {
       const k = bySuffix[i]!;
-      if (!keys[k]!.endsWith(suffix)) continue;
-      if (matchesSubstrings(keys[k]!, pattern)) visit(k);
+      if (!keys[k]!.endsWith(suffix)) break;
+      if (matchesSubstrings(keys[k]!, check)) visit(k);
     }
   }
 
@@ -278,7 +370,7 @@ class TermIndex {
     const trigrams = this.trigrams();
     const lists: Uint32Array[] = [];
     for (let i = 0; i + GRAM <= part.length; i++) {
-      const list = trigrams.get(trigramAt(part, i));
+      const list = trigrams.keysWith(trigramAt(part, i));
       if (!list) return;
       lists.push(list);
     }
@@ -288,7 +380,7 @@ class TermIndex {
     for (let i = 1; i < Math.min(lists.length, 3); i++) candidates = intersect(candidates, lists[i]!);
     // A number is found through its longest forms only, which contain its shorter ones, so an
     // anchored pattern may match the shorter form alone: check the component, not the pattern.
-    const check: SubstringPattern = this.withTrigrams ? { any: [part] } : pattern;
+    const check: SubstringPattern = this.reach ? { any: [part] } : pattern;
     for (const k of candidates) if (matchesSubstrings(this.keys[k]!, check)) visit(k);
   }
 
@@ -298,60 +390,88 @@ class TermIndex {
   }
 }
 
-function buildAttributeIndexes(entries: readonly Entry[], schema: Schema, phones: PhoneNumbers): Map<string, AttributeIndex> {
+function buildAttributeIndexes(
+  entries: readonly Entry[],
+  schema: Schema,
+  phones: PhoneNumbers,
+): Map<string, AttributeIndex> {
   const builders = new Map<string, AttributeIndexBuilder>();
-  const types = new Map<string, AttributeType | undefined>();
+  /** Builder by the name as entries spell it; null for attributes the schema does not know. */
+  const byName = new Map<string, AttributeIndexBuilder | null>();
+  const builderFor = (name: string): AttributeIndexBuilder | null => {
+    const type = schema.attribute(name);
+    // Attributes the schema does not know are Undefined in every filter: nothing to index.
+    if (!type) return null;
+    const key = type.name.toLowerCase();
+    let builder = builders.get(key);
+    if (!builder) builders.set(key, (builder = new AttributeIndexBuilder(type)));
+    builder.spellings.push(name);
+    return builder;
+  };
   for (let id = 0; id < entries.length; id++) {
-    for (const [name, attribute] of entries[id]!.attributes) {
-      let type = types.get(name);
-      if (!types.has(name)) types.set(name, (type = schema.attribute(name)));
-      // Attributes the schema does not know are Undefined in every filter: nothing to index.
-      if (!type) continue;
-      const key = type.name.toLowerCase();
-      let builder = builders.get(key);
-      if (!builder) builders.set(key, (builder = new AttributeIndexBuilder(type)));
-      builder.add(id, attribute.values, phones);
-    }
+    // forEach rather than for-of: no [name, value] pair allocated per attribute of 100,000 entries.
+    entries[id]!.attributes.forEach((attribute, name) => {
+      let builder = byName.get(name);
+      if (builder === undefined) byName.set(name, (builder = builderFor(name)));
+      builder?.add(id, attribute.values, phones);
+    });
   }
+  // Most attributes are held by every entry (objectClass, cn, entryUUID...): they share one list.
+  const everyone = new Uint32Array(entries.length);
+  for (let id = 0; id < entries.length; id++) everyone[id] = id;
   const indexes = new Map<string, AttributeIndex>();
-  for (const [key, builder] of builders) indexes.set(key, builder.build());
+  for (const [key, builder] of builders) indexes.set(key, builder.build(entries, everyone));
   return indexes;
 }
 
+/**
+ * Collects one attribute during the pass over the entries: who holds it, and for numbers their keys
+ * (reading numbers is the slow part, and phones search them on every call, so it is done up front).
+ */
 class AttributeIndexBuilder {
+  readonly spellings: string[] = [];
   readonly #present = new GrowableIds();
-  readonly #terms: TermsBuilder | undefined;
+  readonly #numbers: TermsBuilder | undefined;
+  readonly #callingCodes = new Set<string>();
 
   constructor(readonly type: AttributeType) {
-    this.#terms = type.matching === 'text' || type.matching === 'telephone' ? new TermsBuilder() : undefined;
+    this.#numbers = type.matching === 'telephone' ? new TermsBuilder() : undefined;
   }
 
   add(id: number, values: readonly string[], phones: PhoneNumbers): void {
     if (this.#present.last() !== id) this.#present.push(id);
-    const terms = this.#terms;
-    if (!terms) return;
-    if (this.type.matching === 'text') {
-      for (const value of values) terms.add(foldText(value), id, true);
-      return;
+    // Read without caching: holding the forms of every number for the evaluator would cost more
+    // memory than re-reading the few candidates a query hands it.
+    if (!this.#numbers) return;
+    for (const value of values) {
+      const forms = phones.read(value);
+      if (forms.callingCode !== undefined) this.#callingCodes.add(forms.callingCode);
+      addPhoneKeys(this.#numbers, forms, id);
     }
-    for (const forms of phones.formsOfValues(values, false)) addPhoneKeys(terms, forms, id);
   }
 
-  build(): AttributeIndex {
-    const telephone = this.type.matching === 'telephone';
-    return { type: this.type, present: this.#present.toArray(), terms: this.#terms?.build(telephone) };
+  build(entries: readonly Entry[], everyone: Ids): AttributeIndex {
+    const terms =
+      this.#numbers?.build(true) ?? (this.type.matching === 'text' ? new TermsBuilder() : undefined);
+    const present = this.#present.length === everyone.length ? everyone : this.#present.toArray();
+    return new AttributeIndex(this.type, present, terms, entries, this.spellings, this.#callingCodes);
   }
 }
 
 /**
- * A number's keys. Those contained in a longer key of the same number (the national significant
- * number inside the E.164 form) get no trigrams of their own: whatever they contain, the longer key
- * contains too, and that saves about a third of the trigram postings.
+ * A number's canonical keys (its E.164 form, with and without an extension). The one without the
+ * extension sits inside the other, so it needs no trigrams of its own.
  */
 function addPhoneKeys(terms: TermsBuilder, forms: PhoneForms, id: number): void {
-  for (const key of forms.keys) {
-    const contained = forms.keys.some((other) => other.length > key.length && other.includes(key));
-    terms.add(key, id, !contained);
+  const keys = forms.canonical;
+  for (const key of keys) {
+    let reach = ALL_REACH;
+    for (const other of keys) {
+      if (other.length <= key.length) continue;
+      if (other.includes(key)) reach &= ~CONTAINS;
+      if (other.endsWith(key)) reach &= ~ENDS;
+    }
+    terms.add(key, id, reach);
   }
 }
 
@@ -360,20 +480,20 @@ class TermsBuilder {
   readonly #ids = new Map<string, number>();
   readonly #keys: string[] = [];
   readonly #lastEntry: number[] = [];
-  readonly #withTrigrams: boolean[] = [];
+  readonly #reach: number[] = [];
   readonly #pairKeys = new GrowableIds();
   readonly #pairEntries = new GrowableIds();
 
-  add(key: string, entry: number, withTrigrams: boolean): void {
+  add(key: string, entry: number, reach: number): void {
     let k = this.#ids.get(key);
     if (k === undefined) {
       k = this.#keys.length;
       this.#ids.set(key, k);
       this.#keys.push(key);
       this.#lastEntry.push(-1);
-      this.#withTrigrams.push(false);
+      this.#reach.push(0);
     }
-    if (withTrigrams) this.#withTrigrams[k] = true;
+    this.#reach[k]! |= reach;
     if (this.#lastEntry[k] === entry) return;
     this.#lastEntry[k] = entry;
     this.#pairKeys.push(k);
@@ -385,14 +505,12 @@ class TermsBuilder {
     const remap = new Uint32Array(keys.length);
     for (let k = 0; k < keys.length; k++) remap[this.#ids.get(keys[k]!)!] = k;
     const { offsets, postings } = this.#layOut(remap, keys.length);
-    let withTrigrams: Uint8Array | undefined;
-    if (this.#withTrigrams.includes(false)) {
-      withTrigrams = new Uint8Array(keys.length);
-      this.#withTrigrams.forEach((flag, k) => {
-        if (flag) withTrigrams![remap[k]!] = 1;
-      });
+    let reach: Uint8Array | undefined;
+    if (this.#reach.some((flags) => flags !== ALL_REACH)) {
+      reach = new Uint8Array(keys.length);
+      this.#reach.forEach((flags, k) => (reach![remap[k]!] = flags));
     }
-    return new TermIndex(keys, offsets, postings, withTrigrams, suffixes);
+    return new TermIndex(keys, offsets, postings, reach, suffixes);
   }
 
   /** Counting sort of the pairs by sorted key id; pairs were added in entry order, so postings ascend. */
@@ -409,22 +527,68 @@ class TermsBuilder {
   }
 }
 
-function buildTrigrams(keys: readonly string[], withTrigrams: Uint8Array | undefined): Map<number, Uint32Array> {
-  const lists = new Map<number, number[]>();
+/** Keys by trigram, in CSR layout: one Uint32Array of key ids, sliced per trigram on lookup. */
+class Trigrams {
+  constructor(
+    /** Trigram code -> its slot. */
+    private readonly slots: ReadonlyMap<number, number>,
+    /** Keys of slot s: keys[offsets[s] .. offsets[s + 1]), ascending. */
+    private readonly offsets: Uint32Array,
+    private readonly keys: Uint32Array,
+  ) {}
+
+  keysWith(gram: number): Uint32Array | undefined {
+    const slot = this.slots.get(gram);
+    return slot === undefined ? undefined : this.keys.subarray(this.offsets[slot], this.offsets[slot + 1]);
+  }
+}
+
+/**
+ * One pass over the keys gives every distinct trigram a slot and records each (slot, key)
+ * occurrence; counting sort by slot then lays the keys out. Small integer codes and typed arrays
+ * keep it to a fraction of a second for a few hundred thousand keys.
+ */
+function buildTrigrams(keys: readonly string[], reach: Uint8Array | undefined): Trigrams {
+  const slots = new Map<number, number>();
+  /** The last key recorded for each slot: a trigram twice in one key is recorded once. */
+  let lastKey = new Int32Array(1024).fill(-1);
+  let slotOf = new Uint32Array(1024);
+  let keyOf = new Uint32Array(1024);
+  let count = 0;
   for (let k = 0; k < keys.length; k++) {
-    if (withTrigrams && !withTrigrams[k]) continue;
+    if (reach && !(reach[k]! & CONTAINS)) continue;
     const key = keys[k]!;
     for (let i = 0; i + GRAM <= key.length; i++) {
       const gram = trigramAt(key, i);
-      const list = lists.get(gram);
-      if (!list) lists.set(gram, [k]);
-      // Keys are visited in order, so a trigram repeated within one key shows up as the last id.
-      else if (list[list.length - 1] !== k) list.push(k);
+      let slot = slots.get(gram);
+      if (slot === undefined) {
+        slot = slots.size;
+        slots.set(gram, slot);
+        if (slot === lastKey.length) lastKey = grow(lastKey, -1);
+      }
+      if (lastKey[slot] === k) continue;
+      lastKey[slot] = k;
+      if (count === slotOf.length) [slotOf, keyOf] = [grow(slotOf), grow(keyOf)];
+      slotOf[count] = slot;
+      keyOf[count++] = k;
     }
   }
-  const trigrams = new Map<number, Uint32Array>();
-  for (const [gram, list] of lists) trigrams.set(gram, Uint32Array.from(list));
-  return trigrams;
+  const offsets = new Uint32Array(slots.size + 1);
+  for (let i = 0; i < count; i++) offsets[slotOf[i]! + 1]!++;
+  for (let slot = 0; slot < slots.size; slot++) offsets[slot + 1]! += offsets[slot]!;
+  const cursor = offsets.slice(0, slots.size);
+  // Occurrences are in key order, so each trigram's keys come out ascending.
+  const postings = new Uint32Array(count);
+  for (let i = 0; i < count; i++) postings[cursor[slotOf[i]!]!++] = keyOf[i]!;
+  return new Trigrams(slots, offsets, postings);
+}
+
+/** A typed array twice as long, with the old contents (and `fill` in the new half). */
+function grow<T extends Uint32Array | Int32Array>(array: T, fill = 0): T {
+  const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);
+  bigger.set(array);
+  if (fill !== 0) bigger.fill(fill, array.length);
+  return bigger;
 }
 
 /**
@@ -432,42 +596,79 @@ function buildTrigrams(keys: readonly string[], withTrigrams: Uint8Array | undef
  * integer. Distinct trigrams may share a code; that only adds candidates, which are checked anyway.
  */
 function trigramAt(text: string, i: number): number {
-  return ((text.charCodeAt(i) & 0x3ff) << 20) | ((text.charCodeAt(i + 1) & 0x3ff) << 10) | (text.charCodeAt(i + 2) & 0x3ff);
+  return (
+    ((text.charCodeAt(i) & 0x3ff) << 20) |
+    ((text.charCodeAt(i + 1) & 0x3ff) << 10) |
+    (text.charCodeAt(i + 2) & 0x3ff)
+  );
 }
 
-function suffixOrder(keys: readonly string[]): Uint32Array {
-  const reversed = keys.map(reverse);
-  const order = Uint32Array.from(keys.keys());
-  return order.sort((a, b) => compareStrings(reversed[a]!, reversed[b]!));
+/**
+ * Key ids ordered by their reversed text, by LSD radix sort: one stable counting pass per character
+ * position, from the deepest. Keys are digit strings with a small alphabet, so this costs a few
+ * passes over typed arrays where a comparison sort of reversed strings took a second.
+ */
+function suffixOrder(allKeys: readonly string[], reach: Uint8Array | undefined): Uint32Array {
+  const ids: number[] = [];
+  for (let k = 0; k < allKeys.length; k++) if (!reach || reach[k]! & ENDS) ids.push(k);
+  const keys = ids.map((k) => allKeys[k]!);
+  const count = keys.length;
+  let longest = 0;
+  for (const key of keys) longest = Math.max(longest, key.length);
+  // Dense symbols in character order; 0 means "past the start of the key", which sorts first.
+  const symbolOf = new Uint16Array(0x10000);
+  for (const key of keys) for (let i = 0; i < key.length; i++) symbolOf[key.charCodeAt(i)] = 1;
+  let alphabet = 0;
+  for (let code = 0; code < symbolOf.length; code++) if (symbolOf[code]) symbolOf[code] = ++alphabet;
+  // The symbols by depth (distance from the end of the key), read once from the strings, so that
+  // the passes below run over one compact array instead of chasing every string on every pass.
+  const columns = alphabet < 0x100 ? new Uint8Array(count * longest) : new Uint16Array(count * longest);
+  for (let k = 0; k < count; k++) {
+    const key = keys[k]!;
+    for (let depth = 0; depth < key.length; depth++)
+      columns[depth * count + k] = symbolOf[key.charCodeAt(key.length - 1 - depth)]!;
+  }
+  let order = new Uint32Array(count);
+  for (let k = 0; k < count; k++) order[k] = k;
+  let next = new Uint32Array(count);
+  const counts = new Uint32Array(alphabet + 2);
+  for (let depth = longest - 1; depth >= 0; depth--) {
+    const column = columns.subarray(depth * count, (depth + 1) * count);
+    counts.fill(0);
+    for (let k = 0; k < count; k++) counts[column[k]! + 1]!++;
+    for (let s = 1; s < counts.length; s++) counts[s]! += counts[s - 1]!;
+    for (let i = 0; i < count; i++) {
+      const k = order[i]!;
+      next[counts[column[k]!]!++] = k;
+    }
+    const sorted = next;
+    next = order;
+    order = sorted;
+  }
+  for (let i = 0; i < count; i++) order[i] = ids[order[i]!]!;
+  return order;
 }
 
 /** The first position in the suffix order whose key, read backwards, is not below `suffix` read backwards. */
 function suffixLowerBound(keys: readonly string[], bySuffix: Uint32Array, suffix: string): number {
-  const target = reverse(suffix);
   let low = 0;
   let high = bySuffix.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (compareReversed(keys[bySuffix[middle]!]!, target) < 0) low = middle + 1;
+    if (compareBackwards(keys[bySuffix[middle]!]!, suffix) < 0) low = middle + 1;
     else high = middle;
   }
   return low;
 }
 
-/** Compares `key` read backwards with an already reversed string, without building the reversed key. */
-function compareReversed(key: string, reversedTarget: string): number {
-  const length = Math.min(key.length, reversedTarget.length);
-  for (let i = 0; i < length; i++) {
-    const difference = key.charCodeAt(key.length - 1 - i) - reversedTarget.charCodeAt(i);
+/** Compares two strings read from their ends, without building reversed copies. */
+function compareBackwards(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 1; i <= length; i++) {
+    const difference = a.charCodeAt(a.length - i) - b.charCodeAt(b.length - i);
     if (difference !== 0) return difference;
   }
-  return key.length - reversedTarget.length;
-}
-
-function reverse(text: string): string {
-  let out = '';
-  for (let i = text.length - 1; i >= 0; i--) out += text[i]!;
-  return out;
+  return a.length - b.length;
 }
 
 function lowerBound(sorted: readonly string[], target: string): number {
@@ -479,10 +680,6 @@ function lowerBound(sorted: readonly string[], target: string): number {
     else high = middle;
   }
   return low;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The intersection of two ascending id lists; gallops through the longer one when sizes differ a lot. */
@@ -502,7 +699,7 @@ function intersect(a: Ids, b: Ids): Ids {
       if (large[low] === id) out[count++] = id;
     }
   } else {
-    for (let i = 0, j = 0; i < small.length && j < large.length; ) {
+    for (let i = 0, j = 0; i < small.length && j < large.length;) {
       const x = small[i]!;
       const y = large[j]!;
       if (x === y) {
@@ -577,6 +774,10 @@ class GrowableIds {
       this.#data = bigger;
     }
     this.#data[this.#length++] = value;
+  }
+
+  get length(): number {
+    return this.#length;
   }
 
   last(): number | undefined {

@@ -2,7 +2,8 @@
  * Number-aware matching of telephone numbers (DESIGN.md "Matching rules"): `+49 30 1234567-12`,
  * `0049301234567 12`, `030/1234567-12` and `030 1234567-12` are one number, and a phone typing `0301`
  * or `456712` finds it. libphonenumber-js (with its full "max" metadata) reads the numbers; this file
- * decides which readings to trust and which digit strings a stored value is known by.
+ * decides which readings to trust and which digit strings a stored value is known by (its keys), and
+ * translates assertions for an index that stores one canonical key per number (canonicalPatterns).
  *
  * The "max" metadata matters: with "min" metadata validity is only a length check, under which an
  * internal extension such as `1234` is a valid German number (+49 1234).
@@ -30,8 +31,19 @@ export interface PhoneForms {
    * one). A substring assertion matches when any of them matches.
    */
   readonly keys: readonly string[];
-  /** The keys an assertion written with a leading `+` is anchored to: the E.164 forms, else the raw digits. */
+  /**
+   * The keys an assertion written with a leading `+` is anchored to: the E.164 forms, or for an
+   * unparsed value written with `+` its digits; none for other unparsed values.
+   */
   readonly international: readonly string[];
+  /** The calling code, when the value reads as a full number. */
+  readonly callingCode: string | undefined;
+  /**
+   * The one digit string an index needs to store (two with an extension): the E.164 forms, or the
+   * raw digits. Assertions are translated to find through these what matches any key
+   * (see canonicalPatterns and canonicalKeysEqualTo).
+   */
+  readonly canonical: readonly string[];
   /** The folded text, for assertions that hold no digits at all. */
   readonly text: string;
 }
@@ -46,7 +58,7 @@ export type PhoneSubstringsAssertion =
   | { readonly kind: 'text'; readonly pattern: SubstringPattern };
 
 /** Written between the digits of a number and ignored in assertions. */
-const SEPARATORS = /[\s\-/().]/gu;
+const SEPARATOR = /^[\s\-/().]$/u;
 const NON_DIAL = /[^0-9*#]/g;
 const NON_DIGIT = /\D/g;
 const HAS_DIGIT = /\d/;
@@ -104,28 +116,25 @@ export class PhoneNumbers {
     return forms;
   }
 
-  /**
-   * The forms of an attribute's values, cached for as long as the (immutable) values array lives.
-   * Bulk readers (the index build) pass `byValue: false` so they do not churn the per-value cache.
-   */
-  formsOfValues(values: readonly string[], byValue = true): readonly PhoneForms[] {
+  /** The forms of an attribute's values, cached for as long as the (immutable) values array lives. */
+  formsOfValues(values: readonly string[]): readonly PhoneForms[] {
     let forms = this.#byValues.get(values);
     if (!forms) {
-      forms = values.map((value) => (byValue ? this.formsOf(value) : this.read(value)));
+      forms = values.map((value) => this.formsOf(value));
       this.#byValues.set(values, forms);
     }
     return forms;
   }
 
-  /** Reads a value without the cache (for bulk work such as building an index). */
+  /** Reads a value without any cache (for bulk work such as building an index). */
   read(value: string): PhoneForms {
-    const raw = value.replace(NON_DIAL, '');
+    const raw = flat(value.replace(NON_DIAL, ''));
     const text = foldText(value);
-    if (!HAS_DIGIT.test(raw)) return { raw, e164: undefined, keys: [], international: [], text };
+    if (!HAS_DIGIT.test(raw)) return unparsedForms(raw, [], [], text);
     const number = this.#mayBeNumber(value, raw) ? this.#trustedParse(value, raw) : undefined;
-    return number
-      ? this.#numberForms(number, raw, text)
-      : { raw, e164: undefined, keys: [raw], international: [raw], text };
+    if (number) return this.#numberForms(number, raw, text);
+    const keys = [raw];
+    return unparsedForms(raw, keys, writtenWithPlus(value) ? keys : [], text);
   }
 
   /**
@@ -165,12 +174,77 @@ export class PhoneNumbers {
       ...optional('final', cleaned(final)),
     };
     const first = [initial, ...any, final].find((c) => c !== undefined && cleaned(c) !== undefined);
-    if (first?.replace(SEPARATORS, '').startsWith('+'))
-      return { kind: 'digits', patterns: [anchored(plain)] };
+    if (first !== undefined && writtenWithPlus(first)) return { kind: 'digits', patterns: [anchored(plain)] };
     const leading = plain.initial ?? plain.any[0] ?? plain.final ?? '';
     const idd = this.#iddPrefix.exec(leading)?.[0];
-    if (idd === undefined || idd.length === leading.length) return { kind: 'digits', patterns: [plain] };
+    // Just `00` (a phone's first key presses) anchors nothing: then every full number matches.
+    if (idd === undefined) return { kind: 'digits', patterns: [plain] };
     return { kind: 'digits', patterns: [plain, anchored(plain, idd.length)] };
+  }
+
+  /**
+   * Equality lookups for an index of canonical keys: every value equal to `asserted` holds one of
+   * these. A number is known by its national significant and national dialling forms too, which
+   * are its E.164 form after a calling code (one of `callingCodes`, those the index holds) or after
+   * the national prefix (`0301234567` is `49` + `301234567`).
+   */
+  canonicalKeysEqualTo(asserted: PhoneForms, callingCodes: Iterable<string>): string[] {
+    // A number: the E.164 form of its equals, or the raw digits of an extension equal to one of its forms.
+    if (asserted.e164 !== undefined) return [...asserted.keys];
+    const raw = asserted.raw;
+    const keys = [raw];
+    for (const code of callingCodes) keys.push(code + raw);
+    const national = this.#afterNationalPrefix(raw);
+    if (national !== undefined) keys.push(this.#callingCode + national);
+    return distinct(...keys);
+  }
+
+  /**
+   * Patterns over canonical keys that together find at least every value a prepared assertion
+   * matches (an index re-checks what they find). A pattern anchored to the national significant
+   * number is moved behind each calling code; one that may start in the national prefix of a
+   * national dialling form (`0301*`, `*0301*`) behind the default calling code. Unanchored matches
+   * inside those forms are matches inside the E.164 form, which ends with them.
+   */
+  canonicalPatterns(
+    assertion: PhoneSubstringsAssertion & { kind: 'digits' },
+    callingCodes: Iterable<string>,
+  ): SubstringPattern[] {
+    const codes = [...callingCodes];
+    return assertion.patterns.flatMap((pattern) =>
+      pattern.scope === 'international' ? [pattern] : [pattern, ...this.#throughCallingCodes(pattern, codes)],
+    );
+  }
+
+  #throughCallingCodes(pattern: SubstringPattern, codes: readonly string[]): SubstringPattern[] {
+    const { initial, any, final } = pattern;
+    const prefix = this.#nationalPrefix;
+    const home = this.#callingCode;
+    const rest = { any, ...optional('final', final) };
+    if (initial !== undefined) {
+      const alternatives: SubstringPattern[] = codes.map((code) => ({ initial: code + initial, ...rest }));
+      const national = this.#afterNationalPrefix(initial);
+      if (national !== undefined) alternatives.push({ initial: home + national, ...rest });
+      else if (prefix.startsWith(initial)) alternatives.push({ initial: home, any: [] });
+      return alternatives;
+    }
+    // Unanchored: the first component may begin inside the national prefix.
+    const first = any[0] ?? final;
+    if (first === undefined || prefix === '') return [];
+    const after = any.length > 0 ? { any: any.slice(1), ...optional('final', final) } : { any: [] };
+    const alternatives: SubstringPattern[] = [];
+    for (let start = 0; start < prefix.length; start++) {
+      const tail = prefix.slice(start);
+      if (first.startsWith(tail)) alternatives.push({ initial: home + first.slice(tail.length), ...after });
+      else if (tail.startsWith(first)) alternatives.push({ initial: home, any: [] });
+    }
+    return alternatives;
+  }
+
+  /** The digits after the default country's national prefix, if they start with it. */
+  #afterNationalPrefix(digits: string): string | undefined {
+    const prefix = this.#nationalPrefix;
+    return prefix !== '' && digits.startsWith(prefix) ? digits.slice(prefix.length) : undefined;
   }
 
   /** Whether a value matches a prepared substring assertion. */
@@ -199,30 +273,51 @@ export class PhoneNumbers {
     return number.isValid() && this.#nationalDigits(number) === digits ? number : undefined;
   }
 
+  /** What follows the `+` or international prefix of an unparsed value written that way (`+4930`). */
   /**
    * A cheap test before the library (about 10 µs a call) is asked: feature codes (`*21#`) and short
    * digit strings written without any prefix (extensions) are never full numbers.
    */
   #mayBeNumber(value: string, raw: string): boolean {
     if (FEATURE_CODE.test(raw)) return false;
-    if (raw.length > LONGEST_EXTENSION || value.replace(SEPARATORS, '').startsWith('+')) return true;
+    if (raw.length > LONGEST_EXTENSION || writtenWithPlus(value)) return true;
     return this.#iddPrefix.test(raw) || (this.#nationalPrefix !== '' && raw.startsWith(this.#nationalPrefix));
   }
 
-  /** The forms of a number libphonenumber has read. */
+  /**
+   * The forms of a number libphonenumber has read. The digits as written are left out: whatever
+   * they match, one of these matches too, or the assertion reading of `+` and `00` takes over.
+   */
   #numberForms(number: PhoneNumber, raw: string, text: string): PhoneForms {
     const ext = number.ext ?? '';
-    const nsn = number.nationalNumber;
-    const e164 = `${number.countryCallingCode}${nsn}`;
-    const national = this.#nationalDigits(number);
-    const keys = new Set<string>([e164 + ext, nsn + ext, national + ext, raw]);
-    const international = [e164 + ext];
-    if (ext !== '') {
-      // `+49 30 1234567 ext. 12` is also found by the number without its extension.
-      for (const key of [e164, nsn, national]) keys.add(key);
-      international.push(e164);
+    const nsn = flat(number.nationalNumber);
+    const e164 = flat(`${number.countryCallingCode}${nsn}`);
+    const national = flat(this.#nationalDigits(number));
+    const callingCode = number.countryCallingCode;
+    if (ext === '') {
+      const international = [e164];
+      return {
+        raw,
+        e164,
+        callingCode,
+        keys: distinct(e164, nsn, national),
+        international,
+        canonical: international,
+        text,
+      };
     }
-    return { raw, e164: e164 + ext, keys: [...keys], international, text };
+    const keys = distinct(flat(e164 + ext), flat(nsn + ext), flat(national + ext));
+    // `+49 30 1234567 ext. 12` is also found by the number without its extension.
+    const international = [flat(e164 + ext), e164];
+    return {
+      raw,
+      e164: e164 + ext,
+      callingCode,
+      keys: [...keys, ...distinct(e164, nsn, national)],
+      international,
+      canonical: international,
+      text,
+    };
   }
 
   /**
@@ -235,6 +330,36 @@ export class PhoneNumbers {
       ? this.#nationalPrefix + number.nationalNumber
       : number.nationalNumber;
   }
+}
+
+/** Built literally, not by spreading: this runs for every number of a replica. */
+function unparsedForms(
+  raw: string,
+  keys: readonly string[],
+  international: readonly string[],
+  text: string,
+): PhoneForms {
+  return { raw, e164: undefined, callingCode: undefined, keys, international, canonical: keys, text };
+}
+
+/** Whether the first character that is not a separator is `+`. */
+function writtenWithPlus(value: string): boolean {
+  for (const char of value) if (!SEPARATOR.test(char)) return char === '+';
+  return false;
+}
+
+/**
+ * A flat copy of a string. Concatenations and regex replacements give trees of string pieces that
+ * are slower to read (the index reads its keys a lot) and bigger than the string they spell.
+ */
+function flat(text: string): string {
+  const codes = new Array<number>(text.length);
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  return String.fromCharCode(...codes);
+}
+
+function distinct(...keys: string[]): string[] {
+  return keys.filter((key, i) => keys.indexOf(key) === i);
 }
 
 /** The national prefix of a country, read off the national format of its example number. */
@@ -250,12 +375,23 @@ function nationalPrefixOf(country: CountryCode): string {
  * `skip` leading digits (an international call prefix), becomes the initial one.
  */
 function anchored(pattern: DigitPattern, skip = 0): DigitPattern {
-  if (pattern.initial !== undefined)
-    return { ...pattern, scope: 'international', initial: pattern.initial.slice(skip) };
+  const { initial, final } = pattern;
+  if (initial !== undefined)
+    return {
+      scope: 'international',
+      ...optional('initial', initial.slice(skip)),
+      any: pattern.any,
+      ...optional('final', final),
+    };
   const [first, ...rest] = pattern.any;
   if (first !== undefined)
-    return { ...pattern, scope: 'international', initial: first.slice(skip), any: rest };
-  return { ...pattern, scope: 'international', ...optional('final', pattern.final?.slice(skip)) };
+    return {
+      scope: 'international',
+      ...optional('initial', first.slice(skip)),
+      any: rest,
+      ...optional('final', final),
+    };
+  return { scope: 'international', any: [], ...optional('final', final?.slice(skip)) };
 }
 
 /** `{ [key]: value }` when there is a value, for optional properties under exact typing. */

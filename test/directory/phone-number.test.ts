@@ -118,10 +118,24 @@ describe('PhoneNumbers substring assertions', () => {
     expect(substrings('+44 20 4930 0000', undefined, ['4930'], undefined)).toBe(true);
   });
 
+  it('reads a bare international prefix (a first key press) as "any full number"', () => {
+    expect(substrings('+49 30 1234567-12', '00', [], undefined)).toBe(true);
+    expect(substrings('+1 212 555 0100', '00', [], undefined)).toBe(true);
+    expect(substrings('1234', '00', [], undefined)).toBe(false);
+    expect(substrings('0049 1', '00', [], undefined)).toBe(true);
+  });
+
+  it('anchors a + to unparsed values only when they were written with one', () => {
+    expect(substrings('+4930', '+49', [], undefined)).toBe(true);
+    expect(substrings('4930', '+49', [], undefined)).toBe(false);
+    expect(substrings('00 4930', '0049', [], undefined)).toBe(true);
+  });
+
   it('matches extensions and feature codes on their digits', () => {
     expect(substrings('1234', '12', [], undefined)).toBe(true);
     expect(substrings('1234', undefined, ['23'], undefined)).toBe(true);
-    expect(substrings('1234', '+12', [], undefined)).toBe(true);
+    // `+` means an international number, which an extension is not.
+    expect(substrings('1234', '+12', [], undefined)).toBe(false);
     expect(substrings('*21#', undefined, ['21'], undefined)).toBe(true);
     expect(substrings('1234', '4930', [], undefined)).toBe(false);
   });
