@@ -1,13 +1,18 @@
 /**
  * Accepts connections on the configured listeners and runs a session for each, within
- * `limits.maxConnections`: a connection beyond it is told the server is busy and closed.
+ * `limits.maxConnections`: a connection beyond it is told the server is busy and closed. On an
+ * `ldaps://` listener the session starts once the TLS handshake is done; a client that does not
+ * finish it in time is dropped. Plain listeners offer StartTLS when `tls` is configured.
  */
 import net from 'node:net';
 import type { ListenerConfig } from './config/types.js';
+import { ConnectionCounters } from './observability/connection-counters.js';
 import { noticeOfDisconnection } from './protocol/notice-of-disconnection.js';
 import { ResultCode } from './protocol/result-codes.js';
+import { handshakeTimeoutMs, serverHandshake, type ServerTls } from './protocol/tls-context.js';
 import { Session } from './session/session.js';
 import type { SessionServices } from './session/services.js';
+import type { SessionTransport } from './session/start-tls.js';
 
 export interface ListeningAddress {
   readonly url: string;
@@ -20,14 +25,23 @@ export class ListenerConfigError extends Error {
 }
 
 export class LdapServer {
+  /** Per-listener connection counts, for cn=Monitor. */
+  readonly connections = new ConnectionCounters();
   readonly #servers: net.Server[] = [];
   readonly #sessions = new Set<Session>();
+  /** LDAPS connections still in their TLS handshake: they count against `maxConnections` too. */
+  readonly #handshaking = new Set<net.Socket>();
   #nextId = 1;
+  #closed = false;
 
-  constructor(private readonly services: SessionServices) {}
+  constructor(
+    private readonly services: SessionServices,
+    /** The certificate for LDAPS and StartTLS; undefined when no `tls` is configured. */
+    private readonly tls?: ServerTls,
+  ) {}
 
   get connectionCount(): number {
-    return this.#sessions.size;
+    return this.#sessions.size + this.#handshaking.size;
   }
 
   async listen(listeners: readonly ListenerConfig[]): Promise<ListeningAddress[]> {
@@ -39,8 +53,10 @@ export class LdapServer {
   }
 
   async #listenOne(listener: ListenerConfig, where: string): Promise<ListeningAddress> {
-    const { host, port } = parseListenUrl(listener.url, where);
-    const server = net.createServer({ noDelay: true }, (socket) => this.#accept(socket));
+    const { host, port, secure } = parseListenUrl(listener.url, where, this.tls !== undefined);
+    const server = net.createServer({ noDelay: true }, (socket) =>
+      secure ? this.#acceptTls(socket) : this.#accept(socket),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error) =>
         reject(new ListenerConfigError(`${where}: cannot listen on ${listener.url}: ${error.message}`)),
@@ -52,48 +68,97 @@ export class LdapServer {
     );
     this.#servers.push(server);
     const bound = server.address() as net.AddressInfo;
-    return {
-      url: `ldap://${formatHost(bound.address)}:${bound.port}`,
-      host: bound.address,
-      port: bound.port,
-    };
+    const url = `${secure ? 'ldaps' : 'ldap'}://${formatHost(bound.address)}:${bound.port}`;
+    server.on('connection', this.connections.listener(url));
+    return { url, host: bound.address, port: bound.port };
+  }
+
+  get #full(): boolean {
+    return this.connectionCount >= this.services.limits.maxConnections;
   }
 
   #accept(socket: net.Socket): void {
-    if (this.#sessions.size >= this.services.limits.maxConnections) {
+    if (this.#full) {
       socket.on('error', () => undefined);
       socket.end(noticeOfDisconnection(ResultCode.busy, 'too many connections'));
       setTimeout(() => socket.destroy(), 1_000).unref();
       return;
     }
-    const session = new Session(this.#nextId++, socket, this.services);
+    this.#startSession(socket, { secure: false, tls: this.tls });
+  }
+
+  /** An LDAPS connection: TLS first, within a time limit, then a session that is secure throughout. */
+  #acceptTls(raw: net.Socket): void {
+    // Errors of the plain socket surface on the TLS socket, which the handshake and session log.
+    raw.on('error', () => undefined);
+    const tls = this.tls;
+    // A client on this port expects a TLS handshake: a busy notice in clear would mean nothing to it.
+    if (this.#full || !tls) {
+      raw.destroy();
+      return;
+    }
+    const peer = `${raw.remoteAddress ?? '?'}:${raw.remotePort ?? 0}`;
+    const handshake = serverHandshake(raw, tls, handshakeTimeoutMs(this.services.limits.idleTimeout));
+    this.#handshaking.add(raw);
+    handshake.done.then(
+      () => {
+        this.#handshaking.delete(raw);
+        if (this.#closed) handshake.socket.destroy();
+        else this.#startSession(handshake.socket, { secure: true, tls });
+      },
+      (error: unknown) => {
+        this.#handshaking.delete(raw);
+        const reason = error instanceof Error ? error.message : String(error);
+        this.services.logger.info({ peer, err: reason }, 'LDAPS handshake failed');
+      },
+    );
+  }
+
+  #startSession(socket: net.Socket, transport: SessionTransport): void {
+    const session = new Session(this.#nextId++, socket, this.services, transport);
     this.#sessions.add(session);
     socket.on('close', () => this.#sessions.delete(session));
     session.start();
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     const closed = this.#servers.map(
       (server) => new Promise<void>((resolve) => server.close(() => resolve())),
     );
     for (const session of this.#sessions) session.shutdown();
+    for (const socket of this.#handshaking) socket.destroy();
     await Promise.all(closed);
   }
 }
 
-function parseListenUrl(text: string, where: string): { host: string; port: number } {
+function parseListenUrl(
+  text: string,
+  where: string,
+  tlsConfigured: boolean,
+): { host: string; port: number; secure: boolean } {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     throw new ListenerConfigError(`${where}.url: "${text}" is not a URL`);
   }
-  if (url.protocol !== 'ldap:') {
+  const secure = url.protocol === 'ldaps:';
+  if (!secure && url.protocol !== 'ldap:') {
+    throw new ListenerConfigError(`${where}.url: "${text}" is neither ldap:// nor ldaps://`);
+  }
+  // The config loader already refuses this; a caller that builds its own config gets the same words.
+  if (secure && !tlsConfigured) {
     throw new ListenerConfigError(
-      `${where}.url: ${url.protocol}// listeners need TLS, which comes with TLS support`,
+      `${where}.url: an ldaps:// listener needs the \`tls\` section (cert and key)`,
     );
   }
-  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port === '' ? 389 : Number(url.port) };
+  const defaultPort = secure ? 636 : 389;
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port === '' ? defaultPort : Number(url.port),
+    secure,
+  };
 }
 
 function formatHost(address: string): string {

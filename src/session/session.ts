@@ -13,6 +13,7 @@ import { ProtocolError } from '../protocol/protocol-error.js';
 import { decodeRequest } from '../protocol/request-decoder.js';
 import { encodeResponse } from '../protocol/response-encoder.js';
 import { ResultCode } from '../protocol/result-codes.js';
+import { handshakeTimeoutMs, serverHandshake } from '../protocol/tls-context.js';
 import { logOperation } from '../observability/operation-log.js';
 import { bind } from './bind-operation.js';
 import { compare } from './compare-operation.js';
@@ -21,6 +22,13 @@ import type { Operation } from './operation.js';
 import { PagedSearches } from './paged-searches.js';
 import { search } from './search-operation.js';
 import type { SessionServices } from './services.js';
+import {
+  PLAIN_TRANSPORT,
+  isStartTls,
+  startTlsRefusal,
+  startTlsResponse,
+  type SessionTransport,
+} from './start-tls.js';
 import { MANAGE_DSA_IT_OID } from './supported.js';
 import { PAGED_RESULTS_OID } from '../protocol/paged-results-control.js';
 
@@ -57,19 +65,27 @@ const KNOWN_CONTROLS: Readonly<Partial<Record<Request['type'], readonly string[]
 
 export class Session {
   #identity: Identity = ANONYMOUS;
-  /** Plain TCP until TLS comes: listeners are ldap:// only so far. */
-  readonly #secure = false;
+  /** TLS from the start (LDAPS), or once StartTLS has finished its handshake. */
+  #secure: boolean;
+  /** Between a StartTLS request and the end of its handshake: nothing may be read. */
+  #upgrading = false;
   readonly #frames: FrameReader;
   readonly #outstanding = new Map<number, AbortController>();
   readonly #paged = new PagedSearches();
   #closing = false;
+  /** Runs while a request has started to arrive but is not complete (see #armRequestDeadline). */
+  #requestDeadline: NodeJS.Timeout | undefined;
+  #drainWait: Promise<void> | undefined;
 
   constructor(
     readonly id: number,
-    private readonly socket: Socket,
+    /** The TLS socket replaces the plain one after StartTLS. */
+    private socket: Socket,
     private readonly services: SessionServices,
+    private readonly transport: SessionTransport = PLAIN_TRANSPORT,
   ) {
     this.#frames = new FrameReader(services.limits.maxRequestBytes);
+    this.#secure = transport.secure;
   }
 
   get peer(): string {
@@ -77,21 +93,29 @@ export class Session {
   }
 
   start(): void {
-    const { socket } = this;
-    socket.setNoDelay(true);
+    this.socket.setNoDelay(true);
+    this.#listen(this.socket);
+  }
+
+  /** Reads requests from `socket`: the plain one at first, the TLS one after StartTLS. */
+  #listen(socket: Socket): void {
     socket.setTimeout(this.services.limits.idleTimeout * 1000);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('timeout', () => {
-      if (this.#outstanding.size === 0) this.#close();
-    });
+    socket.on('data', this.#onChunk);
+    socket.on('timeout', this.#onIdle);
     socket.on('error', (error) =>
       this.services.logger.debug({ conn: this.id, err: error.message }, 'socket error'),
     );
     socket.on('close', () => this.#teardown());
   }
 
+  readonly #onChunk = (chunk: Buffer): void => this.#onData(chunk);
+
+  readonly #onIdle = (): void => {
+    if (this.#outstanding.size === 0) this.#close();
+  };
+
   get #open(): boolean {
-    return !this.#closing;
+    return !this.#closing && !this.#upgrading;
   }
 
   /** Ends the session from the server's side (shutdown). */
@@ -101,16 +125,39 @@ export class Session {
 
   #onData(chunk: Buffer): void {
     try {
-      if (this.#closing) return;
+      if (this.#closing || this.#upgrading) return;
       this.#frames.push(chunk);
       // Handling a frame may close the session (unbind, a fatal error): stop at once when it does.
       for (let frame = this.#frames.next(); frame && this.#open; frame = this.#frames.next()) {
         this.#onFrame(frame);
+        this.#clearRequestDeadline();
       }
+      this.#armRequestDeadline();
     } catch (error) {
       if (!(error instanceof FrameError)) throw error;
       this.#disconnect(ResultCode.protocolError, error.message);
     }
+  }
+
+  /**
+   * A request that has started to arrive must be complete within limits.requestTimeout; each complete
+   * request restarts the clock. The idle timeout alone never fires for a client that trickles in a
+   * byte now and then (slow loris), which would hold a connection and a partial buffer for ever.
+   */
+  #armRequestDeadline(): void {
+    if (this.#requestDeadline || this.#frames.partialBytes === 0 || !this.#open) return;
+    const seconds = this.services.limits.requestTimeout;
+    this.#requestDeadline = setTimeout(() => {
+      this.#requestDeadline = undefined;
+      // Reading is paused while too many operations run: the rest may be waiting on us, not the client.
+      if (this.#outstanding.size >= MAX_OUTSTANDING) this.#armRequestDeadline();
+      else this.#disconnect(ResultCode.adminLimitExceeded, `request not complete within ${seconds} s`);
+    }, seconds * 1000).unref();
+  }
+
+  #clearRequestDeadline(): void {
+    clearTimeout(this.#requestDeadline);
+    this.#requestDeadline = undefined;
   }
 
   #onFrame(frame: Uint8Array): void {
@@ -170,7 +217,61 @@ export class Session {
       );
       return;
     }
+    if (isStartTls(request)) {
+      this.#startTls(message);
+      return;
+    }
     void this.#run(message, responseType);
+  }
+
+  /** StartTLS: refused, or answered success and the socket upgraded before anything else is read. */
+  #startTls(message: RequestMessage): void {
+    const tally: Tally = { resultCode: undefined, entries: 0, started: performance.now() };
+    const refusal = startTlsRefusal({
+      offered: this.transport.tls !== undefined,
+      secure: this.#secure,
+      outstanding: this.#outstanding.size,
+      pipelined: this.#frames.next() !== undefined || this.#frames.partialBytes > 0,
+    });
+    const response = refusal?.response ?? startTlsResponse(ResultCode.success);
+    tally.resultCode = response.resultCode;
+    this.#log(message, this.#identity.bindName, tally);
+    if (refusal) {
+      void this.#send(message.messageId, response);
+      if (refusal.close) this.#close();
+      return;
+    }
+    this.#upgrading = true;
+    const raw = this.socket;
+    // Stop reading now: whatever arrives from here on is the client's TLS handshake.
+    raw.pause();
+    raw.off('data', this.#onChunk).off('timeout', this.#onIdle).setTimeout(0);
+    const bytes = encodeResponse({ messageId: message.messageId, response });
+    // The response must leave in clear, whole, before TLS takes the socket over.
+    raw.write(bytes, (error) => {
+      if (!error && !this.#closing) this.#upgrade(raw);
+    });
+  }
+
+  #upgrade(raw: Socket): void {
+    const handshake = serverHandshake(
+      raw,
+      this.transport.tls!,
+      handshakeTimeoutMs(this.services.limits.idleTimeout),
+    );
+    this.socket = handshake.socket;
+    handshake.done.then(
+      () => {
+        this.#secure = true;
+        this.#upgrading = false;
+        this.#listen(handshake.socket);
+      },
+      (error: unknown) =>
+        this.services.logger.info(
+          { conn: this.id, peer: this.peer, err: error instanceof Error ? error.message : String(error) },
+          'StartTLS handshake failed',
+        ),
+    );
   }
 
   async #run(message: RequestMessage, responseType: Response['type']): Promise<void> {
@@ -191,7 +292,7 @@ export class Session {
     } finally {
       if (this.#outstanding.get(message.messageId) === controller)
         this.#outstanding.delete(message.messageId);
-      if (this.#outstanding.size < MAX_OUTSTANDING && !this.#closing) this.socket.resume();
+      if (this.#outstanding.size < MAX_OUTSTANDING && this.#open) this.socket.resume();
       this.#log(message, bound, tally);
     }
   }
@@ -263,17 +364,23 @@ export class Session {
     if (!this.socket.write(bytes)) await this.#drained();
   }
 
-  /** Resolves when the socket can take more, or is gone. */
+  /**
+   * Resolves when the socket can take more, or is gone. Every operation blocked on a client that does
+   * not read shares one wait, rather than adding listeners of its own (up to MAX_OUTSTANDING of them).
+   */
   #drained(): Promise<void> {
-    return new Promise((resolve) => {
+    this.#drainWait ??= new Promise((resolve) => {
+      const socket = this.socket;
       const done = (): void => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
+        socket.off('drain', done);
+        socket.off('close', done);
+        this.#drainWait = undefined;
         resolve();
       };
-      this.socket.on('drain', done);
-      this.socket.on('close', done);
+      socket.on('drain', done);
+      socket.on('close', done);
     });
+    return this.#drainWait;
   }
 
   /** RFC 4511 4.4.1: tell the client why, then close. */
@@ -293,6 +400,7 @@ export class Session {
   }
 
   #teardown(): void {
+    this.#clearRequestDeadline();
     for (const controller of this.#outstanding.values()) controller.abort(new Error('connection closed'));
     this.#outstanding.clear();
     this.#paged.closeAll();
