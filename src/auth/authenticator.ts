@@ -1,25 +1,120 @@
 /**
  * Decides simple binds (DESIGN.md "Binds"). An empty name with an empty password is the anonymous
  * bind. A name with an empty password is an unauthenticated bind (RFC 4513 5.1.2), refused without
- * asking anyone, because AD would answer it with success. A name nobody owns is refused too.
+ * asking anyone, because AD would answer it with success. A password over plain LDAP is refused
+ * unless the client's address is trusted. A name nobody owns is refused too, after the throttle's
+ * delay like any other failure, so guessing names is no faster than guessing passwords.
  */
+import type { AccessConfig } from '../config/types.js';
 import { ANONYMOUS, type Identity } from './identity.js';
+import { LocalAccounts, type LocalAccount } from './local-accounts.js';
+import { Throttle, addressKey, type BindAttempt } from './throttle.js';
+import { TrustedAddresses } from './trusted-addresses.js';
 
 export type BindOutcome =
-  | { readonly ok: true; readonly identity: Identity }
-  | { readonly ok: false; readonly code: 'invalidCredentials'; readonly diagnostic: string };
+  | { readonly ok: true; readonly identity: Identity; readonly delayedMs: number }
+  | {
+      readonly ok: false;
+      readonly code: 'invalidCredentials' | 'strongerAuthRequired';
+      readonly diagnostic: string;
+      /** How long the answer was held back by the throttle. */
+      readonly delayedMs: number;
+    };
+
+export interface SimpleBind {
+  readonly name: string;
+  readonly password: Uint8Array;
+  /** The client's address (no port). */
+  readonly remoteAddress: string;
+  /** Whether the connection is protected by TLS. */
+  readonly secure: boolean;
+}
+
+export interface AuthenticatorOptions {
+  readonly access: AccessConfig;
+  readonly suffix: string;
+  /** The throttle's clock; tests pass a fake one. */
+  readonly now?: () => number;
+  /** Waits `ms`, or less when `signal` aborts; tests pass a fake one. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export const PLAINTEXT_REFUSED =
+  'a password needs an encrypted connection: use LDAPS or StartTLS (or trust this client in access.trustedAddresses)';
+
+const INVALID = 'invalid credentials';
 
 export class Authenticator {
-  bind(name: string, password: Uint8Array): Promise<BindOutcome> {
-    if (name === '' && password.length === 0) return Promise.resolve({ ok: true, identity: ANONYMOUS });
-    if (password.length === 0) {
-      return Promise.resolve(refuse('unauthenticated bind (name without password) refused'));
+  readonly #accounts: LocalAccounts;
+  readonly #trusted: TrustedAddresses;
+  readonly #throttle: Throttle;
+  readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+
+  constructor(options: AuthenticatorOptions) {
+    const { access, suffix } = options;
+    this.#accounts = new LocalAccounts(access.accounts, suffix);
+    this.#trusted = new TrustedAddresses(access.trustedAddresses, access.trustLoopback);
+    this.#throttle = new Throttle(access.throttle, options.now);
+    this.#sleep = options.sleep ?? sleep;
+  }
+
+  async bind(request: SimpleBind, signal: AbortSignal): Promise<BindOutcome> {
+    const { name, password } = request;
+    if (name === '' && password.length === 0) return { ok: true, identity: ANONYMOUS, delayedMs: 0 };
+    if (password.length === 0) return refuse('unauthenticated bind (name without password) refused');
+    if (name === '') return refuse('a password without a name is not a bind');
+    const trusted = this.#trusted.has(request.remoteAddress);
+    if (!request.secure && !trusted) return refuse(PLAINTEXT_REFUSED, 0, 'strongerAuthRequired');
+    const account = this.#accounts.find(name);
+    const attempt = attemptOf(account, trusted ? undefined : request.remoteAddress);
+    const delayedMs = this.#throttle.delayFor(attempt);
+    if (delayedMs > 0) await this.#sleep(delayedMs, signal);
+    // Gone while waiting: the password is not checked, so a client cannot cut the delay short.
+    if (signal.aborted || !account || !(await this.#accounts.verify(account, password))) {
+      this.#throttle.failed(attempt);
+      return refuse(INVALID, delayedMs);
     }
-    if (name === '') return Promise.resolve(refuse('a password without a name is not a bind'));
-    return Promise.resolve(refuse('invalid credentials'));
+    this.#throttle.succeeded(loginKey(account));
+    return { ok: true, identity: accountIdentity(account, name), delayedMs };
   }
 }
 
-function refuse(diagnostic: string): BindOutcome {
-  return { ok: false, code: 'invalidCredentials', diagnostic };
+/** A login someone owns is counted by login; a name nobody owns, by (untrusted) client address. */
+function attemptOf(account: LocalAccount | undefined, untrustedAddress: string | undefined): BindAttempt {
+  if (account) return { login: loginKey(account) };
+  return untrustedAddress === undefined ? {} : { address: addressKey(untrustedAddress) };
+}
+
+/** Prefixed, so that logins of sources that sign on can share the table without colliding. */
+function loginKey(account: LocalAccount): string {
+  return `account:${account.name.toLowerCase()}`;
+}
+
+function accountIdentity(account: LocalAccount, bindName: string): Identity {
+  return { kind: 'account', bindName, authzId: `dn:${account.dn}`, account: account.name };
+}
+
+function refuse(
+  diagnostic: string,
+  delayedMs = 0,
+  code: 'invalidCredentials' | 'strongerAuthRequired' = 'invalidCredentials',
+): BindOutcome {
+  return { ok: false, code, diagnostic, delayedMs };
+}
+
+/** A timer that ends early, without throwing, when the connection goes away. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -1,16 +1,28 @@
 /**
- * Who a connection is bound as. Anonymous for now; local service accounts and users signed on
- * through a source come with later issues and add what they need here.
+ * Who a connection is bound as: anonymous, or a local service account from config. Users signed on
+ * through a source come with delegated binds and add their kind here.
  */
-export interface Identity {
-  /** The name the client bound with; empty for anonymous. */
+interface BoundAs {
+  /** The name the client bound with, as it sent it; empty for anonymous. */
   readonly bindName: string;
   /** What Who am I? answers (RFC 4532): empty for anonymous, else `dn:...` or `u:...`. */
   readonly authzId: string;
 }
 
-export const ANONYMOUS: Identity = { bindName: '', authzId: '' };
+export interface AnonymousIdentity extends BoundAs {
+  readonly kind: 'anonymous';
+}
 
-export function isAnonymous(identity: Identity): boolean {
-  return identity.bindName === '';
+export interface AccountIdentity extends BoundAs {
+  readonly kind: 'account';
+  /** The account's name as config spells it (`access.accounts[].name`). */
+  readonly account: string;
+}
+
+export type Identity = AnonymousIdentity | AccountIdentity;
+
+export const ANONYMOUS: Identity = { kind: 'anonymous', bindName: '', authzId: '' };
+
+export function isAnonymous(identity: Identity): identity is AnonymousIdentity {
+  return identity.kind === 'anonymous';
 }

@@ -10,21 +10,23 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
+import { checkAccess } from './access-checks.js';
 import { ConfigError } from './config-error.js';
 import type { ConfigProblem } from './config-error.js';
-import type { Config } from './types.js';
+import { expandSecrets } from './secrets.js';
+import type { Config, TlsConfig } from './types.js';
 
 export interface LoadConfigOptions {
   /** Source types this program can create; default: the types the config schema documents. */
   readonly sourceTypes?: readonly string[];
-  /** Environment for `${env:NAME}` references (expanded by a later step); default `process.env`. */
+  /** Environment for `${env:NAME}` references; default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
 }
 
 /** A place in the config: object keys and array indexes from the top. */
-type ConfigPath = readonly (string | number)[];
+export type ConfigPath = readonly (string | number)[];
 
-interface Problem {
+export interface Problem {
   readonly at: ConfigPath;
   readonly message: string;
 }
@@ -37,10 +39,15 @@ const SCHEMA_URL = new URL('../../schemas/config.schema.json', import.meta.url);
 export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<Config> {
   const text = await readConfigText(file);
   const parsed = parseYaml(file, text);
-  const data = toData(file, parsed.document);
-  // `${env:NAME}` and `file:` secrets will be expanded here, before validation, so that the
-  // expanded values are the ones checked.
-  const problems = validateConfig(data, options.sourceTypes ?? documentedSourceTypes());
+  // Secrets are expanded before validation, so that the expanded values are the ones checked.
+  const { data, problems: secretProblems } = await expandSecrets(toData(file, parsed.document), {
+    env: options.env ?? process.env,
+    folder: dirname(resolve(file)),
+  });
+  const problems = [
+    ...secretProblems,
+    ...withoutPaths(validateConfig(data, options.sourceTypes ?? documentedSourceTypes()), secretProblems),
+  ];
   if (problems.length > 0) {
     throw new ConfigError(file, sortByLine(problems.map((problem) => locate(parsed, problem))));
   }
@@ -53,8 +60,21 @@ function validateConfig(data: unknown, sourceTypes: readonly string[]): Problem[
     return [{ at: [], message: 'the file is empty: it needs at least `sources`' }];
   }
   const validate = compiledSchema();
-  const schemaProblems = validate(data) ? [] : (validate.errors ?? []).flatMap(describeSchemaError);
-  return [...schemaProblems, ...checkSources(data, sourceTypes), ...checkListeners(data)];
+  const schemaProblems = validate(data)
+    ? []
+    : withoutBranchErrors(validate.errors ?? []).flatMap(describeSchemaError);
+  return [
+    ...schemaProblems,
+    ...checkSources(data, sourceTypes),
+    ...checkListeners(data),
+    ...checkAccess(data),
+  ];
+}
+
+/** A value whose secret could not be expanded is reported once, not again for its placeholder. */
+function withoutPaths(problems: readonly Problem[], reported: readonly Problem[]): Problem[] {
+  const paths = new Set(reported.map((problem) => formatPath(problem.at)));
+  return problems.filter((problem) => !paths.has(formatPath(problem.at)));
 }
 
 /** The source types the schema documents (`$defs.source.properties.type.enum`). */
@@ -142,6 +162,18 @@ function compiledSchema(): ValidateFunction {
   return validatorCache;
 }
 
+/**
+ * A value that fits none of the forms of an `anyOf` gets one error per form, and more inside them;
+ * the anyOf's own error, worded by its `patternDescription`, says all of it at once.
+ */
+function withoutBranchErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const failed = errors.filter((error) => error.keyword === 'anyOf');
+  const inside = (error: ErrorObject, anyOf: ErrorObject): boolean =>
+    error.schemaPath.startsWith(`${anyOf.schemaPath}/`) &&
+    (error.instancePath === anyOf.instancePath || error.instancePath.startsWith(`${anyOf.instancePath}/`));
+  return errors.filter((error) => !failed.some((anyOf) => inside(error, anyOf)));
+}
+
 /** Turns one ajv error into a problem a person can act on; `[]` for errors that only repeat others. */
 function describeSchemaError(error: ErrorObject): Problem[] {
   const at = pointerToPath(error.instancePath);
@@ -162,6 +194,10 @@ function describeSchemaError(error: ErrorObject): Problem[] {
       return [{ at, message: `must be '${String(params.allowedValue)}'` }];
     case 'pattern':
       return [{ at, message: `must be ${parent?.patternDescription ?? `like ${String(params.pattern)}`}` }];
+    case 'anyOf':
+      return [
+        { at, message: `must be ${parent?.patternDescription ?? 'one of the forms the reference shows'}` },
+      ];
     case 'type':
       return [{ at, message: `must be ${TYPE_NAMES[String(params.type)] ?? String(params.type)}` }];
     case 'minItems':
@@ -260,19 +296,44 @@ function checkSourceNames(sources: readonly unknown[]): Problem[] {
 
 function checkListeners(data: unknown): Problem[] {
   const listeners = isRecord(data) && Array.isArray(data.listen) ? (data.listen as unknown[]) : [];
+  const hasTls = isRecord(data) && data.tls !== undefined;
   return listeners.flatMap((listener, index): Problem[] => {
     const url = isRecord(listener) ? listener.url : undefined;
-    const port = typeof url === 'string' ? /:([0-9]+)\/?$/.exec(url)?.[1] : undefined;
-    if (port === undefined || Number(port) <= 65535) return [];
-    return [{ at: ['listen', index, 'url'], message: `port ${port} is out of range (1-65535)` }];
+    if (typeof url !== 'string') return [];
+    return listenerUrlProblems(url, hasTls).map((message) => ({ at: ['listen', index, 'url'], message }));
   });
+}
+
+function listenerUrlProblems(url: string, hasTls: boolean): string[] {
+  const problems: string[] = [];
+  const port = /:([0-9]+)\/?$/.exec(url)?.[1];
+  if (port !== undefined && Number(port) > 65535) problems.push(`port ${port} is out of range (1-65535)`);
+  // The schema checks each section alone; only here can an LDAPS listener see it has no certificate.
+  if (url.startsWith('ldaps://') && !hasTls) {
+    problems.push('an ldaps:// listener needs the `tls` section (cert and key)');
+  }
+  return problems;
 }
 
 // ---- result -----------------------------------------------------------------------------------
 
 function finish(file: string, data: Omit<Config, 'file'>): Config {
   const folder = dirname(resolve(file));
-  return { ...data, file, sources: data.sources.map((source) => resolvePaths(source, folder)) };
+  return {
+    ...data,
+    file,
+    ...(data.tls ? { tls: resolveTlsPaths(data.tls, folder) } : {}),
+    sources: data.sources.map((source) => resolvePaths(source, folder)),
+  };
+}
+
+function resolveTlsPaths(tls: TlsConfig, folder: string): TlsConfig {
+  return {
+    ...tls,
+    cert: resolve(folder, tls.cert),
+    key: resolve(folder, tls.key),
+    ...(tls.ca === undefined ? {} : { ca: resolve(folder, tls.ca) }),
+  };
 }
 
 function resolvePaths<T extends { readonly type: string; readonly [setting: string]: unknown }>(

@@ -5,6 +5,19 @@ export interface ListenerConfig {
   readonly url: string;
 }
 
+/** TLS for the LDAP front: LDAPS listeners, and StartTLS on plain ones. */
+export interface TlsConfig {
+  /** PEM server certificate (then any intermediates); an absolute path once loaded. */
+  readonly cert: string;
+  /** PEM private key of `cert`; an absolute path once loaded. */
+  readonly key: string;
+  /** PEM CA certificates that sign client certificates; an absolute path once loaded. */
+  readonly ca?: string;
+  readonly minVersion: 'TLSv1.2' | 'TLSv1.3';
+  /** Whether clients must present a certificate that `ca` signed (mutual TLS). */
+  readonly requestClientCert: boolean;
+}
+
 export interface DirectoryConfig {
   readonly suffix: string;
   /** Cap for unpaged searches; the client's smaller limit wins. */
@@ -21,14 +34,54 @@ export interface LimitsConfig {
   readonly maxConnections: number;
   /** Seconds a connection may stay silent with nothing outstanding. */
   readonly idleTimeout: number;
+  /** Seconds a request that has started to arrive may take to arrive in full. */
+  readonly requestTimeout: number;
   readonly maxRequestBytes: number;
   readonly maxFilterDepth: number;
   readonly maxFilterNodes: number;
 }
 
+/** Which mounts (source names) a caller may read: `all`, or a list. */
+export type ReadGrant = 'all' | readonly string[];
+
+/** A local service account, for the PBX and the phones. */
+export interface AccountConfig {
+  /** Bind name: `<name>` (any case) or `cn=<name>,<suffix>`. */
+  readonly name: string;
+  /** `$scrypt$N=…,r=…,p=…$<salt>$<hash>`, as `dirbridge hash-password` prints it. */
+  readonly passwordHash: string;
+  readonly read: ReadGrant;
+  /** Sensitive attributes (`userPassword`, `wuserPasswordSip`) this account may read. */
+  readonly sensitive: readonly string[];
+}
+
+/** Bind throttling; durations in seconds. */
+export interface ThrottleConfig {
+  /** Failures of one login before its binds are delayed. */
+  readonly loginFailures: number;
+  /** Failures for names nobody owns from one (untrusted) address before its binds are delayed. */
+  readonly addressFailures: number;
+  /** First delay; each further failure doubles it. */
+  readonly delay: number;
+  readonly maxDelay: number;
+  /** One counted failure is forgotten every `decay` seconds. */
+  readonly decay: number;
+  /** Most logins, and most addresses, remembered at once. */
+  readonly maxTracked: number;
+}
+
 export interface AccessConfig {
-  /** Whether anonymous binds may search the mounts (the root DSE and schema are always readable). */
-  readonly anonymous: boolean;
+  /**
+   * What anonymous binds may search: nothing (`false`, the default), every mount (`true`), or the
+   * mounts listed. The root DSE and schema are always readable.
+   */
+  readonly anonymous: boolean | { readonly read: ReadGrant };
+  readonly accounts: readonly AccountConfig[];
+  /** Addresses and CIDR ranges that may send passwords without TLS and are not throttled by address. */
+  readonly trustedAddresses: readonly string[];
+  /** Whether loopback (127.0.0.0/8, ::1) is trusted like `trustedAddresses`. */
+  readonly trustLoopback: boolean;
+  readonly throttle: ThrottleConfig;
 }
 
 export interface SourceConfig {
@@ -49,6 +102,8 @@ export interface Config {
   /** Where the config was read from, for error messages and relative paths. */
   readonly file: string;
   readonly listen: readonly ListenerConfig[];
+  /** Absent: plain LDAP only (no LDAPS listener, no StartTLS). */
+  readonly tls?: TlsConfig;
   readonly directory: DirectoryConfig;
   readonly limits: LimitsConfig;
   readonly access: AccessConfig;

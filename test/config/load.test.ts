@@ -40,11 +40,25 @@ describe('loadConfig', () => {
       limits: {
         maxConnections: 4096,
         idleTimeout: 900,
+        requestTimeout: 30,
         maxRequestBytes: 1048576,
         maxFilterDepth: 64,
         maxFilterNodes: 2048,
       },
-      access: { anonymous: true },
+      access: {
+        anonymous: true,
+        accounts: [],
+        trustedAddresses: [],
+        trustLoopback: true,
+        throttle: {
+          loginFailures: 5,
+          addressFailures: 50,
+          delay: 1,
+          maxDelay: 30,
+          decay: 60,
+          maxTracked: 10000,
+        },
+      },
       log: { level: 'info' },
       sources: [
         {

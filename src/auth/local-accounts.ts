@@ -1,0 +1,84 @@
+/**
+ * Local service accounts from config (`access.accounts`), for the PBX and the phones: found by the
+ * plain name (`pbx`, any case) or by the DN `cn=<name>,<suffix>` (any case or spacing), and checked
+ * against their scrypt hash.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { AccountConfig } from '../config/types.js';
+import { DnSyntaxError, formatDn, normalizeRdns, parseDn } from '../directory/dn.js';
+import { parsePasswordHash, verifyPassword, type ScryptHash } from './password-hash.js';
+
+export interface LocalAccount {
+  /** As config spells it. */
+  readonly name: string;
+  /** `cn=<name>,<suffix>`: what Who am I? answers after `dn:`. */
+  readonly dn: string;
+  readonly hash: ScryptHash;
+}
+
+/** How long a verified password is remembered. */
+const VERIFIED_TTL_MS = 5 * 60_000;
+
+/** RDN types that name an account: `cn`, its long name and its OID (a DN may use any of them). */
+const CN_TYPES = new Set(['cn', 'commonname', '2.5.4.3']);
+
+export class LocalAccounts {
+  /** Lower-cased name -> account (bind names compare without regard to case). */
+  readonly #byName = new Map<string, LocalAccount>();
+  readonly #suffixNorm: string;
+  readonly #memoKey = randomBytes(32);
+  readonly #verified = new LRUCache<string, true>({ max: 4096, ttl: VERIFIED_TTL_MS });
+
+  /** Throws PasswordHashError for a bad hash; the config loader has reported those already. */
+  constructor(accounts: readonly AccountConfig[], suffix: string) {
+    const suffixRdns = parseDn(suffix);
+    this.#suffixNorm = formatDn(normalizeRdns(suffixRdns));
+    for (const account of accounts) {
+      this.#byName.set(account.name.toLowerCase(), {
+        name: account.name,
+        dn: formatDn([[{ type: 'cn', value: account.name }], ...suffixRdns]),
+        hash: parsePasswordHash(account.passwordHash),
+      });
+    }
+  }
+
+  /** The account a bind name means, if any: `pbx`, `PBX`, `cn=pbx,dc=…` or `CN=PBX, DC=…`. */
+  find(bindName: string): LocalAccount | undefined {
+    const name = bindName.includes('=') ? this.#nameInDn(bindName) : bindName;
+    return name === undefined ? undefined : this.#byName.get(name.toLowerCase());
+  }
+
+  /**
+   * Whether the password is the account's. A right password is remembered for a few minutes, so a
+   * fleet of phones that binds before every lookup does not pay scrypt's deliberate cost each time;
+   * wrong ones always pay it. The memo is keyed by an HMAC under a key made at start-up, so it
+   * holds neither passwords nor anything that could be checked offline against them.
+   */
+  async verify(account: LocalAccount, password: Uint8Array): Promise<boolean> {
+    const key = createHmac('sha256', this.#memoKey)
+      .update(account.name)
+      .update('\0')
+      .update(password)
+      .digest('base64');
+    if (this.#verified.has(key)) return true;
+    const ok = await verifyPassword(password, account.hash);
+    if (ok) this.#verified.set(key, true);
+    return ok;
+  }
+
+  /** The `cn` of a DN that is `cn=<something>,<suffix>`; undefined for any other DN or bad syntax. */
+  #nameInDn(dn: string): string | undefined {
+    let rdns;
+    try {
+      rdns = parseDn(dn);
+    } catch (error) {
+      if (error instanceof DnSyntaxError) return undefined;
+      throw error;
+    }
+    const [first, ...rest] = rdns;
+    const ava = first?.length === 1 ? first[0] : undefined;
+    if (!ava || ava.binary || !CN_TYPES.has(ava.type.toLowerCase())) return undefined;
+    return formatDn(normalizeRdns(rest)) === this.#suffixNorm ? ava.value : undefined;
+  }
+}
