@@ -13,8 +13,9 @@ import { Presenter } from './directory/presenter.js';
 import { Schema } from './directory/schema.js';
 import { FieldMap } from './mapping/field-map.js';
 import type { Logger } from './observability/logger.js';
+import { loadServerTls, TlsSetupError, type ServerTls } from './protocol/tls-context.js';
 import { LdapServer, type ListeningAddress } from './server.js';
-import { SUPPORTED_CONTROLS, SUPPORTED_EXTENSIONS, SUPPORTED_FEATURES } from './session/supported.js';
+import { SUPPORTED_CONTROLS, SUPPORTED_FEATURES, supportedExtensions } from './session/supported.js';
 import { sourceType } from './sources/registry.js';
 import type { SourceKind } from './sources/source.js';
 import { VERSION } from './version.js';
@@ -35,15 +36,10 @@ export async function buildDirectory(
   logger: Logger,
   signal: AbortSignal,
 ): Promise<Directory> {
-  const schema = Schema.load();
-  const evaluator = new FilterEvaluator(schema, { defaultCountry: config.directory.defaultCountry });
-  const namespace = new Namespace(
-    config.directory.suffix,
-    config.sources.map((s) => s.name),
-    schema,
-  );
+  const context = mountContext(config, logger);
+  const { schema, evaluator, namespace } = context;
   const mounts = config.sources.map((sourceConfig, index) =>
-    mountSource(sourceConfig, `sources[${index}]`, { config, schema, evaluator, namespace, logger }),
+    mountSource(sourceConfig, `sources[${index}]`, context),
   );
   const directory = new Directory({
     namespace,
@@ -52,7 +48,7 @@ export async function buildDirectory(
     mounts,
     features: {
       supportedControls: SUPPORTED_CONTROLS,
-      supportedExtensions: SUPPORTED_EXTENSIONS,
+      supportedExtensions: supportedExtensions(config.tls !== undefined),
       supportedFeatures: SUPPORTED_FEATURES,
       vendorName: 'dirbridge',
       vendorVersion: `dirbridge ${VERSION}`,
@@ -69,7 +65,7 @@ export async function buildDirectory(
   return directory;
 }
 
-interface MountContext {
+export interface MountContext {
   readonly config: Config;
   readonly schema: Schema;
   readonly evaluator: FilterEvaluator;
@@ -77,7 +73,22 @@ interface MountContext {
   readonly logger: Logger;
 }
 
-function mountSource(sourceConfig: SourceConfig, where: string, context: MountContext): MountedSource {
+/** What every mount shares. The CLI's check and fields build it to mount one source at a time. */
+export function mountContext(config: Config, logger: Logger): MountContext {
+  const schema = Schema.load();
+  const evaluator = new FilterEvaluator(schema, { defaultCountry: config.directory.defaultCountry });
+  const names = config.sources.map((s) => s.name);
+  return {
+    config,
+    schema,
+    evaluator,
+    namespace: new Namespace(config.directory.suffix, names, schema),
+    logger,
+  };
+}
+
+/** A source created and mounted through its map, not loaded yet; `where` is its path in the config. */
+export function mountSource(sourceConfig: SourceConfig, where: string, context: MountContext): MountedSource {
   const type = sourceType(sourceConfig.type);
   if (!type)
     throw new StartupError(
@@ -108,20 +119,28 @@ function mountSource(sourceConfig: SourceConfig, where: string, context: MountCo
     schema: context.schema,
     defaultCountry: context.config.directory.defaultCountry,
     description: `${sourceConfig.type} source "${source.name}" (${mode})`,
+    type: sourceConfig.type,
+    logger,
   });
 }
 
 export async function startDirbridge(config: Config, logger: Logger): Promise<Running> {
   const startup = new AbortController();
+  // Before the sources load: a certificate problem should not wait behind a slow backend.
+  const tls = serverTls(config);
   const directory = await buildDirectory(config, logger, startup.signal);
-  const server = new LdapServer({
-    directory,
-    authenticator: new Authenticator(),
-    access: new AccessPolicy(config.access),
-    directoryConfig: config.directory,
-    limits: config.limits,
-    logger,
-  });
+  const server = new LdapServer(
+    {
+      directory,
+      authenticator: new Authenticator({ access: config.access, suffix: config.directory.suffix }),
+      access: new AccessPolicy(config.access),
+      directoryConfig: config.directory,
+      limits: config.limits,
+      logger,
+    },
+    tls,
+  );
+  directory.reportListeners(() => server.connections.snapshot());
   let addresses: ListeningAddress[];
   try {
     addresses = await server.listen(config.listen);
@@ -139,4 +158,15 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
       await directory.close();
     },
   };
+}
+
+/** The LDAP front's certificate, read and checked now, so a bad one stops start-up naming the file. */
+function serverTls(config: Config): ServerTls | undefined {
+  if (!config.tls) return undefined;
+  try {
+    return loadServerTls(config.tls);
+  } catch (error) {
+    if (!(error instanceof TlsSetupError)) throw error;
+    throw new StartupError(`${config.file}: ${error.message}`, { cause: error });
+  }
 }

@@ -13,6 +13,8 @@ import { DirectoryError } from './directory-error.js';
 import { DnSyntaxError } from './dn.js';
 import type { Entry } from './entry.js';
 import type { FilterEvaluator } from './evaluator.js';
+import { monitorEntries, type ListenerStatus, type MonitorSnapshot } from './monitor-entries.js';
+import { MonitorTree } from './monitor-tree.js';
 import type { MountedSource } from './mounted-source.js';
 import { SUBSCHEMA_DN, type DnTarget, type Namespace } from './namespace.js';
 import type { Schema } from './schema.js';
@@ -50,12 +52,14 @@ interface Walk {
 }
 
 /** Where a hit came from decides its computed operational attributes. */
-type Origin = 'rootDse' | 'subschema' | 'suffix' | 'mount' | 'record';
+type Origin = 'rootDse' | 'subschema' | 'suffix' | 'mount' | 'record' | 'monitor';
 
 interface Located {
   readonly entry: Entry;
   readonly origin: Origin;
   readonly mount?: MountedSource;
+  /** Monitor entries say themselves whether they have children. */
+  readonly subordinates?: boolean;
 }
 
 export interface DirectoryOptions {
@@ -76,6 +80,9 @@ export class Directory {
   readonly #subschema: Entry;
   readonly #suffix: Entry;
   readonly #mountEntries: ReadonlyMap<string, Entry>;
+  readonly #version: string;
+  readonly #startedAt = new Date();
+  #listeners: () => readonly ListenerStatus[] = () => [];
 
   constructor(options: DirectoryOptions) {
     this.namespace = options.namespace;
@@ -85,6 +92,7 @@ export class Directory {
     this.#rootDse = rootDseEntry(this.namespace, options.features);
     this.#subschema = subschemaEntry(this.schema);
     this.#suffix = suffixEntry(this.namespace);
+    this.#version = options.features.vendorVersion;
     this.#mountEntries = new Map(
       options.mounts.map((m) => [m.name, mountEntry(this.namespace, m.name, m.description)]),
     );
@@ -101,6 +109,36 @@ export class Directory {
 
   async close(): Promise<void> {
     await Promise.allSettled(this.mounts.map((m) => m.source.close()));
+  }
+
+  /** The server reports its listeners' counters here once it listens (the CLI's directory has none). */
+  reportListeners(listeners: () => readonly ListenerStatus[]): void {
+    this.#listeners = listeners;
+  }
+
+  /** What cn=Monitor shows now. */
+  monitorSnapshot(): MonitorSnapshot {
+    return {
+      version: this.#version,
+      startedAt: this.#startedAt,
+      sources: this.mounts.map((mount) => ({
+        name: mount.name,
+        type: mount.type,
+        mode: mount.mode,
+        status: mount.status,
+        entries: mount.entryCount,
+      })),
+      listeners: this.#listeners(),
+    };
+  }
+
+  /** Whether a base DN is cn=Monitor or below it, which only service accounts may read. */
+  isMonitor(base: string): boolean {
+    try {
+      return this.namespace.resolve(base).kind === 'monitor';
+    } catch {
+      return false; // not a DN: the search itself answers invalidDNSyntax
+    }
   }
 
   /** Whether a base DN names the root DSE or the subschema entry, which everyone may read. */
@@ -163,6 +201,10 @@ export class Directory {
 
   /** The entries in scope, before filtering special entries (source entries come filtered). */
   async *#scope(target: DnTarget, scope: Scope, walk: Walk): AsyncGenerator<Located> {
+    if (target.kind === 'monitor') {
+      yield* this.#monitorScope(target.normalized, scope);
+      return;
+    }
     const base = await this.#base(target, walk);
     if (scope !== 'one') yield base;
     if (scope === 'base') return;
@@ -181,6 +223,20 @@ export class Directory {
       default:
         return;
     }
+  }
+
+  /** The monitor subtree is its own naming context: reached only from a base at or below cn=Monitor. */
+  *#monitorScope(normalized: string, scope: Scope): Generator<Located> {
+    const tree = new MonitorTree(monitorEntries(this.monitorSnapshot()), this.schema);
+    const base = tree.get(normalized);
+    if (!base) throw new DirectoryError('noSuchObject', 'no such entry', tree.matchedDn(normalized));
+    const nodes =
+      scope === 'base'
+        ? [base]
+        : scope === 'one'
+          ? tree.children(normalized)
+          : [base, ...tree.descendants(normalized)];
+    for (const { entry, subordinates } of nodes) yield { entry, origin: 'monitor', subordinates };
   }
 
   /** The whole tree below the root: suffix, then each mount with its entries. */
@@ -214,6 +270,9 @@ export class Directory {
         return { entry: this.#suffix, origin: 'suffix' };
       case 'missing':
         throw new DirectoryError('noSuchObject', 'no such entry', target.matchedDN);
+      case 'monitor':
+        // Searches take the monitor's own path; only compare ends here.
+        throw new DirectoryError('unwillingToPerform', 'cn=Monitor entries cannot be compared: search them');
       default:
         break;
     }
@@ -249,12 +308,13 @@ export class Directory {
     return { dn: entry.dn, attributes: selection.select(entry, computed, origin === 'rootDse') };
   }
 
-  #computed({ entry, origin, mount }: Located): ComputedAttributes {
+  #computed({ entry, origin, mount, subordinates }: Located): ComputedAttributes {
     const classes = entry.attributes.get('objectclass')?.values ?? [];
     return {
       entryDN: entry.dn,
       structuralObjectClass: classes.at(-1),
-      hasSubordinates: origin === 'suffix' || (origin === 'mount' && (mount?.hasEntries ?? false)),
+      hasSubordinates:
+        origin === 'suffix' || (origin === 'mount' && (mount?.hasEntries ?? false)) || subordinates === true,
       subschemaSubentry: SUBSCHEMA_DN,
     };
   }

@@ -5,7 +5,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Filter } from '../filter/ast.js';
-import type { Source, SourceMode } from '../sources/source.js';
+import type { Source, SourceMode, SourceRecord } from '../sources/source.js';
 import { SourceError } from '../sources/source.js';
 import type { FieldMap } from '../mapping/field-map.js';
 import { toNativeFilter } from '../mapping/native-filter.js';
@@ -14,6 +14,7 @@ import type { Entry } from './entry.js';
 import type { FilterEvaluator } from './evaluator.js';
 import type { Presenter } from './presenter.js';
 import type { Schema } from './schema.js';
+import { SourceHealth, type SourceStatus } from './source-status.js';
 
 export interface MountedSourceOptions {
   readonly source: Source;
@@ -25,10 +26,22 @@ export interface MountedSourceOptions {
   readonly defaultCountry: string;
   /** What the mount entry says about the source. */
   readonly description: string;
+  /** The source's config `type`, for monitoring. */
+  readonly type?: string;
+  /** Where replica loads and reloads are reported. */
+  readonly logger?: ReplicaLogger;
+}
+
+export interface ReplicaLogger {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
 }
 
 /** How many entry UUIDs a live source remembers, so phones can re-read the hits they just got. */
 const LIVE_UUID_MEMORY = 10_000;
+
+/** Name attributes phones search (DOMAIN.md "What phones send"). */
+const PHONEBOOK_NAME_ATTRIBUTES = ['cn', 'sn', 'givenName', 'displayName', 'o'];
 
 /** Candidates examined between two turns of the event loop during a long replica scan. */
 const YIELD_EVERY = 4096;
@@ -44,10 +57,21 @@ export class MountedSource {
   readonly mode: SourceMode;
   #replica: Replica | undefined;
   readonly #liveIds = new LRUCache<string, string>({ max: LIVE_UUID_MEMORY });
+  readonly #health: SourceHealth;
 
   constructor(private readonly options: MountedSourceOptions) {
     this.name = options.source.name;
     this.mode = options.mode;
+    this.#health = new SourceHealth(options.mode);
+  }
+
+  /** State, last load and last error, for cn=Monitor. */
+  get status(): SourceStatus {
+    return this.#health.status;
+  }
+
+  get type(): string | undefined {
+    return this.options.type;
   }
 
   get description(): string {
@@ -58,13 +82,61 @@ export class MountedSource {
     return this.options.source;
   }
 
-  /** Replicas load before the directory serves; live sources have nothing to prepare. */
+  /** The field map, for the CLI's "available fields". */
+  get map(): FieldMap {
+    return this.options.map;
+  }
+
+  /** A record of this source as the directory presents it (the CLI's check shows its samples so). */
+  present(record: SourceRecord): Entry {
+    return this.options.presenter.present(record);
+  }
+
+  /** Replicas load before the directory serves, then follow the source's changes. */
   async start(signal: AbortSignal): Promise<void> {
-    if (this.mode === 'replica') await this.reload(signal);
+    if (this.mode !== 'replica') return;
+    const started = performance.now();
+    await this.reload(signal);
+    this.options.logger?.info({ entries: this.entryCount, ms: msSince(started) }, 'replica loaded');
+    this.options.source.onChange?.(() => this.#followChange());
+  }
+
+  #reloads: Promise<void> = Promise.resolve();
+  #reloadWaiting = false;
+
+  /** One rebuild at a time; changes that come during one are covered by a single rebuild after it. */
+  #followChange(): void {
+    if (this.#reloadWaiting) return;
+    this.#reloadWaiting = true;
+    this.#reloads = this.#reloads.then(() => {
+      this.#reloadWaiting = false;
+      return this.#reloadAfterChange();
+    });
+  }
+
+  /** A failed rebuild keeps the copy being served; there is no caller to throw to, so it is logged. */
+  async #reloadAfterChange(): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.reload(new AbortController().signal);
+      this.options.logger?.info({ entries: this.entryCount, ms: msSince(started) }, 'replica reloaded');
+    } catch (error) {
+      this.options.logger?.error({ err: error }, 'replica not reloaded; the previous copy is still served');
+    }
   }
 
   /** Loads a fresh copy and swaps it in whole: searches in flight finish on the copy they started on. */
   async reload(signal: AbortSignal): Promise<void> {
+    try {
+      await this.#load(signal);
+    } catch (error) {
+      this.#health.failed(error, this.#replica !== undefined);
+      throw error;
+    }
+    this.#health.succeeded(this.#replica?.loadedAt);
+  }
+
+  async #load(signal: AbortSignal): Promise<void> {
     const entries: Entry[] = [];
     const byUuid = new Map<string, Entry>();
     for await (const record of this.options.source.search({}, signal)) {
@@ -76,7 +148,13 @@ export class MountedSource {
     }
     const { schema, defaultCountry } = this.options;
     this.#replica = {
-      index: LocalIndex.build(entries, schema, { defaultCountry }),
+      // Name keys are built on first use; build the ones phones search now, or after a reload
+      // those the previous copy had, so the first keystroke after a (re)load is not the slow one.
+      index: LocalIndex.build(entries, schema, {
+        defaultCountry,
+        prepare: PHONEBOOK_NAME_ATTRIBUTES,
+        ...(this.#replica ? { warmFrom: this.#replica.index } : {}),
+      }),
       byUuid,
       loadedAt: new Date(),
     };
@@ -90,7 +168,7 @@ export class MountedSource {
   search(filter: Filter, signal: AbortSignal): AsyncIterable<Entry> {
     return this.#replica
       ? this.#searchReplica(this.#replica, filter, signal)
-      : this.#searchLive(filter, signal);
+      : this.#health.track(this.#searchLive(filter, signal), signal);
   }
 
   async *#searchReplica(replica: Replica, filter: Filter, signal: AbortSignal): AsyncIterable<Entry> {
@@ -130,4 +208,8 @@ export class MountedSource {
   get hasEntries(): boolean {
     return this.#replica ? this.#replica.index.size > 0 : true;
   }
+}
+
+function msSince(started: number): number {
+  return Math.round(performance.now() - started);
 }

@@ -8,9 +8,14 @@ import type { Schema } from './schema.js';
 
 export const SUBSCHEMA_DN = 'cn=Subschema';
 
+/** The monitor's naming context (OpenLDAP's convention), outside the suffix. */
+export const MONITOR_DN = 'cn=Monitor';
+
 export type DnTarget =
   | { readonly kind: 'rootDse' }
   | { readonly kind: 'subschema' }
+  /** cn=Monitor or below it; `normalized` is the DN's normalised form. */
+  | { readonly kind: 'monitor'; readonly normalized: string }
   | { readonly kind: 'suffix' }
   | { readonly kind: 'mount'; readonly mount: string }
   | { readonly kind: 'entry'; readonly mount: string; readonly uuid: string }
@@ -23,6 +28,7 @@ export class Namespace {
   readonly #suffixRdns: readonly Rdn[];
   readonly #suffixNorm: string;
   readonly #subschemaNorm: string;
+  readonly #monitorNorm: string;
   /** Lower-cased mount name -> configured name. */
   readonly #mounts = new Map<string, string>();
 
@@ -35,6 +41,7 @@ export class Namespace {
     this.suffix = formatDn(this.#suffixRdns);
     this.#suffixNorm = normalizeDn(suffix, schema);
     this.#subschemaNorm = normalizeDn(SUBSCHEMA_DN, schema);
+    this.#monitorNorm = normalizeDn(MONITOR_DN, schema);
     for (const name of mountNames) this.#mounts.set(name.toLowerCase(), name);
   }
 
@@ -67,13 +74,19 @@ export class Namespace {
     if (normalized === this.#subschemaNorm) return { kind: 'subschema' };
     if (normalized === this.#suffixNorm) return { kind: 'suffix' };
     const depth = rdns.length - this.#suffixRdns.length;
-    if (depth <= 0 || !normalized.endsWith(`,${this.#suffixNorm}`)) return { kind: 'missing', matchedDN: '' };
+    const belowSuffix = depth > 0 && normalized.endsWith(`,${this.#suffixNorm}`);
+    if (!belowSuffix && this.#isMonitor(normalized)) return { kind: 'monitor', normalized };
+    if (!belowSuffix) return { kind: 'missing', matchedDN: '' };
     const mount = this.#mountOf(rdns[depth - 1]!);
     if (mount === undefined) return { kind: 'missing', matchedDN: this.suffix };
     if (depth === 1) return { kind: 'mount', mount };
     const uuid = this.#uuidOf(rdns[depth - 2]!);
     if (uuid === undefined) return { kind: 'missing', matchedDN: this.mountDn(mount) };
     return depth === 2 ? { kind: 'entry', mount, uuid } : { kind: 'belowEntry', mount, uuid };
+  }
+
+  #isMonitor(normalized: string): boolean {
+    return normalized === this.#monitorNorm || normalized.endsWith(`,${this.#monitorNorm}`);
   }
 
   #mountOf(rdn: Rdn): string | undefined {

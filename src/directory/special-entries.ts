@@ -4,7 +4,7 @@
  */
 import { makeEntry, type Entry } from './entry.js';
 import type { Namespace } from './namespace.js';
-import { SUBSCHEMA_DN } from './namespace.js';
+import { MONITOR_DN, SUBSCHEMA_DN } from './namespace.js';
 import type { AttributeTypeDefinition, ObjectClassDefinition, Schema } from './schema.js';
 
 export interface ServerFeatures {
@@ -18,7 +18,10 @@ export interface ServerFeatures {
 export function rootDseEntry(namespace: Namespace, features: ServerFeatures): Entry {
   return makeEntry('', [
     { name: 'objectClass', values: ['top', 'extensibleObject'] },
+    // The monitor is announced as OpenLDAP does, not among the naming contexts: a PBX that takes the
+    // first naming context as its base must keep getting the suffix.
     { name: 'namingContexts', values: [namespace.suffix] },
+    { name: 'monitorContext', values: [MONITOR_DN] },
     { name: 'subschemaSubentry', values: [SUBSCHEMA_DN] },
     { name: 'supportedLDAPVersion', values: ['3'] },
     { name: 'supportedControl', values: features.supportedControls },

@@ -21,8 +21,10 @@ export class FieldMapError extends Error {
 }
 
 export class FieldMap {
-  /** Native field -> presented attributes it fills (a field may fill several). */
-  readonly #byField = new Map<string, string[]>();
+  /** Native field -> presented attributes the explicit map (default map and config) fills from it. */
+  readonly #explicitByField = new Map<string, string[]>();
+  /** Native field -> every presented attribute it fills, worked out on first sight of the field. */
+  readonly #resolved = new Map<string, readonly string[]>();
   /** Lower-cased presented attribute -> native field, for translating filters. */
   readonly #byAttribute = new Map<string, string>();
   readonly #identity: boolean;
@@ -42,9 +44,9 @@ export class FieldMap {
       throw new FieldMapError(`map.${attribute}: derived by the directory, cannot be mapped`);
     }
     this.#byAttribute.set(type.name.toLowerCase(), field);
-    const targets = this.#byField.get(field) ?? [];
+    const targets = this.#explicitByField.get(field) ?? [];
     targets.push(type.name);
-    this.#byField.set(field, targets);
+    this.#explicitByField.set(field, targets);
   }
 
   /** The presented attributes of a record (canonical names; derived attributes not included). */
@@ -68,16 +70,35 @@ export class FieldMap {
     return type.name;
   }
 
+  /** The presented attributes a source field fills under this map (none when the map leaves it out). */
+  attributesOf(field: string): readonly string[] {
+    return this.#targets(field);
+  }
+
+  /** The map's explicit entries (default map and config), as presented attribute -> source field. */
+  explicitEntries(): { readonly attribute: string; readonly field: string }[] {
+    return [...this.#byAttribute].map(([key, field]) => ({
+      attribute: this.#schema.canonicalName(key),
+      field,
+    }));
+  }
+
   #targets(field: string): readonly string[] {
-    const mapped = this.#byField.get(field);
-    if (mapped) return mapped;
-    if (!this.#identity) return [];
-    const type = this.#schema.attribute(field);
-    if (!type || type.operational || DERIVED.has(type.name.toLowerCase())) return [];
-    // A field remapped elsewhere (map: { telephoneNumber: officePhone }) no longer fills itself.
-    if (this.#byAttribute.has(type.name.toLowerCase())) return [];
-    const targets = [type.name];
-    this.#byField.set(field, targets);
+    let targets = this.#resolved.get(field);
+    if (!targets) {
+      const explicit = this.#explicitByField.get(field) ?? [];
+      const itself = this.#identity ? this.#identityTarget(field) : undefined;
+      targets = itself === undefined || explicit.includes(itself) ? explicit : [...explicit, itself];
+      this.#resolved.set(field, targets);
+    }
     return targets;
+  }
+
+  /** Under the identity map, the attribute a field fills by its own name, unless that is remapped. */
+  #identityTarget(field: string): string | undefined {
+    const type = this.#schema.attribute(field);
+    if (!type || type.operational || DERIVED.has(type.name.toLowerCase())) return undefined;
+    // A remapped attribute (map: { telephoneNumber: officePhone }) no longer comes from its namesake.
+    return this.#byAttribute.has(type.name.toLowerCase()) ? undefined : type.name;
   }
 }

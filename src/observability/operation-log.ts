@@ -1,10 +1,11 @@
 /**
  * One log line per operation (what an LDAP administrator greps for): connection, peer, who was
- * bound, what was asked, how it ended, how many entries, how long. Never a password or a compared
- * value, which may be one.
+ * bound, what was asked, how it ended, how many entries, how long. Never a password, a compared
+ * value (which may be one), or a value a filter asserts about a password attribute.
  */
 import { formatFilter } from '../filter/format.js';
 import type { Request } from '../protocol/messages.js';
+import { redactFilter } from './filter-redaction.js';
 import type { Logger } from './logger.js';
 
 export interface OperationRecord {
@@ -34,7 +35,7 @@ function describe(request: Request): Record<string, unknown> {
         op: 'search',
         base: request.baseObject,
         scope: request.scope,
-        filter: formatFilter(request.filter),
+        filter: formatFilter(redactFilter(request.filter)),
         attrs: request.attributes,
         sizeLimit: request.sizeLimit,
       };

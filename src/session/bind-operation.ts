@@ -15,7 +15,18 @@ export async function bind(op: Operation<BindRequest>): Promise<Identity | undef
     await done(op, ResultCode.authMethodNotSupported, `SASL ${request.auth.mechanism} is not supported`);
     return undefined;
   }
-  const outcome = await op.services.authenticator.bind(request.name, request.auth.password);
+  const { remoteAddress, secure } = op.connection;
+  const outcome = await op.services.authenticator.bind(
+    { name: request.name, password: request.auth.password, remoteAddress, secure },
+    op.signal,
+  );
+  if (outcome.delayedMs > 0) {
+    // Names only, never the password: an operator sees which login is being guessed, and from where.
+    op.services.logger.warn(
+      { conn: op.connection.id, peer: remoteAddress, dn: request.name, delayMs: outcome.delayedMs },
+      'bind throttled after repeated failures',
+    );
+  }
   if (!outcome.ok) {
     await done(op, ResultCode[outcome.code], outcome.diagnostic);
     return undefined;

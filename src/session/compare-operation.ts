@@ -18,11 +18,13 @@ export async function compare(op: Operation<CompareRequest>): Promise<void> {
   let matchedDN = '';
   let message = '';
   try {
-    if (!access.mayRead(op.identity, directory.isPublic(request.entry))) {
+    const decision = access.read(op.identity, directory.isPublic(request.entry), 'compare');
+    if (!decision.allowed) {
       resultCode = ResultCode.insufficientAccessRights;
-      message = 'anonymous compare is not allowed';
+      message = decision.diagnostic;
     } else {
-      resultCode = CODES[await directory.compare(request.entry, request.attribute, request.value, op.signal)];
+      const { entry, attribute, value } = request;
+      resultCode = CODES[await directory.compare(entry, attribute, value, op.signal, decision.visibility)];
     }
   } catch (error) {
     if (!(error instanceof DirectoryError)) throw error;

@@ -3,8 +3,10 @@
  * limits applied here — sizeLimit (the smaller of the client's and the directory's, for unpaged
  * searches), timeLimit, abandon — and RFC 2696 paging, which resumes a parked stream.
  */
+import { mayReadMonitor } from '../auth/monitor-access.js';
 import type { DirectorySearch, SearchHit } from '../directory/directory.js';
 import { DirectoryError } from '../directory/directory-error.js';
+import type { Visibility } from '../directory/visibility.js';
 import type { Control, SearchRequest } from '../protocol/messages.js';
 import {
   PAGED_RESULTS_OID,
@@ -18,6 +20,11 @@ import { PagedSearch } from './paged-searches.js';
 type Outcome = { readonly code: number; readonly message?: string; readonly matchedDN?: string };
 
 const SUCCESS: Outcome = { code: ResultCode.success };
+
+const MONITOR_REFUSED: Outcome = {
+  code: ResultCode.insufficientAccessRights,
+  message: 'cn=Monitor is readable by service accounts only: bind with one',
+};
 
 export async function search(op: Operation<SearchRequest>): Promise<void> {
   const outcome = await answer(op);
@@ -40,13 +47,17 @@ async function answer(op: Operation<SearchRequest>): Promise<Answer> {
   const { request, controls } = op.message;
   const { directory, access } = op.services;
   try {
-    if (!access.mayRead(op.identity, directory.isPublic(request.baseObject))) {
-      return {
-        result: { code: ResultCode.insufficientAccessRights, message: 'anonymous search is not allowed' },
-      };
+    // cn=Monitor: service accounts only, whatever mounts they may read (src/auth/monitor-access.ts).
+    const monitor = directory.isMonitor(request.baseObject);
+    if (monitor && !mayReadMonitor(op.identity)) return { result: MONITOR_REFUSED };
+    const decision = access.read(op.identity, monitor || directory.isPublic(request.baseObject), 'search');
+    if (!decision.allowed) {
+      return { result: { code: ResultCode.insufficientAccessRights, message: decision.diagnostic } };
     }
     const pagedControl = controls.find((c) => c.oid === PAGED_RESULTS_OID);
-    return pagedControl ? await pagedPage(op, pagedControl) : await unpaged(op);
+    return pagedControl
+      ? await pagedPage(op, pagedControl, decision.visibility)
+      : await unpaged(op, decision.visibility);
   } catch (error) {
     if (error instanceof DirectoryError) {
       return { result: { code: ResultCode[error.code], message: error.message, matchedDN: error.matchedDN } };
@@ -98,7 +109,7 @@ function stopped(op: Operation, controller: AbortController, error?: unknown): A
   return undefined;
 }
 
-async function unpaged(op: Operation<SearchRequest>): Promise<Answer> {
+async function unpaged(op: Operation<SearchRequest>, visibility: Visibility): Promise<Answer> {
   const { request } = op.message;
   const { directoryConfig } = op.services;
   const sizeLimit = smallerLimit(request.sizeLimit, directoryConfig.sizeLimit);
@@ -106,7 +117,8 @@ async function unpaged(op: Operation<SearchRequest>): Promise<Answer> {
   const unwatch = watch(controller, op.signal, smallerLimit(request.timeLimit, directoryConfig.timeLimit));
   let sent = 0;
   try {
-    for await (const hit of op.services.directory.search(directorySearch(request), controller.signal)) {
+    const hits = op.services.directory.search(directorySearch(request), controller.signal, visibility);
+    for await (const hit of hits) {
       if (controller.signal.aborted) break;
       if (sizeLimit > 0 && sent >= sizeLimit) {
         return {
@@ -124,7 +136,11 @@ async function unpaged(op: Operation<SearchRequest>): Promise<Answer> {
   return stopped(op, controller) ?? { result: SUCCESS };
 }
 
-async function pagedPage(op: Operation<SearchRequest>, control: Control): Promise<Answer> {
+async function pagedPage(
+  op: Operation<SearchRequest>,
+  control: Control,
+  visibility: Visibility,
+): Promise<Answer> {
   const { request } = op.message;
   const { directoryConfig } = op.services;
   const value = decodePagedValue(control);
@@ -148,14 +164,16 @@ async function pagedPage(op: Operation<SearchRequest>, control: Control): Promis
   }
   return sendPage(
     op,
-    state ?? startPaged(op, fingerprint),
+    state ?? startPaged(op, fingerprint, visibility),
     Math.min(value.size, directoryConfig.maxPageSize),
   );
 }
 
-function startPaged(op: Operation<SearchRequest>, fingerprint: string): PagedSearch {
+/** Later pages continue this stream, so they see what the first page's caller saw (a bind ends them). */
+function startPaged(op: Operation<SearchRequest>, fingerprint: string, visibility: Visibility): PagedSearch {
   const controller = new AbortController();
-  const hits = op.services.directory.search(directorySearch(op.message.request), controller.signal);
+  const request = directorySearch(op.message.request);
+  const hits = op.services.directory.search(request, controller.signal, visibility);
   return new PagedSearch(fingerprint, hits, controller);
 }
 

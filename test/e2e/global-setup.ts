@@ -1,14 +1,26 @@
 /**
  * End-to-end set-up: the real clients (OpenLDAP's ldap-utils) must be installed, and dirbridge built.
  * As root it installs what is missing with apt-get; otherwise it fails loudly with the command to run.
+ * Teardown: no password a test registered (support/test-secrets.ts) may appear in any process log of
+ * the run (support/process-logs.ts); one that does fails the run, naming the log and the secret.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ensureDebianPackages } from '../../scripts/test-backends/debian-packages.js';
+import { describeLeaks, findLeaks, pruneOldLogs } from './support/secret-scan.js';
 
-export default function setup(): void {
+export default function setup(): () => void {
   ensureDebianPackages([{ command: 'ldapsearch', pkg: 'ldap-utils' }]);
   if (!existsSync(new URL('../../dist/cli.js', import.meta.url))) {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   }
+  const started = Date.now();
+  pruneOldLogs(started);
+  return () => {
+    const leaks = findLeaks({ since: started });
+    if (leaks.length === 0) return;
+    // Vitest reports an error thrown here but still exits 0: the exit code has to be set too.
+    process.exitCode = 1;
+    throw new Error(describeLeaks(leaks));
+  };
 }

@@ -1,41 +1,74 @@
 /**
- * Bad bytes on the wire: each bad connection is answered or disconnected, quickly, and a normal
- * client is served throughout. (The full hostile-input suite, with memory figures, is a later issue.)
+ * Hostile input: every bad connection is answered or disconnected within a bounded time, the server
+ * process never dies, and a normal client is served throughout. Memory is not asserted here; the
+ * benchmark (`npm run bench`) reports it.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePhonebook } from '../../scripts/bench/phonebook.js';
 import { SUFFIX, startDirbridge, type DirbridgeProcess } from './support/dirbridge-process.js';
 import { ldapsearch } from './support/ldap-utils.js';
-import { connectRaw } from './support/raw-socket.js';
+import {
+  deepFilterSearchPdu,
+  noticeOfDisconnection,
+  responses,
+  resultCodeOf,
+  searchPdu,
+  ResponseLog,
+  type Notice,
+} from './support/ldap-wire.js';
+import { connectRaw, type RawConnection } from './support/raw-socket.js';
 
+const ADMIN_LIMIT_EXCEEDED = 11;
+const BUSY = 51;
+/** Seconds a started request may take on `server`: short, so the slow-loris test is quick. */
+const REQUEST_TIMEOUT = 2;
+/** Entries of the large directory that a client which never reads asks for. */
+const LARGE_DIRECTORY = 10_000;
+
+/** Tight limits, to reach each of them cheaply. */
 let server: DirbridgeProcess;
+/** Every limit at its default, as an operator who changed nothing runs it. */
+let defaults: DirbridgeProcess;
 
 beforeAll(async () => {
-  server = await startDirbridge({
-    config: {
-      limits: {
-        maxRequestBytes: 65536,
-        maxFilterDepth: 16,
-        maxFilterNodes: 256,
-        idleTimeout: 900,
-        maxConnections: 100,
+  [server, defaults] = await Promise.all([
+    startDirbridge({
+      config: {
+        limits: {
+          maxRequestBytes: 65536,
+          maxFilterDepth: 16,
+          maxFilterNodes: 256,
+          idleTimeout: 900,
+          requestTimeout: REQUEST_TIMEOUT,
+          maxConnections: 100,
+        },
       },
-    },
-  });
+    }),
+    startDirbridge(),
+  ]);
 });
 
 afterAll(async () => {
-  await server.stop();
+  await Promise.all([server.stop(), defaults.stop()]);
 });
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** A normal client searching in a loop while a test runs; resolves with how many searches succeeded. */
-function normalClientThroughout(): { stop(): Promise<number> } {
+function normalClientThroughout(
+  target: DirbridgeProcess = server,
+  filter = '(cn=anna*)',
+): { stop(): Promise<number> } {
   let running = true;
-  const client = new Client({ url: server.url, timeout: 10_000 });
+  const client = new Client({ url: target.url, timeout: 10_000 });
   const loop = (async () => {
     let ok = 0;
     while (running) {
-      const { searchEntries } = await client.search(SUFFIX, { filter: '(cn=anna*)', attributes: ['cn'] });
+      const { searchEntries } = await client.search(SUFFIX, { filter, attributes: ['cn'], sizeLimit: 5 });
       expect(searchEntries.length).toBeGreaterThan(0);
       ok++;
     }
@@ -49,6 +82,46 @@ function normalClientThroughout(): { stop(): Promise<number> } {
       return ok;
     },
   };
+}
+
+/** The server process is still running and answers a search. */
+async function expectServing(target: DirbridgeProcess): Promise<void> {
+  expect(target.child.exitCode).toBeNull();
+  const client = new Client({ url: target.url, timeout: 10_000 });
+  try {
+    const { searchEntries } = await client.search(SUFFIX, { filter: '(objectClass=*)', sizeLimit: 1 });
+    expect(searchEntries).toHaveLength(1);
+  } finally {
+    await client.unbind();
+  }
+}
+
+interface Outcome {
+  /** The result code of the awaited operation, if it was answered. */
+  readonly code: number | undefined;
+  readonly notice: Notice | undefined;
+  readonly closed: boolean;
+}
+
+/** The responses on a raw connection, decoded as they arrive. */
+function responseLog(conn: RawConnection): ResponseLog {
+  return new ResponseLog(conn.socket, conn.received());
+}
+
+/** Waits until the operation is answered, a Notice of Disconnection comes, or the server closes. */
+async function outcomeOf(log: ResponseLog, messageId: number, ms = 10_000): Promise<Outcome> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const { messages, closed } = log;
+    const outcome = {
+      code: resultCodeOf(messages, messageId),
+      notice: noticeOfDisconnection(messages),
+      closed,
+    };
+    if (outcome.code !== undefined || outcome.notice || closed) return outcome;
+    if (Date.now() > deadline) throw new Error(`no answer and no disconnection within ${ms} ms`);
+    await sleep(20);
+  }
 }
 
 /** A deterministic PRNG so a failure can be replayed. */
@@ -78,6 +151,19 @@ describe('hostile input', () => {
     expect(await normal.stop()).toBeGreaterThan(0);
   });
 
+  it('a valid request cut short, then half-closed, is dropped unanswered and the connection closed', async () => {
+    const normal = normalClientThroughout();
+    const pdu = searchPdu(1, '(cn=anna*)');
+    for (const cut of [1, 2, 5, Math.floor(pdu.length / 2), pdu.length - 1]) {
+      const conn = await connectRaw(server.port);
+      conn.socket.end(pdu.subarray(0, cut));
+      expect(await conn.closed(5_000)).toBeLessThan(5_000);
+      expect(resultCodeOf(responses(conn.received()), 1)).toBeUndefined();
+    }
+    expect(await normal.stop()).toBeGreaterThan(0);
+    await expectServing(server);
+  });
+
   it('a frame header claiming 100 MB is disconnected without waiting for the body', async () => {
     const normal = normalClientThroughout();
     const conn = await connectRaw(server.port);
@@ -87,6 +173,19 @@ describe('hostile input', () => {
     // The Notice of Disconnection (messageID 0, OID 1.3.6.1.4.1.1466.20036) came first.
     expect(conn.received().includes(Buffer.from('1.3.6.1.4.1.1466.20036'))).toBe(true);
     expect(await normal.stop()).toBeGreaterThan(0);
+  });
+
+  it('a 10 MB request is disconnected on its header under the default maxRequestBytes (1 MiB)', async () => {
+    const normal = normalClientThroughout(defaults);
+    const conn = await connectRaw(defaults.port);
+    // SEQUENCE, length in four octets: 0x00a00000 = 10 MiB; then the body itself.
+    const header = Buffer.from([0x30, 0x84, 0x00, 0xa0, 0x00, 0x00]);
+    conn.socket.write(Buffer.concat([header, Buffer.alloc(10 * 1024 * 1024, 0x04)]));
+    expect(await conn.closed(10_000)).toBeLessThan(10_000);
+    const notice = noticeOfDisconnection(responses(conn.received()));
+    expect(notice?.message).toMatch(/at least 10485760 bytes exceeds maxRequestBytes \(1048576\)/);
+    expect(await normal.stop()).toBeGreaterThan(0);
+    await expectServing(defaults);
   });
 
   it('an indefinite length and an absurd length-of-length are disconnected', async () => {
@@ -111,14 +210,122 @@ describe('hostile input', () => {
     expect(fine.code, fine.stderr).toBe(0);
   });
 
+  it('a filter nested 10,000 deep answers adminLimitExceeded or disconnects, and the server lives', async () => {
+    for (const target of [defaults, server]) {
+      const normal = normalClientThroughout(target);
+      const conn = await connectRaw(target.port);
+      const log = responseLog(conn);
+      conn.socket.write(deepFilterSearchPdu(1, 10_000));
+      const outcome = await outcomeOf(log, 1);
+      if (outcome.code !== undefined) expect(outcome.code).toBe(ADMIN_LIMIT_EXCEEDED);
+      else expect(outcome.notice ?? outcome.closed).toBeTruthy();
+      conn.socket.destroy();
+      expect(await normal.stop()).toBeGreaterThan(0);
+      await expectServing(target);
+    }
+  });
+
   it('a filter with more nodes than maxFilterNodes answers adminLimitExceeded (11)', async () => {
     const wide = `(|${Array.from({ length: 400 }, (_, i) => `(cn=x${i})`).join('')})`;
     const result = await ldapsearch(server.url, wide);
     expect(result.code).toBe(11);
   });
+
+  it('a search with 1,000 ORs is answered under the default limits', async () => {
+    const normal = normalClientThroughout(defaults);
+    const terms = Array.from(
+      { length: 999 },
+      (_, i) => `(telephoneNumber=*99${String(i).padStart(4, '0')}77*)`,
+    );
+    const client = new Client({ url: defaults.url, timeout: 30_000 });
+    try {
+      const { searchEntries } = await client.search(SUFFIX, {
+        filter: `(|${terms.join('')}(sn=müller))`,
+        attributes: ['cn'],
+      });
+      expect(searchEntries.map((entry) => String(entry.cn))).toContain('Anna Müller');
+    } finally {
+      await client.unbind();
+    }
+    expect(await normal.stop()).toBeGreaterThan(0);
+  });
+});
+
+describe('slow clients', () => {
+  it('a slow-loris client (one byte a second, never idle) is disconnected after requestTimeout', async () => {
+    const normal = normalClientThroughout();
+    const pdu = searchPdu(1, '(cn=anna*)');
+    const loris = await connectRaw(server.port);
+    let sent = 0;
+    const drip = setInterval(() => {
+      if (sent < pdu.length - 1) loris.socket.write(pdu.subarray(sent, ++sent));
+    }, 1_000);
+    loris.socket.write(pdu.subarray(sent, ++sent));
+    // A request cut short and left open is the same case without the drip.
+    const stalled = await connectRaw(server.port);
+    stalled.socket.write(pdu.subarray(0, pdu.length - 3));
+    try {
+      for (const conn of [loris, stalled]) {
+        const took = await conn.closed(REQUEST_TIMEOUT * 1000 + 8_000);
+        expect(took).toBeGreaterThanOrEqual(REQUEST_TIMEOUT * 1000 - 100);
+        expect(took).toBeLessThan(REQUEST_TIMEOUT * 1000 + 5_000);
+        const notice = noticeOfDisconnection(responses(conn.received()));
+        expect(notice).toEqual({
+          resultCode: ADMIN_LIMIT_EXCEEDED,
+          message: `request not complete within ${REQUEST_TIMEOUT} s`,
+        });
+      }
+    } finally {
+      clearInterval(drip);
+    }
+    expect(await normal.stop()).toBeGreaterThan(0);
+  });
+
+  it('a slow client sending whole requests is served for as long as it likes', async () => {
+    const conn = await connectRaw(server.port);
+    const log = responseLog(conn);
+    for (let id = 1; id <= REQUEST_TIMEOUT + 2; id++) {
+      conn.socket.write(searchPdu(id, '(cn=anna*)', { attributes: ['cn'] }));
+      expect((await outcomeOf(log, id)).code).toBe(0);
+      await sleep(1_000);
+    }
+    expect(log.closed).toBe(false);
+    conn.socket.destroy();
+  });
 });
 
 describe('connection limits', () => {
+  /** Opens `count` connections at once, sends a search on each, and sorts out what happened. */
+  async function burst(
+    target: DirbridgeProcess,
+    count: number,
+  ): Promise<{ served: number; refused: number }> {
+    const conns = await Promise.all(Array.from({ length: count }, () => connectRaw(target.port)));
+    try {
+      const logs = conns.map(responseLog);
+      for (const conn of conns) conn.socket.write(searchPdu(1, '(cn=anna*)', { attributes: ['cn'] }));
+      const outcomes = await Promise.all(logs.map((log) => outcomeOf(log, 1, 30_000)));
+      const served = outcomes.filter((o) => o.code === 0).length;
+      const refused = outcomes.filter((o) => o.code === undefined && o.notice?.resultCode === BUSY).length;
+      return { served, refused };
+    } finally {
+      for (const conn of conns) conn.socket.destroy();
+    }
+  }
+
+  it('500 connections at once are each served, or refused as busy beyond maxConnections', async () => {
+    const normal = normalClientThroughout();
+    const limited = await burst(server, 500);
+    expect(limited.served + limited.refused).toBe(500);
+    // The normal client holds one of the 100 places; all the others are held by the burst.
+    expect(limited.served).toBeLessThanOrEqual(99);
+    expect(limited.served).toBeGreaterThanOrEqual(50);
+    expect(await normal.stop()).toBeGreaterThan(0);
+    // Under the default maxConnections (4096) every one of them is served.
+    expect(await burst(defaults, 500)).toEqual({ served: 500, refused: 0 });
+    await expectServing(server);
+  });
+
   it('connections beyond maxConnections are told busy and closed; the others carry on', async () => {
     const small = await startDirbridge({ config: { limits: { maxConnections: 2 } } });
     try {
@@ -148,4 +355,69 @@ describe('connection limits', () => {
       await impatient.stop();
     }
   });
+});
+
+describe('clients that do not read', () => {
+  /** A directory whose full export (about 4 MB, 16 MB for four) outgrows the socket buffers between us. */
+  async function largeDirectory(): Promise<DirbridgeProcess> {
+    const folder = mkdtempSync(join(tmpdir(), 'dirbridge-hostile-'));
+    const path = join(folder, 'large.csv');
+    writeFileSync(path, generatePhonebook(LARGE_DIRECTORY).csv);
+    return startDirbridge({
+      config: {
+        // Two places: the normal client's and one more, so a place that is not freed shows.
+        limits: { maxConnections: 2 },
+        directory: { suffix: SUFFIX, sizeLimit: LARGE_DIRECTORY * 2 },
+        sources: [{ name: 'large', type: 'file', path }],
+      },
+      timeoutMs: 60_000,
+    });
+  }
+
+  it('stall only themselves, get everything once they read, and free their place when they go', async () => {
+    const large = await largeDirectory();
+    try {
+      const normal = normalClientThroughout(large, '(sn=müller)');
+      // Never reads: sixteen exports of everything pile up until the server waits for 'drain'.
+      const hog = await connectRaw(large.port);
+      hog.socket.pause();
+      for (let id = 1; id <= 16; id++) hog.socket.write(searchPdu(id, '(objectClass=*)'));
+      await sleep(3_000);
+      expect(large.child.exitCode).toBeNull();
+      hog.socket.destroy();
+      // Its place is freed: a new connection gets in (retrying while the server notices it went).
+      const late = await connectWhenFree(large);
+      // This one reads only after a pause, and still receives every entry of its export.
+      const log = responseLog(late);
+      late.socket.pause();
+      late.socket.write(searchPdu(1, '(objectClass=*)'));
+      await sleep(2_000);
+      late.socket.resume();
+      expect((await outcomeOf(log, 1, 30_000)).code).toBe(0);
+      const entries = log.messages.filter((m) => m.response.type === 'searchResultEntry');
+      // Every record, plus the suffix and mount entries.
+      expect(entries).toHaveLength(LARGE_DIRECTORY + 2);
+      late.socket.destroy();
+      expect(await normal.stop()).toBeGreaterThan(0);
+      expect(large.child.exitCode).toBeNull();
+      // The sixteen blocked operations shared one wait for 'drain' rather than a listener each.
+      expect(large.output()).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      await large.stop();
+    }
+  });
+
+  /** A raw connection that the server accepted rather than refused as busy. */
+  async function connectWhenFree(target: DirbridgeProcess, ms = 10_000): Promise<RawConnection> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const conn = await connectRaw(target.port);
+      const refused = await conn.closed(500).then(
+        () => true,
+        () => false,
+      );
+      if (!refused) return conn;
+      if (Date.now() > deadline) throw new Error(`still refused after ${ms} ms`);
+    }
+  }
 });

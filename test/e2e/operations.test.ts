@@ -12,6 +12,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUFFIX, startDirbridge, type DirbridgeProcess } from './support/dirbridge-process.js';
 import { ldapsearch, runTool } from './support/ldap-utils.js';
+import { registerTestSecret } from './support/test-secrets.js';
+
+/** Sent for names nobody owns; registered so the run proves no log ever shows it. */
+const NOBODY_PASSWORD = registerTestSecret('nobody-Pw-4471');
 
 let server: DirbridgeProcess;
 let annaDn: string;
@@ -48,10 +52,10 @@ describe('bind', () => {
   });
 
   it.each([
-    ['EXAMPLE\\alice', 'secret'],
-    ['alice@example.test', 'secret'],
-    ['alice', 'secret'],
-    [`cn=nobody,${SUFFIX}`, 'secret'],
+    ['EXAMPLE\\alice', NOBODY_PASSWORD],
+    ['alice@example.test', NOBODY_PASSWORD],
+    ['alice', NOBODY_PASSWORD],
+    [`cn=nobody,${SUFFIX}`, NOBODY_PASSWORD],
   ])('a name nobody owns (%s) answers invalidCredentials (49)', async (name, password) => {
     const result = await runTool('ldapwhoami', ['-x', '-H', server.url, '-D', name, '-w', password]);
     expect(result.code).toBe(49);

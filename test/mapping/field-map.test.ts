@@ -40,6 +40,16 @@ describe('FieldMap', () => {
     expect(map.fieldFor('mobile')).toBe('mobile');
   });
 
+  it('under identity, a field mapped to another attribute still fills its namesake', () => {
+    const map = new FieldMap(schema, 'identity', { displayName: 'cn' });
+    expect(map.present(record({ cn: ['Anna Müller'] }))).toEqual([
+      { name: 'displayName', values: ['Anna Müller'] },
+      { name: 'cn', values: ['Anna Müller'] },
+    ]);
+    expect(map.fieldFor('cn')).toBe('cn');
+    expect(map.fieldFor('displayName')).toBe('cn');
+  });
+
   it('one field may fill several attributes', () => {
     const map = new FieldMap(schema, { cn: 'displayName', displayName: 'displayName' });
     expect(map.present(record({ displayName: ['Anna Müller'] }))).toEqual([

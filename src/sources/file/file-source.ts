@@ -1,7 +1,8 @@
 /**
  * The file source: a CSV or LDIF phonebook held in memory. It has no query language, so `search`
  * returns every record and the directory's evaluator picks the matches. A load replaces the whole
- * copy at once, and a failed load leaves the last good copy in place (the base for reload-on-change).
+ * copy at once, and a failed load leaves the last good copy in place. Once something subscribes to
+ * `onChange` (a replica), the file is watched and re-read when it changes on disk.
  */
 import { SourceError } from '../source.js';
 import type {
@@ -17,6 +18,7 @@ import type {
 import type { FileFormat, FileSourceSettings } from './file-settings.js';
 import { loadFileSnapshot, parseFile, readSourceFile } from './file-snapshot.js';
 import type { FileSnapshot } from './file-snapshot.js';
+import { FileWatcher, type FileWatcherOptions } from './file-watcher.js';
 
 export interface FileSourceLogger {
   warn(obj: object, msg: string): void;
@@ -35,10 +37,15 @@ export class FileSource implements Source {
   #loading: Promise<FileSnapshot> | undefined;
   #closed = false;
   readonly #listeners = new Set<() => void>();
+  #watcher: FileWatcher | undefined;
+  /** Reloads after a change run one at a time; at most one more waits (it will read the newest file). */
+  #reloads: Promise<void> = Promise.resolve();
+  #reloadWaiting = false;
 
   constructor(
     readonly settings: FileSourceSettings,
     private readonly logger?: FileSourceLogger,
+    private readonly watchOptions?: FileWatcherOptions,
   ) {
     this.name = settings.name;
     this.kind = settings.kind;
@@ -66,8 +73,39 @@ export class FileSource implements Source {
     return this.#snapshot;
   }
 
+  /** Also starts watching the file: only a source someone follows needs to (one-off tools never do). */
   onChange(listener: () => void): void {
+    this.#assertOpen();
     this.#listeners.add(listener);
+    if (this.#watcher) return;
+    this.#watcher = new FileWatcher(this.settings.path, () => this.#reloadChanged(), this.watchOptions);
+    void this.#watcher.start();
+  }
+
+  #reloadChanged(): void {
+    if (this.#reloadWaiting) return;
+    this.#reloadWaiting = true;
+    this.#reloads = this.#reloads.then(() => {
+      this.#reloadWaiting = false;
+      return this.#tryReload();
+    });
+  }
+
+  /** A file that cannot be read or parsed any more is reported, and the last good copy stays. */
+  async #tryReload(): Promise<void> {
+    try {
+      await this.reload();
+    } catch (error) {
+      if (this.#closed) return; // closed meanwhile: nothing to report
+      const path = this.settings.path;
+      const kept = this.#snapshot
+        ? `still serving the ${counted(this.#snapshot.records.length, 'record')} loaded at ${this.#snapshot.loadedAt.toISOString()}`
+        : 'nothing loaded yet';
+      this.logger?.warn(
+        { source: this.name, path, err: errorText(error) },
+        `file changed but not reloaded: ${errorText(error)}; ${kept}`,
+      );
+    }
   }
 
   async fields(): Promise<FieldInfo[]> {
@@ -125,6 +163,8 @@ export class FileSource implements Source {
 
   close(): Promise<void> {
     this.#closed = true;
+    this.#watcher?.close();
+    this.#watcher = undefined;
     this.#snapshot = undefined;
     this.#loading = undefined;
     this.#listeners.clear();

@@ -1,6 +1,7 @@
 /**
  * Runs a real dirbridge process for a test: writes the config, starts `node dist/cli.js serve`
  * (or a fixture entry point that adds test-only source types), and waits for its "serving" line.
+ * Its output also goes to `.test-run/logs/`, which the teardown searches for passwords.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -8,14 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { recordOutput } from './process-logs.js';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const DEMO_CSV = join(REPO, 'config/demo-phonebook.csv');
 export const SUFFIX = 'dc=dirbridge,dc=local';
 
 export interface DirbridgeProcess {
+  /** The first listener's URL, and its port. */
   readonly url: string;
   readonly port: number;
+  /** Every listener's URL (`ldap://` or `ldaps://`), in config order. */
+  readonly urls: readonly string[];
   readonly child: ChildProcess;
   /** Everything the process wrote, for assertions and for debugging a failed test. */
   output(): string;
@@ -28,6 +33,8 @@ export interface StartOptions {
   /** A script (run with tsx) instead of dist/cli.js, for fixtures that register test source types. */
   readonly entry?: string;
   readonly timeoutMs?: number;
+  /** Names the process's log in `.test-run/logs` (default `serve`). */
+  readonly logName?: string;
 }
 
 export function demoConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -54,20 +61,21 @@ export async function startDirbridge(options: StartOptions = {}): Promise<Dirbri
     ? ['--import', 'tsx', options.entry, file]
     : [join(REPO, 'dist/cli.js'), 'serve', '--config', file];
   const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  recordOutput(child, options.logName ?? 'serve');
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const urls = await new Promise<string[]>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`dirbridge did not start:\n${output}`)),
       options.timeoutMs ?? 30_000,
     );
     const onData = (): void => {
       // The "Try:" line comes after every listener is up.
-      const match = /serving \S+ on (ldap:\/\/\S+)/.exec(output);
-      if (match && output.includes('Try: ')) {
+      const listening = [...output.matchAll(/serving \S+ on (ldaps?:\/\/\S+)/g)].map((match) => match[1]!);
+      if (listening.length > 0 && output.includes('Try: ')) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(listening);
       }
     };
     child.stdout.on('data', onData);
@@ -76,9 +84,11 @@ export async function startDirbridge(options: StartOptions = {}): Promise<Dirbri
       reject(new Error(`dirbridge exited with ${code}:\n${output}`));
     });
   });
+  const url = urls[0]!;
   return {
     url,
     port: Number(new URL(url).port),
+    urls,
     child,
     output: () => output,
     stop: () => stopProcess(child),

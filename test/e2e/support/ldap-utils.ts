@@ -1,5 +1,6 @@
 /** OpenLDAP's command-line clients as the tests use them: run, then parse their LDIF output. */
 import { execFile } from 'node:child_process';
+import { registerArgumentSecrets } from './test-secrets.js';
 
 export interface LdifEntry {
   readonly dn: string;
@@ -15,6 +16,8 @@ export interface ToolResult {
 }
 
 export function runTool(tool: string, args: readonly string[], timeoutMs = 30_000): Promise<ToolResult> {
+  // A `-w` password is registered, so that the teardown can prove the server never logged it.
+  registerArgumentSecrets(args);
   return new Promise((resolve) => {
     execFile(tool, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;

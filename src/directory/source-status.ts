@@ -1,0 +1,58 @@
+/**
+ * A mounted source's health as cn=Monitor shows it: its state, its last successful load (or, for a
+ * live source, its last search that reached the backend) and its last error. Updated as loads and
+ * searches end, read when someone looks: nothing is computed in between.
+ */
+import type { SourceMode } from '../sources/source.js';
+
+/**
+ * `loading`: a replica before its first load ends. `ready`: serving current data. `stale`: a replica
+ * whose last reload failed, still serving its previous copy. `failed`: nothing to serve (a replica
+ * that never loaded, a live source whose last search failed).
+ */
+export type SourceState = 'loading' | 'ready' | 'stale' | 'failed';
+
+export interface SourceFailure {
+  readonly message: string;
+  readonly at: Date;
+}
+
+export interface SourceStatus {
+  readonly state: SourceState;
+  readonly lastLoad?: Date;
+  /** Kept after the source recovers, so an operator can see what happened and when. */
+  readonly lastError?: SourceFailure;
+}
+
+export class SourceHealth {
+  #status: SourceStatus;
+
+  constructor(mode: SourceMode) {
+    this.#status = { state: mode === 'replica' ? 'loading' : 'ready' };
+  }
+
+  get status(): SourceStatus {
+    return this.#status;
+  }
+
+  succeeded(at: Date = new Date()): void {
+    this.#status = { ...this.#status, state: 'ready', lastLoad: at };
+  }
+
+  /** `hasCopy`: whether an earlier copy is still being served (then the source is stale, not failed). */
+  failed(error: unknown, hasCopy: boolean, at: Date = new Date()): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.#status = { ...this.#status, state: hasCopy ? 'stale' : 'failed', lastError: { message, at } };
+  }
+
+  /** Passes a live search through, noting whether it reached the backend; an abandoned one says nothing. */
+  async *track<T>(items: AsyncIterable<T>, signal: AbortSignal): AsyncIterable<T> {
+    try {
+      yield* items;
+    } catch (error) {
+      if (!signal.aborted) this.failed(error, false);
+      throw error;
+    }
+    this.succeeded();
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * A search filter as the operation log may show it: every value asserted about a secret attribute
+ * (`(userPassword=...)`, a probe for a SIP password) replaced, so a client guessing passwords by
+ * filter does not write its guesses, or a correct one, into the log.
+ */
+import { SENSITIVE_ATTRIBUTES } from '../directory/visibility.js';
+import type { Filter } from '../filter/ast.js';
+import { REDACTED } from './logger.js';
+
+/** The OIDs of the sensitive attributes (schemas/directory-schema.json), which a filter may use. */
+const SENSITIVE_OIDS: ReadonlySet<string> = new Set(['2.5.4.35', '1.3.6.1.4.1.4203.666.11.1.1']);
+
+function isSensitive(attribute: string | undefined): boolean {
+  if (attribute === undefined) return false;
+  const name = attribute.split(';')[0]!.toLowerCase();
+  return SENSITIVE_ATTRIBUTES.has(name) || SENSITIVE_OIDS.has(name);
+}
+
+/** The filter with secret values replaced; the same object when there is none. */
+export function redactFilter(filter: Filter): Filter {
+  switch (filter.type) {
+    case 'and':
+    case 'or': {
+      const filters = filter.filters.map(redactFilter);
+      return filters.every((f, i) => f === filter.filters[i]) ? filter : { type: filter.type, filters };
+    }
+    case 'not': {
+      const inner = redactFilter(filter.filter);
+      return inner === filter.filter ? filter : { type: 'not', filter: inner };
+    }
+    case 'present':
+      return filter;
+    case 'substrings':
+      if (!isSensitive(filter.attribute)) return filter;
+      return { type: 'substrings', attribute: filter.attribute, any: [REDACTED] };
+    default:
+      return isSensitive(filter.attribute) ? { ...filter, value: REDACTED } : filter;
+  }
+}
