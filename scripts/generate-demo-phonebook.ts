@@ -30,6 +30,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { SeededRandom } from './seeded-random.js';
 
 export const COLUMNS = [
   'id',
@@ -284,44 +285,6 @@ export const KNOWN_PEOPLE: readonly Person[] = [
 
 // ---- deterministic randomness -----------------------------------------------------------------
 
-/** mulberry32: tiny, seedable, and the same on every platform (integer arithmetic only). */
-class Random {
-  #state: number;
-
-  constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-
-  next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** An integer in [min, max]. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  pick<T>(items: readonly T[]): T {
-    const item = items[Math.floor(this.next() * items.length)];
-    if (item === undefined) throw new Error('pick from an empty list');
-    return item;
-  }
-
-  chance(probability: number): boolean {
-    return this.next() < probability;
-  }
-
-  digits(count: number): string {
-    let out = String(this.int(1, 9));
-    while (out.length < count) out += String(this.int(0, 9));
-    return out;
-  }
-}
-
 // ---- name pools (no known person's given name or surname) -------------------------------------
 
 /** A comma-separated list of names (some contain spaces: `von der Heide`). */
@@ -363,8 +326,8 @@ interface Partner {
   readonly given: readonly string[];
   readonly surnames: readonly string[];
   /** Writes a landline number of this partner's country in one of its customary forms. */
-  readonly landline: (random: Random) => string;
-  readonly mobile: (random: Random) => string;
+  readonly landline: (random: SeededRandom) => string;
+  readonly mobile: (random: SeededRandom) => string;
 }
 
 const FRENCH = {
@@ -503,9 +466,9 @@ function partner(
   language: string,
   names: { given: readonly string[]; surnames: readonly string[] },
   area: string,
-  mobile: (random: Random) => string,
+  mobile: (random: SeededRandom) => string,
 ): Partner {
-  const landline = (r: Random): string => {
+  const landline = (r: SeededRandom): string => {
     const number = r.digits(r.int(6, 8));
     return r.pick([
       `+49 ${area} ${number}`,
@@ -535,7 +498,7 @@ const GERMAN_MOBILE_PREFIXES = [
   '179',
 ];
 
-function germanMobile(r: Random): string {
+function germanMobile(r: SeededRandom): string {
   const prefix = r.pick(GERMAN_MOBILE_PREFIXES);
   const number = r.digits(prefix.startsWith('15') ? 8 : 7);
   return r.pick([
@@ -555,9 +518,9 @@ interface Office {
   /** Extension numbers: first, and how many digits the DID suffix shows. */
   readonly firstExtension: number;
   /** The office number with DID suffix `did` (zero-padded to 2), in one of its customary forms. */
-  readonly number: (random: Random, did: string) => string;
-  readonly fax: (random: Random) => string;
-  readonly mobile: (random: Random) => string;
+  readonly number: (random: SeededRandom, did: string) => string;
+  readonly fax: (random: SeededRandom) => string;
+  readonly mobile: (random: SeededRandom) => string;
 }
 
 const OFFICES: readonly Office[] = [
@@ -637,7 +600,7 @@ interface Taken {
 }
 
 export function generateDemoPhonebook(): string {
-  const random = new Random(SEED);
+  const random = new SeededRandom(SEED);
   const taken = takenByKnownPeople();
   const users = KNOWN_PEOPLE.filter((person) => person.objectClass === 'user');
   const contacts = KNOWN_PEOPLE.filter((person) => person.objectClass === 'contact');
@@ -667,7 +630,7 @@ function takenByKnownPeople(): Taken {
   return taken;
 }
 
-function randomUser(random: Random, taken: Taken, id: string): Person {
+function randomUser(random: SeededRandom, taken: Taken, id: string): Person {
   const { givenName, sn } = uniqueName(random, taken, GERMAN);
   const office = weightedOffice(random);
   const extension = nextExtension(office, taken);
@@ -700,7 +663,7 @@ function randomUser(random: Random, taken: Taken, id: string): Person {
   };
 }
 
-function randomContact(random: Random, taken: Taken, id: string): Person {
+function randomContact(random: SeededRandom, taken: Taken, id: string): Person {
   const firm = random.pick(PARTNERS);
   const { givenName, sn } = uniqueName(random, taken, firm);
   return {
@@ -723,7 +686,7 @@ function randomContact(random: Random, taken: Taken, id: string): Person {
 
 /** A given name and surname not used by anyone yet (names of known people are never reused). */
 function uniqueName(
-  random: Random,
+  random: SeededRandom,
   taken: Taken,
   names: { given: readonly string[]; surnames: readonly string[] },
 ): { givenName: string; sn: string } {
@@ -752,7 +715,7 @@ function germanFold(text: string): string {
   return text.toLowerCase().replaceAll('ß', 'ss');
 }
 
-function weightedOffice(random: Random): Office {
+function weightedOffice(random: SeededRandom): Office {
   let roll = random.int(
     1,
     OFFICES.reduce((sum, office) => sum + office.weight, 0),
@@ -773,9 +736,9 @@ function nextExtension(office: Office, taken: Taken): number {
 
 /** None, one or (rarely) two mobile numbers, each new to the phonebook. */
 function mobiles(
-  random: Random,
+  random: SeededRandom,
   taken: Taken,
-  make: (random: Random) => string,
+  make: (random: SeededRandom) => string,
   probability: number,
 ): string[] {
   if (!random.chance(probability)) return [];
@@ -783,7 +746,7 @@ function mobiles(
   return Array.from({ length: count }, () => uniqueNumber(random, taken, make));
 }
 
-function uniqueNumber(random: Random, taken: Taken, make: (random: Random) => string): string {
+function uniqueNumber(random: SeededRandom, taken: Taken, make: (random: SeededRandom) => string): string {
   for (;;) {
     const number = make(random);
     const digits = digitsOf(number);

@@ -18,6 +18,7 @@ import { Client } from 'ldapts';
 import { parseFilter } from '../../src/filter/parse.js';
 import { encodeRequest } from '../../src/protocol/request-encoder.js';
 import type { Terms } from './phonebook.js';
+import { SeededRandom } from '../seeded-random.js';
 
 export type Scenario = 'prefix' | 'suffix' | 'equality' | 'bind' | 'export';
 
@@ -126,18 +127,6 @@ function pick<T>(items: readonly T[], random: () => number): T {
   return items[Math.floor(random() * items.length)]!;
 }
 
-/** mulberry32, seeded per connection so that runs repeat. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function connect(command: Extract<Command, { cmd: 'connect' }>): Promise<Setup> {
   const clients = Array.from(
     { length: command.connections },
@@ -170,7 +159,8 @@ async function run(setup: Setup, scenario: Scenario, seconds: number): Promise<R
   };
   await Promise.all(
     setup.clients.map(async (client, index) => {
-      const random = seeded(index + 1);
+      const seededRandom = new SeededRandom(index + 1);
+      const random = (): number => seededRandom.next();
       while (more()) {
         try {
           await step(client, random, record, more);

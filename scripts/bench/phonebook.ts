@@ -8,6 +8,7 @@
  * searches find something: name prefixes (as written, or without accents), number suffixes and
  * mail addresses.
  */
+import { SeededRandom } from '../seeded-random.js';
 
 export interface Phonebook {
   readonly csv: string;
@@ -44,37 +45,6 @@ type Row = Record<(typeof COLUMNS)[number], string>;
 
 const TERMS_OF_EACH_KIND = 2_000;
 
-/** mulberry32: small, seedable and the same on every platform. */
-class Random {
-  #state: number;
-
-  constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-
-  next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-
-  digits(count: number): string {
-    let out = String(this.int(1, 9));
-    while (out.length < count) out += String(this.int(0, 9));
-    return out;
-  }
-}
-
 const list = (text: string): readonly string[] =>
   text
     .split(',')
@@ -102,8 +72,8 @@ interface Office {
   readonly name: string;
   readonly weight: number;
   /** A number of the office, extension `did`, in one of the forms its directory mixes. */
-  readonly number: (r: Random, did: string) => string;
-  readonly mobile: (r: Random) => string;
+  readonly number: (r: SeededRandom, did: string) => string;
+  readonly mobile: (r: SeededRandom) => string;
 }
 
 function germanOffice(name: string, weight: number, area: string, base: string): Office {
@@ -164,7 +134,7 @@ const DEPARTMENTS: Readonly<Record<string, readonly string[]>> = {
 const TOTAL_WEIGHT = OFFICES.reduce((sum, office) => sum + office.weight, 0);
 
 export function generatePhonebook(count: number, seed = 0x0b3c_2025): Phonebook {
-  const random = new Random(seed);
+  const random = new SeededRandom(seed);
   const mails = new Map<string, number>();
   const rows: Row[] = [];
   for (let i = 0; i < count; i++) rows.push(person(random, i, mails));
@@ -172,7 +142,7 @@ export function generatePhonebook(count: number, seed = 0x0b3c_2025): Phonebook 
   return { csv: `${lines.join('\n')}\n`, terms: terms(rows, random) };
 }
 
-function person(random: Random, index: number, mails: Map<string, number>): Row {
+function person(random: SeededRandom, index: number, mails: Map<string, number>): Row {
   const givenName = random.pick(GIVEN);
   const sn = random.pick(SURNAMES);
   const office = weightedOffice(random);
@@ -199,7 +169,7 @@ function person(random: Random, index: number, mails: Map<string, number>): Row 
   };
 }
 
-function weightedOffice(random: Random): Office {
+function weightedOffice(random: SeededRandom): Office {
   let roll = random.int(1, TOTAL_WEIGHT);
   for (const office of OFFICES) {
     roll -= office.weight;
@@ -215,7 +185,7 @@ function uniqueMail(taken: Map<string, number>, local: string): string {
 }
 
 /** What a phone user types: a name beginning (with or without accents), a number's last digits. */
-function terms(rows: readonly Row[], random: Random): Terms {
+function terms(rows: readonly Row[], random: SeededRandom): Terms {
   const namePrefixes: string[] = [];
   const numberSuffixes: string[] = [];
   const mails: string[] = [];
