@@ -2,7 +2,9 @@
  * A throw-away certificate authority for the TLS tests, made with the `openssl` command: a CA, a
  * server certificate (ECDSA P-256, SANs `localhost`, `127.0.0.1` and `::1`) and a client
  * certificate, written into a folder and reused while they are valid, so test runs do not mint new
- * keys each time.
+ * keys each time. `extraServerNames` adds SANs to the server certificate (host names and IPv4
+ * addresses, e.g. a Samba DC's `dc1.example.test` and `127.0.0.2`); a reused certificate without them
+ * is reissued.
  *
  *   npx tsx scripts/test-backends/test-ca.ts [folder]    (default: <tmp>/dirbridge-test-ca)
  */
@@ -37,12 +39,27 @@ export interface TestCa {
 /** Reissue when the server certificate has less than this left, so a reused one never expires mid-run. */
 const MIN_REMAINING_MS = 24 * 60 * 60 * 1000;
 
-const SERVER_EXTENSIONS = [
-  'basicConstraints = critical, CA:FALSE',
-  'keyUsage = critical, digitalSignature',
-  'extendedKeyUsage = serverAuth',
-  'subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1',
-].join('\n');
+export interface TestCaOptions {
+  /** More subject alternative names for the server certificate: DNS names or IPv4 addresses. */
+  readonly extraServerNames?: readonly string[];
+}
+
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+function sanEntry(name: string): string {
+  return IPV4.test(name) ? `IP:${name}` : `DNS:${name}`;
+}
+
+function serverExtensions(extraNames: readonly string[]): string {
+  const sans = ['DNS:localhost', 'IP:127.0.0.1', 'IP:::1'];
+  for (const name of extraNames) if (!sans.includes(sanEntry(name))) sans.push(sanEntry(name));
+  return [
+    'basicConstraints = critical, CA:FALSE',
+    'keyUsage = critical, digitalSignature',
+    'extendedKeyUsage = serverAuth',
+    `subjectAltName = ${sans.join(', ')}`,
+  ].join('\n');
+}
 
 const CLIENT_EXTENSIONS = [
   'basicConstraints = critical, CA:FALSE',
@@ -68,16 +85,17 @@ export function defaultTestCaFolder(): string {
 }
 
 /** The CA and certificates in `folder`, made there first unless valid ones already exist. */
-export function ensureTestCa(folder: string = defaultTestCaFolder()): TestCa {
+export function ensureTestCa(folder: string = defaultTestCaFolder(), options: TestCaOptions = {}): TestCa {
+  const extraNames = options.extraServerNames ?? [];
   const ca = paths(resolve(folder));
-  if (isUsable(ca)) return ca;
+  if (isUsable(ca, extraNames)) return ca;
   ensureDebianPackages([{ command: 'openssl', pkg: 'openssl' }]);
   mkdirSync(ca.folder, { recursive: true, mode: 0o700 });
   // Made in a private scratch folder and moved into place, so a concurrent run never reads half a CA
   // and keys are never readable by others, not even for a moment.
   const scratch = mkdtempSync(join(ca.folder, '.new-'));
   try {
-    generate(paths(scratch));
+    generate(paths(scratch), extraNames);
     for (const name of FILE_NAMES) renameSync(join(scratch, name), join(ca.folder, name));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -99,18 +117,24 @@ function paths(folder: string): TestCa & { readonly caKey: string } {
   };
 }
 
-function isUsable(ca: ReturnType<typeof paths>): boolean {
+function isUsable(ca: ReturnType<typeof paths>, extraNames: readonly string[]): boolean {
   if (!FILE_NAMES.every((name) => existsSync(join(ca.folder, name)))) return false;
   try {
     const server = new X509Certificate(readFileSync(ca.serverCert));
     const issuer = new X509Certificate(readFileSync(ca.caCert));
-    return server.checkIssued(issuer) && Date.parse(server.validTo) - Date.now() > MIN_REMAINING_MS;
+    const sans = (server.subjectAltName ?? '').split(', ');
+    const hasNames = extraNames.every((name) =>
+      sans.includes(IPV4.test(name) ? `IP Address:${name}` : `DNS:${name}`),
+    );
+    return (
+      hasNames && server.checkIssued(issuer) && Date.parse(server.validTo) - Date.now() > MIN_REMAINING_MS
+    );
   } catch {
     return false;
   }
 }
 
-function generate(ca: ReturnType<typeof paths>): void {
+function generate(ca: ReturnType<typeof paths>, extraNames: readonly string[]): void {
   const caConfig = join(ca.folder, 'ca.cnf');
   writeFileSync(caConfig, CA_CONFIG);
   newKey(ca.caKey);
@@ -122,7 +146,7 @@ function generate(ca: ReturnType<typeof paths>): void {
       ca.caCert,
     ]),
   );
-  issue(ca, 'localhost', SERVER_EXTENSIONS, ca.serverKey, ca.serverCert);
+  issue(ca, 'localhost', serverExtensions(extraNames), ca.serverKey, ca.serverCert);
   issue(ca, 'dirbridge test client', CLIENT_EXTENSIONS, ca.clientKey, ca.clientCert);
 }
 
