@@ -95,7 +95,10 @@ export function mountSource(sourceConfig: SourceConfig, where: string, context: 
       `${context.config.file}: ${where}.type: unknown source type "${sourceConfig.type}"`,
     );
   const logger = context.logger.child({ source: sourceConfig.name });
-  const source = type.create(sourceConfig, { logger });
+  const source = type.create(sourceConfig, {
+    logger,
+    defaultCountry: context.config.directory.defaultCountry,
+  });
   let map: FieldMap;
   try {
     map = new FieldMap(context.schema, type.defaultMap, sourceConfig.map);

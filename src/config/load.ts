@@ -31,8 +31,11 @@ export interface Problem {
   readonly message: string;
 }
 
-/** Settings that hold file paths, per source type: resolved against the config file's folder. */
-const PATH_SETTINGS: Readonly<Record<string, readonly string[]>> = { file: ['path'] };
+/**
+ * Settings that hold file paths, per source type: resolved against the config file's folder.
+ * A dotted name is a setting inside a mapping (`tls.ca`).
+ */
+const PATH_SETTINGS: Readonly<Record<string, readonly string[]>> = { file: ['path'], ldap: ['tls.ca'] };
 
 const SCHEMA_URL = new URL('../../schemas/config.schema.json', import.meta.url);
 
@@ -342,8 +345,15 @@ function resolvePaths<T extends { readonly type: string; readonly [setting: stri
 ): T {
   const resolved: Record<string, unknown> = { ...source };
   for (const setting of PATH_SETTINGS[source.type] ?? []) {
-    const value = resolved[setting];
-    if (typeof value === 'string') resolved[setting] = resolve(folder, value);
+    const [outer, inner] = setting.split('.') as [string, string | undefined];
+    if (inner === undefined) {
+      const value = resolved[outer];
+      if (typeof value === 'string') resolved[outer] = resolve(folder, value);
+      continue;
+    }
+    const section = resolved[outer];
+    if (!isRecord(section) || typeof section[inner] !== 'string') continue;
+    resolved[outer] = { ...section, [inner]: resolve(folder, section[inner]) };
   }
   return resolved as T;
 }

@@ -5,10 +5,13 @@
 import type { SourceConfig } from '../config/types.js';
 import type { FieldMapSpec, IDENTITY_MAP } from '../mapping/field-map.js';
 import { createFileSource } from './file/index.js';
+import { LDAP_DEFAULT_MAP, createLdapSource } from './ldap/index.js';
 import type { Source } from './source.js';
 
 export interface SourceContext {
   readonly logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** The directory's `defaultCountry`, for sources that read telephone numbers. */
+  readonly defaultCountry?: string;
 }
 
 export interface SourceType {
@@ -17,7 +20,10 @@ export interface SourceType {
   readonly defaultMap: FieldMapSpec | typeof IDENTITY_MAP;
 }
 
-const types = new Map<string, SourceType>([['file', { create: createFileSource, defaultMap: 'identity' }]]);
+const types = new Map<string, SourceType>([
+  ['file', { create: createFileSource, defaultMap: 'identity' }],
+  ['ldap', { create: createLdapSource, defaultMap: LDAP_DEFAULT_MAP }],
+]);
 
 export function registerSourceType(name: string, type: SourceType): void {
   types.set(name, type);

@@ -1,0 +1,191 @@
+/**
+ * A private OpenLDAP slapd for tests (TEST-BACKENDS.md): its own config and mdb database in
+ * `.test-run/slapd-<name>/`, suffix `dc=example,dc=test`, a service account, plain LDAP and LDAPS
+ * (certificate from the test CA) on free loopback ports, loaded with slapadd from the LDIF a test
+ * gives. Never the system service: the packages are installed with service starts forbidden, and
+ * the daemon runs in the foreground as this process's child, so stop() is a kill.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDebianPackages } from './debian-packages.js';
+import { ensureTestCa } from './test-ca.js';
+
+export const SLAPD_SUFFIX = 'dc=example,dc=test';
+export const SLAPD_SERVICE_DN = `cn=dirbridge,${SLAPD_SUFFIX}`;
+export const SLAPD_SERVICE_PASSWORD = 'svc-Secret-42';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const POLICY_RC = '/usr/sbin/policy-rc.d';
+
+export interface SlapdOptions {
+  /** Names the instance's folder, `.test-run/slapd-<name>/`. */
+  readonly name: string;
+  /** Entries under the suffix (the suffix entry and the service account are added before them). */
+  readonly ldif: string;
+}
+
+export interface Slapd {
+  readonly folder: string;
+  readonly ldapUrl: string;
+  readonly ldapsUrl: string;
+  /** The CA that signed the LDAPS certificate. */
+  readonly caCert: string;
+  readonly suffix: string;
+  readonly serviceDn: string;
+  readonly servicePassword: string;
+  /** Freezes the daemon (SIGSTOP): connections are accepted by the kernel but never answered. */
+  pause(): void;
+  resume(): void;
+  stop(): Promise<void>;
+}
+
+/** Small schema: AD's ipPhone (its OID) and contact class, so AD-shaped data fits a stock slapd. */
+const SCHEMA = `attributetype ( 1.2.840.113556.1.4.721 NAME 'ipPhone'
+  EQUALITY telephoneNumberMatch SUBSTR telephoneNumberSubstringsMatch
+  SYNTAX 1.3.6.1.4.1.1466.115.121.1.50 )
+objectclass ( 1.3.6.1.4.1.4203.666.11.77.1 NAME 'dirbridgeTestPhones' AUXILIARY MAY ( ipPhone ) )
+objectclass ( 1.2.840.113556.1.5.15 NAME 'contact' SUP organizationalPerson STRUCTURAL
+  MAY ( mail $ displayName $ givenName $ ipPhone $ mobile ) )
+`;
+
+export async function startSlapd(options: SlapdOptions): Promise<Slapd> {
+  installSlapd();
+  const folder = join(REPO, '.test-run', `slapd-${options.name}`);
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(join(folder, 'data'), { recursive: true, mode: 0o700 });
+  const ca = ensureTestCa();
+  writeFileSync(join(folder, 'test.schema'), SCHEMA);
+  const conf = join(folder, 'slapd.conf');
+  writeFileSync(
+    conf,
+    [
+      'include /etc/ldap/schema/core.schema',
+      'include /etc/ldap/schema/cosine.schema',
+      'include /etc/ldap/schema/inetorgperson.schema',
+      `include ${join(folder, 'test.schema')}`,
+      'modulepath /usr/lib/ldap',
+      'moduleload back_mdb',
+      `pidfile ${join(folder, 'slapd.pid')}`,
+      `TLSCACertificateFile ${ca.caCert}`,
+      `TLSCertificateFile ${ca.serverCert}`,
+      `TLSCertificateKeyFile ${ca.serverKey}`,
+      // Unpaged searches stop at 1000 entries; paged ones may read everything in pages of <= 500.
+      'sizelimit size.soft=1000 size.hard=1000 size.pr=500 size.prtotal=unlimited',
+      'access to dn.base="" by * read',
+      'access to dn.base="cn=Subschema" by * read',
+      'access to attrs=userPassword by self write by anonymous auth by * none',
+      `access to * by dn.exact="${SLAPD_SERVICE_DN}" read by * none`,
+      'database mdb',
+      `suffix "${SLAPD_SUFFIX}"`,
+      `rootdn "cn=admin,${SLAPD_SUFFIX}"`,
+      'rootpw admin-Secret-42',
+      `directory ${join(folder, 'data')}`,
+      'index objectClass eq',
+      'index cn,sn,givenName,mail,telephoneNumber,mobile eq,sub',
+      '',
+    ].join('\n'),
+  );
+  const base = [
+    `dn: ${SLAPD_SUFFIX}`,
+    'objectClass: dcObject',
+    'objectClass: organization',
+    'dc: example',
+    'o: Example',
+    '',
+    `dn: ${SLAPD_SERVICE_DN}`,
+    'objectClass: organizationalRole',
+    'objectClass: simpleSecurityObject',
+    'cn: dirbridge',
+    `userPassword: ${SLAPD_SERVICE_PASSWORD}`,
+    '',
+  ].join('\n');
+  const ldif = join(folder, 'seed.ldif');
+  writeFileSync(ldif, `${base}\n${options.ldif.trim()}\n`);
+  execFileSync('slapadd', ['-q', '-f', conf, '-l', ldif], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const [ldapPort, ldapsPort] = [await freePort(), await freePort()];
+  const ldapUrl = `ldap://127.0.0.1:${ldapPort}`;
+  const ldapsUrl = `ldaps://127.0.0.1:${ldapsPort}`;
+  const child = spawn('slapd', ['-f', conf, '-h', `${ldapUrl}/ ${ldapsUrl}/`, '-d', '0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await waitForPort(ldapPort, child, () => stderr);
+  await waitForPort(ldapsPort, child, () => stderr);
+  return {
+    folder,
+    ldapUrl,
+    ldapsUrl,
+    caCert: ca.caCert,
+    suffix: SLAPD_SUFFIX,
+    serviceDn: SLAPD_SERVICE_DN,
+    servicePassword: SLAPD_SERVICE_PASSWORD,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    stop: () => {
+      child.kill('SIGCONT');
+      return stopChild(child);
+    },
+  };
+}
+
+/** Installs slapd and ldap-utils if missing, with service starts forbidden while apt runs. */
+function installSlapd(): void {
+  const needed = [
+    { command: 'slapd', pkg: 'slapd' },
+    { command: 'ldapsearch', pkg: 'ldap-utils' },
+  ];
+  const createdPolicy = process.getuid?.() === 0 && !existsSync(POLICY_RC);
+  if (createdPolicy) writeFileSync(POLICY_RC, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  try {
+    ensureDebianPackages(needed);
+  } finally {
+    if (createdPolicy) rmSync(POLICY_RC, { force: true });
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`slapd exited with ${child.exitCode}:\n${output()}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`slapd did not listen on ${port} within 15 s:\n${output()}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

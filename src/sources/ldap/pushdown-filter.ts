@@ -1,0 +1,199 @@
+/**
+ * Pushdown for LDAP backends: turns a native-name filter into one the backend can run that selects
+ * a SUPERSET of what dirbridge's own matching rules select (DESIGN.md "Planning a search"). The
+ * directory's evaluator decides afterwards, so whatever the backend cannot be trusted to match the
+ * way dirbridge does is widened:
+ *
+ * - text: the backend's caseIgnore rules do not fold accents (`(sn=muller*)` misses `Müller`), so
+ *   every character that some accented or special letter folds to, every non-ASCII character and
+ *   every space becomes a wildcard; what is left is pushed down as a substrings pattern;
+ * - telephone numbers: backends keep separators and mix national and international forms, so a
+ *   condition with digits becomes the digits of its national significant number with wildcards
+ *   between them (`+49 30 1234-0001` -> `*3*0*1*2*3*4*0*0*0*1*`), which every written form contains;
+ * - ordering, approximate and extensible conditions and negations are dropped (widened away).
+ *
+ * The letter and digit logic is kept here on purpose: sources must not import `directory/`.
+ */
+import { getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { Filter } from '../../filter/ast.js';
+
+export interface PushdownOptions {
+  /** Native attributes holding telephone numbers (compared without regard to case). */
+  readonly phoneFields: readonly string[];
+  /** ISO 3166 country national numbers are read in (`DE`: `030 1234` is `+49 30 1234`). */
+  readonly defaultCountry: string;
+}
+
+/** A translator for one source: its phone fields and number prefixes worked out once. */
+export class PushdownFilter {
+  readonly #phoneFields: ReadonlySet<string>;
+  /** Digits that may precede the national significant number: IDD + calling code + trunk prefix. */
+  readonly #numberPrefix: string;
+
+  constructor(options: PushdownOptions) {
+    this.#phoneFields = new Set(options.phoneFields.map((field) => field.toLowerCase()));
+    this.#numberPrefix = numberPrefixOf(options.defaultCountry);
+  }
+
+  /** The widened filter, or undefined when nothing of it can be pushed down ("everything"). */
+  translate(filter: Filter): Filter | undefined {
+    switch (filter.type) {
+      case 'and': {
+        const parts = filter.filters.map((f) => this.translate(f)).filter((f) => f !== undefined);
+        if (parts.length === 0) return undefined;
+        return parts.length === 1 ? parts[0] : { type: 'and', filters: parts };
+      }
+      case 'or': {
+        const parts: Filter[] = [];
+        for (const child of filter.filters) {
+          const part = this.translate(child);
+          if (part === undefined) return undefined;
+          parts.push(part);
+        }
+        if (parts.length === 0) return filter; // (|) matches nothing: already as narrow as it gets
+        return parts.length === 1 ? parts[0] : { type: 'or', filters: parts };
+      }
+      case 'present':
+        return filter;
+      case 'equality':
+        return this.#phoneFields.has(filter.attribute.toLowerCase())
+          ? this.#number(filter.attribute, [filter.value])
+          : widenText(filter.attribute, filter.value, undefined, [], undefined);
+      case 'substrings': {
+        const parts = [filter.initial ?? '', ...filter.any, filter.final ?? ''];
+        return this.#phoneFields.has(filter.attribute.toLowerCase())
+          ? this.#number(filter.attribute, parts)
+          : widenText(filter.attribute, undefined, filter.initial, filter.any, filter.final);
+      }
+      case 'not':
+      case 'extensible':
+      case 'greaterOrEqual':
+      case 'lessOrEqual':
+      case 'approx':
+        return undefined;
+    }
+  }
+
+  /**
+   * A number condition: the digits of all its parts, in order, less any leading digits that could be
+   * international prefix, calling code or trunk prefix. What is left is contained, in order, in
+   * every written form of every number that matches, so it goes down with wildcards between digits.
+   * A condition without digits (`*abc*` on a phone field) is not pushed down.
+   */
+  #number(attribute: string, parts: readonly string[]): Filter | undefined {
+    const digits = nationalDigits(parts.join('').replace(/\D/g, ''), this.#numberPrefix);
+    if (digits === '') return undefined;
+    return { type: 'substrings', attribute, any: digits.split('') };
+  }
+}
+
+/**
+ * The digits after the longest leading run that is a subsequence of `prefix` (for Germany
+ * `00490`: `00`, `49`, `0049`, `490`, `0`...). Taking off too much is always safe (what is left is
+ * still contained in the value); taking off too little is not, so the run is taken greedily.
+ */
+export function nationalDigits(digits: string, prefix: string): string {
+  let used = 0;
+  let at = 0;
+  while (at < digits.length) {
+    const found = prefix.indexOf(digits[at]!, used);
+    if (found < 0) break;
+    used = found + 1;
+    at++;
+  }
+  return digits.slice(at);
+}
+
+/** International call prefix, calling code and trunk prefix of a country, as one digit string. */
+export function numberPrefixOf(defaultCountry: string): string {
+  const country = defaultCountry.toUpperCase();
+  if (!isSupportedCountry(country)) throw new Error(`unknown default country "${defaultCountry}"`);
+  const code = country;
+  return `${IDD_PREFIX[code] ?? '00'}${getCountryCallingCode(code)}${TRUNK_PREFIX[code] ?? '0'}`;
+}
+
+/**
+ * Countries whose international or trunk prefix is not `00`/`0`. A wrong guess only costs
+ * narrowness (more digits taken off) as long as the real prefix digits are in the string.
+ */
+const IDD_PREFIX: Partial<Record<CountryCode, string>> = { US: '011', CA: '011', JP: '010', AU: '0011' };
+const TRUNK_PREFIX: Partial<Record<CountryCode, string>> = { US: '1', CA: '1', IT: '', RU: '8', HU: '06' };
+
+/**
+ * ASCII letters some other letter folds to (Latin-1 Supplement and Latin Extended-A without their
+ * marks, plus letters with no decomposition: ß -> ss, ø -> o, æ -> ae, œ -> oe, ł -> l, đ/ð -> d,
+ * þ -> th, ı -> i, ħ -> h, ŧ -> t, ĸ -> k, ŋ -> n). A stored value may hold an accented form where
+ * the assertion has one of these, so none of them can be pushed down as written.
+ */
+export const ACCENTABLE_LETTERS: ReadonlySet<string> = accentableLetters();
+
+function accentableLetters(): Set<string> {
+  const letters = new Set<string>('sshoaeoeldddthihtkn');
+  for (let code = 0xc0; code <= 0x17f; code++) {
+    const char = String.fromCodePoint(code);
+    const base = char.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+    if (base === char.toLowerCase()) continue;
+    for (const letter of base) if (letter >= 'a' && letter <= 'z') letters.add(letter);
+  }
+  return letters;
+}
+
+/** Whether a character can go down as written: printable ASCII that no other character folds to. */
+function isKept(char: string): boolean {
+  const code = char.charCodeAt(0);
+  if (char.length !== 1 || code <= 0x20 || code >= 0x7f) return false;
+  return !ACCENTABLE_LETTERS.has(char.toLowerCase());
+}
+
+/**
+ * A text condition with every character that cannot go down as written turned into a wildcard.
+ * Equality is `value` (anchored at both ends); substrings keep their anchors where the first or
+ * last character survives. Nothing left means no restriction (undefined); nothing widened keeps
+ * an equality an equality (attributes without a substrings rule still match it).
+ */
+function widenText(
+  attribute: string,
+  value: string | undefined,
+  initial: string | undefined,
+  any: readonly string[],
+  final: string | undefined,
+): Filter | undefined {
+  if (value !== undefined && Array.from(value).every(isKept)) return { type: 'equality', attribute, value };
+  const whole = value === undefined ? [initial ?? '', ...any, final ?? ''] : [value];
+  const anchoredStart = value !== undefined || (initial !== undefined && initial !== '');
+  const anchoredEnd = value !== undefined || (final !== undefined && final !== '');
+  // Runs of kept characters, component by component; a component boundary is a wildcard too.
+  const runs: string[] = [];
+  let startCut = !anchoredStart;
+  let endCut = !anchoredEnd;
+  whole.forEach((component, index) => {
+    let run = '';
+    const chars = Array.from(component);
+    chars.forEach((char, at) => {
+      if (isKept(char)) {
+        run += char;
+        return;
+      }
+      if (index === 0 && at === 0) startCut = true;
+      if (index === whole.length - 1 && at === chars.length - 1) endCut = true;
+      if (run !== '') runs.push(run);
+      run = '';
+    });
+    if (run !== '') runs.push(run);
+  });
+  if (runs.length === 0) return undefined;
+  const first = whole[0] ?? '';
+  const last = whole[whole.length - 1] ?? '';
+  // An empty first or last component (substrings without initial or final) is not anchored.
+  if (first === '') startCut = true;
+  if (last === '') endCut = true;
+  const parts = [...runs];
+  const pattern: { initial?: string; any: string[]; final?: string } = { any: [] };
+  if (!startCut) pattern.initial = parts.shift()!;
+  if (!endCut && parts.length > 0) pattern.final = parts.pop()!;
+  pattern.any = parts;
+  if (pattern.initial === undefined && pattern.final === undefined && pattern.any.length === 0)
+    return undefined;
+  return { type: 'substrings', attribute, ...pattern };
+}

@@ -1,0 +1,177 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load.js';
+import { parseFilter } from '../../../src/filter/parse.js';
+import { createLdapSource } from '../../../src/sources/ldap/index.js';
+import { guidToUuid, matches, toRecord, uuidToGuid } from '../../../src/sources/ldap/ldap-entry.js';
+import { DEFAULT_PHONE_FIELDS, ldapSourceSettings } from '../../../src/sources/ldap/ldap-settings.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'dirbridge-ldap-'));
+const ca = join(folder, 'ca.pem');
+writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
+
+describe('ldapSourceSettings', () => {
+  it('applies the documented defaults', () => {
+    const settings = ldapSourceSettings({ name: 'dir', type: 'ldap', urls: 'ldaps://dc1:636', base: 'dc=x' });
+    expect(settings).toEqual({
+      name: 'dir',
+      urls: ['ldaps://dc1:636'],
+      startTls: false,
+      tls: { rejectUnauthorized: true },
+      bases: ['dc=x'],
+      usersFilter: '(|(objectClass=inetOrgPerson)(objectClass=user))',
+      contactsFilter: '(objectClass=contact)',
+      idAttribute: 'entryUUID',
+      pageSize: 500,
+      timeoutMs: 10_000,
+      poolSize: 4,
+      healthIntervalMs: 60_000,
+      phoneFields: DEFAULT_PHONE_FIELDS,
+      defaultCountry: 'DE',
+    });
+  });
+
+  it('reads the CA file, bind and filters', () => {
+    const settings = ldapSourceSettings(
+      {
+        name: 'dir',
+        type: 'ldap',
+        urls: ['ldap://a', 'ldap://b:389'],
+        startTls: true,
+        tls: { ca, rejectUnauthorized: false },
+        bind: { name: 'cn=svc', password: 'pw' },
+        base: ['ou=a', 'ou=b'],
+        filter: 'mail=*',
+        timeout: 2.5,
+      },
+      'AT',
+    );
+    expect(settings.tls.ca).toContain('BEGIN CERTIFICATE');
+    expect(settings.tls.rejectUnauthorized).toBe(false);
+    expect(settings.bind).toEqual({ name: 'cn=svc', password: 'pw' });
+    expect(settings.filter).toBe('(mail=*)');
+    expect(settings.timeoutMs).toBe(2500);
+    expect(settings.defaultCountry).toBe('AT');
+  });
+
+  it.each<[Record<string, unknown>, RegExp]>([
+    [{ urls: 'http://x', base: 'dc=x' }, /not an ldap:\/\/ or ldaps:\/\/ URL/],
+    [{ urls: [], base: 'dc=x' }, /urls must be/],
+    [{ urls: 'ldaps://x', base: 'dc=x', startTls: true }, /startTls is for ldap:\/\//],
+    [{ urls: 'ldap://x', base: 'dc=x', tls: { ca: join(folder, 'missing.pem') } }, /tls.ca: cannot read/],
+    [{ urls: 'ldap://x', base: 'dc=x', bind: { name: 'cn=svc', password: '' } }, /non-empty password/],
+    [{ urls: 'ldap://x', base: 'dc=x', mode: 'replica' }, /only live/],
+    [{ urls: 'ldap://x', base: 'dc=x', pageSize: 0 }, /pageSize must be/],
+  ])('refuses %j', (config, message) => {
+    expect(() => ldapSourceSettings({ name: 'dir', type: 'ldap', ...config })).toThrow(message);
+  });
+
+  it('refuses a configured filter that does not parse', () => {
+    expect(() =>
+      createLdapSource({ name: 'dir', type: 'ldap', urls: 'ldap://x', base: 'dc=x', contactsFilter: '(a=b' }),
+    ).toThrow(/contactsFilter/);
+  });
+
+  it('is loaded from YAML with the schema checking it and tls.ca resolved next to the config', async () => {
+    const file = join(folder, 'config.yaml');
+    writeFileSync(
+      file,
+      [
+        'sources:',
+        '  - name: dir',
+        '    type: ldap',
+        '    urls: [ldaps://dc1.example.test, ldaps://dc2.example.test]',
+        '    tls: { ca: ca.pem }',
+        '    bind: { name: cn=svc, password: "${env:LDAP_PW}" }',
+        '    base: dc=example,dc=test',
+        '',
+      ].join('\n'),
+    );
+    const config = await loadConfig(file, { env: { LDAP_PW: 'secret' } });
+    expect(config.sources[0]).toMatchObject({
+      tls: { ca, rejectUnauthorized: true },
+      bind: { name: 'cn=svc', password: 'secret' },
+      pageSize: 500,
+      poolSize: 4,
+    });
+    writeFileSync(
+      file,
+      'sources:\n  - name: dir\n    type: ldap\n    urls: http://x\n    base: dc=x\n    pagesize: 5\n',
+    );
+    await expect(loadConfig(file)).rejects.toThrow(
+      /urls: must be an ldap:\/\/ or ldaps:\/\/ URL[\s\S]*pagesize: unknown setting \(did you mean 'pageSize'\?\)/,
+    );
+  });
+});
+
+describe('LdapSource.backendFilter', () => {
+  const source = createLdapSource({
+    name: 'dir',
+    type: 'ldap',
+    urls: 'ldap://x',
+    base: 'dc=x',
+    filter: '(!(userAccountControl:1.2.840.113556.1.4.803:=2))',
+  });
+
+  it('ANDs the configured filter, the record filters and the widened query', () => {
+    expect(source.backendFilter({})).toBe(
+      '(&(!(userAccountControl:1.2.840.113556.1.4.803:=2))(|(|(objectClass=inetOrgPerson)(objectClass=user))(objectClass=contact)))',
+    );
+    expect(source.backendFilter({ filter: parseFilter('(&(sn=Müller*)(telephoneNumber=*0301*))') })).toBe(
+      '(&(!(userAccountControl:1.2.840.113556.1.4.803:=2))(|(|(objectClass=inetOrgPerson)(objectClass=user))(objectClass=contact))(&(sn=M*)(telephoneNumber=*3*0*1*)))',
+    );
+    expect(source.backendFilter({ filter: parseFilter('(cn=\\2a\\29\\28\\5c\\00bm)') })).toBe(
+      '(&(!(userAccountControl:1.2.840.113556.1.4.803:=2))(|(|(objectClass=inetOrgPerson)(objectClass=user))(objectClass=contact))(cn=\\2a\\29\\28\\5c*bm))',
+    );
+  });
+});
+
+describe('entries', () => {
+  const guid = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
+
+  it('reads an objectGUID in the little-endian GUID layout, and back', () => {
+    expect(guidToUuid(guid)).toBe('67452301-ab89-efcd-0123-456789abcdef');
+    expect(Buffer.from(uuidToGuid('67452301-ab89-efcd-0123-456789abcdef')!).toString('hex')).toBe(
+      guid.toString('hex'),
+    );
+    expect(uuidToGuid('not-a-uuid')).toBeUndefined();
+  });
+
+  it('makes a record: binary id as UUID, values as strings, contacts told apart', () => {
+    const contacts = parseFilter('(objectClass=contact)');
+    const record = toRecord(
+      { dn: 'cn=a', objectGUID: guid, objectClass: ['top', 'Contact'], cn: 'A', mobile: ['1', '2'] },
+      'objectGUID',
+      contacts,
+    );
+    expect(record).toEqual({
+      id: '67452301-ab89-efcd-0123-456789abcdef',
+      uuid: '67452301-ab89-efcd-0123-456789abcdef',
+      kind: 'contact',
+      fields: {
+        objectGUID: ['67452301-ab89-efcd-0123-456789abcdef'],
+        objectClass: ['top', 'Contact'],
+        cn: ['A'],
+        mobile: ['1', '2'],
+      },
+    });
+    const text = toRecord({ dn: 'cn=b', entryUUID: Buffer.from('u-1'), cn: 'B' }, 'entryUUID', contacts);
+    expect(text).toMatchObject({ id: 'u-1', kind: 'user' });
+    expect(text?.uuid).toBeUndefined();
+    expect(toRecord({ dn: 'cn=c', cn: 'C' }, 'entryUUID', contacts)).toBeUndefined();
+  });
+
+  it.each([
+    ['(objectClass=contact)', true],
+    ['(&(objectClass=top)(cn=*x*))', true],
+    ['(|(objectClass=user)(!(cn=a*)))', false],
+    ['(cn=ab*)', true],
+    ['(cn=*yz)', false],
+    ['(mail=*)', false],
+    ['(cn>=a)', false],
+  ])('contacts filter %s -> %s', (filter, expected) => {
+    expect(matches(parseFilter(filter), { objectClass: ['top', 'CONTACT'], cn: ['Abc x'] })).toBe(expected);
+  });
+});
