@@ -97,7 +97,7 @@ describe('loadConfig', () => {
   });
 
   it('knows the source types the schema documents', () => {
-    expect(documentedSourceTypes()).toEqual(['file', 'ldap']);
+    expect(documentedSourceTypes()).toEqual(['file', 'ldap', 'ad']);
   });
 
   it('names the file when it cannot be read', async () => {
@@ -218,7 +218,7 @@ describe('loadConfig', () => {
         name: 'unknown source type',
         yaml: `${FILE_SOURCE}  - { name: b, type: foo, url: x }\n`,
         path: 'sources[1].type',
-        problem: "unknown source type 'foo' (known: file, ldap)",
+        problem: "unknown source type 'foo' (known: file, ldap, ad)",
       },
       {
         name: 'unknown source type, known types given by the caller',

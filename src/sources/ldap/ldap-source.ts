@@ -5,8 +5,8 @@
  */
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { ResultCodeError } from 'ldapts';
-import type { Client, SearchOptions } from 'ldapts';
+import { AndFilter, EqualityFilter, FilterParser, ResultCodeError } from 'ldapts';
+import type { Client, Filter as LdaptsFilter, SearchOptions } from 'ldapts';
 import type { Filter } from '../../filter/ast.js';
 import { escapeFilterValue } from '../../filter/escape.js';
 import { formatFilter } from '../../filter/format.js';
@@ -96,8 +96,17 @@ export class LdapSource implements Source {
 
   async get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined> {
     const guid = isUuid(id) && this.#binaryId() ? uuidToGuid(id) : undefined;
-    const value = escapeFilterValue(guid ?? id);
-    const filter = `(&${this.#scope.slice(2, -1)}(${this.settings.idAttribute}=${value}))`;
+    // ldapts reads `\xx` escapes in a filter string as characters and sends them UTF-8 encoded, so
+    // GUID bytes above 0x7f would not match: a binary id goes to ldapts as a Buffer value instead.
+    const filter =
+      guid === undefined
+        ? `(&${this.#scope.slice(2, -1)}(${this.settings.idAttribute}=${escapeFilterValue(id)}))`
+        : new AndFilter({
+            filters: [
+              FilterParser.parseString(this.#scope),
+              new EqualityFilter({ attribute: this.settings.idAttribute, value: Buffer.from(guid) }),
+            ],
+          });
     for (const base of this.settings.bases) {
       for await (const record of this.#records(base, filter, undefined, signal)) return record;
     }
@@ -200,7 +209,7 @@ export class LdapSource implements Source {
   /** Records under one base, page by page; stops asking for pages as soon as the consumer stops. */
   async *#records(
     base: string,
-    filter: string,
+    filter: string | LdaptsFilter,
     fields: readonly string[] | undefined,
     signal: AbortSignal,
   ): AsyncIterable<SourceRecord> {
