@@ -19,6 +19,7 @@ import { SUPPORTED_CONTROLS, SUPPORTED_FEATURES, supportedExtensions } from './s
 import { sourceType } from './sources/registry.js';
 import type { SourceKind } from './sources/source.js';
 import { VERSION } from './version.js';
+import type { ResultCacheSettings } from './cache/result-cache.js';
 
 export interface Running {
   readonly directory: Directory;
@@ -124,6 +125,7 @@ export function mountSource(sourceConfig: SourceConfig, where: string, context: 
     description: `${sourceConfig.type} source "${source.name}" (${mode})`,
     type: sourceConfig.type,
     logger,
+    ...(isResultCacheSettings(sourceConfig.cache) ? { resultCache: sourceConfig.cache } : {}),
   });
 }
 
@@ -172,4 +174,11 @@ function serverTls(config: Config): ServerTls | undefined {
     if (!(error instanceof TlsSetupError)) throw error;
     throw new StartupError(`${config.file}: ${error.message}`, { cause: error });
   }
+}
+
+/** A live source's `cache` setting, as the schema (with its defaults applied) guarantees it. */
+function isResultCacheSettings(value: unknown): value is ResultCacheSettings {
+  if (typeof value !== 'object' || value === null) return false;
+  const { size, ttl, maxRecords } = value as Record<string, unknown>;
+  return typeof size === 'number' && typeof ttl === 'number' && typeof maxRecords === 'number';
 }

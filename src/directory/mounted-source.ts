@@ -10,6 +10,7 @@ import { SourceError } from '../sources/source.js';
 import type { FieldMap } from '../mapping/field-map.js';
 import { toNativeFilter } from '../mapping/native-filter.js';
 import { LocalIndex } from '../cache/local-index.js';
+import { ResultCache, type ResultCacheSettings } from '../cache/result-cache.js';
 import type { Entry } from './entry.js';
 import type { FilterEvaluator } from './evaluator.js';
 import type { Presenter } from './presenter.js';
@@ -30,6 +31,8 @@ export interface MountedSourceOptions {
   readonly type?: string;
   /** Where replica loads and reloads are reported. */
   readonly logger?: ReplicaLogger;
+  /** The result cache of a live source (DEFAULT_RESULT_CACHE when absent). */
+  readonly resultCache?: ResultCacheSettings;
 }
 
 export interface ReplicaLogger {
@@ -57,12 +60,14 @@ export class MountedSource {
   readonly mode: SourceMode;
   #replica: Replica | undefined;
   readonly #liveIds = new LRUCache<string, string>({ max: LIVE_UUID_MEMORY });
+  readonly #results: ResultCache;
   readonly #health: SourceHealth;
 
   constructor(private readonly options: MountedSourceOptions) {
     this.name = options.source.name;
     this.mode = options.mode;
     this.#health = new SourceHealth(options.mode);
+    this.#results = new ResultCache(options.resultCache);
   }
 
   /** State, last load and last error, for cn=Monitor. */
@@ -188,11 +193,25 @@ export class MountedSource {
   async *#searchLive(filter: Filter, signal: AbortSignal): AsyncIterable<Entry> {
     const { source, map, presenter, evaluator } = this.options;
     const nativeFilter = source.capabilities.filterPushdown ? toNativeFilter(filter, map) : undefined;
-    for await (const record of source.search(nativeFilter ? { filter: nativeFilter } : {}, signal)) {
+    for await (const record of this.#liveRecords(nativeFilter, signal)) {
       const entry = presenter.present(record);
       this.#liveIds.set(entry.attributes.get('entryuuid')!.values[0]!, record.id);
       if (evaluator.matches(filter, entry)) yield entry;
     }
+  }
+
+  /** The source's records for a native filter, from the result cache when it has them. */
+  #liveRecords(
+    nativeFilter: Filter | undefined,
+    signal: AbortSignal,
+  ): AsyncIterable<SourceRecord> | Iterable<SourceRecord> {
+    const key = JSON.stringify(nativeFilter ?? null);
+    const cached = this.#results.get(key);
+    if (cached) return cached;
+    return this.#results.through(
+      key,
+      this.options.source.search(nativeFilter ? { filter: nativeFilter } : {}, signal),
+    );
   }
 
   /** The entry with this UUID, or undefined. */

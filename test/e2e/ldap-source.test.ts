@@ -190,6 +190,20 @@ describe('ldap source over slapd', () => {
     }
   });
 
+  it('answers a repeated phone lookup from the result cache, even while the backend hangs', async () => {
+    const first = await ldapsearch(server.url, '(sn=Tester03*)', { attributes: ['cn'] });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.entries.length).toBeGreaterThan(0);
+    slapd.pause();
+    try {
+      const again = await ldapsearch(server.url, '(sn=Tester03*)', { attributes: ['cn'] });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.entries.map((e) => e.dn)).toEqual(first.entries.map((e) => e.dn));
+    } finally {
+      slapd.resume();
+    }
+  });
+
   it('answers 52 unavailable within the timeout while the backend hangs, and recovers', async () => {
     slapd.pause();
     try {
