@@ -19,6 +19,7 @@ import type { FileFormat, FileSourceSettings } from './file-settings.js';
 import { loadFileSnapshot, parseFile, readSourceFile } from './file-snapshot.js';
 import type { FileSnapshot } from './file-snapshot.js';
 import { FileWatcher, type FileWatcherOptions } from './file-watcher.js';
+import { checkReport } from '../check-report.js';
 
 export interface FileSourceLogger {
   warn(obj: object, msg: string): void;
@@ -135,13 +136,8 @@ export class FileSource implements Source {
   /** The "import test": reads the file afresh, without touching the copy being served. */
   async check(): Promise<CheckReport> {
     const steps: CheckStep[] = [];
-    const report = (count?: number, samples: readonly SourceRecord[] = []): CheckReport => ({
-      source: this.name,
-      ok: steps.every((step) => step.ok),
-      steps,
-      ...(count === undefined ? {} : { count }),
-      samples,
-    });
+    const report = (count?: number, samples?: readonly SourceRecord[]): CheckReport =>
+      checkReport(this.name, steps, count, samples);
     let bytes: Buffer;
     try {
       bytes = await readSourceFile(this.settings);

@@ -25,6 +25,7 @@ import { LdapConnections, type ConnectionLogger } from './ldap-connections.js';
 import { attributesOf, isUuid, toRecord, uuidToGuid } from './ldap-entry.js';
 import type { LdapSourceSettings } from './ldap-settings.js';
 import { PushdownFilter } from './pushdown-filter.js';
+import { checkReport } from '../check-report.js';
 
 export interface LdapSourceLogger extends ConnectionLogger {
   info(obj: object, msg: string): void;
@@ -135,13 +136,8 @@ export class LdapSource implements Source {
   /** The "import test": connect (TLS verified), bind, count users and contacts, two samples. */
   async check(): Promise<CheckReport> {
     const steps: CheckStep[] = [];
-    const report = (count?: number, samples: readonly SourceRecord[] = []): CheckReport => ({
-      source: this.name,
-      ok: steps.every((step) => step.ok),
-      steps,
-      ...(count === undefined ? {} : { count }),
-      samples,
-    });
+    const report = (count?: number, samples?: readonly SourceRecord[]): CheckReport =>
+      checkReport(this.name, steps, count, samples);
     const url = this.settings.urls[0]!;
     try {
       steps.push({ step: 'connect', ok: true, detail: await this.#probe(url) });
