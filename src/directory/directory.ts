@@ -132,19 +132,15 @@ export class Directory {
     };
   }
 
-  /** Whether a base DN is cn=Monitor or below it, which only service accounts may read. */
-  isMonitor(base: string): boolean {
-    try {
-      return this.namespace.resolve(base).kind === 'monitor';
-    } catch {
-      return false; // not a DN: the search itself answers invalidDNSyntax
-    }
-  }
-
-  /** Whether a base DN names the root DSE or the subschema entry, which everyone may read. */
-  isPublic(base: string): boolean {
-    const target = this.#resolve(base);
-    return target.kind === 'rootDse' || target.kind === 'subschema';
+  /**
+   * Who may read below a base DN, decided from one parse of it: `public` for the root DSE and the
+   * schema (everyone), `monitor` for cn=Monitor (service accounts), `tree` for the rest (access
+   * policy). Throws invalidDNSyntax for text that is not a DN.
+   */
+  baseClass(base: string): 'public' | 'monitor' | 'tree' {
+    const { kind } = this.#resolve(base);
+    if (kind === 'rootDse' || kind === 'subschema') return 'public';
+    return kind === 'monitor' ? 'monitor' : 'tree';
   }
 
   async *search(

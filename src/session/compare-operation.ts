@@ -18,7 +18,7 @@ export async function compare(op: Operation<CompareRequest>): Promise<void> {
   let matchedDN = '';
   let message = '';
   try {
-    const decision = access.read(op.identity, directory.isPublic(request.entry), 'compare');
+    const decision = access.read(op.identity, directory.baseClass(request.entry) === 'public', 'compare');
     if (!decision.allowed) {
       resultCode = ResultCode.insufficientAccessRights;
       message = decision.diagnostic;

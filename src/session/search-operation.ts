@@ -48,9 +48,9 @@ async function answer(op: Operation<SearchRequest>): Promise<Answer> {
   const { directory, access } = op.services;
   try {
     // cn=Monitor: service accounts only, whatever mounts they may read (src/auth/monitor-access.ts).
-    const monitor = directory.isMonitor(request.baseObject);
-    if (monitor && !mayReadMonitor(op.identity)) return { result: MONITOR_REFUSED };
-    const decision = access.read(op.identity, monitor || directory.isPublic(request.baseObject), 'search');
+    const baseClass = directory.baseClass(request.baseObject);
+    if (baseClass === 'monitor' && !mayReadMonitor(op.identity)) return { result: MONITOR_REFUSED };
+    const decision = access.read(op.identity, baseClass !== 'tree', 'search');
     if (!decision.allowed) {
       return { result: { code: ResultCode.insufficientAccessRights, message: decision.diagnostic } };
     }

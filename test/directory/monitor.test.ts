@@ -186,10 +186,11 @@ describe('cn=Monitor in the directory', () => {
     const [rootDse] = await search(directory, '', 'base');
     expect(values(rootDse!, 'monitorContext')).toEqual(['cn=Monitor']);
     expect(values(rootDse!, 'namingContexts')).toEqual([SUFFIX]);
-    expect(directory.isMonitor('CN=Monitor')).toBe(true);
-    expect(directory.isMonitor('cn=demo, cn=sources,cn=MONITOR')).toBe(true);
-    expect(directory.isMonitor(SUFFIX)).toBe(false);
-    expect(directory.isMonitor('not a dn')).toBe(false);
+    expect(directory.baseClass('CN=Monitor')).toBe('monitor');
+    expect(directory.baseClass('cn=demo, cn=sources,cn=MONITOR')).toBe('monitor');
+    expect(directory.baseClass(SUFFIX)).toBe('tree');
+    expect(directory.baseClass('')).toBe('public');
+    expect(() => directory.baseClass('not a dn')).toThrow(/invalid DN/);
   });
 
   it('never shows up in a search of the whole tree', async () => {
