@@ -29,15 +29,21 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Attribute, Change, Client } from 'ldapts';
 import { ensureTestCa } from './test-ca.js';
 
-export const SAMBA_AD_ADDRESS = '127.0.0.2';
+/**
+ * Samba's ports are fixed, so two DCs side by side need two loopback addresses: a second checkout
+ * running its own tests sets DIRBRIDGE_TEST_AD_ADDRESS (127.0.0.3, say) and its own folder.
+ */
+export const SAMBA_AD_ADDRESS = process.env.DIRBRIDGE_TEST_AD_ADDRESS ?? '127.0.0.2';
 export const SAMBA_AD_BASE_DN = 'DC=example,DC=test';
 const REALM = 'EXAMPLE.TEST';
 const DOMAIN = 'EXAMPLE';
 const ADMIN_PASSWORD = 'Passw0rd!Admin';
 const ADMIN_DN = `CN=Administrator,CN=Users,${SAMBA_AD_BASE_DN}`;
 /** Bump when the seed changes: a folder seeded with another version is provisioned afresh. */
-const SEED_VERSION = 1;
+const SEED_VERSION = 2;
 export const PAGING_USERS = 2500;
+/** The service account dirbridge searches with: an ordinary domain user, no admin rights. */
+const SERVICE_ACCOUNT = { sam: 'svc-dirbridge', password: 'Quiet#Reader-4096' } as const;
 const PAGING_OU = `OU=Paging,${SAMBA_AD_BASE_DN}`;
 const CONTACTS_OU = `OU=Contacts,${SAMBA_AD_BASE_DN}`;
 
@@ -72,6 +78,12 @@ export interface SambaAdInfo {
   readonly netbiosDomain: string;
   readonly adminDn: string;
   readonly adminPassword: string;
+  /** A low-privilege service account (an ordinary domain user) for dirbridge's searches. */
+  readonly serviceAccount: {
+    readonly dn: string;
+    readonly userPrincipalName: string;
+    readonly password: string;
+  };
   readonly users: Readonly<Record<SeededUserKey, SambaAdUser>>;
   readonly contacts: readonly SambaAdContact[];
   readonly pagingUsers: number;
@@ -250,6 +262,11 @@ function info(l: Layout, caFile: string): SambaAdInfo {
     netbiosDomain: DOMAIN,
     adminDn: ADMIN_DN,
     adminPassword: ADMIN_PASSWORD,
+    serviceAccount: {
+      dn: `CN=${SERVICE_ACCOUNT.sam},CN=Users,${SAMBA_AD_BASE_DN}`,
+      userPrincipalName: `${SERVICE_ACCOUNT.sam}@${REALM.toLowerCase()}`,
+      password: SERVICE_ACCOUNT.password,
+    },
     users,
     contacts: CONTACT_SEEDS.map((c) => ({ cn: c.cn, dn: `CN=${c.cn},${CONTACTS_OU}` })),
     pagingUsers: PAGING_USERS,
@@ -546,6 +563,14 @@ async function seed(l: Layout, ad: SambaAdInfo, log: (line: string) => void): Pr
     started = Date.now();
   };
   for (const s of USER_SEEDS) sambaTool(l, ['user', 'create', s.sam, s.password, ...s.createOptions]);
+  sambaTool(l, [
+    'user',
+    'create',
+    SERVICE_ACCOUNT.sam,
+    SERVICE_ACCOUNT.password,
+    '--use-username-as-cn',
+    '--description=dirbridge service account (read only)',
+  ]);
   sambaTool(l, [
     'domain',
     'passwordsettings',

@@ -1,6 +1,6 @@
 /**
  * The `ad` source against the run's Samba AD DC (test/e2e/support/samba-ad-setup.ts), served by a
- * real dirbridge process over LDAPS verified against the DC's CA, bound as Administrator, with the
+ * real dirbridge process over LDAPS verified against the DC's CA, bound as an ordinary domain user, with the
  * filter that leaves out disabled accounts. What the answers are compared with is read from the DC
  * directly (objectGUIDs of the enabled users), not hard-coded.
  */
@@ -31,7 +31,10 @@ function adSource(): Record<string, unknown> {
     type: 'ad',
     urls: [ad.url],
     tls: { ca: ad.caFile },
-    bind: { name: ad.adminDn, password: registerTestSecret(ad.adminPassword) },
+    bind: {
+      name: ad.serviceAccount.userPrincipalName,
+      password: registerTestSecret(ad.serviceAccount.password),
+    },
     base: ad.baseDn,
     filter: ENABLED,
   };
