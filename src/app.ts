@@ -4,6 +4,7 @@
  */
 import { AccessPolicy } from './auth/access-policy.js';
 import { Authenticator } from './auth/authenticator.js';
+import { SignOn } from './auth/sign-on.js';
 import type { Config, SourceConfig } from './config/types.js';
 import { Directory } from './directory/directory.js';
 import { FilterEvaluator } from './directory/evaluator.js';
@@ -137,7 +138,11 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
   const server = new LdapServer(
     {
       directory,
-      authenticator: new Authenticator({ access: config.access, suffix: config.directory.suffix }),
+      authenticator: new Authenticator({
+        access: config.access,
+        suffix: config.directory.suffix,
+        signOn: signOnThrough(directory),
+      }),
       access: new AccessPolicy(config.access),
       directoryConfig: config.directory,
       limits: config.limits,
@@ -163,6 +168,14 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
       await directory.close();
     },
   };
+}
+
+/** Sign-on through the sources that delegate binds, in config order. */
+function signOnThrough(directory: Directory): SignOn {
+  const sources = directory.mounts
+    .filter((mount) => mount.source.capabilities.signOn)
+    .map((mount) => ({ mount: mount.name, source: mount.source }));
+  return new SignOn(sources, directory);
 }
 
 /** The LDAP front's certificate, read and checked now, so a bad one stops start-up naming the file. */

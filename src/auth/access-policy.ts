@@ -2,6 +2,8 @@
  * Who may read what (DESIGN.md "Binds"). Anonymous binds read nothing unless config allows it
  * (`access.anonymous`); each local account reads the mounts config gives it (`read`, default all)
  * and sees the sensitive attributes (passwords a PBX may import) only where `sensitive` grants them.
+ * Users signed on through a source read what `access.signedOn.read` gives them, by default the
+ * mount of that source, and never a sensitive attribute.
  * The root DSE and the schema are readable by everyone: every LDAP client needs them.
  */
 import type { AccessConfig, AccountConfig, ReadGrant } from '../config/types.js';
@@ -19,9 +21,17 @@ export class AccessPolicy {
   readonly #anonymous: Visibility;
   /** Lower-cased account name -> what it sees; built once, so a search allocates nothing for this. */
   readonly #accounts = new Map<string, Visibility>();
+  /** Configured read rights of signed-on users; undefined: each reads its own source's mount. */
+  readonly #signedOn: Visibility | undefined;
+  readonly #ownMount = new Map<string, Visibility>();
 
   constructor(config: AccessConfig) {
     this.#anonymous = anonymousVisibility(config.anonymous);
+    const signedOnRead = config.signedOn.read;
+    this.#signedOn =
+      signedOnRead === undefined
+        ? undefined
+        : { mounts: mountsOf(signedOnRead), withheld: SENSITIVE_ATTRIBUTES };
     for (const account of config.accounts)
       this.#accounts.set(account.name.toLowerCase(), accountVisibility(account));
   }
@@ -29,7 +39,17 @@ export class AccessPolicy {
   /** What `identity` sees of the directory. */
   visibility(identity: Identity): Visibility {
     if (identity.kind === 'anonymous') return this.#anonymous;
+    if (identity.kind === 'user') return this.#signedOn ?? this.#userMount(identity.source);
     return this.#accounts.get(identity.account.toLowerCase()) ?? NOTHING;
+  }
+
+  #userMount(source: string): Visibility {
+    let visibility = this.#ownMount.get(source);
+    if (!visibility) {
+      visibility = { mounts: new Set([source]), withheld: SENSITIVE_ATTRIBUTES };
+      this.#ownMount.set(source, visibility);
+    }
+    return visibility;
   }
 
   /**
@@ -44,7 +64,9 @@ export class AccessPolicy {
     const diagnostic =
       identity.kind === 'anonymous'
         ? `anonymous ${operation} is not allowed: bind with an account first`
-        : `account ${identity.account} may not read any source`;
+        : identity.kind === 'user'
+          ? `${identity.bindName} (signed on through ${identity.source}) may not read any source`
+          : `account ${identity.account} may not read any source`;
     return { allowed: false, diagnostic };
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Who a connection is bound as: anonymous, or a local service account from config. Users signed on
- * through a source come with delegated binds and add their kind here.
+ * Who a connection is bound as: anonymous, a local service account from config, or a user who
+ * signed on through a source (a delegated bind that the backend accepted).
  */
 interface BoundAs {
   /** The name the client bound with, as it sent it; empty for anonymous. */
@@ -19,7 +19,13 @@ export interface AccountIdentity extends BoundAs {
   readonly account: string;
 }
 
-export type Identity = AnonymousIdentity | AccountIdentity;
+export interface UserIdentity extends BoundAs {
+  readonly kind: 'user';
+  /** The source (mount) that accepted the password. */
+  readonly source: string;
+}
+
+export type Identity = AnonymousIdentity | AccountIdentity | UserIdentity;
 
 export const ANONYMOUS: Identity = { kind: 'anonymous', bindName: '', authzId: '' };
 

@@ -20,6 +20,9 @@ export function checkAccess(data: unknown): Problem[] {
     ...(isRecord(access.anonymous)
       ? checkRead(access.anonymous.read, ['access', 'anonymous', 'read'], sources)
       : []),
+    ...(isRecord(access.signedOn)
+      ? checkRead(access.signedOn.read, ['access', 'signedOn', 'read'], sources)
+      : []),
     ...listOf(access.trustedAddresses).flatMap((address, index) =>
       checkAddress(address, ['access', 'trustedAddresses', index]),
     ),

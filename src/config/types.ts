@@ -82,6 +82,8 @@ export interface AccessConfig {
   /** Whether loopback (127.0.0.0/8, ::1) is trusted like `trustedAddresses`. */
   readonly trustLoopback: boolean;
   readonly throttle: ThrottleConfig;
+  /** What users who signed on through a source may search: by default that source's mount. */
+  readonly signedOn: { readonly read?: ReadGrant };
 }
 
 export interface SourceConfig {

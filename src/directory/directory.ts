@@ -18,6 +18,7 @@ import { MonitorTree } from './monitor-tree.js';
 import type { MountedSource } from './mounted-source.js';
 import { SUBSCHEMA_DN, type DnTarget, type Namespace } from './namespace.js';
 import type { Schema } from './schema.js';
+import type { SourceRecord } from '../sources/source.js';
 import { DEFAULT_VISIBILITY, maskWithheld, type Visibility } from './visibility.js';
 import {
   mountEntry,
@@ -137,6 +138,34 @@ export class Directory {
    * schema (everyone), `monitor` for cn=Monitor (service accounts), `tree` for the rest (access
    * policy). Throws invalidDNSyntax for text that is not a DN.
    */
+  /**
+   * The mount and record a presented entry DN names (a bind by presented DN), or undefined. A live
+   * source's entry UUID is its record id unless the mount has seen another (UUIDv5-derived) one.
+   */
+  entryOf(dn: string): { readonly mount: string; readonly recordId: string } | undefined {
+    let target: DnTarget;
+    try {
+      target = this.namespace.resolve(dn);
+    } catch (error) {
+      if (error instanceof DnSyntaxError) return undefined;
+      throw error;
+    }
+    if (target.kind !== 'entry') return undefined;
+    const recordId = this.#mount(target.mount)?.recordIdOf(target.uuid);
+    return recordId === undefined ? undefined : { mount: target.mount, recordId };
+  }
+
+  /** The presented DN of a record of a mount. */
+  dnOf(mount: string, record: SourceRecord): string {
+    const mounted = this.#mount(mount);
+    if (!mounted) throw new Error(`no mount ${mount}`);
+    return mounted.dnOf(record);
+  }
+
+  #mount(name: string): MountedSource | undefined {
+    return this.mounts.find((m) => m.name === name);
+  }
+
   baseClass(base: string): 'public' | 'monitor' | 'tree' {
     const { kind } = this.#resolve(base);
     if (kind === 'rootDse' || kind === 'subschema') return 'public';

@@ -52,6 +52,8 @@ const YIELD_EVERY = 4096;
 interface Replica {
   readonly index: LocalIndex;
   readonly byUuid: ReadonlyMap<string, Entry>;
+  /** Entry UUID -> record id, kept only for sources users sign on through (binds by presented DN). */
+  readonly recordIds?: ReadonlyMap<string, string>;
   readonly loadedAt: Date;
 }
 
@@ -144,11 +146,13 @@ export class MountedSource {
   async #load(signal: AbortSignal): Promise<void> {
     const entries: Entry[] = [];
     const byUuid = new Map<string, Entry>();
+    const recordIds = this.options.source.capabilities.signOn ? new Map<string, string>() : undefined;
     for await (const record of this.options.source.search({}, signal)) {
       const entry = this.options.presenter.present(record);
       const uuid = entry.attributes.get('entryuuid')!.values[0]!;
       if (byUuid.has(uuid)) throw new SourceError(this.name, `two records share the id ${record.id}`);
       byUuid.set(uuid, entry);
+      recordIds?.set(uuid, record.id);
       entries.push(entry);
     }
     const { schema, defaultCountry } = this.options;
@@ -161,6 +165,7 @@ export class MountedSource {
         ...(this.#replica ? { warmFrom: this.#replica.index } : {}),
       }),
       byUuid,
+      ...(recordIds ? { recordIds } : {}),
       loadedAt: new Date(),
     };
   }
@@ -212,6 +217,17 @@ export class MountedSource {
       key,
       this.options.source.search(nativeFilter ? { filter: nativeFilter } : {}, signal),
     );
+  }
+
+  /** The record id behind an entry UUID, as far as the mount can tell without asking the source. */
+  recordIdOf(uuid: string): string | undefined {
+    if (this.#replica) return this.#replica.recordIds?.get(uuid);
+    return this.#liveIds.get(uuid) ?? uuid;
+  }
+
+  /** The presented DN of one of the source's records. */
+  dnOf(record: SourceRecord): string {
+    return this.options.presenter.dnOf(record);
   }
 
   /** The entry with this UUID, or undefined. */

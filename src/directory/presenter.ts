@@ -21,6 +21,11 @@ export class Presenter {
     private readonly namespace: Namespace,
   ) {}
 
+  /** The DN a record is presented at. */
+  dnOf(record: SourceRecord): string {
+    return this.namespace.entryDn(this.mount, entryUuid(this.mount, record.id, record.uuid));
+  }
+
   present(record: SourceRecord): Entry {
     const uuid = entryUuid(this.mount, record.id, record.uuid);
     const kind = record.kind ?? (this.sourceKind === 'contacts' ? 'contact' : 'user');

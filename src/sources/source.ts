@@ -45,17 +45,35 @@ export interface FieldInfo {
 
 export interface LoginRef {
   readonly source: string;
-  /** The backend's identifier for the account (its DN, for LDAP-based sources). */
+  /** What the backend is asked to check: its DN, UPN or `DOMAIN\\user` for LDAP-based sources. */
   readonly account: string;
   /** The record the login belongs to, when known, so the session can present its DN. */
   readonly recordId?: string;
 }
 
+/** Why a backend refused a sign-on, in the LDAP result names its verdict is passed through as. */
+export type AuthFailure =
+  | 'invalidCredentials'
+  | 'strongerAuthRequired'
+  | 'confidentialityRequired'
+  | 'inappropriateAuthentication'
+  | 'insufficientAccessRights'
+  | 'unwillingToPerform'
+  | 'busy'
+  | 'unavailable'
+  | 'operationsError'
+  | 'other';
+
 export type AuthVerdict =
-  | { readonly ok: true }
+  | {
+      readonly ok: true;
+      /** The signed-on person's record, when the source can tell (Who am I? presents its DN). */
+      readonly record?: SourceRecord;
+    }
   | {
       readonly ok: false;
-      readonly code: 'invalidCredentials' | 'strongerAuthRequired' | 'unwillingToPerform' | 'unavailable';
+      readonly code: AuthFailure;
+      /** The backend's own diagnostic text, unchanged (AD's `... data 52e ...`). */
       readonly diagnostic: string;
     };
 
@@ -86,7 +104,13 @@ export interface Source extends SourceEvents {
   fields(): Promise<FieldInfo[]>;
   search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord>;
   get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined>;
+  /**
+   * Whether a bind name is this source's, and what to ask the backend: undefined when it is not.
+   * Throws SourceError when the source cannot tell (its backend is down and it must ask).
+   */
   resolveLogin?(name: string, signal: AbortSignal): Promise<LoginRef | undefined>;
+  /** The login of one of this source's records (a bind made with its presented DN). */
+  loginOfRecord?(recordId: string, signal: AbortSignal): Promise<LoginRef | undefined>;
   authenticate?(login: LoginRef, password: string, signal: AbortSignal): Promise<AuthVerdict>;
   check(): Promise<CheckReport>;
   close(): Promise<void>;

@@ -21,6 +21,7 @@ function policy(
     accounts: accounts.map((a) => ({ name: 'x', passwordHash: '', read: 'all', sensitive: [], ...a })),
     trustedAddresses: [],
     trustLoopback: true,
+    signedOn: {},
     throttle: THROTTLE,
   });
 }

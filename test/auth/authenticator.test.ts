@@ -17,6 +17,7 @@ function access(overrides: Partial<AccessConfig> = {}): AccessConfig {
     accounts: [{ name: 'pbx', passwordHash, read: 'all', sensitive: [] }],
     trustedAddresses: ['192.0.2.0/24'],
     trustLoopback: true,
+    signedOn: {},
     throttle: { loginFailures: 2, addressFailures: 3, delay: 1, maxDelay: 4, decay: 60, maxTracked: 100 },
     ...overrides,
   };

@@ -48,6 +48,7 @@ describe('access config', () => {
         decay: 60,
         maxTracked: 10000,
       },
+      signedOn: {},
     });
   });
 

@@ -58,6 +58,7 @@ describe('loadConfig', () => {
           decay: 60,
           maxTracked: 10000,
         },
+        signedOn: {},
       },
       log: { level: 'info' },
       sources: [

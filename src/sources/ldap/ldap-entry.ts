@@ -60,6 +60,17 @@ export function toRecord(entry: Entry, idAttribute: string, contacts: Filter): S
   };
 }
 
+/** An entry's values as UTF-8 text, without its DN. */
+export function textValues(entry: Entry): Record<string, string[]> {
+  const values: Record<string, string[]> = {};
+  for (const [name, raw] of Object.entries(entry)) {
+    if (name === 'dn') continue;
+    const list = Array.isArray(raw) ? raw : [raw];
+    values[name] = list.map((value) => (typeof value === 'string' ? value : value.toString('utf8')));
+  }
+  return values;
+}
+
 /**
  * A small evaluator for the configured contacts filter (objectClass tests, mostly): equality,
  * presence and substrings compared without regard to case, with and/or/not. Other conditions are

@@ -33,6 +33,10 @@ export interface LdapSourceSettings {
   readonly phoneFields: readonly string[];
   /** ISO 3166 country national numbers are read in (the directory's `defaultCountry`). */
   readonly defaultCountry: string;
+  /** Whether binds of this source's users are delegated to it (single sign-on). */
+  readonly signOn: boolean;
+  /** Most connections open at once for checking users' passwords. */
+  readonly bindPoolSize: number;
 }
 
 export const DEFAULT_USERS_FILTER = '(|(objectClass=inetOrgPerson)(objectClass=user))';
@@ -104,6 +108,8 @@ export function ldapSourceSettings(config: SourceConfig, defaultCountry = 'DE'):
         ? DEFAULT_PHONE_FIELDS
         : stringList(config.phoneFields, 'phoneFields', fail),
     defaultCountry,
+    signOn: booleanSetting(config.signOn, 'signOn', false, fail),
+    bindPoolSize: positiveInteger(config.bindPoolSize, 'bindPoolSize', 4, fail),
   };
 }
 

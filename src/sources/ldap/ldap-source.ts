@@ -13,16 +13,20 @@ import { formatFilter } from '../../filter/format.js';
 import { parseFilter } from '../../filter/parse.js';
 import { SourceError } from '../source.js';
 import type {
+  AuthVerdict,
   CheckReport,
   CheckStep,
   FieldInfo,
+  LoginRef,
   Source,
   SourceCapabilities,
   SourceQuery,
   SourceRecord,
 } from '../source.js';
+import { LdapBindPool } from './ldap-bind-pool.js';
 import { LdapConnections, type ConnectionLogger } from './ldap-connections.js';
-import { attributesOf, isUuid, toRecord, uuidToGuid } from './ldap-entry.js';
+import { DnLoginNames, type EntryReader, type LoginNames, type ReadEntry } from './login-names.js';
+import { attributesOf, isUuid, textValues, toRecord, uuidToGuid } from './ldap-entry.js';
 import type { LdapSourceSettings } from './ldap-settings.js';
 import { PushdownFilter } from './pushdown-filter.js';
 import { checkReport } from '../check-report.js';
@@ -31,7 +35,16 @@ export interface LdapSourceLogger extends ConnectionLogger {
   info(obj: object, msg: string): void;
 }
 
-const CAPABILITIES: SourceCapabilities = { modes: ['live'], filterPushdown: true, signOn: false };
+/** What a source type built on this one adds (AD: its login names and bind diagnostics). */
+export interface LdapSourceOptions {
+  /** Which bind names the source owns; default: DNs below its bases. */
+  readonly loginNames?: (reader: EntryReader) => LoginNames;
+  /** Plain words for a refused bind's diagnostic (AD's `data 52e`), for `dirbridge check`. */
+  readonly explainBindError?: (diagnostic: string) => string | undefined;
+}
+
+/** Milliseconds an unused bind connection stays open. */
+const BIND_IDLE_MS = 60_000;
 
 /** Entries `fields()` looks at. */
 const FIELD_SAMPLE = 200;
@@ -39,8 +52,10 @@ const FIELD_SAMPLE = 200;
 export class LdapSource implements Source {
   readonly name: string;
   readonly kind = 'both' as const;
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities: SourceCapabilities;
   readonly #connections: LdapConnections;
+  readonly #bindPool: LdapBindPool | undefined;
+  readonly #loginNames: LoginNames;
   readonly #pushdown: PushdownFilter;
   readonly #contacts: Filter;
   /** `(&<filter>(|<users><contacts>))`: what every search is limited to. */
@@ -51,8 +66,10 @@ export class LdapSource implements Source {
   constructor(
     readonly settings: LdapSourceSettings,
     private readonly logger?: LdapSourceLogger,
+    private readonly options: LdapSourceOptions = {},
   ) {
     this.name = settings.name;
+    this.capabilities = { modes: ['live'], filterPushdown: true, signOn: settings.signOn };
     const parse = (text: string, key: string): Filter => {
       try {
         return parseFilter(text);
@@ -67,6 +84,24 @@ export class LdapSource implements Source {
     this.#scope = `(&${settings.filter ?? ''}(|${settings.usersFilter}${settings.contactsFilter}))`;
     this.#pushdown = new PushdownFilter(settings);
     this.#connections = new LdapConnections(settings, logger);
+    const reader: EntryReader = {
+      read: (base, scope, filter, attributes, signal) => this.#read(base, scope, filter, attributes, signal),
+    };
+    this.#loginNames = options.loginNames?.(reader) ?? new DnLoginNames(settings.bases);
+    this.#bindPool = settings.signOn
+      ? new LdapBindPool(
+          {
+            urls: settings.urls,
+            startTls: settings.startTls,
+            tls: settings.tls,
+            size: settings.bindPoolSize,
+            timeoutMs: settings.timeoutMs,
+            healthIntervalMs: settings.healthIntervalMs,
+            idleMs: BIND_IDLE_MS,
+          },
+          logger,
+        )
+      : undefined;
     if (!settings.tls.rejectUnauthorized) {
       logger?.warn(
         { source: this.name },
@@ -96,22 +131,126 @@ export class LdapSource implements Source {
   }
 
   async get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined> {
-    const guid = isUuid(id) && this.#binaryId() ? uuidToGuid(id) : undefined;
-    // ldapts reads `\xx` escapes in a filter string as characters and sends them UTF-8 encoded, so
-    // GUID bytes above 0x7f would not match: a binary id goes to ldapts as a Buffer value instead.
-    const filter =
-      guid === undefined
-        ? `(&${this.#scope.slice(2, -1)}(${this.settings.idAttribute}=${escapeFilterValue(id)}))`
-        : new AndFilter({
-            filters: [
-              FilterParser.parseString(this.#scope),
-              new EqualityFilter({ attribute: this.settings.idAttribute, value: Buffer.from(guid) }),
-            ],
-          });
+    const filter = this.#idFilter(id);
     for (const base of this.settings.bases) {
       for await (const record of this.#records(base, filter, undefined, signal)) return record;
     }
     return undefined;
+  }
+
+  /** The search filter for one record id, within the source's scope. */
+  #idFilter(id: string): string | LdaptsFilter {
+    const guid = isUuid(id) && this.#binaryId() ? uuidToGuid(id) : undefined;
+    // ldapts reads `\xx` escapes in a filter string as characters and sends them UTF-8 encoded, so
+    // GUID bytes above 0x7f would not match: a binary id goes to ldapts as a Buffer value instead.
+    if (guid === undefined) {
+      return `(&${this.#scope.slice(2, -1)}(${this.settings.idAttribute}=${escapeFilterValue(id)}))`;
+    }
+    return new AndFilter({
+      filters: [
+        FilterParser.parseString(this.#scope),
+        new EqualityFilter({ attribute: this.settings.idAttribute, value: Buffer.from(guid) }),
+      ],
+    });
+  }
+
+  async resolveLogin(name: string, signal: AbortSignal): Promise<LoginRef | undefined> {
+    if (!this.#bindPool) return undefined;
+    let account: string | undefined;
+    try {
+      account = await this.#loginNames.claim(name, signal);
+    } catch (error) {
+      signal.throwIfAborted();
+      throw new SourceError(
+        this.name,
+        `cannot tell whether it owns "${name}": ${describe(error, this.settings.urls.join(', '))}`,
+        { cause: error },
+      );
+    }
+    return account === undefined ? undefined : { source: this.name, account };
+  }
+
+  async loginOfRecord(recordId: string, signal: AbortSignal): Promise<LoginRef | undefined> {
+    if (!this.#bindPool) return undefined;
+    for (const base of this.settings.bases) {
+      const [entry] = await this.#read(base, 'sub', this.#idFilter(recordId), ['1.1'], signal);
+      if (entry) return { source: this.name, account: entry.dn, recordId };
+    }
+    return undefined;
+  }
+
+  /**
+   * Binds as the user on the bind pool and passes the backend's verdict on as it is; after a
+   * success, reads the user's record with the service account so the session can present its DN.
+   */
+  async authenticate(login: LoginRef, password: string, signal: AbortSignal): Promise<AuthVerdict> {
+    if (!this.#bindPool)
+      return {
+        ok: false,
+        code: 'unwillingToPerform',
+        diagnostic: `source ${this.name} does not sign users on`,
+      };
+    // Never forwarded: AD answers a name with an empty password as an anonymous success.
+    if (password === '') return { ok: false, code: 'invalidCredentials', diagnostic: 'empty password' };
+    const verdict = await this.#bindPool.bind(login.account, password);
+    if (!verdict.ok) {
+      return verdict.code === 'unavailable'
+        ? { ...verdict, diagnostic: `source ${this.name}: ${verdict.diagnostic}` }
+        : verdict;
+    }
+    const record = await this.#accountRecord(login, signal).catch((error: unknown) => {
+      this.logger?.warn(
+        { source: this.name, account: login.account, err: error },
+        "signed on, but the account's entry could not be read",
+      );
+      return undefined;
+    });
+    return record ? { ok: true, record } : { ok: true };
+  }
+
+  async #accountRecord(login: LoginRef, signal: AbortSignal): Promise<SourceRecord | undefined> {
+    if (login.recordId !== undefined) return this.get(login.recordId, signal);
+    const lookup = this.#loginNames.lookup(login.account);
+    if (lookup.kind === 'dn') {
+      for await (const record of this.#records(lookup.dn, this.#scope, undefined, signal, 'base'))
+        return record;
+      return undefined;
+    }
+    const filter = `(&${this.#scope.slice(2, -1)}${lookup.filter})`;
+    for (const base of this.settings.bases) {
+      for await (const record of this.#records(base, filter, undefined, signal)) return record;
+    }
+    return undefined;
+  }
+
+  /** Entries (DN and text values) from one search with the service account: for naming lookups. */
+  async #read(
+    base: string,
+    scope: 'base' | 'one' | 'sub',
+    filter: string | LdaptsFilter,
+    attributes: readonly string[],
+    signal: AbortSignal,
+  ): Promise<ReadEntry[]> {
+    const client = await this.#acquire(signal);
+    let healthy = false;
+    try {
+      const { searchEntries } = await client.search(base, {
+        scope,
+        filter,
+        attributes: [...attributes],
+        sizeLimit: 100,
+      });
+      healthy = true;
+      return searchEntries.map((entry) => ({ dn: entry.dn, attributes: textValues(entry) }));
+    } catch (error) {
+      if (error instanceof ResultCodeError) {
+        healthy = true;
+        if (error.code === 32) return [];
+      }
+      throw error;
+    } finally {
+      this.#connections.release(client, healthy);
+    }
   }
 
   async fields(): Promise<FieldInfo[]> {
@@ -199,7 +338,7 @@ export class LdapSource implements Source {
 
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#connections.close();
+    await Promise.all([this.#connections.close(), this.#bindPool?.close()]);
   }
 
   /** Records under one base, page by page; stops asking for pages as soon as the consumer stops. */
@@ -208,6 +347,7 @@ export class LdapSource implements Source {
     filter: string | LdaptsFilter,
     fields: readonly string[] | undefined,
     signal: AbortSignal,
+    scope: 'base' | 'sub' = 'sub',
   ): AsyncIterable<SourceRecord> {
     if (this.#closed) throw new SourceError(this.name, 'closed');
     const client = await this.#acquire(signal);
@@ -220,7 +360,7 @@ export class LdapSource implements Source {
         ? ['*', this.settings.idAttribute, ...this.#kindAttributes]
         : [...new Set([...fields, this.settings.idAttribute, ...this.#kindAttributes])];
     const options: SearchOptions = {
-      scope: 'sub',
+      scope,
       filter,
       attributes,
       explicitBufferAttributes: [this.settings.idAttribute],

@@ -30,6 +30,8 @@ describe('ldapSourceSettings', () => {
       healthIntervalMs: 60_000,
       phoneFields: DEFAULT_PHONE_FIELDS,
       defaultCountry: 'DE',
+      signOn: false,
+      bindPoolSize: 4,
     });
   });
 

@@ -1,0 +1,255 @@
+/**
+ * Connections for checking users' passwords, apart from the service account's search pool: at most
+ * `size` at once, reused across binds (a client that re-binds 10,000 times must not cost 10,000
+ * sockets), and never used for anything but binds. Each bind is sent exactly once: a connection
+ * error before it is sent moves on to the next URL, but a bind that was sent and got no answer is
+ * never retried elsewhere, so one failed sign-on is one failed bind at the backend (lockout
+ * counters rise no faster than the user's own mistakes make them).
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, TLSSocket } from 'node:tls';
+import { Client, ResultCodeError } from 'ldapts';
+import type { AuthVerdict } from '../source.js';
+import { backendTlsOptions } from './backend-tls.js';
+import { refusedBind } from './bind-verdict.js';
+import type { LdapTlsSettings } from './ldap-settings.js';
+
+export interface BindPoolSettings {
+  readonly urls: readonly string[];
+  readonly startTls: boolean;
+  readonly tls: LdapTlsSettings;
+  /** Most connections open at once. */
+  readonly size: number;
+  /** Milliseconds for connecting, for the bind's answer, and for waiting for a free connection. */
+  readonly timeoutMs: number;
+  /** Milliseconds after a failover before the first URL is tried again. */
+  readonly healthIntervalMs: number;
+  /** Milliseconds an unused connection stays open. */
+  readonly idleMs: number;
+}
+
+export interface BindPoolLogger {
+  warn(obj: object, msg: string): void;
+}
+
+interface Pooled {
+  readonly client: Client;
+  readonly urlIndex: number;
+  idleSince: number;
+  /** Connected by us but not yet handed to ldapts, which reports it unconnected until its first use. */
+  fresh: boolean;
+}
+
+export class LdapBindPool {
+  readonly #idle: Pooled[] = [];
+  readonly #waiting: ((pooled: Pooled | undefined) => void)[] = [];
+  #open = 0;
+  #closed = false;
+  #current = 0;
+  #failedOverAt = 0;
+  readonly #sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly settings: BindPoolSettings,
+    private readonly logger?: BindPoolLogger,
+  ) {
+    this.#sweeper = setInterval(() => this.#closeIdle(), Math.max(1000, settings.idleMs / 2));
+    this.#sweeper.unref();
+  }
+
+  /** Connections open now (for monitoring and tests). */
+  get openConnections(): number {
+    return this.#open;
+  }
+
+  /** Binds as `account` with `password` and says what the backend answered. */
+  async bind(account: string, password: string): Promise<AuthVerdict> {
+    let pooled: Pooled;
+    try {
+      pooled = await this.#acquire();
+    } catch (error) {
+      return unavailable(error);
+    }
+    const { client } = pooled;
+    // Checked in the same turn as the send: ldapts would otherwise reconnect on its own, and a
+    // reconnect after StartTLS would be in clear text.
+    if (!pooled.fresh && !client.isConnected) {
+      this.#discard(pooled);
+      return this.bind(account, password);
+    }
+    pooled.fresh = false;
+    try {
+      await client.bind(account, password);
+      this.#release(pooled);
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof ResultCodeError) {
+        this.#release(pooled);
+        return refusedBind(error);
+      }
+      this.#discard(pooled);
+      return unavailable(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#sweeper);
+    for (const wake of this.#waiting.splice(0)) wake(undefined);
+    await Promise.all(this.#idle.splice(0).map((p) => p.client.unbind().catch(() => undefined)));
+  }
+
+  async #acquire(): Promise<Pooled> {
+    if (this.#closed) throw new Error('closed');
+    const idle = this.#idle.pop();
+    if (idle) return idle;
+    if (this.#open < this.settings.size) {
+      this.#open++;
+      try {
+        return await this.#connect();
+      } catch (error) {
+        this.#open--;
+        this.#wakeOne();
+        throw error;
+      }
+    }
+    const pooled = await new Promise<Pooled | undefined>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const index = this.#waiting.indexOf(wake);
+        if (index >= 0) this.#waiting.splice(index, 1);
+        reject(new Error(`all ${this.settings.size} bind connections stayed busy`));
+      }, this.settings.timeoutMs);
+      const wake = (pooled: Pooled | undefined): void => {
+        clearTimeout(timer);
+        resolve(pooled);
+      };
+      this.#waiting.push(wake);
+    });
+    return pooled ?? this.#acquire();
+  }
+
+  #release(pooled: Pooled): void {
+    if (this.#closed || this.#shouldRetire(pooled)) {
+      this.#discard(pooled);
+      return;
+    }
+    pooled.idleSince = Date.now();
+    const waiter = this.#waiting.shift();
+    if (waiter) waiter(pooled);
+    else this.#idle.push(pooled);
+  }
+
+  /** A connection to a fallback URL goes once the first URL is due to be tried again. */
+  #shouldRetire(pooled: Pooled): boolean {
+    return pooled.urlIndex !== 0 && Date.now() - this.#failedOverAt >= this.settings.healthIntervalMs;
+  }
+
+  #discard(pooled: Pooled): void {
+    this.#open--;
+    void pooled.client.unbind().catch(() => undefined);
+    this.#wakeOne();
+  }
+
+  #wakeOne(): void {
+    this.#waiting.shift()?.(undefined);
+  }
+
+  #closeIdle(): void {
+    const now = Date.now();
+    for (let i = this.#idle.length - 1; i >= 0; i--) {
+      const pooled = this.#idle[i]!;
+      if (now - pooled.idleSince >= this.settings.idleMs || (!pooled.fresh && !pooled.client.isConnected)) {
+        this.#idle.splice(i, 1);
+        this.#discard(pooled);
+      }
+    }
+  }
+
+  /** A connected (and TLS-protected) client, from the first URL that takes a connection. */
+  async #connect(): Promise<Pooled> {
+    const { urls } = this.settings;
+    if (this.#current > 0 && Date.now() - this.#failedOverAt >= this.settings.healthIntervalMs) {
+      this.#current = 0;
+    }
+    let lastError: unknown;
+    for (let attempt = 0; attempt < urls.length; attempt++) {
+      const urlIndex = (this.#current + attempt) % urls.length;
+      const url = urls[urlIndex]!;
+      try {
+        const client = await this.#openClient(url);
+        if (urlIndex !== this.#current) {
+          this.logger?.warn({ url, failed: urls[this.#current] }, `bind connections failed over to ${url}`);
+          this.#current = urlIndex;
+          this.#failedOverAt = Date.now();
+        }
+        return { client, urlIndex, idleSince: Date.now(), fresh: !this.settings.startTls };
+      } catch (error) {
+        lastError = new Error(`${url}: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      }
+    }
+    throw lastError;
+  }
+
+  /** Connects (no bind yet), with StartTLS where configured, so no password is ever sent in clear. */
+  async #openClient(url: string): Promise<Client> {
+    const socket = await this.#socket(url);
+    const client = new Client({
+      url,
+      timeout: this.settings.timeoutMs,
+      connectTimeout: this.settings.timeoutMs,
+      strictDN: false,
+      tlsOptions: backendTlsOptions(this.settings.tls, url),
+      // The socket is already connected: ldapts takes it over instead of dialling again.
+      ...(socket instanceof TLSSocket
+        ? { createSecureConnection: () => socket }
+        : { createConnection: () => socket }),
+    });
+    if (!this.settings.startTls) return client;
+    try {
+      await client.startTLS(backendTlsOptions(this.settings.tls, url));
+      return client;
+    } catch (error) {
+      void client.unbind().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  #socket(url: string): Promise<Socket | TLSSocket> {
+    const parsed = new URL(url);
+    const secure = parsed.protocol.toLowerCase() === 'ldaps:';
+    const port = Number(parsed.port || (secure ? 636 : 389));
+    const host = parsed.hostname.replace(/^\[|\]$/g, '');
+    return new Promise((resolve, reject) => {
+      const socket = secure
+        ? tlsConnect({ host, port, ...backendTlsOptions(this.settings.tls, url) })
+        : netConnect({ host, port });
+      const fail = (error: Error): void => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(error);
+      };
+      const timer = setTimeout(
+        () => fail(new Error(`no connection within ${this.settings.timeoutMs / 1000} s`)),
+        this.settings.timeoutMs,
+      );
+      socket.once('error', fail);
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
+        clearTimeout(timer);
+        socket.removeListener('error', fail);
+        // Until ldapts takes the socket over (and listens itself), an error must not go unheard.
+        socket.on('error', () => undefined);
+        resolve(socket);
+      });
+    });
+  }
+}
+
+function unavailable(error: unknown): AuthVerdict {
+  return {
+    ok: false,
+    code: 'unavailable',
+    diagnostic: error instanceof Error ? error.message : String(error),
+  };
+}

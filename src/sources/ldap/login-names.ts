@@ -1,0 +1,70 @@
+/**
+ * Which bind names an LDAP-based source owns, and how it finds the entry of an account that signed
+ * on. The generic LDAP source owns the DNs below its bases; AD adds its UPN suffixes and NetBIOS name
+ * (src/sources/ad/), Domino the names it resolves.
+ */
+import { DnSyntaxError, isDescendantOf, normalizeDn } from '../../directory/dn.js';
+import { escapeFilterValue } from '../../filter/escape.js';
+
+/** One entry read with the service account: its DN and its values as text. */
+export interface ReadEntry {
+  readonly dn: string;
+  readonly attributes: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Searches with the source's service account, for what login names need to know (AD's suffixes). */
+export interface EntryReader {
+  read(
+    base: string,
+    scope: 'base' | 'one' | 'sub',
+    filter: string,
+    attributes: readonly string[],
+    signal: AbortSignal,
+  ): Promise<ReadEntry[]>;
+}
+
+/** How the account's entry is found after a successful bind. */
+export type AccountLookup =
+  { readonly kind: 'dn'; readonly dn: string } | { readonly kind: 'filter'; readonly filter: string };
+
+export interface LoginNames {
+  /** The account to bind as when `name` is this source's, else undefined. May ask the backend. */
+  claim(name: string, signal: AbortSignal): Promise<string | undefined>;
+  /** How to find the entry of an account `claim` returned. */
+  lookup(account: string): AccountLookup;
+}
+
+/** The DNs below the source's bases, bound as they are. */
+export class DnLoginNames implements LoginNames {
+  readonly #bases: readonly string[];
+
+  constructor(bases: readonly string[]) {
+    this.#bases = bases.map((base) => normalizeDn(base));
+  }
+
+  claim(name: string): Promise<string | undefined> {
+    return Promise.resolve(this.owns(name) ? name : undefined);
+  }
+
+  /** Whether `name` is a DN at or below one of the bases. */
+  owns(name: string): boolean {
+    let normalized: string;
+    try {
+      normalized = normalizeDn(name);
+    } catch (error) {
+      if (error instanceof DnSyntaxError) return false;
+      throw error;
+    }
+    if (normalized === '') return false;
+    return this.#bases.some((base) => normalized === base || isDescendantOf(normalized, base));
+  }
+
+  lookup(account: string): AccountLookup {
+    return { kind: 'dn', dn: account };
+  }
+}
+
+/** An equality filter on `attribute`, with the value escaped (RFC 4515). */
+export function equalityFilter(attribute: string, value: string): string {
+  return `(${attribute}=${escapeFilterValue(value)})`;
+}
