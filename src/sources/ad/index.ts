@@ -7,6 +7,7 @@ import type { SourceConfig } from '../../config/types.js';
 import { createLdapSource, type LdapSource, type LdapSourceContext } from '../ldap/index.js';
 import { SourceError } from '../source.js';
 import { AdLoginNames, type AdNamingConfig } from './ad-login-names.js';
+import { explainAdBindDiagnostic } from './bind-diagnostic.js';
 
 export const AD_ID_ATTRIBUTE = 'objectGUID';
 /** Person entries of class user: people, not computer accounts (which are users too). */
@@ -29,7 +30,10 @@ export function createAdSource(config: SourceConfig, context: LdapSourceContext 
       contactsFilter: config.contactsFilter ?? AD_CONTACTS_FILTER,
     },
     context,
-    { loginNames: (reader) => new AdLoginNames(bases, naming, reader) },
+    {
+      loginNames: (reader) => new AdLoginNames(bases, naming, reader),
+      explainBindError: explainAdBindDiagnostic,
+    },
   );
 }
 

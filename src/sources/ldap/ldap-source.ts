@@ -29,6 +29,8 @@ import { DnLoginNames, type EntryReader, type LoginNames, type ReadEntry } from 
 import { attributesOf, isUuid, textValues, toRecord, uuidToGuid } from './ldap-entry.js';
 import type { LdapSourceSettings } from './ldap-settings.js';
 import { PushdownFilter } from './pushdown-filter.js';
+import { serverDiagnostic } from './bind-verdict.js';
+import { objectClassesOf, readSchemaAttributes } from './schema-attributes.js';
 import { checkReport } from '../check-report.js';
 
 export interface LdapSourceLogger extends ConnectionLogger {
@@ -253,6 +255,7 @@ export class LdapSource implements Source {
     }
   }
 
+  /** Fields people hold in a sample, then those the schema allows on them that no sampled entry holds. */
   async fields(): Promise<FieldInfo[]> {
     const counts = new Map<string, number>();
     let seen = 0;
@@ -267,9 +270,43 @@ export class LdapSource implements Source {
     } finally {
       controller.abort();
     }
-    return [...counts]
+    const sampled = [...counts]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, count]) => ({ name, count, description: `in ${count} of ${seen} sampled entries` }));
+    const held = new Set([...counts.keys()].map((name) => name.toLowerCase()));
+    const allowed = (await this.#schemaFields()).filter((field) => !held.has(field.name.toLowerCase()));
+    return [...sampled, ...allowed];
+  }
+
+  /** What the schema allows on the classes the users and contacts filters name (none if unreadable). */
+  async #schemaFields(): Promise<FieldInfo[]> {
+    const classes = [
+      ...new Set([
+        ...objectClassesOf(parseFilter(this.settings.usersFilter)),
+        ...objectClassesOf(this.#contacts),
+      ]),
+    ];
+    if (classes.length === 0) return [];
+    const client = await this.#acquire(new AbortController().signal);
+    let healthy = false;
+    try {
+      const schema = await readSchemaAttributes(client, classes);
+      healthy = true;
+      if (!schema) return [];
+      const description = `allowed by the schema (${classes.join(', ')}), in no sampled entry`;
+      return [...schema.must, ...schema.may]
+        .sort((a, b) => a.localeCompare(b))
+        .map((name) => ({ name, count: 0, description }));
+    } catch (error) {
+      healthy = error instanceof ResultCodeError;
+      this.logger?.warn(
+        { source: this.name, err: error },
+        'the schema could not be read; fields lists sampled ones only',
+      );
+      return [];
+    } finally {
+      this.#connections.release(client, healthy);
+    }
   }
 
   /** The "import test": connect (TLS verified), bind, count users and contacts, two samples. */
@@ -293,7 +330,7 @@ export class LdapSource implements Source {
         detail: this.settings.bind ? `bound as ${this.settings.bind.name}` : 'anonymous (no bind configured)',
       });
     } catch (error) {
-      steps.push({ step: 'bind', ok: false, detail: `bind: ${describe(error, url)}` });
+      steps.push({ step: 'bind', ok: false, detail: `bind: ${this.#describeBind(error, url)}` });
       return report();
     }
     try {
@@ -418,6 +455,17 @@ export class LdapSource implements Source {
       }
     }
     return count;
+  }
+
+  /** A refused service bind, with the backend's reason in words where the source type knows them. */
+  #describeBind(error: unknown, url: string): string {
+    if (!(error instanceof ResultCodeError)) return describe(error, url);
+    const diagnostic = serverDiagnostic(error);
+    const meaning = this.options.explainBindError?.(diagnostic);
+    const code = /\bdata\s+([0-9a-f]+)\b/i.exec(diagnostic)?.[1];
+    if (meaning !== undefined && code !== undefined)
+      return `${error.code} data ${code} = ${meaning} (${diagnostic})`;
+    return `${error.code} ${diagnostic}`;
   }
 
   /** Whether the id attribute holds GUID bytes (AD's objectGUID and the like). */
