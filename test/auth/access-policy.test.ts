@@ -15,13 +15,14 @@ const THROTTLE = {
 function policy(
   anonymous: AccessConfig['anonymous'],
   accounts: readonly Partial<AccountConfig>[] = [],
+  signedOn: AccessConfig['signedOn'] = {},
 ): AccessPolicy {
   return new AccessPolicy({
     anonymous,
     accounts: accounts.map((a) => ({ name: 'x', passwordHash: '', read: 'all', sensitive: [], ...a })),
     trustedAddresses: [],
     trustLoopback: true,
-    signedOn: {},
+    signedOn,
     throttle: THROTTLE,
   });
 }
@@ -82,4 +83,30 @@ describe('access policy', () => {
     });
     expect(p.read(account('gone'), false, 'search').allowed).toBe(false);
   });
+
+  it('a signed-on user reads the mount of the source it signed on through, and never a secret', () => {
+    const p = policy(false, [{ name: 'pbx', sensitive: ['userPassword', 'wuserPasswordSip'] }]);
+    const alice = user('ad');
+    expect(p.visibility(alice)).toEqual({
+      mounts: new Set(['ad']),
+      withheld: new Set(['userpassword', 'wuserpasswordsip']),
+    });
+    expect(p.read(alice, false, 'search').allowed).toBe(true);
+    expect(p.visibility(user('domino')).mounts).toEqual(new Set(['domino']));
+  });
+
+  it('access.signedOn.read gives signed-on users other mounts, or none', () => {
+    expect(policy(false, [], { read: ['ad', 'demo'] }).visibility(user('ad')).mounts).toEqual(
+      new Set(['ad', 'demo']),
+    );
+    expect(policy(false, [], { read: 'all' }).visibility(user('ad')).mounts).toBeUndefined();
+    expect(policy(false, [], { read: [] }).read(user('ad'), false, 'search')).toEqual({
+      allowed: false,
+      diagnostic: 'alice@example.test (signed on through ad) may not read any source',
+    });
+  });
 });
+
+function user(source: string): Identity {
+  return { kind: 'user', source, bindName: 'alice@example.test', authzId: 'dn:entryUUID=x,ou=ad,dc=x' };
+}

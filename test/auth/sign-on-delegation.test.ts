@@ -1,0 +1,256 @@
+/**
+ * Delegated binds through the authenticator and the sign-on router, with in-memory sources that
+ * record what they were asked: who owns a name, what reaches the backend, what the client gets back.
+ */
+import { describe, expect, it } from 'vitest';
+import { Authenticator, type SimpleBind } from '../../src/auth/authenticator.js';
+import { SignOn, type PresentedEntries } from '../../src/auth/sign-on.js';
+import type { AccessConfig } from '../../src/config/types.js';
+import type { AuthVerdict, LoginRef, Source, SourceRecord } from '../../src/sources/source.js';
+
+const SUFFIX = 'dc=dirbridge,dc=local';
+
+/** A source that owns names ending in `@<domain>` and accepts one password per account. */
+class RecordingSource implements Partial<Source> {
+  readonly asked: string[] = [];
+  readonly binds: string[] = [];
+  down = false;
+
+  constructor(
+    readonly name: string,
+    private readonly domain: string,
+    private readonly passwords: Record<string, string>,
+    private readonly answer?: AuthVerdict,
+  ) {}
+
+  resolveLogin(name: string): Promise<LoginRef | undefined> {
+    this.asked.push(name);
+    if (this.down) return Promise.reject(new Error(`source ${this.name}: connect: refused`));
+    return Promise.resolve(
+      name.toLowerCase().endsWith(`@${this.domain}`) ? { source: this.name, account: name } : undefined,
+    );
+  }
+
+  loginOfRecord(recordId: string): Promise<LoginRef | undefined> {
+    return Promise.resolve({ source: this.name, account: `${recordId}@${this.domain}`, recordId });
+  }
+
+  authenticate(login: LoginRef, password: string): Promise<AuthVerdict> {
+    this.binds.push(login.account);
+    if (this.answer) return Promise.resolve(this.answer);
+    if (this.passwords[login.account.toLowerCase()] === password) {
+      const record: SourceRecord = { id: login.account.split('@')[0]!, fields: {} };
+      return Promise.resolve({ ok: true, record });
+    }
+    return Promise.resolve({
+      ok: false,
+      code: 'invalidCredentials',
+      diagnostic: '80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data 52e, v1db1',
+    });
+  }
+}
+
+const ENTRIES: PresentedEntries = {
+  entryOf: (dn) => {
+    const match = /^entryUUID=([^,]+),ou=([^,]+),dc=dirbridge,dc=local$/i.exec(dn);
+    return match ? { mount: match[2]!, recordId: match[1]! } : undefined;
+  },
+  dnOf: (mount, record) => `entryUUID=${record.id},ou=${mount},${SUFFIX}`,
+};
+
+function access(overrides: Partial<AccessConfig> = {}): AccessConfig {
+  return {
+    anonymous: false,
+    accounts: [],
+    trustedAddresses: [],
+    trustLoopback: true,
+    signedOn: {},
+    throttle: { loginFailures: 2, addressFailures: 3, delay: 1, maxDelay: 4, decay: 60, maxTracked: 100 },
+    ...overrides,
+  };
+}
+
+function setUp(sources: RecordingSource[], overrides: Partial<AccessConfig> = {}) {
+  const waits: number[] = [];
+  const signOn = new SignOn(
+    sources.map((source) => ({ mount: source.name, source: source as unknown as Source })),
+    ENTRIES,
+  );
+  const auth = new Authenticator({
+    access: access(overrides),
+    suffix: SUFFIX,
+    signOn,
+    now: () => 0,
+    sleep: (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    },
+  });
+  return { auth, waits };
+}
+
+function bind(name: string, password: string, remoteAddress = '203.0.113.9', secure = true): SimpleBind {
+  return { name, password: Buffer.from(password), remoteAddress, secure };
+}
+
+const signal = new AbortController().signal;
+
+describe('delegated binds', () => {
+  it('signs a user on through the source that owns the name and presents its entry for Who am I?', async () => {
+    const ad = new RecordingSource('ad', 'example.test', { 'alice@example.test': 'pw' });
+    const { auth } = setUp([ad]);
+    const outcome = await auth.bind(bind('alice@example.test', 'pw'), signal);
+    expect(outcome).toEqual({
+      ok: true,
+      delayedMs: 0,
+      identity: {
+        kind: 'user',
+        bindName: 'alice@example.test',
+        authzId: `dn:entryUUID=alice,ou=ad,${SUFFIX}`,
+        source: 'ad',
+      },
+    });
+    expect(ad.binds).toEqual(['alice@example.test']);
+  });
+
+  it("passes the backend's refusal on unchanged, diagnostic and all", async () => {
+    const ad = new RecordingSource(
+      'ad',
+      'example.test',
+      {},
+      {
+        ok: false,
+        code: 'invalidCredentials',
+        diagnostic: '80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data 533, v1db1',
+      },
+    );
+    const { auth } = setUp([ad]);
+    const outcome = await auth.bind(bind('dora@example.test', 'pw'), signal);
+    expect(outcome).toMatchObject({ ok: false, code: 'invalidCredentials' });
+    expect(!outcome.ok && outcome.diagnostic).toContain('data 533');
+  });
+
+  it('passes other verdicts through under their own result names (8, 53, 52)', async () => {
+    for (const code of ['strongerAuthRequired', 'unwillingToPerform', 'unavailable'] as const) {
+      const ad = new RecordingSource(
+        'ad',
+        'example.test',
+        {},
+        { ok: false, code, diagnostic: `said ${code}` },
+      );
+      const { auth } = setUp([ad]);
+      expect(await auth.bind(bind('x@example.test', 'pw'), signal)).toMatchObject({
+        ok: false,
+        code,
+        diagnostic: `said ${code}`,
+      });
+    }
+  });
+
+  it('refuses a name no source owns with 49 without asking any backend to check a password', async () => {
+    const ad = new RecordingSource('ad', 'example.test', { 'alice@example.test': 'pw' });
+    const { auth } = setUp([ad]);
+    for (const name of ['alice', 'example.test\\alice', 'alice@other.test']) {
+      expect(await auth.bind(bind(name, 'pw'), signal)).toMatchObject({
+        ok: false,
+        code: 'invalidCredentials',
+      });
+    }
+    expect(ad.binds).toEqual([]);
+  });
+
+  it('refuses an empty password without asking the source anything', async () => {
+    const ad = new RecordingSource('ad', 'example.test', {});
+    const { auth } = setUp([ad]);
+    expect(await auth.bind(bind('alice@example.test', ''), signal)).toMatchObject({
+      ok: false,
+      code: 'invalidCredentials',
+    });
+    expect(ad.asked).toEqual([]);
+  });
+
+  it('refuses a password over plain LDAP from an untrusted address before asking anyone', async () => {
+    const ad = new RecordingSource('ad', 'example.test', { 'alice@example.test': 'pw' });
+    const { auth } = setUp([ad]);
+    const outcome = await auth.bind(bind('alice@example.test', 'pw', '203.0.113.9', false), signal);
+    expect(outcome).toMatchObject({ ok: false, code: 'strongerAuthRequired' });
+    expect(ad.asked).toEqual([]);
+  });
+
+  it('lets config order decide when two sources could own a name', async () => {
+    const first = new RecordingSource('ad', 'example.test', { 'alice@example.test': 'pw' });
+    const second = new RecordingSource('domino', 'example.test', { 'alice@example.test': 'pw' });
+    const { auth } = setUp([first, second]);
+    const outcome = await auth.bind(bind('alice@example.test', 'pw'), signal);
+    expect(outcome).toMatchObject({ ok: true, identity: { source: 'ad' } });
+    expect(second.asked).toEqual([]);
+  });
+
+  it('answers 52 when a source that must be asked cannot say whose the name is', async () => {
+    const ad = new RecordingSource('ad', 'example.test', {});
+    ad.down = true;
+    const { auth } = setUp([ad]);
+    const outcome = await auth.bind(bind('alice@example.test', 'pw'), signal);
+    expect(outcome).toMatchObject({ ok: false, code: 'unavailable' });
+    expect(!outcome.ok && outcome.diagnostic).toContain('refused');
+  });
+
+  it("routes a presented DN to its own source, which binds the record's account", async () => {
+    const ad = new RecordingSource('ad', 'example.test', { 'bob@example.test': 'pw' });
+    const { auth } = setUp([ad]);
+    const dn = `entryUUID=bob,ou=ad,${SUFFIX}`;
+    const outcome = await auth.bind(bind(dn, 'pw'), signal);
+    expect(outcome).toMatchObject({ ok: true, identity: { authzId: `dn:${dn}`, bindName: dn } });
+    expect(ad.binds).toEqual(['bob@example.test']);
+    expect(ad.asked).toEqual([]);
+  });
+
+  it('does not route a presented DN of a mount that does not sign on', async () => {
+    const ad = new RecordingSource('ad', 'example.test', {});
+    const { auth } = setUp([ad]);
+    const outcome = await auth.bind(bind(`entryUUID=bob,ou=demo,${SUFFIX}`, 'pw'), signal);
+    expect(outcome).toMatchObject({ ok: false, code: 'invalidCredentials' });
+    expect(ad.binds).toEqual([]);
+  });
+
+  it('throttles failures per login, and each failed bind reaches the backend exactly once', async () => {
+    const ad = new RecordingSource('ad', 'example.test', {
+      'alice@example.test': 'pw',
+      'bob@example.test': 'pw',
+    });
+    const { auth, waits } = setUp([ad]);
+    for (let i = 0; i < 3; i++) await auth.bind(bind('alice@example.test', 'wrong'), signal);
+    expect(ad.binds).toEqual(['alice@example.test', 'alice@example.test', 'alice@example.test']);
+    expect(waits).toEqual([1000]);
+    // Another user of the same source is not slowed down by alice's mistakes.
+    expect(await auth.bind(bind('bob@example.test', 'pw'), signal)).toMatchObject({ ok: true, delayedMs: 0 });
+  });
+
+  it('does not count a backend that is down as a wrong password', async () => {
+    const ad = new RecordingSource(
+      'ad',
+      'example.test',
+      {},
+      { ok: false, code: 'unavailable', diagnostic: 'down' },
+    );
+    const { auth, waits } = setUp([ad]);
+    for (let i = 0; i < 4; i++) await auth.bind(bind('alice@example.test', 'pw'), signal);
+    expect(waits).toEqual([]);
+  });
+
+  it('counts names nobody owns per untrusted address', async () => {
+    const ad = new RecordingSource('ad', 'example.test', {});
+    const { auth, waits } = setUp([ad]);
+    for (let i = 0; i < 4; i++) await auth.bind(bind(`nobody${i}`, 'pw'), signal);
+    expect(waits).toEqual([1000]);
+  });
+
+  it('answers Who am I? with u:<name> when the source cannot tell which entry signed on', async () => {
+    const ad = new RecordingSource('ad', 'example.test', {}, { ok: true });
+    const { auth } = setUp([ad]);
+    expect(await auth.bind(bind('carl@example.test', 'pw'), signal)).toMatchObject({
+      ok: true,
+      identity: { authzId: 'u:carl@example.test' },
+    });
+  });
+});
