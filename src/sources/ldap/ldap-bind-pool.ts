@@ -12,6 +12,7 @@ import { Client, ResultCodeError } from 'ldapts';
 import type { AuthVerdict } from '../source.js';
 import { backendTlsOptions } from './backend-tls.js';
 import { refusedBind } from './bind-verdict.js';
+import { UrlFailover } from './url-failover.js';
 import type { LdapTlsSettings } from './ldap-settings.js';
 
 export interface BindPoolSettings {
@@ -45,14 +46,14 @@ export class LdapBindPool {
   readonly #waiting: ((pooled: Pooled | undefined) => void)[] = [];
   #open = 0;
   #closed = false;
-  #current = 0;
-  #failedOverAt = 0;
+  readonly #failover: UrlFailover;
   readonly #sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly settings: BindPoolSettings,
-    private readonly logger?: BindPoolLogger,
+    logger?: BindPoolLogger,
   ) {
+    this.#failover = new UrlFailover(settings.urls, settings.healthIntervalMs, logger, 'bind connections');
     this.#sweeper = setInterval(() => this.#closeIdle(), Math.max(1000, settings.idleMs / 2));
     this.#sweeper.unref();
   }
@@ -129,7 +130,7 @@ export class LdapBindPool {
   }
 
   #release(pooled: Pooled): void {
-    if (this.#closed || this.#shouldRetire(pooled)) {
+    if (this.#closed || this.#failover.retired(pooled.urlIndex)) {
       this.#discard(pooled);
       return;
     }
@@ -137,11 +138,6 @@ export class LdapBindPool {
     const waiter = this.#waiting.shift();
     if (waiter) waiter(pooled);
     else this.#idle.push(pooled);
-  }
-
-  /** A connection to a fallback URL goes once the first URL is due to be tried again. */
-  #shouldRetire(pooled: Pooled): boolean {
-    return pooled.urlIndex !== 0 && Date.now() - this.#failedOverAt >= this.settings.healthIntervalMs;
   }
 
   #discard(pooled: Pooled): void {
@@ -167,29 +163,17 @@ export class LdapBindPool {
 
   /** A connected (and TLS-protected) client, from the first URL that takes a connection. */
   async #connect(): Promise<Pooled> {
-    const { urls } = this.settings;
-    if (this.#current > 0 && Date.now() - this.#failedOverAt >= this.settings.healthIntervalMs) {
-      this.#current = 0;
-    }
-    let lastError: unknown;
-    for (let attempt = 0; attempt < urls.length; attempt++) {
-      const urlIndex = (this.#current + attempt) % urls.length;
-      const url = urls[urlIndex]!;
-      try {
-        const client = await this.#openClient(url);
-        if (urlIndex !== this.#current) {
-          this.logger?.warn({ url, failed: urls[this.#current] }, `bind connections failed over to ${url}`);
-          this.#current = urlIndex;
-          this.#failedOverAt = Date.now();
-        }
-        return { client, urlIndex, idleSince: Date.now(), fresh: !this.settings.startTls };
-      } catch (error) {
-        lastError = new Error(`${url}: ${error instanceof Error ? error.message : String(error)}`, {
-          cause: error,
-        });
-      }
-    }
-    throw lastError;
+    // No bind has been sent on a connection that failed to open: trying the next URL is safe.
+    const { connection: client, urlIndex } = await this.#failover.connect(
+      (url) =>
+        this.#openClient(url).catch((error: unknown) => {
+          throw new Error(`${url}: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+          });
+        }),
+      () => true,
+    );
+    return { client, urlIndex, idleSince: Date.now(), fresh: !this.settings.startTls };
   }
 
   /** Connects (no bind yet), with StartTLS where configured, so no password is ever sent in clear. */
