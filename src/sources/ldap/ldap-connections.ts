@@ -104,7 +104,9 @@ export class LdapConnections {
       url,
       timeout: this.settings.timeoutMs,
       connectTimeout: this.settings.timeoutMs,
-      tlsOptions: this.tlsOptions(url),
+      // ldapts speaks TLS from the first byte whenever it is given TLS options, whatever the URL
+      // says: an ldap:// URL gets them only for its StartTLS.
+      ...(/^ldaps:/i.test(url) ? { tlsOptions: this.tlsOptions(url) } : {}),
       strictDN: false,
     });
     try {
