@@ -55,15 +55,26 @@ export function foldSubstrings(
   final: string | undefined,
 ): SubstringPattern {
   const pattern: { initial?: string; any: string[]; final?: string } = { any: [] };
-  const foldedInitial = initial === undefined ? '' : foldComponent(initial).trimStart();
+  const foldedInitial = initial === undefined ? '' : foldPart(initial, (text) => text.trimStart());
   if (foldedInitial !== '') pattern.initial = foldedInitial;
   for (const part of any) {
-    const folded = foldComponent(part);
+    const folded = foldPart(part, (text) => text);
     if (folded !== '') pattern.any.push(folded);
   }
-  const foldedFinal = final === undefined ? '' : foldComponent(final).trimEnd();
+  const foldedFinal = final === undefined ? '' : foldPart(final, (text) => text.trimEnd());
   if (foldedFinal !== '') pattern.final = foldedFinal;
   return pattern;
+}
+
+/**
+ * One component, folded then trimmed as its place requires. A component made only of characters
+ * folding maps to nothing (a NUL, other controls, format characters, lone combining marks) is kept
+ * as written instead of vanishing: no folded value contains those characters, so `(cn=*\00*)`
+ * matches nothing, as on AD, rather than becoming `(cn=*)` and matching everyone.
+ */
+function foldPart(part: string, trim: (text: string) => string): string {
+  const folded = foldComponent(part);
+  return folded === '' ? part : trim(folded);
 }
 
 /**

@@ -62,4 +62,30 @@ describe('foldSubstrings and matchesSubstrings', () => {
   it('drops empty components', () => {
     expect(foldSubstrings('', ['', 'a'], '')).toEqual({ any: ['a'] });
   });
+
+  it('drops components of spaces only where they cannot matter (start and end)', () => {
+    expect(foldSubstrings('  ', ['a'], '  ')).toEqual({ any: ['a'] });
+    expect(matchesSubstrings('anna muller', foldSubstrings(undefined, [' '], undefined))).toBe(true);
+  });
+
+  it.each([
+    ['a NUL', undefined, ['\u0000'], undefined],
+    ['a NUL as the initial component', '\u0000', [], undefined],
+    ['a NUL as the final component', undefined, [], '\u0000'],
+    ['controls', undefined, ['\u0001\u007f'], undefined],
+    ['a soft hyphen', undefined, ['\u00ad'], undefined],
+    ['a zero-width space', '\u200b', [], undefined],
+    ['a lone combining mark', undefined, ['\u0308'], undefined],
+  ] as const)(
+    'a component of only characters that fold to nothing (%s) matches nothing, not everything',
+    (_what, initial, any, final) => {
+      const pattern = foldSubstrings(initial, any, final);
+      for (const value of ['anna muller', 'a', '']) expect(matchesSubstrings(value, pattern)).toBe(false);
+    },
+  );
+
+  it('still ignores those characters inside a component that holds letters', () => {
+    expect(matchesSubstrings('muller', foldSubstrings('Mül\u00adl', [], undefined))).toBe(true);
+    expect(matchesSubstrings('anna muller', foldSubstrings(undefined, ['a\u0000 m'], undefined))).toBe(true);
+  });
 });

@@ -3,6 +3,12 @@
  * and reused. URLs are tried in order; a connection error moves on to the next one, and after
  * `healthInterval` the first is tried again. An LDAP error (a refused bind, say) is not a reason to
  * fail over: the next server would answer the same.
+ *
+ * Pooled connections would otherwise keep a failed-over pool on the later server for good: one
+ * opened to a later URL is retired (closed instead of reused) once `healthInterval` has passed
+ * since the failover, or as soon as new connections go elsewhere, so the next one tries the first
+ * URL again. A pooled connection the server has dropped is not reused either: ldapts would
+ * reconnect it by itself on the next search, unbound (AD drops idle connections after 900 s).
  */
 import type { ConnectionOptions } from 'node:tls';
 import { isIP } from 'node:net';
@@ -11,6 +17,7 @@ import type { LdapSourceSettings } from './ldap-settings.js';
 
 export interface ConnectionLogger {
   warn(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
 }
 
 export class LdapConnections {
@@ -21,6 +28,8 @@ export class LdapConnections {
   /** Index of the URL new connections go to first, and since when it is not the first. */
   #current = 0;
   #failedOverAt = 0;
+  /** The index of the URL each open connection went to. */
+  readonly #urlIndex = new WeakMap<Client, number>();
 
   constructor(
     private readonly settings: LdapSourceSettings,
@@ -31,8 +40,10 @@ export class LdapConnections {
   async acquire(signal?: AbortSignal): Promise<Client> {
     signal?.throwIfAborted();
     if (this.#closed) throw new Error('closed');
-    const idle = this.#idle.pop();
-    if (idle) return idle;
+    for (let idle = this.#idle.pop(); idle; idle = this.#idle.pop()) {
+      if (this.#reusable(idle)) return idle;
+      this.#discard(idle);
+    }
     if (this.#open < this.settings.poolSize) {
       this.#open++;
       try {
@@ -61,9 +72,8 @@ export class LdapConnections {
 
   /** Returns a connection; a broken one (or one a search was abandoned on) is closed instead. */
   release(client: Client, healthy: boolean): void {
-    if (!healthy || this.#closed) {
-      this.#open--;
-      void client.unbind().catch(() => undefined);
+    if (!healthy || this.#closed || !this.#reusable(client)) {
+      this.#discard(client);
       this.#wakeOne();
       return;
     }
@@ -75,19 +85,24 @@ export class LdapConnections {
   /** A new bound connection, failing over through the URLs on connection errors. */
   async connect(): Promise<Client> {
     const { urls } = this.settings;
-    if (this.#current > 0 && Date.now() - this.#failedOverAt >= this.settings.healthIntervalMs) {
-      this.#current = 0; // time to see whether the first server is back
-    }
+    // After healthInterval on a later URL, see whether the first server is back.
+    const start = this.#current > 0 && this.#firstDue() ? 0 : this.#current;
     let lastError: unknown;
     for (let attempt = 0; attempt < urls.length; attempt++) {
-      const index = (this.#current + attempt) % urls.length;
+      const index = (start + attempt) % urls.length;
       const url = urls[index]!;
       try {
         const client = await this.open(url);
-        if (index !== this.#current) {
-          this.logger?.warn({ url, failed: urls[this.#current] }, `failed over to ${url}`);
-          this.#current = index;
-          this.#failedOverAt = Date.now();
+        this.#urlIndex.set(client, index);
+        if (index === 0 && this.#current !== 0) {
+          this.logger?.info?.({ url }, `back on ${url}`);
+          this.#current = 0;
+        } else if (index !== 0 && index !== start) {
+          if (index !== this.#current) {
+            this.logger?.warn({ url, failed: urls[start] }, `failed over to ${url}`);
+            this.#current = index;
+          }
+          this.#failedOverAt = Date.now(); // the first is tried again one interval from now
         }
         return client;
       } catch (error) {
@@ -104,7 +119,9 @@ export class LdapConnections {
       url,
       timeout: this.settings.timeoutMs,
       connectTimeout: this.settings.timeoutMs,
-      tlsOptions: this.tlsOptions(url),
+      // ldapts speaks TLS from the first byte whenever it is given TLS options, whatever the URL
+      // says: an ldap:// URL gets them only for its StartTLS.
+      ...(/^ldaps:/i.test(url) ? { tlsOptions: this.tlsOptions(url) } : {}),
       strictDN: false,
     });
     try {
@@ -132,6 +149,23 @@ export class LdapConnections {
     const idle = this.#idle.splice(0);
     for (const wake of this.#waiting.splice(0)) wake(undefined);
     await Promise.all(idle.map((client) => client.unbind().catch(() => undefined)));
+  }
+
+  /** Whether a pooled connection may serve another search. */
+  #reusable(client: Client): boolean {
+    if (!(this.settings.bind ? client.isBound : client.isConnected)) return false;
+    const index = this.#urlIndex.get(client) ?? 0;
+    return index === 0 || (index === this.#current && !this.#firstDue());
+  }
+
+  /** Whether the first URL is due to be tried again (healthInterval since the failover). */
+  #firstDue(): boolean {
+    return Date.now() - this.#failedOverAt >= this.settings.healthIntervalMs;
+  }
+
+  #discard(client: Client): void {
+    this.#open--;
+    void client.unbind().catch(() => undefined);
   }
 
   #wakeOne(): void {

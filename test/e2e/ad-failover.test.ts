@@ -1,0 +1,186 @@
+/**
+ * Failover of the `ad` source between domain controllers, through a real dirbridge process and the
+ * run's Samba AD DC. A second DC cannot be had (two provisioned DCs are two domains), so the first
+ * URL is a TCP relay of the test's own in front of the DC's LDAPS port (support/tcp-relay.ts),
+ * switched off, on and into a blackhole; the second is the DC itself. TLS runs end to end through
+ * the relay (the DC's certificate names 127.0.0.1). Where searches go is read off the relay's
+ * counters; every search is a real one answered by the DC. Time bounds are liveness bounds only.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SUFFIX, startDirbridge, type DirbridgeProcess } from './support/dirbridge-process.js';
+import { ldapsearch } from './support/ldap-utils.js';
+import './support/samba-ad-setup.js';
+import { startTcpRelay, type TcpRelay } from './support/tcp-relay.js';
+import { registerTestSecret } from './support/test-secrets.js';
+
+const ad = inject('sambaAd');
+const MOUNT = `ou=ad,${SUFFIX}`;
+/** Alice's office number as a phone's caller-ID lookup sends it: pushed down narrowly, one entry. */
+const LOOKUP = '(|(telephoneNumber=030 1234567-10)(mobile=030 1234567-10))';
+const UNAVAILABLE = 52;
+/** How long any one answer may take: far above the configured timeout, far below a hang. */
+const ANSWER_BOUND_MS = 30_000;
+
+function adSource(urls: readonly string[]): Record<string, unknown> {
+  return {
+    name: 'ad',
+    type: 'ad',
+    urls,
+    tls: { ca: ad.caFile },
+    bind: {
+      name: ad.serviceAccount.userPrincipalName,
+      password: registerTestSecret(ad.serviceAccount.password),
+    },
+    base: ad.baseDn,
+    timeout: 2,
+    healthInterval: 1,
+    poolSize: 2,
+    // Every search goes to the backend: a cached answer would say nothing about where it went.
+    cache: { size: 0 },
+  };
+}
+
+interface Lookup {
+  readonly code: number;
+  readonly stderr: string;
+  readonly names: string[];
+  readonly ms: number;
+}
+
+async function lookup(server: DirbridgeProcess): Promise<Lookup> {
+  const started = Date.now();
+  const result = await ldapsearch(server.url, LOOKUP, { base: MOUNT, attributes: ['cn'] });
+  return {
+    code: result.code,
+    stderr: result.stderr,
+    names: result.entries.map((entry) => entry.attributes.cn?.[0] ?? ''),
+    ms: Date.now() - started,
+  };
+}
+
+async function expectAlice(server: DirbridgeProcess): Promise<void> {
+  const answer = await lookup(server);
+  expect(answer.code, answer.stderr).toBe(0);
+  expect(answer.names).toEqual(['Alice Anderson']);
+}
+
+async function expectUnavailable(server: DirbridgeProcess): Promise<void> {
+  const answer = await lookup(server);
+  expect(answer.code, answer.stderr).toBe(UNAVAILABLE);
+  expect(answer.ms).toBeLessThan(ANSWER_BOUND_MS);
+}
+
+/** Runs `step` until it reports done; fails after `ms`. */
+async function eventually(step: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await step())) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const dc = new URL(ad.url);
+const relayUrl = (relay: TcpRelay): string => `ldaps://127.0.0.1:${relay.port}`;
+
+describe('ad source with two URLs: a relay in front of the DC first, the DC itself second', () => {
+  let relay: TcpRelay;
+  let server: DirbridgeProcess;
+
+  beforeAll(async () => {
+    relay = await startTcpRelay(dc.hostname, Number(dc.port));
+    server = await startDirbridge({
+      config: { sources: [adSource([relayUrl(relay), ad.url])] },
+      logName: 'ad-failover-two-urls',
+    });
+  });
+
+  afterAll(async () => {
+    await server.stop();
+    await relay.close();
+  });
+
+  it('searches through the first URL while it is up', async () => {
+    for (let i = 0; i < 3; i++) {
+      const forwarded = relay.forwarded;
+      await expectAlice(server);
+      expect(relay.forwarded).toBeGreaterThan(forwarded);
+    }
+    expect(relay.accepted).toBeGreaterThan(0);
+    expect(server.output()).not.toContain('failed over');
+  });
+
+  it('fails over to the DC directly when the first URL refuses connections, and logs it', async () => {
+    await relay.setMode('off');
+    const accepted = relay.accepted;
+    for (let i = 0; i < 3; i++) await expectAlice(server);
+    expect(relay.accepted).toBe(accepted);
+    expect(server.output()).toContain(`failed over to ${ad.url}`);
+  });
+
+  it('goes back to the first URL once it is back and healthInterval has passed', async () => {
+    await relay.setMode('on');
+    const accepted = relay.accepted;
+    // Every search meanwhile still succeeds; new backend connections return to the relay.
+    await eventually(
+      async () => {
+        await expectAlice(server);
+        return relay.accepted > accepted;
+      },
+      ANSWER_BOUND_MS,
+      'a backend connection through the relay again',
+    );
+    for (let i = 0; i < 3; i++) {
+      const forwarded = relay.forwarded;
+      await expectAlice(server);
+      expect(relay.forwarded).toBeGreaterThan(forwarded);
+    }
+    expect(server.output()).toContain(`back on ${relayUrl(relay)}`);
+  });
+});
+
+describe('ad source whose only URL is the relay', () => {
+  let relay: TcpRelay;
+  let server: DirbridgeProcess;
+
+  beforeAll(async () => {
+    relay = await startTcpRelay(dc.hostname, Number(dc.port));
+    server = await startDirbridge({
+      config: { sources: [adSource([relayUrl(relay)])] },
+      logName: 'ad-failover-one-url',
+    });
+  });
+
+  afterAll(async () => {
+    await server.stop();
+    await relay.close();
+  });
+
+  it('answers through it while it is on', async () => {
+    await expectAlice(server);
+    expect(relay.accepted).toBeGreaterThan(0);
+  });
+
+  it('answers 52 unavailable, not a hang, while it accepts connections but never answers', async () => {
+    await relay.setMode('blackhole');
+    // The first search is sent on the pooled connection, which now never answers.
+    await expectUnavailable(server);
+    // The next needs a new connection: accepted, and then nothing, not even the TLS handshake.
+    const accepted = relay.accepted;
+    await expectUnavailable(server);
+    expect(relay.accepted).toBeGreaterThan(accepted);
+  });
+
+  it('answers 52 unavailable while it refuses connections', async () => {
+    await relay.setMode('off');
+    const accepted = relay.accepted;
+    await expectUnavailable(server);
+    expect(relay.accepted).toBe(accepted);
+  });
+
+  it('answers again once it is back', async () => {
+    await relay.setMode('on');
+    const accepted = relay.accepted;
+    await expectAlice(server);
+    expect(relay.accepted).toBeGreaterThan(accepted);
+  });
+});

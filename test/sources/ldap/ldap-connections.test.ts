@@ -1,0 +1,186 @@
+import type { Client } from 'ldapts';
+import { ResultCodeError } from 'ldapts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LdapConnections } from '../../../src/sources/ldap/ldap-connections.js';
+import { ldapSourceSettings } from '../../../src/sources/ldap/ldap-settings.js';
+import { startFakeLdapServer, type FakeLdapServer } from './fake-ldap-server.js';
+
+const HEALTH_INTERVAL_MS = 200;
+
+interface Logged {
+  readonly level: 'warn' | 'info';
+  readonly msg: string;
+}
+
+const servers: FakeLdapServer[] = [];
+const pools: LdapConnections[] = [];
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.close()));
+  await Promise.all(servers.splice(0).map((server) => server.stop()));
+});
+
+async function server(): Promise<FakeLdapServer> {
+  const started = await startFakeLdapServer();
+  servers.push(started);
+  return started;
+}
+
+function pool(urls: readonly string[], poolSize = 4): { pool: LdapConnections; logged: Logged[] } {
+  const logged: Logged[] = [];
+  const settings = ldapSourceSettings({
+    name: 'test',
+    type: 'ldap',
+    urls: [...urls],
+    base: 'dc=example,dc=test',
+    bind: { name: 'cn=svc,dc=example,dc=test', password: 'pool-test-password' },
+    timeout: 2,
+    poolSize,
+    healthInterval: HEALTH_INTERVAL_MS / 1000,
+  });
+  const connections = new LdapConnections(settings, {
+    warn: (_obj, msg) => logged.push({ level: 'warn', msg }),
+    info: (_obj, msg) => logged.push({ level: 'info', msg }),
+  });
+  pools.push(connections);
+  return { pool: connections, logged };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+async function searchOn(client: Client): Promise<void> {
+  await client.search('dc=example,dc=test', { filter: '(cn=x)', attributes: ['cn'] });
+}
+
+describe('LdapConnections: failover', () => {
+  it('fails over past a URL that refuses connections, and says so once', async () => {
+    const [first, second] = [await server(), await server()];
+    await first.stop();
+    const { pool: connections, logged } = pool([first.url, second.url]);
+    const a = await connections.acquire();
+    const b = await connections.acquire();
+    expect(second.binds).toBe(2);
+    expect(logged).toEqual([{ level: 'warn', msg: `failed over to ${second.url}` }]);
+    connections.release(a, true);
+    connections.release(b, true);
+  });
+
+  it('does not fail over on an LDAP error: the next server would answer the same', async () => {
+    const [first, second] = [await server(), await server()];
+    first.refuseBinds = true;
+    const { pool: connections, logged } = pool([first.url, second.url]);
+    const error: unknown = await connections.acquire().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResultCodeError);
+    expect((error as ResultCodeError).code).toBe(49);
+    expect(second.connections).toBe(0);
+    expect(logged).toEqual([]);
+  });
+
+  it('keeps using the later URL until healthInterval has passed, then goes back to the first', async () => {
+    const [first, second] = [await server(), await server()];
+    await first.stop();
+    const { pool: connections, logged } = pool([first.url, second.url]);
+    const a = await connections.acquire();
+    const b = await connections.acquire();
+    connections.release(a, true);
+    connections.release(b, true);
+    await first.start();
+    // Within the interval, pooled connections to the second server are reused.
+    const again = await connections.acquire();
+    expect([a, b]).toContain(again);
+    expect(second.connections).toBe(2);
+    connections.release(again, true);
+
+    await sleep(HEALTH_INTERVAL_MS + 50);
+    // Both pooled connections to the second server are retired, and the next goes to the first.
+    const back = await connections.acquire();
+    expect([a, b]).not.toContain(back);
+    expect(first.binds).toBe(1);
+    await until(() => second.open === 0, 'the retired connections to close');
+    expect(logged.map((line) => line.msg)).toEqual([`failed over to ${second.url}`, `back on ${first.url}`]);
+    await searchOn(back);
+    connections.release(back, true);
+    // From now on the first server's connection is pooled as usual.
+    expect(await connections.acquire()).toBe(back);
+    expect(first.connections).toBe(1);
+  });
+
+  it('retires a connection to the later URL when it is given back after the interval', async () => {
+    const [first, second] = [await server(), await server()];
+    await first.stop();
+    const { pool: connections } = pool([first.url, second.url]);
+    const held = await connections.acquire();
+    await first.start();
+    await sleep(HEALTH_INTERVAL_MS + 50);
+    connections.release(held, true);
+    await until(() => second.open === 0, 'the retired connection to close');
+    const next = await connections.acquire();
+    expect(next).not.toBe(held);
+    expect(first.binds).toBe(1);
+  });
+
+  it('stays on the later URL while the first is still down, trying it once per interval', async () => {
+    const [first, second] = [await server(), await server()];
+    await first.stop();
+    const { pool: connections, logged } = pool([first.url, second.url]);
+    const a = await connections.acquire();
+    connections.release(a, true);
+    await sleep(HEALTH_INTERVAL_MS + 50);
+    const b = await connections.acquire();
+    expect(b).not.toBe(a);
+    expect(second.binds).toBe(2);
+    connections.release(b, true);
+    // The retry restarted the interval: the new connection is pooled again.
+    expect(await connections.acquire()).toBe(b);
+    expect(logged).toEqual([{ level: 'warn', msg: `failed over to ${second.url}` }]);
+  });
+});
+
+describe('LdapConnections: pooled connections', () => {
+  it('reuses a connection given back healthy, and closes one given back broken', async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url]);
+    const a = await connections.acquire();
+    connections.release(a, true);
+    expect(await connections.acquire()).toBe(a);
+    connections.release(a, false);
+    await until(() => only.open === 0, 'the broken connection to close');
+    const b = await connections.acquire();
+    expect(b).not.toBe(a);
+    expect(only.binds).toBe(2);
+  });
+
+  it('replaces a pooled connection the server dropped with a newly bound one', async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url]);
+    const a = await connections.acquire();
+    connections.release(a, true);
+    only.dropConnections();
+    await until(() => !a.isConnected, 'the client to see the connection end');
+    // Reused, ldapts would reconnect it by itself and search unbound.
+    const b = await connections.acquire();
+    expect(b).not.toBe(a);
+    expect(b.isBound).toBe(true);
+    expect(only.binds).toBe(2);
+    await searchOn(b);
+    expect(only.searches).toBe(1);
+  });
+
+  it('hands a connection given back to a caller waiting for one', async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url], 1);
+    const a = await connections.acquire();
+    const waiting = connections.acquire();
+    connections.release(a, true);
+    expect(await waiting).toBe(a);
+    expect(only.connections).toBe(1);
+  });
+});
