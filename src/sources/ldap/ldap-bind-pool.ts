@@ -53,7 +53,7 @@ export class LdapBindPool {
     private readonly settings: BindPoolSettings,
     logger?: BindPoolLogger,
   ) {
-    this.#failover = new UrlFailover(settings.urls, settings.healthIntervalMs, logger, 'bind connections');
+    this.#failover = new UrlFailover(settings.urls, settings.healthIntervalMs, logger, 'bind');
     this.#sweeper = setInterval(() => this.#closeIdle(), Math.max(1000, settings.idleMs / 2));
     this.#sweeper.unref();
   }
@@ -184,7 +184,8 @@ export class LdapBindPool {
       timeout: this.settings.timeoutMs,
       connectTimeout: this.settings.timeoutMs,
       strictDN: false,
-      tlsOptions: backendTlsOptions(this.settings.tls, url),
+      // Not given tlsOptions: ldapts would then speak TLS from the first byte even on ldap:// (the
+      // LDAPS socket is ours, already verified; StartTLS gets its options below).
       // The socket is already connected: ldapts takes it over instead of dialling again.
       ...(socket instanceof TLSSocket
         ? { createSecureConnection: () => socket }

@@ -11,30 +11,28 @@
  * reconnect it by itself on the next search, unbound (AD drops idle connections after 900 s).
  */
 import type { ConnectionOptions } from 'node:tls';
-import { isIP } from 'node:net';
 import { Client, ResultCodeError } from 'ldapts';
+import { backendTlsOptions } from './backend-tls.js';
 import type { LdapSourceSettings } from './ldap-settings.js';
+import { UrlFailover, type FailoverLogger } from './url-failover.js';
 
-export interface ConnectionLogger {
-  warn(obj: object, msg: string): void;
-  info?(obj: object, msg: string): void;
-}
+export type ConnectionLogger = FailoverLogger;
 
 export class LdapConnections {
   readonly #idle: Client[] = [];
   readonly #waiting: ((client: Client | undefined) => void)[] = [];
   #open = 0;
   #closed = false;
-  /** Index of the URL new connections go to first, and since when it is not the first. */
-  #current = 0;
-  #failedOverAt = 0;
+  readonly #failover: UrlFailover;
   /** The index of the URL each open connection went to. */
   readonly #urlIndex = new WeakMap<Client, number>();
 
   constructor(
     private readonly settings: LdapSourceSettings,
-    private readonly logger?: ConnectionLogger,
-  ) {}
+    logger?: ConnectionLogger,
+  ) {
+    this.#failover = new UrlFailover(settings.urls, settings.healthIntervalMs, logger);
+  }
 
   /** A bound connection; give it back with `release`. */
   async acquire(signal?: AbortSignal): Promise<Client> {
@@ -84,33 +82,12 @@ export class LdapConnections {
 
   /** A new bound connection, failing over through the URLs on connection errors. */
   async connect(): Promise<Client> {
-    const { urls } = this.settings;
-    // After healthInterval on a later URL, see whether the first server is back.
-    const start = this.#current > 0 && this.#firstDue() ? 0 : this.#current;
-    let lastError: unknown;
-    for (let attempt = 0; attempt < urls.length; attempt++) {
-      const index = (start + attempt) % urls.length;
-      const url = urls[index]!;
-      try {
-        const client = await this.open(url);
-        this.#urlIndex.set(client, index);
-        if (index === 0 && this.#current !== 0) {
-          this.logger?.info?.({ url }, `back on ${url}`);
-          this.#current = 0;
-        } else if (index !== 0 && index !== start) {
-          if (index !== this.#current) {
-            this.logger?.warn({ url, failed: urls[start] }, `failed over to ${url}`);
-            this.#current = index;
-          }
-          this.#failedOverAt = Date.now(); // the first is tried again one interval from now
-        }
-        return client;
-      } catch (error) {
-        if (error instanceof ResultCodeError) throw error;
-        lastError = error;
-      }
-    }
-    throw lastError;
+    const { connection, urlIndex } = await this.#failover.connect(
+      (url) => this.open(url),
+      (error) => !(error instanceof ResultCodeError),
+    );
+    this.#urlIndex.set(connection, urlIndex);
+    return connection;
   }
 
   /** A client for one URL: connected (StartTLS if configured) and bound as the service account. */
@@ -135,13 +112,7 @@ export class LdapConnections {
   }
 
   tlsOptions(url: string): ConnectionOptions {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    return {
-      ...(this.settings.tls.ca === undefined ? {} : { ca: this.settings.tls.ca }),
-      rejectUnauthorized: this.settings.tls.rejectUnauthorized,
-      ...(isIP(host) === 0 ? { servername: host } : {}),
-      minVersion: 'TLSv1.2',
-    };
+    return backendTlsOptions(this.settings.tls, url);
   }
 
   async close(): Promise<void> {
@@ -154,13 +125,7 @@ export class LdapConnections {
   /** Whether a pooled connection may serve another search. */
   #reusable(client: Client): boolean {
     if (!(this.settings.bind ? client.isBound : client.isConnected)) return false;
-    const index = this.#urlIndex.get(client) ?? 0;
-    return index === 0 || (index === this.#current && !this.#firstDue());
-  }
-
-  /** Whether the first URL is due to be tried again (healthInterval since the failover). */
-  #firstDue(): boolean {
-    return Date.now() - this.#failedOverAt >= this.settings.healthIntervalMs;
+    return !this.#failover.retired(this.#urlIndex.get(client) ?? 0);
   }
 
   #discard(client: Client): void {

@@ -6,9 +6,11 @@
  */
 export interface FailoverLogger {
   warn(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
 }
 
 export class UrlFailover {
+  /** Index of the URL new connections go to first, and since when it is not the first. */
   #current = 0;
   #failedOverAt = 0;
 
@@ -16,8 +18,8 @@ export class UrlFailover {
     private readonly urls: readonly string[],
     private readonly healthIntervalMs: number,
     private readonly logger?: FailoverLogger,
-    /** What the connections are for, in the failover warning. */
-    private readonly purpose = 'connections',
+    /** What the connections are for, logged with the failover messages. */
+    private readonly purpose = 'search',
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -29,14 +31,13 @@ export class UrlFailover {
     open: (url: string) => Promise<T>,
     canFailOver: (error: unknown) => boolean,
   ): Promise<{ readonly connection: T; readonly urlIndex: number }> {
-    if (this.#current > 0 && this.#due()) this.#current = 0;
+    const start = this.#current > 0 && this.#due() ? 0 : this.#current;
     let lastError: unknown;
     for (let attempt = 0; attempt < this.urls.length; attempt++) {
-      const urlIndex = (this.#current + attempt) % this.urls.length;
-      const url = this.urls[urlIndex]!;
+      const urlIndex = (start + attempt) % this.urls.length;
       try {
-        const connection = await open(url);
-        this.#connected(urlIndex);
+        const connection = await open(this.urls[urlIndex]!);
+        this.#connected(urlIndex, start);
         return { connection, urlIndex };
       } catch (error) {
         if (!canFailOver(error)) throw error;
@@ -48,17 +49,29 @@ export class UrlFailover {
 
   /** Whether a connection to this URL should be closed rather than reused. */
   retired(urlIndex: number): boolean {
-    return urlIndex !== 0 && this.#due();
+    return urlIndex !== 0 && (urlIndex !== this.#current || this.#due());
   }
 
-  #connected(urlIndex: number): void {
-    if (urlIndex === this.#current) return;
+  #connected(urlIndex: number, start: number): void {
     const url = this.urls[urlIndex]!;
-    this.logger?.warn({ url, failed: this.urls[this.#current] }, `${this.purpose} failed over to ${url}`);
-    this.#current = urlIndex;
+    if (urlIndex === 0) {
+      if (this.#current !== 0) this.logger?.info?.({ url, connections: this.purpose }, `back on ${url}`);
+      this.#current = 0;
+      return;
+    }
+    if (urlIndex === start) return;
+    if (urlIndex !== this.#current) {
+      this.logger?.warn(
+        { url, failed: this.urls[start], connections: this.purpose },
+        `failed over to ${url}`,
+      );
+      this.#current = urlIndex;
+    }
+    // Still (or again) not on the first: it is tried again one interval from now.
     this.#failedOverAt = this.now();
   }
 
+  /** Whether the first URL is due to be tried again (healthInterval since the failover). */
   #due(): boolean {
     return this.now() - this.#failedOverAt >= this.healthIntervalMs;
   }
