@@ -1,9 +1,10 @@
 /**
  * The benchmark's load generator, run as its own process so that its work is not counted as the
- * server's. `run.ts` drives it with one JSON command per line on stdin and reads one JSON reply per
- * line on stdout:
+ * server's. The bench drives it (scripts/bench/load-generator.ts) with one JSON command per line on
+ * stdin and reads one JSON reply per line on stdout:
  *
- *   { "cmd": "connect", "url", "connections", "bind": { "dn", "password" }, "termsFile" }
+ *   { "cmd": "connect", "url", "connections", "bind": { "dn", "password" }, "termsFile", "suffix",
+ *     "caFile"? }                                 suffix: the search base; caFile: trust for ldaps://
  *   { "cmd": "run", "scenario", "seconds" }      -> { "ops", "errors", "seconds", "p50", "p99" }
  *   { "cmd": "hogs", "count", "searches" }       clients that ask for a lot and never read
  *   { "cmd": "releaseHogs" } / { "cmd": "close" }
@@ -20,7 +21,7 @@ import { encodeRequest } from '../../src/protocol/request-encoder.js';
 import type { Terms } from './phonebook.js';
 import { SeededRandom } from '../seeded-random.js';
 
-export type Scenario = 'prefix' | 'suffix' | 'equality' | 'bind' | 'export';
+export type Scenario = 'prefix' | 'suffix' | 'number' | 'equality' | 'bind' | 'export';
 
 export interface Credentials {
   readonly dn: string;
@@ -35,6 +36,8 @@ export type Command =
       readonly bind: Credentials;
       readonly termsFile: string;
       readonly suffix: string;
+      /** PEM file of the CA that issued an `ldaps://` server's certificate. */
+      readonly caFile?: string;
     }
   | { readonly cmd: 'run'; readonly scenario: Scenario; readonly seconds: number }
   | { readonly cmd: 'hogs'; readonly count: number; readonly searches: number }
@@ -98,6 +101,13 @@ function steps(setup: Setup): Record<Scenario, Step> {
       const options = { filter, sizeLimit: PHONE_SIZE_LIMIT, attributes: PHONE_ATTRIBUTES };
       return timed(record, () => client.search(suffix, options));
     },
+    // The digits anywhere in the number, as a PBX asks AD for a caller's number.
+    number: (client, random, record) => {
+      const digits = pick(terms.numberSuffixes, random);
+      const filter = `(|(telephoneNumber=*${digits}*)(mobile=*${digits}*))`;
+      const options = { filter, sizeLimit: PHONE_SIZE_LIMIT, attributes: PHONE_ATTRIBUTES };
+      return timed(record, () => client.search(suffix, options));
+    },
     equality: (client, random, record) => {
       const filter = `(mail=${pick(terms.mails, random)})`;
       return timed(record, () => client.search(suffix, { filter, attributes: PHONE_ATTRIBUTES }));
@@ -128,9 +138,11 @@ function pick<T>(items: readonly T[], random: () => number): T {
 }
 
 async function connect(command: Extract<Command, { cmd: 'connect' }>): Promise<Setup> {
+  const tlsOptions =
+    command.caFile === undefined ? {} : { tlsOptions: { ca: [readFileSync(command.caFile)] } };
   const clients = Array.from(
     { length: command.connections },
-    () => new Client({ url: command.url, timeout: 60_000, connectTimeout: 10_000 }),
+    () => new Client({ url: command.url, timeout: 60_000, connectTimeout: 10_000, ...tlsOptions }),
   );
   await Promise.all(clients.map((client) => client.bind(command.bind.dn, command.bind.password)));
   const terms = JSON.parse(readFileSync(command.termsFile, 'utf8')) as Terms;

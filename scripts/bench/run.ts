@@ -1,348 +1,38 @@
 /**
- * `npm run bench`: dirbridge under phone-style load on a 100,000-entry phonebook.
+ * `npm run bench`: dirbridge under phone-style load, in two parts, each printing a Markdown table and
+ * asserting nothing:
  *
- * Generates the phonebook (scripts/bench/phonebook.ts) into a temporary folder, starts
- * `dirbridge serve` on it as its own process, and drives it from a load generator in another process
- * (scripts/bench/load.ts: ldapts clients, each binding once). For each operation and 1, 8 and 32
- * connections it reports operations per second, p50/p99 latency and the server's CPU per operation
- * (utime + stime from /proc/<pid>/stat around the run); then the server's memory after the load and
- * with clients that never read, and how long the index took to build. It prints a Markdown table
- * and asserts nothing. Server and load generator share the machine's cores: compare ratios within
- * one run, not figures across machines.
+ * - `file` (scripts/bench/file-source.ts): a 100,000-entry phonebook from a file source;
+ * - `ad` (scripts/bench/ad-comparison.ts): through dirbridge to a Samba AD DC vs the DC directly
+ *   (needs root; the DC listens on DIRBRIDGE_TEST_AD_ADDRESS, 127.0.0.2 unless set).
  *
- *   npm run bench                                  BENCH_ENTRIES=20000 BENCH_SECONDS=2 npm run bench
+ * Server and load generator share the machine's cores: compare ratios within one run, not figures
+ * across machines.
+ *
+ *   npm run bench                                  both parts
+ *   BENCH_PART=file|ad npm run bench               one of them
+ *   BENCH_ENTRIES=20000 BENCH_SECONDS=2 npm run bench   (BENCH_ENTRIES: the file part only)
+ *   BENCH_KEEP=1 npm run bench                     keep the temporary folders (configs, logs)
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
-import type { Command, Credentials, RunResult, Scenario } from './load.js';
-import { generatePhonebook } from './phonebook.js';
+import { adComparisonBench } from './ad-comparison.js';
+import { fileSourceBench } from './file-source.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(REPO, 'dist/cli.js');
-const SUFFIX = 'dc=dirbridge,dc=local';
-const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const CONNECTIONS = [1, 8, 32] as const;
-const WARM_UP_SECONDS = 1;
-const HOGS = { count: 10, searches: 64 } as const;
-
-const SCENARIOS: readonly { readonly scenario: Scenario; readonly label: string }[] = [
-  { scenario: 'prefix', label: 'name prefix `(|(cn=abc*)(sn=abc*))`, sizeLimit 50' },
-  { scenario: 'suffix', label: 'number suffix `(|(telephoneNumber=*1234)(mobile=*1234))`, sizeLimit 50' },
-  { scenario: 'equality', label: 'equality `(mail=…)`' },
-  { scenario: 'bind', label: 'bind' },
-  { scenario: 'export', label: 'paged full export, per page of 1000' },
-];
-
-interface Measured {
-  readonly scenario: Scenario;
-  readonly connections: number;
-  readonly result: RunResult;
-  /** Server CPU seconds (user + system) spent during the run. */
-  readonly cpuSeconds: number;
-}
-
-interface Server {
-  readonly child: ChildProcess;
-  readonly pid: number;
-  readonly url: string;
-  readonly logFile: string;
-  readonly startSeconds: number;
-}
-
-// ---- the server ---------------------------------------------------------------------------------
-
-/** A service account when this dirbridge has them (access.accounts), else anonymous binds. */
-function credentials(): { bind: Credentials; access: Record<string, unknown>; kind: string } {
-  const schema = JSON.parse(readFileSync(join(REPO, 'schemas/config.schema.json'), 'utf8')) as {
-    properties: { access: { properties: Record<string, unknown> } };
-  };
-  if (!('accounts' in schema.properties.access.properties)) {
-    return {
-      bind: { dn: '', password: '' },
-      access: { anonymous: true },
-      kind: 'anonymous (this dirbridge has no access.accounts)',
-    };
-  }
-  const password = 'bench-secret-0815';
-  const passwordHash = execFileSync(process.execPath, [CLI, 'hash-password'], { input: password })
-    .toString()
-    .trim();
-  const cost = /\$scrypt\$([^$]+)\$/.exec(passwordHash)?.[1] ?? 'unknown cost';
-  return {
-    bind: { dn: 'bench', password },
-    access: { anonymous: false, accounts: [{ name: 'bench', passwordHash }] },
-    kind: `service account \`bench\`, scrypt ${cost}`,
-  };
-}
-
-async function startServer(folder: string, csv: string, access: Record<string, unknown>): Promise<Server> {
-  const config = join(folder, 'config.yaml');
-  writeFileSync(
-    config,
-    stringify({
-      listen: [{ url: 'ldap://127.0.0.1:0' }],
-      directory: { suffix: SUFFIX },
-      access,
-      log: { level: 'info' },
-      sources: [{ name: 'bench', type: 'file', path: csv }],
-    }),
-  );
-  const logFile = join(folder, 'dirbridge.log');
-  const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'serve', '--config', config], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', openSync(logFile, 'w')],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving \S+ on (ldap:\/\/\S+)/.exec(output);
-      if (match && output.includes('Try: ')) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`dirbridge exited with ${code}; see ${logFile}`)));
-  });
-  return { child, pid: child.pid!, url, logFile, startSeconds: (performance.now() - started) / 1000 };
-}
-
-function stopServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (server.child.exitCode !== null) return resolve();
-    server.child.once('exit', () => resolve());
-    server.child.kill('SIGTERM');
-  });
-}
-
-/** The replica's load time (read, parse, present, index) as the server logged it. */
-function replicaLoadSeconds(logFile: string): number | undefined {
-  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
-    if (!line.includes('"replica loaded"')) continue;
-    return (JSON.parse(line) as { ms: number }).ms / 1000;
-  }
-  return undefined;
-}
-
-// ---- /proc ----------------------------------------------------------------------------------------
-
-const CLOCK_TICKS = clockTicks();
-
-function clockTicks(): number {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-}
-
-/** User + system CPU seconds the process has used (fields 14 and 15 of /proc/<pid>/stat). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may hold spaces: count fields from the closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
-/** A memory figure of /proc/<pid>/status, in MiB (VmRSS: now; VmHWM: peak). */
-function memoryMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? Number.NaN) / 1024;
-}
-
-// ---- the load generator -----------------------------------------------------------------------
-
-class LoadGenerator {
-  readonly #child: ChildProcess;
-  readonly #lines: Interface;
-  readonly #pending: ((line: string) => void)[] = [];
-
-  constructor() {
-    this.#child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'scripts/bench/load.ts')], {
-      cwd: REPO,
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    this.#lines = createInterface({ input: this.#child.stdout! });
-    this.#lines.on('line', (line) => this.#pending.shift()?.(line));
-    this.#child.once('exit', (code) => {
-      if (this.#pending.length > 0) throw new Error(`the load generator exited with ${code}`);
-    });
-  }
-
-  send<T>(command: Command): Promise<T> {
-    return new Promise((resolve) => {
-      this.#pending.push((line) => resolve(JSON.parse(line) as T));
-      this.#child.stdin!.write(`${JSON.stringify(command)}\n`);
-    });
-  }
-
-  end(): void {
-    this.#child.stdin!.end();
-  }
-}
-
-// ---- the runs -------------------------------------------------------------------------------------
-
-async function measure(
-  load: LoadGenerator,
-  server: Server,
-  scenario: Scenario,
-  connections: number,
-): Promise<Measured> {
-  const before = cpuSeconds(server.pid);
-  const result = await load.send<RunResult>({ cmd: 'run', scenario, seconds: SECONDS });
-  const cpu = cpuSeconds(server.pid) - before;
-  process.stderr.write(
-    `  ${scenario} c=${connections}: ${Math.round(result.ops / result.seconds)} ops/s, server CPU ${pct(cpu / result.seconds)}, load generator CPU ${pct(result.clientCpuSeconds / result.seconds)}${result.errors ? `, ${result.errors} errors (${result.firstError ?? ''})` : ''}\n`,
-  );
-  return { scenario, connections, result, cpuSeconds: cpu };
-}
-
-async function runAll(
-  load: LoadGenerator,
-  server: Server,
-  bind: Credentials,
-  termsFile: string,
-): Promise<Measured[]> {
-  const measured: Measured[] = [];
-  for (const connections of CONNECTIONS) {
-    await load.send({ cmd: 'connect', url: server.url, connections, bind, termsFile, suffix: SUFFIX });
-    if (connections === CONNECTIONS[0]) {
-      // Let the JIT see every path once before anything is timed.
-      for (const { scenario } of SCENARIOS)
-        await load.send({ cmd: 'run', scenario, seconds: WARM_UP_SECONDS });
-    }
-    for (const { scenario } of SCENARIOS) measured.push(await measure(load, server, scenario, connections));
-    await load.send({ cmd: 'close' });
-  }
-  return measured;
-}
-
-interface SlowReaders {
-  readonly before: number;
-  readonly stalled: number;
-  readonly after: number;
-}
-
-/** Memory while clients that never read sit on piles of unsent results, and after they go. */
-async function slowReaders(
-  load: LoadGenerator,
-  server: Server,
-  bind: Credentials,
-  termsFile: string,
-): Promise<SlowReaders> {
-  await load.send({ cmd: 'connect', url: server.url, connections: 1, bind, termsFile, suffix: SUFFIX });
-  const before = memoryMiB(server.pid, 'VmRSS');
-  await load.send({ cmd: 'hogs', ...HOGS });
-  await sleep(3_000);
-  const stalled = memoryMiB(server.pid, 'VmRSS');
-  await load.send({ cmd: 'releaseHogs' });
-  await sleep(2_000);
-  const after = memoryMiB(server.pid, 'VmRSS');
-  await load.send({ cmd: 'close' });
-  return { before, stalled, after };
-}
-
-function pct(share: number): string {
-  return `${Math.round(share * 100)}%`;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-// ---- the report -----------------------------------------------------------------------------------
-
-interface Report {
-  readonly measured: readonly Measured[];
-  readonly csvBytes: number;
-  readonly generateSeconds: number;
-  readonly server: Server;
-  readonly loadSeconds: number | undefined;
-  readonly rssIdle: number;
-  readonly rssAfterLoad: number;
-  readonly rssPeak: number;
-  readonly slow: SlowReaders;
-  readonly bindKind: string;
-  /** The machine's 1-minute load average before the runs: anything else running skews the figures. */
-  readonly loadBefore: number;
-}
-
-function table(measured: readonly Measured[]): string {
-  const rows = [
-    '| operation | conns | ops/s | p50 ms | p99 ms | server CPU/op | entries/op | errors |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|',
-  ];
-  for (const { scenario, label } of SCENARIOS) {
-    for (const m of measured.filter((x) => x.scenario === scenario)) {
-      const { ops, seconds, p50, p99, entries, errors } = m.result;
-      rows.push(
-        `| ${label} | ${m.connections} | ${Math.round(ops / seconds).toLocaleString('en-US')} | ${ms(p50)} | ${ms(p99)} | ${cpu(m.cpuSeconds / ops)} | ${ops ? (entries / ops).toFixed(1) : '–'} | ${errors} |`,
-      );
-    }
-  }
-  return rows.join('\n');
-}
-
-function ms(value: number): string {
-  return Number.isFinite(value) ? value.toFixed(value < 10 ? 2 : 1) : '–';
-}
-
-function cpu(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '–';
-  return seconds >= 0.001 ? `${(seconds * 1000).toFixed(1)} ms` : `${Math.round(seconds * 1e6)} µs`;
-}
-
-function report(r: Report): string {
-  const mib = (value: number): string => `${value.toFixed(0)} MiB`;
-  const load = r.loadSeconds === undefined ? 'not logged' : `${r.loadSeconds.toFixed(1)} s`;
-  return [
-    `### dirbridge benchmark: ${ENTRIES.toLocaleString('en-US')} entries`,
-    '',
-    `Node ${process.version}, ${availableParallelism()} cores shared by server and load generator (load average ${r.loadBefore.toFixed(1)} before the runs); ${SECONDS} s per run; binds: ${r.bindKind}; the server logs every operation (info) to a file.`,
-    '',
-    table(r.measured),
-    '',
-    `- phonebook: ${(r.csvBytes / 1024 / 1024).toFixed(1)} MiB CSV, generated in ${r.generateSeconds.toFixed(1)} s`,
-    `- index build (replica load: read, parse, present, index; from the server log): ${load}; start to serving: ${r.server.startSeconds.toFixed(1)} s`,
-    `- server RSS: ${mib(r.rssIdle)} loaded and idle, ${mib(r.rssAfterLoad)} after the load above, peak ${mib(r.rssPeak)} (VmHWM)`,
-    `- ${HOGS.count} clients that never read, each with ${HOGS.searches} unpaged exports (sizeLimit 1000) outstanding: RSS ${mib(r.slow.before)} before, ${mib(r.slow.stalled)} while they stall, ${mib(r.slow.after)} after they disconnect`,
-  ].join('\n');
-}
-
-// ---- main -------------------------------------------------------------------------------------------
+const PARTS: Readonly<Record<string, () => Promise<void>>> = {
+  file: fileSourceBench,
+  ad: adComparisonBench,
+};
 
 async function main(): Promise<void> {
-  const folder = mkdtempSync(join(tmpdir(), 'dirbridge-bench-'));
-  const csvPath = join(folder, 'phonebook.csv');
-  const termsFile = join(folder, 'terms.json');
-  process.stderr.write(`generating ${ENTRIES} entries in ${folder}\n`);
-  const generateStarted = performance.now();
-  const { csv, terms } = generatePhonebook(ENTRIES);
-  writeFileSync(csvPath, csv);
-  writeFileSync(termsFile, JSON.stringify(terms));
-  const generateSeconds = (performance.now() - generateStarted) / 1000;
-  const { bind, access, kind } = credentials();
-  process.stderr.write('starting dirbridge (building the index)\n');
-  const server = await startServer(folder, csvPath, access);
-  const load = new LoadGenerator();
-  try {
-    const loadBefore = loadavg()[0] ?? Number.NaN;
-    const rssIdle = memoryMiB(server.pid, 'VmRSS');
-    const measured = await runAll(load, server, bind, termsFile);
-    const rssAfterLoad = memoryMiB(server.pid, 'VmRSS');
-    const slow = await slowReaders(load, server, bind, termsFile);
-    const rssPeak = memoryMiB(server.pid, 'VmHWM');
-    process.stdout.write(
-      `${report({ measured, csvBytes: Buffer.byteLength(csv), generateSeconds, server, loadSeconds: replicaLoadSeconds(server.logFile), rssIdle, rssAfterLoad, rssPeak, slow, bindKind: kind, loadBefore })}\n`,
-    );
-  } finally {
-    load.end();
-    await stopServer(server);
-    if (process.env.BENCH_KEEP === undefined) rmSync(folder, { recursive: true, force: true });
-    else process.stderr.write(`kept ${folder}\n`);
+  const chosen = process.env.BENCH_PART;
+  if (chosen !== undefined && !(chosen in PARTS)) {
+    process.stderr.write(`BENCH_PART must be one of ${Object.keys(PARTS).join(', ')} (or unset for all)\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const parts = chosen === undefined ? Object.values(PARTS) : [PARTS[chosen]!];
+  for (const [index, part] of parts.entries()) {
+    if (index > 0) process.stdout.write('\n');
+    await part();
   }
 }
 

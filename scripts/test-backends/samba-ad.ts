@@ -91,6 +91,8 @@ export interface SambaAdInfo {
 }
 
 export interface SambaAd extends SambaAdInfo {
+  /** Samba's root process, which leads its process group (for CPU figures from /proc). */
+  readonly pid: number;
   /** SIGTERM to Samba's process group; resolves when it has exited. */
   readonly stop: () => Promise<void>;
 }
@@ -765,7 +767,7 @@ export async function startSambaAd(options: SambaAdOptions = {}): Promise<SambaA
   log(
     `${reuse ? 'reused' : 'provisioned and seeded'} DC ready on ${ad.url} in ${String(Date.now() - began)} ms`,
   );
-  return { ...ad, stop };
+  return { ...ad, pid: child.pid!, stop };
 }
 
 /** Stops the DC whose folder is given (for the command line: `stop`). */

@@ -1,0 +1,60 @@
+/**
+ * A `dirbridge serve` process for the bench: started from the built CLI with a config written into
+ * the bench's folder, its log kept in a file, stopped with SIGTERM.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const CLI = join(REPO, 'dist/cli.js');
+
+export interface Server {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly url: string;
+  readonly logFile: string;
+  readonly startSeconds: number;
+}
+
+/** Resolves once the server says where it listens; `env` carries the config's `${env:…}` secrets. */
+export async function startServer(
+  folder: string,
+  config: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Server> {
+  const configFile = join(folder, 'config.yaml');
+  writeFileSync(configFile, stringify(config));
+  const logFile = join(folder, 'dirbridge.log');
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, 'serve', '--config', configFile], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', openSync(logFile, 'w')],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /serving \S+ on (ldaps?:\/\/\S+)/.exec(output);
+      if (match && output.includes('Try: ')) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`dirbridge exited with ${code}; see ${logFile}`)));
+  });
+  return { child, pid: child.pid!, url, logFile, startSeconds: (performance.now() - started) / 1000 };
+}
+
+export function stopServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (server.child.exitCode !== null) return resolve();
+    server.child.once('exit', () => resolve());
+    server.child.kill('SIGTERM');
+  });
+}
+
+/** What `dirbridge hash-password` prints for `password` (an access.accounts passwordHash). */
+export function hashPassword(password: string): string {
+  return execFileSync(process.execPath, [CLI, 'hash-password'], { input: password }).toString().trim();
+}
