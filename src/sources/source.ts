@@ -67,7 +67,7 @@ export type AuthFailure =
 export type AuthVerdict =
   | {
       readonly ok: true;
-      /** The signed-on person's record, when the source can tell (Who am I? presents its DN). */
+      /** The signed-on person's record (at least its id), when the source can tell: Who am I? presents its DN. */
       readonly record?: SourceRecord;
     }
   | {

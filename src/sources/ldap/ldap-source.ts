@@ -6,6 +6,7 @@
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { AndFilter, EqualityFilter, FilterParser, ResultCodeError } from 'ldapts';
+import { LRUCache } from 'lru-cache';
 import type { Client, Filter as LdaptsFilter, SearchOptions } from 'ldapts';
 import type { Filter } from '../../filter/ast.js';
 import { escapeFilterValue } from '../../filter/escape.js';
@@ -45,6 +46,9 @@ export interface LdapSourceOptions {
   readonly explainBindError?: (diagnostic: string) => string | undefined;
 }
 
+/** How long the entry an account signed on as is remembered (only its DN is shown from it). */
+const SIGNED_ON_RECORD_TTL_MS = 10 * 60_000;
+
 /** Milliseconds an unused bind connection stays open. */
 const BIND_IDLE_MS = 60_000;
 
@@ -58,6 +62,11 @@ export class LdapSource implements Source {
   readonly #connections: LdapConnections;
   readonly #bindPool: LdapBindPool | undefined;
   readonly #loginNames: LoginNames;
+  /** Signed-on accounts' records (ids only), so a re-bind costs the backend one bind and no search. */
+  readonly #signedOnRecords = new LRUCache<string, SourceRecord>({
+    max: 10_000,
+    ttl: SIGNED_ON_RECORD_TTL_MS,
+  });
   readonly #pushdown: PushdownFilter;
   readonly #contacts: Filter;
   /** `(&<filter>(|<users><contacts>))`: what every search is limited to. */
@@ -133,11 +142,7 @@ export class LdapSource implements Source {
   }
 
   async get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined> {
-    const filter = this.#idFilter(id);
-    for (const base of this.settings.bases) {
-      for await (const record of this.#records(base, filter, undefined, signal)) return record;
-    }
-    return undefined;
+    return this.#findOne(this.settings.bases, 'sub', this.#idFilter(id), undefined, signal);
   }
 
   /** The search filter for one record id, within the source's scope. */
@@ -210,17 +215,62 @@ export class LdapSource implements Source {
     return record ? { ok: true, record } : { ok: true };
   }
 
+  /** The signed-on account's record, its id only: all the session needs to present its DN. */
   async #accountRecord(login: LoginRef, signal: AbortSignal): Promise<SourceRecord | undefined> {
-    if (login.recordId !== undefined) return this.get(login.recordId, signal);
-    const lookup = this.#loginNames.lookup(login.account);
-    if (lookup.kind === 'dn') {
-      for await (const record of this.#records(lookup.dn, this.#scope, undefined, signal, 'base'))
-        return record;
-      return undefined;
+    const key = login.account.toLowerCase();
+    const known = this.#signedOnRecords.get(key);
+    if (known) return known;
+    const record = await this.#lookUpAccount(login, signal);
+    if (record) this.#signedOnRecords.set(key, record);
+    return record;
+  }
+
+  async #lookUpAccount(login: LoginRef, signal: AbortSignal): Promise<SourceRecord | undefined> {
+    if (login.recordId !== undefined) {
+      return this.#findOne(this.settings.bases, 'sub', this.#idFilter(login.recordId), [], signal);
     }
+    const lookup = this.#loginNames.lookup(login.account);
+    if (lookup.kind === 'dn') return this.#findOne([lookup.dn], 'base', this.#scope, [], signal);
     const filter = `(&${this.#scope.slice(2, -1)}${lookup.filter})`;
-    for (const base of this.settings.bases) {
-      for await (const record of this.#records(base, filter, undefined, signal)) return record;
+    return this.#findOne(this.settings.bases, 'sub', filter, [], signal);
+  }
+
+  /**
+   * The first record a search finds, without paging: a paged search left unfinished would cost the
+   * pooled connection, and a lookup of one entry needs no pages.
+   */
+  async #findOne(
+    bases: readonly string[],
+    scope: 'base' | 'sub',
+    filter: string | LdaptsFilter,
+    fields: readonly string[] | undefined,
+    signal: AbortSignal,
+  ): Promise<SourceRecord | undefined> {
+    for (const base of bases) {
+      const client = await this.#acquire(signal);
+      let healthy = false;
+      try {
+        const { searchEntries } = await client.search(base, {
+          scope,
+          filter,
+          attributes: this.#attributes(fields),
+          explicitBufferAttributes: [this.settings.idAttribute],
+          sizeLimit: 1,
+          timeLimit: Math.ceil(this.settings.timeoutMs / 1000),
+        });
+        healthy = true;
+        for (const entry of searchEntries) {
+          const record = toRecord(entry, this.settings.idAttribute, this.#contacts);
+          if (record) return record;
+        }
+      } catch (error) {
+        healthy = error instanceof ResultCodeError;
+        signal.throwIfAborted();
+        if (error instanceof ResultCodeError && error.code === 32) continue;
+        throw new SourceError(this.name, describe(error, base), { cause: error });
+      } finally {
+        this.#connections.release(client, healthy);
+      }
     }
     return undefined;
   }
@@ -392,14 +442,10 @@ export class LdapSource implements Source {
     // An abort while a page is on its way closes the connection, which ends the wait at once.
     const onAbort = (): void => void client.unbind().catch(() => undefined);
     signal.addEventListener('abort', onAbort, { once: true });
-    const attributes =
-      fields === undefined
-        ? ['*', this.settings.idAttribute, ...this.#kindAttributes]
-        : [...new Set([...fields, this.settings.idAttribute, ...this.#kindAttributes])];
     const options: SearchOptions = {
       scope,
       filter,
-      attributes,
+      attributes: this.#attributes(fields),
       explicitBufferAttributes: [this.settings.idAttribute],
       paged: { pageSize: this.settings.pageSize },
       timeLimit: Math.ceil(this.settings.timeoutMs / 1000),
@@ -466,6 +512,13 @@ export class LdapSource implements Source {
     if (meaning !== undefined && code !== undefined)
       return `${error.code} data ${code} = ${meaning} (${diagnostic})`;
     return `${error.code} ${diagnostic}`;
+  }
+
+  /** What to ask the backend for: the fields wanted (all when absent), the id and what tells the kind. */
+  #attributes(fields: readonly string[] | undefined): string[] {
+    return fields === undefined
+      ? ['*', this.settings.idAttribute, ...this.#kindAttributes]
+      : [...new Set([...fields, this.settings.idAttribute, ...this.#kindAttributes])];
   }
 
   /** Whether the id attribute holds GUID bytes (AD's objectGUID and the like). */
