@@ -6,9 +6,11 @@
  * the relay (the DC's certificate names 127.0.0.1). Where searches go is read off the relay's
  * counters; every search is a real one answered by the DC. Time bounds are liveness bounds only.
  */
+import { readFileSync } from 'node:fs';
+import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SUFFIX, startDirbridge, type DirbridgeProcess } from './support/dirbridge-process.js';
-import { ldapsearch } from './support/ldap-utils.js';
+import { ldapsearch, runTool } from './support/ldap-utils.js';
 import './support/samba-ad-setup.js';
 import { startTcpRelay, type TcpRelay } from './support/tcp-relay.js';
 import { registerTestSecret } from './support/test-secrets.js';
@@ -182,5 +184,118 @@ describe('ad source whose only URL is the relay', () => {
     const accepted = relay.accepted;
     await expectAlice(server);
     expect(relay.accepted).toBeGreaterThan(accepted);
+  });
+});
+
+/** A simple bind through dirbridge, as a PBX checks a user's password: the result code and text. */
+async function signOn(server: DirbridgeProcess, name: string, password: string): Promise<Lookup> {
+  const started = Date.now();
+  const result = await runTool('ldapwhoami', ['-H', server.url, '-x', '-D', name, '-w', password]);
+  return {
+    code: result.code,
+    stderr: result.stderr,
+    names: [result.stdout.trim()],
+    ms: Date.now() - started,
+  };
+}
+
+/** alice's failed-password count, read from the DC itself as Administrator. */
+async function badPwdCount(): Promise<number> {
+  const client = new Client({ url: ad.url, timeout: 10_000, tlsOptions: { ca: [readFileSync(ad.caFile)] } });
+  try {
+    await client.bind(ad.adminDn, ad.adminPassword);
+    const { searchEntries } = await client.search(ad.users.alice.dn, {
+      scope: 'base',
+      attributes: ['badPwdCount'],
+    });
+    return Number(searchEntries[0]?.badPwdCount ?? NaN);
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
+}
+
+describe('sign-on through the relay and the DC', () => {
+  const alice = ad.users.alice;
+  let relay: TcpRelay;
+  let server: DirbridgeProcess;
+
+  beforeAll(async () => {
+    registerTestSecret(alice.password);
+    relay = await startTcpRelay(dc.hostname, Number(dc.port));
+    server = await startDirbridge({
+      config: { sources: [{ ...adSource([relayUrl(relay), ad.url]), signOn: true, bindPoolSize: 1 }] },
+      logName: 'ad-failover-sign-on',
+    });
+  });
+
+  afterAll(async () => {
+    await server.stop();
+    await relay.close();
+  });
+
+  it('signs on through the first URL, and fails over to the DC when the relay refuses connections', async () => {
+    const forwarded = relay.forwarded;
+    const first = await signOn(server, alice.userPrincipalName, alice.password);
+    expect(first.code, first.stderr).toBe(0);
+    expect(relay.forwarded).toBeGreaterThan(forwarded);
+    await relay.setMode('off');
+    // The pooled bind connection through the relay is gone; the next is opened to the DC.
+    const second = await signOn(server, alice.userPrincipalName, alice.password);
+    expect(second.code, second.stderr).toBe(0);
+    await relay.setMode('on');
+  });
+
+  it('never retries a bind that got no answer on the other DC: 52, and no failed bind counted at AD', async () => {
+    // Back on the relay first (the health interval is 1 s), so the bind connection goes through it.
+    await eventually(
+      async () => {
+        const before = relay.forwarded;
+        expect((await signOn(server, alice.userPrincipalName, alice.password)).code).toBe(0);
+        return relay.forwarded > before;
+      },
+      ANSWER_BOUND_MS,
+      'a bind through the relay again',
+    );
+    const before = await badPwdCount();
+    await relay.setMode('blackhole');
+    const answer = await signOn(server, alice.userPrincipalName, 'not-her-password');
+    expect(answer.code, answer.stderr).toBe(UNAVAILABLE);
+    expect(answer.ms).toBeLessThan(ANSWER_BOUND_MS);
+    await relay.setMode('on');
+    expect(await badPwdCount()).toBe(before);
+  });
+});
+
+describe('sign-on when the only DC is down', () => {
+  const alice = ad.users.alice;
+  let relay: TcpRelay;
+  let server: DirbridgeProcess;
+
+  beforeAll(async () => {
+    registerTestSecret(alice.password);
+    relay = await startTcpRelay(dc.hostname, Number(dc.port));
+    server = await startDirbridge({
+      config: { sources: [{ ...adSource([relayUrl(relay)]), signOn: true }] },
+      logName: 'ad-failover-sign-on-down',
+    });
+  });
+
+  afterAll(async () => {
+    await server.stop();
+    await relay.close();
+  });
+
+  it('answers 52 within the timeout while the DC does not answer or refuses, and signs on again once it is back', async () => {
+    expect((await signOn(server, alice.userPrincipalName, alice.password)).code).toBe(0);
+    for (const mode of ['blackhole', 'off'] as const) {
+      await relay.setMode(mode);
+      const answer = await signOn(server, alice.userPrincipalName, alice.password);
+      expect(answer.code, `${mode}: ${answer.stderr}`).toBe(UNAVAILABLE);
+      expect(answer.ms).toBeLessThan(ANSWER_BOUND_MS);
+    }
+    await relay.setMode('on');
+    const back = await signOn(server, alice.userPrincipalName, alice.password);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.names[0]).toMatch(/^dn:entryUUID=[0-9a-f-]{36},ou=ad,/);
   });
 });
