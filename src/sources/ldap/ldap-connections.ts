@@ -5,7 +5,7 @@
  * fail over: the next server would answer the same.
  */
 import type { ConnectionOptions } from 'node:tls';
-import { isIP } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { Client, ResultCodeError } from 'ldapts';
 import type { LdapSourceSettings } from './ldap-settings.js';
 
@@ -21,6 +21,8 @@ export class LdapConnections {
   /** Index of the URL new connections go to first, and since when it is not the first. */
   #current = 0;
   #failedOverAt = 0;
+  /** Each client's plain socket: after StartTLS, ldapts never notices the server closing it. */
+  readonly #plainSockets = new WeakMap<Client, Socket>();
 
   constructor(
     private readonly settings: LdapSourceSettings,
@@ -32,7 +34,14 @@ export class LdapConnections {
     signal?.throwIfAborted();
     if (this.#closed) throw new Error('closed');
     const idle = this.#idle.pop();
-    if (idle) return idle;
+    if (idle) {
+      if (this.#usable(idle)) return idle;
+      // Closed by the server while idle (a restart, an idle limit): ldapts would reconnect on its
+      // own, without StartTLS or the service bind, and search anonymously. A new one is opened.
+      this.#open--;
+      void idle.unbind().catch(() => undefined);
+      return this.acquire(signal);
+    }
     if (this.#open < this.settings.poolSize) {
       this.#open++;
       try {
@@ -100,21 +109,33 @@ export class LdapConnections {
 
   /** A client for one URL: connected (StartTLS if configured) and bound as the service account. */
   async open(url: string): Promise<Client> {
+    let plain: Socket | undefined;
     const client = new Client({
       url,
       timeout: this.settings.timeoutMs,
       connectTimeout: this.settings.timeoutMs,
-      tlsOptions: this.tlsOptions(url),
+      // Only for ldaps://: ldapts reads any tlsOptions as "connect with TLS", even to a plain port,
+      // where StartTLS (below) is what protects the connection.
+      ...(/^ldaps:/i.test(url) ? { tlsOptions: this.tlsOptions(url) } : {}),
       strictDN: false,
+      // ldapts dials as it would, but the plain socket is kept for `#usable`.
+      createConnection: ((port: number, host: string) =>
+        (plain = netConnect(port, host))) as typeof netConnect,
     });
     try {
       if (this.settings.startTls) await client.startTLS(this.tlsOptions(url));
       if (this.settings.bind) await client.bind(this.settings.bind.name, this.settings.bind.password);
+      if (plain) this.#plainSockets.set(client, plain);
       return client;
     } catch (error) {
       void client.unbind().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Whether a pooled client's connection is still open. */
+  #usable(client: Client): boolean {
+    return client.isConnected && this.#plainSockets.get(client)?.destroyed !== true;
   }
 
   tlsOptions(url: string): ConnectionOptions {
