@@ -40,6 +40,8 @@ export interface Slapd {
   pause(): void;
   resume(): void;
   stop(): Promise<void>;
+  /** Starts it again after stop(): same ports, same data (a backend that comes back). */
+  restart(): Promise<void>;
 }
 
 /** Small schema: AD's ipPhone (its OID) and contact class, so AD-shaped data fits a stock slapd. */
@@ -108,13 +110,17 @@ export async function startSlapd(options: SlapdOptions): Promise<Slapd> {
   const [ldapPort, ldapsPort] = [await freePort(), await freePort()];
   const ldapUrl = `ldap://127.0.0.1:${ldapPort}`;
   const ldapsUrl = `ldaps://127.0.0.1:${ldapsPort}`;
-  const child = spawn('slapd', ['-f', conf, '-h', `${ldapUrl}/ ${ldapsUrl}/`, '-d', '0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await waitForPort(ldapPort, child, () => stderr);
-  await waitForPort(ldapsPort, child, () => stderr);
+  const run = async (): Promise<ChildProcess> => {
+    const child = spawn('slapd', ['-f', conf, '-h', `${ldapUrl}/ ${ldapsUrl}/`, '-d', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitForPort(ldapPort, child, () => stderr);
+    await waitForPort(ldapsPort, child, () => stderr);
+    return child;
+  };
+  let child = await run();
   return {
     folder,
     ldapUrl,
@@ -128,6 +134,10 @@ export async function startSlapd(options: SlapdOptions): Promise<Slapd> {
     stop: () => {
       child.kill('SIGCONT');
       return stopChild(child);
+    },
+    restart: async () => {
+      if (child.exitCode === null && child.signalCode === null) throw new Error('slapd is running');
+      child = await run();
     },
   };
 }

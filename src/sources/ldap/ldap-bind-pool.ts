@@ -35,6 +35,8 @@ export interface BindPoolLogger {
 
 interface Pooled {
   readonly client: Client;
+  /** The socket we connected (under TLS, the plain one): see `gone`. */
+  readonly socket: Socket;
   readonly urlIndex: number;
   idleSince: number;
   /** Connected by us but not yet handed to ldapts, which reports it unconnected until its first use. */
@@ -74,7 +76,7 @@ export class LdapBindPool {
     const { client } = pooled;
     // Checked in the same turn as the send: ldapts would otherwise reconnect on its own, and a
     // reconnect after StartTLS would be in clear text.
-    if (!pooled.fresh && !client.isConnected) {
+    if (gone(pooled)) {
       this.#discard(pooled);
       return this.bind(account, password);
     }
@@ -97,7 +99,9 @@ export class LdapBindPool {
     this.#closed = true;
     clearInterval(this.#sweeper);
     for (const wake of this.#waiting.splice(0)) wake(undefined);
-    await Promise.all(this.#idle.splice(0).map((p) => p.client.unbind().catch(() => undefined)));
+    const idle = this.#idle.splice(0);
+    this.#open -= idle.length; // busy ones are counted off when their bind ends (#release)
+    await Promise.all(idle.map((p) => p.client.unbind().catch(() => undefined)));
   }
 
   async #acquire(): Promise<Pooled> {
@@ -154,7 +158,7 @@ export class LdapBindPool {
     const now = Date.now();
     for (let i = this.#idle.length - 1; i >= 0; i--) {
       const pooled = this.#idle[i]!;
-      if (now - pooled.idleSince >= this.settings.idleMs || (!pooled.fresh && !pooled.client.isConnected)) {
+      if (now - pooled.idleSince >= this.settings.idleMs || gone(pooled)) {
         this.#idle.splice(i, 1);
         this.#discard(pooled);
       }
@@ -164,7 +168,7 @@ export class LdapBindPool {
   /** A connected (and TLS-protected) client, from the first URL that takes a connection. */
   async #connect(): Promise<Pooled> {
     // No bind has been sent on a connection that failed to open: trying the next URL is safe.
-    const { connection: client, urlIndex } = await this.#failover.connect(
+    const { connection, urlIndex } = await this.#failover.connect(
       (url) =>
         this.#openClient(url).catch((error: unknown) => {
           throw new Error(`${url}: ${error instanceof Error ? error.message : String(error)}`, {
@@ -173,31 +177,42 @@ export class LdapBindPool {
         }),
       () => true,
     );
-    return { client, urlIndex, idleSince: Date.now(), fresh: !this.settings.startTls };
+    const { client, socket } = connection;
+    return { client, socket, urlIndex, idleSince: Date.now(), fresh: !this.settings.startTls };
   }
 
   /** Connects (no bind yet), with StartTLS where configured, so no password is ever sent in clear. */
-  async #openClient(url: string): Promise<Client> {
+  async #openClient(url: string): Promise<{ client: Client; socket: Socket }> {
     const socket = await this.#socket(url);
     const client = new Client({
       url,
       timeout: this.settings.timeoutMs,
       connectTimeout: this.settings.timeoutMs,
       strictDN: false,
-      // Not given tlsOptions: ldapts would then speak TLS from the first byte even on ldap:// (the
-      // LDAPS socket is ours, already verified; StartTLS gets its options below).
-      // The socket is already connected: ldapts takes it over instead of dialling again.
+      // No tlsOptions: ldapts reads any as "connect with TLS", even to an ldap:// URL's plain port.
+      // The socket is already connected (and TLS-protected for ldaps://): ldapts takes it over.
       ...(socket instanceof TLSSocket
         ? { createSecureConnection: () => socket }
         : { createConnection: () => socket }),
     });
-    if (!this.settings.startTls) return client;
+    if (!this.settings.startTls) return { client, socket };
+    // ldapts times the StartTLS request but not the TLS handshake after it, which a stuck backend
+    // would otherwise hold open (with this pool slot) for ever.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`StartTLS not done within ${this.settings.timeoutMs / 1000} s`));
+      }, this.settings.timeoutMs);
+    });
     try {
-      await client.startTLS(backendTlsOptions(this.settings.tls, url));
-      return client;
+      await Promise.race([client.startTLS(backendTlsOptions(this.settings.tls, url)), late]);
+      return { client, socket };
     } catch (error) {
       void client.unbind().catch(() => undefined);
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -229,6 +244,15 @@ export class LdapBindPool {
       });
     });
   }
+}
+
+/**
+ * Whether a pooled connection is closed. After StartTLS ldapts never notices the server closing it
+ * (it stops watching the plain socket once the TLS one is its own) and would send the next bind into
+ * the void, so the plain socket is asked too.
+ */
+function gone(pooled: Pooled): boolean {
+  return pooled.socket.destroyed || (!pooled.fresh && !pooled.client.isConnected);
 }
 
 function unavailable(error: unknown): AuthVerdict {

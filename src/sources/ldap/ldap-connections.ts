@@ -11,6 +11,7 @@
  * reconnect it by itself on the next search, unbound (AD drops idle connections after 900 s).
  */
 import type { ConnectionOptions } from 'node:tls';
+import { connect as netConnect, type Socket } from 'node:net';
 import { Client, ResultCodeError } from 'ldapts';
 import { backendTlsOptions } from './backend-tls.js';
 import type { LdapSourceSettings } from './ldap-settings.js';
@@ -26,6 +27,8 @@ export class LdapConnections {
   readonly #failover: UrlFailover;
   /** The index of the URL each open connection went to. */
   readonly #urlIndex = new WeakMap<Client, number>();
+  /** Each client's plain socket: after StartTLS, ldapts never notices the server closing it. */
+  readonly #plainSockets = new WeakMap<Client, Socket>();
 
   constructor(
     private readonly settings: LdapSourceSettings,
@@ -92,6 +95,7 @@ export class LdapConnections {
 
   /** A client for one URL: connected (StartTLS if configured) and bound as the service account. */
   async open(url: string): Promise<Client> {
+    let plain: Socket | undefined;
     const client = new Client({
       url,
       timeout: this.settings.timeoutMs,
@@ -100,10 +104,14 @@ export class LdapConnections {
       // says: an ldap:// URL gets them only for its StartTLS.
       ...(/^ldaps:/i.test(url) ? { tlsOptions: this.tlsOptions(url) } : {}),
       strictDN: false,
+      // ldapts dials as it would, but the plain socket is kept for `#reusable`.
+      createConnection: ((port: number, host: string) =>
+        (plain = netConnect(port, host))) as typeof netConnect,
     });
     try {
       if (this.settings.startTls) await client.startTLS(this.tlsOptions(url));
       if (this.settings.bind) await client.bind(this.settings.bind.name, this.settings.bind.password);
+      if (plain) this.#plainSockets.set(client, plain);
       return client;
     } catch (error) {
       void client.unbind().catch(() => undefined);
@@ -125,6 +133,7 @@ export class LdapConnections {
   /** Whether a pooled connection may serve another search. */
   #reusable(client: Client): boolean {
     if (!(this.settings.bind ? client.isBound : client.isConnected)) return false;
+    if (this.#plainSockets.get(client)?.destroyed === true) return false;
     return !this.#failover.retired(this.#urlIndex.get(client) ?? 0);
   }
 

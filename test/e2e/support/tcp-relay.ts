@@ -22,6 +22,8 @@ export interface TcpRelay {
   readonly accepted: number;
   /** Accepted connections not yet closed (relayed or held in the blackhole). */
   readonly open: number;
+  /** Most connections that were open at once. */
+  readonly maxOpen: number;
   /** Bytes passed on from clients to the target: rises only when requests really go through it. */
   readonly forwarded: number;
   setMode(mode: RelayMode): Promise<void>;
@@ -38,12 +40,14 @@ export async function startTcpRelay(targetHost: string, targetPort: number): Pro
   let mode: RelayMode = 'on';
   let accepted = 0;
   let forwarded = 0;
+  let maxOpen = 0;
   const pairs = new Set<Pair>();
   const server = net.createServer((client) => {
     accepted++;
     // Accepted in the blackhole: held open, never connected onwards, until the client gives up.
     const pair: Pair = mode === 'on' ? { client, target: net.connect(targetPort, targetHost) } : { client };
     pairs.add(pair);
+    maxOpen = Math.max(maxOpen, pairs.size);
     const end = (): void => {
       pairs.delete(pair);
       client.destroy();
@@ -91,6 +95,9 @@ export async function startTcpRelay(targetHost: string, targetPort: number): Pro
     },
     get open() {
       return pairs.size;
+    },
+    get maxOpen() {
+      return maxOpen;
     },
     get forwarded() {
       return forwarded;
