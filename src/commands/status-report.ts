@@ -15,6 +15,7 @@ export interface SourceRow {
   readonly name: string;
   readonly type: string;
   readonly mode: string;
+  /** The state, with since when for a stale replica. */
   readonly state: string;
   readonly entries: string;
   readonly lastLoad: string;
@@ -68,11 +69,17 @@ function sourceRow(entry: MonitorEntry): SourceRow {
     name: first(entry, 'cn'),
     type: first(entry, 'dirbridgeSourceType'),
     mode: first(entry, 'dirbridgeSourceMode'),
-    state: first(entry, 'dirbridgeSourceState'),
+    state: stateOf(entry),
     entries: first(entry, 'dirbridgeEntries'),
     lastLoad: readableTime(first(entry, 'dirbridgeLastLoad')),
     lastError: error === '' ? '' : `${errorAt}: ${error}`,
   };
+}
+
+function stateOf(entry: MonitorEntry): string {
+  const state = first(entry, 'dirbridgeSourceState');
+  const staleSince = readableTime(first(entry, 'dirbridgeStaleSince'));
+  return staleSince === '' ? state : `${state} since ${staleSince}`;
 }
 
 function listenerRow(entry: MonitorEntry): ListenerRow {

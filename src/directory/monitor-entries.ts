@@ -84,6 +84,7 @@ function sourceEntry(source: MonitoredSource): Entry {
       optional('dirbridgeLastLoad', status.lastLoad && generalizedTime(status.lastLoad)),
       optional('dirbridgeLastError', status.lastError?.message),
       optional('dirbridgeLastErrorTime', status.lastError && generalizedTime(status.lastError.at)),
+      optional('dirbridgeStaleSince', status.staleSince && generalizedTime(status.staleSince)),
     ],
   );
 }

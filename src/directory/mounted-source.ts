@@ -128,7 +128,11 @@ export class MountedSource {
       await this.reload(new AbortController().signal);
       this.options.logger?.info({ entries: this.entryCount, ms: msSince(started) }, 'replica reloaded');
     } catch (error) {
-      this.options.logger?.error({ err: error }, 'replica not reloaded; the previous copy is still served');
+      const { staleSince } = this.#health.status;
+      this.options.logger?.error(
+        { err: error, staleSince: staleSince?.toISOString() },
+        `replica not reloaded; the copy loaded ${this.#replica?.loadedAt.toISOString() ?? 'never'} is still served (stale since ${staleSince?.toISOString() ?? 'now'})`,
+      );
     }
   }
 

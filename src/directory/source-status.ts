@@ -20,6 +20,8 @@ export interface SourceFailure {
 export interface SourceStatus {
   readonly state: SourceState;
   readonly lastLoad?: Date;
+  /** While stale: since the first reload that failed. */
+  readonly staleSince?: Date;
   /** Kept after the source recovers, so an operator can see what happened and when. */
   readonly lastError?: SourceFailure;
 }
@@ -36,13 +38,20 @@ export class SourceHealth {
   }
 
   succeeded(at: Date = new Date()): void {
-    this.#status = { ...this.#status, state: 'ready', lastLoad: at };
+    const { lastError } = this.#status;
+    this.#status = { state: 'ready', lastLoad: at, ...(lastError ? { lastError } : {}) };
   }
 
   /** `hasCopy`: whether an earlier copy is still being served (then the source is stale, not failed). */
   failed(error: unknown, hasCopy: boolean, at: Date = new Date()): void {
     const message = error instanceof Error ? error.message : String(error);
-    this.#status = { ...this.#status, state: hasCopy ? 'stale' : 'failed', lastError: { message, at } };
+    const staleSince = hasCopy ? (this.#status.staleSince ?? at) : undefined;
+    this.#status = {
+      ...this.#status,
+      state: hasCopy ? 'stale' : 'failed',
+      lastError: { message, at },
+      ...(staleSince ? { staleSince } : {}),
+    };
   }
 
   /** Passes a live search through, noting whether it reached the backend; an abandoned one says nothing. */

@@ -37,6 +37,8 @@ export interface LdapSourceSettings {
   readonly signOn: boolean;
   /** Most connections open at once for checking users' passwords. */
   readonly bindPoolSize: number;
+  /** Milliseconds between two full reloads of a replica. */
+  readonly refreshIntervalMs: number;
 }
 
 export const DEFAULT_USERS_FILTER = '(|(objectClass=inetOrgPerson)(objectClass=user))';
@@ -82,8 +84,6 @@ export function ldapSourceSettings(config: SourceConfig, defaultCountry = 'DE'):
     bind = { name, password };
   }
   const filter = optionalString(config.filter, 'filter', fail);
-  const mode = config.mode ?? 'live';
-  if (mode !== 'live') fail(`mode ${mode} is not supported yet (only live)`);
   return {
     name: config.name,
     urls,
@@ -110,6 +110,7 @@ export function ldapSourceSettings(config: SourceConfig, defaultCountry = 'DE'):
     defaultCountry,
     signOn: booleanSetting(config.signOn, 'signOn', false, fail),
     bindPoolSize: positiveInteger(config.bindPoolSize, 'bindPoolSize', 4, fail),
+    refreshIntervalMs: positiveNumber(config.refreshInterval, 'refreshInterval', 900, fail) * 1000,
   };
 }
 

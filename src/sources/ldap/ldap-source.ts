@@ -21,6 +21,7 @@ import type {
   LoginRef,
   Source,
   SourceCapabilities,
+  SourceMode,
   SourceQuery,
   SourceRecord,
 } from '../source.js';
@@ -44,6 +45,8 @@ export interface LdapSourceOptions {
   readonly loginNames?: (reader: EntryReader) => LoginNames;
   /** Plain words for a refused bind's diagnostic (AD's `data 52e`), for `dirbridge check`. */
   readonly explainBindError?: (diagnostic: string) => string | undefined;
+  /** Modes the type runs in, its default first (live, then replica, for AD and generic LDAP). */
+  readonly modes?: readonly SourceMode[];
 }
 
 /** How long the entry an account signed on as is remembered (only its DN is shown from it). */
@@ -62,6 +65,7 @@ export class LdapSource implements Source {
   readonly #connections: LdapConnections;
   readonly #bindPool: LdapBindPool | undefined;
   readonly #loginNames: LoginNames;
+  readonly #refreshTimers: NodeJS.Timeout[] = [];
   /** Signed-on accounts' records (ids only), so a re-bind costs the backend one bind and no search. */
   readonly #signedOnRecords = new LRUCache<string, SourceRecord>({
     max: 10_000,
@@ -80,7 +84,11 @@ export class LdapSource implements Source {
     private readonly options: LdapSourceOptions = {},
   ) {
     this.name = settings.name;
-    this.capabilities = { modes: ['live'], filterPushdown: true, signOn: settings.signOn };
+    this.capabilities = {
+      modes: options.modes ?? ['live', 'replica'],
+      filterPushdown: true,
+      signOn: settings.signOn,
+    };
     const parse = (text: string, key: string): Filter => {
       try {
         return parseFilter(text);
@@ -423,7 +431,15 @@ export class LdapSource implements Source {
     }
   }
 
+  /** A replica reloads every `refreshInterval`: LDAP offers no change feed every server has. */
+  onChange(listener: () => void): void {
+    const timer = setInterval(listener, this.settings.refreshIntervalMs);
+    timer.unref();
+    this.#refreshTimers.push(timer);
+  }
+
   async close(): Promise<void> {
+    for (const timer of this.#refreshTimers.splice(0)) clearInterval(timer);
     this.#closed = true;
     await Promise.all([this.#connections.close(), this.#bindPool?.close()]);
   }

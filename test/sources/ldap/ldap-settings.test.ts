@@ -32,6 +32,7 @@ describe('ldapSourceSettings', () => {
       defaultCountry: 'DE',
       signOn: false,
       bindPoolSize: 4,
+      refreshIntervalMs: 900_000,
     });
   });
 
@@ -64,7 +65,7 @@ describe('ldapSourceSettings', () => {
     [{ urls: 'ldaps://x', base: 'dc=x', startTls: true }, /startTls is for ldap:\/\//],
     [{ urls: 'ldap://x', base: 'dc=x', tls: { ca: join(folder, 'missing.pem') } }, /tls.ca: cannot read/],
     [{ urls: 'ldap://x', base: 'dc=x', bind: { name: 'cn=svc', password: '' } }, /non-empty password/],
-    [{ urls: 'ldap://x', base: 'dc=x', mode: 'replica' }, /only live/],
+    [{ urls: 'ldap://x', base: 'dc=x', refreshInterval: 0 }, /refreshInterval must be a number above 0/],
     [{ urls: 'ldap://x', base: 'dc=x', pageSize: 0 }, /pageSize must be/],
   ])('refuses %j', (config, message) => {
     expect(() => ldapSourceSettings({ name: 'dir', type: 'ldap', ...config })).toThrow(message);
