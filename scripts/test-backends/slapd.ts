@@ -5,12 +5,11 @@
  * gives. Never the system service: the packages are installed with service starts forbidden, and
  * the daemon runs in the foreground as this process's child, so stop() is a kill.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDebianPackages } from './debian-packages.js';
+import { freePort, installSlapd, launchSlapd, stopChild } from './slapd-daemon.js';
 import { ensureTestCa } from './test-ca.js';
 
 export const SLAPD_SUFFIX = 'dc=example,dc=test';
@@ -18,7 +17,6 @@ export const SLAPD_SERVICE_DN = `cn=dirbridge,${SLAPD_SUFFIX}`;
 export const SLAPD_SERVICE_PASSWORD = 'svc-Secret-42';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const POLICY_RC = '/usr/sbin/policy-rc.d';
 
 export interface SlapdOptions {
   /** Names the instance's folder, `.test-run/slapd-<name>/`. */
@@ -110,16 +108,8 @@ export async function startSlapd(options: SlapdOptions): Promise<Slapd> {
   const [ldapPort, ldapsPort] = [await freePort(), await freePort()];
   const ldapUrl = `ldap://127.0.0.1:${ldapPort}`;
   const ldapsUrl = `ldaps://127.0.0.1:${ldapsPort}`;
-  const run = async (): Promise<ChildProcess> => {
-    const child = spawn('slapd', ['-f', conf, '-h', `${ldapUrl}/ ${ldapsUrl}/`, '-d', '0'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await waitForPort(ldapPort, child, () => stderr);
-    await waitForPort(ldapsPort, child, () => stderr);
-    return child;
-  };
+  const run = (): Promise<ChildProcess> =>
+    launchSlapd({ conf, ldapPort, ldapsPort, log: join(folder, 'slapd.log') });
   let child = await run();
   return {
     folder,
@@ -140,62 +130,4 @@ export async function startSlapd(options: SlapdOptions): Promise<Slapd> {
       child = await run();
     },
   };
-}
-
-/** Installs slapd and ldap-utils if missing, with service starts forbidden while apt runs. */
-function installSlapd(): void {
-  const needed = [
-    { command: 'slapd', pkg: 'slapd' },
-    { command: 'ldapsearch', pkg: 'ldap-utils' },
-  ];
-  const createdPolicy = process.getuid?.() === 0 && !existsSync(POLICY_RC);
-  if (createdPolicy) writeFileSync(POLICY_RC, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
-  try {
-    ensureDebianPackages(needed);
-  } finally {
-    if (createdPolicy) rmSync(POLICY_RC, { force: true });
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`slapd exited with ${child.exitCode}:\n${output()}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`slapd did not listen on ${port} within 15 s:\n${output()}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
