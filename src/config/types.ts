@@ -90,8 +90,8 @@ export interface SourceConfig {
   readonly name: string;
   readonly type: string;
   readonly mode?: 'live' | 'replica';
-  /** Presented attribute -> source field, over the source's default map. */
-  readonly map?: Readonly<Record<string, string>>;
+  /** Presented attribute -> source field (or fields, the first a record holds), over the default map. */
+  readonly map?: Readonly<Record<string, string | readonly string[]>>;
   /** Type-specific settings, validated by the schema for that type. */
   readonly [setting: string]: unknown;
 }

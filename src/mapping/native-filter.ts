@@ -2,7 +2,9 @@
  * Translates a presented filter into the source's field names through the inverse map, for
  * pushdown. The result must select a SUPERSET of what the presented filter selects (the local
  * evaluator decides), so whatever cannot be translated is widened: dropped from an AND, and an OR or
- * NOT containing it becomes "everything". `undefined` means "no restriction".
+ * NOT containing it becomes "everything". `undefined` means "no restriction". A condition on an
+ * attribute filled from a fallback list becomes an OR of the condition on each field of the list:
+ * the attribute's value is that of one of them, so a record it matches matches one of the branches.
  */
 import type { Filter } from '../filter/ast.js';
 import type { FieldMap } from './field-map.js';
@@ -30,8 +32,10 @@ export function toNativeFilter(filter: Filter, map: FieldMap): Filter | undefine
     case 'extensible':
       return undefined;
     default: {
-      const field = map.fieldFor(filter.attribute);
-      return field === undefined ? undefined : { ...filter, attribute: field };
+      const fields = map.fieldsFor(filter.attribute);
+      if (fields.length === 0) return undefined;
+      if (fields.length === 1) return { ...filter, attribute: fields[0]! };
+      return { type: 'or', filters: fields.map((field) => ({ ...filter, attribute: field })) };
     }
   }
 }

@@ -38,6 +38,53 @@ describe('fields report', () => {
     );
   });
 
+  it('shows fallback lists: what each field fills after which others, and each listed field checked', () => {
+    const map = new FieldMap(schema, {
+      mail: 'mail',
+      telephoneNumber: ['telephoneNumber', 'OfficePhoneNumber'],
+      userPrincipalName: ['userPrincipalName', 'mail', 'InternetAddress'],
+      mobile: ['mobile', 'CellPhoneNumber'],
+    });
+    const text = formatSourceFields({
+      name: 'domino',
+      type: 'domino',
+      fields: [
+        { name: 'internetaddress', count: 3 },
+        { name: 'mail', count: 2 },
+        { name: 'OfficePhoneNumber', count: 3 },
+        { name: 'CellPhoneNumber', count: 1 },
+      ],
+      map,
+    });
+    expect(text).toBe(
+      [
+        'domino (domino)',
+        '  FIELD              FILLS                                               RECORDS',
+        '  internetaddress    userPrincipalName (after userPrincipalName | mail)  3',
+        '  mail               mail, userPrincipalName (after userPrincipalName)   2',
+        '  OfficePhoneNumber  telephoneNumber (after telephoneNumber)             3',
+        '  CellPhoneNumber    mobile (after mobile)                               1',
+        '  map: telephoneNumber <- telephoneNumber | OfficePhoneNumber, but the source has no field telephoneNumber',
+        '  map: userPrincipalName <- userPrincipalName | mail | InternetAddress, but the source has no field userPrincipalName',
+        '  map: mobile <- mobile | CellPhoneNumber, but the source has no field mobile',
+        '',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('names every field of a list the source lacks', () => {
+    const text = formatSourceFields({
+      name: 'domino',
+      type: 'domino',
+      fields: [{ name: 'FullName' }],
+      map: new FieldMap(schema, { userPrincipalName: ['userPrincipalName', 'mail', 'InternetAddress'] }),
+    });
+    expect(text).toContain(
+      '  map: userPrincipalName <- userPrincipalName | mail | InternetAddress, but the source has no fields userPrincipalName, mail, InternetAddress\n',
+    );
+  });
+
   it('adds a description column when the source describes its fields', () => {
     const text = formatSourceFields({
       name: 'ad',

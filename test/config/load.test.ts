@@ -97,6 +97,15 @@ describe('loadConfig', () => {
     expect(config.sources[0]).toEqual({ name: 'slow', type: 'slow', delayMs: 50 });
   });
 
+  it('accepts map values that are a field or a list of fields', async () => {
+    const yaml = `${FILE_SOURCE}    map: { mobile: CellPhoneNumber, userPrincipalName: [userPrincipalName, mail] }\n`;
+    const config = await loadConfig(configFile('map-lists.yaml', yaml));
+    expect(config.sources[0]?.map).toEqual({
+      mobile: 'CellPhoneNumber',
+      userPrincipalName: ['userPrincipalName', 'mail'],
+    });
+  });
+
   it('knows the source types the schema documents', () => {
     expect(documentedSourceTypes()).toEqual(['file', 'ldap', 'ad']);
   });
@@ -250,7 +259,19 @@ describe('loadConfig', () => {
         name: 'map value that is not a field name',
         yaml: `${FILE_SOURCE}    map: { telephoneNumber: 42 }\n`,
         path: 'sources[0].map.telephoneNumber',
-        problem: 'must be a string',
+        problem: 'must be a field name, or a non-empty list of field names',
+      },
+      {
+        name: 'map value that is an empty list',
+        yaml: `${FILE_SOURCE}    map: { userPrincipalName: [] }\n`,
+        path: 'sources[0].map.userPrincipalName',
+        problem: 'must be a field name, or a non-empty list of field names',
+      },
+      {
+        name: 'map list holding something other than field names',
+        yaml: `${FILE_SOURCE}    map: { mobile: [mobile, { a: 1 }] }\n`,
+        path: 'sources[0].map.mobile',
+        problem: 'must be a field name, or a non-empty list of field names',
       },
     ];
 
