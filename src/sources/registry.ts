@@ -5,6 +5,7 @@
 import type { SourceConfig } from '../config/types.js';
 import type { FieldMapSpec, IDENTITY_MAP } from '../mapping/field-map.js';
 import { AD_DEFAULT_MAP, createAdSource } from './ad/index.js';
+import { DOMINO_DEFAULT_MAP, createDominoSource } from './domino/index.js';
 import { createFileSource } from './file/index.js';
 import { LDAP_DEFAULT_MAP, createLdapSource } from './ldap/index.js';
 import type { Source } from './source.js';
@@ -25,6 +26,7 @@ const types = new Map<string, SourceType>([
   ['file', { create: createFileSource, defaultMap: 'identity' }],
   ['ldap', { create: createLdapSource, defaultMap: LDAP_DEFAULT_MAP }],
   ['ad', { create: createAdSource, defaultMap: AD_DEFAULT_MAP }],
+  ['domino', { create: createDominoSource, defaultMap: DOMINO_DEFAULT_MAP }],
 ]);
 
 export function registerSourceType(name: string, type: SourceType): void {

@@ -49,6 +49,8 @@ export interface LoginRef {
   readonly account: string;
   /** The record the login belongs to, when known, so the session can present its DN. */
   readonly recordId?: string;
+  /** Set when the name is this source's but several people share it: no password is tried. */
+  readonly ambiguous?: number;
 }
 
 /** Why a backend refused a sign-on, in the LDAP result names its verdict is passed through as. */

@@ -107,7 +107,7 @@ describe('loadConfig', () => {
   });
 
   it('knows the source types the schema documents', () => {
-    expect(documentedSourceTypes()).toEqual(['file', 'ldap', 'ad']);
+    expect(documentedSourceTypes()).toEqual(['file', 'ldap', 'ad', 'domino']);
   });
 
   it('names the file when it cannot be read', async () => {
@@ -228,7 +228,7 @@ describe('loadConfig', () => {
         name: 'unknown source type',
         yaml: `${FILE_SOURCE}  - { name: b, type: foo, url: x }\n`,
         path: 'sources[1].type',
-        problem: "unknown source type 'foo' (known: file, ldap, ad)",
+        problem: "unknown source type 'foo' (known: file, ldap, ad, domino)",
       },
       {
         name: 'unknown source type, known types given by the caller',

@@ -8,6 +8,7 @@ import {
   DnLoginNames,
   equalityFilter,
   type AccountLookup,
+  type LoginClaim,
   type EntryReader,
   type LoginNames,
 } from '../ldap/login-names.js';
@@ -36,7 +37,12 @@ export class AdLoginNames implements LoginNames {
     this.#dns = new DnLoginNames(bases);
   }
 
-  async claim(name: string, signal: AbortSignal): Promise<string | undefined> {
+  async claim(name: string, signal: AbortSignal): Promise<LoginClaim | undefined> {
+    const account = await this.#account(name, signal);
+    return account === undefined ? undefined : { account };
+  }
+
+  async #account(name: string, signal: AbortSignal): Promise<string | undefined> {
     if (this.#dns.owns(name)) return name;
     const backslash = name.indexOf('\\');
     if (backslash > 0) {

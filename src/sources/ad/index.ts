@@ -31,7 +31,7 @@ export function createAdSource(config: SourceConfig, context: LdapSourceContext 
     },
     context,
     {
-      loginNames: (reader) => new AdLoginNames(bases, naming, reader),
+      loginNames: ({ reader }) => new AdLoginNames(bases, naming, reader),
       explainBindError: explainAdBindDiagnostic,
     },
   );

@@ -21,7 +21,7 @@ export function createLdapSource(
 
 export { LDAP_DEFAULT_MAP } from './default-map.js';
 export { LdapSource } from './ldap-source.js';
-export type { LdapSourceLogger, LdapSourceOptions } from './ldap-source.js';
+export type { LdapSourceLogger, LdapSourceOptions, LoginNamesContext } from './ldap-source.js';
 export { ldapSourceSettings } from './ldap-settings.js';
 export type { LdapSourceSettings } from './ldap-settings.js';
 export { PushdownFilter, nationalDigits, numberPrefixOf, ACCENTABLE_LETTERS } from './pushdown-filter.js';

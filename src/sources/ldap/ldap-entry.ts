@@ -36,7 +36,12 @@ export function isUuid(text: string): boolean {
 }
 
 /** The record for an entry, or undefined when it has no id value (it cannot be presented stably). */
-export function toRecord(entry: Entry, idAttribute: string, contacts: Filter): SourceRecord | undefined {
+export function toRecord(
+  entry: Entry,
+  idAttribute: string,
+  contacts: Filter,
+  dnAsFallbackId = false,
+): SourceRecord | undefined {
   const fields: Record<string, string[]> = {};
   let id: string | undefined;
   for (const [name, raw] of Object.entries(entry)) {
@@ -51,6 +56,7 @@ export function toRecord(entry: Entry, idAttribute: string, contacts: Filter): S
     const values = list.map((value) => (typeof value === 'string' ? value : value.toString('utf8')));
     if (values.length > 0) fields[name] = values;
   }
+  if ((id === undefined || id === '') && dnAsFallbackId) id = entry.dn;
   if (id === undefined || id === '') return undefined;
   return {
     id,

@@ -62,7 +62,8 @@ export function ldapSourceSettings(config: SourceConfig, defaultCountry = 'DE'):
   for (const url of urls) {
     if (!/^ldaps?:\/\/[^/]+\/?$/i.test(url)) fail(`urls: '${url}' is not an ldap:// or ldaps:// URL`);
   }
-  const bases = stringList(config.base, 'base', fail);
+  // The empty DN is a base too: Domino's naming context is the root.
+  const bases = stringList(config.base, 'base', fail, true);
   const startTls = booleanSetting(config.startTls, 'startTls', false, fail);
   if (startTls && urls.some((url) => url.toLowerCase().startsWith('ldaps://'))) {
     fail('startTls is for ldap:// URLs; an ldaps:// URL is already encrypted');
@@ -128,12 +129,17 @@ function readCa(file: string, fail: (message: string) => never): string {
   }
 }
 
-function stringList(value: unknown, key: string, fail: (message: string) => never): string[] {
+function stringList(
+  value: unknown,
+  key: string,
+  fail: (message: string) => never,
+  emptyAllowed = false,
+): string[] {
   const list = typeof value === 'string' ? [value] : value;
   if (
     !Array.isArray(list) ||
     list.length === 0 ||
-    !list.every((item) => typeof item === 'string' && item !== '')
+    !list.every((item) => typeof item === 'string' && (emptyAllowed || item !== ''))
   ) {
     return fail(`${key} must be a non-empty string or a list of them`);
   }

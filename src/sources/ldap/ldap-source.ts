@@ -27,10 +27,16 @@ import type {
 } from '../source.js';
 import { LdapBindPool } from './ldap-bind-pool.js';
 import { LdapConnections, type ConnectionLogger } from './ldap-connections.js';
-import { DnLoginNames, type EntryReader, type LoginNames, type ReadEntry } from './login-names.js';
+import {
+  DnLoginNames,
+  type EntryReader,
+  type LoginClaim,
+  type LoginNames,
+  type ReadEntry,
+} from './login-names.js';
 import { attributesOf, isUuid, textValues, toRecord, uuidToGuid } from './ldap-entry.js';
 import type { LdapSourceSettings } from './ldap-settings.js';
-import { PushdownFilter } from './pushdown-filter.js';
+import { PushdownFilter, type PushdownOptions } from './pushdown-filter.js';
 import { serverDiagnostic } from './bind-verdict.js';
 import { objectClassesOf, readSchemaAttributes } from './schema-attributes.js';
 import { checkReport } from '../check-report.js';
@@ -42,15 +48,27 @@ export interface LdapSourceLogger extends ConnectionLogger {
 /** What a source type built on this one adds (AD: its login names and bind diagnostics). */
 export interface LdapSourceOptions {
   /** Which bind names the source owns; default: DNs below its bases. */
-  readonly loginNames?: (reader: EntryReader) => LoginNames;
+  readonly loginNames?: (context: LoginNamesContext) => LoginNames;
   /** Plain words for a refused bind's diagnostic (AD's `data 52e`), for `dirbridge check`. */
   readonly explainBindError?: (diagnostic: string) => string | undefined;
   /** Modes the type runs in, its default first (live, then replica, for AD and generic LDAP). */
   readonly modes?: readonly SourceMode[];
+  /** What the backend can be asked in live mode (Domino: names and mail only, no contains). */
+  readonly pushdownLimits?: PushdownOptions['limits'];
+  /** Entries without the id attribute are identified by their DN (Domino's dominoUNID is optional). */
+  readonly dnAsFallbackId?: boolean;
 }
 
 /** How long the entry an account signed on as is remembered (only its DN is shown from it). */
 const SIGNED_ON_RECORD_TTL_MS = 10 * 60_000;
+
+/** What a source type's login names may use: the service account's searches and the source's scope. */
+export interface LoginNamesContext {
+  readonly reader: EntryReader;
+  readonly bases: readonly string[];
+  /** `(&<filter>(|<users><contacts>))`: the entries the source presents. */
+  readonly scope: string;
+}
 
 /** Milliseconds an unused bind connection stays open. */
 const BIND_IDLE_MS = 60_000;
@@ -101,12 +119,17 @@ export class LdapSource implements Source {
     this.#contacts = parse(settings.contactsFilter, 'contactsFilter');
     this.#kindAttributes = attributesOf(this.#contacts);
     this.#scope = `(&${settings.filter ?? ''}(|${settings.usersFilter}${settings.contactsFilter}))`;
-    this.#pushdown = new PushdownFilter(settings);
+    this.#pushdown = new PushdownFilter({
+      ...settings,
+      ...(options.pushdownLimits ? { limits: options.pushdownLimits } : {}),
+    });
     this.#connections = new LdapConnections(settings, logger);
     const reader: EntryReader = {
       read: (base, scope, filter, attributes, signal) => this.#read(base, scope, filter, attributes, signal),
     };
-    this.#loginNames = options.loginNames?.(reader) ?? new DnLoginNames(settings.bases);
+    this.#loginNames =
+      options.loginNames?.({ reader, bases: settings.bases, scope: this.#scope }) ??
+      new DnLoginNames(settings.bases);
     this.#bindPool = settings.signOn
       ? new LdapBindPool(
           {
@@ -150,7 +173,22 @@ export class LdapSource implements Source {
   }
 
   async get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined> {
-    return this.#findOne(this.settings.bases, 'sub', this.#idFilter(id), undefined, signal);
+    return this.#findById(id, undefined, signal);
+  }
+
+  /** One record by its id: a base-scope read when the id is a DN (see `dnAsFallbackId`). */
+  #findById(
+    id: string,
+    fields: readonly string[] | undefined,
+    signal: AbortSignal,
+  ): Promise<SourceRecord | undefined> {
+    if (this.#isDnId(id)) return this.#findOne([id], 'base', this.#scope, fields, signal);
+    return this.#findOne(this.settings.bases, 'sub', this.#idFilter(id), fields, signal);
+  }
+
+  /** Whether a record id is an entry's DN (ids taken from the id attribute never hold `=`). */
+  #isDnId(id: string): boolean {
+    return this.options.dnAsFallbackId === true && id.includes('=');
   }
 
   /** The search filter for one record id, within the source's scope. */
@@ -171,9 +209,9 @@ export class LdapSource implements Source {
 
   async resolveLogin(name: string, signal: AbortSignal): Promise<LoginRef | undefined> {
     if (!this.#bindPool) return undefined;
-    let account: string | undefined;
+    let claim: LoginClaim | undefined;
     try {
-      account = await this.#loginNames.claim(name, signal);
+      claim = await this.#loginNames.claim(name, signal);
     } catch (error) {
       signal.throwIfAborted();
       throw new SourceError(
@@ -182,11 +220,18 @@ export class LdapSource implements Source {
         { cause: error },
       );
     }
-    return account === undefined ? undefined : { source: this.name, account };
+    if (claim === undefined) return undefined;
+    if (claim.ambiguous !== undefined)
+      return { source: this.name, account: name, ambiguous: claim.ambiguous };
+    return { source: this.name, account: claim.account };
   }
 
   async loginOfRecord(recordId: string, signal: AbortSignal): Promise<LoginRef | undefined> {
     if (!this.#bindPool) return undefined;
+    if (this.#isDnId(recordId)) {
+      const record = await this.#findById(recordId, [], signal);
+      return record ? { source: this.name, account: recordId, recordId } : undefined;
+    }
     for (const base of this.settings.bases) {
       const [entry] = await this.#read(base, 'sub', this.#idFilter(recordId), ['1.1'], signal);
       if (entry) return { source: this.name, account: entry.dn, recordId };
@@ -207,6 +252,18 @@ export class LdapSource implements Source {
       };
     // Never forwarded: AD answers a name with an empty password as an anonymous success.
     if (password === '') return { ok: false, code: 'invalidCredentials', diagnostic: 'empty password' };
+    if (login.ambiguous !== undefined) {
+      // Never bound to the first match: that could sign one person on with another's name.
+      this.logger?.warn(
+        { source: this.name, login: login.account, matches: login.ambiguous },
+        'ambiguous sign-on name refused',
+      );
+      return {
+        ok: false,
+        code: 'invalidCredentials',
+        diagnostic: `the name matches ${login.ambiguous} people: sign on with a unique name (a mail address or the full name)`,
+      };
+    }
     const verdict = await this.#bindPool.bind(login.account, password);
     if (!verdict.ok) {
       return verdict.code === 'unavailable'
@@ -235,7 +292,7 @@ export class LdapSource implements Source {
 
   async #lookUpAccount(login: LoginRef, signal: AbortSignal): Promise<SourceRecord | undefined> {
     if (login.recordId !== undefined) {
-      return this.#findOne(this.settings.bases, 'sub', this.#idFilter(login.recordId), [], signal);
+      return this.#findById(login.recordId, [], signal);
     }
     const lookup = this.#loginNames.lookup(login.account);
     if (lookup.kind === 'dn') return this.#findOne([lookup.dn], 'base', this.#scope, [], signal);
@@ -268,7 +325,12 @@ export class LdapSource implements Source {
         });
         healthy = true;
         for (const entry of searchEntries) {
-          const record = toRecord(entry, this.settings.idAttribute, this.#contacts);
+          const record = toRecord(
+            entry,
+            this.settings.idAttribute,
+            this.#contacts,
+            this.options.dnAsFallbackId,
+          );
           if (record) return record;
         }
       } catch (error) {
@@ -470,7 +532,12 @@ export class LdapSource implements Source {
       for await (const page of client.searchPaginated(base, options)) {
         signal.throwIfAborted();
         for (const entry of page.searchEntries) {
-          const record = toRecord(entry, this.settings.idAttribute, this.#contacts);
+          const record = toRecord(
+            entry,
+            this.settings.idAttribute,
+            this.#contacts,
+            this.options.dnAsFallbackId,
+          );
           if (record) yield record;
           signal.throwIfAborted();
         }

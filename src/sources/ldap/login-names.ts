@@ -27,9 +27,14 @@ export interface EntryReader {
 export type AccountLookup =
   { readonly kind: 'dn'; readonly dn: string } | { readonly kind: 'filter'; readonly filter: string };
 
+/** A name the source owns: the account to bind as, or how many people share it (then none is tried). */
+export type LoginClaim =
+  | { readonly account: string; readonly ambiguous?: undefined }
+  | { readonly account?: undefined; readonly ambiguous: number };
+
 export interface LoginNames {
-  /** The account to bind as when `name` is this source's, else undefined. May ask the backend. */
-  claim(name: string, signal: AbortSignal): Promise<string | undefined>;
+  /** What a name is when it is this source's, else undefined. May ask the backend. */
+  claim(name: string, signal: AbortSignal): Promise<LoginClaim | undefined>;
   /** How to find the entry of an account `claim` returned. */
   lookup(account: string): AccountLookup;
 }
@@ -42,8 +47,8 @@ export class DnLoginNames implements LoginNames {
     this.#bases = bases.map((base) => normalizeDn(base));
   }
 
-  claim(name: string): Promise<string | undefined> {
-    return Promise.resolve(this.owns(name) ? name : undefined);
+  claim(name: string): Promise<LoginClaim | undefined> {
+    return Promise.resolve(this.owns(name) ? { account: name } : undefined);
   }
 
   /** Whether `name` is a DN at or below one of the bases. */

@@ -23,6 +23,15 @@ export interface PushdownOptions {
   readonly phoneFields: readonly string[];
   /** ISO 3166 country national numbers are read in (`DE`: `030 1234` is `+49 30 1234`). */
   readonly defaultCountry: string;
+  /**
+   * Backend limits (Domino: only name and mail attributes are indexed, and a leading wildcard is
+   * dropped, so `*br*` runs as `br*`): conditions on other attributes are not pushed down, and a
+   * substrings condition goes down as its start only (`br*`), or not at all when it has none.
+   */
+  readonly limits?: {
+    readonly attributes: readonly string[];
+    readonly prefixOnly: boolean;
+  };
 }
 
 /** A translator for one source: its phone fields and number prefixes worked out once. */
@@ -30,14 +39,27 @@ export class PushdownFilter {
   readonly #phoneFields: ReadonlySet<string>;
   /** Digits that may precede the national significant number: IDD + calling code + trunk prefix. */
   readonly #numberPrefix: string;
+  /** Lower-cased attributes that may go down; undefined: any. */
+  readonly #pushable: ReadonlySet<string> | undefined;
+  readonly #prefixOnly: boolean;
 
   constructor(options: PushdownOptions) {
     this.#phoneFields = new Set(options.phoneFields.map((field) => field.toLowerCase()));
     this.#numberPrefix = numberPrefixOf(options.defaultCountry);
+    this.#pushable = options.limits && new Set(options.limits.attributes.map((a) => a.toLowerCase()));
+    this.#prefixOnly = options.limits?.prefixOnly ?? false;
   }
 
   /** The widened filter, or undefined when nothing of it can be pushed down ("everything"). */
   translate(filter: Filter): Filter | undefined {
+    if (this.#pushable && 'attribute' in filter && filter.attribute !== undefined) {
+      if (!this.#pushable.has(filter.attribute.toLowerCase())) return undefined;
+    }
+    const translated = this.#translate(filter);
+    return this.#prefixOnly && translated?.type === 'substrings' ? prefixOf(translated) : translated;
+  }
+
+  #translate(filter: Filter): Filter | undefined {
     switch (filter.type) {
       case 'and': {
         const parts = filter.filters.map((f) => this.translate(f)).filter((f) => f !== undefined);
@@ -86,6 +108,13 @@ export class PushdownFilter {
     if (digits === '') return undefined;
     return { type: 'substrings', attribute, any: digits.split('') };
   }
+}
+
+/** A substrings condition cut down to its start: `br*x*` as `br*`; none without a start. */
+function prefixOf(filter: Extract<Filter, { type: 'substrings' }>): Filter | undefined {
+  if (filter.initial === undefined || filter.initial === '') return undefined;
+  if (filter.any.length === 0 && filter.final === undefined) return filter;
+  return { type: 'substrings', attribute: filter.attribute, initial: filter.initial, any: [] };
 }
 
 /**

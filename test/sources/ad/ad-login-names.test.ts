@@ -40,20 +40,20 @@ describe('AD login names', () => {
   it('owns UPNs of its suffixes, NETBIOS\\user and user@NETBIOS, in any case', async () => {
     const { reader } = adReader({ suffixes: ['Corp.Example'] });
     const names = new AdLoginNames([BASE], {}, reader);
-    expect(await names.claim('alice@example.test', signal)).toBe('alice@example.test');
-    expect(await names.claim('ALICE@EXAMPLE.TEST', signal)).toBe('ALICE@EXAMPLE.TEST');
-    expect(await names.claim('alice@corp.example', signal)).toBe('alice@corp.example');
-    expect(await names.claim('EXAMPLE\\alice', signal)).toBe('EXAMPLE\\alice');
-    expect(await names.claim('example\\alice', signal)).toBe('example\\alice');
+    expect((await names.claim('alice@example.test', signal))?.account).toBe('alice@example.test');
+    expect((await names.claim('ALICE@EXAMPLE.TEST', signal))?.account).toBe('ALICE@EXAMPLE.TEST');
+    expect((await names.claim('alice@corp.example', signal))?.account).toBe('alice@corp.example');
+    expect((await names.claim('EXAMPLE\\alice', signal))?.account).toBe('EXAMPLE\\alice');
+    expect((await names.claim('example\\alice', signal))?.account).toBe('example\\alice');
     // AD does not take sam@NETBIOS everywhere: it is sent as NETBIOS\sam.
-    expect(await names.claim('alice@example', signal)).toBe('EXAMPLE\\alice');
+    expect((await names.claim('alice@example', signal))?.account).toBe('EXAMPLE\\alice');
   });
 
   it('owns DNs below its base, as they are', async () => {
     const { reader, reads } = adReader();
     const names = new AdLoginNames([BASE], {}, reader);
     const dn = 'CN=John Smith\\, Jr.,CN=Users,DC=example,DC=test';
-    expect(await names.claim(dn, signal)).toBe(dn);
+    expect((await names.claim(dn, signal))?.account).toBe(dn);
     expect(await names.claim('cn=alice,dc=other,dc=test', signal)).toBeUndefined();
     expect(reads).toEqual([]);
   });
@@ -87,8 +87,8 @@ describe('AD login names', () => {
   it('needs no read when config names the suffixes and the NetBIOS name', async () => {
     const { reader, reads } = adReader();
     const names = new AdLoginNames([BASE], { upnSuffixes: ['Example.Test'], netbiosName: 'example' }, reader);
-    expect(await names.claim('alice@example.test', signal)).toBe('alice@example.test');
-    expect(await names.claim('EXAMPLE\\alice', signal)).toBe('EXAMPLE\\alice');
+    expect((await names.claim('alice@example.test', signal))?.account).toBe('alice@example.test');
+    expect((await names.claim('EXAMPLE\\alice', signal))?.account).toBe('EXAMPLE\\alice');
     expect(reads).toEqual([]);
   });
 
@@ -99,10 +99,10 @@ describe('AD login names', () => {
     const names = new AdLoginNames([BASE], {}, reader, () => now);
     await expect(names.claim('alice@example.test', signal)).rejects.toThrow('refused');
     down = false;
-    expect(await names.claim('alice@example.test', signal)).toBe('alice@example.test');
+    expect((await names.claim('alice@example.test', signal))?.account).toBe('alice@example.test');
     down = true;
     now += 2 * 60 * 60 * 1000;
-    expect(await names.claim('alice@example.test', signal)).toBe('alice@example.test');
+    expect((await names.claim('alice@example.test', signal))?.account).toBe('alice@example.test');
   });
 
   it('finds the signed-on account by DN, sAMAccountName or UPN, escaping values', () => {

@@ -5,9 +5,9 @@ describe('DN login names', () => {
   const names = new DnLoginNames(['ou=People,dc=example,dc=test', 'o=Acme']);
 
   it('owns DNs at or below a base, in any case and spacing', async () => {
-    expect(await names.claim('uid=ann,ou=people,dc=example,dc=test')).toBe(
-      'uid=ann,ou=people,dc=example,dc=test',
-    );
+    expect(await names.claim('uid=ann,ou=people,dc=example,dc=test')).toEqual({
+      account: 'uid=ann,ou=people,dc=example,dc=test',
+    });
     expect(names.owns('CN=Ann Schmidt, OU=Berlin, O=Acme')).toBe(true);
     expect(names.owns('ou=People,dc=example,dc=test')).toBe(true);
   });
