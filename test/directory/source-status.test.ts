@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { SourceHealth } from '../../src/directory/source-status.js';
+
+describe('source health', () => {
+  it('a replica whose reloads fail is stale since the first failure, and ready again after a load', () => {
+    const health = new SourceHealth('replica');
+    expect(health.status.state).toBe('loading');
+    health.succeeded(new Date('2026-01-01T10:00:00Z'));
+    health.failed(new Error('refused'), true, new Date('2026-01-01T10:15:00Z'));
+    health.failed(new Error('refused again'), true, new Date('2026-01-01T10:30:00Z'));
+    expect(health.status).toEqual({
+      state: 'stale',
+      lastLoad: new Date('2026-01-01T10:00:00Z'),
+      staleSince: new Date('2026-01-01T10:15:00Z'),
+      lastError: { message: 'refused again', at: new Date('2026-01-01T10:30:00Z') },
+    });
+    health.succeeded(new Date('2026-01-01T10:45:00Z'));
+    expect(health.status).toEqual({
+      state: 'ready',
+      lastLoad: new Date('2026-01-01T10:45:00Z'),
+      lastError: { message: 'refused again', at: new Date('2026-01-01T10:30:00Z') },
+    });
+  });
+
+  it('a replica that never loaded has failed, not gone stale', () => {
+    const health = new SourceHealth('replica');
+    health.failed(new Error('refused'), false, new Date('2026-01-01T10:00:00Z'));
+    expect(health.status.state).toBe('failed');
+    expect(health.status.staleSince).toBeUndefined();
+  });
+});
