@@ -7,7 +7,7 @@ import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { AndFilter, EqualityFilter, FilterParser, ResultCodeError } from 'ldapts';
 import { LRUCache } from 'lru-cache';
-import type { Client, Filter as LdaptsFilter, SearchOptions } from 'ldapts';
+import type { Client, Entry, Filter as LdaptsFilter, SearchOptions } from 'ldapts';
 import type { Filter } from '../../filter/ast.js';
 import { escapeFilterValue } from '../../filter/escape.js';
 import { formatFilter } from '../../filter/format.js';
@@ -325,12 +325,7 @@ export class LdapSource implements Source {
         });
         healthy = true;
         for (const entry of searchEntries) {
-          const record = toRecord(
-            entry,
-            this.settings.idAttribute,
-            this.#contacts,
-            this.options.dnAsFallbackId,
-          );
+          const record = this.#toRecord(entry);
           if (record) return record;
         }
       } catch (error) {
@@ -532,12 +527,7 @@ export class LdapSource implements Source {
       for await (const page of client.searchPaginated(base, options)) {
         signal.throwIfAborted();
         for (const entry of page.searchEntries) {
-          const record = toRecord(
-            entry,
-            this.settings.idAttribute,
-            this.#contacts,
-            this.options.dnAsFallbackId,
-          );
+          const record = this.#toRecord(entry);
           if (record) yield record;
           signal.throwIfAborted();
         }
@@ -595,6 +585,10 @@ export class LdapSource implements Source {
     if (meaning !== undefined && code !== undefined)
       return `${error.code} data ${code} = ${meaning} (${diagnostic})`;
     return `${error.code} ${diagnostic}`;
+  }
+
+  #toRecord(entry: Entry): SourceRecord | undefined {
+    return toRecord(entry, this.settings.idAttribute, this.#contacts, this.options.dnAsFallbackId);
   }
 
   /** What to ask the backend for: the fields wanted (all when absent), the id and what tells the kind. */
