@@ -12,6 +12,7 @@ import { Client, ResultCodeError } from 'ldapts';
 import type { AuthVerdict } from '../source.js';
 import { backendTlsOptions } from './backend-tls.js';
 import { refusedBind } from './bind-verdict.js';
+import { startTlsWithin } from './start-tls.js';
 import { UrlFailover } from './url-failover.js';
 import type { LdapTlsSettings } from './ldap-settings.js';
 
@@ -196,23 +197,17 @@ export class LdapBindPool {
         : { createConnection: () => socket }),
     });
     if (!this.settings.startTls) return { client, socket };
-    // ldapts times the StartTLS request but not the TLS handshake after it, which a stuck backend
-    // would otherwise hold open (with this pool slot) for ever.
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`StartTLS not done within ${this.settings.timeoutMs / 1000} s`));
-      }, this.settings.timeoutMs);
-    });
     try {
-      await Promise.race([client.startTLS(backendTlsOptions(this.settings.tls, url)), late]);
+      await startTlsWithin(
+        client,
+        () => socket,
+        backendTlsOptions(this.settings.tls, url),
+        this.settings.timeoutMs,
+      );
       return { client, socket };
     } catch (error) {
       void client.unbind().catch(() => undefined);
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -15,6 +15,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { Client, ResultCodeError } from 'ldapts';
 import { backendTlsOptions } from './backend-tls.js';
 import type { LdapSourceSettings } from './ldap-settings.js';
+import { startTlsWithin } from './start-tls.js';
 import { UrlFailover, type FailoverLogger } from './url-failover.js';
 
 export type ConnectionLogger = FailoverLogger;
@@ -109,7 +110,9 @@ export class LdapConnections {
         (plain = netConnect(port, host))) as typeof netConnect,
     });
     try {
-      if (this.settings.startTls) await client.startTLS(this.tlsOptions(url));
+      if (this.settings.startTls) {
+        await startTlsWithin(client, () => plain, this.tlsOptions(url), this.settings.timeoutMs);
+      }
       if (this.settings.bind) await client.bind(this.settings.bind.name, this.settings.bind.password);
       if (plain) this.#plainSockets.set(client, plain);
       return client;
