@@ -133,7 +133,8 @@ export class LdapSource implements Source {
   async get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined> {
     const filter = this.#idFilter(id);
     for (const base of this.settings.bases) {
-      for await (const record of this.#records(base, filter, undefined, signal)) return record;
+      const record = await this.#single(this.#records(base, filter, undefined, signal));
+      if (record) return record;
     }
     return undefined;
   }
@@ -212,15 +213,25 @@ export class LdapSource implements Source {
     if (login.recordId !== undefined) return this.get(login.recordId, signal);
     const lookup = this.#loginNames.lookup(login.account);
     if (lookup.kind === 'dn') {
-      for await (const record of this.#records(lookup.dn, this.#scope, undefined, signal, 'base'))
-        return record;
-      return undefined;
+      return this.#single(this.#records(lookup.dn, this.#scope, undefined, signal, 'base'));
     }
     const filter = `(&${this.#scope.slice(2, -1)}${lookup.filter})`;
     for (const base of this.settings.bases) {
-      for await (const record of this.#records(base, filter, undefined, signal)) return record;
+      const record = await this.#single(this.#records(base, filter, undefined, signal));
+      if (record) return record;
     }
     return undefined;
+  }
+
+  /**
+   * The record of a search for one entry (by id, UPN, sAMAccountName or DN), read to its end: a
+   * search left unfinished costs its pooled connection, so stopping at the first record would make
+   * every sign-on and every read by DN open a new connection and bind the service account again.
+   */
+  async #single(records: AsyncIterable<SourceRecord>): Promise<SourceRecord | undefined> {
+    let first: SourceRecord | undefined;
+    for await (const record of records) first ??= record;
+    return first;
   }
 
   /** Entries (DN and text values) from one search with the service account: for naming lookups. */
