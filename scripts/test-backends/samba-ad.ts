@@ -40,12 +40,19 @@ const DOMAIN = 'EXAMPLE';
 const ADMIN_PASSWORD = 'Passw0rd!Admin';
 const ADMIN_DN = `CN=Administrator,CN=Users,${SAMBA_AD_BASE_DN}`;
 /** Bump when the seed changes: a folder seeded with another version is provisioned afresh. */
-const SEED_VERSION = 2;
+const SEED_VERSION = 3;
 export const PAGING_USERS = 2500;
 /** The service account dirbridge searches with: an ordinary domain user, no admin rights. */
 const SERVICE_ACCOUNT = { sam: 'svc-dirbridge', password: 'Quiet#Reader-4096' } as const;
 const PAGING_OU = `OU=Paging,${SAMBA_AD_BASE_DN}`;
 const CONTACTS_OU = `OU=Contacts,${SAMBA_AD_BASE_DN}`;
+/**
+ * Samba's log level: errors, plus one `Auth: [LDAP,simple bind/TLS] user [...]\[<name>] ... status
+ * [NT_STATUS_...] ... mapped to|became [EXAMPLE]\[<sam>]` line per simple bind that reaches its
+ * authentication (failures are logged from level 2, successes from 3), so tests can tell whether and
+ * how often a bind through dirbridge reached the DC.
+ */
+const SAMBA_LOG_LEVEL = '1 auth_audit:3';
 
 export function defaultSambaAdFolder(): string {
   return fileURLToPath(new URL('../../.test-run/samba-ad', import.meta.url));
@@ -88,6 +95,8 @@ export interface SambaAdInfo {
   readonly contacts: readonly SambaAdContact[];
   readonly pagingUsers: number;
   readonly folder: string;
+  /** Samba's output, with one authentication audit line per simple bind it saw (SAMBA_LOG_LEVEL). */
+  readonly logFile: string;
 }
 
 export interface SambaAd extends SambaAdInfo {
@@ -147,7 +156,10 @@ const USER_SEEDS: readonly UserSeed[] = [
     ],
   },
   user('disabled', 'dora', 'Dora Disabled', 'Calm#River-533', 'data 533'),
+  // Options given replace the default name options: without them the CN would be `mike`.
   user('mustChange', 'mike', 'Mike Mustchange', 'Green#Field-773', 'data 773', [
+    '--given-name=Mike',
+    '--surname=Mustchange',
     '--must-change-at-next-login',
   ]),
   user('accountExpired', 'erin', 'Erin Expired', 'Quiet#Hill-701', 'data 701'),
@@ -273,6 +285,7 @@ function info(l: Layout, caFile: string): SambaAdInfo {
     contacts: CONTACT_SEEDS.map((c) => ({ cn: c.cn, dn: `CN=${c.cn},${CONTACTS_OU}` })),
     pagingUsers: PAGING_USERS,
     folder: l.folder,
+    logFile: l.sambaOut,
   };
 }
 
@@ -498,10 +511,14 @@ function startSamba(l: Layout): ChildProcess {
   mkdirSync(l.logDir, { recursive: true });
   const out = openSync(l.sambaOut, 'w');
   try {
-    const child = spawn('samba', ['-s', l.smbConf, '-F', '-M', 'single', '--debug-stdout', '-d', '1'], {
-      detached: true, // its own session and process group: stop() signals the whole group
-      stdio: ['ignore', out, out],
-    });
+    const child = spawn(
+      'samba',
+      ['-s', l.smbConf, '-F', '-M', 'single', '--debug-stdout', '-d', SAMBA_LOG_LEVEL],
+      {
+        detached: true, // its own session and process group: stop() signals the whole group
+        stdio: ['ignore', out, out],
+      },
+    );
     if (child.pid === undefined) throw new Error('samba did not start');
     writeFileSync(l.groupPidFile, `${String(child.pid)}\n`);
     child.unref();

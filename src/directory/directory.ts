@@ -59,6 +59,8 @@ interface Located {
   readonly entry: Entry;
   readonly origin: Origin;
   readonly mount?: MountedSource;
+  /** Found by a mount's search, which matched it against the filter already. */
+  readonly matched?: boolean;
   /** Monitor entries say themselves whether they have children. */
   readonly subordinates?: boolean;
 }
@@ -189,7 +191,8 @@ export class Directory {
       signal,
     };
     for await (const located of this.#scope(this.#resolve(search.base), search.scope, walk)) {
-      if (located.origin !== 'record' && !this.evaluator.matches(walk.filter, located.entry)) continue;
+      // The entry a base DN names is matched here like any special entry (RFC 4511 4.5.1.7).
+      if (!located.matched && !this.evaluator.matches(walk.filter, located.entry)) continue;
       yield this.#hit(located, selection);
     }
   }
@@ -274,7 +277,7 @@ export class Directory {
     if (withMountEntry) yield this.#mountLocated(mount);
     try {
       for await (const entry of mount.search(walk.filter, walk.signal))
-        yield { entry, origin: 'record', mount };
+        yield { entry, origin: 'record', mount, matched: true };
     } catch (error) {
       throw this.#sourceFailure(mount, error, walk.signal);
     }

@@ -93,6 +93,18 @@ describe('Samba AD DC test backend', () => {
     expect(await bindAs(alice.userPrincipalName, alice.password)).toBe('success');
   });
 
+  it('names every seeded user by the DN it reports', async () => {
+    for (const u of Object.values(ad.users)) {
+      const { searchEntries } = await asAdmin((c) =>
+        c.search(u.dn, { scope: 'base', attributes: ['sAMAccountName'] }),
+      );
+      expect(
+        searchEntries.map((e) => e['sAMAccountName']),
+        u.dn,
+      ).toEqual([u.sAMAccountName]);
+    }
+  });
+
   it('pages through more than 2,500 users', async () => {
     const { searchEntries } = await asAdmin((c) =>
       c.search(ad.baseDn, {

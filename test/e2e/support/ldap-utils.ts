@@ -52,6 +52,26 @@ export async function ldapsearch(
   return { ...result, entries: parseLdif(result.stdout) };
 }
 
+export interface WhoAmIResult extends ToolResult {
+  /** What Who am I? answered (`dn:...`, `u:...`, or `anonymous`) when the bind succeeded. */
+  readonly authzId?: string;
+  /** The server's diagnostic message for a refused bind (ldapwhoami's `additional info`), or ''. */
+  readonly diagnostic: string;
+}
+
+/** A simple bind (anonymous without `bind`), then Who am I?; `code` is the first failure's result code. */
+export async function ldapwhoami(
+  url: string,
+  bind?: { readonly dn: string; readonly password: string },
+): Promise<WhoAmIResult> {
+  const args = ['-x', '-H', url, ...(bind ? ['-D', bind.dn, '-w', bind.password] : [])];
+  const result = await runTool('ldapwhoami', args);
+  const diagnostic = /^\s*additional info: (.*)$/m.exec(result.stderr)?.[1] ?? '';
+  return result.code === 0
+    ? { ...result, authzId: result.stdout.trim(), diagnostic }
+    : { ...result, diagnostic };
+}
+
 export function parseLdif(text: string): LdifEntry[] {
   const entries: LdifEntry[] = [];
   for (const block of text.split(/\n\n+/)) {

@@ -1,0 +1,157 @@
+/**
+ * The ldap source against a small in-process LDAPS server built from dirbridge's own codec, counting
+ * what sign-ons and reads by id cost the backend: connections opened and service-account binds.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureTestCa, type TestCa } from '../../../scripts/test-backends/test-ca.js';
+import { FrameReader } from '../../../src/protocol/frame-reader.js';
+import type { Response } from '../../../src/protocol/messages.js';
+import { PAGED_RESULTS_OID, encodePagedResultsValue } from '../../../src/protocol/paged-results-control.js';
+import { decodeRequest } from '../../../src/protocol/request-decoder.js';
+import { encodeResponse } from '../../../src/protocol/response-encoder.js';
+import { ResultCode } from '../../../src/protocol/result-codes.js';
+import { createLdapSource, type LdapSource } from '../../../src/sources/ldap/index.js';
+
+const BASE = 'dc=example,dc=test';
+const SERVICE = { name: `cn=service,${BASE}`, password: 'service-pw' };
+const ALICE = { dn: `uid=alice,ou=people,${BASE}`, password: 'alice-pw' };
+const ALICE_UUID = '6f1c3f0e-8a51-4c51-9f3e-2b7d0c1e5a42';
+
+/** A directory of one person (alice) that answers every search with her entry, in one page. */
+class OnePersonDirectory {
+  readonly binds: string[] = [];
+  connections = 0;
+  readonly #server: Server;
+  readonly #sockets = new Set<TLSSocket>();
+
+  constructor(tls: TestCa) {
+    this.#server = createServer(
+      { cert: readFileSync(tls.serverCert), key: readFileSync(tls.serverKey) },
+      (socket) => this.#serve(socket),
+    );
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    return `ldaps://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise((resolve) => this.#server.close(resolve));
+  }
+
+  #serve(socket: TLSSocket): void {
+    this.connections++;
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => undefined);
+    const frames = new FrameReader(1 << 20);
+    socket.on('data', (chunk: Buffer) => {
+      frames.push(chunk);
+      for (let frame = frames.next(); frame; frame = frames.next()) {
+        const { messageId, request, controls } = decodeRequest(frame, {
+          maxFilterDepth: 64,
+          maxFilterNodes: 1024,
+        });
+        const send = (response: Response, responseControls = [] as typeof controls): void => {
+          socket.write(encodeResponse({ messageId, response, controls: responseControls }));
+        };
+        if (request.type === 'unbind') {
+          socket.end();
+        } else if (request.type === 'bind' && request.auth.method === 'simple') {
+          this.binds.push(request.name);
+          const password = Buffer.from(request.auth.password).toString('utf8');
+          const ok =
+            (request.name === SERVICE.name && password === SERVICE.password) ||
+            (request.name === ALICE.dn && password === ALICE.password);
+          send({
+            type: 'bindResponse',
+            resultCode: ok ? ResultCode.success : ResultCode.invalidCredentials,
+            matchedDN: '',
+            diagnosticMessage: '',
+          });
+        } else if (request.type === 'search') {
+          send({
+            type: 'searchResultEntry',
+            objectName: ALICE.dn,
+            attributes: [
+              { type: 'objectClass', values: ['top', 'person', 'inetOrgPerson'] },
+              { type: 'cn', values: ['Alice'] },
+              { type: 'entryUUID', values: [ALICE_UUID] },
+            ],
+          });
+          const paged = controls.some((control) => control.oid === PAGED_RESULTS_OID);
+          const done = encodePagedResultsValue({ size: 0, cookie: new Uint8Array() });
+          send(
+            {
+              type: 'searchResultDone',
+              resultCode: ResultCode.success,
+              matchedDN: '',
+              diagnosticMessage: '',
+            },
+            paged ? [{ oid: PAGED_RESULTS_OID, critical: false, value: done }] : [],
+          );
+        }
+      }
+    });
+  }
+}
+
+let ca: TestCa;
+let directory: OnePersonDirectory;
+let source: LdapSource;
+const signal = new AbortController().signal;
+
+beforeAll(() => {
+  ca = ensureTestCa(join(mkdtempSync(join(tmpdir(), 'dirbridge-ldap-source-')), 'ca'));
+});
+
+beforeEach(async () => {
+  directory = new OnePersonDirectory(ca);
+  const url = await directory.listen();
+  source = createLdapSource({
+    name: 'dir',
+    type: 'ldap',
+    urls: [url],
+    tls: { ca: ca.caCert },
+    base: BASE,
+    bind: SERVICE,
+    signOn: true,
+    poolSize: 1,
+    bindPoolSize: 1,
+  });
+});
+
+afterEach(async () => {
+  await source.close();
+  await directory.close();
+});
+
+describe('ldap source: what sign-ons cost the backend', () => {
+  it("checks passwords and reads the account's entry on pooled connections: the service account binds once", async () => {
+    const login = await source.resolveLogin(ALICE.dn, signal);
+    expect(login).toEqual({ source: 'dir', account: ALICE.dn });
+    for (let i = 0; i < 3; i++) {
+      expect(await source.authenticate(login!, ALICE.password, signal)).toMatchObject({
+        ok: true,
+        record: { id: ALICE_UUID },
+      });
+    }
+    // One search connection (bound once as the service account) and one bind connection.
+    expect(directory.connections).toBe(2);
+    expect(directory.binds.filter((name) => name === SERVICE.name)).toHaveLength(1);
+    expect(directory.binds.filter((name) => name === ALICE.dn)).toHaveLength(3);
+  });
+
+  it('reads records by id (a bind by presented DN, a base search) on one pooled connection', async () => {
+    for (let i = 0; i < 3; i++) expect((await source.get(ALICE_UUID, signal))?.id).toBe(ALICE_UUID);
+    expect(directory.connections).toBe(1);
+    expect(directory.binds).toEqual([SERVICE.name]);
+  });
+});
