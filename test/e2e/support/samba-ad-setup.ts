@@ -3,7 +3,7 @@
  * details to the test files through vitest's provide/inject (`inject('sambaAd')`).
  */
 import type { TestProject } from 'vitest/node';
-import { startSambaAd, type SambaAdInfo } from '../../../scripts/test-backends/samba-ad.js';
+import { startSambaAd, stopSambaAd, type SambaAdInfo } from '../../../scripts/test-backends/samba-ad.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,5 +15,9 @@ declare module 'vitest' {
 export async function startSambaAdForRun(project: TestProject): Promise<() => Promise<void>> {
   const { stop, ...info } = await startSambaAd();
   project.provide('sambaAd', info);
-  return stop;
+  // A test may have stopped and started the DC again (ad-outage.test.ts): its pid file names it.
+  return async () => {
+    await stop();
+    await stopSambaAd(info.folder);
+  };
 }
