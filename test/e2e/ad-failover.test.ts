@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SUFFIX, startDirbridge, type DirbridgeProcess } from './support/dirbridge-process.js';
+import { adSourceConfig } from './support/ad-source-config.js';
 import { ldapsearch, runTool } from './support/ldap-utils.js';
 import './support/samba-ad-setup.js';
 import { startTcpRelay, type TcpRelay } from './support/tcp-relay.js';
@@ -24,22 +25,14 @@ const UNAVAILABLE = 52;
 const ANSWER_BOUND_MS = 30_000;
 
 function adSource(urls: readonly string[]): Record<string, unknown> {
-  return {
-    name: 'ad',
-    type: 'ad',
+  return adSourceConfig(ad, {
     urls,
-    tls: { ca: ad.caFile },
-    bind: {
-      name: ad.serviceAccount.userPrincipalName,
-      password: registerTestSecret(ad.serviceAccount.password),
-    },
-    base: ad.baseDn,
     timeout: 2,
     healthInterval: 1,
     poolSize: 2,
     // Every search goes to the backend: a cached answer would say nothing about where it went.
     cache: { size: 0 },
-  };
+  });
 }
 
 interface Lookup {

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { guidToUuid } from '../../src/sources/ldap/index.js';
 import { e164Digits, fold } from './support/demo-data.js';
 import { SUFFIX, startDirbridge, type DirbridgeProcess } from './support/dirbridge-process.js';
+import { adSourceConfig } from './support/ad-source-config.js';
 import { ldapsearch } from './support/ldap-utils.js';
 import './support/samba-ad-setup.js';
-import { registerTestSecret } from './support/test-secrets.js';
 
 const ad = inject('sambaAd');
 const ENABLED = '(!(userAccountControl:1.2.840.113556.1.4.803:=2))';
@@ -70,20 +70,11 @@ beforeAll(async () => {
   server = await startDirbridge({
     config: {
       sources: [
-        {
-          name: 'ad',
-          type: 'ad',
-          urls: [ad.url],
-          tls: { ca: ad.caFile },
-          bind: {
-            name: ad.serviceAccount.userPrincipalName,
-            password: registerTestSecret(ad.serviceAccount.password),
-          },
-          base: ad.baseDn,
+        adSourceConfig(ad, {
           filter: ENABLED,
           // Every lookup goes to the DC: a cached answer would prove nothing about the backend.
           cache: { size: 0 },
-        },
+        }),
       ],
     },
     logName: 'ad-searches',

@@ -9,6 +9,7 @@ import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { guidToUuid } from '../../src/sources/ldap/index.js';
 import { runCli } from './support/cli-process.js';
+import { adSourceConfig } from './support/ad-source-config.js';
 import {
   SUFFIX,
   demoConfig,
@@ -18,7 +19,6 @@ import {
 } from './support/dirbridge-process.js';
 import { ldapsearch, type LdifEntry } from './support/ldap-utils.js';
 import './support/samba-ad-setup.js';
-import { registerTestSecret } from './support/test-secrets.js';
 
 const ad = inject('sambaAd');
 const ENABLED = '(!(userAccountControl:1.2.840.113556.1.4.803:=2))';
@@ -26,18 +26,7 @@ const MOUNT = `ou=ad,${SUFFIX}`;
 const USERS = '(&(objectCategory=person)(objectClass=user))';
 
 function adSource(): Record<string, unknown> {
-  return {
-    name: 'ad',
-    type: 'ad',
-    urls: [ad.url],
-    tls: { ca: ad.caFile },
-    bind: {
-      name: ad.serviceAccount.userPrincipalName,
-      password: registerTestSecret(ad.serviceAccount.password),
-    },
-    base: ad.baseDn,
-    filter: ENABLED,
-  };
+  return adSourceConfig(ad, { filter: ENABLED });
 }
 
 const config = { sources: [adSource()], directory: { suffix: SUFFIX, maxPageSize: 1000 } };

@@ -5,6 +5,7 @@
  * TEST-BACKENDS.md), which shows that an `ldap://` URL is really spoken to in plain LDAP first.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { adSourceConfig } from './support/ad-source-config.js';
 import { runCli } from './support/cli-process.js';
 import {
   SUFFIX,
@@ -15,24 +16,11 @@ import {
 } from './support/dirbridge-process.js';
 import { ldapsearch } from './support/ldap-utils.js';
 import './support/samba-ad-setup.js';
-import { registerTestSecret } from './support/test-secrets.js';
 
 const ad = inject('sambaAd');
 
 function adSource(startTls: boolean): Record<string, unknown> {
-  return {
-    name: 'ad',
-    type: 'ad',
-    urls: [ad.startTlsUrl],
-    startTls,
-    tls: { ca: ad.caFile },
-    bind: {
-      name: ad.serviceAccount.userPrincipalName,
-      password: registerTestSecret(ad.serviceAccount.password),
-    },
-    base: ad.baseDn,
-    timeout: 5,
-  };
+  return adSourceConfig(ad, { urls: [ad.startTlsUrl], startTls, timeout: 5 });
 }
 
 let server: DirbridgeProcess;

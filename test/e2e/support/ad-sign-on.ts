@@ -6,7 +6,7 @@
 import type { SambaAdInfo, SambaAdUser } from '../../../scripts/test-backends/samba-ad.js';
 import { DEMO_CSV, SUFFIX, type DirbridgeProcess } from './dirbridge-process.js';
 import { ldapsearch } from './ldap-utils.js';
-import { registerTestSecret } from './test-secrets.js';
+import { adSourceConfig } from './ad-source-config.js';
 
 export const AD_MOUNT = `ou=ad,${SUFFIX}`;
 export const DEMO_MOUNT = `ou=demo,${SUFFIX}`;
@@ -17,19 +17,7 @@ export function adSignOnSource(
   ad: SambaAdInfo,
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return {
-    name: 'ad',
-    type: 'ad',
-    urls: [ad.url],
-    tls: { ca: ad.caFile },
-    bind: {
-      name: ad.serviceAccount.userPrincipalName,
-      password: registerTestSecret(ad.serviceAccount.password),
-    },
-    base: ad.baseDn,
-    signOn: true,
-    ...overrides,
-  };
+  return adSourceConfig(ad, { signOn: true, ...overrides });
 }
 
 /** sAMAccountName -> presented DN, from a search of the ad mount through dirbridge bound as `as`. */
