@@ -4,8 +4,12 @@
  * that failed, plainly, so an operator knows where to look.
  */
 import type { Entry } from '../directory/entry.js';
+import { SENSITIVE_ATTRIBUTES } from '../directory/visibility.js';
 import type { CheckReport, CheckStep } from '../sources/source.js';
 import { textTable } from './text-table.js';
+
+/** What a sample shows for each value of a sensitive attribute. */
+export const WITHHELD = '(withheld)';
 
 export interface SourceCheck {
   readonly name: string;
@@ -35,11 +39,17 @@ export function firstFailure(report: CheckReport): CheckStep | undefined {
   return report.steps.find((step) => !step.ok);
 }
 
-/** A sample as `name: value` lines, values shown as they are (this is for reading, not LDIF). */
+/**
+ * A sample as `name: value` lines, values shown as they are (this is for reading, not LDIF). The
+ * passwords a PBX may import are withheld here as from any reader without the grant (and as export
+ * withholds them): the sample shows they are filled, not what they are.
+ */
 function formatSample(entry: Entry, number: number): string {
   const lines = [`  sample ${number}: ${entry.dn}`];
-  for (const { name, values } of entry.attributes.values())
-    lines.push(`      ${name}: ${values.join(' | ')}`);
+  for (const { name, values } of entry.attributes.values()) {
+    const shown = SENSITIVE_ATTRIBUTES.has(name.toLowerCase()) ? values.map(() => WITHHELD) : values;
+    lines.push(`      ${name}: ${shown.join(' | ')}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

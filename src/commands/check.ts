@@ -30,7 +30,7 @@ export function checkCommand(finish: Finish): Command {
     .description(
       'Runs the "import test" of each source in the config: connects to it, authenticates its ' +
         'service account, counts its records and shows two of them as the directory presents them ' +
-        "(through the source's map). Names the step that failed.",
+        "(through the source's map; passwords withheld). Names the step that failed.",
     )
     .addOption(configOption())
     .option('-s, --source <name>', 'check only this source')

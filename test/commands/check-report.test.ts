@@ -3,6 +3,7 @@ import {
   formatCheckSummary,
   formatSourceCheck,
   verdict,
+  WITHHELD,
   type SourceCheck,
 } from '../../src/commands/check-report.js';
 import { makeEntry } from '../../src/directory/entry.js';
@@ -61,6 +62,24 @@ describe('check report', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('shows that a sample holds passwords, never what they are', () => {
+    const withPasswords: SourceCheck = {
+      ...passed,
+      samples: [
+        makeEntry('entryUUID=2,ou=demo,dc=x', [
+          { name: 'cn', values: ['Paula People'] },
+          { name: 'userPassword', values: ['{SSHA}c2VjcmV0LWhhc2g='] },
+          { name: 'wuserPasswordSip', values: ['sip-Secret-0001', 'sip-Secret-0002'] },
+        ]),
+      ],
+    };
+    const text = formatSourceCheck(withPasswords);
+    expect(text).toContain('      cn: Paula People\n');
+    expect(text).toContain(`      userPassword: ${WITHHELD}\n`);
+    expect(text).toContain(`      wuserPasswordSip: ${WITHHELD} | ${WITHHELD}\n`);
+    expect(text).not.toMatch(/SSHA|sip-Secret/);
   });
 
   it('names the first failing step and its detail', () => {

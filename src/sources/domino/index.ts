@@ -42,11 +42,12 @@ const DOMINO_INDEXED = [
 
 /** Builds a domino source from its config (Domino defaults where unset; nothing is contacted yet). */
 export function createDominoSource(config: SourceConfig, context: LdapSourceContext = {}): LdapSource {
+  const idAttribute = config.idAttribute ?? DOMINO_ID_ATTRIBUTE;
   return createLdapSource(
     {
       ...config,
       base: config.base ?? '',
-      idAttribute: config.idAttribute ?? DOMINO_ID_ATTRIBUTE,
+      idAttribute,
       usersFilter: config.usersFilter ?? DOMINO_USERS_FILTER,
       contactsFilter: config.contactsFilter ?? DOMINO_CONTACTS_FILTER,
       phoneFields: config.phoneFields ?? DOMINO_PHONE_FIELDS,
@@ -54,7 +55,9 @@ export function createDominoSource(config: SourceConfig, context: LdapSourceCont
     context,
     {
       modes: ['replica', 'live'],
-      dnAsFallbackId: config.idAttribute === undefined,
+      // The config loader fills in the schema's default, so the default is told by its name.
+      dnAsFallbackId:
+        typeof idAttribute === 'string' && idAttribute.toLowerCase() === DOMINO_ID_ATTRIBUTE.toLowerCase(),
       pushdownLimits: { attributes: DOMINO_INDEXED, prefixOnly: true },
       loginNames: ({ reader, bases, scope }) => new DominoLoginNames(bases, scope, reader),
     },

@@ -50,7 +50,8 @@ export function toRecord(
     if (name.toLowerCase() === idAttribute.toLowerCase()) {
       const first = list[0];
       if (first !== undefined) id = idText(first);
-      fields[name] = list.map((value) => idText(value));
+      // ldapts lists a requested attribute the entry lacks with no values: it holds no field then.
+      if (list.length > 0) fields[name] = list.map((value) => idText(value));
       continue;
     }
     const values = list.map((value) => (typeof value === 'string' ? value : value.toString('utf8')));

@@ -26,6 +26,7 @@ import type {
   SourceRecord,
 } from '../source.js';
 import { LdapBindPool } from './ldap-bind-pool.js';
+import { ldaptsFilter } from './ldapts-filter.js';
 import { LdapConnections, type ConnectionLogger } from './ldap-connections.js';
 import {
   DnLoginNames,
@@ -195,13 +196,13 @@ export class LdapSource implements Source {
   #idFilter(id: string): string | LdaptsFilter {
     const guid = isUuid(id) && this.#binaryId() ? uuidToGuid(id) : undefined;
     // ldapts reads `\xx` escapes in a filter string as characters and sends them UTF-8 encoded, so
-    // GUID bytes above 0x7f would not match: a binary id goes to ldapts as a Buffer value instead.
+    // GUID bytes above 0x7f would not match (ldapts-filter.ts): a binary id goes as a Buffer value.
     if (guid === undefined) {
       return `(&${this.#scope.slice(2, -1)}(${this.settings.idAttribute}=${escapeFilterValue(id)}))`;
     }
     return new AndFilter({
       filters: [
-        FilterParser.parseString(this.#scope),
+        FilterParser.parseString(ldaptsFilter(this.#scope)),
         new EqualityFilter({ attribute: this.settings.idAttribute, value: Buffer.from(guid) }),
       ],
     });
@@ -317,7 +318,7 @@ export class LdapSource implements Source {
       try {
         const { searchEntries } = await client.search(base, {
           scope,
-          filter,
+          filter: ldaptsFilter(filter),
           attributes: this.#attributes(fields),
           explicitBufferAttributes: [this.settings.idAttribute],
           sizeLimit: 1,
@@ -353,7 +354,7 @@ export class LdapSource implements Source {
     try {
       const { searchEntries } = await client.search(base, {
         scope,
-        filter,
+        filter: ldaptsFilter(filter),
         attributes: [...attributes],
         sizeLimit: 100,
       });
@@ -517,7 +518,7 @@ export class LdapSource implements Source {
     signal.addEventListener('abort', onAbort, { once: true });
     const options: SearchOptions = {
       scope,
-      filter,
+      filter: ldaptsFilter(filter),
       attributes: this.#attributes(fields),
       explicitBufferAttributes: [this.settings.idAttribute],
       paged: { pageSize: this.settings.pageSize },
@@ -562,7 +563,7 @@ export class LdapSource implements Source {
       try {
         for await (const page of client.searchPaginated(base, {
           scope: 'sub',
-          filter,
+          filter: ldaptsFilter(filter),
           attributes: ['1.1'],
           paged: { pageSize: this.settings.pageSize },
         })) {

@@ -166,6 +166,23 @@ describe('entries', () => {
     expect(toRecord({ dn: 'cn=c', cn: 'C' }, 'entryUUID', contacts)).toBeUndefined();
   });
 
+  it('identifies an entry without the id attribute by its DN where allowed, with no empty id field', () => {
+    const contacts = parseFilter('(!(objectClass=*))');
+    // ldapts lists an attribute that was asked for and is missing with no values.
+    const entry = {
+      dn: 'cn=Klaus Fischer',
+      dominoUNID: [],
+      objectClass: ['dominoPerson'],
+      cn: 'Klaus Fischer',
+    };
+    expect(toRecord(entry, 'dominoUNID', contacts)).toBeUndefined();
+    expect(toRecord(entry, 'dominoUNID', contacts, true)).toEqual({
+      id: 'cn=Klaus Fischer',
+      kind: 'user',
+      fields: { objectClass: ['dominoPerson'], cn: ['Klaus Fischer'] },
+    });
+  });
+
   it.each([
     ['(objectClass=contact)', true],
     ['(&(objectClass=top)(cn=*x*))', true],
