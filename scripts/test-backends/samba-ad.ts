@@ -450,12 +450,16 @@ async function sleep(ms: number): Promise<void> {
 
 /** Stops the Samba this folder's pid file names (a crashed run's), if it still runs. */
 async function stopRecorded(l: Layout, timeoutMs = 15_000): Promise<boolean> {
-  if (!existsSync(l.groupPidFile)) return false;
-  const pid = Number(readFileSync(l.groupPidFile, 'utf8').trim());
   let stopped = false;
-  if (Number.isInteger(pid) && pid > 1 && isAlive(pid) && isSamba(pid)) {
-    await stopGroup(pid, timeoutMs);
-    stopped = true;
+  // Our record of the process group first, then Samba's own pid file: a DC whose group record was
+  // lost (a run killed half-way) would otherwise keep the ports, and the next start would "work"
+  // against the old one.
+  for (const file of [l.groupPidFile, join(l.folder, 'run', 'samba.pid')]) {
+    const pid = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : NaN;
+    if (Number.isInteger(pid) && pid > 1 && isAlive(pid) && isSamba(pid)) {
+      await stopGroup(pid, timeoutMs);
+      stopped = true;
+    }
   }
   rmSync(l.groupPidFile, { force: true });
   return stopped;
