@@ -6,15 +6,12 @@
  * Internet address to Domino), Who am I? naming the presented entry under `ou=ad` or `ou=domino`.
  * Expectations come from the DC itself and from the stand-in's exported seed.
  */
-import { readFileSync } from 'node:fs';
-import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   startSlapdDomino,
   type DominoPerson,
   type SlapdDomino,
 } from '../../scripts/test-backends/slapd-domino.js';
-import { guidToUuid } from '../../src/sources/ldap/index.js';
 import { e164Digits } from './support/demo-data.js';
 import { SUFFIX, startDirbridge, type DirbridgeProcess } from './support/dirbridge-process.js';
 import {
@@ -28,6 +25,8 @@ import {
   registerDominoSecrets,
 } from './support/domino.js';
 import { ldapsearch, runTool, type LdifEntry, type ToolResult } from './support/ldap-utils.js';
+import { readFromDc, type DcEntry } from './support/samba-ad-direct.js';
+import { adSignOnSource } from './support/ad-sign-on.js';
 import './support/samba-ad-setup.js';
 import { registerTestSecret } from './support/test-secrets.js';
 
@@ -37,44 +36,9 @@ const AD_USERS = '(&(objectCategory=person)(objectClass=user))';
 const INVALID_CREDENTIALS = 49;
 
 /** One entry as the DC itself holds it, read as Administrator. */
-interface DcEntry {
-  readonly uuid: string;
-  readonly values: Readonly<Record<string, string[]>>;
-}
 
-async function fromDc(filter: string, attributes: readonly string[] = []): Promise<DcEntry[]> {
-  const client = new Client({
-    url: ad.url,
-    timeout: 30_000,
-    connectTimeout: 5_000,
-    tlsOptions: { ca: [readFileSync(ad.caFile)] },
-  });
-  const found: DcEntry[] = [];
-  try {
-    await client.bind(ad.adminDn, ad.adminPassword);
-    const pages = client.searchPaginated(ad.baseDn, {
-      scope: 'sub',
-      filter,
-      attributes: ['objectGUID', ...attributes],
-      explicitBufferAttributes: ['objectGUID'],
-      paged: { pageSize: 500 },
-    });
-    for await (const page of pages) {
-      for (const entry of page.searchEntries) {
-        const values: Record<string, string[]> = {};
-        for (const name of attributes) {
-          const raw = entry[name];
-          const list = raw === undefined ? [] : [raw].flat().map(String);
-          if (list.length > 0) values[name] = list;
-        }
-        found.push({ uuid: guidToUuid(entry.objectGUID as Buffer), values });
-      }
-    }
-  } finally {
-    await client.unbind().catch(() => undefined);
-  }
-  return found;
-}
+const fromDc = (filter: string, attributes: readonly string[] = []): Promise<DcEntry[]> =>
+  readFromDc(ad, filter, attributes);
 
 let domino: SlapdDomino;
 let everyone: DominoPerson[];
@@ -104,21 +68,7 @@ beforeAll(async () => {
   alice = aliceEntries[0]!;
   server = await startDirbridge({
     config: {
-      sources: [
-        {
-          name: 'ad',
-          type: 'ad',
-          urls: [ad.url],
-          tls: { ca: ad.caFile },
-          bind: {
-            name: ad.serviceAccount.userPrincipalName,
-            password: registerTestSecret(ad.serviceAccount.password),
-          },
-          base: ad.baseDn,
-          signOn: true,
-        },
-        dominoSource(domino, { signOn: true }),
-      ],
+      sources: [adSignOnSource(ad), dominoSource(domino, { signOn: true })],
       directory: { suffix: SUFFIX, maxPageSize: 1000 },
     },
     logName: 'ad-and-domino',

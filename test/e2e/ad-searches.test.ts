@@ -5,14 +5,12 @@
  * from the entries read straight from the DC with a simple oracle (support/demo-data.ts), not from
  * hard-coded lists; for the hostile values the DC itself, asked the same filter, is the oracle.
  */
-import { readFileSync } from 'node:fs';
-import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { guidToUuid } from '../../src/sources/ldap/index.js';
 import { e164Digits, fold } from './support/demo-data.js';
 import { SUFFIX, startDirbridge, type DirbridgeProcess } from './support/dirbridge-process.js';
 import { adSourceConfig } from './support/ad-source-config.js';
 import { ldapsearch } from './support/ldap-utils.js';
+import { readFromDc, type DcEntry } from './support/samba-ad-direct.js';
 import './support/samba-ad-setup.js';
 
 const ad = inject('sambaAd');
@@ -22,45 +20,6 @@ const USERS = '(&(objectCategory=person)(objectClass=user))';
 const SERVED = `(&${ENABLED}(|${USERS}(objectClass=contact)))`;
 const MOUNT = `ou=ad,${SUFFIX}`;
 const ATTRIBUTES = ['cn', 'sn', 'telephoneNumber', 'mobile', 'ipPhone'] as const;
-
-interface DcEntry {
-  readonly uuid: string;
-  readonly values: Readonly<Record<string, readonly string[]>>;
-}
-
-/** The entries the DC itself returns for a filter, as the service account sees them. */
-async function fromDc(filter: string): Promise<DcEntry[]> {
-  const client = new Client({
-    url: ad.url,
-    timeout: 30_000,
-    connectTimeout: 5_000,
-    tlsOptions: { ca: [readFileSync(ad.caFile)] },
-  });
-  const found: DcEntry[] = [];
-  try {
-    await client.bind(ad.serviceAccount.userPrincipalName, ad.serviceAccount.password);
-    const pages = client.searchPaginated(ad.baseDn, {
-      scope: 'sub',
-      filter,
-      attributes: ['objectGUID', ...ATTRIBUTES],
-      explicitBufferAttributes: ['objectGUID'],
-      paged: { pageSize: 500 },
-    });
-    for await (const page of pages) {
-      for (const entry of page.searchEntries) {
-        const values: Record<string, string[]> = {};
-        for (const name of ATTRIBUTES) {
-          const value = entry[name];
-          values[name] = value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String);
-        }
-        found.push({ uuid: guidToUuid(entry.objectGUID as Buffer), values });
-      }
-    }
-  } finally {
-    await client.unbind().catch(() => undefined);
-  }
-  return found;
-}
 
 let server: DirbridgeProcess;
 let served: DcEntry[];
@@ -84,6 +43,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.stop();
 });
+
+/** The entries the DC itself returns for a filter, as the service account sees them. */
+const fromDc = (filter: string): Promise<DcEntry[]> => readFromDc(ad, filter, ATTRIBUTES, 'service');
 
 const values = (entry: DcEntry, attribute: string): readonly string[] => entry.values[attribute] ?? [];
 

@@ -4,10 +4,7 @@
  * filter that leaves out disabled accounts. What the answers are compared with is read from the DC
  * directly (objectGUIDs of the enabled users), not hard-coded.
  */
-import { readFileSync } from 'node:fs';
-import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { guidToUuid } from '../../src/sources/ldap/index.js';
 import { runCli } from './support/cli-process.js';
 import { adSourceConfig } from './support/ad-source-config.js';
 import {
@@ -18,6 +15,7 @@ import {
   type DirbridgeProcess,
 } from './support/dirbridge-process.js';
 import { ldapsearch, type LdifEntry } from './support/ldap-utils.js';
+import { readFromDc } from './support/samba-ad-direct.js';
 import './support/samba-ad-setup.js';
 
 const ad = inject('sambaAd');
@@ -33,31 +31,8 @@ const config = { sources: [adSource()], directory: { suffix: SUFFIX, maxPageSize
 
 /** objectGUID (as a UUID) -> cn of every entry the DC itself returns for a filter. */
 async function fromDc(filter: string): Promise<Map<string, string>> {
-  const client = new Client({
-    url: ad.url,
-    timeout: 30_000,
-    connectTimeout: 5_000,
-    tlsOptions: { ca: [readFileSync(ad.caFile)] },
-  });
-  const found = new Map<string, string>();
-  try {
-    await client.bind(ad.adminDn, ad.adminPassword);
-    const pages = client.searchPaginated(ad.baseDn, {
-      scope: 'sub',
-      filter,
-      attributes: ['objectGUID', 'cn'],
-      explicitBufferAttributes: ['objectGUID'],
-      paged: { pageSize: 500 },
-    });
-    for await (const page of pages) {
-      for (const entry of page.searchEntries) {
-        found.set(guidToUuid(entry.objectGUID as Buffer), String(entry.cn));
-      }
-    }
-  } finally {
-    await client.unbind().catch(() => undefined);
-  }
-  return found;
+  const entries = await readFromDc(ad, filter, ['cn']);
+  return new Map(entries.map((entry) => [entry.uuid, entry.values.cn?.[0] ?? '']));
 }
 
 /** The PBX import: paged subtree search of the mount, every entry once. */

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { Attribute, Change, Client, ResultCodeError } from 'ldapts';
 import type { SambaAdInfo } from '../../../scripts/test-backends/samba-ad.js';
+import { guidToUuid } from '../../../src/sources/ldap/index.js';
 import { registerTestSecret } from './test-secrets.js';
 
 /** A bind's outcome as far as an LDAP client can compare it: result code and AD's `data` code. */
@@ -138,4 +139,52 @@ function auditSince(file: string, offset: number): AuthEvent[] {
     });
   }
   return events;
+}
+
+/** An entry as the DC itself returns it: its objectGUID as a UUID and the values asked for. */
+export interface DcEntry {
+  readonly uuid: string;
+  /** Only the attributes the entry holds. */
+  readonly values: Readonly<Record<string, string[]>>;
+}
+
+/** Every entry the DC returns for a filter (paged), read as Administrator or the service account. */
+export async function readFromDc(
+  ad: SambaAdInfo,
+  filter: string,
+  attributes: readonly string[] = [],
+  as: 'admin' | 'service' = 'admin',
+): Promise<DcEntry[]> {
+  const client = new Client({
+    url: ad.url,
+    timeout: 30_000,
+    connectTimeout: 5_000,
+    tlsOptions: { ca: [readFileSync(ad.caFile)] },
+  });
+  const found: DcEntry[] = [];
+  try {
+    if (as === 'admin') await client.bind(ad.adminDn, ad.adminPassword);
+    else await client.bind(ad.serviceAccount.userPrincipalName, ad.serviceAccount.password);
+    const pages = client.searchPaginated(ad.baseDn, {
+      scope: 'sub',
+      filter,
+      attributes: ['objectGUID', ...attributes],
+      explicitBufferAttributes: ['objectGUID'],
+      paged: { pageSize: 500 },
+    });
+    for await (const page of pages) {
+      for (const entry of page.searchEntries) {
+        const values: Record<string, string[]> = {};
+        for (const name of attributes) {
+          const raw = entry[name];
+          const list = raw === undefined ? [] : [raw].flat().map(String);
+          if (list.length > 0) values[name] = list;
+        }
+        found.push({ uuid: guidToUuid(entry.objectGUID as Buffer), values });
+      }
+    }
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
+  return found;
 }
