@@ -5,7 +5,7 @@
  * the service account: exactly one person must have it. Two people sharing a name own it together,
  * and neither is tried (DESIGN.md: never bound to the first match).
  */
-import { DnSyntaxError, parseDn } from '../../directory/dn.js';
+import { DnSyntaxError, parseDn } from '../../dn/distinguished-name.js';
 import type { AccountLookup, EntryReader, LoginClaim, LoginNames } from '../ldap/login-names.js';
 import { equalityFilter } from '../ldap/login-names.js';
 

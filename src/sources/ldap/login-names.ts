@@ -3,7 +3,7 @@
  * on. The generic LDAP source owns the DNs below its bases; AD adds its UPN suffixes and NetBIOS name
  * (src/sources/ad/), Domino the names it resolves.
  */
-import { DnSyntaxError, isDescendantOf, normalizeDn } from '../../directory/dn.js';
+import { DnSyntaxError, formatDn, isDescendantOf, parseDn } from '../../dn/distinguished-name.js';
 import { escapeFilterValue } from '../../filter/escape.js';
 
 /** One entry read with the service account: its DN and its values as text. */
@@ -44,7 +44,7 @@ export class DnLoginNames implements LoginNames {
   readonly #bases: readonly string[];
 
   constructor(bases: readonly string[]) {
-    this.#bases = bases.map((base) => normalizeDn(base));
+    this.#bases = bases.map(dnKey);
   }
 
   claim(name: string): Promise<LoginClaim | undefined> {
@@ -55,7 +55,7 @@ export class DnLoginNames implements LoginNames {
   owns(name: string): boolean {
     let normalized: string;
     try {
-      normalized = normalizeDn(name);
+      normalized = dnKey(name);
     } catch (error) {
       if (error instanceof DnSyntaxError) return false;
       throw error;
@@ -67,6 +67,18 @@ export class DnLoginNames implements LoginNames {
   lookup(account: string): AccountLookup {
     return { kind: 'dn', dn: account };
   }
+}
+
+/**
+ * A DN as a backend compares the DNs of its people: attribute types and values without regard to
+ * case (the directory's normal form folds accents too, which a backend does not). Throws DnSyntaxError.
+ */
+function dnKey(text: string): string {
+  return formatDn(
+    parseDn(text).map((rdn) =>
+      rdn.map((ava) => ({ ...ava, type: ava.type.toLowerCase(), value: ava.value.toLowerCase() })),
+    ),
+  );
 }
 
 /** An equality filter on `attribute`, with the value escaped (RFC 4515). */
