@@ -6,10 +6,11 @@
  * never retried elsewhere, so one failed sign-on is one failed bind at the backend (lockout
  * counters rise no faster than the user's own mistakes make them).
  */
-import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { Client, ResultCodeError } from 'ldapts';
 import type { AuthVerdict } from '../source.js';
+import { connectBackend } from './backend-socket.js';
 import { backendTlsOptions } from './backend-tls.js';
 import { refusedBind } from './bind-verdict.js';
 import { startTlsWithin } from './start-tls.js';
@@ -184,7 +185,7 @@ export class LdapBindPool {
 
   /** Connects (no bind yet), with StartTLS where configured, so no password is ever sent in clear. */
   async #openClient(url: string): Promise<{ client: Client; socket: Socket }> {
-    const socket = await this.#socket(url);
+    const socket = await connectBackend(url, this.settings.tls, this.settings.timeoutMs);
     const client = new Client({
       url,
       timeout: this.settings.timeoutMs,
@@ -209,35 +210,6 @@ export class LdapBindPool {
       void client.unbind().catch(() => undefined);
       throw error;
     }
-  }
-
-  #socket(url: string): Promise<Socket | TLSSocket> {
-    const parsed = new URL(url);
-    const secure = parsed.protocol.toLowerCase() === 'ldaps:';
-    const port = Number(parsed.port || (secure ? 636 : 389));
-    const host = parsed.hostname.replace(/^\[|\]$/g, '');
-    return new Promise((resolve, reject) => {
-      const socket = secure
-        ? tlsConnect({ host, port, ...backendTlsOptions(this.settings.tls, url) })
-        : netConnect({ host, port });
-      const fail = (error: Error): void => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(error);
-      };
-      const timer = setTimeout(
-        () => fail(new Error(`no connection within ${this.settings.timeoutMs / 1000} s`)),
-        this.settings.timeoutMs,
-      );
-      socket.once('error', fail);
-      socket.once(secure ? 'secureConnect' : 'connect', () => {
-        clearTimeout(timer);
-        socket.removeListener('error', fail);
-        // Until ldapts takes the socket over (and listens itself), an error must not go unheard.
-        socket.on('error', () => undefined);
-        resolve(socket);
-      });
-    });
   }
 }
 

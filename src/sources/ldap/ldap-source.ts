@@ -3,8 +3,6 @@
  * sent to the backend with the paged results control and streamed back page by page, so memory
  * stays constant whatever the directory's size. Search references are skipped.
  */
-import { connect as netConnect } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import { AndFilter, EqualityFilter, FilterParser, ResultCodeError } from 'ldapts';
 import { LRUCache } from 'lru-cache';
 import type { Client, Entry, Filter as LdaptsFilter, SearchOptions } from 'ldapts';
@@ -25,6 +23,7 @@ import type {
   SourceQuery,
   SourceRecord,
 } from '../source.js';
+import { connectBackend } from './backend-socket.js';
 import { LdapBindPool } from './ldap-bind-pool.js';
 import { ldaptsFilter } from './ldapts-filter.js';
 import { LdapConnections, type ConnectionLogger } from './ldap-connections.js';
@@ -157,7 +156,7 @@ export class LdapSource implements Source {
   backendFilter(query: SourceQuery): string {
     const widened = query.filter === undefined ? undefined : this.#pushdown.translate(query.filter);
     if (widened === undefined) return this.#scope;
-    return `(&${this.#scope.slice(2, -1)}${formatFilter(widened)})`;
+    return this.#within(formatFilter(widened));
   }
 
   async *search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
@@ -198,7 +197,7 @@ export class LdapSource implements Source {
     // ldapts reads `\xx` escapes in a filter string as characters and sends them UTF-8 encoded, so
     // GUID bytes above 0x7f would not match (ldapts-filter.ts): a binary id goes as a Buffer value.
     if (guid === undefined) {
-      return `(&${this.#scope.slice(2, -1)}(${this.settings.idAttribute}=${escapeFilterValue(id)}))`;
+      return this.#within(`(${this.settings.idAttribute}=${escapeFilterValue(id)})`);
     }
     return new AndFilter({
       filters: [
@@ -297,8 +296,7 @@ export class LdapSource implements Source {
     }
     const lookup = this.#loginNames.lookup(login.account);
     if (lookup.kind === 'dn') return this.#findOne([lookup.dn], 'base', this.#scope, [], signal);
-    const filter = `(&${this.#scope.slice(2, -1)}${lookup.filter})`;
-    return this.#findOne(this.settings.bases, 'sub', filter, [], signal);
+    return this.#findOne(this.settings.bases, 'sub', this.#within(lookup.filter), [], signal);
   }
 
   /**
@@ -313,29 +311,26 @@ export class LdapSource implements Source {
     signal: AbortSignal,
   ): Promise<SourceRecord | undefined> {
     for (const base of bases) {
-      const client = await this.#acquire(signal);
-      let healthy = false;
       try {
-        const { searchEntries } = await client.search(base, {
-          scope,
-          filter: ldaptsFilter(filter),
-          attributes: this.#attributes(fields),
-          explicitBufferAttributes: [this.settings.idAttribute],
-          sizeLimit: 1,
-          timeLimit: Math.ceil(this.settings.timeoutMs / 1000),
-        });
-        healthy = true;
+        const { searchEntries } = await this.#withClient(signal, (client) =>
+          client.search(base, {
+            scope,
+            filter: ldaptsFilter(filter),
+            attributes: this.#attributes(fields),
+            explicitBufferAttributes: [this.settings.idAttribute],
+            sizeLimit: 1,
+            timeLimit: Math.ceil(this.settings.timeoutMs / 1000),
+          }),
+        );
         for (const entry of searchEntries) {
           const record = this.#toRecord(entry);
           if (record) return record;
         }
       } catch (error) {
-        healthy = error instanceof ResultCodeError;
         signal.throwIfAborted();
         if (error instanceof ResultCodeError && error.code === 32) continue;
+        if (error instanceof SourceError) throw error;
         throw new SourceError(this.name, describe(error, base), { cause: error });
-      } finally {
-        this.#connections.release(client, healthy);
       }
     }
     return undefined;
@@ -349,22 +344,35 @@ export class LdapSource implements Source {
     attributes: readonly string[],
     signal: AbortSignal,
   ): Promise<ReadEntry[]> {
+    try {
+      const { searchEntries } = await this.#withClient(signal, (client) =>
+        client.search(base, {
+          scope,
+          filter: ldaptsFilter(filter),
+          attributes: [...attributes],
+          sizeLimit: 100,
+        }),
+      );
+      return searchEntries.map((entry) => ({ dn: entry.dn, attributes: textValues(entry) }));
+    } catch (error) {
+      if (error instanceof ResultCodeError && error.code === 32) return [];
+      throw error;
+    }
+  }
+
+  /**
+   * Runs one request on a pooled connection. The connection goes back to the pool when the request
+   * succeeded or the server answered it with an LDAP error; anything else may have broken it.
+   */
+  async #withClient<T>(signal: AbortSignal, request: (client: Client) => Promise<T>): Promise<T> {
     const client = await this.#acquire(signal);
     let healthy = false;
     try {
-      const { searchEntries } = await client.search(base, {
-        scope,
-        filter: ldaptsFilter(filter),
-        attributes: [...attributes],
-        sizeLimit: 100,
-      });
+      const result = await request(client);
       healthy = true;
-      return searchEntries.map((entry) => ({ dn: entry.dn, attributes: textValues(entry) }));
+      return result;
     } catch (error) {
-      if (error instanceof ResultCodeError) {
-        healthy = true;
-        if (error.code === 32) return [];
-      }
+      healthy = error instanceof ResultCodeError;
       throw error;
     } finally {
       this.#connections.release(client, healthy);
@@ -403,25 +411,21 @@ export class LdapSource implements Source {
       ]),
     ];
     if (classes.length === 0) return [];
-    const client = await this.#acquire(new AbortController().signal);
-    let healthy = false;
     try {
-      const schema = await readSchemaAttributes(client, classes);
-      healthy = true;
+      const schema = await this.#withClient(new AbortController().signal, (client) =>
+        readSchemaAttributes(client, classes),
+      );
       if (!schema) return [];
       const description = `allowed by the schema (${classes.join(', ')}), in no sampled entry`;
       return [...schema.must, ...schema.may]
         .sort((a, b) => a.localeCompare(b))
         .map((name) => ({ name, count: 0, description }));
     } catch (error) {
-      healthy = error instanceof ResultCodeError;
       this.logger?.warn(
         { source: this.name, err: error },
         'the schema could not be read; fields lists sampled ones only',
       );
       return [];
-    } finally {
-      this.#connections.release(client, healthy);
     }
   }
 
@@ -449,15 +453,12 @@ export class LdapSource implements Source {
       steps.push({ step: 'bind', ok: false, detail: `bind: ${this.#describeBind(error, url)}` });
       return report();
     }
+    const { filter = '', usersFilter, contactsFilter } = this.settings;
+    const usersOnly = `(&${filter}${usersFilter}(!${contactsFilter}))`;
+    const contactsOnly = `(&${filter}${contactsFilter})`;
     try {
-      const users = await this.#count(
-        client,
-        `(&${this.settings.filter ?? ''}${this.settings.usersFilter}(!${this.settings.contactsFilter}))`,
-      );
-      const contacts = await this.#count(
-        client,
-        `(&${this.settings.filter ?? ''}${this.settings.contactsFilter})`,
-      );
+      const users = await this.#count(client, usersOnly);
+      const contacts = await this.#count(client, contactsOnly);
       steps.push({
         step: 'count',
         ok: users + contacts > 0,
@@ -465,13 +466,10 @@ export class LdapSource implements Source {
       });
       const samples: SourceRecord[] = [];
       const controller = new AbortController();
-      for (const filter of [
-        `(&${this.settings.filter ?? ''}${this.settings.usersFilter}(!${this.settings.contactsFilter}))`,
-        `(&${this.settings.filter ?? ''}${this.settings.contactsFilter})`,
-      ]) {
+      for (const kind of [usersOnly, contactsOnly]) {
         for await (const record of this.#records(
           this.settings.bases[0]!,
-          filter,
+          kind,
           undefined,
           controller.signal,
         )) {
@@ -588,6 +586,11 @@ export class LdapSource implements Source {
     return `${error.code} ${diagnostic}`;
   }
 
+  /** A filter limited to what the source presents: `(&<filter>(|<users><contacts>)<condition>)`. */
+  #within(condition: string): string {
+    return `(&${this.#scope.slice(2, -1)}${condition})`;
+  }
+
   #toRecord(entry: Entry): SourceRecord | undefined {
     return toRecord(entry, this.settings.idAttribute, this.#contacts, this.options.dnAsFallbackId);
   }
@@ -604,44 +607,17 @@ export class LdapSource implements Source {
     return /guid$/i.test(this.settings.idAttribute);
   }
 
-  /** Opens a socket to the URL (and TLS, verified as configured) without an LDAP operation. */
-  #probe(url: string): Promise<string> {
-    const parsed = new URL(url);
-    const secure = parsed.protocol === 'ldaps:';
-    const port = Number(parsed.port || (secure ? 636 : 389));
-    const host = parsed.hostname.replace(/^\[|\]$/g, '');
-    const timeout = this.settings.timeoutMs;
+  /** Opens a connection to the URL (TLS verified as configured) without an LDAP operation. */
+  async #probe(url: string): Promise<string> {
     if (this.settings.startTls) {
       // StartTLS needs an LDAP exchange: ldapts does it, verifying the certificate the same way.
-      return this.#connections.open(url.replace(/^ldap:/i, 'ldap:')).then(
-        (client) => {
-          void client.unbind().catch(() => undefined);
-          return `${url}: connected, StartTLS certificate verified`;
-        },
-        (error: unknown) => {
-          throw error;
-        },
-      );
+      const client = await this.#connections.open(url);
+      void client.unbind().catch(() => undefined);
+      return `${url}: connected, StartTLS certificate verified`;
     }
-    return new Promise((resolve, reject) => {
-      const socket = secure
-        ? tlsConnect({ host, port, ...this.#connections.tlsOptions(url) })
-        : netConnect({ host, port });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`no answer from ${url} within ${timeout / 1000} s`));
-      }, timeout);
-      socket.once(secure ? 'secureConnect' : 'connect', () => {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(secure ? `${url}: connected, certificate verified` : `${url}: connected (no TLS)`);
-      });
-      socket.once('error', (error: Error) => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(error);
-      });
-    });
+    const socket = await connectBackend(url, this.settings.tls, this.settings.timeoutMs);
+    socket.destroy();
+    return /^ldaps:/i.test(url) ? `${url}: connected, certificate verified` : `${url}: connected (no TLS)`;
   }
 }
 
