@@ -18,8 +18,6 @@ export const AD_CONTACTS_FILTER = '(objectClass=contact)';
 export function createAdSource(config: SourceConfig, context: LdapSourceContext = {}): LdapSource {
   const { upnSuffixes, netbiosName, ...ldapConfig } = config;
   const naming = namingConfig(config.name, upnSuffixes, netbiosName);
-  const bases =
-    typeof config.base === 'string' ? [config.base] : ((config.base as string[] | undefined) ?? []);
   return createLdapSource(
     {
       ...ldapConfig,
@@ -31,7 +29,7 @@ export function createAdSource(config: SourceConfig, context: LdapSourceContext 
     },
     context,
     {
-      loginNames: ({ reader }) => new AdLoginNames(bases, naming, reader),
+      loginNames: ({ reader, bases }) => new AdLoginNames(bases, naming, reader),
       explainBindError: explainAdBindDiagnostic,
     },
   );
