@@ -1,7 +1,10 @@
 /**
- * A search filter as the operation log may show it: every value asserted about a secret attribute
- * (`(userPassword=...)`, a probe for a SIP password) replaced, so a client guessing passwords by
- * filter does not write its guesses, or a correct one, into the log.
+ * A search filter as the operation log may show it: every value that could be a password replaced,
+ * so a client guessing passwords by filter does not write its guesses, or a correct one, into the
+ * log. That is every value asserted about a secret attribute (`(userPassword=...)`, a probe for a
+ * SIP password), and the value of every extensible match that names no attribute
+ * (`(:octetStringMatch:=...)`), which is tested against all of an entry's attributes, secret ones
+ * included wherever the caller may read them.
  */
 import { SENSITIVE_ATTRIBUTES } from '../directory/visibility.js';
 import type { Filter } from '../filter/ast.js';
@@ -30,6 +33,10 @@ export function redactFilter(filter: Filter): Filter {
     }
     case 'present':
       return filter;
+    case 'extensible':
+      return filter.attribute === undefined || isSensitive(filter.attribute)
+        ? { ...filter, value: REDACTED }
+        : filter;
     case 'substrings':
       if (!isSensitive(filter.attribute)) return filter;
       return { type: 'substrings', attribute: filter.attribute, any: [REDACTED] };

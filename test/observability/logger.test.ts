@@ -78,12 +78,17 @@ describe('filters in the operation log', () => {
       '(|(2.5.4.35>=[redacted])(!(wuserPasswordSip~=[redacted])))',
     ],
     ['(userPassword;binary:caseExactMatch:=pw)', '(userPassword;binary:caseExactMatch:=[redacted])'],
+    // No attribute: the rule is tried on every attribute, passwords included wherever readable.
+    ['(:2.5.13.17:=guess)', '(:2.5.13.17:=[redacted])'],
+    ['(:octetStringMatch:=guess)', '(:octetStringMatch:=[redacted])'],
+    ['(:dn:2.5.13.17:=guess)', '(:dn:2.5.13.17:=[redacted])'],
+    ['(|(cn=anna)(!(:caseExactMatch:=guess)))', '(|(cn=anna)(!(:caseExactMatch:=[redacted])))'],
   ])('hides the values asserted about passwords: %s', (filter, logged) => {
     expect(formatFilter(redactFilter(parseFilter(filter)))).toBe(logged);
   });
 
   it('leaves every other filter as it is (the same object)', () => {
-    const filter = parseFilter('(&(cn=*müller*)(userPassword=*)(telephoneNumber=123))');
+    const filter = parseFilter('(&(cn=*müller*)(userPassword=*)(telephoneNumber=123)(cn:dn:=x))');
     expect(redactFilter(filter)).toBe(filter);
   });
 });
