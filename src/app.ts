@@ -18,7 +18,7 @@ import { loadServerTls, TlsSetupError, type ServerTls } from './protocol/tls-con
 import { LdapServer, type ListeningAddress } from './server.js';
 import { SUPPORTED_CONTROLS, SUPPORTED_FEATURES, supportedExtensions } from './session/supported.js';
 import { sourceType } from './sources/registry.js';
-import type { SourceKind } from './sources/source.js';
+import { SourceError, type Source, type SourceKind } from './sources/source.js';
 import { VERSION } from './version.js';
 import type { ResultCacheSettings } from './cache/result-cache.js';
 
@@ -97,10 +97,14 @@ export function mountSource(sourceConfig: SourceConfig, where: string, context: 
       `${context.config.file}: ${where}.type: unknown source type "${sourceConfig.type}"`,
     );
   const logger = context.logger.child({ source: sourceConfig.name });
-  const source = type.create(sourceConfig, {
-    logger,
-    defaultCountry: context.config.directory.defaultCountry,
-  });
+  let source: Source;
+  try {
+    source = type.create(sourceConfig, { logger, defaultCountry: context.config.directory.defaultCountry });
+  } catch (error) {
+    // A setting the schema cannot judge (a CA file that cannot be read, sign-on in clear, a filter).
+    if (!(error instanceof SourceError)) throw error;
+    throw new StartupError(`${context.config.file}: ${where}: ${error.message}`, { cause: error });
+  }
   let map: FieldMap;
   try {
     map = new FieldMap(context.schema, type.defaultMap, sourceConfig.map);
@@ -120,7 +124,6 @@ export function mountSource(sourceConfig: SourceConfig, where: string, context: 
     mode,
     map,
     presenter: new Presenter(source.name, source.kind satisfies SourceKind, map, context.namespace),
-    evaluator: context.evaluator,
     schema: context.schema,
     defaultCountry: context.config.directory.defaultCountry,
     description: `${sourceConfig.type} source "${source.name}" (${mode})`,

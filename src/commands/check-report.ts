@@ -22,10 +22,15 @@ export interface SourceCheck {
 
 export function formatSourceCheck(check: SourceCheck): string {
   const heading = `${check.name} (${[check.type, check.mode].filter(Boolean).join(', ')})\n`;
-  const steps = check.report.steps.map((step) => [step.ok ? 'ok' : 'FAIL', step.step, step.detail]);
+  const steps = check.report.steps.map((step) => [stepMark(step), step.step, step.detail]);
   const table = steps.length > 0 ? textTable(['', 'STEP', 'RESULT'], steps, '  ') : '';
   const samples = check.samples.map((entry, i) => formatSample(entry, i + 1)).join('');
   return `${heading}${table}${samples}  ${verdict(check.report)}\n\n`;
+}
+
+function stepMark(step: CheckStep): string {
+  if (!step.ok) return 'FAIL';
+  return step.warning ? 'WARN' : 'ok';
 }
 
 /** The verdict line: PASSED, or FAILED naming the first step that failed and why. */

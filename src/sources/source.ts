@@ -82,6 +82,8 @@ export type AuthVerdict =
 export interface CheckStep {
   readonly step: string;
   readonly ok: boolean;
+  /** Passed, but with something an operator should know (shown as WARN). */
+  readonly warning?: boolean;
   readonly detail: string;
 }
 

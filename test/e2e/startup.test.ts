@@ -2,19 +2,8 @@
  * Start-up: a bad config names the file, the path inside it and the problem, and the process exits
  * non-zero before listening; the demo config serves and prints a line to paste.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoConfig, REPO, startDirbridge, writeConfig } from './support/dirbridge-process.js';
-
-function serveWith(config: Record<string, unknown>): { status: number | null; stderr: string; file: string } {
-  const file = writeConfig(config);
-  const result = spawnSync(process.execPath, [join(REPO, 'dist/cli.js'), 'serve', '--config', file], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { status: result.status, stderr: result.stderr, file };
-}
+import { demoConfig, serveOnce, startDirbridge } from './support/dirbridge-process.js';
 
 describe('start-up', () => {
   it.each([
@@ -23,7 +12,7 @@ describe('start-up', () => {
     ['an unknown source type', { sources: [{ name: 'x', type: 'nosuchtype' }] }, 'sources[0].type'],
     ['a file source without a path', { sources: [{ name: 'x', type: 'file' }] }, 'sources[0]'],
   ])('%s stops start-up with the file, the path and the problem', (_what, overrides, path) => {
-    const { status, stderr, file } = serveWith(demoConfig(overrides));
+    const { status, stderr, file } = serveOnce(demoConfig(overrides));
     expect(status).not.toBe(0);
     expect(stderr).toContain(file);
     expect(stderr).toContain(path);
@@ -31,7 +20,7 @@ describe('start-up', () => {
   });
 
   it('a CSV that does not exist stops start-up naming the source', () => {
-    const { status, stderr } = serveWith(
+    const { status, stderr } = serveOnce(
       demoConfig({ sources: [{ name: 'gone', type: 'file', path: '/nonexistent/people.csv' }] }),
     );
     expect(status).not.toBe(0);

@@ -35,6 +35,8 @@ export interface LdapSourceSettings {
   readonly defaultCountry: string;
   /** Whether binds of this source's users are delegated to it (single sign-on). */
   readonly signOn: boolean;
+  /** URLs over which sign-on passwords would travel in clear (allowed by `allowPlaintextSignOn`). */
+  readonly plaintextSignOnUrls: readonly string[];
   /** Most connections open at once for checking users' passwords. */
   readonly bindPoolSize: number;
   /** Milliseconds between two full reloads of a replica. */
@@ -85,6 +87,17 @@ export function ldapSourceSettings(config: SourceConfig, defaultCountry = 'DE'):
     bind = { name, password };
   }
   const filter = optionalString(config.filter, 'filter', fail);
+  const signOn = booleanSetting(config.signOn, 'signOn', false, fail);
+  const plaintextSignOnUrls = signOn && !startTls ? urls.filter(isPlainLdap) : [];
+  if (
+    plaintextSignOnUrls.length > 0 &&
+    !booleanSetting(config.allowPlaintextSignOn, 'allowPlaintextSignOn', false, fail)
+  ) {
+    fail(
+      `signOn: users' passwords would be sent in clear to ${plaintextSignOnUrls.join(', ')}: ` +
+        'use an ldaps:// URL or startTls: true, or set allowPlaintextSignOn: true if the path to the backend is protected otherwise',
+    );
+  }
   return {
     name: config.name,
     urls,
@@ -109,10 +122,15 @@ export function ldapSourceSettings(config: SourceConfig, defaultCountry = 'DE'):
         ? DEFAULT_PHONE_FIELDS
         : stringList(config.phoneFields, 'phoneFields', fail),
     defaultCountry,
-    signOn: booleanSetting(config.signOn, 'signOn', false, fail),
+    signOn,
+    plaintextSignOnUrls,
     bindPoolSize: positiveInteger(config.bindPoolSize, 'bindPoolSize', 4, fail),
     refreshIntervalMs: positiveNumber(config.refreshInterval, 'refreshInterval', 900, fail) * 1000,
   };
+}
+
+function isPlainLdap(url: string): boolean {
+  return url.toLowerCase().startsWith('ldap://');
 }
 
 /** `objectClass=x` is accepted for `(objectClass=x)`, as ldapsearch does. */

@@ -144,6 +144,12 @@ export class LdapSource implements Source {
           logger,
         )
       : undefined;
+    if (settings.plaintextSignOnUrls.length > 0) {
+      logger?.warn(
+        { source: this.name, urls: settings.plaintextSignOnUrls },
+        `allowPlaintextSignOn: users' sign-on passwords are sent in clear to ${settings.plaintextSignOnUrls.join(', ')}`,
+      );
+    }
     if (!settings.tls.rejectUnauthorized) {
       logger?.warn(
         { source: this.name },
@@ -431,7 +437,7 @@ export class LdapSource implements Source {
 
   /** The "import test": connect (TLS verified), bind, count users and contacts, two samples. */
   async check(): Promise<CheckReport> {
-    const steps: CheckStep[] = [];
+    const steps: CheckStep[] = this.#signOnTransport();
     const report = (count?: number, samples?: readonly SourceRecord[]): CheckReport =>
       checkReport(this.name, steps, count, samples);
     const url = this.settings.urls[0]!;
@@ -485,6 +491,24 @@ export class LdapSource implements Source {
     } finally {
       void client.unbind().catch(() => undefined);
     }
+  }
+
+  /** How users' passwords travel when they sign on, where they do: a warning when in clear. */
+  #signOnTransport(): CheckStep[] {
+    if (!this.settings.signOn) return [];
+    const plain = this.settings.plaintextSignOnUrls;
+    if (plain.length === 0) {
+      const how = this.settings.startTls ? 'StartTLS' : 'TLS (ldaps://)';
+      return [{ step: 'sign-on', ok: true, detail: `users' passwords are checked over ${how}` }];
+    }
+    return [
+      {
+        step: 'sign-on',
+        ok: true,
+        warning: true,
+        detail: `users' passwords are sent in clear to ${plain.join(', ')} (allowPlaintextSignOn)`,
+      },
+    ];
   }
 
   /** A replica reloads every `refreshInterval`: LDAP offers no change feed every server has. */

@@ -3,7 +3,7 @@
  * (or a fixture entry point that adds test-only source types), and waits for its "serving" line.
  * Its output also goes to `.test-run/logs/`, which the teardown searches for passwords.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,20 @@ export function writeConfig(config: Record<string, unknown>): string {
   const file = join(dir, 'config.yaml');
   writeFileSync(file, stringify(config));
   return file;
+}
+
+/** `dirbridge serve` with a config that is expected to stop start-up: its exit status and stderr. */
+export function serveOnce(config: Record<string, unknown>): {
+  status: number | null;
+  stderr: string;
+  file: string;
+} {
+  const file = writeConfig(config);
+  const result = spawnSync(process.execPath, [join(REPO, 'dist/cli.js'), 'serve', '--config', file], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: result.status, stderr: result.stderr, file };
 }
 
 export async function startDirbridge(options: StartOptions = {}): Promise<DirbridgeProcess> {

@@ -65,7 +65,7 @@ describe('domino source against a backend', () => {
 
   async function source(settings: string): Promise<LdapSource> {
     const config = await loaded(
-      `{ name: domino, type: domino, urls: "${server.url}", signOn: true, timeout: 2, ` +
+      `{ name: domino, type: domino, urls: "${server.url}", signOn: true, allowPlaintextSignOn: true, timeout: 2, ` +
         `bind: { name: "cn=svc,o=Acme", password: "domino-unit-password" }${settings} }`,
     );
     const created = createDominoSource(config);

@@ -31,6 +31,7 @@ describe('ldapSourceSettings', () => {
       phoneFields: DEFAULT_PHONE_FIELDS,
       defaultCountry: 'DE',
       signOn: false,
+      plaintextSignOnUrls: [],
       bindPoolSize: 4,
       refreshIntervalMs: 900_000,
     });
@@ -67,8 +68,61 @@ describe('ldapSourceSettings', () => {
     [{ urls: 'ldap://x', base: 'dc=x', bind: { name: 'cn=svc', password: '' } }, /non-empty password/],
     [{ urls: 'ldap://x', base: 'dc=x', refreshInterval: 0 }, /refreshInterval must be a number above 0/],
     [{ urls: 'ldap://x', base: 'dc=x', pageSize: 0 }, /pageSize must be/],
+    [{ urls: 'ldap://x', base: 'dc=x', signOn: true }, /passwords would be sent in clear to ldap:\/\/x/],
+    [
+      { urls: ['ldaps://a', 'LDAP://b'], base: 'dc=x', signOn: true, allowPlaintextSignOn: false },
+      /in clear to LDAP:\/\/b: use an ldaps:\/\/ URL or startTls: true, or set allowPlaintextSignOn: true/,
+    ],
+    [
+      { urls: 'ldap://x', base: 'dc=x', signOn: true, allowPlaintextSignOn: 'yes' },
+      /allowPlaintextSignOn must be/,
+    ],
   ])('refuses %j', (config, message) => {
     expect(() => ldapSourceSettings({ name: 'dir', type: 'ldap', ...config })).toThrow(message);
+  });
+
+  it('signs on over ldap:// only with StartTLS, or where allowPlaintextSignOn says clear text is intended', () => {
+    const settings = (extra: Record<string, unknown>) =>
+      ldapSourceSettings({
+        name: 'dir',
+        type: 'ldap',
+        urls: ['ldap://a', 'ldap://b'],
+        base: 'dc=x',
+        ...extra,
+      });
+    expect(settings({ signOn: true, startTls: true }).plaintextSignOnUrls).toEqual([]);
+    expect(settings({ signOn: false }).plaintextSignOnUrls).toEqual([]);
+    expect(settings({ signOn: true, allowPlaintextSignOn: true }).plaintextSignOnUrls).toEqual([
+      'ldap://a',
+      'ldap://b',
+    ]);
+  });
+
+  it('warns at start and in check when sign-on passwords go in clear', async () => {
+    const warnings: string[] = [];
+    const logger = {
+      warn: (_: object, message: string) => void warnings.push(message),
+      info: () => undefined,
+    };
+    const source = createLdapSource(
+      {
+        name: 'dir',
+        type: 'ldap',
+        urls: 'ldap://127.0.0.1:1',
+        base: 'dc=x',
+        signOn: true,
+        allowPlaintextSignOn: true,
+        timeout: 1,
+      },
+      { logger, defaultCountry: 'DE' },
+    );
+    expect(warnings).toContainEqual(
+      expect.stringMatching(/passwords are sent in clear to ldap:\/\/127\.0\.0\.1:1/),
+    );
+    const report = await source.check();
+    expect(report.steps[0]).toMatchObject({ step: 'sign-on', ok: true, warning: true });
+    expect(report.steps[0]!.detail).toMatch(/in clear to ldap:\/\/127\.0\.0\.1:1 \(allowPlaintextSignOn\)/);
+    await source.close();
   });
 
   it('refuses a configured filter that does not parse', () => {
