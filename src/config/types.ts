@@ -39,6 +39,8 @@ export interface LimitsConfig {
   readonly maxRequestBytes: number;
   readonly maxFilterDepth: number;
   readonly maxFilterNodes: number;
+  /** Filter items one search may test against entries (per page when paged). */
+  readonly maxFilterEvaluations: number;
 }
 
 /** Which mounts (source names) a caller may read: `all`, or a list. */

@@ -12,6 +12,7 @@ import {
 import { DirectoryError } from './directory-error.js';
 import { DnSyntaxError } from './dn.js';
 import type { Entry } from './entry.js';
+import { EvaluationBudget } from './evaluation-budget.js';
 import type { FilterEvaluator } from './evaluator.js';
 import { monitorEntries, type ListenerStatus, type MonitorSnapshot } from './monitor-entries.js';
 import { MonitorTree } from './monitor-tree.js';
@@ -47,7 +48,10 @@ export type CompareOutcome = 'true' | 'false' | 'noSuchAttribute' | 'undefinedAt
 
 /** One search's walk through the tree: what it looks for, where it may look, when to stop. */
 interface Walk {
+  /** The filter with withheld attributes masked: what indexes and backends may narrow by. */
   readonly filter: Filter;
+  /** The one test of whether an entry matches, compiled for this caller (what it may see, its budget). */
+  readonly matches: (entry: Entry) => boolean;
   readonly mounts: readonly MountedSource[];
   readonly signal: AbortSignal;
 }
@@ -174,25 +178,27 @@ export class Directory {
     return kind === 'monitor' ? 'monitor' : 'tree';
   }
 
+  /**
+   * The entries a search finds, shaped for the caller. `budget` bounds the filter work (the session
+   * resets it for each page of a paged search); past it the search throws adminLimitExceeded.
+   */
   async *search(
     search: DirectorySearch,
     signal: AbortSignal,
     visibility: Visibility = DEFAULT_VISIBILITY,
+    budget: EvaluationBudget = EvaluationBudget.unlimited(),
   ): AsyncGenerator<SearchHit> {
-    const selection = new AttributeSelection(
-      search.attributes,
-      search.typesOnly,
-      this.schema,
-      visibility.withheld,
-    );
+    const { withheld } = visibility;
+    const selection = new AttributeSelection(search.attributes, search.typesOnly, this.schema, withheld);
     const walk: Walk = {
-      filter: maskWithheld(search.filter, visibility.withheld, this.schema),
+      filter: maskWithheld(search.filter, withheld, this.schema),
+      matches: this.evaluator.predicate(search.filter, { withheld, budget }),
       mounts: this.#visibleMounts(visibility),
       signal,
     };
     for await (const located of this.#scope(this.#resolve(search.base), search.scope, walk)) {
       // The entry a base DN names is matched here like any special entry (RFC 4511 4.5.1.7).
-      if (!located.matched && !this.evaluator.matches(walk.filter, located.entry)) continue;
+      if (!located.matched && !walk.matches(located.entry)) continue;
       yield this.#hit(located, selection);
     }
   }
@@ -207,7 +213,12 @@ export class Directory {
     if (visibility.withheld.has(this.schema.canonicalName(attribute).toLowerCase())) {
       throw new DirectoryError('insufficientAccessRights', `${attribute} cannot be compared`);
     }
-    const walk: Walk = { filter: MATCH_ALL, mounts: this.#visibleMounts(visibility), signal };
+    const walk: Walk = {
+      filter: MATCH_ALL,
+      matches: () => true,
+      mounts: this.#visibleMounts(visibility),
+      signal,
+    };
     const located = await this.#base(this.#resolve(dn), walk);
     return this.evaluator.compare(located.entry, attribute, value);
   }
@@ -276,7 +287,7 @@ export class Directory {
   async *#mountSubtree(mount: MountedSource, walk: Walk, withMountEntry: boolean): AsyncGenerator<Located> {
     if (withMountEntry) yield this.#mountLocated(mount);
     try {
-      for await (const entry of mount.search(walk.filter, walk.signal))
+      for await (const entry of mount.search(walk.filter, walk.matches, walk.signal))
         yield { entry, origin: 'record', mount, matched: true };
     } catch (error) {
       throw this.#sourceFailure(mount, error, walk.signal);

@@ -1,7 +1,7 @@
 /**
  * A source as the directory sees it: mounted at `ou=<name>`, its records presented through the field
  * map, and searched either from a local index (replica) or by pushing the filter down (live). Either
- * way the evaluator decides what matches, so both modes answer the same.
+ * way the directory's predicate decides what matches, so both modes answer the same.
  */
 import { LRUCache } from 'lru-cache';
 import type { Filter } from '../filter/ast.js';
@@ -12,7 +12,6 @@ import { toNativeFilter } from '../mapping/native-filter.js';
 import { LocalIndex } from '../cache/local-index.js';
 import { ResultCache, type ResultCacheSettings } from '../cache/result-cache.js';
 import type { Entry } from './entry.js';
-import type { FilterEvaluator } from './evaluator.js';
 import type { Presenter } from './presenter.js';
 import type { Schema } from './schema.js';
 import { SourceHealth, type SourceStatus } from './source-status.js';
@@ -22,7 +21,6 @@ export interface MountedSourceOptions {
   readonly mode: SourceMode;
   readonly map: FieldMap;
   readonly presenter: Presenter;
-  readonly evaluator: FilterEvaluator;
   readonly schema: Schema;
   readonly defaultCountry: string;
   /** What the mount entry says about the source. */
@@ -46,8 +44,10 @@ const LIVE_UUID_MEMORY = 10_000;
 /** Name attributes phones search (DOMAIN.md "What phones send"). */
 const PHONEBOOK_NAME_ATTRIBUTES = ['cn', 'sn', 'givenName', 'displayName', 'o'];
 
-/** Candidates examined between two turns of the event loop during a long replica scan. */
-const YIELD_EVERY = 4096;
+/** Candidates examined between two looks at the clock during a replica scan. */
+const CLOCK_EVERY = 64;
+/** Longest a replica scan holds the event loop before letting other connections in. */
+const SLICE_MS = 5;
 
 interface Replica {
   readonly index: LocalIndex;
@@ -178,34 +178,48 @@ export class MountedSource {
     return this.#replica?.index.size;
   }
 
-  /** The entries matching a presented filter, in the source's order. */
-  search(filter: Filter, signal: AbortSignal): AsyncIterable<Entry> {
+  /**
+   * The entries `matches` accepts, in the source's order. `filter` (withheld attributes already
+   * masked) only narrows what is looked at: the index's candidates, or the backend's query.
+   */
+  search(filter: Filter, matches: (entry: Entry) => boolean, signal: AbortSignal): AsyncIterable<Entry> {
     return this.#replica
-      ? this.#searchReplica(this.#replica, filter, signal)
-      : this.#health.track(this.#searchLive(filter, signal), signal);
+      ? this.#searchReplica(this.#replica, filter, matches, signal)
+      : this.#searchLive(filter, matches, signal);
   }
 
-  async *#searchReplica(replica: Replica, filter: Filter, signal: AbortSignal): AsyncIterable<Entry> {
-    const { evaluator } = this.options;
+  async *#searchReplica(
+    replica: Replica,
+    filter: Filter,
+    matches: (entry: Entry) => boolean,
+    signal: AbortSignal,
+  ): AsyncIterable<Entry> {
     const candidates = replica.index.candidates(filter) ?? replica.index.all();
+    let sliceStart = performance.now();
     for (let i = 0; i < candidates.length; i++) {
-      // A filter the index cannot narrow walks every entry: let other connections in now and then.
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) {
+      // A scan the index cannot narrow, or an expensive filter, lets other connections in now and then.
+      if (i % CLOCK_EVERY === CLOCK_EVERY - 1 && performance.now() - sliceStart >= SLICE_MS) {
         await new Promise(setImmediate);
         if (signal.aborted) return;
+        sliceStart = performance.now();
       }
       const entry = candidates[i]!;
-      if (evaluator.matches(filter, entry)) yield entry;
+      if (matches(entry)) yield entry;
     }
   }
 
-  async *#searchLive(filter: Filter, signal: AbortSignal): AsyncIterable<Entry> {
-    const { source, map, presenter, evaluator } = this.options;
+  async *#searchLive(
+    filter: Filter,
+    matches: (entry: Entry) => boolean,
+    signal: AbortSignal,
+  ): AsyncIterable<Entry> {
+    const { source, map, presenter } = this.options;
     const nativeFilter = source.capabilities.filterPushdown ? toNativeFilter(filter, map) : undefined;
-    for await (const record of this.#liveRecords(nativeFilter, signal)) {
+    // Only the source's part is tracked: a search the caller's budget stops says nothing of its health.
+    for await (const record of this.#health.track(this.#liveRecords(nativeFilter, signal), signal)) {
       const entry = presenter.present(record);
       this.#liveIds.set(entry.attributes.get('entryuuid')!.values[0]!, record.id);
-      if (evaluator.matches(filter, entry)) yield entry;
+      if (matches(entry)) yield entry;
     }
   }
 

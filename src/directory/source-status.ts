@@ -55,7 +55,7 @@ export class SourceHealth {
   }
 
   /** Passes a live search through, noting whether it reached the backend; an abandoned one says nothing. */
-  async *track<T>(items: AsyncIterable<T>, signal: AbortSignal): AsyncIterable<T> {
+  async *track<T>(items: AsyncIterable<T> | Iterable<T>, signal: AbortSignal): AsyncIterable<T> {
     try {
       yield* items;
     } catch (error) {

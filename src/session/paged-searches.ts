@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { SearchHit } from '../directory/directory.js';
+import type { EvaluationBudget } from '../directory/evaluation-budget.js';
 
 /** How many paged searches one connection may hold open; the oldest is dropped beyond it. */
 const MAX_OPEN_PER_CONNECTION = 16;
@@ -21,6 +22,8 @@ export class PagedSearch {
     readonly hits: AsyncGenerator<SearchHit>,
     /** Aborting it stops the search's sources. */
     readonly controller: AbortController,
+    /** The filter work the search may do, given afresh for each page. */
+    readonly budget: EvaluationBudget,
   ) {}
 
   /** Stops the underlying search and lets its sources clean up. */

@@ -6,6 +6,7 @@
 import { mayReadMonitor } from '../auth/monitor-access.js';
 import type { DirectorySearch, SearchHit } from '../directory/directory.js';
 import { DirectoryError } from '../directory/directory-error.js';
+import { EvaluationBudget } from '../directory/evaluation-budget.js';
 import type { Visibility } from '../directory/visibility.js';
 import type { Control, SearchRequest } from '../protocol/messages.js';
 import {
@@ -117,7 +118,13 @@ async function unpaged(op: Operation<SearchRequest>, visibility: Visibility): Pr
   const unwatch = watch(controller, op.signal, smallerLimit(request.timeLimit, directoryConfig.timeLimit));
   let sent = 0;
   try {
-    const hits = op.services.directory.search(directorySearch(request), controller.signal, visibility);
+    const budget = new EvaluationBudget(op.services.limits.maxFilterEvaluations);
+    const hits = op.services.directory.search(
+      directorySearch(request),
+      controller.signal,
+      visibility,
+      budget,
+    );
     for await (const hit of hits) {
       if (controller.signal.aborted) break;
       if (sizeLimit > 0 && sent >= sizeLimit) {
@@ -173,14 +180,16 @@ async function pagedPage(
 function startPaged(op: Operation<SearchRequest>, fingerprint: string, visibility: Visibility): PagedSearch {
   const controller = new AbortController();
   const request = directorySearch(op.message.request);
-  const hits = op.services.directory.search(request, controller.signal, visibility);
-  return new PagedSearch(fingerprint, hits, controller);
+  const budget = new EvaluationBudget(op.services.limits.maxFilterEvaluations);
+  const hits = op.services.directory.search(request, controller.signal, visibility, budget);
+  return new PagedSearch(fingerprint, hits, controller, budget);
 }
 
 async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSize: number): Promise<Answer> {
   const { request } = op.message;
   const timeLimit = smallerLimit(request.timeLimit, op.services.directoryConfig.timeLimit);
   const unwatch = watch(state.controller, op.signal, timeLimit);
+  state.budget.reset();
   try {
     for (let count = 0; count < pageSize; count++) {
       const hit = state.lookahead ?? (await next(state));

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
         maxRequestBytes: 1048576,
         maxFilterDepth: 64,
         maxFilterNodes: 2048,
+        maxFilterEvaluations: 2000000,
       },
       access: {
         anonymous: true,

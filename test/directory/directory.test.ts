@@ -68,7 +68,6 @@ async function directoryOf(mode: SourceMode): Promise<Directory> {
     mode,
     map,
     presenter: new Presenter(source.name, source.kind, map, namespace),
-    evaluator,
     schema,
     defaultCountry: 'DE',
     description: source.name,

@@ -68,7 +68,6 @@ function directoryOf(sources: FakeSource[]): { directory: Directory; mounts: Mou
       mode,
       map,
       presenter: new Presenter(source.name, source.kind, map, namespace),
-      evaluator,
       schema,
       defaultCountry: 'DE',
       description: source.name,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { FilterEvaluator } from '../../src/directory/evaluator.js';
 import { MountedSource } from '../../src/directory/mounted-source.js';
 import { Namespace } from '../../src/directory/namespace.js';
 import { Presenter } from '../../src/directory/presenter.js';
@@ -66,7 +65,6 @@ function mount(source: ChangingSource, logged: string[]): MountedSource {
     mode: 'replica',
     map,
     presenter: new Presenter(source.name, source.kind, map, namespace),
-    evaluator: new FilterEvaluator(schema, { defaultCountry: 'DE' }),
     schema,
     defaultCountry: 'DE',
     description: 'test',
@@ -76,7 +74,7 @@ function mount(source: ChangingSource, logged: string[]): MountedSource {
 
 async function cns(mounted: MountedSource): Promise<string[]> {
   const out: string[] = [];
-  for await (const entry of mounted.search(ALL, signal))
+  for await (const entry of mounted.search(ALL, () => true, signal))
     out.push(entry.attributes.get('cn')?.values[0] ?? '');
   return out;
 }

@@ -1,0 +1,128 @@
+/**
+ * One way to build a Directory in unit tests: sources given as lists of records, mounted through the
+ * identity map (record fields are presented attribute names) in the mode each asks for, and loaded.
+ * A live source that takes pushdown runs the native filter it gets as a backend would, seeing every
+ * field (passwords included, as a Domino service account does), so tests see the whole path.
+ */
+import { Directory } from '../../src/directory/directory.js';
+import { makeEntry, type Entry } from '../../src/directory/entry.js';
+import { FilterEvaluator } from '../../src/directory/evaluator.js';
+import { MountedSource } from '../../src/directory/mounted-source.js';
+import { Namespace } from '../../src/directory/namespace.js';
+import { Presenter } from '../../src/directory/presenter.js';
+import { Schema } from '../../src/directory/schema.js';
+import { FieldMap } from '../../src/mapping/field-map.js';
+import type {
+  CheckReport,
+  FieldInfo,
+  Source,
+  SourceCapabilities,
+  SourceKind,
+  SourceMode,
+  SourceQuery,
+  SourceRecord,
+} from '../../src/sources/source.js';
+
+export const TEST_SUFFIX = 'dc=dirbridge,dc=local';
+
+export interface TestSourceSpec {
+  readonly name: string;
+  readonly records: readonly SourceRecord[];
+  readonly mode?: SourceMode;
+  readonly kind?: SourceKind;
+  /** Live sources only: whether the source narrows by the pushed-down filter. */
+  readonly pushdown?: boolean;
+}
+
+const schema = Schema.load();
+const backendEvaluator = new FilterEvaluator(schema, { defaultCountry: 'DE' });
+
+/** A source answering from a list of records, as a backend holding exactly them would. */
+export class RecordsSource implements Source {
+  readonly name: string;
+  readonly kind: SourceKind;
+  readonly capabilities: SourceCapabilities;
+
+  constructor(private readonly spec: TestSourceSpec) {
+    this.name = spec.name;
+    this.kind = spec.kind ?? 'users';
+    this.capabilities = {
+      modes: [spec.mode ?? 'replica'],
+      filterPushdown: spec.pushdown ?? false,
+      signOn: false,
+    };
+  }
+
+  async *search(query: SourceQuery): AsyncIterable<SourceRecord> {
+    await Promise.resolve();
+    for (const record of this.spec.records) {
+      if (!query.filter || backendEvaluator.matches(query.filter, asBackendEntry(record))) yield record;
+    }
+  }
+
+  get(id: string): Promise<SourceRecord | undefined> {
+    return Promise.resolve(this.spec.records.find((record) => record.id === id));
+  }
+
+  fields(): Promise<FieldInfo[]> {
+    return Promise.resolve([]);
+  }
+
+  check(): Promise<CheckReport> {
+    return Promise.resolve({ source: this.name, ok: true, steps: [], samples: [] });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** A loaded directory with a mount per source, in the order given. */
+export async function testDirectory(sources: readonly TestSourceSpec[]): Promise<Directory> {
+  const namespace = new Namespace(
+    TEST_SUFFIX,
+    sources.map((s) => s.name),
+    schema,
+  );
+  const evaluator = new FilterEvaluator(schema, { defaultCountry: 'DE' });
+  const mounts = sources.map((spec) => {
+    const source = new RecordsSource(spec);
+    const map = new FieldMap(schema, 'identity');
+    return new MountedSource({
+      source,
+      mode: spec.mode ?? 'replica',
+      map,
+      presenter: new Presenter(source.name, source.kind, map, namespace),
+      schema,
+      defaultCountry: 'DE',
+      description: source.name,
+      type: 'test',
+    });
+  });
+  const directory = new Directory({
+    namespace,
+    schema,
+    evaluator,
+    mounts,
+    features: {
+      supportedControls: [],
+      supportedExtensions: [],
+      supportedFeatures: [],
+      vendorName: 'dirbridge',
+      vendorVersion: 'dirbridge test',
+    },
+  });
+  await directory.start(new AbortController().signal);
+  return directory;
+}
+
+/** A record's fields as the entry a backend holds: what a pushed-down filter is run against there. */
+function asBackendEntry(record: SourceRecord): Entry {
+  return makeEntry(
+    `id=${record.id}`,
+    Object.entries(record.fields).map(([name, values]) => ({
+      name: schema.canonicalName(name),
+      values,
+    })),
+  );
+}
