@@ -4,7 +4,6 @@
  * in both formats (the CSV served again as a file source gives the same entries), and status against
  * a running server's cn=Monitor with a service account — which anonymous binds may not read.
  */
-import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import {
 } from './support/dirbridge-process.js';
 import { ldapsearch, parseLdif, type LdifEntry } from './support/ldap-utils.js';
 import { registerTestSecret } from './support/test-secrets.js';
+import { scryptHash } from './support/scrypt-hash.js';
 
 const OPS_PASSWORD = registerTestSecret('ops-Monitor-pw-7319');
 const COMMANDS = ['serve', 'check', 'fields', 'search', 'export', 'status'];
@@ -30,11 +30,6 @@ const folder = mkdtempSync(join(tmpdir(), 'dirbridge-cli-'));
 const demo = writeConfig(demoConfig());
 
 /** What `dirbridge hash-password` prints, made here with node:crypto so the test does not rely on it. */
-function scryptHash(password: string): string {
-  const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32, { N: 16384, r: 8, p: 1 });
-  return `$scrypt$N=16384,r=8,p=1$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
 
 function configWith(sources: readonly Record<string, unknown>[]): string {
   return writeConfig(demoConfig({ sources }));

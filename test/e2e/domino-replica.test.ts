@@ -6,7 +6,6 @@
  * it ready again. Expectations come from the stand-in's exported seed and what the test changed;
  * time bounds are liveness bounds only.
  */
-import { randomBytes, scryptSync } from 'node:crypto';
 import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -27,18 +26,13 @@ import {
 } from './support/domino.js';
 import { ldapsearch, type LdifEntry } from './support/ldap-utils.js';
 import { registerTestSecret } from './support/test-secrets.js';
+import { scryptHash } from './support/scrypt-hash.js';
 
 const OPS_PASSWORD = registerTestSecret('Ops#Domino-Monitor-7301');
 const MONITOR_ENTRY = 'cn=domino,cn=Sources,cn=Monitor';
 /** How long anything here may take to happen: far above a 1 s refresh, far below a hang. */
 const LIVENESS_MS = 30_000;
 const NO_SUCH_OBJECT = 32;
-
-function scryptHash(password: string): string {
-  const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32, { N: 16384, r: 8, p: 1 });
-  return `$scrypt$N=16384,r=8,p=1$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
 
 let domino: SlapdDomino;
 let server: DirbridgeProcess;

@@ -7,7 +7,6 @@
  * the password; an empty password never reaches Domino. The WEB and SIP passwords reach only the
  * account config grants them. Expectations come from the stand-in's exported seed.
  */
-import { randomBytes, scryptSync } from 'node:crypto';
 import { Client } from 'ldapts';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +26,7 @@ import {
 } from './support/domino.js';
 import { ldapsearch, runTool, type ToolResult } from './support/ldap-utils.js';
 import { registerTestSecret } from './support/test-secrets.js';
+import { scryptHash } from './support/scrypt-hash.js';
 
 const INVALID_CREDENTIALS = 49;
 const TIMEOUT_S = 3;
@@ -35,12 +35,6 @@ const PASSWORDS = {
   phones: registerTestSecret('Phones#Domino-Lookup-5502'),
 };
 const SENSITIVE = ['userPassword', 'wuserPasswordSip'];
-
-function scryptHash(password: string): string {
-  const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32, { N: 16384, r: 8, p: 1 });
-  return `$scrypt$N=16384,r=8,p=1$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
 
 let domino: SlapdDomino;
 let everyone: DominoPerson[];

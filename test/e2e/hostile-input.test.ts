@@ -421,3 +421,89 @@ describe('clients that do not read', () => {
     }
   }
 });
+
+describe('expensive filters', () => {
+  /** People enough that an expensive filter costs seconds of CPU unless its work is bounded. */
+  const PEOPLE = 3_000;
+
+  async function peopleDirectory(limits: Record<string, unknown> = {}): Promise<DirbridgeProcess> {
+    const folder = mkdtempSync(join(tmpdir(), 'dirbridge-expensive-'));
+    const path = join(folder, 'people.csv');
+    writeFileSync(path, generatePhonebook(PEOPLE).csv);
+    return startDirbridge({
+      config: {
+        limits,
+        directory: { suffix: SUFFIX, sizeLimit: PEOPLE * 2 },
+        sources: [{ name: 'people', type: 'file', path }],
+      },
+      timeoutMs: 60_000,
+    });
+  }
+
+  /** A client looking names up in a loop, noting its slowest answer. */
+  function lookupsThroughout(target: DirbridgeProcess): {
+    stop(): Promise<{ ok: number; slowestMs: number }>;
+  } {
+    let running = true;
+    const client = new Client({ url: target.url, timeout: 30_000 });
+    const loop = (async () => {
+      let ok = 0;
+      let slowestMs = 0;
+      while (running) {
+        const started = performance.now();
+        const { searchEntries } = await client.search(SUFFIX, { filter: '(cn=anna*)', sizeLimit: 5 });
+        slowestMs = Math.max(slowestMs, performance.now() - started);
+        expect(searchEntries.length).toBeGreaterThan(0);
+        ok++;
+      }
+      return { ok, slowestMs };
+    })();
+    return {
+      async stop() {
+        running = false;
+        const outcome = await loop;
+        await client.unbind();
+        return outcome;
+      },
+    };
+  }
+
+  it('an OR of 2,047 attribute-less extensible matches costs its client adminLimitExceeded (11), not the server its CPU', async () => {
+    const target = await peopleDirectory();
+    try {
+      const normal = lookupsThroughout(target);
+      // Each term visits every attribute of every entry: about 80,000 tests per entry, unbounded.
+      const terms = Array.from({ length: 2_047 }, (_, i) => `(:caseIgnoreMatch:=nobody-${i})`);
+      for (let i = 0; i < 3; i++) {
+        const result = await ldapsearch(target.url, `(|${terms.join('')})`, { attributes: ['cn'] });
+        expect(result.code, result.stderr).toBe(ADMIN_LIMIT_EXCEEDED);
+        expect(result.stderr).toContain('maxFilterEvaluations');
+      }
+      const { ok, slowestMs } = await normal.stop();
+      expect(ok).toBeGreaterThan(0);
+      // Generous: the replica scan lets others in every few milliseconds; unbounded, this took 7 s.
+      expect(slowestMs).toBeLessThan(1_500);
+      await expectServing(target);
+    } finally {
+      await target.stop();
+    }
+  });
+
+  it('the budget is per page: a paged import gets every page, where the same search unpaged is refused', async () => {
+    // One evaluation per entry: 3,000 in all, at most 1,000 per page.
+    const target = await peopleDirectory({ maxFilterEvaluations: 2_000 });
+    try {
+      const unpaged = await ldapsearch(target.url, '(objectClass=*)', { attributes: ['1.1'] });
+      expect(unpaged.code).toBe(ADMIN_LIMIT_EXCEEDED);
+      const paged = await ldapsearch(target.url, '(objectClass=*)', {
+        attributes: ['1.1'],
+        extensions: ['pr=1000/noprompt'],
+      });
+      expect(paged.code, paged.stderr).toBe(0);
+      // Every person, plus the suffix and the mount entry.
+      expect(paged.entries).toHaveLength(PEOPLE + 2);
+    } finally {
+      await target.stop();
+    }
+  });
+});
