@@ -59,15 +59,28 @@ interface Walk {
 /** Where a hit came from decides its computed operational attributes. */
 type Origin = 'rootDse' | 'subschema' | 'suffix' | 'mount' | 'record' | 'monitor';
 
-interface Located {
-  readonly entry: Entry;
+/** Entries in scope that come from one place, not yet tested against the filter. */
+interface Found {
   readonly origin: Origin;
+  readonly entries: readonly Entry[];
   readonly mount?: MountedSource;
-  /** Found by a mount's search, which matched it against the filter already. */
-  readonly matched?: boolean;
   /** Monitor entries say themselves whether they have children. */
   readonly subordinates?: boolean;
 }
+
+/** Who may search below a base: everyone (root DSE, schema), service accounts (cn=Monitor), or policy. */
+export type BaseAccess = 'public' | 'monitor' | 'tree';
+
+/** A search with its base DN parsed once: the access check reads `access`, then `hits` runs it. */
+export interface PreparedSearch {
+  readonly access: BaseAccess;
+  hits(signal: AbortSignal, visibility?: Visibility, budget?: EvaluationBudget): AsyncGenerator<SearchHit>;
+}
+
+/** Entries tested between two looks at the clock. */
+const CLOCK_EVERY = 64;
+/** Longest a search holds the event loop before letting other connections in. */
+const SLICE_MS = 5;
 
 export interface DirectoryOptions {
   readonly namespace: Namespace;
@@ -140,11 +153,6 @@ export class Directory {
   }
 
   /**
-   * Who may read below a base DN, decided from one parse of it: `public` for the root DSE and the
-   * schema (everyone), `monitor` for cn=Monitor (service accounts), `tree` for the rest (access
-   * policy). Throws invalidDNSyntax for text that is not a DN.
-   */
-  /**
    * The mount and record a presented entry DN names (a bind by presented DN), or undefined. A live
    * source's entry UUID is its record id unless the mount has seen another (UUIDv5-derived) one.
    */
@@ -172,21 +180,47 @@ export class Directory {
     return this.mounts.find((m) => m.name === name);
   }
 
-  baseClass(base: string): 'public' | 'monitor' | 'tree' {
-    const { kind } = this.#resolve(base);
-    if (kind === 'rootDse' || kind === 'subschema') return 'public';
-    return kind === 'monitor' ? 'monitor' : 'tree';
+  /**
+   * Who may read at a base DN: `public` for the root DSE and the schema (everyone), `monitor` for
+   * cn=Monitor (service accounts), `tree` for the rest (access policy). Throws invalidDNSyntax.
+   */
+  baseClass(base: string): BaseAccess {
+    return accessOf(this.#resolve(base));
+  }
+
+  /** Parses the search's base once; throws invalidDNSyntax for text that is not a DN. */
+  prepare(search: DirectorySearch): PreparedSearch {
+    const target = this.#resolve(search.base);
+    return {
+      access: accessOf(target),
+      hits: (signal, visibility = DEFAULT_VISIBILITY, budget = EvaluationBudget.unlimited()) =>
+        this.#hits(target, search, signal, visibility, budget),
+    };
   }
 
   /**
    * The entries a search finds, shaped for the caller. `budget` bounds the filter work (the session
    * resets it for each page of a paged search); past it the search throws adminLimitExceeded.
    */
-  async *search(
+  search(
     search: DirectorySearch,
     signal: AbortSignal,
     visibility: Visibility = DEFAULT_VISIBILITY,
     budget: EvaluationBudget = EvaluationBudget.unlimited(),
+  ): AsyncGenerator<SearchHit> {
+    return this.prepare(search).hits(signal, visibility, budget);
+  }
+
+  /**
+   * Every entry in scope, special entries and source entries alike, is tested here and only here.
+   * A long run of entries (a scan, an expensive filter) lets other connections in every few ms.
+   */
+  async *#hits(
+    target: DnTarget,
+    search: DirectorySearch,
+    signal: AbortSignal,
+    visibility: Visibility,
+    budget: EvaluationBudget,
   ): AsyncGenerator<SearchHit> {
     const { withheld } = visibility;
     const selection = new AttributeSelection(search.attributes, search.typesOnly, this.schema, withheld);
@@ -196,10 +230,17 @@ export class Directory {
       mounts: this.#visibleMounts(visibility),
       signal,
     };
-    for await (const located of this.#scope(this.#resolve(search.base), search.scope, walk)) {
-      // The entry a base DN names is matched here like any special entry (RFC 4511 4.5.1.7).
-      if (!located.matched && !walk.matches(located.entry)) continue;
-      yield this.#hit(located, selection);
+    let tested = 0;
+    let sliceStart = performance.now();
+    for await (const found of this.#scope(target, search.scope, walk)) {
+      for (const entry of found.entries) {
+        if (++tested % CLOCK_EVERY === 0 && performance.now() - sliceStart >= SLICE_MS) {
+          await new Promise(setImmediate);
+          if (signal.aborted) return;
+          sliceStart = performance.now();
+        }
+        if (walk.matches(entry)) yield this.#hit(entry, found, selection);
+      }
     }
   }
 
@@ -219,8 +260,8 @@ export class Directory {
       mounts: this.#visibleMounts(visibility),
       signal,
     };
-    const located = await this.#base(this.#resolve(dn), walk);
-    return this.evaluator.compare(located.entry, attribute, value);
+    const found = await this.#base(this.#resolve(dn), walk);
+    return this.evaluator.compare(found.entries[0]!, attribute, value);
   }
 
   #visibleMounts(visibility: Visibility): readonly MountedSource[] {
@@ -238,8 +279,8 @@ export class Directory {
     }
   }
 
-  /** The entries in scope, before filtering special entries (source entries come filtered). */
-  async *#scope(target: DnTarget, scope: Scope, walk: Walk): AsyncGenerator<Located> {
+  /** The entries in scope, before any is tested against the filter. */
+  async *#scope(target: DnTarget, scope: Scope, walk: Walk): AsyncGenerator<Found> {
     if (target.kind === 'monitor') {
       yield* this.#monitorScope(target.normalized, scope);
       return;
@@ -249,11 +290,11 @@ export class Directory {
     if (scope === 'base') return;
     switch (base.origin) {
       case 'rootDse':
-        if (scope === 'one') yield { entry: this.#suffix, origin: 'suffix' };
+        if (scope === 'one') yield this.#suffixFound();
         else yield* this.#subtree(walk);
         return;
       case 'suffix':
-        if (scope === 'one') for (const mount of walk.mounts) yield this.#mountLocated(mount);
+        if (scope === 'one') for (const mount of walk.mounts) yield this.#mountFound(mount);
         else for (const mount of walk.mounts) yield* this.#mountSubtree(mount, walk, true);
         return;
       case 'mount':
@@ -265,7 +306,7 @@ export class Directory {
   }
 
   /** The monitor subtree is its own naming context: reached only from a base at or below cn=Monitor. */
-  *#monitorScope(normalized: string, scope: Scope): Generator<Located> {
+  *#monitorScope(normalized: string, scope: Scope): Generator<Found> {
     const tree = new MonitorTree(monitorEntries(this.monitorSnapshot()), this.schema);
     const base = tree.get(normalized);
     if (!base) throw new DirectoryError('noSuchObject', 'no such entry', tree.matchedDn(normalized));
@@ -275,38 +316,42 @@ export class Directory {
         : scope === 'one'
           ? tree.children(normalized)
           : [base, ...tree.descendants(normalized)];
-    for (const { entry, subordinates } of nodes) yield { entry, origin: 'monitor', subordinates };
+    for (const { entry, subordinates } of nodes) yield { origin: 'monitor', entries: [entry], subordinates };
   }
 
   /** The whole tree below the root: suffix, then each mount with its entries. */
-  async *#subtree(walk: Walk): AsyncGenerator<Located> {
-    yield { entry: this.#suffix, origin: 'suffix' };
+  async *#subtree(walk: Walk): AsyncGenerator<Found> {
+    yield this.#suffixFound();
     for (const mount of walk.mounts) yield* this.#mountSubtree(mount, walk, true);
   }
 
-  async *#mountSubtree(mount: MountedSource, walk: Walk, withMountEntry: boolean): AsyncGenerator<Located> {
-    if (withMountEntry) yield this.#mountLocated(mount);
+  async *#mountSubtree(mount: MountedSource, walk: Walk, withMountEntry: boolean): AsyncGenerator<Found> {
+    if (withMountEntry) yield this.#mountFound(mount);
     try {
-      for await (const entry of mount.search(walk.filter, walk.matches, walk.signal))
-        yield { entry, origin: 'record', mount, matched: true };
+      for await (const entries of mount.candidates(walk.filter, walk.signal))
+        yield { origin: 'record', entries, mount };
     } catch (error) {
       throw this.#sourceFailure(mount, error, walk.signal);
     }
   }
 
-  #mountLocated(mount: MountedSource): Located {
-    return { entry: this.#mountEntries.get(mount.name)!, origin: 'mount', mount };
+  #suffixFound(): Found {
+    return { origin: 'suffix', entries: [this.#suffix] };
+  }
+
+  #mountFound(mount: MountedSource): Found {
+    return { origin: 'mount', entries: [this.#mountEntries.get(mount.name)!], mount };
   }
 
   /** The entry a base DN names, or noSuchObject with the deepest existing (visible) match. */
-  async #base(target: DnTarget, walk: Walk): Promise<Located> {
+  async #base(target: DnTarget, walk: Walk): Promise<Found> {
     switch (target.kind) {
       case 'rootDse':
-        return { entry: this.#rootDse, origin: 'rootDse' };
+        return { origin: 'rootDse', entries: [this.#rootDse] };
       case 'subschema':
-        return { entry: this.#subschema, origin: 'subschema' };
+        return { origin: 'subschema', entries: [this.#subschema] };
       case 'suffix':
-        return { entry: this.#suffix, origin: 'suffix' };
+        return this.#suffixFound();
       case 'missing':
         throw new DirectoryError('noSuchObject', 'no such entry', target.matchedDN);
       case 'monitor':
@@ -318,9 +363,9 @@ export class Directory {
     // A mount the caller may not read does not exist for it.
     const mount = walk.mounts.find((m) => m.name === target.mount);
     if (!mount) throw new DirectoryError('noSuchObject', 'no such entry', this.namespace.suffix);
-    if (target.kind === 'mount') return this.#mountLocated(mount);
+    if (target.kind === 'mount') return this.#mountFound(mount);
     const entry = await this.#get(mount, target.uuid, walk.signal);
-    if (entry && target.kind === 'entry') return { entry, origin: 'record', mount };
+    if (entry && target.kind === 'entry') return { origin: 'record', entries: [entry], mount };
     const matchedDN = entry ? entry.dn : this.namespace.mountDn(mount.name);
     throw new DirectoryError('noSuchObject', 'no such entry', matchedDN);
   }
@@ -341,13 +386,13 @@ export class Directory {
     });
   }
 
-  #hit(located: Located, selection: AttributeSelection): SearchHit {
-    const { entry, origin } = located;
-    const computed = selection.wantsComputed && origin !== 'rootDse' ? this.#computed(located) : undefined;
-    return { dn: entry.dn, attributes: selection.select(entry, computed, origin === 'rootDse') };
+  #hit(entry: Entry, found: Found, selection: AttributeSelection): SearchHit {
+    const isRootDse = found.origin === 'rootDse';
+    const computed = selection.wantsComputed && !isRootDse ? this.#computed(entry, found) : undefined;
+    return { dn: entry.dn, attributes: selection.select(entry, computed, isRootDse) };
   }
 
-  #computed({ entry, origin, mount, subordinates }: Located): ComputedAttributes {
+  #computed(entry: Entry, { origin, mount, subordinates }: Found): ComputedAttributes {
     const classes = entry.attributes.get('objectclass')?.values ?? [];
     return {
       entryDN: entry.dn,
@@ -357,4 +402,9 @@ export class Directory {
       subschemaSubentry: SUBSCHEMA_DN,
     };
   }
+}
+
+function accessOf({ kind }: DnTarget): BaseAccess {
+  if (kind === 'rootDse' || kind === 'subschema') return 'public';
+  return kind === 'monitor' ? 'monitor' : 'tree';
 }

@@ -4,7 +4,7 @@
  * searches), timeLimit, abandon — and RFC 2696 paging, which resumes a parked stream.
  */
 import { mayReadMonitor } from '../auth/monitor-access.js';
-import type { DirectorySearch, SearchHit } from '../directory/directory.js';
+import type { DirectorySearch, PreparedSearch, SearchHit } from '../directory/directory.js';
 import { DirectoryError } from '../directory/directory-error.js';
 import { EvaluationBudget } from '../directory/evaluation-budget.js';
 import type { Visibility } from '../directory/visibility.js';
@@ -44,21 +44,26 @@ export async function search(op: Operation<SearchRequest>): Promise<void> {
 
 type Answer = 'abandoned' | { readonly result: Outcome; readonly controls?: readonly Control[] };
 
+/** A search whose base is parsed and whose caller may run it, with what the caller sees. */
+interface Run {
+  readonly prepared: PreparedSearch;
+  readonly visibility: Visibility;
+}
+
 async function answer(op: Operation<SearchRequest>): Promise<Answer> {
   const { request, controls } = op.message;
   const { directory, access } = op.services;
   try {
     // cn=Monitor: service accounts only, whatever mounts they may read (src/auth/monitor-access.ts).
-    const baseClass = directory.baseClass(request.baseObject);
-    if (baseClass === 'monitor' && !mayReadMonitor(op.identity)) return { result: MONITOR_REFUSED };
-    const decision = access.read(op.identity, baseClass !== 'tree', 'search');
+    const prepared = directory.prepare(directorySearch(request));
+    if (prepared.access === 'monitor' && !mayReadMonitor(op.identity)) return { result: MONITOR_REFUSED };
+    const decision = access.read(op.identity, prepared.access !== 'tree', 'search');
     if (!decision.allowed) {
       return { result: { code: ResultCode.insufficientAccessRights, message: decision.diagnostic } };
     }
     const pagedControl = controls.find((c) => c.oid === PAGED_RESULTS_OID);
-    return pagedControl
-      ? await pagedPage(op, pagedControl, decision.visibility)
-      : await unpaged(op, decision.visibility);
+    const run: Run = { prepared, visibility: decision.visibility };
+    return pagedControl ? await pagedPage(op, pagedControl, run) : await unpaged(op, run);
   } catch (error) {
     if (error instanceof DirectoryError) {
       return { result: { code: ResultCode[error.code], message: error.message, matchedDN: error.matchedDN } };
@@ -110,7 +115,7 @@ function stopped(op: Operation, controller: AbortController, error?: unknown): A
   return undefined;
 }
 
-async function unpaged(op: Operation<SearchRequest>, visibility: Visibility): Promise<Answer> {
+async function unpaged(op: Operation<SearchRequest>, run: Run): Promise<Answer> {
   const { request } = op.message;
   const { directoryConfig } = op.services;
   const sizeLimit = smallerLimit(request.sizeLimit, directoryConfig.sizeLimit);
@@ -119,12 +124,7 @@ async function unpaged(op: Operation<SearchRequest>, visibility: Visibility): Pr
   let sent = 0;
   try {
     const budget = new EvaluationBudget(op.services.limits.maxFilterEvaluations);
-    const hits = op.services.directory.search(
-      directorySearch(request),
-      controller.signal,
-      visibility,
-      budget,
-    );
+    const hits = run.prepared.hits(controller.signal, run.visibility, budget);
     for await (const hit of hits) {
       if (controller.signal.aborted) break;
       if (sizeLimit > 0 && sent >= sizeLimit) {
@@ -143,11 +143,7 @@ async function unpaged(op: Operation<SearchRequest>, visibility: Visibility): Pr
   return stopped(op, controller) ?? { result: SUCCESS };
 }
 
-async function pagedPage(
-  op: Operation<SearchRequest>,
-  control: Control,
-  visibility: Visibility,
-): Promise<Answer> {
+async function pagedPage(op: Operation<SearchRequest>, control: Control, run: Run): Promise<Answer> {
   const { request } = op.message;
   const { directoryConfig } = op.services;
   const value = decodePagedValue(control);
@@ -171,17 +167,16 @@ async function pagedPage(
   }
   return sendPage(
     op,
-    state ?? startPaged(op, fingerprint, visibility),
+    state ?? startPaged(op, fingerprint, run),
     Math.min(value.size, directoryConfig.maxPageSize),
   );
 }
 
 /** Later pages continue this stream, so they see what the first page's caller saw (a bind ends them). */
-function startPaged(op: Operation<SearchRequest>, fingerprint: string, visibility: Visibility): PagedSearch {
+function startPaged(op: Operation<SearchRequest>, fingerprint: string, run: Run): PagedSearch {
   const controller = new AbortController();
-  const request = directorySearch(op.message.request);
   const budget = new EvaluationBudget(op.services.limits.maxFilterEvaluations);
-  const hits = op.services.directory.search(request, controller.signal, visibility, budget);
+  const hits = run.prepared.hits(controller.signal, run.visibility, budget);
   return new PagedSearch(fingerprint, hits, controller, budget);
 }
 

@@ -277,7 +277,7 @@ describe('source states', () => {
     const loaded = mount.status.lastLoad;
     expect(mount.status).toMatchObject({ state: 'ready' });
     source.failing = true;
-    await expect(mount.reload(signal)).rejects.toThrow('demo is down');
+    await expect(mount.refresh(signal)).rejects.toThrow('demo is down');
     expect(mount.status).toMatchObject({
       state: 'stale',
       lastLoad: loaded,
@@ -285,7 +285,7 @@ describe('source states', () => {
     });
     expect(mount.entryCount).toBe(1); // still serving its copy
     source.failing = false;
-    await mount.reload(signal);
+    await mount.refresh(signal);
     expect(mount.status.state).toBe('ready');
     expect(mount.status.lastError?.message).toBe('demo is down'); // kept, for the operator
   });

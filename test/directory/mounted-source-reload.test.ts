@@ -74,8 +74,8 @@ function mount(source: ChangingSource, logged: string[]): MountedSource {
 
 async function cns(mounted: MountedSource): Promise<string[]> {
   const out: string[] = [];
-  for await (const entry of mounted.search(ALL, () => true, signal))
-    out.push(entry.attributes.get('cn')?.values[0] ?? '');
+  for await (const batch of mounted.candidates(ALL, signal))
+    for (const entry of batch) out.push(entry.attributes.get('cn')?.values[0] ?? '');
   return out;
 }
 

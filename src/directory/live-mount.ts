@@ -1,0 +1,90 @@
+/**
+ * A mount that asks its source on every search: the presented filter is translated through the
+ * inverse map and pushed down where the source can evaluate it (a superset comes back), and the
+ * answers are kept briefly in a result cache. The entry UUIDs it has handed out are remembered, so
+ * phones can read back the hits they just got.
+ */
+import { LRUCache } from 'lru-cache';
+import type { Filter } from '../filter/ast.js';
+import { ResultCache, type ResultCacheSettings } from '../cache/result-cache.js';
+import type { FieldMap } from '../mapping/field-map.js';
+import { toNativeFilter } from '../mapping/native-filter.js';
+import type { Source, SourceRecord } from '../sources/source.js';
+import type { Entry } from './entry.js';
+import type { MountStrategy } from './mount-strategy.js';
+import type { Presenter } from './presenter.js';
+import { SourceHealth, type SourceStatus } from './source-status.js';
+
+export interface LiveMountOptions {
+  readonly source: Source;
+  readonly map: FieldMap;
+  readonly presenter: Presenter;
+  /** The result cache (DEFAULT_RESULT_CACHE when absent). */
+  readonly resultCache?: ResultCacheSettings;
+}
+
+/** How many entry UUIDs a live source remembers, so phones can re-read the hits they just got. */
+const LIVE_UUID_MEMORY = 10_000;
+
+export class LiveMount implements MountStrategy {
+  readonly entryCount = undefined;
+  readonly hasEntries = true;
+  readonly #ids = new LRUCache<string, string>({ max: LIVE_UUID_MEMORY });
+  readonly #results: ResultCache;
+  readonly #health = new SourceHealth('live');
+
+  constructor(private readonly options: LiveMountOptions) {
+    this.#results = new ResultCache(options.resultCache);
+  }
+
+  get status(): SourceStatus {
+    return this.#health.status;
+  }
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  refresh(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async *candidates(filter: Filter, signal: AbortSignal): AsyncIterable<readonly Entry[]> {
+    const { source, map, presenter } = this.options;
+    const nativeFilter = source.capabilities.filterPushdown ? toNativeFilter(filter, map) : undefined;
+    for await (const record of this.#health.track(this.#records(nativeFilter, signal), signal)) {
+      const entry = presenter.present(record);
+      this.#ids.set(uuidOf(entry), record.id);
+      yield [entry];
+    }
+  }
+
+  async get(uuid: string, signal: AbortSignal): Promise<Entry | undefined> {
+    const record = await this.options.source.get(this.#ids.get(uuid) ?? uuid, signal);
+    const entry = record && this.options.presenter.present(record);
+    return entry && uuidOf(entry) === uuid ? entry : undefined;
+  }
+
+  /** A UUID the mount never handed out is taken for the record id itself (the source's own UUIDs). */
+  recordIdOf(uuid: string): string {
+    return this.#ids.get(uuid) ?? uuid;
+  }
+
+  /** The source's records for a native filter, from the result cache when it has them. */
+  #records(
+    nativeFilter: Filter | undefined,
+    signal: AbortSignal,
+  ): AsyncIterable<SourceRecord> | Iterable<SourceRecord> {
+    const key = JSON.stringify(nativeFilter ?? null);
+    const cached = this.#results.get(key);
+    if (cached) return cached;
+    return this.#results.through(
+      key,
+      this.options.source.search(nativeFilter ? { filter: nativeFilter } : {}, signal),
+    );
+  }
+}
+
+function uuidOf(entry: Entry): string {
+  return entry.attributes.get('entryuuid')!.values[0]!;
+}

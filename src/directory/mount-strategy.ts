@@ -1,0 +1,34 @@
+/**
+ * How a mount finds its entries, chosen once from its mode, as authentik's LDAP outpost chooses a
+ * memory or a direct searcher: a replica answers from its local copy, a live mount asks the source
+ * every time. Either way it offers candidates only, a superset of what matches; the directory's
+ * predicate decides, so both modes answer the same.
+ */
+import type { Filter } from '../filter/ast.js';
+import type { Entry } from './entry.js';
+import type { SourceStatus } from './source-status.js';
+
+export interface MountStrategy {
+  /** State, last load and last error, for cn=Monitor. */
+  readonly status: SourceStatus;
+  /** Entries held (a replica), or undefined when unknown (a live mount). */
+  readonly entryCount: number | undefined;
+  /** Whether the mount has entries below it (hasSubordinates); a live mount assumes it does. */
+  readonly hasEntries: boolean;
+  /** Whatever must happen before the mount serves: a replica's first load. */
+  start(signal: AbortSignal): Promise<void>;
+  /** Brings a replica's copy up to date now (a failure leaves it stale); a live mount has nothing to do. */
+  refresh(signal: AbortSignal): Promise<void>;
+  /**
+   * Entries that may match a filter (withheld attributes already masked), in the source's order, in
+   * batches: the caller tests each entry without an await between them.
+   */
+  candidates(
+    filter: Filter,
+    signal: AbortSignal,
+  ): AsyncIterable<readonly Entry[]> | Iterable<readonly Entry[]>;
+  /** The entry with this UUID, or undefined. */
+  get(uuid: string, signal: AbortSignal): Promise<Entry | undefined>;
+  /** The source's record id behind an entry UUID, as far as the mount can tell without asking. */
+  recordIdOf(uuid: string): string | undefined;
+}
