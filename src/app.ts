@@ -11,7 +11,7 @@ import { FilterEvaluator } from './directory/evaluator.js';
 import { MountedSource } from './directory/mounted-source.js';
 import { Namespace } from './directory/namespace.js';
 import { Presenter } from './directory/presenter.js';
-import { Schema } from './directory/schema.js';
+import { Schema } from './schema/schema.js';
 import { FieldMap } from './mapping/field-map.js';
 import type { Logger } from './observability/logger.js';
 import { loadServerTls, TlsSetupError, type ServerTls } from './protocol/tls-context.js';

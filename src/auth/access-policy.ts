@@ -7,7 +7,8 @@
  * The root DSE and the schema are readable by everyone: every LDAP client needs them.
  */
 import type { AccessConfig, AccountConfig, ReadGrant } from '../config/types.js';
-import { SENSITIVE_ATTRIBUTES, type Visibility } from '../directory/visibility.js';
+import type { Visibility } from '../directory/visibility.js';
+import { SENSITIVE_ATTRIBUTES } from '../schema/sensitive-attributes.js';
 import type { Identity } from './identity.js';
 
 export type ReadDecision =

@@ -6,7 +6,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { AccountConfig } from '../config/types.js';
-import { DnSyntaxError, formatDn, normalizeRdns, parseDn } from '../directory/dn.js';
+import { DnSyntaxError, formatDn, parseDn } from '../dn/distinguished-name.js';
+import { normalizeRdns } from '../schema/normalized-dn.js';
 import { parsePasswordHash, verifyPassword, type ScryptHash } from './password-hash.js';
 
 export interface LocalAccount {

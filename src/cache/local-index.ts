@@ -10,16 +10,11 @@
  * Per attribute, keys are sorted strings with their entry ids in one shared Uint32Array (CSR layout),
  * so 100,000 entries cost a few typed arrays rather than millions of small objects.
  */
-import type { Entry } from '../directory/entry.js';
-import { MatchingRules } from '../directory/matching-rules.js';
-import type { PhoneForms, PhoneNumbers } from '../directory/phone-number.js';
-import type { AttributeType, Schema } from '../directory/schema.js';
-import {
-  foldSubstrings,
-  foldText,
-  matchesSubstrings,
-  type SubstringPattern,
-} from '../directory/text-fold.js';
+import type { Entry } from '../schema/entry.js';
+import { MatchingRules } from '../schema/matching-rules.js';
+import type { PhoneForms, PhoneNumbers } from '../schema/phone-number.js';
+import type { AttributeType, Schema } from '../schema/schema.js';
+import { foldSubstrings, foldText, matchesSubstrings, type SubstringPattern } from '../schema/text-fold.js';
 import type { Filter } from '../filter/ast.js';
 
 /** Ascending entry ids (positions in load order). */

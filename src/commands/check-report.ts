@@ -3,8 +3,8 @@
  * the two sample entries as the directory would present them, and a last line that names the step
  * that failed, plainly, so an operator knows where to look.
  */
-import type { Entry } from '../directory/entry.js';
-import { SENSITIVE_ATTRIBUTES } from '../directory/visibility.js';
+import type { Entry } from '../schema/entry.js';
+import { SENSITIVE_ATTRIBUTES } from '../schema/sensitive-attributes.js';
 import type { CheckReport, CheckStep } from '../sources/source.js';
 import { textTable } from './text-table.js';
 

@@ -5,7 +5,7 @@
  */
 import { PasswordHashError, parsePasswordHash } from '../auth/password-hash.js';
 import { AddressSyntaxError, parseAddressRange } from '../auth/trusted-addresses.js';
-import type { ConfigPath, Problem } from './load.js';
+import type { ConfigPath, Problem } from './problem.js';
 
 export function checkAccess(data: unknown): Problem[] {
   if (!isRecord(data) || !isRecord(data.access)) return [];

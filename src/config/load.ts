@@ -13,6 +13,7 @@ import type { Document, Node } from 'yaml';
 import { checkAccess } from './access-checks.js';
 import { ConfigError } from './config-error.js';
 import type { ConfigProblem } from './config-error.js';
+import type { ConfigPath, Problem } from './problem.js';
 import { expandSecrets } from './secrets.js';
 import type { Config, TlsConfig } from './types.js';
 
@@ -21,14 +22,6 @@ export interface LoadConfigOptions {
   readonly sourceTypes?: readonly string[];
   /** Environment for `${env:NAME}` references; default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
-}
-
-/** A place in the config: object keys and array indexes from the top. */
-export type ConfigPath = readonly (string | number)[];
-
-export interface Problem {
-  readonly at: ConfigPath;
-  readonly message: string;
 }
 
 /**

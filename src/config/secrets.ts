@@ -7,7 +7,7 @@
  */
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { ConfigPath, Problem } from './load.js';
+import type { ConfigPath, Problem } from './problem.js';
 
 export interface SecretSources {
   readonly env: NodeJS.ProcessEnv;

@@ -3,8 +3,8 @@
  * ones (RFC 3673), `1.1` none, names in any case returned under the schema's canonical name. Decided
  * once per search; applying it to an entry is one pass over the entry's attributes.
  */
-import type { Entry } from './entry.js';
-import type { Schema } from './schema.js';
+import type { Entry } from '../schema/entry.js';
+import type { Schema } from '../schema/schema.js';
 
 export interface SelectedAttribute {
   readonly type: string;

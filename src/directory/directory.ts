@@ -10,15 +10,15 @@ import {
   type SelectedAttribute,
 } from './attribute-selection.js';
 import { DirectoryError } from './directory-error.js';
-import { DnSyntaxError } from './dn.js';
-import type { Entry } from './entry.js';
+import { DnSyntaxError } from '../dn/distinguished-name.js';
+import type { Entry } from '../schema/entry.js';
 import { EvaluationBudget } from './evaluation-budget.js';
 import type { FilterEvaluator } from './evaluator.js';
 import { monitorEntries, type ListenerStatus, type MonitorSnapshot } from './monitor-entries.js';
 import { MonitorTree } from './monitor-tree.js';
 import type { MountedSource } from './mounted-source.js';
 import { SUBSCHEMA_DN, type DnTarget, type Namespace } from './namespace.js';
-import type { Schema } from './schema.js';
+import type { Schema } from '../schema/schema.js';
 import type { SourceRecord } from '../sources/source.js';
 import { DEFAULT_VISIBILITY, maskWithheld, type Visibility } from './visibility.js';
 import {

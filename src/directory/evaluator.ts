@@ -9,11 +9,11 @@
  * the comparisons. The search's scope is compiled in: what the caller may not see, and its budget.
  */
 import type { Filter } from '../filter/ast.js';
-import { parseDn } from './dn.js';
-import type { Entry } from './entry.js';
+import { parseDn } from '../dn/distinguished-name.js';
+import type { Entry } from '../schema/entry.js';
 import { EvaluationBudget } from './evaluation-budget.js';
-import { MatchingRules, type ExtensibleRule, type ValuesTest } from './matching-rules.js';
-import type { AttributeType, Schema } from './schema.js';
+import { MatchingRules, type ExtensibleRule, type ValuesTest } from '../schema/matching-rules.js';
+import type { AttributeType, Schema } from '../schema/schema.js';
 
 export type CompareResult = 'true' | 'false' | 'noSuchAttribute' | 'undefinedAttributeType';
 export type FilterResult = 'true' | 'false' | 'undefined';

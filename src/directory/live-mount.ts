@@ -10,7 +10,7 @@ import { ResultCache, type ResultCacheSettings } from '../cache/result-cache.js'
 import type { FieldMap } from '../mapping/field-map.js';
 import { toNativeFilter } from '../mapping/native-filter.js';
 import type { Source, SourceRecord } from '../sources/source.js';
-import type { Entry } from './entry.js';
+import type { Entry } from '../schema/entry.js';
 import type { MountStrategy } from './mount-strategy.js';
 import type { Presenter } from './presenter.js';
 import { SourceHealth, type SourceStatus } from './source-status.js';

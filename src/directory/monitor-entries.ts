@@ -14,8 +14,8 @@
  *
  * The values are operational attributes, as in OpenLDAP: ask for `+` (or by name) to see them.
  */
-import { formatDn, parseDn } from './dn.js';
-import { makeEntry, type Entry, type EntryAttribute } from './entry.js';
+import { formatDn, parseDn } from '../dn/distinguished-name.js';
+import { makeEntry, type Entry, type EntryAttribute } from '../schema/entry.js';
 import { MONITOR_DN } from './namespace.js';
 import type { SourceStatus } from './source-status.js';
 

@@ -3,9 +3,10 @@
  * any case or spacing finds its entry, its children or its whole subtree. A dozen entries or so,
  * built afresh for each search so that every number is current.
  */
-import { isDescendantOf, normalizeDn, parentDn } from './dn.js';
-import type { Entry } from './entry.js';
-import type { Schema } from './schema.js';
+import { isDescendantOf, parentDn } from '../dn/distinguished-name.js';
+import { normalizeDn } from '../schema/normalized-dn.js';
+import type { Entry } from '../schema/entry.js';
+import type { Schema } from '../schema/schema.js';
 
 export interface MonitorNode {
   readonly entry: Entry;

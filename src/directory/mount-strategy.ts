@@ -5,7 +5,7 @@
  * predicate decides, so both modes answer the same.
  */
 import type { Filter } from '../filter/ast.js';
-import type { Entry } from './entry.js';
+import type { Entry } from '../schema/entry.js';
 import type { SourceStatus } from './source-status.js';
 
 export interface MountStrategy {

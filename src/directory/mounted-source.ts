@@ -7,12 +7,12 @@ import type { Filter } from '../filter/ast.js';
 import type { ResultCacheSettings } from '../cache/result-cache.js';
 import type { FieldMap } from '../mapping/field-map.js';
 import type { Source, SourceMode, SourceRecord } from '../sources/source.js';
-import type { Entry } from './entry.js';
+import type { Entry } from '../schema/entry.js';
 import { LiveMount } from './live-mount.js';
 import type { MountStrategy } from './mount-strategy.js';
 import type { Presenter } from './presenter.js';
 import { ReplicaMount, type ReplicaLogger } from './replica-mount.js';
-import type { Schema } from './schema.js';
+import type { Schema } from '../schema/schema.js';
 import type { SourceStatus } from './source-status.js';
 
 export type { ReplicaLogger } from './replica-mount.js';

@@ -3,8 +3,9 @@
  * `ou=<name>,<suffix>`, its entries directly below as `entryUUID=<uuid>,ou=<name>,<suffix>`.
  * Resolving a DN says which of those it names, without touching any source.
  */
-import { formatDn, normalizeDn, parseDn, type Rdn } from './dn.js';
-import type { Schema } from './schema.js';
+import { formatDn, parseDn, type Rdn } from '../dn/distinguished-name.js';
+import { normalizeDn } from '../schema/normalized-dn.js';
+import type { Schema } from '../schema/schema.js';
 
 export const SUBSCHEMA_DN = 'cn=Subschema';
 

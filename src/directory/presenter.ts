@@ -4,7 +4,7 @@
  */
 import type { SourceKind, SourceRecord } from '../sources/source.js';
 import type { FieldMap } from '../mapping/field-map.js';
-import { makeEntry, type Entry, type EntryAttribute } from './entry.js';
+import { makeEntry, type Entry, type EntryAttribute } from '../schema/entry.js';
 import { entryUuid } from './entry-uuid.js';
 import type { Namespace } from './namespace.js';
 

@@ -6,10 +6,10 @@
 import type { Filter } from '../filter/ast.js';
 import { LocalIndex } from '../cache/local-index.js';
 import { SourceError, type Source } from '../sources/source.js';
-import type { Entry } from './entry.js';
+import type { Entry } from '../schema/entry.js';
 import type { MountStrategy } from './mount-strategy.js';
 import type { Presenter } from './presenter.js';
-import type { Schema } from './schema.js';
+import type { Schema } from '../schema/schema.js';
 import { SourceHealth, type SourceStatus } from './source-status.js';
 
 export interface ReplicaLogger {

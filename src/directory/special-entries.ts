@@ -2,10 +2,10 @@
  * Entries the directory serves itself: the root DSE, the subschema entry (generated from the presented
  * schema), the suffix entry and one entry per mount.
  */
-import { makeEntry, type Entry } from './entry.js';
+import { makeEntry, type Entry } from '../schema/entry.js';
 import type { Namespace } from './namespace.js';
 import { MONITOR_DN, SUBSCHEMA_DN } from './namespace.js';
-import type { AttributeTypeDefinition, ObjectClassDefinition, Schema } from './schema.js';
+import type { AttributeTypeDefinition, ObjectClassDefinition, Schema } from '../schema/schema.js';
 
 export interface ServerFeatures {
   readonly supportedControls: readonly string[];

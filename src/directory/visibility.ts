@@ -4,7 +4,8 @@
  * neither returned nor usable in a filter or compare, so it cannot be probed value by value.
  */
 import type { Filter } from '../filter/ast.js';
-import type { Schema } from './schema.js';
+import type { Schema } from '../schema/schema.js';
+import { SENSITIVE_ATTRIBUTES } from '../schema/sensitive-attributes.js';
 
 export interface Visibility {
   /** Names of the mounts the caller may read; undefined means every mount. */
@@ -12,9 +13,6 @@ export interface Visibility {
   /** Lower-cased canonical names of attributes never shown to the caller. */
   readonly withheld: ReadonlySet<string>;
 }
-
-/** Attributes that hold secrets: withheld unless access policy grants them. */
-export const SENSITIVE_ATTRIBUTES: ReadonlySet<string> = new Set(['userpassword', 'wuserpasswordsip']);
 
 /** What a caller sees when nothing grants more: every mount, no secrets. */
 export const DEFAULT_VISIBILITY: Visibility = { withheld: SENSITIVE_ATTRIBUTES };

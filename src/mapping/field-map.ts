@@ -6,8 +6,8 @@
  * case. Compiled once per source, and each field's targets worked out on first sight of the field,
  * so presenting a record is a loop over its fields, not a search through the map.
  */
-import type { Schema } from '../directory/schema.js';
-import type { EntryAttribute } from '../directory/entry.js';
+import type { Schema } from '../schema/schema.js';
+import type { EntryAttribute } from '../schema/entry.js';
 import type { SourceRecord } from '../sources/source.js';
 
 /** Presented attribute -> source field, or a non-empty list of fields to take the first held of. */

@@ -6,17 +6,12 @@
  * (`(:octetStringMatch:=...)`), which is tested against all of an entry's attributes, secret ones
  * included wherever the caller may read them.
  */
-import { SENSITIVE_ATTRIBUTES } from '../directory/visibility.js';
 import type { Filter } from '../filter/ast.js';
+import { isSensitiveAttribute } from '../schema/sensitive-attributes.js';
 import { REDACTED } from './logger.js';
 
-/** The OIDs of the sensitive attributes (schemas/directory-schema.json), which a filter may use. */
-const SENSITIVE_OIDS: ReadonlySet<string> = new Set(['2.5.4.35', '1.3.6.1.4.1.4203.666.11.1.1']);
-
 function isSensitive(attribute: string | undefined): boolean {
-  if (attribute === undefined) return false;
-  const name = attribute.split(';')[0]!.toLowerCase();
-  return SENSITIVE_ATTRIBUTES.has(name) || SENSITIVE_OIDS.has(name);
+  return attribute !== undefined && isSensitiveAttribute(attribute);
 }
 
 /** The filter with secret values replaced; the same object when there is none. */

@@ -6,7 +6,7 @@ import {
   WITHHELD,
   type SourceCheck,
 } from '../../src/commands/check-report.js';
-import { makeEntry } from '../../src/directory/entry.js';
+import { makeEntry } from '../../src/schema/entry.js';
 
 const passed: SourceCheck = {
   name: 'demo',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatSourceFields } from '../../src/commands/fields-report.js';
-import { Schema } from '../../src/directory/schema.js';
+import { Schema } from '../../src/schema/schema.js';
 import { FieldMap } from '../../src/mapping/field-map.js';
 
 const schema = Schema.load();

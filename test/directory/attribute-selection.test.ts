@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AttributeSelection } from '../../src/directory/attribute-selection.js';
-import { makeEntry } from '../../src/directory/entry.js';
-import { Schema } from '../../src/directory/schema.js';
+import { makeEntry } from '../../src/schema/entry.js';
+import { Schema } from '../../src/schema/schema.js';
 
 const schema = Schema.load();
 const entry = makeEntry('entryUUID=1,ou=demo,dc=x', [

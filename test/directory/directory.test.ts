@@ -8,7 +8,7 @@ import { FilterEvaluator } from '../../src/directory/evaluator.js';
 import { MountedSource } from '../../src/directory/mounted-source.js';
 import { Namespace } from '../../src/directory/namespace.js';
 import { Presenter } from '../../src/directory/presenter.js';
-import { Schema } from '../../src/directory/schema.js';
+import { Schema } from '../../src/schema/schema.js';
 import { DEFAULT_VISIBILITY, type Visibility } from '../../src/directory/visibility.js';
 import { parseFilter } from '../../src/filter/parse.js';
 import { FieldMap } from '../../src/mapping/field-map.js';

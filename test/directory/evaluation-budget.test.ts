@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DirectoryError } from '../../src/directory/directory-error.js';
-import { makeEntry, type Entry } from '../../src/directory/entry.js';
+import { makeEntry, type Entry } from '../../src/schema/entry.js';
 import { EvaluationBudget } from '../../src/directory/evaluation-budget.js';
 import { FilterEvaluator } from '../../src/directory/evaluator.js';
-import { Schema } from '../../src/directory/schema.js';
+import { Schema } from '../../src/schema/schema.js';
 import { parseFilter } from '../../src/filter/parse.js';
 
 const schema = Schema.load();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { makeEntry, type Entry } from '../../src/directory/entry.js';
+import { makeEntry, type Entry } from '../../src/schema/entry.js';
 import { FilterEvaluator } from '../../src/directory/evaluator.js';
-import { Schema } from '../../src/directory/schema.js';
+import { Schema } from '../../src/schema/schema.js';
 import type { Filter } from '../../src/filter/ast.js';
 import { parseFilter } from '../../src/filter/parse.js';
 

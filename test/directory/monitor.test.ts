@@ -6,7 +6,7 @@ import { generalizedTime, monitorEntries } from '../../src/directory/monitor-ent
 import { MountedSource } from '../../src/directory/mounted-source.js';
 import { Namespace } from '../../src/directory/namespace.js';
 import { Presenter } from '../../src/directory/presenter.js';
-import { Schema } from '../../src/directory/schema.js';
+import { Schema } from '../../src/schema/schema.js';
 import { SourceHealth } from '../../src/directory/source-status.js';
 import { parseFilter } from '../../src/filter/parse.js';
 import { FieldMap } from '../../src/mapping/field-map.js';

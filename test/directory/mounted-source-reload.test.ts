@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MountedSource } from '../../src/directory/mounted-source.js';
 import { Namespace } from '../../src/directory/namespace.js';
 import { Presenter } from '../../src/directory/presenter.js';
-import { Schema } from '../../src/directory/schema.js';
+import { Schema } from '../../src/schema/schema.js';
 import type { Filter } from '../../src/filter/ast.js';
 import { FieldMap } from '../../src/mapping/field-map.js';
 import type { CheckReport, Source, SourceRecord } from '../../src/sources/source.js';

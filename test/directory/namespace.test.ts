@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Namespace } from '../../src/directory/namespace.js';
-import { Schema } from '../../src/directory/schema.js';
-import { DnSyntaxError } from '../../src/directory/dn.js';
+import { Schema } from '../../src/schema/schema.js';
+import { DnSyntaxError } from '../../src/dn/distinguished-name.js';
 
 const schema = Schema.load();
 const namespace = new Namespace('dc=dirbridge,dc=local', ['demo', 'AD'], schema);

@@ -4,7 +4,7 @@ import {
   objectClassDescription,
   subschemaEntry,
 } from '../../src/directory/special-entries.js';
-import { Schema } from '../../src/directory/schema.js';
+import { Schema } from '../../src/schema/schema.js';
 
 const schema = Schema.load();
 

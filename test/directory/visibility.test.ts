@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { makeEntry } from '../../src/directory/entry.js';
+import { makeEntry } from '../../src/schema/entry.js';
 import { FilterEvaluator } from '../../src/directory/evaluator.js';
-import { Schema } from '../../src/directory/schema.js';
-import { maskWithheld, SENSITIVE_ATTRIBUTES } from '../../src/directory/visibility.js';
+import { Schema } from '../../src/schema/schema.js';
+import { maskWithheld } from '../../src/directory/visibility.js';
+import { SENSITIVE_ATTRIBUTES } from '../../src/schema/sensitive-attributes.js';
 import { parseFilter } from '../../src/filter/parse.js';
 
 const schema = Schema.load();

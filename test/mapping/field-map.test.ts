@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Schema } from '../../src/directory/schema.js';
+import { Schema } from '../../src/schema/schema.js';
 import { FieldMap, FieldMapError } from '../../src/mapping/field-map.js';
 import { toNativeFilter } from '../../src/mapping/native-filter.js';
 import type { Filter } from '../../src/filter/ast.js';
 import { parseFilter } from '../../src/filter/parse.js';
 import { FilterEvaluator } from '../../src/directory/evaluator.js';
-import { makeEntry } from '../../src/directory/entry.js';
+import { makeEntry } from '../../src/schema/entry.js';
 import { matches } from '../../src/sources/ldap/ldap-entry.js';
 
 const schema = Schema.load();

@@ -5,12 +5,12 @@
  * field (passwords included, as a Domino service account does), so tests see the whole path.
  */
 import { Directory } from '../../src/directory/directory.js';
-import { makeEntry, type Entry } from '../../src/directory/entry.js';
+import { makeEntry, type Entry } from '../../src/schema/entry.js';
 import { FilterEvaluator } from '../../src/directory/evaluator.js';
 import { MountedSource } from '../../src/directory/mounted-source.js';
 import { Namespace } from '../../src/directory/namespace.js';
 import { Presenter } from '../../src/directory/presenter.js';
-import { Schema } from '../../src/directory/schema.js';
+import { Schema } from '../../src/schema/schema.js';
 import { FieldMap } from '../../src/mapping/field-map.js';
 import type {
   CheckReport,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
-import { Schema } from '../../../src/directory/schema.js';
+import { Schema } from '../../../src/schema/schema.js';
 import { FieldMap } from '../../../src/mapping/field-map.js';
 import { DOMINO_DEFAULT_MAP, createDominoSource } from '../../../src/sources/domino/index.js';
 import { sourceType } from '../../../src/sources/registry.js';

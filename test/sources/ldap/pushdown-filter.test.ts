@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../scripts/seeded-random.js';
-import { makeEntry } from '../../../src/directory/entry.js';
+import { makeEntry } from '../../../src/schema/entry.js';
 import { FilterEvaluator } from '../../../src/directory/evaluator.js';
-import { Schema } from '../../../src/directory/schema.js';
+import { Schema } from '../../../src/schema/schema.js';
 import type { Filter } from '../../../src/filter/ast.js';
 import { formatFilter } from '../../../src/filter/format.js';
 import { parseFilter } from '../../../src/filter/parse.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PhoneNumbers } from '../../src/directory/phone-number.js';
+import { PhoneNumbers } from '../../src/schema/phone-number.js';
 
 const phones = new PhoneNumbers('DE');
 const equal = (a: string, b: string): boolean => phones.equals(phones.read(a), phones.read(b));

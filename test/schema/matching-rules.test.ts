@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MatchingRules, type SubstringsAssertion } from '../../src/directory/matching-rules.js';
-import { Schema, type AttributeType } from '../../src/directory/schema.js';
+import { MatchingRules, type SubstringsAssertion } from '../../src/schema/matching-rules.js';
+import { Schema, type AttributeType } from '../../src/schema/schema.js';
 
 /** The presented schema plus attributes of the kinds it has no user attribute for. */
 function testSchema(): Schema {

@@ -9,7 +9,8 @@
  * Undefined (RFC 4511 4.5.1.7).
  */
 import { Buffer } from 'node:buffer';
-import { DnSyntaxError, normalizeDn } from './dn.js';
+import { DnSyntaxError } from '../dn/distinguished-name.js';
+import { normalizeDn } from './normalized-dn.js';
 import { PhoneNumbers } from './phone-number.js';
 import type { AttributeType, MatchingKind, Schema } from './schema.js';
 import { foldSubstrings, foldText, matchesSubstrings, type SubstringPattern } from './text-fold.js';

@@ -1,13 +1,11 @@
 /**
  * The directory's normalised form of a DN, in which two DNs that name the same presented entry are
- * equal strings (`CN=Anna  Müller , DC=Example` and `cn=anna muller,dc=example`); the RFC 4514
- * syntax it builds on is src/dn/distinguished-name.ts, re-exported here for the directory's modules.
+ * equal strings (`CN=Anna  Müller , DC=Example` and `cn=anna muller,dc=example`): the DN matching
+ * rule of the presented schema. The RFC 4514 syntax it builds on is src/dn/distinguished-name.ts.
  */
 import { formatDn, formatRdn, parseDn, type Ava, type Rdn } from '../dn/distinguished-name.js';
 import type { Schema } from './schema.js';
 import { foldText } from './text-fold.js';
-
-export * from '../dn/distinguished-name.js';
 
 /**
  * The normalised form of a DN: attribute types lower-cased (the schema's canonical name when a

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldSubstrings, foldText, matchesSubstrings } from '../../src/directory/text-fold.js';
+import { foldSubstrings, foldText, matchesSubstrings } from '../../src/schema/text-fold.js';
 
 describe('foldText', () => {
   it.each([
