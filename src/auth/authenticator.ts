@@ -5,11 +5,15 @@
  * unless the client's address is trusted. Local accounts come first; any other name goes to the
  * source that owns it (sign-on.ts), whose verdict is passed on as it is.
  *
- * A name nobody owns is refused like a wrong password, after the same work: its password is checked
- * against a decoy (a bind the backend refuses, when a source looked the name up; else a scrypt hash
- * with an account's cost), under the same throttle, with the same answer. So neither the timing,
- * the server's CPU, the throttle nor the answer tells which names exist, and guessing names is no
- * faster than guessing passwords.
+ * A name nobody owns is refused like a wrong password, after the same work, under the same
+ * throttle, with the same answer, so that neither the timing, the server's CPU, the throttle nor the
+ * answer tells which names exist, and guessing names is no faster than guessing passwords:
+ * - a source that looked the name up (Domino searches for it) gives a decoy login, and the password
+ *   is bound as it: the backend refuses it as it refuses a wrong password (sign-on.ts);
+ * - every refused password costs one scrypt at an account's cost: an account's own hash, or else a
+ *   decoy hash. So a name nobody owns costs what a local account's wrong password costs, and a
+ *   password a backend refused costs the same again, which keeps a source's names (a lookup, a bind,
+ *   a scrypt) from standing out against local accounts' (a scrypt) when both sign on.
  */
 import type { AccessConfig } from '../config/types.js';
 import type { AuthFailure } from '../sources/source.js';
@@ -110,7 +114,7 @@ export class Authenticator {
     const login = sourceLoginKey(ownership.owner.mount, ownership.login.account);
     return this.#throttled({ login }, signal, async () => {
       const result = await signOn.verify(ownership, utf8(request.password), signal);
-      if (!result.ok) return result;
+      if (!result.ok) return this.#withDecoyScrypt(result, request.password);
       const identity: Identity = {
         kind: 'user',
         bindName: request.name,
@@ -123,10 +127,9 @@ export class Authenticator {
 
   /**
    * A name nobody owns: counted under its own login key (and the client's address, unless trusted),
-   * and refused only after its password was checked against a decoy, so it costs and answers what
-   * a wrong password for a real name does. A source that looked the name up gives the decoy (a bind
-   * its backend refuses, with the backend's own diagnostic); otherwise it is a scrypt hash with an
-   * account's cost, answered as a local account's wrong password is.
+   * and refused only after its password was checked against the decoys, so it costs and answers
+   * what a wrong password for a real name does: the decoy bind of a source that looked the name up
+   * (answered with the backend's own refusal), and the decoy scrypt.
    */
   #refuseUnowned(
     request: SimpleBind,
@@ -139,10 +142,17 @@ export class Authenticator {
       ...(trusted ? {} : { address: addressKey(request.remoteAddress) }),
     };
     return this.#throttled(attempt, signal, async () => {
-      if (decoy) return this.#signOn!.verifyDecoy(decoy, utf8(request.password), signal);
-      await this.#accounts.verifyDecoy(request.password);
-      return WRONG_PASSWORD;
+      const verdict = decoy
+        ? await this.#signOn!.verifyDecoy(decoy, utf8(request.password), signal)
+        : WRONG_PASSWORD;
+      return this.#withDecoyScrypt(verdict, request.password);
     });
+  }
+
+  /** A password refused other than by an account's own hash costs the decoy scrypt (see above). */
+  async #withDecoyScrypt<V extends Verdict>(verdict: V, password: Uint8Array): Promise<V> {
+    if (!verdict.ok && verdict.code === 'invalidCredentials') await this.#accounts.verifyDecoy(password);
+    return verdict;
   }
 
   /**

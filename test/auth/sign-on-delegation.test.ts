@@ -10,6 +10,8 @@ import type { AccessConfig } from '../../src/config/types.js';
 import type { AuthVerdict, LoginRef, Source, SourceRecord } from '../../src/sources/source.js';
 
 const SUFFIX = 'dc=dirbridge,dc=local';
+/** An account hash at a cheap cost (the tests' verifier never computes it). */
+const CHEAP_HASH = `$scrypt$N=1024,r=8,p=1$${Buffer.alloc(16, 1).toString('base64')}$${Buffer.alloc(32, 2).toString('base64')}`;
 
 /** A source that owns names ending in `@<domain>` and accepts one password per account. */
 class RecordingSource implements Partial<Source> {
@@ -193,6 +195,22 @@ describe('delegated binds', () => {
     expect(unknown).toEqual(wrong);
     expect(domino.decoyPasswords).toEqual(['guess']);
     expect(domino.binds).toEqual(['anna@acme.example']);
+    // And each paid the one scrypt every refused password pays (no account: the default cost).
+    expect(scrypt).toEqual([DEFAULT_COST, DEFAULT_COST]);
+  });
+
+  it('makes a refused password of a source cost the scrypt a local account’s wrong password costs', async () => {
+    const ad = new RecordingSource('ad', 'example.test', { 'alice@example.test': 'pw' });
+    const { auth, scrypt } = setUp([ad], {
+      accounts: [{ name: 'pbx', passwordHash: CHEAP_HASH, read: 'all', sensitive: [] }],
+    });
+    await auth.bind(bind('pbx', 'guess'), signal);
+    await auth.bind(bind('alice@example.test', 'guess'), signal);
+    await auth.bind(bind('nobody', 'guess'), signal);
+    expect(scrypt).toEqual(Array(3).fill({ N: 1024, r: 8, p: 1 }));
+    // A success pays nothing more than the backend's bind.
+    scrypt.length = 0;
+    expect(await auth.bind(bind('alice@example.test', 'pw'), signal)).toMatchObject({ ok: true });
     expect(scrypt).toEqual([]);
   });
 
@@ -217,11 +235,12 @@ describe('delegated binds', () => {
     expect(domino.asked).toEqual(['alice@example.test']);
     expect(domino.decoyPasswords).toEqual([]);
     expect(ad.binds).toEqual(['alice@example.test']);
-    // A name neither owns: Domino's decoy bind, once, and no scrypt.
+    expect(scrypt).toEqual([]);
+    // A name neither owns: Domino's decoy bind, once, and the decoy scrypt.
     await auth.bind(bind('Nobody Atall', 'guess'), signal);
     expect(ad.asked).toContain('Nobody Atall');
     expect(domino.decoyPasswords).toEqual(['guess']);
-    expect(scrypt).toEqual([]);
+    expect(scrypt).toEqual([DEFAULT_COST]);
   });
 
   it('takes a decoy login for a presented DN as it takes one for a name', async () => {
@@ -236,7 +255,7 @@ describe('delegated binds', () => {
       code: 'invalidCredentials',
     });
     expect(domino.decoyPasswords).toEqual(['guess']);
-    expect(scrypt).toEqual([]);
+    expect(scrypt).toEqual([DEFAULT_COST]);
   });
 
   it('refuses an empty password without asking the source anything', async () => {
