@@ -92,7 +92,7 @@ export class Authenticator {
     if (!request.secure && !trusted) return refuse(PLAINTEXT_REFUSED, 0, 'strongerAuthRequired');
     const account = this.#accounts.find(name);
     if (account) {
-      return this.#throttled({ login: accountKey(account.name) }, signal, () =>
+      return this.#throttled({ login: accountKey(account.name), trusted }, signal, () =>
         this.#checkAccount(account, request),
       );
     }
@@ -112,7 +112,7 @@ export class Authenticator {
     if (ownership.kind === 'unknown') return refuse(ownership.diagnostic, 0, 'unavailable');
     if (ownership.kind === 'unowned') return this.#refuseUnowned(request, trusted, ownership.decoy, signal);
     const login = sourceLoginKey(ownership.owner.mount, ownership.login.account);
-    return this.#throttled({ login }, signal, async () => {
+    return this.#throttled({ login, trusted }, signal, async () => {
       const result = await signOn.verify(ownership, utf8(request.password), signal);
       if (!result.ok) return this.#withDecoyScrypt(result, request.password);
       const identity: Identity = {
@@ -139,6 +139,7 @@ export class Authenticator {
   ): Promise<BindOutcome> {
     const attempt: BindAttempt = {
       login: unownedNameKey(request.name, this.#accounts.nameOf(request.name)),
+      trusted,
       ...(trusted ? {} : { address: addressKey(request.remoteAddress) }),
     };
     return this.#throttled(attempt, signal, async () => {

@@ -12,7 +12,10 @@
  * login (or address) are under way as it has fast answers left, so guesses sent all at once
  * (pipelined on one connection, or on many) get no more fast answers than guesses sent one after
  * another. A correct bind ends its turn as soon as its password is checked and forgets the login's
- * failures, so parallel correct binds of one service account are never delayed.
+ * failures, so parallel correct binds of one service account are never delayed. Trusted clients
+ * (the PBX) take their turns apart from everyone else: guesses queued from outside for the PBX's
+ * own login delay its binds (the login's failures are one count) but never queue them behind the
+ * guesses, so an attacker cannot make them wait longer than the delay.
  *
  * This computes delays and turns; the caller waits (a timer, never a blocked thread). Memory is
  * bounded: each table of failures keeps at most `maxTracked` keys, the least recently used going
@@ -29,6 +32,8 @@ export interface BindAttempt {
   readonly login?: string;
   /** The client's address (addressKey), for names nobody owns from addresses not trusted. */
   readonly address?: string;
+  /** Whether the client's address is trusted: its binds take turns apart from the others'. */
+  readonly trusted?: boolean;
 }
 
 /** A bind given its turn: how long to hold its answer, and where its outcome is reported (once). */
@@ -48,6 +53,13 @@ interface Lane {
   readonly failures: FailureCounts;
   readonly inFlight: InFlightBinds;
   readonly free: number;
+}
+
+/** What one bind is charged to in one table: the key its failures count under, and its turn's. */
+interface Charge {
+  readonly lane: Lane;
+  readonly key: string;
+  readonly turn: string;
 }
 
 export class Throttle {
@@ -73,19 +85,19 @@ export class Throttle {
    * client goes away while waiting (nothing was tried, so nothing is counted).
    */
   async admit(attempt: BindAttempt, signal: AbortSignal): Promise<Admission | undefined> {
-    const keys = this.#keysOf(attempt);
+    const charges = this.#chargesOf(attempt);
     for (;;) {
       if (signal.aborted) return undefined;
-      const busy = keys.find(([lane, key]) => this.#mustWait(lane, key));
+      const busy = charges.find((charge) => this.#mustWait(charge));
       if (!busy) break;
-      await busy[0].inFlight.whenOneLeaves(busy[1], signal);
+      await busy.lane.inFlight.whenOneLeaves(busy.turn, signal);
     }
-    for (const [lane, key] of keys) lane.inFlight.enter(key);
+    for (const { lane, turn } of charges) lane.inFlight.enter(turn);
     const delayMs = Math.max(
       0,
-      ...keys.map(([lane, key]) => this.#delayAfter(lane.failures.current(key), lane.free)),
+      ...charges.map(({ lane, key }) => this.#delayAfter(lane.failures.current(key), lane.free)),
     );
-    return this.#admission(keys, delayMs);
+    return this.#admission(charges, delayMs);
   }
 
   /** Failures currently counted against a login or an address (for tests and monitoring). */
@@ -95,39 +107,45 @@ export class Throttle {
     return { login: count(this.#logins, attempt.login), address: count(this.#addresses, attempt.address) };
   }
 
-  /** Binds under way for a login and an address (for tests and monitoring). */
+  /** Binds under way for a login and an address, from clients like the attempt's (for tests and monitoring). */
   inFlight(attempt: BindAttempt): { login: number; address: number } {
-    const count = (lane: Lane, key: string | undefined): number =>
-      key === undefined ? 0 : lane.inFlight.count(key);
-    return { login: count(this.#logins, attempt.login), address: count(this.#addresses, attempt.address) };
+    const charges = this.#chargesOf(attempt);
+    const count = (lane: Lane): number => {
+      const charge = charges.find((c) => c.lane === lane);
+      return charge ? lane.inFlight.count(charge.turn) : 0;
+    };
+    return { login: count(this.#logins), address: count(this.#addresses) };
   }
 
-  #keysOf(attempt: BindAttempt): [Lane, string][] {
-    const keys: [Lane, string][] = [];
-    if (attempt.login !== undefined) keys.push([this.#logins, attempt.login]);
-    if (attempt.address !== undefined) keys.push([this.#addresses, attempt.address]);
-    return keys;
+  #chargesOf(attempt: BindAttempt): Charge[] {
+    const charges: Charge[] = [];
+    const { login, address, trusted = false } = attempt;
+    if (login !== undefined) {
+      charges.push({ lane: this.#logins, key: login, turn: trusted ? `trusted\0${login}` : login });
+    }
+    if (address !== undefined) charges.push({ lane: this.#addresses, key: address, turn: address });
+    return charges;
   }
 
   /**
    * Whether a bind must wait for one under way to end: the fast answers left (never fewer than one
    * turn at a time) are taken by binds whose outcome is not known yet. Throttling off: never.
    */
-  #mustWait(lane: Lane, key: string): boolean {
+  #mustWait({ lane, key, turn }: Charge): boolean {
     if (this.settings.delay === 0) return false;
-    const underWay = lane.inFlight.count(key);
+    const underWay = lane.inFlight.count(turn);
     const turns = Math.max(1, lane.free - lane.failures.current(key));
     return underWay >= turns;
   }
 
-  #admission(keys: readonly [Lane, string][], delayMs: number): Admission {
+  #admission(charges: readonly Charge[], delayMs: number): Admission {
     let settled = false;
     const settle = (count: (lane: Lane, key: string) => void): void => {
       if (settled) return;
       settled = true;
       // Counted before leaving, so the binds that were waiting see the outcome.
-      for (const [lane, key] of keys) count(lane, key);
-      for (const [lane, key] of keys) lane.inFlight.leave(key);
+      for (const { lane, key } of charges) count(lane, key);
+      for (const { lane, turn } of charges) lane.inFlight.leave(turn);
     };
     return {
       delayMs,

@@ -242,6 +242,26 @@ describe('bind throttle, binds sent all at once', () => {
     expect(binds.inner.inFlight({ login: 'pbx' }).login).toBe(0);
   });
 
+  it("never queues a trusted client's bind (the PBX's) behind guesses from elsewhere: it waits its delay only", async () => {
+    const binds = concurrent();
+    for (let index = 0; index < 3; index++) {
+      void binds.start({ login: 'pbx' });
+      await binds.flush();
+      binds.settle(index, 'failed');
+    }
+    await binds.flush();
+    // Three guesses from outside, sent together: one goes (delayed), two queue behind it.
+    for (let i = 0; i < 3; i++) void binds.start({ login: 'pbx' });
+    await binds.flush();
+    expect(binds.admitted.slice(3).map((a) => a.index)).toEqual([3]);
+    // The PBX's own bind for the login: one count of failures, so delayed, but not queued.
+    const pbx = binds.start({ login: 'pbx', trusted: true });
+    await binds.flush();
+    expect(binds.admitted.slice(4)).toEqual([{ index: 6, delayMs: 1000 }]);
+    binds.settle(6, 'succeeded');
+    expect(await pbx).toBe(1000);
+  });
+
   it('with throttling off (delay 0), never makes a bind wait for its turn', async () => {
     const binds = concurrent({ delay: 0 });
     for (let i = 0; i < 10; i++) void binds.start({ login: 'pbx' });
