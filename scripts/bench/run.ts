@@ -1,25 +1,29 @@
 /**
- * `npm run bench`: dirbridge under phone-style load, in two parts, each printing a Markdown table and
+ * `npm run bench`: dirbridge under phone-style load, in parts, each printing a Markdown table and
  * asserting nothing:
  *
  * - `file` (scripts/bench/file-source.ts): a 100,000-entry phonebook from a file source;
  * - `ad` (scripts/bench/ad-comparison.ts): through dirbridge to a Samba AD DC vs the DC directly
- *   (needs root; the DC listens on DIRBRIDGE_TEST_AD_ADDRESS, 127.0.0.2 unless set).
+ *   (needs root; the DC listens on DIRBRIDGE_TEST_AD_ADDRESS, 127.0.0.2 unless set);
+ * - `binds` (scripts/bench/bind-timing.ts): refused binds of names that exist vs names nobody has,
+ *   for local accounts and for a Domino source (the Domino stand-in needs slapd, installed as root).
  *
  * Server and load generator share the machine's cores: compare ratios within one run, not figures
  * across machines.
  *
- *   npm run bench                                  both parts
- *   BENCH_PART=file|ad npm run bench               one of them
+ *   npm run bench                                  every part
+ *   BENCH_PART=file|ad|binds npm run bench         one of them
  *   BENCH_ENTRIES=20000 BENCH_SECONDS=2 npm run bench   (BENCH_ENTRIES: the file part only)
  *   BENCH_KEEP=1 npm run bench                     keep the temporary folders (configs, logs)
  */
 import { adComparisonBench } from './ad-comparison.js';
+import { bindTimingBench } from './bind-timing.js';
 import { fileSourceBench } from './file-source.js';
 
 const PARTS: Readonly<Record<string, () => Promise<void>>> = {
   file: fileSourceBench,
   ad: adComparisonBench,
+  binds: bindTimingBench,
 };
 
 async function main(): Promise<void> {

@@ -79,6 +79,11 @@ export interface SlapdDominoOptions {
   readonly name: string;
   /** Let slapd outlive this process (the command line's `start`). */
   readonly detached?: boolean;
+  /**
+   * Also serve slapd's monitor (`cn=Monitor`, readable by the rootdn only), so a test can count the
+   * operations the stand-in answered, e.g. the binds in `cn=Bind,cn=Operations,cn=Monitor`.
+   */
+  readonly monitor?: boolean;
 }
 
 interface Layout {
@@ -108,7 +113,12 @@ export async function startSlapdDomino(options: SlapdDominoOptions): Promise<Sla
   await stopRecordedSlapd(l.pidFile, l.conf);
   const ca = ensureTestCa();
   const directory = dominoDirectory();
-  createDatabase(l, { caCert: ca.caCert, serverCert: ca.serverCert, serverKey: ca.serverKey }, directory);
+  createDatabase(
+    l,
+    { caCert: ca.caCert, serverCert: ca.serverCert, serverKey: ca.serverKey },
+    directory,
+    options.monitor ?? false,
+  );
   const [ldapPort, ldapsPort] = [await freePort(), await freePort()];
   const info: SlapdDominoInfo = {
     ...directory,
@@ -151,12 +161,17 @@ function createDatabase(
   l: Layout,
   tls: { caCert: string; serverCert: string; serverKey: string },
   directory: DominoDirectory,
+  monitor: boolean,
 ): void {
   rmSync(l.folder, { recursive: true, force: true });
   mkdirSync(l.dataDir, { recursive: true, mode: 0o700 });
-  writeFileSync(l.conf, dominoSlapdConf({ schema: SCHEMA, pidFile: l.pidFile, dataDir: l.dataDir, ...tls }), {
-    mode: 0o600,
-  });
+  writeFileSync(
+    l.conf,
+    dominoSlapdConf({ schema: SCHEMA, pidFile: l.pidFile, dataDir: l.dataDir, monitor, ...tls }),
+    {
+      mode: 0o600,
+    },
+  );
   writeFileSync(l.seed, dominoLdif(directory), { mode: 0o600 });
   try {
     execFileSync('slapadd', ['-q', '-f', l.conf, '-l', l.seed], { stdio: ['ignore', 'pipe', 'pipe'] });

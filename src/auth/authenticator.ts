@@ -3,16 +3,25 @@
  * bind. A name with an empty password is an unauthenticated bind (RFC 4513 5.1.2), refused without
  * asking anyone, because AD would answer it with success. A password over plain LDAP is refused
  * unless the client's address is trusted. Local accounts come first; any other name goes to the
- * source that owns it (sign-on.ts), whose verdict is passed on as it is. A name nobody owns is
- * refused too, after the throttle's delay like any other failure, so guessing names is no faster
- * than guessing passwords.
+ * source that owns it (sign-on.ts), whose verdict is passed on as it is.
+ *
+ * A name nobody owns is refused like a wrong password, after the same work, under the same
+ * throttle, with the same answer, so that neither the timing, the server's CPU, the throttle nor the
+ * answer tells which names exist, and guessing names is no faster than guessing passwords:
+ * - a source that looked the name up (Domino searches for it) gives a decoy login, and the password
+ *   is bound as it: the backend refuses it as it refuses a wrong password (sign-on.ts);
+ * - every refused password costs one scrypt at an account's cost: an account's own hash, or else a
+ *   decoy hash. So a name nobody owns costs what a local account's wrong password costs, and a
+ *   password a backend refused costs the same again, which keeps a source's names (a lookup, a bind,
+ *   a scrypt) from standing out against local accounts' (a scrypt) when both sign on.
  */
 import type { AccessConfig } from '../config/types.js';
 import type { AuthFailure } from '../sources/source.js';
 import { ANONYMOUS, type Identity } from './identity.js';
-import { LocalAccounts, type LocalAccount } from './local-accounts.js';
+import { LocalAccounts, type LocalAccount, type PasswordVerifier } from './local-accounts.js';
+import { accountKey, sourceLoginKey, unownedNameKey } from './login-key.js';
 import { Throttle, addressKey, type BindAttempt } from './throttle.js';
-import type { SignOn, Ownership } from './sign-on.js';
+import type { Decoy, SignOn } from './sign-on.js';
 import { TrustedAddresses } from './trusted-addresses.js';
 
 export type BindOutcome =
@@ -43,12 +52,20 @@ export interface AuthenticatorOptions {
   readonly now?: () => number;
   /** Waits `ms`, or less when `signal` aborts; tests pass a fake one. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Checks a password against a scrypt hash; tests pass one that records what it is asked. */
+  readonly verifier?: PasswordVerifier;
 }
+
+/** What checking a password found, before the throttle's delay is added. */
+type Verdict =
+  | { readonly ok: true; readonly identity: Identity }
+  | { readonly ok: false; readonly code: AuthFailure; readonly diagnostic: string };
 
 export const PLAINTEXT_REFUSED =
   'a password needs an encrypted connection: use LDAPS or StartTLS (or trust this client in access.trustedAddresses)';
 
 const INVALID = 'invalid credentials';
+const WRONG_PASSWORD: Verdict = { ok: false, code: 'invalidCredentials', diagnostic: INVALID };
 
 export class Authenticator {
   readonly #accounts: LocalAccounts;
@@ -60,7 +77,7 @@ export class Authenticator {
   constructor(options: AuthenticatorOptions) {
     this.#signOn = options.signOn;
     const { access, suffix } = options;
-    this.#accounts = new LocalAccounts(access.accounts, suffix);
+    this.#accounts = new LocalAccounts(access.accounts, suffix, options.verifier);
     this.#trusted = new TrustedAddresses(access.trustedAddresses, access.trustLoopback);
     this.#throttle = new Throttle(access.throttle, options.now);
     this.#sleep = options.sleep ?? sleep;
@@ -74,16 +91,18 @@ export class Authenticator {
     const trusted = this.#trusted.has(request.remoteAddress);
     if (!request.secure && !trusted) return refuse(PLAINTEXT_REFUSED, 0, 'strongerAuthRequired');
     const account = this.#accounts.find(name);
-    if (!account && this.#signOn?.enabled) return this.#delegate(request, trusted, signal);
-    const attempt = attemptOf(account, trusted ? undefined : request.remoteAddress);
-    const delayedMs = await this.#hold(attempt, signal);
-    // Gone while waiting: the password is not checked, so a client cannot cut the delay short.
-    if (signal.aborted || !account || !(await this.#accounts.verify(account, password))) {
-      this.#throttle.failed(attempt);
-      return refuse(INVALID, delayedMs);
+    if (account) {
+      return this.#throttled({ login: accountKey(account.name), trusted }, signal, () =>
+        this.#checkAccount(account, request),
+      );
     }
-    this.#throttle.succeeded(loginKey(account));
-    return { ok: true, identity: accountIdentity(account, name), delayedMs };
+    if (this.#signOn?.enabled) return this.#delegate(request, trusted, signal);
+    return this.#refuseUnowned(request, trusted, undefined, signal);
+  }
+
+  async #checkAccount(account: LocalAccount, request: SimpleBind): Promise<Verdict> {
+    if (!(await this.#accounts.verify(account, request.password))) return WRONG_PASSWORD;
+    return { ok: true, identity: accountIdentity(account, request.name) };
   }
 
   /** A bind for a name that is no local account's: the source that owns it decides. */
@@ -91,59 +110,92 @@ export class Authenticator {
     const signOn = this.#signOn!;
     const ownership = await signOn.owner(request.name, signal);
     if (ownership.kind === 'unknown') return refuse(ownership.diagnostic, 0, 'unavailable');
-    const attempt: BindAttempt =
-      ownership.kind === 'owned'
-        ? { login: sourceLoginKey(ownership) }
-        : trusted
-          ? {}
-          : { address: addressKey(request.remoteAddress) };
-    const delayedMs = await this.#hold(attempt, signal);
-    if (signal.aborted || ownership.kind !== 'owned') {
-      this.#throttle.failed(attempt);
-      return refuse(INVALID, delayedMs);
-    }
-    const password = Buffer.from(request.password).toString('utf8');
-    const result = await signOn.verify(ownership, password, signal);
-    if (!result.ok) {
-      // Only a refused password counts: a backend that is down says nothing about the guess.
-      if (result.code === 'invalidCredentials') this.#throttle.failed(attempt);
-      return { ok: false, code: result.code, diagnostic: result.diagnostic, delayedMs };
-    }
-    this.#throttle.succeeded(attempt.login!);
-    const identity: Identity = {
-      kind: 'user',
-      bindName: request.name,
-      authzId: result.authzId ?? `u:${request.name}`,
-      source: ownership.owner.mount,
+    if (ownership.kind === 'unowned') return this.#refuseUnowned(request, trusted, ownership.decoy, signal);
+    const login = sourceLoginKey(ownership.owner.mount, ownership.login.account);
+    return this.#throttled({ login, trusted }, signal, async () => {
+      const result = await signOn.verify(ownership, utf8(request.password), signal);
+      if (!result.ok) return this.#withDecoyScrypt(result, request.password);
+      const identity: Identity = {
+        kind: 'user',
+        bindName: request.name,
+        authzId: result.authzId ?? `u:${request.name}`,
+        source: ownership.owner.mount,
+      };
+      return { ok: true, identity };
+    });
+  }
+
+  /**
+   * A name nobody owns: counted under its own login key (and the client's address, unless trusted),
+   * and refused only after its password was checked against the decoys, so it costs and answers
+   * what a wrong password for a real name does: the decoy bind of a source that looked the name up
+   * (answered with the backend's own refusal), and the decoy scrypt.
+   */
+  #refuseUnowned(
+    request: SimpleBind,
+    trusted: boolean,
+    decoy: Decoy | undefined,
+    signal: AbortSignal,
+  ): Promise<BindOutcome> {
+    const attempt: BindAttempt = {
+      login: unownedNameKey(request.name, this.#accounts.nameOf(request.name)),
+      trusted,
+      ...(trusted ? {} : { address: addressKey(request.remoteAddress) }),
     };
-    return { ok: true, identity, delayedMs };
+    return this.#throttled(attempt, signal, async () => {
+      const verdict = decoy
+        ? await this.#signOn!.verifyDecoy(decoy, utf8(request.password), signal)
+        : WRONG_PASSWORD;
+      return this.#withDecoyScrypt(verdict, request.password);
+    });
   }
 
-  async #hold(attempt: BindAttempt, signal: AbortSignal): Promise<number> {
-    const delayedMs = this.#throttle.delayFor(attempt);
-    if (delayedMs > 0) await this.#sleep(delayedMs, signal);
-    return delayedMs;
+  /** A password refused other than by an account's own hash costs the decoy scrypt (see above). */
+  async #withDecoyScrypt<V extends Verdict>(verdict: V, password: Uint8Array): Promise<V> {
+    if (!verdict.ok && verdict.code === 'invalidCredentials') await this.#accounts.verifyDecoy(password);
+    return verdict;
   }
-}
 
-/** A login someone owns is counted by login; a name nobody owns, by (untrusted) client address. */
-function attemptOf(account: LocalAccount | undefined, untrustedAddress: string | undefined): BindAttempt {
-  if (account) return { login: loginKey(account) };
-  return untrustedAddress === undefined ? {} : { address: addressKey(untrustedAddress) };
-}
-
-/** Prefixed, so that logins of sources that sign on can share the table without colliding. */
-function loginKey(account: LocalAccount): string {
-  return `account:${account.name.toLowerCase()}`;
-}
-
-/** The source's login, as the source names the account it will ask its backend about. */
-function sourceLoginKey(ownership: Extract<Ownership, { kind: 'owned' }>): string {
-  return `source:${ownership.owner.mount.toLowerCase()}:${ownership.login.account.toLowerCase()}`;
+  /**
+   * Checks a password in its turn (throttle.ts): waits for the turn and the delay, checks, and
+   * reports the outcome so that the next binds for the login see it.
+   */
+  async #throttled(
+    attempt: BindAttempt,
+    signal: AbortSignal,
+    check: () => Promise<Verdict>,
+  ): Promise<BindOutcome> {
+    const admission = await this.#throttle.admit(attempt, signal);
+    // Gone before its turn came: nothing was tried, nothing is counted, and nobody reads the answer.
+    if (!admission) return refuse(INVALID);
+    const { delayMs } = admission;
+    if (delayMs > 0) await this.#sleep(delayMs, signal);
+    // Gone while waiting: the password is not checked, so a client cannot cut the delay short.
+    if (signal.aborted) {
+      admission.failed();
+      return refuse(INVALID, delayMs);
+    }
+    let verdict: Verdict;
+    try {
+      verdict = await check();
+    } catch (error) {
+      admission.released();
+      throw error;
+    }
+    if (verdict.ok) admission.succeeded();
+    // Only a refused password counts: a backend that is down says nothing about the guess.
+    else if (verdict.code === 'invalidCredentials') admission.failed();
+    else admission.released();
+    return { ...verdict, delayedMs: delayMs };
+  }
 }
 
 function accountIdentity(account: LocalAccount, bindName: string): Identity {
   return { kind: 'account', bindName, authzId: `dn:${account.dn}`, account: account.name };
+}
+
+function utf8(password: Uint8Array): string {
+  return Buffer.from(password).toString('utf8');
 }
 
 function refuse(diagnostic: string, delayedMs = 0, code: AuthFailure = 'invalidCredentials'): BindOutcome {

@@ -1,14 +1,15 @@
 /**
  * Local service accounts from config (`access.accounts`), for the PBX and the phones: found by the
  * plain name (`pbx`, any case) or by the DN `cn=<name>,<suffix>` (any case or spacing), and checked
- * against their scrypt hash.
+ * against their scrypt hash. A name no account has is checked against a decoy hash with the same
+ * cost, so that a bind's timing does not tell which names are accounts.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { AccountConfig } from '../config/types.js';
 import { DnSyntaxError, formatDn, parseDn } from '../dn/distinguished-name.js';
 import { normalizeRdns } from '../schema/normalized-dn.js';
-import { parsePasswordHash, verifyPassword, type ScryptHash } from './password-hash.js';
+import { decoyHash, parsePasswordHash, verifyPassword, type ScryptHash } from './password-hash.js';
 
 export interface LocalAccount {
   /** As config spells it. */
@@ -17,6 +18,9 @@ export interface LocalAccount {
   readonly dn: string;
   readonly hash: ScryptHash;
 }
+
+/** Checks a password against a hash (scrypt); tests pass one that records what it is asked. */
+export type PasswordVerifier = (password: Uint8Array, hash: ScryptHash) => Promise<boolean>;
 
 /** How long a verified password is remembered. */
 const VERIFIED_TTL_MS = 5 * 60_000;
@@ -30,9 +34,15 @@ export class LocalAccounts {
   readonly #suffixNorm: string;
   readonly #memoKey = randomBytes(32);
   readonly #verified = new LRUCache<string, true>({ max: 4096, ttl: VERIFIED_TTL_MS });
+  /** What a name without an account is checked against: the first account's cost, or the default. */
+  readonly #decoy: ScryptHash;
 
   /** Throws PasswordHashError for a bad hash; the config loader has reported those already. */
-  constructor(accounts: readonly AccountConfig[], suffix: string) {
+  constructor(
+    accounts: readonly AccountConfig[],
+    suffix: string,
+    private readonly verifier: PasswordVerifier = verifyPassword,
+  ) {
     const suffixRdns = parseDn(suffix);
     this.#suffixNorm = formatDn(normalizeRdns(suffixRdns));
     for (const account of accounts) {
@@ -42,12 +52,22 @@ export class LocalAccounts {
         hash: parsePasswordHash(account.passwordHash),
       });
     }
+    this.#decoy = decoyHash(this.#byName.values().next().value?.hash);
   }
 
   /** The account a bind name means, if any: `pbx`, `PBX`, `cn=pbx,dc=…` or `CN=PBX, DC=…`. */
   find(bindName: string): LocalAccount | undefined {
+    const name = this.nameOf(bindName);
+    return name === undefined ? undefined : this.#byName.get(name);
+  }
+
+  /**
+   * The account name a bind name would mean, lower-cased, whether or not such an account exists
+   * (`pbx` for `PBX` and `cn=pbx,<suffix>`); undefined for any other DN.
+   */
+  nameOf(bindName: string): string | undefined {
     const name = bindName.includes('=') ? this.#nameInDn(bindName) : bindName;
-    return name === undefined ? undefined : this.#byName.get(name.toLowerCase());
+    return name?.toLowerCase();
   }
 
   /**
@@ -63,9 +83,19 @@ export class LocalAccounts {
       .update(password)
       .digest('base64');
     if (this.#verified.has(key)) return true;
-    const ok = await verifyPassword(password, account.hash);
+    const ok = await this.verifier(password, account.hash);
     if (ok) this.#verified.set(key, true);
     return ok;
+  }
+
+  /**
+   * Checks the password of a bind name no account has against the decoy hash: the scrypt work a
+   * wrong password for an account costs, so the two cannot be told apart by their timing (or by
+   * the server's CPU). Never true.
+   */
+  async verifyDecoy(password: Uint8Array): Promise<false> {
+    await this.verifier(password, this.#decoy);
+    return false;
   }
 
   /** The `cn` of a DN that is `cn=<something>,<suffix>`; undefined for any other DN or bad syntax. */

@@ -109,6 +109,22 @@ export async function hashPassword(
   return `$scrypt$N=${cost.N},r=${cost.r},p=${cost.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
+/**
+ * A hash no password matches (a random salt and a random hash), with the cost and lengths of `like`
+ * (or of DEFAULT_COST): checking a password against it costs what checking it against `like` costs,
+ * so a bind name that has no account can be made to pay what a wrong password pays.
+ */
+export function decoyHash(like?: ScryptHash): ScryptHash {
+  const { N, r, p } = like ?? DEFAULT_COST;
+  return {
+    N,
+    r,
+    p,
+    salt: randomBytes(like?.salt.length ?? SALT_BYTES),
+    hash: randomBytes(like?.hash.length ?? HASH_BYTES),
+  };
+}
+
 /** Whether `password` hashes to `expected`, compared in constant time. */
 export async function verifyPassword(password: Uint8Array, expected: ScryptHash): Promise<boolean> {
   const { N, r, p, salt, hash } = expected;

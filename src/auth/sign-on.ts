@@ -3,6 +3,12 @@
  * Sources are asked in config order and the first that claims a name owns it, so config order
  * decides between two sources that could both own a name. A DN of an entry dirbridge presents
  * belongs to the source it comes from. auth/ holds no backend knowledge: the sources decide.
+ *
+ * A source that had to ask its backend about a name (Domino searches for it) and found nobody
+ * answers with a decoy login instead of nothing: the name stays unowned, later sources are still
+ * asked, and if none owns it the password is checked against the decoy, a bind the backend refuses.
+ * So a name nobody has costs the backend search and the bind that a wrong password costs, and its
+ * answer comes no sooner.
  */
 import type { AuthVerdict, LoginRef, Source, SourceRecord } from '../sources/source.js';
 
@@ -21,14 +27,25 @@ export interface PresentedEntries {
   dnOf(mount: string, record: SourceRecord): string;
 }
 
+/** A decoy login (LoginRef.decoy) and the source that gave it. */
+export interface Decoy {
+  readonly owner: SignOnSource;
+  readonly login: LoginRef;
+}
+
 export type Ownership =
   | { readonly kind: 'owned'; readonly owner: SignOnSource; readonly login: LoginRef }
-  | { readonly kind: 'unowned' }
+  /** `decoy`: a source looked the name up and found nobody; check the password against it. */
+  | { readonly kind: 'unowned'; readonly decoy?: Decoy }
   /** A source that must be asked could not answer: nobody can say whose the name is. */
   | { readonly kind: 'unknown'; readonly diagnostic: string };
 
-export type SignOnResult =
-  { readonly ok: true; readonly authzId: string | undefined } | Extract<AuthVerdict, { ok: false }>;
+export type Refusal = Extract<AuthVerdict, { ok: false }>;
+
+export type SignOnResult = { readonly ok: true; readonly authzId: string | undefined } | Refusal;
+
+/** What a decoy answers should its backend ever accept the made-up account: still a refusal. */
+const DECOY_REFUSAL: Refusal = { ok: false, code: 'invalidCredentials', diagnostic: 'invalid credentials' };
 
 export class SignOn {
   constructor(
@@ -43,6 +60,9 @@ export class SignOn {
   async owner(name: string, signal: AbortSignal): Promise<Ownership> {
     const presented = this.entries.entryOf(name);
     if (presented) return this.#ownerOfEntry(presented.mount, presented.recordId, signal);
+    // One decoy bind, at the last source that looked the name up: a name that source owned would
+    // have cost every lookup made so far and one bind.
+    let decoy: Decoy | undefined;
     for (const owner of this.sources) {
       let login: LoginRef | undefined;
       try {
@@ -51,9 +71,19 @@ export class SignOn {
         signal.throwIfAborted();
         return { kind: 'unknown', diagnostic: error instanceof Error ? error.message : String(error) };
       }
-      if (login) return { kind: 'owned', owner, login };
+      if (login?.decoy) decoy = { owner, login };
+      else if (login) return { kind: 'owned', owner, login };
     }
-    return { kind: 'unowned' };
+    return decoy ? { kind: 'unowned', decoy } : { kind: 'unowned' };
+  }
+
+  /**
+   * Checks the password against a decoy login: the backend bind a wrong password costs. Its refusal
+   * is the answer, with the backend's own diagnostic, as a wrong password's would be.
+   */
+  async verifyDecoy(decoy: Decoy, password: string, signal: AbortSignal): Promise<Refusal> {
+    const verdict = await decoy.owner.source.authenticate?.(decoy.login, password, signal);
+    return verdict === undefined || verdict.ok ? DECOY_REFUSAL : verdict;
   }
 
   /** Asks the owning backend; on success, the Who am I? answer (`dn:` of the presented entry). */
@@ -81,6 +111,7 @@ export class SignOn {
     if (!owner?.source.loginOfRecord) return { kind: 'unowned' };
     try {
       const login = await owner.source.loginOfRecord(recordId, signal);
+      if (login?.decoy) return { kind: 'unowned', decoy: { owner, login } };
       return login ? { kind: 'owned', owner, login } : { kind: 'unowned' };
     } catch (error) {
       signal.throwIfAborted();

@@ -1,97 +1,161 @@
 /**
- * Slows password guessing down (DESIGN.md "Binds"). Failures are counted per login first: after
+ * Slows password guessing down (DESIGN.md "Binds"). Failures are counted per login: after
  * `loginFailures` of them, each further bind for that login waits `delay`, then twice as long, and
- * so on up to `maxDelay`. Failures for names nobody owns are counted per client address instead,
- * with a much higher threshold (`addressFailures`), and trusted addresses are not counted at all:
- * the PBX makes every user's sign-on, and one mistyping user must never slow everyone down.
- * Counts leak away, one failure every `decay` seconds, so a throttle ends by itself.
+ * so on up to `maxDelay`. A name nobody owns is a login too (keyed by its normal form), so guessing
+ * at `nosuchname` is throttled exactly like guessing at `pbx`, and the throttle cannot tell anyone
+ * which names exist. Failures for names nobody owns are also counted per client address, with a
+ * much higher threshold (`addressFailures`); trusted addresses are not counted at all: the PBX makes
+ * every user's sign-on, and one mistyping user must never slow everyone down. Counts leak away, one
+ * failure every `decay` seconds, so a throttle ends by itself.
  *
- * This only computes delays; the caller waits (a timer, never a blocked thread). Memory is bounded:
- * each table keeps at most `maxTracked` keys, the least recently used going first.
+ * Binds under way count as well as failures: a bind waits for its turn while as many binds for its
+ * login (or address) are under way as it has fast answers left, so guesses sent all at once
+ * (pipelined on one connection, or on many) get no more fast answers than guesses sent one after
+ * another. A correct bind ends its turn as soon as its password is checked and forgets the login's
+ * failures, so parallel correct binds of one service account are never delayed. Trusted clients
+ * (the PBX) take their turns apart from everyone else: guesses queued from outside for the PBX's
+ * own login delay its binds (the login's failures are one count) but never queue them behind the
+ * guesses, so an attacker cannot make them wait longer than the delay.
+ *
+ * This computes delays and turns; the caller waits (a timer, never a blocked thread). Memory is
+ * bounded: each table of failures keeps at most `maxTracked` keys, the least recently used going
+ * first, and only binds in progress are remembered as under way.
  */
 import { isIPv6 } from 'node:net';
-import { LRUCache } from 'lru-cache';
 import type { ThrottleConfig } from '../config/types.js';
+import { FailureCounts } from './failure-counts.js';
+import { InFlightBinds } from './in-flight-binds.js';
 
-/** What one bind is charged to: the login it names (when someone owns it) and/or the client address. */
+/** What one bind is charged to: the login it names, and the client address for names nobody owns. */
 export interface BindAttempt {
-  /** A stable key of the login (the account's lower-cased name), when a source or account owns it. */
+  /** A stable key of the login (see login-key.ts). */
   readonly login?: string;
-  /** The client's address, for names nobody owns from addresses not trusted. */
+  /** The client's address (addressKey), for names nobody owns from addresses not trusted. */
   readonly address?: string;
+  /** Whether the client's address is trusted: its binds take turns apart from the others'. */
+  readonly trusted?: boolean;
 }
 
-interface Counter {
-  /** Failures (fractional while they leak away) as of `at`. */
-  failures: number;
-  /** Milliseconds (of the throttle's clock) when `failures` was last brought up to date. */
-  at: number;
+/** A bind given its turn: how long to hold its answer, and where its outcome is reported (once). */
+export interface Admission {
+  /** Milliseconds to hold the answer back before the password is checked. */
+  readonly delayMs: number;
+  /** The password was wrong (or the client left during the delay): one more failure. */
+  failed(): void;
+  /** The password was right: the login's failures are forgotten. */
+  succeeded(): void;
+  /** Nothing was judged (the backend could not answer): nothing is counted. */
+  released(): void;
+}
+
+/** One table of the throttle: failures and binds under way per key, and how many fail freely. */
+interface Lane {
+  readonly failures: FailureCounts;
+  readonly inFlight: InFlightBinds;
+  readonly free: number;
+}
+
+/** What one bind is charged to in one table: the key its failures count under, and its turn's. */
+interface Charge {
+  readonly lane: Lane;
+  readonly key: string;
+  readonly turn: string;
 }
 
 export class Throttle {
-  readonly #logins: LRUCache<string, Counter>;
-  readonly #addresses: LRUCache<string, Counter>;
-  readonly #decayMs: number;
+  readonly #logins: Lane;
+  readonly #addresses: Lane;
 
   constructor(
     private readonly settings: ThrottleConfig,
     private readonly now: () => number = Date.now,
   ) {
-    this.#logins = new LRUCache({ max: settings.maxTracked });
-    this.#addresses = new LRUCache({ max: settings.maxTracked });
-    this.#decayMs = settings.decay * 1000;
+    const lane = (free: number): Lane => ({
+      failures: new FailureCounts(settings.maxTracked, settings.decay * 1000, now),
+      inFlight: new InFlightBinds(),
+      free,
+    });
+    this.#logins = lane(settings.loginFailures);
+    this.#addresses = lane(settings.addressFailures);
   }
 
   /**
-   * The milliseconds to hold back the answer to a bind, from the failures counted so far. Nothing is
-   * counted here: only a bind that fails (`failed`) adds to the count, so parallel correct binds of
-   * one service account never slow each other down.
+   * Gives a bind its turn: at once while its login and address have fast answers left beyond the
+   * binds already under way, else when enough of those have ended. Resolves undefined when the
+   * client goes away while waiting (nothing was tried, so nothing is counted).
    */
-  delayFor(attempt: BindAttempt): number {
-    const { login, address } = attempt;
-    const now = this.now();
-    const delayOf = (table: LRUCache<string, Counter>, key: string | undefined, free: number): number => {
-      const counter = key === undefined ? undefined : table.get(key);
-      // A partly forgotten failure still counts: the delay lasts until it has leaked away entirely.
-      return counter ? this.#delayAfter(Math.ceil(this.#leaked(counter, now)), free) : 0;
-    };
-    return Math.max(
-      delayOf(this.#logins, login, this.settings.loginFailures),
-      delayOf(this.#addresses, address, this.settings.addressFailures),
+  async admit(attempt: BindAttempt, signal: AbortSignal): Promise<Admission | undefined> {
+    const charges = this.#chargesOf(attempt);
+    for (;;) {
+      if (signal.aborted) return undefined;
+      const busy = charges.find((charge) => this.#mustWait(charge));
+      if (!busy) break;
+      await busy.lane.inFlight.whenOneLeaves(busy.turn, signal);
+    }
+    for (const { lane, turn } of charges) lane.inFlight.enter(turn);
+    const delayMs = Math.max(
+      0,
+      ...charges.map(({ lane, key }) => this.#delayAfter(lane.failures.current(key), lane.free)),
     );
-  }
-
-  /** Counts a failed bind (a wrong password, a name nobody owns, or a client gone while waiting). */
-  failed(attempt: BindAttempt): void {
-    if (attempt.login !== undefined) this.#count(this.#logins, attempt.login);
-    if (attempt.address !== undefined) this.#count(this.#addresses, attempt.address);
-  }
-
-  /** The login's password was right: its failures are forgotten. */
-  succeeded(login: string): void {
-    this.#logins.delete(login);
+    return this.#admission(charges, delayMs);
   }
 
   /** Failures currently counted against a login or an address (for tests and monitoring). */
   failures(attempt: BindAttempt): { login: number; address: number } {
-    const now = this.now();
-    const count = (table: LRUCache<string, Counter>, key: string | undefined): number => {
-      const counter = key === undefined ? undefined : table.peek(key);
-      return counter ? this.#leaked(counter, now) : 0;
-    };
+    const count = (lane: Lane, key: string | undefined): number =>
+      key === undefined ? 0 : lane.failures.exact(key);
     return { login: count(this.#logins, attempt.login), address: count(this.#addresses, attempt.address) };
   }
 
-  #count(table: LRUCache<string, Counter>, key: string): void {
-    const now = this.now();
-    const counter = table.get(key) ?? { failures: 0, at: now };
-    counter.failures = this.#leaked(counter, now) + 1;
-    counter.at = now;
-    table.set(key, counter);
+  /** Binds under way for a login and an address, from clients like the attempt's (for tests and monitoring). */
+  inFlight(attempt: BindAttempt): { login: number; address: number } {
+    const charges = this.#chargesOf(attempt);
+    const count = (lane: Lane): number => {
+      const charge = charges.find((c) => c.lane === lane);
+      return charge ? lane.inFlight.count(charge.turn) : 0;
+    };
+    return { login: count(this.#logins), address: count(this.#addresses) };
   }
 
-  #leaked(counter: Counter, now: number): number {
-    return Math.max(0, counter.failures - (now - counter.at) / this.#decayMs);
+  #chargesOf(attempt: BindAttempt): Charge[] {
+    const charges: Charge[] = [];
+    const { login, address, trusted = false } = attempt;
+    if (login !== undefined) {
+      charges.push({ lane: this.#logins, key: login, turn: trusted ? `trusted\0${login}` : login });
+    }
+    if (address !== undefined) charges.push({ lane: this.#addresses, key: address, turn: address });
+    return charges;
+  }
+
+  /**
+   * Whether a bind must wait for one under way to end: the fast answers left (never fewer than one
+   * turn at a time) are taken by binds whose outcome is not known yet. Throttling off: never.
+   */
+  #mustWait({ lane, key, turn }: Charge): boolean {
+    if (this.settings.delay === 0) return false;
+    const underWay = lane.inFlight.count(turn);
+    const turns = Math.max(1, lane.free - lane.failures.current(key));
+    return underWay >= turns;
+  }
+
+  #admission(charges: readonly Charge[], delayMs: number): Admission {
+    let settled = false;
+    const settle = (count: (lane: Lane, key: string) => void): void => {
+      if (settled) return;
+      settled = true;
+      // Counted before leaving, so the binds that were waiting see the outcome.
+      for (const { lane, key } of charges) count(lane, key);
+      for (const { lane, turn } of charges) lane.inFlight.leave(turn);
+    };
+    return {
+      delayMs,
+      failed: () => settle((lane, key) => lane.failures.add(key)),
+      succeeded: () =>
+        settle((lane, key) => {
+          if (lane === this.#logins) lane.failures.forget(key);
+        }),
+      released: () => settle(() => undefined),
+    };
   }
 
   /** No delay for the first `free` failures, then `delay`, doubling up to `maxDelay`. */

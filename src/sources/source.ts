@@ -51,6 +51,14 @@ export interface LoginRef {
   readonly recordId?: string;
   /** Set when the name is this source's but several people share it: no password is tried. */
   readonly ambiguous?: number;
+  /**
+   * Set when the name is NOT this source's, but the source had to ask its backend to find that out
+   * (Domino searches for a name): `account` then names nobody. Sign-on goes on asking later
+   * sources; if none owns the name, it checks the password against this login (`authenticate`
+   * binds as nobody, and the backend refuses), so a name nobody has costs what a wrong password
+   * costs. Never a success.
+   */
+  readonly decoy?: true;
 }
 
 /** Why a backend refused a sign-on, in the LDAP result names its verdict is passed through as. */
@@ -109,8 +117,9 @@ export interface Source extends SourceEvents {
   search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord>;
   get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined>;
   /**
-   * Whether a bind name is this source's, and what to ask the backend: undefined when it is not.
-   * Throws SourceError when the source cannot tell (its backend is down and it must ask).
+   * Whether a bind name is this source's, and what to ask the backend: undefined (or a decoy login,
+   * when the backend was asked) when it is not. Throws SourceError when the source cannot tell
+   * (its backend is down and it must ask).
    */
   resolveLogin?(name: string, signal: AbortSignal): Promise<LoginRef | undefined>;
   /** The login of one of this source's records (a bind made with its presented DN). */

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Authenticator, PLAINTEXT_REFUSED, type SimpleBind } from '../../src/auth/authenticator.js';
 import { ANONYMOUS } from '../../src/auth/identity.js';
-import { hashPassword } from '../../src/auth/password-hash.js';
+import { DEFAULT_COST, hashPassword, verifyPassword, type ScryptHash } from '../../src/auth/password-hash.js';
 import type { AccessConfig } from '../../src/config/types.js';
 
 const SUFFIX = 'dc=dirbridge,dc=local';
@@ -125,7 +125,9 @@ describe('authenticator', () => {
     const delays = async (address: string): Promise<number[]> => {
       const result: number[] = [];
       for (let i = 0; i < 5; i++)
-        result.push((await auth.bind(attempt(`guess${i}`, 'x', address, true), signal)).delayedMs);
+        result.push(
+          (await auth.bind(attempt(`guess-${address}-${i}`, 'x', address, true), signal)).delayedMs,
+        );
       return result;
     };
     expect(await delays('203.0.113.5')).toEqual([0, 0, 0, 1000, 2000]);
@@ -196,5 +198,125 @@ describe('authenticator', () => {
     setTimeout(() => controller.abort(), 20);
     expect(await pending).toMatchObject({ ok: false });
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+/** A verifier that records each check it makes (the password and the hash's cost) and then makes it. */
+function observedVerifier(compute = true) {
+  const checks: { password: string; N: number; r: number; p: number }[] = [];
+  const verifier = (password: Uint8Array, hash: ScryptHash): Promise<boolean> => {
+    checks.push({ password: Buffer.from(password).toString('utf8'), N: hash.N, r: hash.r, p: hash.p });
+    return compute ? verifyPassword(password, hash) : Promise.resolve(false);
+  };
+  return { checks, verifier };
+}
+
+function observed(overrides: Partial<AccessConfig> = {}, compute = true) {
+  const { checks, verifier } = observedVerifier(compute);
+  const waits: number[] = [];
+  const auth = new Authenticator({
+    access: access(overrides),
+    suffix: SUFFIX,
+    now: () => 0,
+    sleep: (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    },
+    verifier,
+  });
+  return { auth, checks, waits };
+}
+
+describe('names nobody owns', () => {
+  const UNKNOWN = [
+    'nosuchname',
+    `cn=nosuchname,${SUFFIX}`,
+    `entryUUID=8f3c2a4e-0000-4000-8000-000000000001,ou=demo,${SUFFIX}`,
+    'cn=Somebody,o=Elsewhere',
+    'example.test\\alice',
+    'alice',
+  ];
+
+  it('run scrypt on the presented password with the cost of an account, as a wrong password does', async () => {
+    const { auth, checks } = observed();
+    const wrong = await auth.bind(attempt('pbx', 'guess-0'), signal);
+    expect(checks).toEqual([{ password: 'guess-0', N: 1024, r: 8, p: 1 }]);
+    for (const [i, name] of UNKNOWN.entries()) {
+      checks.length = 0;
+      const outcome = await auth.bind(attempt(name, `guess-${i + 1}`), signal);
+      expect(checks, name).toEqual([{ password: `guess-${i + 1}`, N: 1024, r: 8, p: 1 }]);
+      // The same answer, word for word.
+      expect(outcome, name).toEqual(wrong);
+    }
+  });
+
+  it('without accounts, pay the cost `dirbridge hash-password` gives new hashes', async () => {
+    const { auth, checks } = observed({ accounts: [] }, false);
+    expect(await auth.bind(attempt('pbx', 'guess'), signal)).toMatchObject({ code: 'invalidCredentials' });
+    expect(checks).toEqual([{ password: 'guess', ...DEFAULT_COST }]);
+  });
+
+  it('an empty password is refused at once, for every name, without scrypt', async () => {
+    const { auth, checks } = observed();
+    for (const name of ['pbx', 'nosuchname']) {
+      expect(await auth.bind(attempt(name, ''), signal)).toMatchObject({ code: 'invalidCredentials' });
+    }
+    expect(checks).toEqual([]);
+  });
+
+  it('are throttled per name exactly like an account', async () => {
+    const { auth } = observed();
+    const delays = async (name: string): Promise<number[]> => {
+      const result: number[] = [];
+      for (let i = 0; i < 5; i++) result.push((await auth.bind(attempt(name, 'wrong'), signal)).delayedMs);
+      return result;
+    };
+    expect(await delays('pbx')).toEqual([0, 0, 1000, 2000, 4000]);
+    expect(await delays('nosuchname')).toEqual([0, 0, 1000, 2000, 4000]);
+    // Spellings an account would accept alike count alike: `cn=x,<suffix>` is x, in any case.
+    expect(await delays('othername')).toEqual([0, 0, 1000, 2000, 4000]);
+    expect((await auth.bind(attempt(`CN=OtherName, ${SUFFIX}`, 'wrong'), signal)).delayedMs).toBe(4000);
+  });
+});
+
+describe('binds sent all at once', () => {
+  it('give no more than loginFailures fast answers to wrong passwords for one login', async () => {
+    const { auth, waits } = observed();
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => auth.bind(attempt('pbx', `wrong-${i}`), signal)),
+    );
+    expect(outcomes.every((outcome) => !outcome.ok)).toBe(true);
+    expect(outcomes.map((outcome) => outcome.delayedMs)).toEqual([0, 0, 1000, 2000, 4000, 4000, 4000, 4000]);
+    expect(waits).toEqual([1000, 2000, 4000, 4000, 4000, 4000]);
+  });
+
+  it('and to names nobody owns', async () => {
+    const { auth } = observed();
+    const outcomes = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => auth.bind(attempt('nosuchname', `wrong-${i}`), signal)),
+    );
+    expect(outcomes.map((outcome) => outcome.delayedMs)).toEqual([0, 0, 1000, 2000]);
+  });
+
+  it('never delay correct binds of one account in flight together', async () => {
+    const { auth, waits } = observed();
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => auth.bind(attempt('pbx', 'right'), signal)),
+    );
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    expect(outcomes.map((outcome) => outcome.delayedMs)).toEqual(Array(20).fill(0));
+    expect(waits).toEqual([]);
+  });
+
+  it('hold up no other login while one is guessed at', async () => {
+    const { auth } = observed({
+      accounts: [
+        { name: 'pbx', passwordHash, read: 'all', sensitive: [] },
+        { name: 'phones', passwordHash, read: 'all', sensitive: [] },
+      ],
+    });
+    const guesses = Array.from({ length: 6 }, (_, i) => auth.bind(attempt('pbx', `wrong-${i}`), signal));
+    expect(await auth.bind(attempt('phones', 'right'), signal)).toMatchObject({ ok: true, delayedMs: 0 });
+    await Promise.all(guesses);
   });
 });

@@ -5,16 +5,25 @@
 import { describe, expect, it } from 'vitest';
 import { Authenticator, type SimpleBind } from '../../src/auth/authenticator.js';
 import { SignOn, type PresentedEntries } from '../../src/auth/sign-on.js';
+import { DEFAULT_COST } from '../../src/auth/password-hash.js';
 import type { AccessConfig } from '../../src/config/types.js';
 import type { AuthVerdict, LoginRef, Source, SourceRecord } from '../../src/sources/source.js';
 
 const SUFFIX = 'dc=dirbridge,dc=local';
+/** An account hash at a cheap cost (the tests' verifier never computes it). */
+const CHEAP_HASH = `$scrypt$N=1024,r=8,p=1$${Buffer.alloc(16, 1).toString('base64')}$${Buffer.alloc(32, 2).toString('base64')}`;
 
 /** A source that owns names ending in `@<domain>` and accepts one password per account. */
 class RecordingSource implements Partial<Source> {
   readonly asked: string[] = [];
   readonly binds: string[] = [];
+  /** Passwords checked against decoy logins (what reached the backend for names it does not own). */
+  readonly decoyPasswords: string[] = [];
   down = false;
+  /** Looks names up at its backend, as Domino does: a name it does not own gets a decoy login. */
+  searches = false;
+  /** Records whose presented DN binds; others are looked up and not found. */
+  records: readonly string[] | undefined;
 
   constructor(
     readonly name: string,
@@ -26,17 +35,23 @@ class RecordingSource implements Partial<Source> {
   resolveLogin(name: string): Promise<LoginRef | undefined> {
     this.asked.push(name);
     if (this.down) return Promise.reject(new Error(`source ${this.name}: connect: refused`));
-    return Promise.resolve(
-      name.toLowerCase().endsWith(`@${this.domain}`) ? { source: this.name, account: name } : undefined,
-    );
+    if (name.toLowerCase().endsWith(`@${this.domain}`))
+      return Promise.resolve({ source: this.name, account: name });
+    return Promise.resolve(this.searches ? this.#decoy() : undefined);
   }
 
   loginOfRecord(recordId: string): Promise<LoginRef | undefined> {
+    if (this.records && !this.records.includes(recordId)) return Promise.resolve(this.#decoy());
     return Promise.resolve({ source: this.name, account: `${recordId}@${this.domain}`, recordId });
   }
 
+  #decoy(): LoginRef {
+    return { source: this.name, account: 'cn=dirbridge-decoy-1', decoy: true };
+  }
+
   authenticate(login: LoginRef, password: string): Promise<AuthVerdict> {
-    this.binds.push(login.account);
+    if (login.decoy) this.decoyPasswords.push(password);
+    else this.binds.push(login.account);
     if (this.answer) return Promise.resolve(this.answer);
     if (this.passwords[login.account.toLowerCase()] === password) {
       const record: SourceRecord = { id: login.account.split('@')[0]!, fields: {} };
@@ -72,6 +87,8 @@ function access(overrides: Partial<AccessConfig> = {}): AccessConfig {
 
 function setUp(sources: RecordingSource[], overrides: Partial<AccessConfig> = {}) {
   const waits: number[] = [];
+  /** The costs of the scrypt checks made (local accounts' and the decoy's). */
+  const scrypt: { N: number; r: number; p: number }[] = [];
   const signOn = new SignOn(
     sources.map((source) => ({ mount: source.name, source: source as unknown as Source })),
     ENTRIES,
@@ -85,8 +102,12 @@ function setUp(sources: RecordingSource[], overrides: Partial<AccessConfig> = {}
       waits.push(ms);
       return Promise.resolve();
     },
+    verifier: (_password, { N, r, p }) => {
+      scrypt.push({ N, r, p });
+      return Promise.resolve(false);
+    },
   });
-  return { auth, waits };
+  return { auth, waits, scrypt };
 }
 
 function bind(name: string, password: string, remoteAddress = '203.0.113.9', secure = true): SimpleBind {
@@ -147,16 +168,94 @@ describe('delegated binds', () => {
     }
   });
 
-  it('refuses a name no source owns with 49 without asking any backend to check a password', async () => {
+  it('refuses a name no source owns with 49 after a decoy scrypt, without asking any backend to check a password', async () => {
     const ad = new RecordingSource('ad', 'example.test', { 'alice@example.test': 'pw' });
-    const { auth } = setUp([ad]);
+    const { auth, scrypt } = setUp([ad]);
     for (const name of ['alice', 'example.test\\alice', 'alice@other.test']) {
-      expect(await auth.bind(bind(name, 'pw'), signal)).toMatchObject({
+      expect(await auth.bind(bind(name, 'pw'), signal)).toEqual({
         ok: false,
         code: 'invalidCredentials',
+        diagnostic: 'invalid credentials',
+        delayedMs: 0,
       });
     }
     expect(ad.binds).toEqual([]);
+    expect(ad.decoyPasswords).toEqual([]);
+    // No account is configured: the decoy costs what `dirbridge hash-password` hashes cost.
+    expect(scrypt).toEqual(Array(3).fill(DEFAULT_COST));
+  });
+
+  it('checks the password of a name a source looked up and did not find against its decoy login', async () => {
+    const domino = new RecordingSource('domino', 'acme.example', {}, undefined);
+    domino.searches = true;
+    const { auth, scrypt } = setUp([domino]);
+    const unknown = await auth.bind(bind('Nobody Atall', 'guess'), signal);
+    const wrong = await auth.bind(bind('anna@acme.example', 'guess'), signal);
+    // The backend's refusal, word for word, for the name nobody has and for a wrong password.
+    expect(unknown).toEqual(wrong);
+    expect(domino.decoyPasswords).toEqual(['guess']);
+    expect(domino.binds).toEqual(['anna@acme.example']);
+    // And each paid the one scrypt every refused password pays (no account: the default cost).
+    expect(scrypt).toEqual([DEFAULT_COST, DEFAULT_COST]);
+  });
+
+  it('makes a refused password of a source cost the scrypt a local account’s wrong password costs', async () => {
+    const ad = new RecordingSource('ad', 'example.test', { 'alice@example.test': 'pw' });
+    const { auth, scrypt } = setUp([ad], {
+      accounts: [{ name: 'pbx', passwordHash: CHEAP_HASH, read: 'all', sensitive: [] }],
+    });
+    await auth.bind(bind('pbx', 'guess'), signal);
+    await auth.bind(bind('alice@example.test', 'guess'), signal);
+    await auth.bind(bind('nobody', 'guess'), signal);
+    expect(scrypt).toEqual(Array(3).fill({ N: 1024, r: 8, p: 1 }));
+    // A success pays nothing more than the backend's bind.
+    scrypt.length = 0;
+    expect(await auth.bind(bind('alice@example.test', 'pw'), signal)).toMatchObject({ ok: true });
+    expect(scrypt).toEqual([]);
+  });
+
+  it('never signs anyone on through a decoy login, whatever the backend answers', async () => {
+    const lenient = new RecordingSource('domino', 'acme.example', {}, { ok: true });
+    lenient.searches = true;
+    const { auth } = setUp([lenient]);
+    expect(await auth.bind(bind('Nobody Atall', 'guess'), signal)).toMatchObject({
+      ok: false,
+      code: 'invalidCredentials',
+    });
+    expect(lenient.decoyPasswords).toEqual(['guess']);
+  });
+
+  it('asks later sources after a decoy, and spends no decoy bind on a name one of them owns', async () => {
+    const domino = new RecordingSource('domino', 'acme.example', {});
+    domino.searches = true;
+    const ad = new RecordingSource('ad', 'example.test', { 'alice@example.test': 'pw' });
+    const { auth, scrypt } = setUp([domino, ad]);
+    const outcome = await auth.bind(bind('alice@example.test', 'pw'), signal);
+    expect(outcome).toMatchObject({ ok: true, identity: { source: 'ad' } });
+    expect(domino.asked).toEqual(['alice@example.test']);
+    expect(domino.decoyPasswords).toEqual([]);
+    expect(ad.binds).toEqual(['alice@example.test']);
+    expect(scrypt).toEqual([]);
+    // A name neither owns: Domino's decoy bind, once, and the decoy scrypt.
+    await auth.bind(bind('Nobody Atall', 'guess'), signal);
+    expect(ad.asked).toContain('Nobody Atall');
+    expect(domino.decoyPasswords).toEqual(['guess']);
+    expect(scrypt).toEqual([DEFAULT_COST]);
+  });
+
+  it('takes a decoy login for a presented DN as it takes one for a name', async () => {
+    const domino = new RecordingSource('domino', 'acme.example', { 'anna@acme.example': 'pw' });
+    domino.records = ['anna'];
+    const { auth, scrypt } = setUp([domino]);
+    expect(await auth.bind(bind(`entryUUID=anna,ou=domino,${SUFFIX}`, 'pw'), signal)).toMatchObject({
+      ok: true,
+    });
+    expect(await auth.bind(bind(`entryUUID=gone,ou=domino,${SUFFIX}`, 'guess'), signal)).toMatchObject({
+      ok: false,
+      code: 'invalidCredentials',
+    });
+    expect(domino.decoyPasswords).toEqual(['guess']);
+    expect(scrypt).toEqual([DEFAULT_COST]);
   });
 
   it('refuses an empty password without asking the source anything', async () => {
@@ -243,6 +342,19 @@ describe('delegated binds', () => {
     const { auth, waits } = setUp([ad]);
     for (let i = 0; i < 4; i++) await auth.bind(bind(`nobody${i}`, 'pw'), signal);
     expect(waits).toEqual([1000]);
+  });
+
+  it('counts a name nobody owns per name too, from a trusted address as well, like a login', async () => {
+    const domino = new RecordingSource('domino', 'acme.example', {});
+    domino.searches = true;
+    const { auth } = setUp([domino], { trustedAddresses: ['203.0.113.0/24'] });
+    const delays = async (name: string): Promise<number[]> => {
+      const result: number[] = [];
+      for (let i = 0; i < 4; i++) result.push((await auth.bind(bind(name, 'wrong'), signal)).delayedMs);
+      return result;
+    };
+    expect(await delays('anna@acme.example')).toEqual([0, 0, 1000, 2000]);
+    expect(await delays('Nobody Atall')).toEqual([0, 0, 1000, 2000]);
   });
 
   it('answers Who am I? with u:<name> when the source cannot tell which entry signed on', async () => {

@@ -27,6 +27,7 @@ import {
 import { ldapsearch, runTool, type LdifEntry, type ToolResult } from './support/ldap-utils.js';
 import { readFromDc, type DcEntry } from './support/samba-ad-direct.js';
 import { adSignOnSource } from './support/ad-sign-on.js';
+import { bindsDuring } from './support/slapd-monitor.js';
 import './support/samba-ad-setup.js';
 import { registerTestSecret } from './support/test-secrets.js';
 
@@ -49,7 +50,7 @@ let alice: DcEntry;
 beforeAll(async () => {
   registerTestSecret(ad.adminPassword);
   registerTestSecret(ad.users.alice.password);
-  domino = await startSlapdDomino({ name: 'ad-and-domino' });
+  domino = await startSlapdDomino({ name: 'ad-and-domino', monitor: true });
   registerDominoSecrets(domino);
   everyone = people(domino);
   adPeople = [...(await fromDc(AD_USERS)), ...(await fromDc('(objectClass=contact)'))];
@@ -195,5 +196,61 @@ describe('sign-on with an ad and a domino source', () => {
     // Each password belongs to its own directory only.
     expect((await whoami(ad.users.alice.userPrincipalName, anna.password)).code).toBe(INVALID_CREDENTIALS);
     expect((await whoami(anna.mail, ad.users.alice.password)).code).toBe(INVALID_CREDENTIALS);
+  });
+});
+
+describe('sign-on with the domino source first in config order', () => {
+  let dominoFirst: DirbridgeProcess;
+
+  beforeAll(async () => {
+    dominoFirst = await startDirbridge({
+      config: { sources: [dominoSource(domino, { signOn: true }), adSignOnSource(ad)] },
+      logName: 'domino-then-ad',
+    });
+    // Connections opened and bound as the service accounts now, so the counts below are the users' own.
+    const { anna } = domino.people;
+    expect(
+      (await runTool('ldapwhoami', ['-x', '-H', dominoFirst.url, '-D', anna.mail, '-w', anna.password])).code,
+    ).toBe(0);
+  });
+
+  afterAll(async () => {
+    await dominoFirst.stop();
+  });
+
+  function whoami(name: string, password: string): Promise<ToolResult> {
+    return runTool('ldapwhoami', ['-x', '-H', dominoFirst.url, '-D', name, '-w', password]);
+  }
+
+  it('a name Domino looked up and does not have still reaches AD, with no decoy bind at Domino', async () => {
+    const { userPrincipalName, password } = ad.users.alice;
+    let good: ToolResult | undefined;
+    let wrong: ToolResult | undefined;
+    let unknownToDomino: ToolResult | undefined;
+    const dominoBinds = await bindsDuring(domino, async () => {
+      good = await whoami(userPrincipalName, password);
+      wrong = await whoami(userPrincipalName, WRONG_PASSWORD);
+      // AD owns every name of its UPN suffix: one nobody has gets AD's own verdict.
+      unknownToDomino = await whoami('nobody-at-all@example.test', WRONG_PASSWORD);
+    });
+    expect(good?.code, good?.stderr).toBe(0);
+    expect(good?.stdout.trim()).toBe(`dn:entryUUID=${alice.uuid},${AD_MOUNT}`);
+    expect(wrong?.stderr).toMatch(/AcceptSecurityContext error, data 52e/);
+    expect(unknownToDomino?.code).toBe(INVALID_CREDENTIALS);
+    expect(unknownToDomino?.stderr).toMatch(/AcceptSecurityContext error, data 52e/);
+    expect(dominoBinds).toBe(0);
+  });
+
+  it('a name neither has costs one decoy bind at Domino and is refused as Domino refuses a wrong password', async () => {
+    const { anna } = domino.people;
+    let unknown: ToolResult | undefined;
+    let wrong: ToolResult | undefined;
+    const dominoBinds = await bindsDuring(domino, async () => {
+      unknown = await whoami('Nobody Atall', WRONG_PASSWORD);
+      wrong = await whoami(anna.cn[0]!, WRONG_PASSWORD);
+    });
+    expect(dominoBinds).toBe(2);
+    expect(unknown?.code).toBe(INVALID_CREDENTIALS);
+    expect(unknown?.stderr).toBe(wrong?.stderr);
   });
 });

@@ -20,6 +20,8 @@ export interface DominoConfPaths {
   readonly caCert: string;
   readonly serverCert: string;
   readonly serverKey: string;
+  /** Serve `cn=Monitor` (operation counters) to the rootdn; not part of Domino's shape. */
+  readonly monitor?: boolean;
 }
 
 export function dominoSlapdConf(paths: DominoConfPaths): string {
@@ -45,6 +47,7 @@ export function dominoSlapdConf(paths: DominoConfPaths): string {
     `access to attrs=entry,${ANONYMOUS_ATTRIBUTES.join(',')}`,
     '  by * read',
     'access to * by users read by * none',
+    ...(paths.monitor ? ['database monitor', `access to * by dn.exact="${ROOT_DN}" read by * none`] : []),
     'database mdb',
     'suffix ""',
     `rootdn "${ROOT_DN}"`,

@@ -3,7 +3,8 @@
  * name (any of its `cn` values, with or without `cn=`), a short name, an Internet address. slapd and
  * Domino with "DN required on bind" take DNs only, so the name is resolved to the person's DN with
  * the service account: exactly one person must have it. Two people sharing a name own it together,
- * and neither is tried (DESIGN.md: never bound to the first match).
+ * and neither is tried (DESIGN.md: never bound to the first match). A name nobody has was looked up
+ * all the same: it is reported as such, so that the source can make it cost a bind as well.
  */
 import { DnSyntaxError, parseDn } from '../../dn/distinguished-name.js';
 import type { AccountLookup, EntryReader, LoginClaim, LoginNames } from '../ldap/login-names.js';
@@ -19,6 +20,8 @@ export const DOMINO_LOGIN_ATTRIBUTES: readonly string[] = [
   'userPrincipalName',
 ];
 
+const NOT_FOUND: LoginClaim = { notFound: true };
+
 export class DominoLoginNames implements LoginNames {
   constructor(
     private readonly bases: readonly string[],
@@ -28,6 +31,7 @@ export class DominoLoginNames implements LoginNames {
     private readonly attributes: readonly string[] = DOMINO_LOGIN_ATTRIBUTES,
   ) {}
 
+  /** Every name but the empty one is looked up: one nobody has is `notFound`, never undefined. */
   async claim(name: string, signal: AbortSignal): Promise<LoginClaim | undefined> {
     const trimmed = name.trim();
     if (trimmed === '') return undefined;
@@ -37,9 +41,9 @@ export class DominoLoginNames implements LoginNames {
     const single = rdns?.length === 1 && rdns[0]!.length === 1 ? rdns[0]![0]! : undefined;
     const value =
       rdns === undefined ? trimmed : single?.type.toLowerCase() === 'cn' ? single.value : undefined;
-    if (value === undefined) return undefined;
+    if (value === undefined) return NOT_FOUND;
     const matches = await this.#people(value, signal);
-    if (matches.length === 0) return undefined;
+    if (matches.length === 0) return NOT_FOUND;
     return matches.length === 1 ? { account: matches[0]! } : { ambiguous: matches.length };
   }
 

@@ -24,6 +24,7 @@ import type {
   SourceRecord,
 } from '../source.js';
 import { connectBackend } from './backend-socket.js';
+import { decoyLogin } from './decoy-login.js';
 import { LdapBindPool } from './ldap-bind-pool.js';
 import { ldaptsFilter } from './ldapts-filter.js';
 import { LdapConnections, type ConnectionLogger } from './ldap-connections.js';
@@ -227,11 +228,18 @@ export class LdapSource implements Source {
       );
     }
     if (claim === undefined) return undefined;
+    if (claim.notFound) return this.#decoy();
     if (claim.ambiguous !== undefined)
       return { source: this.name, account: name, ambiguous: claim.ambiguous };
     return { source: this.name, account: claim.account };
   }
 
+  /**
+   * The login of a presented entry. A presented DN that names no record gets no decoy bind, so the
+   * backend never hears of it: its entryUUID is no name anyone guesses (a backend's UUID, or one
+   * derived from a DN that a bind with the DN itself would test), and the authenticator refuses it
+   * after its own decoy check.
+   */
   async loginOfRecord(recordId: string, signal: AbortSignal): Promise<LoginRef | undefined> {
     if (!this.#bindPool) return undefined;
     if (this.#isDnId(recordId)) {
@@ -245,9 +253,16 @@ export class LdapSource implements Source {
     return undefined;
   }
 
+  /** A login that names nobody, under the first base (decoy-login.ts). */
+  #decoy(): LoginRef {
+    return decoyLogin(this.name, this.settings.bases[0] ?? '');
+  }
+
   /**
    * Binds as the user on the bind pool and passes the backend's verdict on as it is; after a
    * success, reads the user's record with the service account so the session can present its DN.
+   * A decoy login, and a name several people share, are bound as nobody (decoy-login.ts) and
+   * refused: they cost the backend what a wrong password costs.
    */
   async authenticate(login: LoginRef, password: string, signal: AbortSignal): Promise<AuthVerdict> {
     if (!this.#bindPool)
@@ -258,24 +273,22 @@ export class LdapSource implements Source {
       };
     // Never forwarded: AD answers a name with an empty password as an anonymous success.
     if (password === '') return { ok: false, code: 'invalidCredentials', diagnostic: 'empty password' };
+    if (login.decoy) return this.#bindAsNobody(login.account, password);
     if (login.ambiguous !== undefined) {
       // Never bound to the first match: that could sign one person on with another's name.
       this.logger?.warn(
         { source: this.name, login: login.account, matches: login.ambiguous },
         'ambiguous sign-on name refused',
       );
+      await this.#bindAsNobody(this.#decoy().account, password);
       return {
         ok: false,
         code: 'invalidCredentials',
         diagnostic: `the name matches ${login.ambiguous} people: sign on with a unique name (a mail address or the full name)`,
       };
     }
-    const verdict = await this.#bindPool.bind(login.account, password);
-    if (!verdict.ok) {
-      return verdict.code === 'unavailable'
-        ? { ...verdict, diagnostic: `source ${this.name}: ${verdict.diagnostic}` }
-        : verdict;
-    }
+    const verdict = await this.#bind(login.account, password);
+    if (!verdict.ok) return verdict;
     const record = await this.#accountRecord(login, signal).catch((error: unknown) => {
       this.logger?.warn(
         { source: this.name, account: login.account, err: error },
@@ -284,6 +297,19 @@ export class LdapSource implements Source {
       return undefined;
     });
     return record ? { ok: true, record } : { ok: true };
+  }
+
+  /** One bind on the bind pool; a backend that cannot be reached is named in the diagnostic. */
+  async #bind(account: string, password: string): Promise<AuthVerdict> {
+    const verdict = await this.#bindPool!.bind(account, password);
+    if (verdict.ok || verdict.code !== 'unavailable') return verdict;
+    return { ...verdict, diagnostic: `source ${this.name}: ${verdict.diagnostic}` };
+  }
+
+  /** A bind as a made-up account (decoy-login.ts), refused as a wrong password is; never a success. */
+  async #bindAsNobody(decoyAccount: string, password: string): Promise<AuthVerdict> {
+    const verdict = await this.#bind(decoyAccount, password);
+    return verdict.ok ? { ok: false, code: 'invalidCredentials', diagnostic: '' } : verdict;
   }
 
   /** The signed-on account's record, its id only: all the session needs to present its DN. */

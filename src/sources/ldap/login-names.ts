@@ -27,13 +27,21 @@ export interface EntryReader {
 export type AccountLookup =
   { readonly kind: 'dn'; readonly dn: string } | { readonly kind: 'filter'; readonly filter: string };
 
-/** A name the source owns: the account to bind as, or how many people share it (then none is tried). */
+/**
+ * What a source says of a name: the account to bind as; how many people share it (then none is
+ * tried); or that the backend was asked and knows nobody by it (`notFound`: not the source's, but
+ * the lookup was made, so a decoy bind must follow for the name to cost what a wrong password does).
+ */
 export type LoginClaim =
-  | { readonly account: string; readonly ambiguous?: undefined }
-  | { readonly account?: undefined; readonly ambiguous: number };
+  | { readonly account: string; readonly ambiguous?: undefined; readonly notFound?: undefined }
+  | { readonly account?: undefined; readonly ambiguous: number; readonly notFound?: undefined }
+  | { readonly account?: undefined; readonly ambiguous?: undefined; readonly notFound: true };
 
 export interface LoginNames {
-  /** What a name is when it is this source's, else undefined. May ask the backend. */
+  /**
+   * What a name is: undefined when it is not this source's and finding that out asked nothing of the
+   * backend. May ask the backend.
+   */
   claim(name: string, signal: AbortSignal): Promise<LoginClaim | undefined>;
   /** How to find the entry of an account `claim` returned. */
   lookup(account: string): AccountLookup;

@@ -71,11 +71,21 @@ describe('Domino login names', () => {
     expect(await names.claim('tweber2', signal)).toEqual({ account: 'cn=Thomas Weber,ou=Munich,o=Acme' });
   });
 
-  it('does not own names nobody has, DNs of entries it does not present, or empty names', async () => {
-    const names = new DominoLoginNames([''], SCOPE, reader().reader);
-    for (const name of ['Nobody Here', 'cn=Nobody,o=Acme', '  ', 'ou=Berlin,o=Acme']) {
-      expect(await names.claim(name, signal), name).toBeUndefined();
+  it('does not own names nobody has or DNs of entries it does not present, and says it looked them up', async () => {
+    const { reader: r, filters } = reader();
+    const names = new DominoLoginNames([''], SCOPE, r);
+    for (const name of ['Nobody Here', 'cn=Nobody,o=Acme', 'ou=Berlin,o=Acme', 'cn=Nobody']) {
+      const asked = filters.length;
+      expect(await names.claim(name, signal), name).toEqual({ notFound: true });
+      expect(filters.length, name).toBeGreaterThan(asked);
     }
+  });
+
+  it('does not own an empty name, and asks nothing about it', async () => {
+    const { reader: r, filters } = reader();
+    const names = new DominoLoginNames([''], SCOPE, r);
+    expect(await names.claim('  ', signal)).toBeUndefined();
+    expect(filters).toEqual([]);
   });
 
   it('searches within the source scope with every value escaped', async () => {

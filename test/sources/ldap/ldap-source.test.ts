@@ -15,6 +15,7 @@ import { PAGED_RESULTS_OID, encodePagedResultsValue } from '../../../src/protoco
 import { decodeRequest } from '../../../src/protocol/request-decoder.js';
 import { encodeResponse } from '../../../src/protocol/response-encoder.js';
 import { ResultCode } from '../../../src/protocol/result-codes.js';
+import { decoyLogin } from '../../../src/sources/ldap/decoy-login.js';
 import { createLdapSource, type LdapSource } from '../../../src/sources/ldap/index.js';
 
 const BASE = 'dc=example,dc=test';
@@ -153,5 +154,36 @@ describe('ldap source: what sign-ons cost the backend', () => {
     for (let i = 0; i < 3; i++) expect((await source.get(ALICE_UUID, signal))?.id).toBe(ALICE_UUID);
     expect(directory.connections).toBe(1);
     expect(directory.binds).toEqual([SERVICE.name]);
+  });
+});
+
+describe('ldap source: what a name nobody has costs the backend', () => {
+  const DECOY =
+    /^cn=dirbridge-decoy-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12},dc=example,dc=test$/;
+
+  it("binds a decoy login on the bind pool as its made-up DN under the base, and passes the backend's refusal on", async () => {
+    const verdict = await source.authenticate(decoyLogin('dir', BASE), 'a guess', signal);
+    expect(verdict).toEqual({ ok: false, code: 'invalidCredentials', diagnostic: '' });
+    const userBinds = directory.binds.filter((name) => name !== SERVICE.name);
+    expect(userBinds).toHaveLength(1);
+    expect(userBinds[0]).toMatch(DECOY);
+  });
+
+  it('binds as nobody for a name several people share, then refuses it without trying either', async () => {
+    const verdict = await source.authenticate(
+      { source: 'dir', account: 'Alice', ambiguous: 2 },
+      ALICE.password,
+      signal,
+    );
+    expect(verdict).toMatchObject({ ok: false, code: 'invalidCredentials', diagnostic: /matches 2 people/ });
+    const userBinds = directory.binds.filter((name) => name !== SERVICE.name);
+    expect(userBinds).toHaveLength(1);
+    expect(userBinds[0]).toMatch(DECOY);
+  });
+
+  it('never sends an empty password, not even to a decoy', async () => {
+    const verdict = await source.authenticate({ source: 'dir', account: 'x', decoy: true }, '', signal);
+    expect(verdict).toMatchObject({ ok: false, code: 'invalidCredentials' });
+    expect(directory.binds).toEqual([]);
   });
 });
