@@ -113,10 +113,11 @@ export function mountSource(sourceConfig: SourceConfig, where: string, context: 
       `${context.config.file}: ${where}.${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  const mode = sourceConfig.mode ?? source.capabilities.modes[0] ?? 'live';
-  if (!source.capabilities.modes.includes(mode)) {
+  // The type's settings give `mode` its default, so a loaded config always has one.
+  const mode = sourceConfig.mode;
+  if (mode === undefined || !source.capabilities.modes.includes(mode)) {
     throw new StartupError(
-      `${context.config.file}: ${where}.mode: a ${sourceConfig.type} source cannot run in ${mode} mode`,
+      `${context.config.file}: ${where}.mode: a ${sourceConfig.type} source cannot run in ${mode ?? 'no'} mode`,
     );
   }
   return new MountedSource({

@@ -11,7 +11,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import type { Directory } from '../directory/directory.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { sourceTypeNames } from '../sources/registry.js';
+import { sourceTypes } from '../sources/registry.js';
 import { UsageError } from './command-error.js';
 
 export const DEFAULT_CONFIG = 'config/default.yaml';
@@ -25,7 +25,7 @@ export function configOption(): Option {
 }
 
 export function loadCommandConfig(file: string): Promise<Config> {
-  return loadConfig(file, { sourceTypes: sourceTypeNames() });
+  return loadConfig(file, { sourceTypes: sourceTypes() });
 }
 
 /** Warnings (a bad row, a slow backend) and errors on stderr, unless the config asks for less. */

@@ -1,38 +1,33 @@
 /**
- * Loads the YAML config: read, parse, validate against schemas/config.schema.json (applying its
- * defaults), run the checks a schema cannot express, and resolve relative paths. Every problem
- * found is reported at once, each naming the file, the path inside it and its line.
+ * Loads the YAML config: read, parse, validate against the config schema (config-schema.ts, with the
+ * settings of the source types the program knows; defaults applied), run the checks a schema cannot
+ * express, and resolve relative paths, which each source type names. Every problem found is
+ * reported at once, each naming the file, the path inside it and its line.
  */
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
 import { checkAccess } from './access-checks.js';
 import { ConfigError } from './config-error.js';
 import type { ConfigProblem } from './config-error.js';
-import type { ConfigPath, Problem } from './problem.js';
+import { configSchema } from './config-schema.js';
+import { formatConfigPath, type ConfigPath, type Problem } from './problem.js';
+import { compileSchema } from './schema-compiler.js';
+import { schemaProblems } from './schema-problems.js';
 import { expandSecrets } from './secrets.js';
+import type { SourceTypeSchema } from './source-type-schema.js';
 import type { Config, TlsConfig } from './types.js';
 
 export interface LoadConfigOptions {
-  /** Source types this program can create; default: the types the config schema documents. */
-  readonly sourceTypes?: readonly string[];
+  /** The source types this program can create (src/sources/registry.ts lists them). */
+  readonly sourceTypes: readonly SourceTypeSchema[];
   /** Environment for `${env:NAME}` references; default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/**
- * Settings that hold file paths, per source type: resolved against the config file's folder.
- * A dotted name is a setting inside a mapping (`tls.ca`).
- */
-const PATH_SETTINGS: Readonly<Record<string, readonly string[]>> = { file: ['path'], ldap: ['tls.ca'] };
-
-const SCHEMA_URL = new URL('../../schemas/config.schema.json', import.meta.url);
-
-export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<Config> {
+export async function loadConfig(file: string, options: LoadConfigOptions): Promise<Config> {
   const text = await readConfigText(file);
   const parsed = parseYaml(file, text);
   // Secrets are expanded before validation, so that the expanded values are the ones checked.
@@ -42,26 +37,26 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   });
   const problems = [
     ...secretProblems,
-    ...withoutPaths(validateConfig(data, options.sourceTypes ?? documentedSourceTypes()), secretProblems),
+    ...withoutPaths(validateConfig(data, options.sourceTypes), secretProblems),
   ];
   if (problems.length > 0) {
     throw new ConfigError(file, sortByLine(problems.map((problem) => locate(parsed, problem))));
   }
-  return finish(file, data as Omit<Config, 'file'>);
+  return finish(file, data as Omit<Config, 'file'>, options.sourceTypes);
 }
 
 /** Validates parsed config data in place (inserting defaults) and returns what is wrong with it. */
-function validateConfig(data: unknown, sourceTypes: readonly string[]): Problem[] {
+function validateConfig(data: unknown, sourceTypes: readonly SourceTypeSchema[]): Problem[] {
   if (data === null || data === undefined) {
     return [{ at: [], message: 'the file is empty: it needs at least `sources`' }];
   }
-  const validate = compiledSchema();
-  const schemaProblems = validate(data)
-    ? []
-    : withoutBranchErrors(validate.errors ?? []).flatMap(describeSchemaError);
+  const validate = compiledSchema(sourceTypes);
   return [
-    ...schemaProblems,
-    ...checkSources(data, sourceTypes),
+    ...(validate(data) ? [] : schemaProblems(validate.errors ?? [])),
+    ...checkSources(
+      data,
+      sourceTypes.map((type) => type.type),
+    ),
     ...checkListeners(data),
     ...checkAccess(data),
   ];
@@ -69,13 +64,8 @@ function validateConfig(data: unknown, sourceTypes: readonly string[]): Problem[
 
 /** A value whose secret could not be expanded is reported once, not again for its placeholder. */
 function withoutPaths(problems: readonly Problem[], reported: readonly Problem[]): Problem[] {
-  const paths = new Set(reported.map((problem) => formatPath(problem.at)));
-  return problems.filter((problem) => !paths.has(formatPath(problem.at)));
-}
-
-/** The source types the schema documents (`$defs.source.properties.type.enum`). */
-export function documentedSourceTypes(): readonly string[] {
-  return sourceTypeSchema(configSchema()).enum ?? [];
+  const paths = new Set(reported.map((problem) => formatConfigPath(problem.at)));
+  return problems.filter((problem) => !paths.has(formatConfigPath(problem.at)));
 }
 
 async function readConfigText(file: string): Promise<string> {
@@ -124,134 +114,19 @@ function toData(file: string, document: Document.Parsed): unknown {
 
 // ---- schema -----------------------------------------------------------------------------------
 
-interface JsonSchema {
-  readonly properties?: Readonly<Record<string, JsonSchema | boolean>>;
-  readonly enum?: readonly string[];
-  readonly patternDescription?: string;
-  readonly [keyword: string]: unknown;
-}
-
-let schemaCache: JsonSchema | undefined;
-let validatorCache: ValidateFunction | undefined;
-
-function configSchema(): JsonSchema {
-  schemaCache ??= JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as JsonSchema;
-  return schemaCache;
-}
-
-function sourceTypeSchema(schema: JsonSchema): { enum?: string[] } {
-  const defs = schema.$defs as Record<string, JsonSchema>;
-  return defs.source?.properties?.type as { enum?: string[] };
-}
+const validators = new WeakMap<readonly SourceTypeSchema[], ValidateFunction>();
 
 /**
- * The schema as ajv runs it: the source type's enum is left out, because the types a program knows
- * are given at run time (tests register their own) and an unknown type deserves a clearer message.
+ * The schema as ajv runs it: the source type's enum is left out, so that an unknown type gets a
+ * clearer message (checkSourceTypes) than "must be equal to one of the allowed values".
  */
-function compiledSchema(): ValidateFunction {
-  if (validatorCache) return validatorCache;
-  const schema = structuredClone(configSchema());
-  delete sourceTypeSchema(schema).enum;
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, verbose: true, strict: true });
-  ajv.addKeyword({ keyword: 'patternDescription', schemaType: 'string' });
-  validatorCache = ajv.compile(schema);
-  return validatorCache;
-}
-
-/**
- * A value that fits none of the forms of an `anyOf` gets one error per form, and more inside them;
- * the anyOf's own error, worded by its `patternDescription`, says all of it at once.
- */
-function withoutBranchErrors(errors: readonly ErrorObject[]): ErrorObject[] {
-  const failed = errors.filter((error) => error.keyword === 'anyOf');
-  const inside = (error: ErrorObject, anyOf: ErrorObject): boolean =>
-    error.schemaPath.startsWith(`${anyOf.schemaPath}/`) &&
-    (error.instancePath === anyOf.instancePath || error.instancePath.startsWith(`${anyOf.instancePath}/`));
-  return errors.filter((error) => !failed.some((anyOf) => inside(error, anyOf)));
-}
-
-/** Turns one ajv error into a problem a person can act on; `[]` for errors that only repeat others. */
-function describeSchemaError(error: ErrorObject): Problem[] {
-  const at = pointerToPath(error.instancePath);
-  const params = error.params as Record<string, unknown>;
-  const parent: JsonSchema | undefined = error.parentSchema;
-  switch (error.keyword) {
-    case 'if':
-      return []; // "must match then schema": the failing `then` keyword has its own error
-    case 'required':
-      return [{ at: [...at, String(params.missingProperty)], message: 'is required' }];
-    case 'additionalProperties':
-      return [unknownSetting(at, String(params.additionalProperty), parent)];
-    case 'enum':
-      return [
-        { at, message: `must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}` },
-      ];
-    case 'const':
-      return [{ at, message: `must be '${String(params.allowedValue)}'` }];
-    case 'pattern':
-      return [{ at, message: `must be ${parent?.patternDescription ?? `like ${String(params.pattern)}`}` }];
-    case 'anyOf':
-      return [
-        { at, message: `must be ${parent?.patternDescription ?? 'one of the forms the reference shows'}` },
-      ];
-    case 'type':
-      return [{ at, message: `must be ${TYPE_NAMES[String(params.type)] ?? String(params.type)}` }];
-    case 'minItems':
-      return [
-        { at, message: `must have at least ${String(params.limit)} entr${params.limit === 1 ? 'y' : 'ies'}` },
-      ];
-    default:
-      return [{ at, message: error.message ?? `fails ${error.keyword}` }];
+function compiledSchema(sourceTypes: readonly SourceTypeSchema[]): ValidateFunction {
+  let validate = validators.get(sourceTypes);
+  if (!validate) {
+    validate = compileSchema(configSchema(sourceTypes, { listTypes: false }));
+    validators.set(sourceTypes, validate);
   }
-}
-
-/** JSON Schema types as a YAML author knows them. */
-const TYPE_NAMES: Readonly<Record<string, string>> = {
-  integer: 'a whole number',
-  number: 'a number',
-  string: 'a string',
-  boolean: 'true or false',
-  object: 'a mapping (key: value)',
-  array: 'a list',
-};
-
-function unknownSetting(at: ConfigPath, key: string, parent: JsonSchema | undefined): Problem {
-  const known = Object.keys(parent?.properties ?? {});
-  const guess = closestName(key, known);
-  const hint = guess ? `did you mean '${guess}'?` : `known: ${known.join(', ')}`;
-  return { at: [...at, key], message: `unknown setting (${hint})` };
-}
-
-/** The known name a typo most likely meant: at most two edits away, ignoring case. */
-function closestName(typed: string, known: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of known) {
-    const distance = editDistance(typed.toLowerCase(), name.toLowerCase());
-    if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-function pointerToPath(pointer: string): ConfigPath {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .map((token) => (/^(?:0|[1-9][0-9]*)$/.test(token) ? Number(token) : token));
+  return validate;
 }
 
 // ---- checks the schema cannot express ---------------------------------------------------------
@@ -313,13 +188,14 @@ function listenerUrlProblems(url: string, hasTls: boolean): string[] {
 
 // ---- result -----------------------------------------------------------------------------------
 
-function finish(file: string, data: Omit<Config, 'file'>): Config {
+function finish(file: string, data: Omit<Config, 'file'>, sourceTypes: readonly SourceTypeSchema[]): Config {
   const folder = dirname(resolve(file));
+  const pathSettings = new Map(sourceTypes.map((type) => [type.type, type.pathSettings]));
   return {
     ...data,
     file,
     ...(data.tls ? { tls: resolveTlsPaths(data.tls, folder) } : {}),
-    sources: data.sources.map((source) => resolvePaths(source, folder)),
+    sources: data.sources.map((source) => resolvePaths(source, pathSettings.get(source.type) ?? [], folder)),
   };
 }
 
@@ -332,12 +208,14 @@ function resolveTlsPaths(tls: TlsConfig, folder: string): TlsConfig {
   };
 }
 
-function resolvePaths<T extends { readonly type: string; readonly [setting: string]: unknown }>(
+/** The source with each of its path settings (`path`, or `tls.ca` inside a mapping) made absolute. */
+function resolvePaths<T extends { readonly [setting: string]: unknown }>(
   source: T,
+  pathSettings: readonly string[],
   folder: string,
 ): T {
   const resolved: Record<string, unknown> = { ...source };
-  for (const setting of PATH_SETTINGS[source.type] ?? []) {
+  for (const setting of pathSettings) {
     const [outer, inner] = setting.split('.') as [string, string | undefined];
     if (inner === undefined) {
       const value = resolved[outer];
@@ -355,7 +233,7 @@ function resolvePaths<T extends { readonly type: string; readonly [setting: stri
 
 /** Gives a problem its readable path and, when the YAML has the node, its line and column. */
 function locate({ document, lineCounter }: ParsedYaml, problem: Problem): ConfigProblem {
-  const path = formatPath(problem.at);
+  const path = formatConfigPath(problem.at);
   const offset = nodeOffset(document.contents, problem.at);
   if (offset === undefined) return { path, message: problem.message };
   const { line, col } = lineCounter.linePos(offset);
@@ -386,17 +264,6 @@ function childNode(node: unknown, step: string | number): { key?: unknown; value
 
 function rangeStart(node: unknown): number | undefined {
   return isRecord(node) && Array.isArray(node.range) ? (node.range[0] as number) : undefined;
-}
-
-/** `['sources', 0, 'path']` -> `sources[0].path`; keys that are not plain names are quoted. */
-function formatPath(at: ConfigPath): string {
-  return at
-    .map((step, index) => {
-      if (typeof step === 'number') return `[${step}]`;
-      if (!/^[A-Za-z_$][\w$-]*$/.test(step)) return `[${JSON.stringify(step)}]`;
-      return index === 0 ? step : `.${step}`;
-    })
-    .join('');
 }
 
 function sortByLine(problems: ConfigProblem[]): ConfigProblem[] {

@@ -7,3 +7,14 @@ export interface Problem {
   readonly at: ConfigPath;
   readonly message: string;
 }
+
+/** `['sources', 0, 'path']` -> `sources[0].path`; keys that are not plain names are quoted. */
+export function formatConfigPath(at: ConfigPath): string {
+  return at
+    .map((step, index) => {
+      if (typeof step === 'number') return `[${step}]`;
+      if (!/^[A-Za-z_$][\w$-]*$/.test(step)) return `[${JSON.stringify(step)}]`;
+      return index === 0 ? step : `.${step}`;
+    })
+    .join('');
+}

@@ -1,42 +1,29 @@
 /**
- * Source types by config `type`. Each type comes from its own folder with its factory and default
- * map; tests may register extra types (a deliberately slow source, say) before the server starts.
+ * The source types dirbridge knows: one descriptor per folder, one line each. The config schema, its
+ * reference and path resolution are generated from this list; tests may register extra types (a
+ * deliberately slow source, say) before the server starts.
  */
-import type { SourceConfig } from '../config/types.js';
-import type { FieldMapSpec, IDENTITY_MAP } from '../mapping/field-map.js';
-import { AD_DEFAULT_MAP, createAdSource } from './ad/index.js';
-import { DOMINO_DEFAULT_MAP, createDominoSource } from './domino/index.js';
-import { createFileSource } from './file/index.js';
-import { LDAP_DEFAULT_MAP, createLdapSource } from './ldap/index.js';
-import type { Source } from './source.js';
+import { AD_SOURCE } from './ad/descriptor.js';
+import { DOMINO_SOURCE } from './domino/descriptor.js';
+import { FILE_SOURCE } from './file/descriptor.js';
+import { LDAP_SOURCE } from './ldap/descriptor.js';
+import type { SourceDescriptor } from './source-descriptor.js';
 
-export interface SourceContext {
-  readonly logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
-  /** The directory's `defaultCountry`, for sources that read telephone numbers. */
-  readonly defaultCountry?: string;
+/** In the order the configuration reference lists them. */
+export const SOURCE_TYPES: readonly SourceDescriptor[] = [FILE_SOURCE, LDAP_SOURCE, AD_SOURCE, DOMINO_SOURCE];
+
+let registered: readonly SourceDescriptor[] = SOURCE_TYPES;
+
+/** Adds (or replaces) a type for this process: test fixtures only. */
+export function registerSourceType(descriptor: SourceDescriptor): void {
+  registered = [...registered.filter((type) => type.type !== descriptor.type), descriptor];
 }
 
-export interface SourceType {
-  readonly create: (config: SourceConfig, context: SourceContext) => Source;
-  /** Presented attribute -> source field; config's `map` is laid over it. */
-  readonly defaultMap: FieldMapSpec | typeof IDENTITY_MAP;
+/** Every type this process can create, the registered ones after dirbridge's own. */
+export function sourceTypes(): readonly SourceDescriptor[] {
+  return registered;
 }
 
-const types = new Map<string, SourceType>([
-  ['file', { create: createFileSource, defaultMap: 'identity' }],
-  ['ldap', { create: createLdapSource, defaultMap: LDAP_DEFAULT_MAP }],
-  ['ad', { create: createAdSource, defaultMap: AD_DEFAULT_MAP }],
-  ['domino', { create: createDominoSource, defaultMap: DOMINO_DEFAULT_MAP }],
-]);
-
-export function registerSourceType(name: string, type: SourceType): void {
-  types.set(name, type);
-}
-
-export function sourceType(name: string): SourceType | undefined {
-  return types.get(name);
-}
-
-export function sourceTypeNames(): string[] {
-  return [...types.keys()];
+export function sourceType(name: string): SourceDescriptor | undefined {
+  return registered.find((type) => type.type === name);
 }

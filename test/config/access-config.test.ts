@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password-hash.js';
 import { ConfigError } from '../../src/config/config-error.js';
-import { loadConfig } from '../../src/config/load.js';
+import { loadTestConfig } from '../support/load-test-config.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'dirbridge-access-'));
 const SOURCES =
@@ -24,7 +24,7 @@ function configFile(name: string, yaml: string): string {
 
 async function problems(yaml: string, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
   const file = configFile('bad.yaml', yaml);
-  const error: unknown = await loadConfig(file, { env }).then(
+  const error: unknown = await loadTestConfig(file, { env }).then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
@@ -34,7 +34,7 @@ async function problems(yaml: string, env: NodeJS.ProcessEnv = {}): Promise<stri
 
 describe('access config', () => {
   it('applies the defaults: no anonymous reads, no accounts, loopback trusted, throttling on', async () => {
-    const config = await loadConfig(configFile('minimal.yaml', SOURCES));
+    const config = await loadTestConfig(configFile('minimal.yaml', SOURCES));
     expect(config.access).toEqual({
       anonymous: false,
       accounts: [],
@@ -64,7 +64,7 @@ describe('access config', () => {
       `    - { name: phones, passwordHash: "${hash}", read: [people] }`,
       SOURCES,
     ].join('\n');
-    const { access } = await loadConfig(configFile('full.yaml', yaml));
+    const { access } = await loadTestConfig(configFile('full.yaml', yaml));
     expect(access.anonymous).toEqual({ read: ['people'] });
     expect(access.trustedAddresses).toEqual(['10.1.0.0/16', '192.0.2.10', 'fd00::/8']);
     expect(access.trustLoopback).toBe(false);
@@ -85,7 +85,7 @@ describe('access config', () => {
       `    - { name: phones, passwordHash: "file:pbx.hash" }`,
       SOURCES,
     ].join('\n');
-    const { access } = await loadConfig(configFile('secrets.yaml', yaml), { env: { PBX_HASH: hash } });
+    const { access } = await loadTestConfig(configFile('secrets.yaml', yaml), { env: { PBX_HASH: hash } });
     expect(access.accounts.map((account) => account.passwordHash)).toEqual([hash, hash]);
   });
 

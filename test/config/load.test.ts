@@ -3,7 +3,22 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
-import { documentedSourceTypes, loadConfig } from '../../src/config/load.js';
+import type { SourceTypeSchema } from '../../src/config/source-type-schema.js';
+import { FILE_SOURCE as FILE_SOURCE_TYPE } from '../../src/sources/file/descriptor.js';
+import { loadTestConfig } from '../support/load-test-config.js';
+
+/** A type a test registers, with one setting of its own. */
+const SLOW_SOURCE_TYPE: SourceTypeSchema = {
+  type: 'slow',
+  description: 'A test source that answers slowly.',
+  settings: {
+    properties: {
+      mode: { description: 'Live only.', enum: ['live'], default: 'live' },
+      delayMs: { description: 'Milliseconds between records.', type: 'integer', minimum: 0 },
+    },
+  },
+  pathSettings: [],
+};
 
 const folder = mkdtempSync(join(tmpdir(), 'dirbridge-config-'));
 
@@ -13,8 +28,11 @@ function configFile(name: string, yaml: string): string {
   return file;
 }
 
-async function configError(file: string, options?: Parameters<typeof loadConfig>[1]): Promise<ConfigError> {
-  const error: unknown = await loadConfig(file, options).then(
+async function configError(
+  file: string,
+  options?: Parameters<typeof loadTestConfig>[1],
+): Promise<ConfigError> {
+  const error: unknown = await loadTestConfig(file, options).then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
@@ -26,7 +44,7 @@ const FILE_SOURCE = 'sources:\n  - name: demo\n    type: file\n    path: people.
 
 describe('loadConfig', () => {
   it('loads config/default.yaml with every default applied', async () => {
-    const config = await loadConfig('config/default.yaml');
+    const config = await loadTestConfig('config/default.yaml');
     expect(config).toEqual({
       file: 'config/default.yaml',
       listen: [{ url: 'ldap://127.0.0.1:1389' }],
@@ -66,6 +84,7 @@ describe('loadConfig', () => {
         {
           name: 'demo',
           type: 'file',
+          mode: 'replica',
           path: resolve('config/demo-phonebook.csv'),
           kind: 'both',
           multiValueSeparator: '|',
@@ -76,14 +95,14 @@ describe('loadConfig', () => {
   });
 
   it('fills defaults for a minimal config: listen, anonymous off', async () => {
-    const config = await loadConfig(configFile('minimal.yaml', FILE_SOURCE));
+    const config = await loadTestConfig(configFile('minimal.yaml', FILE_SOURCE));
     expect(config.listen).toEqual([{ url: 'ldap://127.0.0.1:1389' }]);
     expect(config.access.anonymous).toBe(false);
     expect(config.sources[0]?.path).toBe(join(folder, 'people.csv'));
   });
 
   it('keeps absolute paths and resolves relative ones against the config folder, not the working directory', async () => {
-    const config = await loadConfig(
+    const config = await loadTestConfig(
       configFile(
         'paths.yaml',
         'sources:\n  - { name: a, type: file, path: /srv/a.csv }\n  - { name: b, type: file, path: ../b.ldif }\n',
@@ -92,23 +111,22 @@ describe('loadConfig', () => {
     expect(config.sources.map((source) => source.path)).toEqual(['/srv/a.csv', resolve(folder, '../b.ldif')]);
   });
 
-  it('accepts source types registered at run time, with their own settings', async () => {
+  it('accepts source types registered at run time, with their own settings and defaults', async () => {
     const file = configFile('slow.yaml', 'sources:\n  - { name: slow, type: slow, delayMs: 50 }\n');
-    const config = await loadConfig(file, { sourceTypes: ['file', 'slow'] });
-    expect(config.sources[0]).toEqual({ name: 'slow', type: 'slow', delayMs: 50 });
+    const config = await loadTestConfig(file, { sourceTypes: [FILE_SOURCE_TYPE, SLOW_SOURCE_TYPE] });
+    expect(config.sources[0]).toEqual({ name: 'slow', type: 'slow', mode: 'live', delayMs: 50 });
+    const typo = configFile('slow-typo.yaml', 'sources:\n  - { name: slow, type: slow, delayMS: 50 }\n');
+    const error = await configError(typo, { sourceTypes: [SLOW_SOURCE_TYPE] });
+    expect(error.message).toContain("sources[0].delayMS: unknown setting (did you mean 'delayMs'?)");
   });
 
   it('accepts map values that are a field or a list of fields', async () => {
     const yaml = `${FILE_SOURCE}    map: { mobile: CellPhoneNumber, userPrincipalName: [userPrincipalName, mail] }\n`;
-    const config = await loadConfig(configFile('map-lists.yaml', yaml));
+    const config = await loadTestConfig(configFile('map-lists.yaml', yaml));
     expect(config.sources[0]?.map).toEqual({
       mobile: 'CellPhoneNumber',
       userPrincipalName: ['userPrincipalName', 'mail'],
     });
-  });
-
-  it('knows the source types the schema documents', () => {
-    expect(documentedSourceTypes()).toEqual(['file', 'ldap', 'ad', 'domino']);
   });
 
   it('names the file when it cannot be read', async () => {
@@ -143,7 +161,7 @@ describe('loadConfig', () => {
       yaml: string;
       path: string;
       problem: string;
-      options?: { sourceTypes: string[] };
+      options?: { sourceTypes: readonly SourceTypeSchema[] };
     }[] = [
       {
         name: 'YAML syntax error (with line and column)',
@@ -236,7 +254,7 @@ describe('loadConfig', () => {
         yaml: 'sources:\n  - { name: b, type: foo }\n',
         path: 'sources[0].type',
         problem: "unknown source type 'foo' (known: file, slow)",
-        options: { sourceTypes: ['file', 'slow'] },
+        options: { sourceTypes: [FILE_SOURCE_TYPE, SLOW_SOURCE_TYPE] },
       },
       {
         name: 'missing file path',

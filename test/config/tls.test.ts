@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
-import { loadConfig } from '../../src/config/load.js';
+import { loadTestConfig } from '../support/load-test-config.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'dirbridge-tls-config-'));
 const SOURCES = 'sources:\n  - { name: demo, type: file, path: people.csv }\n';
@@ -16,7 +16,7 @@ function configFile(name: string, yaml: string): string {
 }
 
 async function problemLines(file: string): Promise<string[]> {
-  const error: unknown = await loadConfig(file).then(
+  const error: unknown = await loadTestConfig(file).then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
@@ -26,12 +26,12 @@ async function problemLines(file: string): Promise<string[]> {
 
 describe('tls config', () => {
   it('is absent unless configured', async () => {
-    const config = await loadConfig(configFile('none.yaml', ''));
+    const config = await loadTestConfig(configFile('none.yaml', ''));
     expect(config.tls).toBeUndefined();
   });
 
   it('defaults to TLS 1.2 and no client certificates, and resolves paths against the config folder', async () => {
-    const config = await loadConfig(
+    const config = await loadTestConfig(
       configFile('relative.yaml', 'tls: { cert: tls/cert.pem, key: ../key.pem, ca: /etc/ca.pem }\n'),
     );
     expect(config.tls).toEqual({
@@ -44,7 +44,7 @@ describe('tls config', () => {
   });
 
   it('accepts ldaps:// listeners and TLS 1.3 when tls is set', async () => {
-    const config = await loadConfig(
+    const config = await loadTestConfig(
       configFile(
         'ldaps.yaml',
         'listen:\n  - url: ldap://0.0.0.0:1389\n  - url: ldaps://[::]:1636\n' +

@@ -1,7 +1,6 @@
-/** The file source's settings, read from its config with the defaults the config schema documents. */
+/** The file source's settings, read from its config once checked and defaulted against its schema. */
 import { extname, resolve } from 'node:path';
 import type { SourceConfig } from '../../config/types.js';
-import { SourceError } from '../source.js';
 import type { SourceKind } from '../source.js';
 
 export type FileFormat = 'csv' | 'ldif';
@@ -18,37 +17,23 @@ export interface FileSourceSettings {
   readonly encoding: FileEncoding;
 }
 
-/** Checked again here because a source may be built from a config that never went through the loader. */
-export function fileSourceSettings(config: SourceConfig): FileSourceSettings {
-  const path = config.path;
-  if (typeof path !== 'string' || path === '') throw new SourceError(config.name, 'no `path` to read');
-  const idField = optionalString(config, 'idField');
+/** The settings of a config already checked against FILE_SETTINGS and defaulted (valid-settings.ts). */
+export function readFileSettings(config: SourceConfig): FileSourceSettings {
+  const path = config.path as string;
+  const idField = config.idField as string | undefined;
   return {
     name: config.name,
     path: resolve(path),
-    format: oneOf(config, 'format', ['csv', 'ldif'], formatFromExtension(path)),
-    kind: oneOf(config, 'kind', ['users', 'contacts', 'both'], 'both'),
-    multiValueSeparator: optionalString(config, 'multiValueSeparator') ?? '|',
+    // The one default that depends on another setting, so the schema cannot hold it.
+    format: (config.format as FileFormat | undefined) ?? formatFromExtension(path),
+    kind: config.kind as SourceKind,
+    multiValueSeparator: config.multiValueSeparator as string,
     ...(idField === undefined ? {} : { idField }),
-    encoding: oneOf(config, 'encoding', ['utf8', 'utf16le', 'latin1'], 'utf8'),
+    encoding: config.encoding as FileEncoding,
   };
 }
 
 /** `.ldif` and `.ldi` files are LDIF; anything else is read as CSV. */
 export function formatFromExtension(path: string): FileFormat {
   return ['.ldif', '.ldi'].includes(extname(path).toLowerCase()) ? 'ldif' : 'csv';
-}
-
-function oneOf<T extends string>(config: SourceConfig, key: string, allowed: readonly T[], fallback: T): T {
-  const value = config[key];
-  if (value === undefined) return fallback;
-  if (allowed.includes(value as T)) return value as T;
-  throw new SourceError(config.name, `${key} must be one of: ${allowed.join(', ')}`);
-}
-
-function optionalString(config: SourceConfig, key: string): string | undefined {
-  const value = config[key];
-  if (value === undefined) return undefined;
-  if (typeof value === 'string' && value !== '') return value;
-  throw new SourceError(config.name, `${key} must be a non-empty string`);
 }

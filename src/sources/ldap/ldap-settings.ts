@@ -1,4 +1,4 @@
-/** The generic LDAP source's settings, read from its config with the defaults the config schema documents. */
+/** The generic LDAP source's settings, read from its config once checked and defaulted against its schema. */
 import { readFileSync } from 'node:fs';
 import type { SourceConfig } from '../../config/types.js';
 import { SourceError } from '../source.js';
@@ -43,56 +43,44 @@ export interface LdapSourceSettings {
   readonly refreshIntervalMs: number;
 }
 
-export const DEFAULT_USERS_FILTER = '(|(objectClass=inetOrgPerson)(objectClass=user))';
-export const DEFAULT_CONTACTS_FILTER = '(objectClass=contact)';
-export const DEFAULT_PHONE_FIELDS: readonly string[] = [
-  'telephoneNumber',
-  'ipPhone',
-  'mobile',
-  'facsimileTelephoneNumber',
-  'homePhone',
-  'otherTelephone',
-  'pager',
-];
+/** The ldap-family settings as their schema fragment (settings-schema.ts) guarantees them once defaulted. */
+interface LdapConfig extends SourceConfig {
+  readonly urls: string | readonly string[];
+  readonly startTls: boolean;
+  readonly tls: { readonly ca?: string; readonly rejectUnauthorized: boolean };
+  readonly bind?: { readonly name: string; readonly password: string };
+  readonly base: string | readonly string[];
+  readonly filter?: string;
+  readonly usersFilter: string;
+  readonly contactsFilter: string;
+  readonly idAttribute: string;
+  readonly phoneFields: readonly string[];
+  readonly pageSize: number;
+  readonly timeout: number;
+  readonly poolSize: number;
+  readonly signOn: boolean;
+  readonly allowPlaintextSignOn: boolean;
+  readonly bindPoolSize: number;
+  readonly healthInterval: number;
+  readonly refreshInterval: number;
+}
 
-/** Checked again here because a source may be built from a config that never went through the loader. */
-export function ldapSourceSettings(config: SourceConfig, defaultCountry = 'DE'): LdapSourceSettings {
+/**
+ * The settings of a config already checked against LDAP_SETTINGS (or a type's version of it) and
+ * defaulted (valid-settings.ts): what the schema cannot check is checked here.
+ */
+export function readLdapSettings(config: SourceConfig, defaultCountry: string): LdapSourceSettings {
   const fail = (message: string): never => {
     throw new SourceError(config.name, message);
   };
-  const urls = stringList(config.urls, 'urls', fail);
-  for (const url of urls) {
-    if (!/^ldaps?:\/\/[^/]+\/?$/i.test(url)) fail(`urls: '${url}' is not an ldap:// or ldaps:// URL`);
-  }
-  // The empty DN is a base too: Domino's naming context is the root.
-  const bases = stringList(config.base, 'base', fail, true);
-  const startTls = booleanSetting(config.startTls, 'startTls', false, fail);
-  if (startTls && urls.some((url) => url.toLowerCase().startsWith('ldaps://'))) {
+  const ldap = config as LdapConfig;
+  const urls = listOf(ldap.urls);
+  if (ldap.startTls && urls.some((url) => !isPlainLdap(url))) {
     fail('startTls is for ldap:// URLs; an ldaps:// URL is already encrypted');
   }
-  const tlsConfig = isRecord(config.tls) ? config.tls : {};
-  const caFile = optionalString(tlsConfig.ca, 'tls.ca', fail);
-  const tls: LdapTlsSettings = {
-    ...(caFile === undefined ? {} : { ca: readCa(caFile, fail), caFile }),
-    rejectUnauthorized: booleanSetting(tlsConfig.rejectUnauthorized, 'tls.rejectUnauthorized', true, fail),
-  };
-  let bind: LdapSourceSettings['bind'];
-  if (config.bind !== undefined) {
-    if (!isRecord(config.bind)) return fail('bind must be a mapping with name and password');
-    const name = optionalString(config.bind.name, 'bind.name', fail);
-    const password = config.bind.password;
-    if (name === undefined || typeof password !== 'string' || password === '') {
-      return fail('bind needs a name and a non-empty password');
-    }
-    bind = { name, password };
-  }
-  const filter = optionalString(config.filter, 'filter', fail);
-  const signOn = booleanSetting(config.signOn, 'signOn', false, fail);
-  const plaintextSignOnUrls = signOn && !startTls ? urls.filter(isPlainLdap) : [];
-  if (
-    plaintextSignOnUrls.length > 0 &&
-    !booleanSetting(config.allowPlaintextSignOn, 'allowPlaintextSignOn', false, fail)
-  ) {
+  const caFile = ldap.tls.ca;
+  const plaintextSignOnUrls = ldap.signOn && !ldap.startTls ? urls.filter(isPlainLdap) : [];
+  if (plaintextSignOnUrls.length > 0 && !ldap.allowPlaintextSignOn) {
     fail(
       `signOn: users' passwords would be sent in clear to ${plaintextSignOnUrls.join(', ')}: ` +
         'use an ldaps:// URL or startTls: true, or set allowPlaintextSignOn: true if the path to the backend is protected otherwise',
@@ -101,32 +89,33 @@ export function ldapSourceSettings(config: SourceConfig, defaultCountry = 'DE'):
   return {
     name: config.name,
     urls,
-    startTls,
-    tls,
-    ...(bind === undefined ? {} : { bind }),
-    bases,
-    ...(filter === undefined ? {} : { filter: parenthesised(filter) }),
-    usersFilter: parenthesised(
-      optionalString(config.usersFilter, 'usersFilter', fail) ?? DEFAULT_USERS_FILTER,
-    ),
-    contactsFilter: parenthesised(
-      optionalString(config.contactsFilter, 'contactsFilter', fail) ?? DEFAULT_CONTACTS_FILTER,
-    ),
-    idAttribute: optionalString(config.idAttribute, 'idAttribute', fail) ?? 'entryUUID',
-    pageSize: positiveInteger(config.pageSize, 'pageSize', 500, fail),
-    timeoutMs: positiveNumber(config.timeout, 'timeout', 10, fail) * 1000,
-    poolSize: positiveInteger(config.poolSize, 'poolSize', 4, fail),
-    healthIntervalMs: positiveNumber(config.healthInterval, 'healthInterval', 60, fail) * 1000,
-    phoneFields:
-      config.phoneFields === undefined
-        ? DEFAULT_PHONE_FIELDS
-        : stringList(config.phoneFields, 'phoneFields', fail),
+    startTls: ldap.startTls,
+    tls: {
+      ...(caFile === undefined ? {} : { ca: readCa(caFile, fail), caFile }),
+      rejectUnauthorized: ldap.tls.rejectUnauthorized,
+    },
+    ...(ldap.bind === undefined ? {} : { bind: { name: ldap.bind.name, password: ldap.bind.password } }),
+    // The empty DN is a base too: Domino's naming context is the root.
+    bases: listOf(ldap.base),
+    ...(ldap.filter === undefined ? {} : { filter: parenthesised(ldap.filter) }),
+    usersFilter: parenthesised(ldap.usersFilter),
+    contactsFilter: parenthesised(ldap.contactsFilter),
+    idAttribute: ldap.idAttribute,
+    pageSize: ldap.pageSize,
+    timeoutMs: ldap.timeout * 1000,
+    poolSize: ldap.poolSize,
+    healthIntervalMs: ldap.healthInterval * 1000,
+    phoneFields: ldap.phoneFields,
     defaultCountry,
-    signOn,
+    signOn: ldap.signOn,
     plaintextSignOnUrls,
-    bindPoolSize: positiveInteger(config.bindPoolSize, 'bindPoolSize', 4, fail),
-    refreshIntervalMs: positiveNumber(config.refreshInterval, 'refreshInterval', 900, fail) * 1000,
+    bindPoolSize: ldap.bindPoolSize,
+    refreshIntervalMs: ldap.refreshInterval * 1000,
   };
+}
+
+function listOf(value: string | readonly string[]): readonly string[] {
+  return typeof value === 'string' ? [value] : value;
 }
 
 function isPlainLdap(url: string): boolean {
@@ -145,64 +134,4 @@ function readCa(file: string, fail: (message: string) => never): string {
   } catch (error) {
     return fail(`tls.ca: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-function stringList(
-  value: unknown,
-  key: string,
-  fail: (message: string) => never,
-  emptyAllowed = false,
-): string[] {
-  const list = typeof value === 'string' ? [value] : value;
-  if (
-    !Array.isArray(list) ||
-    list.length === 0 ||
-    !list.every((item) => typeof item === 'string' && (emptyAllowed || item !== ''))
-  ) {
-    return fail(`${key} must be a non-empty string or a list of them`);
-  }
-  return list as string[];
-}
-
-function optionalString(value: unknown, key: string, fail: (message: string) => never): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string' && value !== '') return value;
-  return fail(`${key} must be a non-empty string`);
-}
-
-function booleanSetting(
-  value: unknown,
-  key: string,
-  fallback: boolean,
-  fail: (message: string) => never,
-): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value === 'boolean') return value;
-  return fail(`${key} must be true or false`);
-}
-
-function positiveInteger(
-  value: unknown,
-  key: string,
-  fallback: number,
-  fail: (message: string) => never,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  return fail(`${key} must be a whole number above 0`);
-}
-
-function positiveNumber(
-  value: unknown,
-  key: string,
-  fallback: number,
-  fail: (message: string) => never,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && value > 0) return value;
-  return fail(`${key} must be a number above 0`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

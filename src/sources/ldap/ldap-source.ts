@@ -35,7 +35,7 @@ import {
   type LoginNames,
   type ReadEntry,
 } from './login-names.js';
-import { attributesOf, isUuid, textValues, toRecord, uuidToGuid } from './ldap-entry.js';
+import { attributesOf, isUuid, matches, textValues, toRecord, uuidToGuid } from './ldap-entry.js';
 import type { LdapSourceSettings } from './ldap-settings.js';
 import { PushdownFilter, type PushdownOptions } from './pushdown-filter.js';
 import { serverDiagnostic } from './bind-verdict.js';
@@ -486,29 +486,17 @@ export class LdapSource implements Source {
       return report();
     }
     const { filter = '', usersFilter, contactsFilter } = this.settings;
-    const usersOnly = `(&${filter}${usersFilter}(!${contactsFilter}))`;
-    const contactsOnly = `(&${filter}${contactsFilter})`;
     try {
-      const users = await this.#count(client, usersOnly);
-      const contacts = await this.#count(client, contactsOnly);
+      const { users, contacts } = await this.#countByKind(client);
       steps.push({
         step: 'count',
         ok: users + contacts > 0,
         detail: `${counted(users, 'user')}, ${counted(contacts, 'contact')}`,
       });
-      const samples: SourceRecord[] = [];
-      const controller = new AbortController();
-      for (const kind of [usersOnly, contactsOnly]) {
-        for await (const record of this.#records(
-          this.settings.bases[0]!,
-          kind,
-          undefined,
-          controller.signal,
-        )) {
-          samples.push(record);
-          break;
-        }
-      }
+      const samples = [
+        await this.#sample(`(&${filter}${usersFilter})`, 'user'),
+        await this.#sample(`(&${filter}${contactsFilter})`, 'contact'),
+      ].filter((record) => record !== undefined);
       steps.push({ step: 'sample', ok: samples.length > 0, detail: `${samples.length} sample entries read` });
       return report(users + contacts, samples);
     } catch (error) {
@@ -605,24 +593,44 @@ export class LdapSource implements Source {
     }
   }
 
-  async #count(client: Client, filter: string): Promise<number> {
-    let count = 0;
+  /**
+   * The people the source presents, told apart as the source tells them (contactsFilter evaluated
+   * here): a backend may find `(!(objectClass=contact))` Undefined where it has no such class.
+   */
+  async #countByKind(client: Client): Promise<{ users: number; contacts: number }> {
+    const counts = { users: 0, contacts: 0 };
+    const attributes = this.#kindAttributes.length > 0 ? [...this.#kindAttributes] : ['1.1'];
     for (const base of this.settings.bases) {
       try {
         for await (const page of client.searchPaginated(base, {
           scope: 'sub',
-          filter: ldaptsFilter(filter),
-          attributes: ['1.1'],
+          filter: ldaptsFilter(this.#scope),
+          attributes,
           paged: { pageSize: this.settings.pageSize },
         })) {
-          count += page.searchEntries.length;
+          for (const entry of page.searchEntries) {
+            if (matches(this.#contacts, textValues(entry))) counts.contacts++;
+            else counts.users++;
+          }
         }
       } catch (error) {
         if (error instanceof ResultCodeError && error.code === 32) continue;
         throw error;
       }
     }
-    return count;
+    return counts;
+  }
+
+  /** The first record of a kind among those a filter finds under the first base, for check's samples. */
+  async #sample(filter: string, kind: 'user' | 'contact'): Promise<SourceRecord | undefined> {
+    const controller = new AbortController();
+    try {
+      for await (const record of this.#records(this.settings.bases[0]!, filter, undefined, controller.signal))
+        if (record.kind === kind) return record;
+      return undefined;
+    } finally {
+      controller.abort();
+    }
   }
 
   /** A refused service bind, with the backend's reason in words where the source type knows them. */

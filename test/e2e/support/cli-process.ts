@@ -14,11 +14,13 @@ export interface CliOptions {
   /** Added to this process's environment. */
   readonly env?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+  /** The working directory (default: the repository). */
+  readonly cwd?: string;
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const child = spawn(process.execPath, [join(REPO, 'dist/cli.js'), ...args], {
-    cwd: REPO,
+    cwd: options.cwd ?? REPO,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/load.js';
+import { loadTestConfig } from '../../support/load-test-config.js';
 import { Schema } from '../../../src/schema/schema.js';
 import { FieldMap } from '../../../src/mapping/field-map.js';
 import { AD_DEFAULT_MAP, createAdSource } from '../../../src/sources/ad/index.js';
@@ -59,14 +59,14 @@ describe('ad source', () => {
     expect(sourceType('ad')?.defaultMap).toBe(AD_DEFAULT_MAP);
     const file = join(mkdtempSync(join(tmpdir(), 'dirbridge-ad-')), 'config.yaml');
     writeFileSync(file, 'sources:\n  - { name: ad, type: ad, urls: "ldaps://dc1", base: "DC=x" }\n');
-    const config = await loadConfig(file);
+    const config = await loadTestConfig(file);
     expect(config.sources[0]).toMatchObject({
       idAttribute: 'objectGUID',
       usersFilter: '(&(objectCategory=person)(objectClass=user))',
       contactsFilter: '(objectClass=contact)',
     });
     writeFileSync(file, 'sources:\n  - { name: ad, type: ad, urls: "ldaps://dc1", base: "DC=x", path: x }\n');
-    await expect(loadConfig(file)).rejects.toThrow(/path: unknown setting/);
+    await expect(loadTestConfig(file)).rejects.toThrow(/path: unknown setting/);
   });
 
   it('fills the presented schema from AD attributes, each remappable', () => {

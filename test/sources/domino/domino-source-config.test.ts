@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/load.js';
+import { loadTestConfig } from '../../support/load-test-config.js';
 import type { SourceConfig } from '../../../src/config/types.js';
 import { formatFilter } from '../../../src/filter/format.js';
 import {
@@ -21,7 +21,7 @@ const signal = new AbortController().signal;
 async function loaded(source: string): Promise<SourceConfig> {
   const file = join(mkdtempSync(join(tmpdir(), 'dirbridge-domino-')), 'config.yaml');
   writeFileSync(file, `sources:\n  - ${source}\n`);
-  return (await loadConfig(file)).sources[0]!;
+  return (await loadTestConfig(file)).sources[0]!;
 }
 
 describe('domino source', () => {

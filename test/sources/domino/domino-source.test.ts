@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/load.js';
+import { loadTestConfig } from '../../support/load-test-config.js';
 import { Schema } from '../../../src/schema/schema.js';
 import { FieldMap } from '../../../src/mapping/field-map.js';
 import { DOMINO_DEFAULT_MAP, createDominoSource } from '../../../src/sources/domino/index.js';
@@ -55,13 +55,13 @@ describe('domino source', () => {
       file,
       'sources:\n  - { name: domino, type: domino, urls: "ldaps://domino1", refreshInterval: 60 }\n',
     );
-    const config = await loadConfig(file);
+    const config = await loadTestConfig(file);
     expect(config.sources[0]).toMatchObject({ name: 'domino', type: 'domino', refreshInterval: 60 });
     writeFileSync(
       file,
       'sources:\n  - { name: domino, type: domino, urls: "ldaps://domino1", upnSuffixes: [x] }\n',
     );
-    await expect(loadConfig(file)).rejects.toThrow(/upnSuffixes: unknown setting/);
+    await expect(loadTestConfig(file)).rejects.toThrow(/upnSuffixes: unknown setting/);
   });
 
   it('fills the presented schema from LDAP names first, Notes items where only they are filled', () => {

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureTestCa } from '../../../scripts/test-backends/test-ca.js';
 import { LdapConnections } from '../../../src/sources/ldap/ldap-connections.js';
-import { ldapSourceSettings } from '../../../src/sources/ldap/ldap-settings.js';
+import { ldapSourceSettings } from '../../../src/sources/ldap/descriptor.js';
 import {
   START_TLS_OID,
   bindAnswers,

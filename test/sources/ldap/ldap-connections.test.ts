@@ -2,7 +2,7 @@ import type { Client } from 'ldapts';
 import { ResultCodeError } from 'ldapts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LdapConnections } from '../../../src/sources/ldap/ldap-connections.js';
-import { ldapSourceSettings } from '../../../src/sources/ldap/ldap-settings.js';
+import { ldapSourceSettings } from '../../../src/sources/ldap/descriptor.js';
 import { startFakeLdapServer, type FakeLdapServer } from './fake-ldap-server.js';
 
 const HEALTH_INTERVAL_MS = 200;
@@ -28,16 +28,19 @@ async function server(): Promise<FakeLdapServer> {
 
 function pool(urls: readonly string[], poolSize = 4): { pool: LdapConnections; logged: Logged[] } {
   const logged: Logged[] = [];
-  const settings = ldapSourceSettings({
-    name: 'test',
-    type: 'ldap',
-    urls: [...urls],
-    base: 'dc=example,dc=test',
-    bind: { name: 'cn=svc,dc=example,dc=test', password: 'pool-test-password' },
-    timeout: 2,
-    poolSize,
-    healthInterval: HEALTH_INTERVAL_MS / 1000,
-  });
+  const settings = {
+    ...ldapSourceSettings({
+      name: 'test',
+      type: 'ldap',
+      urls: [...urls],
+      base: 'dc=example,dc=test',
+      bind: { name: 'cn=svc,dc=example,dc=test', password: 'pool-test-password' },
+      timeout: 2,
+      poolSize,
+    }),
+    // Shorter than config allows (at least 1 s), so the failover tests run quickly.
+    healthIntervalMs: HEALTH_INTERVAL_MS,
+  };
   const connections = new LdapConnections(settings, {
     warn: (_obj, msg) => logged.push({ level: 'warn', msg }),
     info: (_obj, msg) => logged.push({ level: 'info', msg }),

@@ -2,11 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/load.js';
+import { loadTestConfig } from '../../support/load-test-config.js';
 import { parseFilter } from '../../../src/filter/parse.js';
 import { createLdapSource } from '../../../src/sources/ldap/index.js';
 import { guidToUuid, matches, toRecord, uuidToGuid } from '../../../src/sources/ldap/ldap-entry.js';
-import { DEFAULT_PHONE_FIELDS, ldapSourceSettings } from '../../../src/sources/ldap/ldap-settings.js';
+import { DEFAULT_PHONE_FIELDS } from '../../../src/sources/ldap/ldap-defaults.js';
+import { ldapSourceSettings } from '../../../src/sources/ldap/descriptor.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'dirbridge-ldap-'));
 const ca = join(folder, 'ca.pem');
@@ -61,13 +62,16 @@ describe('ldapSourceSettings', () => {
   });
 
   it.each<[Record<string, unknown>, RegExp]>([
-    [{ urls: 'http://x', base: 'dc=x' }, /not an ldap:\/\/ or ldaps:\/\/ URL/],
-    [{ urls: [], base: 'dc=x' }, /urls must be/],
+    [{ urls: 'http://x', base: 'dc=x' }, /urls: must be an ldap:\/\/ or ldaps:\/\/ URL/],
+    [{ urls: [], base: 'dc=x' }, /urls: must be an ldap:\/\/ or ldaps:\/\/ URL/],
     [{ urls: 'ldaps://x', base: 'dc=x', startTls: true }, /startTls is for ldap:\/\//],
     [{ urls: 'ldap://x', base: 'dc=x', tls: { ca: join(folder, 'missing.pem') } }, /tls.ca: cannot read/],
-    [{ urls: 'ldap://x', base: 'dc=x', bind: { name: 'cn=svc', password: '' } }, /non-empty password/],
-    [{ urls: 'ldap://x', base: 'dc=x', refreshInterval: 0 }, /refreshInterval must be a number above 0/],
-    [{ urls: 'ldap://x', base: 'dc=x', pageSize: 0 }, /pageSize must be/],
+    [
+      { urls: 'ldap://x', base: 'dc=x', bind: { name: 'cn=svc', password: '' } },
+      /bind.password: must not be empty/,
+    ],
+    [{ urls: 'ldap://x', base: 'dc=x', refreshInterval: 0 }, /refreshInterval: must be > 0/],
+    [{ urls: 'ldap://x', base: 'dc=x', pageSize: 0 }, /pageSize: must be >= 1/],
     [{ urls: 'ldap://x', base: 'dc=x', signOn: true }, /passwords would be sent in clear to ldap:\/\/x/],
     [
       { urls: ['ldaps://a', 'LDAP://b'], base: 'dc=x', signOn: true, allowPlaintextSignOn: false },
@@ -75,7 +79,7 @@ describe('ldapSourceSettings', () => {
     ],
     [
       { urls: 'ldap://x', base: 'dc=x', signOn: true, allowPlaintextSignOn: 'yes' },
-      /allowPlaintextSignOn must be/,
+      /allowPlaintextSignOn: must be true or false/,
     ],
   ])('refuses %j', (config, message) => {
     expect(() => ldapSourceSettings({ name: 'dir', type: 'ldap', ...config })).toThrow(message);
@@ -146,7 +150,7 @@ describe('ldapSourceSettings', () => {
         '',
       ].join('\n'),
     );
-    const config = await loadConfig(file, { env: { LDAP_PW: 'secret' } });
+    const config = await loadTestConfig(file, { env: { LDAP_PW: 'secret' } });
     expect(config.sources[0]).toMatchObject({
       tls: { ca, rejectUnauthorized: true },
       bind: { name: 'cn=svc', password: 'secret' },
@@ -157,7 +161,7 @@ describe('ldapSourceSettings', () => {
       file,
       'sources:\n  - name: dir\n    type: ldap\n    urls: http://x\n    base: dc=x\n    pagesize: 5\n',
     );
-    await expect(loadConfig(file)).rejects.toThrow(
+    await expect(loadTestConfig(file)).rejects.toThrow(
       /urls: must be an ldap:\/\/ or ldaps:\/\/ URL[\s\S]*pagesize: unknown setting \(did you mean 'pageSize'\?\)/,
     );
   });

@@ -6,7 +6,7 @@ import { Schema } from '../../../src/schema/schema.js';
 import type { Filter } from '../../../src/filter/ast.js';
 import { formatFilter } from '../../../src/filter/format.js';
 import { parseFilter } from '../../../src/filter/parse.js';
-import { DEFAULT_PHONE_FIELDS } from '../../../src/sources/ldap/ldap-settings.js';
+import { DEFAULT_PHONE_FIELDS } from '../../../src/sources/ldap/ldap-defaults.js';
 import {
   ACCENTABLE_LETTERS,
   PushdownFilter,

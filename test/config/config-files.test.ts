@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { README_PATH, expectedReadme } from '../../scripts/generate-config-reference.js';
+import {
+  README_PATH,
+  SCHEMA_PATH,
+  expectedReadme,
+  expectedSchemaFile,
+} from '../../scripts/generate-config-files.js';
 
 interface Schema {
   readonly description?: string;
@@ -26,7 +31,7 @@ function undescribed(node: Schema, path: string): string[] {
   });
 }
 
-describe('config schema and reference', () => {
+describe('generated config schema and reference', () => {
   it('describes every property', () => {
     const missing = [
       ...undescribed(schema, ''),
@@ -35,13 +40,17 @@ describe('config schema and reference', () => {
     expect(missing).toEqual([]);
   });
 
+  it('schemas/config.schema.json is the schema the code defines', async () => {
+    expect(readFileSync(SCHEMA_PATH, 'utf8')).toBe(await expectedSchemaFile());
+  });
+
   it('README.md holds the current reference', async () => {
     expect(readFileSync(README_PATH, 'utf8')).toBe(await expectedReadme());
   });
 
   it('the generator --check passes on the committed README', () => {
     expect(() =>
-      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/generate-config-reference.ts', '--check'], {
+      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/generate-config-files.ts', '--check'], {
         stdio: 'pipe',
       }),
     ).not.toThrow();

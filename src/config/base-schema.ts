@@ -1,0 +1,441 @@
+/**
+ * The config schema without the settings of each source type: listeners, TLS, the directory, limits,
+ * access and logs, and what every source has (`name`, `type`, `mode`, `map`). config-schema.ts adds
+ * each source type's settings from its descriptor; schemas/config.schema.json is generated from both.
+ */
+import type { JsonSchema } from './json-schema.js';
+
+export const BASE_CONFIG_SCHEMA: JsonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://dirbridge.invalid/schemas/config.schema.json',
+  title: 'dirbridge configuration',
+  description:
+    'The YAML file given to `dirbridge --config`. Every setting except `sources` has a default; unknown keys are errors, so typos are caught.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['sources'],
+  properties: {
+    listen: {
+      description: 'Where dirbridge accepts LDAP connections: one entry per listener.',
+      type: 'array',
+      minItems: 1,
+      default: [
+        {
+          url: 'ldap://127.0.0.1:1389',
+        },
+      ],
+      items: {
+        $ref: '#/$defs/listener',
+      },
+    },
+    tls: {
+      description:
+        'TLS for LDAP clients: needed by `ldaps://` listeners, and offered through StartTLS on `ldap://` listeners when set. Without it dirbridge speaks plain LDAP only. A client must finish the TLS handshake within 10 seconds (or `limits.idleTimeout`, if shorter).',
+      type: 'object',
+      additionalProperties: false,
+      required: ['cert', 'key'],
+      properties: {
+        cert: {
+          description:
+            "PEM file with the server certificate, followed by any intermediate CA certificates; a relative path is read from the config file's folder.",
+          type: 'string',
+          minLength: 1,
+        },
+        key: {
+          description:
+            "PEM file with the unencrypted private key of `cert` (keep it readable by dirbridge only); a relative path is read from the config file's folder.",
+          type: 'string',
+          minLength: 1,
+        },
+        ca: {
+          description:
+            "PEM file with the CA certificates that sign client certificates (needed by `requestClientCert`); a relative path is read from the config file's folder.",
+          type: 'string',
+          minLength: 1,
+        },
+        minVersion: {
+          description: 'Oldest TLS version accepted; older clients fail the handshake.',
+          enum: ['TLSv1.2', 'TLSv1.3'],
+          default: 'TLSv1.2',
+        },
+        requestClientCert: {
+          description:
+            'Ask every TLS client for a certificate and refuse those without one that `ca` signed (mutual TLS).',
+          type: 'boolean',
+          default: false,
+        },
+      },
+      if: {
+        type: 'object',
+        required: ['requestClientCert'],
+        properties: {
+          requestClientCert: {
+            const: true,
+          },
+        },
+      },
+      then: {
+        properties: {
+          ca: true,
+        },
+        required: ['ca'],
+      },
+    },
+    directory: {
+      description: 'The directory tree dirbridge presents and the limits of a search.',
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        suffix: {
+          description: 'Base DN of the tree; each source is mounted at `ou=<source name>,<suffix>`.',
+          type: 'string',
+          pattern:
+            '^[A-Za-z][A-Za-z0-9-]*=(?:[^,\\\\]|\\\\.)+(?:,\\s*[A-Za-z][A-Za-z0-9-]*=(?:[^,\\\\]|\\\\.)+)*$',
+          patternDescription: 'a DN such as dc=example,dc=com',
+          default: 'dc=dirbridge,dc=local',
+        },
+        sizeLimit: {
+          description: "Most entries an unpaged search returns; a client's smaller limit wins.",
+          type: 'integer',
+          minimum: 1,
+          default: 1000,
+        },
+        maxPageSize: {
+          description:
+            'Largest page of a paged search (RFC 2696); paged searches return every entry, in pages of at most this size.',
+          type: 'integer',
+          minimum: 1,
+          default: 1000,
+        },
+        timeLimit: {
+          description: "Seconds a search may run; a client's smaller limit wins.",
+          type: 'integer',
+          minimum: 1,
+          default: 30,
+        },
+        defaultCountry: {
+          description: 'ISO 3166 country code used to read national numbers such as `030 123456`.',
+          type: 'string',
+          pattern: '^[A-Z]{2}$',
+          patternDescription: 'two upper-case letters such as DE',
+          default: 'DE',
+        },
+      },
+    },
+    limits: {
+      description: 'Protection against overload and hostile clients.',
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxConnections: {
+          description: 'Most simultaneous client connections; further connections are refused.',
+          type: 'integer',
+          minimum: 1,
+          default: 4096,
+        },
+        idleTimeout: {
+          description:
+            'Seconds a connection may stay silent with no operation outstanding before it is closed.',
+          type: 'integer',
+          minimum: 1,
+          default: 900,
+        },
+        requestTimeout: {
+          description:
+            'Seconds a request may take to arrive in full once it has started; a slower client is disconnected (a client trickling in a byte now and then never looks idle).',
+          type: 'integer',
+          minimum: 1,
+          default: 30,
+        },
+        maxRequestBytes: {
+          description: 'Largest LDAP message accepted, in bytes; a bigger one closes the connection.',
+          type: 'integer',
+          minimum: 1024,
+          default: 1048576,
+        },
+        maxFilterDepth: {
+          description:
+            'Deepest nesting of a search filter. At most 256, so evaluating a filter never runs out of stack.',
+          type: 'integer',
+          minimum: 1,
+          default: 64,
+          maximum: 256,
+        },
+        maxFilterNodes: {
+          description: 'Most elements in one search filter.',
+          type: 'integer',
+          minimum: 1,
+          default: 2048,
+          maximum: 100000,
+        },
+        maxFilterEvaluations: {
+          description:
+            'Most filter items one search may test against entries (per page of a paged search); an extensible match without an attribute counts once per attribute it visits. A search that needs more answers adminLimitExceeded (11). Phone lookups and a paged import of 100,000 people with a 10-term filter stay well under the default.',
+          type: 'integer',
+          minimum: 1000,
+          default: 2000000,
+        },
+      },
+    },
+    access: {
+      description:
+        "Who may bind and what each caller may search. A bind with a password over plain LDAP answers strongerAuthRequired (8) unless the client's address is trusted; failed binds are throttled.",
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        anonymous: {
+          description:
+            'What an anonymous bind may search: `false` (nothing: its searches answer insufficientAccessRights, 50), `true` (every source) or `{ read: [source names] }`. The root DSE and the schema are always readable; sensitive attributes never are.',
+          anyOf: [
+            {
+              type: 'boolean',
+            },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['read'],
+              properties: {
+                read: {
+                  description: 'The sources anonymous binds may search.',
+                  $ref: '#/$defs/readGrant',
+                },
+              },
+            },
+          ],
+          patternDescription: 'true, false, or a mapping with `read` (a list of source names, or `all`)',
+          default: false,
+        },
+        accounts: {
+          description:
+            'Local service accounts for the PBX and the phones. Each has `name` (bind as `<name>`, any case, or as `cn=<name>,<suffix>`), `passwordHash` (what `dirbridge hash-password` prints), `read` (the sources it may search, or `all`, the default) and `sensitive` (which of `userPassword` and `wuserPasswordSip` it may read and filter on; default none).',
+          type: 'array',
+          default: [],
+          items: {
+            $ref: '#/$defs/account',
+          },
+        },
+        trustedAddresses: {
+          description:
+            "Client addresses and CIDR ranges, IPv4 or IPv6 (`192.0.2.10`, `10.1.0.0/16`, `fd00::/8`), that may bind with a password over plain LDAP (many PBXs and phones speak nothing else) and whose failed binds are never counted per address (the PBX makes every user's sign-on). Everyone else needs LDAPS or StartTLS to send a password.",
+          type: 'array',
+          default: [],
+          items: {
+            type: 'string',
+            minLength: 1,
+          },
+        },
+        trustLoopback: {
+          description:
+            'Whether loopback clients (127.0.0.0/8, ::1) are trusted like `trustedAddresses`. `false` holds them to the rules for everyone else.',
+          type: 'boolean',
+          default: true,
+        },
+        throttle: {
+          description:
+            'Slowing down password guessing. After `loginFailures` failed binds for one login, each further bind for it is answered only after `delay` seconds, doubling up to `maxDelay`; binds still under way count too, so guesses sent at once get no more fast answers than guesses sent one by one. A name nobody owns is a login of its own, and is also counted per client address, from `addressFailures` on (trusted addresses are never counted). One failure is forgotten every `decay` seconds. Other connections are never held up.',
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            loginFailures: {
+              description: 'Failed binds of one login before its binds are delayed.',
+              type: 'integer',
+              minimum: 1,
+              default: 5,
+            },
+            addressFailures: {
+              description:
+                'Failed binds for names nobody owns, from one client address (an IPv6 /64), before its binds are delayed.',
+              type: 'integer',
+              minimum: 1,
+              default: 50,
+            },
+            delay: {
+              description:
+                'Seconds the first delayed bind waits; each further failure doubles it. `0` turns throttling off.',
+              type: 'number',
+              minimum: 0,
+              default: 1,
+            },
+            maxDelay: {
+              description: 'Longest a bind waits, in seconds.',
+              type: 'number',
+              minimum: 0,
+              default: 30,
+            },
+            decay: {
+              description: 'Seconds after which one counted failure is forgotten.',
+              type: 'number',
+              minimum: 1,
+              default: 60,
+            },
+            maxTracked: {
+              description:
+                'Most logins, and most client addresses, whose failures are remembered; the least recently seen are forgotten first.',
+              type: 'integer',
+              minimum: 100,
+              default: 10000,
+            },
+          },
+        },
+        signedOn: {
+          description:
+            'What users who signed on through a source (a bind delegated to AD, Domino or LDAP and accepted there) may search, read-only: `read` is a list of source names or `all`. Default: only the source they signed on through. Sensitive attributes are never shown to them.',
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            read: {
+              description:
+                'The sources signed-on users may search (default: the one each signed on through).',
+              $ref: '#/$defs/readGrant',
+            },
+          },
+        },
+      },
+    },
+    log: {
+      description:
+        'Logging: JSON lines on standard error (standard output carries only what the CLI prints for people).',
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        level: {
+          description: 'Least severe level written.',
+          enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+          default: 'info',
+        },
+      },
+    },
+    sources: {
+      description: 'The directories dirbridge answers from, in the order their entries are merged.',
+      type: 'array',
+      minItems: 1,
+      items: {
+        $ref: '#/$defs/source',
+      },
+    },
+  },
+  $defs: {
+    account: {
+      description: 'A local service account.',
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'passwordHash'],
+      properties: {
+        name: {
+          description:
+            'Bind name: `<name>` in any case, or the DN `cn=<name>,<suffix>`. Who am I? answers `dn:cn=<name>,<suffix>`.',
+          type: 'string',
+          pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+          patternDescription: "made of letters, digits, '.', '_' and '-', starting with a letter or digit",
+        },
+        passwordHash: {
+          description:
+            'The password as `dirbridge hash-password` prints it (`$scrypt$N=…,r=…,p=…$<salt>$<hash>`); may come from `${env:NAME}` or `file:<path>`.',
+          type: 'string',
+          minLength: 1,
+        },
+        read: {
+          description: 'The sources this account may search.',
+          $ref: '#/$defs/readGrant',
+          default: 'all',
+        },
+        sensitive: {
+          description:
+            'Sensitive attributes this account may read and use in filters; withheld from everyone else.',
+          type: 'array',
+          uniqueItems: true,
+          items: {
+            enum: ['userPassword', 'wuserPasswordSip'],
+          },
+          default: [],
+        },
+      },
+    },
+    readGrant: {
+      description:
+        'Sources a caller may search: `all` (every source, including ones added later) or a list of source names.',
+      anyOf: [
+        {
+          const: 'all',
+        },
+        {
+          type: 'array',
+          uniqueItems: true,
+          items: {
+            type: 'string',
+            minLength: 1,
+          },
+        },
+      ],
+      patternDescription: '`all` or a list of source names',
+    },
+    listener: {
+      description: 'One listening socket.',
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties: {
+        url: {
+          description:
+            '`ldap://host:port` (plain LDAP; StartTLS when `tls` is set; port 389 if omitted) or `ldaps://host:port` (LDAP over TLS, which needs `tls`; port 636 if omitted); use `0.0.0.0` or `[::]` to listen on every address.',
+          type: 'string',
+          pattern: '^ldaps?://(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?/?$',
+          patternDescription: 'an ldap:// or ldaps:// URL such as ldap://0.0.0.0:1389',
+        },
+      },
+    },
+    source: {
+      description: 'One directory to answer from. Settings beyond these depend on `type`.',
+      type: 'object',
+      required: ['name', 'type'],
+      properties: {
+        name: {
+          description: 'Unique name of the source; its entries sit under `ou=<name>,<suffix>`.',
+          type: 'string',
+          pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+          patternDescription: "made of letters, digits, '.', '_' and '-', starting with a letter or digit",
+        },
+        type: {
+          description: 'Kind of backend.',
+          type: 'string',
+        },
+        mode: {
+          description:
+            "`live` sends every search to the backend; `replica` answers from a local copy. Default: the type's own.",
+          enum: ['live', 'replica'],
+        },
+        map: {
+          description:
+            "Presented attribute -> source field, applied over the type's default map (e.g. `telephoneNumber: OfficePhoneNumber`). A list of fields is a fallback list: the first field a record holds fills the attribute (e.g. `userPrincipalName: [userPrincipalName, mail, InternetAddress]`), and a search on the attribute is sent to the backend as a search on any of them. Field names are compared without regard to case.",
+          type: 'object',
+          propertyNames: {
+            pattern: '^[A-Za-z][A-Za-z0-9-]*$',
+          },
+          additionalProperties: {
+            anyOf: [
+              {
+                type: 'string',
+                minLength: 1,
+              },
+              {
+                type: 'array',
+                minItems: 1,
+                items: {
+                  type: 'string',
+                  minLength: 1,
+                },
+              },
+            ],
+            patternDescription: 'a field name, or a non-empty list of field names',
+          },
+        },
+      },
+    },
+  },
+};

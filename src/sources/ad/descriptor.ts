@@ -1,0 +1,36 @@
+/**
+ * The `ad` source type: Active Directory. It is the generic ldap source with AD's defaults
+ * (objectGUID as the id, AD's person and contact filters), AD's default map, AD's sign-on names
+ * (`user@<UPN suffix>`, `NETBIOS\\user`) and plain words for AD's bind diagnostics.
+ */
+import type { SourceConfig } from '../../config/types.js';
+import { ldapFamilySource, type LdapSource, type LdapSourceContext } from '../ldap/index.js';
+import type { SourceDescriptor } from '../source-descriptor.js';
+import { validSettings } from '../valid-settings.js';
+import { AdLoginNames, type AdNamingConfig } from './ad-login-names.js';
+import { explainAdBindDiagnostic } from './bind-diagnostic.js';
+import { AD_DEFAULT_MAP } from './default-map.js';
+import { AD_SETTINGS } from './settings-schema.js';
+
+export const AD_SOURCE: SourceDescriptor = {
+  type: 'ad',
+  description:
+    "Active Directory (or a Samba AD DC), searched live: the `ldap` source's settings and behaviour with AD's defaults. Entries are identified by `objectGUID` (presented as their `entryUUID`), users are person entries of class `user` (not computer accounts), contacts entries of class `contact`; search references (such as AD's to `CN=Configuration`) are skipped. Default map: each presented attribute from the AD attribute of the same name (`cn`, `displayName`, `givenName`, `sn`, `mail`, `telephoneNumber`, `ipPhone`, `mobile`, `facsimileTelephoneNumber`, `homePhone`, `otherTelephone`, `pager`, `department`, `title`, `company`, `physicalDeliveryOfficeName`, `preferredLanguage`, `userPrincipalName`, `sAMAccountName`, ...), `o` from `company` and `uid` from `sAMAccountName`. Use `filter: \"(!(userAccountControl:1.2.840.113556.1.4.803:=2))\"` to leave out disabled accounts.",
+  settings: AD_SETTINGS,
+  pathSettings: ['tls.ca'],
+  defaultMap: AD_DEFAULT_MAP,
+  create: (config, context) => createAdSource(config, context),
+};
+
+/** Builds an ad source from its config (checked and defaulted; nothing is contacted yet). */
+export function createAdSource(config: SourceConfig, context: LdapSourceContext = {}): LdapSource {
+  const settled = validSettings(AD_SOURCE, config);
+  const naming: AdNamingConfig = {
+    ...(settled.upnSuffixes === undefined ? {} : { upnSuffixes: settled.upnSuffixes as string[] }),
+    ...(settled.netbiosName === undefined ? {} : { netbiosName: settled.netbiosName as string }),
+  };
+  return ldapFamilySource(settled, context, {
+    loginNames: ({ reader, bases }) => new AdLoginNames(bases, naming, reader),
+    explainBindError: explainAdBindDiagnostic,
+  });
+}

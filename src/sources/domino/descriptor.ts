@@ -1,0 +1,55 @@
+/**
+ * The `domino` source type: HCL/Lotus Domino's LDAP service. It is the generic ldap source with
+ * Domino's shape: DNs without `dc=` searched from the empty base, people of class dominoPerson (or
+ * inetOrgPerson), no contacts, `dominoUNID` as the id (the DN where a person has none), and the
+ * Notes items mapped (default-map.ts). Replica mode is its default: Domino indexes only name and
+ * mail attributes, so number lookups are answered from the local copy; in live mode only name and
+ * mail conditions go down, never as "contains", which Domino runs as a prefix search. Sign-on
+ * resolves a person's name to its DN first (domino-login-names.ts).
+ */
+import type { SourceConfig } from '../../config/types.js';
+import { ldapFamilySource, type LdapSource, type LdapSourceContext } from '../ldap/index.js';
+import type { SourceDescriptor } from '../source-descriptor.js';
+import { validSettings } from '../valid-settings.js';
+import { DOMINO_DEFAULT_MAP } from './default-map.js';
+import { DOMINO_ID_ATTRIBUTE } from './domino-defaults.js';
+import { DominoLoginNames } from './domino-login-names.js';
+import { DOMINO_SETTINGS } from './settings-schema.js';
+
+/** What Domino's views index: names and mail. Nothing else is pushed down in live mode. */
+const DOMINO_INDEXED = [
+  'cn',
+  'sn',
+  'givenName',
+  'displayName',
+  'uid',
+  'ShortName',
+  'mail',
+  'InternetAddress',
+  'FirstName',
+  'LastName',
+  'FullName',
+];
+
+export const DOMINO_SOURCE: SourceDescriptor = {
+  type: 'domino',
+  description:
+    "HCL/Lotus Domino's LDAP service: the `ldap` source's settings with Domino's shape. DNs have no `dc=` (`cn=Anna Schmidt,ou=Berlin,o=Acme`) and are searched from the empty base (`base` default `\"\"`); people are `dominoPerson` (or `inetOrgPerson`) entries; there are no contacts; entries are identified by `dominoUNID`, or by their DN where a person has none. Default map: LDAP names first, Notes items where only they are filled: `telephoneNumber` <- telephoneNumber | OfficePhoneNumber, `mobile` <- mobile | CellPhoneNumber, `facsimileTelephoneNumber` <- facsimileTelephoneNumber | OfficeFAXPhoneNumber, `department` <- ou | Department, `userPrincipalName` <- userPrincipalName | mail | InternetAddress, `sAMAccountName` and `uid` <- uid | ShortName, `ipPhone` <- ipPhone (where the Domino admin added it), `userPassword` <- userPassword | HTTPPassword (WEB password) and `wuserPasswordSip` (SIP password), shown only to accounts whose `sensitive` list names them. Default mode `replica`: Domino indexes only name and mail attributes, so number lookups are answered from the local copy; in `live` mode only name and mail conditions are sent, as prefixes. With `signOn: true` a bind as a person's common name (any `cn` value), short name, Internet address, `userPrincipalName`, DN or presented DN is resolved to the person's DN with the service account and bound with the password; a name two people share is refused (49) and logged.",
+  settings: DOMINO_SETTINGS,
+  pathSettings: ['tls.ca'],
+  defaultMap: DOMINO_DEFAULT_MAP,
+  create: (config, context) => createDominoSource(config, context),
+};
+
+/** Builds a domino source from its config (checked and defaulted; nothing is contacted yet). */
+export function createDominoSource(config: SourceConfig, context: LdapSourceContext = {}): LdapSource {
+  const settled = validSettings(DOMINO_SOURCE, config);
+  const idAttribute = settled.idAttribute as string;
+  return ldapFamilySource(settled, context, {
+    modes: ['replica', 'live'],
+    // A person without the dominoUNID item is identified by its DN.
+    dnAsFallbackId: idAttribute.toLowerCase() === DOMINO_ID_ATTRIBUTE.toLowerCase(),
+    pushdownLimits: { attributes: DOMINO_INDEXED, prefixOnly: true },
+    loginNames: ({ reader, bases, scope }) => new DominoLoginNames(bases, scope, reader),
+  });
+}
