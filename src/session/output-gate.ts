@@ -10,6 +10,7 @@ import type { EventEmitter } from 'node:events';
 /** What the gate needs of a socket; net.Socket and tls.TLSSocket both have it. */
 export interface GatedSocket extends EventEmitter {
   readonly writableLength: number;
+  readonly destroyed: boolean;
 }
 
 export class OutputGate {
@@ -31,6 +32,8 @@ export class OutputGate {
    * read shares one wait, rather than adding listeners of its own (one per outstanding operation).
    */
   room(socket: GatedSocket): Promise<void> {
+    // Its 'close' may already have been emitted: nothing would wake the wait.
+    if (socket.destroyed) return Promise.resolve();
     this.#wait ??= new Promise((resolve) => {
       const done = (): void => {
         socket.off('drain', done);

@@ -80,6 +80,13 @@ describe('OutputGate', () => {
     expect(near.listenerCount('drain')).toBe(0);
   });
 
+  it('does not wait on a socket that is already gone', async () => {
+    const { near } = await pair();
+    near.destroy();
+    await new Promise((resolve) => near.once('close', resolve));
+    await new OutputGate(MAX_QUEUED).room(near);
+  });
+
   it('shares one wait among all writers rather than a listener each', async () => {
     const { near } = await pair();
     const gate = new OutputGate(MAX_QUEUED);
