@@ -85,6 +85,8 @@ export class Session {
   #requestDeadline: NodeJS.Timeout | undefined;
   /** A turn of the event loop is booked to start the requests waiting in the frame reader. */
   #readOnPending = false;
+  /** Reading is held until the output queue drains (see #holdReading). */
+  #awaitingRoom = false;
   readonly #gate: OutputGate;
   readonly #watchdog: WriteWatchdog;
 
@@ -180,8 +182,9 @@ export class Session {
     const seconds = this.services.limits.requestTimeout;
     this.#requestDeadline = setTimeout(() => {
       this.#requestDeadline = undefined;
-      // Reading is paused while too many operations run: the rest may be waiting on us, not the client.
-      if (this.#outstanding.size >= MAX_OUTSTANDING) this.#armRequestDeadline();
+      // Reading is paused while too many operations run or the output queue is full: the rest may be
+      // waiting on us, not the client.
+      if (!this.#mayStart()) this.#armRequestDeadline();
       else this.#disconnect(ResultCode.adminLimitExceeded, `request not complete within ${seconds} s`);
     }, seconds * 1000).unref();
   }
@@ -334,6 +337,10 @@ export class Session {
    * before anyone else got a turn); then, once none wait, more from the socket.
    */
   #readOn(): void {
+    if (!this.#gate.hasRoom(this.socket)) {
+      this.#holdReading();
+      return;
+    }
     if (!this.#mayStart() || this.#readOnPending) return;
     if (!this.#frames.hasFrame) {
       this.socket.resume();
@@ -351,9 +358,27 @@ export class Session {
     if (this.#mayStart() && !this.#frames.hasFrame) this.socket.resume();
   };
 
+  /**
+   * Requests start while fewer than MAX_OUTSTANDING run and the output queue has room: some requests
+   * are answered without an operation (a refused critical control, a filter over the limits), and a
+   * client that reads none of those answers must not have its requests read either.
+   */
   #mayStart(): boolean {
-    return this.#open && this.#outstanding.size < MAX_OUTSTANDING;
+    return this.#open && this.#outstanding.size < MAX_OUTSTANDING && this.#gate.hasRoom(this.socket);
   }
+
+  /** The output queue is full: no more requests are read until it drains. */
+  #holdReading(): void {
+    this.socket.pause();
+    if (this.#awaitingRoom || !this.#open) return;
+    this.#awaitingRoom = true;
+    void this.#gate.room(this.socket).then(this.#roomAgain);
+  }
+
+  readonly #roomAgain = (): void => {
+    this.#awaitingRoom = false;
+    this.#readOn();
+  };
 
   #log(message: RequestMessage, bound: string, tally: Tally): void {
     logOperation(this.services.logger, {
@@ -428,6 +453,7 @@ export class Session {
     if (this.#closing || this.socket.destroyed) return;
     this.socket.write(encodeResponse({ messageId, response, ...(controls ? { controls } : {}) }));
     this.#watchdog.watch(this.socket);
+    if (!this.#gate.hasRoom(this.socket)) this.#holdReading();
   }
 
   /**

@@ -83,6 +83,29 @@ describe('a client that does not read', () => {
     expect([...client.results().values()].every((code) => code === 0)).toBe(true);
   });
 
+  it('has no more requests read once the queue is full, even those answered without an operation', async () => {
+    const directory = new FakeDirectory();
+    const maxQueuedBytes = 16_384;
+    let queue = { most: 0 };
+    server = await sessionServer(fakeServices(directory, { maxQueuedBytes }), (socket) => {
+      queue = watchQueue(socket);
+    });
+    const client = await ClientSocket.connect(server.port, { reading: false });
+    // Refused at once for their unknown critical control (80 bytes each): 200,000 answers, 16 MB.
+    const refused = searchPdu(1, 'ou=1', [{ oid: '1.2.3.4', critical: true }]);
+    const requests = Buffer.concat(Array.from({ length: 200_000 }, () => refused));
+    client.socket.write(requests);
+    await until(() => server!.sockets.length === 1);
+    const read = await settled(() => server!.sockets[0]!.bytesRead, 500);
+    // What the kernel buffers of its answers, and then no more: the rest of its requests wait in the
+    // client rather than as answers waiting in the server.
+    expect(read).toBeLessThan(requests.length / 2);
+    expect(queue.most).toBeLessThan(maxQueuedBytes + 200);
+    client.socket.resume();
+    await until(() => client.messages.length === 200_000, 20_000);
+    expect(directory.started).toBe(0);
+  });
+
   it('is dropped once its output has not moved for writeTimeout, and every search it held ends', async () => {
     const directory = new FakeDirectory();
     server = await sessionServer(fakeServices(directory, { writeTimeout: 1 }));
