@@ -15,7 +15,7 @@ import { Schema } from './schema/schema.js';
 import { FieldMap } from './mapping/field-map.js';
 import type { Logger } from './observability/logger.js';
 import { loadServerTls, TlsSetupError, type ServerTls } from './protocol/tls-context.js';
-import { LdapServer, type ListeningAddress } from './server.js';
+import { LdapServer, ListenerConfigError, type ListeningAddress } from './server.js';
 import { SUPPORTED_CONTROLS, SUPPORTED_FEATURES, supportedExtensions } from './session/supported.js';
 import { sourceType } from './sources/registry.js';
 import { SourceError, type Source, type SourceKind } from './sources/source.js';
@@ -38,12 +38,19 @@ export async function buildDirectory(
   logger: Logger,
   signal: AbortSignal,
 ): Promise<Directory> {
+  const directory = createDirectory(config, logger);
+  await loadDirectory(directory, config, signal);
+  return directory;
+}
+
+/** The directory with every source mounted through its map; nothing is loaded or contacted yet. */
+function createDirectory(config: Config, logger: Logger): Directory {
   const context = mountContext(config, logger);
   const { schema, evaluator, namespace } = context;
   const mounts = config.sources.map((sourceConfig, index) =>
     mountSource(sourceConfig, `sources[${index}]`, context),
   );
-  const directory = new Directory({
+  return new Directory({
     namespace,
     schema,
     evaluator,
@@ -56,6 +63,10 @@ export async function buildDirectory(
       vendorVersion: `dirbridge ${VERSION}`,
     },
   });
+}
+
+/** Loads every source; one that fails stops start-up, named with the config file. */
+async function loadDirectory(directory: Directory, config: Config, signal: AbortSignal): Promise<void> {
   try {
     await directory.start(signal);
   } catch (error) {
@@ -64,7 +75,6 @@ export async function buildDirectory(
       cause: error,
     });
   }
-  return directory;
 }
 
 export interface MountContext {
@@ -136,9 +146,10 @@ export function mountSource(sourceConfig: SourceConfig, where: string, context: 
 
 export async function startDirbridge(config: Config, logger: Logger): Promise<Running> {
   const startup = new AbortController();
-  // Before the sources load: a certificate problem should not wait behind a slow backend.
+  // A certificate or a port problem stops start-up before the sources load: it is the first and only
+  // line the operator sees, not one after minutes of loading and its log lines.
   const tls = serverTls(config);
-  const directory = await buildDirectory(config, logger, startup.signal);
+  const directory = createDirectory(config, logger);
   const server = new LdapServer(
     {
       directory,
@@ -155,14 +166,14 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
     tls,
   );
   directory.reportListeners(() => server.connections.snapshot());
-  let addresses: ListeningAddress[];
+  const addresses = await listen(server, directory, config);
   try {
-    addresses = await server.listen(config.listen);
+    await loadDirectory(directory, config, startup.signal);
   } catch (error) {
     await server.close();
-    await directory.close();
     throw error;
   }
+  server.open();
   return {
     directory,
     server,
@@ -172,6 +183,18 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
       await directory.close();
     },
   };
+}
+
+/** Binds every listener; connections wait until `server.open()`. A failure names the config file. */
+async function listen(server: LdapServer, directory: Directory, config: Config): Promise<ListeningAddress[]> {
+  try {
+    return await server.listen(config.listen);
+  } catch (error) {
+    await server.close();
+    await directory.close();
+    if (!(error instanceof ListenerConfigError)) throw error;
+    throw new StartupError(`${config.file}: ${error.message}`, { cause: error });
+  }
 }
 
 /** Sign-on through the sources that delegate binds, in config order. */

@@ -3,6 +3,10 @@
  * `limits.maxConnections`: a connection beyond it is told the server is busy and closed. On an
  * `ldaps://` listener the session starts once the TLS handshake is done; a client that does not
  * finish it in time is dropped. Plain listeners offer StartTLS when `tls` is configured.
+ *
+ * Listening and serving are two steps: `listen` binds the ports while the directory still loads, so a
+ * port in use stops start-up before any source is contacted and no other program can take the port
+ * meanwhile; connections accepted before `open` wait, unread, as they would in the kernel's backlog.
  */
 import net from 'node:net';
 import type { ListenerConfig } from './config/types.js';
@@ -31,6 +35,9 @@ export class LdapServer {
   readonly #sessions = new Set<Session>();
   /** LDAPS connections still in their TLS handshake: they count against `maxConnections` too. */
   readonly #handshaking = new Set<net.Socket>();
+  /** Connections accepted before `open`, and how their sessions will run. */
+  readonly #waiting = new Map<net.Socket, SessionTransport>();
+  #serving = false;
   #nextId = 1;
   #closed = false;
 
@@ -41,7 +48,15 @@ export class LdapServer {
   ) {}
 
   get connectionCount(): number {
-    return this.#sessions.size + this.#handshaking.size;
+    return this.#sessions.size + this.#handshaking.size + this.#waiting.size;
+  }
+
+  /** Starts serving: the connections that waited first, then every new one at once. */
+  open(): void {
+    if (this.#closed) return;
+    this.#serving = true;
+    for (const [socket, transport] of this.#waiting) this.#startSession(socket, transport);
+    this.#waiting.clear();
   }
 
   async listen(listeners: readonly ListenerConfig[]): Promise<ListeningAddress[]> {
@@ -59,7 +74,9 @@ export class LdapServer {
     );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error) =>
-        reject(new ListenerConfigError(`${where}: cannot listen on ${listener.url}: ${error.message}`)),
+        reject(
+          new ListenerConfigError(`${where}.url: ${listenProblem(error, host, port)}`, { cause: error }),
+        ),
       );
       server.listen({ host, port }, resolve);
     });
@@ -115,14 +132,26 @@ export class LdapServer {
   }
 
   #startSession(socket: net.Socket, transport: SessionTransport): void {
+    if (!this.#serving) {
+      this.#wait(socket, transport);
+      return;
+    }
     const session = new Session(this.#nextId++, socket, this.services, transport);
     this.#sessions.add(session);
     socket.on('close', () => this.#sessions.delete(session));
     session.start();
   }
 
+  #wait(socket: net.Socket, transport: SessionTransport): void {
+    this.#waiting.set(socket, transport);
+    socket.on('error', () => undefined);
+    socket.once('close', () => this.#waiting.delete(socket));
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    for (const socket of this.#waiting.keys()) socket.destroy();
+    this.#waiting.clear();
     const closed = this.#servers.map(
       (server) => new Promise<void>((resolve) => server.close(() => resolve())),
     );
@@ -159,6 +188,25 @@ function parseListenUrl(
     port: url.port === '' ? defaultPort : Number(url.port),
     secure,
   };
+}
+
+/** Why a listener could not open, in plain words rather than Node's `listen EADDRINUSE: ...`. */
+function listenProblem(error: Error, host: string, port: number): string {
+  const code = 'code' in error ? String(error.code) : undefined;
+  const where = `port ${port} on ${formatHost(host)}`;
+  switch (code) {
+    case 'EADDRINUSE':
+      return `${where} is already in use by another program`;
+    case 'EACCES':
+      return `${where} needs privileges dirbridge does not have (ports below 1024 need root or CAP_NET_BIND_SERVICE)`;
+    case 'EADDRNOTAVAIL':
+      return `${formatHost(host)} is not an address of this machine`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `the host name ${host} cannot be resolved`;
+    default:
+      return `cannot listen on ${where} (${code === undefined ? error.message : `error ${code}`})`;
+  }
 }
 
 function formatHost(address: string): string {

@@ -124,7 +124,8 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
       },
     },
     limits: {
-      description: 'Protection against overload and hostile clients.',
+      description:
+        'Protection against overload and hostile clients. For clients that send requests but do not read the answers: once `maxQueuedBytes` of answers wait on one connection, dirbridge produces no more entries for it and reads no more of its requests until the client reads, and a connection whose client has taken nothing of its answers for `writeTimeout` seconds is closed and its searches stopped. Any byte taken counts, so a slow reader (a large export over a slow link) is not cut however long the whole answer takes. The kernel reports progress in bursts, though: Linux wakes a sender when a third of its send buffer is free, up to about 1.5 MB once the buffers have grown on a fast network, so a reader must take at least that much per `writeTimeout` (50 kB/s at the default 30 s).',
       type: 'object',
       additionalProperties: false,
       default: {},
@@ -149,10 +150,24 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
           minimum: 1,
           default: 30,
         },
+        writeTimeout: {
+          description:
+            'Seconds the answers queued on a connection may wait without the client taking any of them before the connection is closed; a client that reads, however slowly, is not cut.',
+          type: 'integer',
+          minimum: 1,
+          default: 30,
+        },
         maxRequestBytes: {
           description: 'Largest LDAP message accepted, in bytes; a bigger one closes the connection.',
           type: 'integer',
           minimum: 1024,
+          default: 1048576,
+        },
+        maxQueuedBytes: {
+          description:
+            'Bytes of answers that may wait to be sent on one connection; beyond it dirbridge stops producing entries for that connection, and reading its requests, until the client reads (at most one more answer is queued past it).',
+          type: 'integer',
+          minimum: 16384,
           default: 1048576,
         },
         maxFilterDepth: {

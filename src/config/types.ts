@@ -36,7 +36,11 @@ export interface LimitsConfig {
   readonly idleTimeout: number;
   /** Seconds a request that has started to arrive may take to arrive in full. */
   readonly requestTimeout: number;
+  /** Seconds a connection's queued output may go without the client taking any of it. */
+  readonly writeTimeout: number;
   readonly maxRequestBytes: number;
+  /** Bytes of responses queued for one connection beyond which no more entries are produced for it. */
+  readonly maxQueuedBytes: number;
   readonly maxFilterDepth: number;
   readonly maxFilterNodes: number;
   /** Filter items one search may test against entries (per page when paged). */

@@ -68,6 +68,11 @@ export class FrameReader {
     return frame;
   }
 
+  /** Whether a complete frame waits to be taken with next(). */
+  get hasFrame(): boolean {
+    return this.head < this.frames.length;
+  }
+
   /** Bytes of an incomplete frame held back; non-zero at end of stream means a truncated message. */
   get partialBytes(): number {
     return this.headerFilled + this.partialFilled;

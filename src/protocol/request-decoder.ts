@@ -4,8 +4,8 @@
  * Errors, and what the server does with them:
  * - ProtocolError with `messageId` set: the envelope was readable but the operation (or its controls)
  *   is malformed: answer that operation with protocolError (2).
- * - ProtocolError with `messageId` undefined: the envelope is unreadable, or the protocolOp is not a
- *   request LDAP defines: send a Notice of Disconnection and close.
+ * - ProtocolError with `messageId` undefined: the envelope is unreadable, the protocolOp is not a
+ *   request LDAP defines, or the messageID is 0: send a Notice of Disconnection and close.
  * - FilterLimitError (always with `messageId`): answer that search with adminLimitExceeded (11).
  * Nothing else is thrown for any input.
  */
@@ -49,6 +49,17 @@ export const DEREF_ALIASES: readonly DerefAliases[] = ['never', 'searching', 'fi
 
 export type RequestLimits = FilterLimits;
 
+/**
+ * RFC 4511 4.1.1.1: messageID 0 is reserved for the server's unsolicited notifications, and a client
+ * must not send it. Such a request has no answer that cannot be misread: one under messageID 0 is by
+ * definition an unsolicited notification, and one under any other ID answers a request the client
+ * never sent. A client that breaks the envelope's first rule cannot be trusted to keep its IDs apart
+ * afterwards either, so it gets what any unreadable envelope gets: a Notice of Disconnection with
+ * protocolError, and the connection is closed. This holds for every operation, unbind and abandon too.
+ */
+const RESERVED_MESSAGE_ID =
+  'messageID 0 is reserved for unsolicited notifications and cannot carry a request (RFC 4511 4.1.1.1)';
+
 const OPERATIONS = new Map<number, Request['type']>(
   Object.entries(RequestTag).map(([type, tag]) => [tag, type as Request['type']]),
 );
@@ -86,6 +97,7 @@ function readEnvelope(frame: Uint8Array): Envelope {
     const envelope = outer.readSequence('LDAPMessage');
     outer.expectEnd('LDAPMessage');
     const messageId = envelope.readNonNegativeInteger('messageID');
+    if (messageId === 0) throw new ProtocolError(RESERVED_MESSAGE_ID);
     const tag = envelope.peekTag();
     if (tag === undefined) throw new BerError('protocolOp: missing', envelope.offset);
     const operation = OPERATIONS.get(tag);

@@ -61,7 +61,25 @@ function readPem(at: string, file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    throw new TlsSetupError(`${at}: cannot read ${file}: ${errorText(error)}`, { cause: error });
+    throw new TlsSetupError(`${at}: cannot read ${file}: ${unreadable(error)}`, { cause: error });
+  }
+}
+
+/** Why a file could not be read, in words an operator acts on rather than Node's `ENOENT: ...`. */
+function unreadable(error: unknown): string {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  switch (code) {
+    case 'ENOENT':
+      return 'it does not exist';
+    case 'ENOTDIR':
+      return 'a folder on its path is a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied (dirbridge runs as a user that may not read it)';
+    case 'EISDIR':
+      return 'it is a folder';
+    default:
+      return code === '' ? errorText(error) : `error ${code}`;
   }
 }
 

@@ -2,6 +2,9 @@
  * One client connection: frames and decodes its requests, runs each operation concurrently, and
  * writes responses with backpressure. Bad input ends in an LDAP error for that operation or in a
  * Notice of Disconnection and a closed socket — never an exception that escapes, never a hang.
+ * What one connection may cost is bounded: at most MAX_OUTSTANDING operations, at most
+ * `limits.maxQueuedBytes` of responses waiting (src/session/output-gate.ts), and a client that stops
+ * reading them is dropped after `limits.writeTimeout` (src/session/write-watchdog.ts).
  */
 import type { Socket } from 'node:net';
 import { ANONYMOUS, type Identity } from '../auth/identity.js';
@@ -19,6 +22,7 @@ import { bind } from './bind-operation.js';
 import { compare } from './compare-operation.js';
 import { extended } from './extended-operation.js';
 import type { Operation } from './operation.js';
+import { OutputGate } from './output-gate.js';
 import { PagedSearches } from './paged-searches.js';
 import { search } from './search-operation.js';
 import type { SessionServices } from './services.js';
@@ -30,6 +34,7 @@ import {
   type SessionTransport,
 } from './start-tls.js';
 import { MANAGE_DSA_IT_OID } from './supported.js';
+import { WriteWatchdog } from './write-watchdog.js';
 import { PAGED_RESULTS_OID } from '../protocol/paged-results-control.js';
 
 /** What an operation's log line reports, gathered as its responses go out. */
@@ -41,6 +46,9 @@ interface Tally {
 
 /** Operations one connection may have running before we stop reading from it. */
 const MAX_OUTSTANDING = 64;
+
+/** Requests of one connection started in one turn of the event loop. */
+const FRAMES_PER_TURN = 16;
 
 /** How long a closing connection may take to flush before it is destroyed. */
 const CLOSE_GRACE_MS = 2_000;
@@ -75,7 +83,12 @@ export class Session {
   #closing = false;
   /** Runs while a request has started to arrive but is not complete (see #armRequestDeadline). */
   #requestDeadline: NodeJS.Timeout | undefined;
-  #drainWait: Promise<void> | undefined;
+  /** A turn of the event loop is booked to start the requests waiting in the frame reader. */
+  #readOnPending = false;
+  /** Reading is held until the output queue drains (see #holdReading). */
+  #awaitingRoom = false;
+  readonly #gate: OutputGate;
+  readonly #watchdog: WriteWatchdog;
 
   constructor(
     readonly id: number,
@@ -84,8 +97,13 @@ export class Session {
     private readonly services: SessionServices,
     private readonly transport: SessionTransport = PLAIN_TRANSPORT,
   ) {
-    this.#frames = new FrameReader(services.limits.maxRequestBytes);
+    const { maxRequestBytes, maxQueuedBytes, writeTimeout } = services.limits;
+    this.#frames = new FrameReader(maxRequestBytes);
     this.#secure = transport.secure;
+    this.#gate = new OutputGate(maxQueuedBytes);
+    this.#watchdog = new WriteWatchdog(writeTimeout * 1000, () =>
+      this.#drop(`the client read nothing of its results for ${writeTimeout} s`),
+    );
   }
 
   get peer(): string {
@@ -127,16 +145,31 @@ export class Session {
     try {
       if (this.#closing || this.#upgrading) return;
       this.#frames.push(chunk);
-      // Handling a frame may close the session (unbind, a fatal error): stop at once when it does.
-      for (let frame = this.#frames.next(); frame && this.#open; frame = this.#frames.next()) {
-        this.#onFrame(frame);
-        this.#clearRequestDeadline();
-      }
-      this.#armRequestDeadline();
+      this.#dispatchFrames();
     } catch (error) {
       if (!(error instanceof FrameError)) throw error;
       this.#disconnect(ResultCode.protocolError, error.message);
     }
+  }
+
+  /**
+   * Starts the requests received in full: at most FRAMES_PER_TURN, within MAX_OUTSTANDING. One chunk
+   * can carry a thousand small requests, and run in one go they would hold the event loop, every
+   * other connection and every timer for as long as they take; the rest wait in the frame reader,
+   * with the socket paused, for a later turn of the event loop (#readOn).
+   */
+  #dispatchFrames(): void {
+    // Handling a frame may close the session (unbind, a fatal error): stop at once when it does.
+    for (let started = 0; started < FRAMES_PER_TURN && this.#mayStart(); started++) {
+      const frame = this.#frames.next();
+      if (!frame) break;
+      this.#onFrame(frame);
+      this.#clearRequestDeadline();
+    }
+    this.#armRequestDeadline();
+    if (!this.#frames.hasFrame) return;
+    this.socket.pause();
+    this.#readOn();
   }
 
   /**
@@ -149,8 +182,9 @@ export class Session {
     const seconds = this.services.limits.requestTimeout;
     this.#requestDeadline = setTimeout(() => {
       this.#requestDeadline = undefined;
-      // Reading is paused while too many operations run: the rest may be waiting on us, not the client.
-      if (this.#outstanding.size >= MAX_OUTSTANDING) this.#armRequestDeadline();
+      // Reading is paused while too many operations run or the output queue is full: the rest may be
+      // waiting on us, not the client.
+      if (!this.#mayStart()) this.#armRequestDeadline();
       else this.#disconnect(ResultCode.adminLimitExceeded, `request not complete within ${seconds} s`);
     }, seconds * 1000).unref();
   }
@@ -292,10 +326,59 @@ export class Session {
     } finally {
       if (this.#outstanding.get(message.messageId) === controller)
         this.#outstanding.delete(message.messageId);
-      if (this.#outstanding.size < MAX_OUTSTANDING && this.#open) this.socket.resume();
       this.#log(message, bound, tally);
+      this.#readOn();
     }
   }
+
+  /**
+   * When another request may start: first those already received, on the next turn of the event loop
+   * (not in this chain of promises, which would run a pipelining client's requests back to back
+   * before anyone else got a turn); then, once none wait, more from the socket.
+   */
+  #readOn(): void {
+    if (!this.#gate.hasRoom(this.socket)) {
+      this.#holdReading();
+      return;
+    }
+    if (!this.#mayStart() || this.#readOnPending) return;
+    if (!this.#frames.hasFrame) {
+      this.socket.resume();
+      return;
+    }
+    this.#readOnPending = true;
+    setImmediate(this.#nextTurn);
+  }
+
+  readonly #nextTurn = (): void => {
+    this.#readOnPending = false;
+    if (!this.#mayStart()) return;
+    this.#dispatchFrames();
+    // Those requests may have filled the places again, or closed the session.
+    if (this.#mayStart() && !this.#frames.hasFrame) this.socket.resume();
+  };
+
+  /**
+   * Requests start while fewer than MAX_OUTSTANDING run and the output queue has room: some requests
+   * are answered without an operation (a refused critical control, a filter over the limits), and a
+   * client that reads none of those answers must not have its requests read either.
+   */
+  #mayStart(): boolean {
+    return this.#open && this.#outstanding.size < MAX_OUTSTANDING && this.#gate.hasRoom(this.socket);
+  }
+
+  /** The output queue is full: no more requests are read until it drains. */
+  #holdReading(): void {
+    this.socket.pause();
+    if (this.#awaitingRoom || !this.#open) return;
+    this.#awaitingRoom = true;
+    void this.#gate.room(this.socket).then(this.#roomAgain);
+  }
+
+  readonly #roomAgain = (): void => {
+    this.#awaitingRoom = false;
+    this.#readOn();
+  };
 
   #log(message: RequestMessage, bound: string, tally: Tally): void {
     logOperation(this.services.logger, {
@@ -358,29 +441,31 @@ export class Session {
     };
   }
 
+  /**
+   * Waits for room in the connection's queue before encoding, so a client that does not read holds
+   * neither encoded responses nor more than `maxQueuedBytes` of them in the socket.
+   */
   async #send(messageId: number, response: Response, controls?: readonly Control[]): Promise<void> {
+    while (!this.#gate.hasRoom(this.socket)) {
+      if (this.#closing || this.socket.destroyed) return;
+      await this.#gate.room(this.socket);
+    }
     if (this.#closing || this.socket.destroyed) return;
-    const bytes = encodeResponse({ messageId, response, ...(controls ? { controls } : {}) });
-    if (!this.socket.write(bytes)) await this.#drained();
+    this.socket.write(encodeResponse({ messageId, response, ...(controls ? { controls } : {}) }));
+    this.#watchdog.watch(this.socket);
+    if (!this.#gate.hasRoom(this.socket)) this.#holdReading();
   }
 
   /**
-   * Resolves when the socket can take more, or is gone. Every operation blocked on a client that does
-   * not read shares one wait, rather than adding listeners of its own (up to MAX_OUTSTANDING of them).
+   * A client that stopped reading: a Notice of Disconnection would only queue behind what it does not
+   * read, and a grace period would only keep the queue alive, so the socket goes at once.
    */
-  #drained(): Promise<void> {
-    this.#drainWait ??= new Promise((resolve) => {
-      const socket = this.socket;
-      const done = (): void => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        this.#drainWait = undefined;
-        resolve();
-      };
-      socket.on('drain', done);
-      socket.on('close', done);
-    });
-    return this.#drainWait;
+  #drop(reason: string): void {
+    if (this.#closing) return;
+    this.services.logger.info({ conn: this.id, peer: this.peer, reason }, 'connection dropped');
+    this.#closing = true;
+    this.#teardown();
+    this.socket.destroy();
   }
 
   /** RFC 4511 4.4.1: tell the client why, then close. */
@@ -401,6 +486,7 @@ export class Session {
 
   #teardown(): void {
     this.#clearRequestDeadline();
+    this.#watchdog.stop();
     for (const controller of this.#outstanding.values()) controller.abort(new Error('connection closed'));
     this.#outstanding.clear();
     this.#paged.closeAll();

@@ -59,7 +59,9 @@ describe('loadConfig', () => {
         maxConnections: 4096,
         idleTimeout: 900,
         requestTimeout: 30,
+        writeTimeout: 30,
         maxRequestBytes: 1048576,
+        maxQueuedBytes: 1048576,
         maxFilterDepth: 64,
         maxFilterNodes: 2048,
         maxFilterEvaluations: 2000000,
@@ -204,6 +206,12 @@ describe('loadConfig', () => {
         yaml: `limits:\n  idleTimeout: -1\n${FILE_SOURCE}`,
         path: 'limits.idleTimeout',
         problem: 'must be >= 1',
+      },
+      {
+        name: 'an output queue smaller than one socket buffer',
+        yaml: `limits:\n  maxQueuedBytes: 4096\n${FILE_SOURCE}`,
+        path: 'limits.maxQueuedBytes',
+        problem: 'must be >= 16384',
       },
       {
         name: 'bad enum value',

@@ -56,6 +56,15 @@ describe('frames the server must disconnect on (ProtocolError without messageId)
     expect(error.cause).toBeInstanceOf(BerError);
   });
 
+  it('refuses messageID 0, which RFC 4511 reserves for unsolicited notifications, on every operation', () => {
+    for (const frame of requests) {
+      const error = protocolError(encodeRequest({ ...decodeRequest(frame, LIMITS), messageId: 0 }));
+      expect(error.messageId).toBeUndefined();
+      expect(error.operation).toBeUndefined();
+      expect(error.message).toMatch(/messageID 0 is reserved for unsolicited notifications/);
+    }
+  });
+
   it('treats every truncation of every captured request as unreadable', () => {
     for (const frame of requests) {
       for (let length = 0; length < frame.length; length++) {

@@ -1,0 +1,171 @@
+/**
+ * What one connection may cost when its client does not read: the session stops producing entries
+ * once `maxQueuedBytes` wait, drops the connection once its output has not moved for `writeTimeout`,
+ * and then ends every search it held. Real loopback sockets, a fake directory (fake-services.ts).
+ */
+import type net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeResponse } from '../../src/protocol/response-encoder.js';
+import {
+  FakeDirectory,
+  closedAfter,
+  fakeServices,
+  sessionServer,
+  type SessionServer,
+} from './fake-services.js';
+import { ClientSocket, pagedControl, searchPdu, until } from './ldap-client-socket.js';
+
+/** Entries of 16 kB: 400 of them (6.4 MB) outgrow what the kernel buffers between the two sockets. */
+const ENTRY_BYTES = 16_000;
+const FLOOD = 400;
+
+let server: SessionServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** Every search of the flood in one write, as a client that pipelines and never reads sends them. */
+function flood(client: ClientSocket, firstId = 1): void {
+  const pdus = Array.from({ length: FLOOD }, (_, i) => searchPdu(firstId + i, `cn=${ENTRY_BYTES}`));
+  client.socket.write(Buffer.concat(pdus));
+}
+
+/** The most bytes ever queued in `socket` right after a write. */
+function watchQueue(socket: net.Socket): { most: number } {
+  const seen = { most: 0 };
+  const write = socket.write.bind(socket);
+  // The session writes whole responses, one buffer per call.
+  socket.write = (chunk: Uint8Array): boolean => {
+    const result = write(chunk);
+    seen.most = Math.max(seen.most, socket.writableLength);
+    return result;
+  };
+  return seen;
+}
+
+/** Resolves once `read()` has returned the same value for `ms`. */
+async function settled(read: () => number, ms = 300): Promise<number> {
+  let last = read();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const now = read();
+    if (now === last) return now;
+    last = now;
+  }
+}
+
+describe('a client that does not read', () => {
+  it('makes the session stop producing once maxQueuedBytes wait, and gets everything once it reads', async () => {
+    const directory = new FakeDirectory();
+    const maxQueuedBytes = 16_384;
+    let queue = { most: 0 };
+    server = await sessionServer(fakeServices(directory, { maxQueuedBytes }), (socket) => {
+      queue = watchQueue(socket);
+    });
+    const client = await ClientSocket.connect(server.port, { reading: false });
+    flood(client);
+    const produced = await settled(() => directory.started);
+    expect(produced).toBeLessThan(FLOOD);
+    const oneResponse = encodeResponse({
+      messageId: FLOOD,
+      response: {
+        type: 'searchResultEntry',
+        objectName: `cn=0,cn=${ENTRY_BYTES}`,
+        attributes: [{ type: 'description', values: ['x'.repeat(ENTRY_BYTES)] }],
+      },
+    }).length;
+    expect(queue.most).toBeGreaterThanOrEqual(maxQueuedBytes);
+    expect(queue.most).toBeLessThan(maxQueuedBytes + oneResponse);
+    client.socket.resume();
+    await until(() => client.results().size === FLOOD);
+    expect([...client.results().values()].every((code) => code === 0)).toBe(true);
+  });
+
+  it('has no more requests read once the queue is full, even those answered without an operation', async () => {
+    const directory = new FakeDirectory();
+    const maxQueuedBytes = 16_384;
+    let queue = { most: 0 };
+    server = await sessionServer(fakeServices(directory, { maxQueuedBytes }), (socket) => {
+      queue = watchQueue(socket);
+    });
+    const client = await ClientSocket.connect(server.port, { reading: false });
+    // Refused at once for their unknown critical control (80 bytes each): 200,000 answers, 16 MB.
+    const refused = searchPdu(1, 'ou=1', [{ oid: '1.2.3.4', critical: true }]);
+    const requests = Buffer.concat(Array.from({ length: 200_000 }, () => refused));
+    client.socket.write(requests);
+    await until(() => server!.sockets.length === 1);
+    const read = await settled(() => server!.sockets[0]!.bytesRead, 500);
+    // What the kernel buffers of its answers, and then no more: the rest of its requests wait in the
+    // client rather than as answers waiting in the server.
+    expect(read).toBeLessThan(requests.length / 2);
+    expect(queue.most).toBeLessThan(maxQueuedBytes + 200);
+    client.socket.resume();
+    await until(() => client.messages.length === 200_000, 20_000);
+    expect(directory.started).toBe(0);
+  });
+
+  it('is dropped once its output has not moved for writeTimeout, and every search it held ends', async () => {
+    const directory = new FakeDirectory();
+    server = await sessionServer(fakeServices(directory, { writeTimeout: 1 }));
+    const client = await ClientSocket.connect(server.port, { reading: false });
+    // A paged search left parked between pages, then searches whose answers are never read.
+    client.socket.write(searchPdu(1, 'ou=10', [pagedControl(1)]));
+    await until(() => directory.started === 1);
+    const sent = performance.now();
+    flood(client, 2);
+    await until(() => server!.sockets.length === 1);
+    const took = await closedAfter(server.sockets[0]!, sent);
+    // The stall starts within milliseconds of the flood: dropped about writeTimeout after it.
+    expect(took).toBeGreaterThan(900);
+    expect(took).toBeLessThan(2_500);
+    await until(() => directory.running === 0, 1_000);
+    // The parked paged search and the searches blocked on the full queue were stopped, not left.
+    expect(directory.aborted).toBeGreaterThan(1);
+  });
+
+  it('is not dropped while it reads, however long its answers take', async () => {
+    const directory = new FakeDirectory();
+    server = await sessionServer(fakeServices(directory, { writeTimeout: 1 }));
+    const client = await ClientSocket.connect(server.port, { reading: false });
+    flood(client);
+    // Paused for 400 ms at a time, reading for 50: never long enough to count as a stall.
+    while (client.results().size < FLOOD) {
+      client.socket.resume();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      client.socket.pause();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(client.closed).toBe(false);
+    }
+    expect(server.sockets[0]?.destroyed).toBe(false);
+  });
+});
+
+describe('a client that pipelines many requests', () => {
+  it('has at most 64 operations running, however many requests one chunk carries', async () => {
+    const directory = new FakeDirectory();
+    server = await sessionServer(fakeServices(directory));
+    const client = await ClientSocket.connect(server.port);
+    client.socket.write(Buffer.concat(Array.from({ length: 300 }, (_, i) => searchPdu(i + 1, 'cn=held'))));
+    expect(await settled(() => directory.started)).toBe(64);
+    expect(directory.mostRunning).toBe(64);
+    directory.release();
+    await until(() => client.results().size === 300);
+    expect(directory.mostRunning).toBe(64);
+  });
+
+  it('leaves the event loop to other connections between turns', async () => {
+    const directory = new FakeDirectory();
+    let startedAtNextTurn: number | undefined;
+    server = await sessionServer(fakeServices(directory), (socket) =>
+      // Runs before the session's own listener: the turn booked here comes before the session's next.
+      socket.once('data', () => setImmediate(() => (startedAtNextTurn = directory.started))),
+    );
+    const client = await ClientSocket.connect(server.port);
+    client.socket.write(Buffer.concat(Array.from({ length: 300 }, (_, i) => searchPdu(i + 1, 'ou=1'))));
+    await until(() => client.results().size === 300);
+    expect(startedAtNextTurn).toBeGreaterThan(0);
+    expect(startedAtNextTurn).toBeLessThanOrEqual(16);
+  });
+});
