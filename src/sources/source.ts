@@ -3,6 +3,7 @@
  * the field map turns its records into presented entries. Sources know nothing of the wire.
  */
 import type { Filter } from '../filter/ast.js';
+import type { ChangeFeed } from './change-feed.js';
 
 export type SourceKind = 'users' | 'contacts' | 'both';
 export type SourceMode = 'live' | 'replica';
@@ -107,6 +108,11 @@ export interface CheckReport {
 export interface SourceEvents {
   /** The source's data changed (a file reloaded, a delta arrived): replicas reload. */
   onChange?(listener: () => void): void;
+  /**
+   * The source's change feed, for a replica to follow (change-feed.ts); absent: the replica lists
+   * everything each round and applies the difference.
+   */
+  changeFeed?(): ChangeFeed;
 }
 
 export interface Source extends SourceEvents {
