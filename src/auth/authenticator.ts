@@ -92,7 +92,7 @@ export class Authenticator {
     if (!request.secure && !trusted) return refuse(PLAINTEXT_REFUSED, 0, 'strongerAuthRequired');
     const account = this.#accounts.find(name);
     if (account) {
-      return this.#throttled({ login: accountKey(account.name), trusted }, signal, () =>
+      return this.#throttled(chargeTo(accountKey(account.name), request, trusted), signal, () =>
         this.#checkAccount(account, request),
       );
     }
@@ -112,7 +112,7 @@ export class Authenticator {
     if (ownership.kind === 'unknown') return refuse(ownership.diagnostic, 0, 'unavailable');
     if (ownership.kind === 'unowned') return this.#refuseUnowned(request, trusted, ownership.decoy, signal);
     const login = sourceLoginKey(ownership.owner.mount, ownership.login.account);
-    return this.#throttled({ login, trusted }, signal, async () => {
+    return this.#throttled(chargeTo(login, request, trusted), signal, async () => {
       const result = await signOn.verify(ownership, utf8(request.password), signal);
       if (!result.ok) return this.#withDecoyScrypt(result, request.password);
       const identity: Identity = {
@@ -126,10 +126,10 @@ export class Authenticator {
   }
 
   /**
-   * A name nobody owns: counted under its own login key (and the client's address, unless trusted),
-   * and refused only after its password was checked against the decoys, so it costs and answers
-   * what a wrong password for a real name does: the decoy bind of a source that looked the name up
-   * (answered with the backend's own refusal), and the decoy scrypt.
+   * A name nobody owns: counted under its own login key (and the client's address, unless trusted,
+   * as every bind is), and refused only after its password was checked against the decoys, so it
+   * costs and answers what a wrong password for a real name does: the decoy bind of a source that
+   * looked the name up (answered with the backend's own refusal), and the decoy scrypt.
    */
   #refuseUnowned(
     request: SimpleBind,
@@ -137,12 +137,8 @@ export class Authenticator {
     decoy: Decoy | undefined,
     signal: AbortSignal,
   ): Promise<BindOutcome> {
-    const attempt: BindAttempt = {
-      login: unownedNameKey(request.name, this.#accounts.nameOf(request.name)),
-      trusted,
-      ...(trusted ? {} : { address: addressKey(request.remoteAddress) }),
-    };
-    return this.#throttled(attempt, signal, async () => {
+    const login = unownedNameKey(request.name, this.#accounts.nameOf(request.name));
+    return this.#throttled(chargeTo(login, request, trusted), signal, async () => {
       const verdict = decoy
         ? await this.#signOn!.verifyDecoy(decoy, utf8(request.password), signal)
         : WRONG_PASSWORD;
@@ -188,6 +184,17 @@ export class Authenticator {
     else admission.released();
     return { ...verdict, delayedMs: delayMs };
   }
+}
+
+/**
+ * What a bind is charged to: its login, and the client's address unless it is trusted. Every bind
+ * from an untrusted address is charged to the address, whoever owns its name: were only names
+ * nobody owns counted there, an attacker could push the address past `addressFailures` with made-up
+ * names and then tell real names by their fast answers. Trusted addresses (the PBX, which makes
+ * every user's sign-on) are never counted, so one mistyping user does not slow everyone.
+ */
+function chargeTo(login: string, request: SimpleBind, trusted: boolean): BindAttempt {
+  return { login, trusted, ...(trusted ? {} : { address: addressKey(request.remoteAddress) }) };
 }
 
 function accountIdentity(account: LocalAccount, bindName: string): Identity {

@@ -133,11 +133,46 @@ describe('authenticator', () => {
     expect(await delays('203.0.113.5')).toEqual([0, 0, 0, 1000, 2000]);
     expect(await delays('192.0.2.1')).toEqual([0, 0, 0, 0, 0]);
     expect(await delays('127.0.0.1')).toEqual([0, 0, 0, 0, 0]);
-    // A known login from the throttled address is not slowed by the address's count.
-    expect(await auth.bind(attempt('pbx', 'right', '203.0.113.5', true), signal)).toMatchObject({
-      ok: true,
-      delayedMs: 0,
+  });
+
+  it('counts wrong passwords of real accounts per untrusted address too', async () => {
+    const { auth } = authenticator({
+      accounts: [
+        { name: 'pbx', passwordHash, read: 'all', sensitive: [] },
+        { name: 'phones', passwordHash, read: 'all', sensitive: [] },
+      ],
     });
+    const delays: number[] = [];
+    for (const name of ['pbx', 'phones', 'nosuchname', 'othername']) {
+      delays.push((await auth.bind(attempt(name, 'wrong', '203.0.113.5', true), signal)).delayedMs);
+    }
+    // Three failures from the address, whoever's names they were: the fourth bind waits.
+    expect(delays).toEqual([0, 0, 0, 1000]);
+  });
+
+  it('gives every bind from an address past addressFailures the same delay, whether its name exists or not', async () => {
+    /** The delay of one probe after the address was pushed past its threshold with made-up names. */
+    const probe = async (name: string, password: string): Promise<number> => {
+      const { auth } = authenticator();
+      for (let i = 0; i < 3; i++) await auth.bind(attempt(`made-up-${i}`, 'x', '203.0.113.5', true), signal);
+      return (await auth.bind(attempt(name, password, '203.0.113.5', true), signal)).delayedMs;
+    };
+    const nobody = await probe('nosuchname', 'wrong');
+    expect(nobody).toBe(1000);
+    // A real name is not told apart by a faster answer, not even with its right password.
+    expect(await probe('pbx', 'wrong')).toBe(nobody);
+    expect(await probe('pbx', 'right')).toBe(nobody);
+    expect(await probe(`cn=pbx,${SUFFIX}`, 'wrong')).toBe(nobody);
+  });
+
+  it('does not forget an address’s failures when a bind from it succeeds', async () => {
+    const { auth } = authenticator();
+    for (let i = 0; i < 3; i++) await auth.bind(attempt(`made-up-${i}`, 'x', '203.0.113.5', true), signal);
+    expect(await auth.bind(attempt('pbx', 'right', '203.0.113.5', true), signal)).toMatchObject({ ok: true });
+    // One right password (an attacker may own one account) does not buy more fast guesses.
+    expect(
+      (await auth.bind(attempt('made-up-9', 'x', '203.0.113.5', true), signal)).delayedMs,
+    ).toBeGreaterThan(0);
   });
 
   it('does not check the password when the client leaves during the delay', async () => {

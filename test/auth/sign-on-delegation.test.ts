@@ -317,7 +317,8 @@ describe('delegated binds', () => {
       'alice@example.test': 'pw',
       'bob@example.test': 'pw',
     });
-    const { auth, waits } = setUp([ad]);
+    // Through the PBX, as sign-ons come: its address is trusted, so only the login is counted.
+    const { auth, waits } = setUp([ad], { trustedAddresses: ['203.0.113.0/24'] });
     for (let i = 0; i < 3; i++) await auth.bind(bind('alice@example.test', 'wrong'), signal);
     expect(ad.binds).toEqual(['alice@example.test', 'alice@example.test', 'alice@example.test']);
     expect(waits).toEqual([1000]);
@@ -342,6 +343,25 @@ describe('delegated binds', () => {
     const { auth, waits } = setUp([ad]);
     for (let i = 0; i < 4; i++) await auth.bind(bind(`nobody${i}`, 'pw'), signal);
     expect(waits).toEqual([1000]);
+  });
+
+  it("counts a source's refused passwords per untrusted address too, so the address's delay does not tell which names exist", async () => {
+    const domino = new RecordingSource('domino', 'acme.example', { 'anna@acme.example': 'pw' });
+    domino.searches = true;
+    const { auth, waits } = setUp([domino]);
+    for (const name of ['anna@acme.example', 'bert@acme.example', 'carl@acme.example']) {
+      await auth.bind(bind(name, 'wrong'), signal);
+    }
+    expect(waits).toEqual([]);
+    // Past addressFailures (3): a name a source owns waits as long as a name nobody has.
+    const owned = await auth.bind(bind('dora@acme.example', 'wrong'), signal);
+    const nobody = await auth.bind(bind('Nobody Atall', 'wrong'), signal);
+    expect(owned.delayedMs).toBe(1000);
+    expect(nobody.delayedMs).toBe(2000);
+    // And from a trusted address, the PBX's, nothing is counted per address.
+    const trusted = setUp([domino], { trustedAddresses: ['203.0.113.0/24'] });
+    for (let i = 0; i < 5; i++) await trusted.auth.bind(bind(`user${i}@acme.example`, 'wrong'), signal);
+    expect(trusted.waits).toEqual([]);
   });
 
   it('counts a name nobody owns per name too, from a trusted address as well, like a login', async () => {

@@ -5,12 +5,16 @@
  * once, pipelined on one connection or on many connections at the same moment, get no more fast
  * answers than `loginFailures`, whether the name is an account's or nobody's. Meanwhile a normal
  * client binds and searches and is answered at once, and correct binds of one account sent all at
- * once are never held back.
+ * once are never held back. From an address that is not trusted, every failed bind counts against
+ * the address, so made-up names that push it past `addressFailures` hold back real names as well:
+ * no name is told apart by a faster answer.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Client, InvalidCredentialsError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpuSeconds } from '../../scripts/bench/proc-stats.js';
+import { ensureTestCa } from '../../scripts/test-backends/test-ca.js';
 import { hashPassword } from '../../src/auth/password-hash.js';
 import { FrameReader } from '../../src/protocol/frame-reader.js';
 import { encodeRequest } from '../../src/protocol/request-encoder.js';
@@ -33,12 +37,17 @@ const LOGIN_FAILURES = 3;
 /** Long enough that today's scrypt work on a busy machine never comes close. */
 const DELAY_S = 2;
 const BURST = 20;
+/** Failed binds from one untrusted address before every bind from it is held back. */
+const ADDRESS_FAILURES = 4;
 
 let accounts: Record<string, unknown>[];
 /** Throttling on, as an operator runs it. */
 let server: DirbridgeProcess;
 /** Throttling off: the CPU comparison measures the work of a bind, not its wait. */
 let unthrottled: DirbridgeProcess;
+/** Loopback not trusted, over LDAPS: its clients are counted per address, as outsiders are. */
+let untrusted: DirbridgeProcess;
+let caPem: Buffer;
 
 beforeAll(async () => {
   const cost = { N: 16384, r: 8, p: 1 };
@@ -48,7 +57,9 @@ beforeAll(async () => {
       passwordHash: await hashPassword(Buffer.from(password), cost),
     })),
   );
-  [server, unthrottled] = await Promise.all([
+  const ca = ensureTestCa();
+  caPem = readFileSync(ca.caCert);
+  [server, unthrottled, untrusted] = await Promise.all([
     startDirbridge({
       config: {
         access: {
@@ -63,11 +74,29 @@ beforeAll(async () => {
       config: { access: { anonymous: true, accounts, throttle: { delay: 0 } } },
       logName: 'bind-guessing-unthrottled',
     }),
+    startDirbridge({
+      config: {
+        listen: [{ url: 'ldaps://127.0.0.1:0' }],
+        tls: { cert: ca.serverCert, key: ca.serverKey },
+        access: {
+          anonymous: true,
+          accounts,
+          trustLoopback: false,
+          throttle: {
+            loginFailures: LOGIN_FAILURES,
+            addressFailures: ADDRESS_FAILURES,
+            delay: DELAY_S,
+            maxDelay: DELAY_S * 2,
+          },
+        },
+      },
+      logName: 'bind-guessing-untrusted',
+    }),
   ]);
 });
 
 afterAll(async () => {
-  await Promise.all([server.stop(), unthrottled.stop()]);
+  await Promise.all([server.stop(), unthrottled.stop(), untrusted.stop()]);
 });
 
 function bindPdu(messageId: number, name: string, password: string): Buffer {
@@ -253,5 +282,32 @@ describe('guesses sent all at once', () => {
     );
     await Promise.all(clients.map((client) => client.unbind()));
     expect(Math.max(...took)).toBeLessThan(DELAY_S * 1000);
+  });
+});
+
+describe('from one address that is not trusted', () => {
+  it(`made-up names past addressFailures hold back real names as long as made-up ones: no name is told by a fast answer`, async () => {
+    const client = new Client({ url: untrusted.url, timeout: 30_000, tlsOptions: { ca: caPem } });
+    const held = async (name: string, password: string): Promise<number> => {
+      const started = performance.now();
+      await client.bind(name, password).catch(() => undefined);
+      return performance.now() - started;
+    };
+    try {
+      // Names nobody has, each once: no login is throttled, only the address counts them.
+      for (let i = 0; i < ADDRESS_FAILURES; i++) await held(`made-up-${randomUUID()}`, WRONG);
+      // Each probe names a login that has not failed yet; only the address can hold it back.
+      expect(await held('other', WRONG), 'a real account').toBeGreaterThanOrEqual(DELAY_S * 1000);
+      expect(await held(`made-up-${randomUUID()}`, WRONG), 'a made-up name').toBeGreaterThanOrEqual(
+        DELAY_S * 1000,
+      );
+      expect(await held(`cn=target,${SUFFIX}`, WRONG), 'a real account by DN').toBeGreaterThanOrEqual(
+        DELAY_S * 1000,
+      );
+      // Not even the right password is answered sooner: that would tell that the name exists.
+      expect(await held('pbx', PASSWORDS.pbx), 'a right password').toBeGreaterThanOrEqual(DELAY_S * 1000);
+    } finally {
+      await client.unbind();
+    }
   });
 });
