@@ -19,7 +19,7 @@ import type { AccessConfig } from '../config/types.js';
 import type { AuthFailure } from '../sources/source.js';
 import { ANONYMOUS, type Identity } from './identity.js';
 import { LocalAccounts, type LocalAccount, type PasswordVerifier } from './local-accounts.js';
-import { accountKey, sourceLoginKey, unownedNameKey } from './login-key.js';
+import { accountKey, nameKey } from './login-key.js';
 import { Throttle, addressKey, type BindAttempt } from './throttle.js';
 import type { Decoy, SignOn } from './sign-on.js';
 import { TrustedAddresses } from './trusted-addresses.js';
@@ -97,7 +97,7 @@ export class Authenticator {
       );
     }
     if (this.#signOn?.enabled) return this.#delegate(request, trusted, signal);
-    return this.#refuseUnowned(request, trusted, undefined, signal);
+    return this.#refuseUnowned(request, this.#nameKey(name), trusted, undefined, signal);
   }
 
   async #checkAccount(account: LocalAccount, request: SimpleBind): Promise<Verdict> {
@@ -105,13 +105,25 @@ export class Authenticator {
     return { ok: true, identity: accountIdentity(account, request.name) };
   }
 
-  /** A bind for a name that is no local account's: the source that owns it decides. */
+  /**
+   * A bind for a name that is no local account's: the source that owns it decides. It is counted
+   * under the key its form gives it (login-key.ts), decided before and apart from what any lookup
+   * finds, so that the throttle treats it alike whether or not anyone has it.
+   */
   async #delegate(request: SimpleBind, trusted: boolean, signal: AbortSignal): Promise<BindOutcome> {
     const signOn = this.#signOn!;
+    let login: string;
+    try {
+      login = (await signOn.loginKey(request.name, signal)) ?? this.#nameKey(request.name);
+    } catch (error) {
+      signal.throwIfAborted();
+      return refuse(error instanceof Error ? error.message : String(error), 0, 'unavailable');
+    }
     const ownership = await signOn.owner(request.name, signal);
     if (ownership.kind === 'unknown') return refuse(ownership.diagnostic, 0, 'unavailable');
-    if (ownership.kind === 'unowned') return this.#refuseUnowned(request, trusted, ownership.decoy, signal);
-    const login = sourceLoginKey(ownership.owner.mount, ownership.login.account);
+    if (ownership.kind === 'unowned') {
+      return this.#refuseUnowned(request, login, trusted, ownership.decoy, signal);
+    }
     return this.#throttled(chargeTo(login, request, trusted), signal, async () => {
       const result = await signOn.verify(ownership, utf8(request.password), signal);
       if (!result.ok) return this.#withDecoyScrypt(result, request.password);
@@ -126,24 +138,30 @@ export class Authenticator {
   }
 
   /**
-   * A name nobody owns: counted under its own login key (and the client's address, unless trusted,
-   * as every bind is), and refused only after its password was checked against the decoys, so it
-   * costs and answers what a wrong password for a real name does: the decoy bind of a source that
-   * looked the name up (answered with the backend's own refusal), and the decoy scrypt.
+   * A name nobody owns: counted under its login key, as a name someone owns would be (and the
+   * client's address, unless trusted, as every bind is), and refused only after its password was
+   * checked against the decoys, so it costs and answers what a wrong password for a real name does:
+   * the decoy bind of a source that looked the name up (answered with the backend's own refusal),
+   * and the decoy scrypt.
    */
   #refuseUnowned(
     request: SimpleBind,
+    login: string,
     trusted: boolean,
     decoy: Decoy | undefined,
     signal: AbortSignal,
   ): Promise<BindOutcome> {
-    const login = unownedNameKey(request.name, this.#accounts.nameOf(request.name));
     return this.#throttled(chargeTo(login, request, trusted), signal, async () => {
       const verdict = decoy
         ? await this.#signOn!.verifyDecoy(decoy, utf8(request.password), signal)
         : WRONG_PASSWORD;
       return this.#withDecoyScrypt(verdict, request.password);
     });
+  }
+
+  /** The key of a name no source claims by its form (login-key.ts). */
+  #nameKey(name: string): string {
+    return nameKey(name, this.#accounts.nameOf(name));
   }
 
   /** A password refused other than by an account's own hash costs the decoy scrypt (see above). */

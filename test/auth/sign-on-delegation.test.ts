@@ -24,6 +24,13 @@ class RecordingSource implements Partial<Source> {
   searches = false;
   /** Records whose presented DN binds; others are looked up and not found. */
   records: readonly string[] | undefined;
+  /**
+   * Other names the backend finds an account by (lower-cased name -> account), as Domino finds a
+   * person's DN by a common name; a DN found is bound as it was written, as Domino's is.
+   */
+  aliases: Readonly<Record<string, string>> = {};
+  /** Names it claims by their form alone, and the key it gives them (AD's Source.loginKey). */
+  formKeys: ((name: string) => string | undefined) | undefined;
 
   constructor(
     readonly name: string,
@@ -37,7 +44,15 @@ class RecordingSource implements Partial<Source> {
     if (this.down) return Promise.reject(new Error(`source ${this.name}: connect: refused`));
     if (name.toLowerCase().endsWith(`@${this.domain}`))
       return Promise.resolve({ source: this.name, account: name });
+    const alias = this.aliases[name.toLowerCase().replace(/\s*,\s*/g, ',')];
+    if (alias !== undefined) {
+      return Promise.resolve({ source: this.name, account: alias.includes('=') ? name : alias });
+    }
     return Promise.resolve(this.searches ? this.#decoy() : undefined);
+  }
+
+  loginKey(name: string): Promise<string | undefined> {
+    return Promise.resolve(this.formKeys?.(name));
   }
 
   loginOfRecord(recordId: string): Promise<LoginRef | undefined> {
@@ -375,6 +390,66 @@ describe('delegated binds', () => {
     };
     expect(await delays('anna@acme.example')).toEqual([0, 0, 1000, 2000]);
     expect(await delays('Nobody Atall')).toEqual([0, 0, 1000, 2000]);
+  });
+
+  it('counts a name under its own spelling, not under the person a lookup found: failing one name of a person does not slow another', async () => {
+    const domino = new RecordingSource('domino', 'acme.example', {});
+    domino.searches = true;
+    domino.aliases = { 'anna schmidt': 'anna@acme.example' };
+    const { auth } = setUp([domino], { trustedAddresses: ['203.0.113.0/24'] });
+    for (let i = 0; i < 2; i++) await auth.bind(bind('anna@acme.example', 'wrong'), signal);
+    expect((await auth.bind(bind('anna@acme.example', 'wrong'), signal)).delayedMs).toBe(1000);
+    // Were Anna Schmidt held back now, the delay would tell that the name is anna's, so exists.
+    const alias = await auth.bind(bind('Anna Schmidt', 'wrong'), signal);
+    const nobody = await auth.bind(bind('Nobody Atall', 'wrong'), signal);
+    expect(alias.delayedMs).toBe(0);
+    expect(alias.delayedMs).toBe(nobody.delayedMs);
+    expect(domino.binds).toContain('anna@acme.example');
+  });
+
+  it('counts every spelling of a DN alike, whether or not a lookup finds anyone by it', async () => {
+    const domino = new RecordingSource('domino', 'acme.example', {});
+    domino.searches = true;
+    domino.aliases = { 'cn=anna schmidt,o=acme': 'cn=Anna Schmidt,o=Acme' };
+    const { auth } = setUp([domino], { trustedAddresses: ['203.0.113.0/24'] });
+    const delayAfterOtherSpelling = async (first: string, second: string): Promise<number> => {
+      for (let i = 0; i < 2; i++) await auth.bind(bind(first, 'wrong'), signal);
+      return (await auth.bind(bind(second, 'wrong'), signal)).delayedMs;
+    };
+    const known = await delayAfterOtherSpelling('cn=Anna Schmidt,o=Acme', 'CN=anna schmidt, O=acme');
+    const unknown = await delayAfterOtherSpelling('cn=Nobody,o=Acme', 'CN=nobody, O=acme');
+    expect(unknown).toBe(1000);
+    expect(known).toBe(unknown);
+  });
+
+  it('counts names a source claims by their form under the key it gives them, whichever source owns the name', async () => {
+    const ad = new RecordingSource('ad', 'example.test', {});
+    // user@NETBIOS is NETBIOS\user, whatever case: AD's own rule, no lookup.
+    ad.formKeys = (name) => {
+      const sam = /^example\\(.+)$/i.exec(name)?.[1] ?? /^(.+)@example$/i.exec(name)?.[1];
+      return sam === undefined ? undefined : `example\\${sam.toLowerCase()}`;
+    };
+    ad.aliases = { 'example\\alice': 'EXAMPLE\\alice', 'alice@example': 'EXAMPLE\\alice' };
+    const domino = new RecordingSource('domino', 'acme.example', {});
+    domino.searches = true;
+    // Domino comes first and finds one of the forms (someone's odd short name): the key is AD's still.
+    domino.aliases = { 'alice@example': 'someone@acme.example' };
+    const { auth } = setUp([domino, ad], { trustedAddresses: ['203.0.113.0/24'] });
+    for (let i = 0; i < 2; i++) await auth.bind(bind('EXAMPLE\\alice', 'wrong'), signal);
+    expect((await auth.bind(bind('alice@EXAMPLE', 'wrong'), signal)).delayedMs).toBe(1000);
+    expect((await auth.bind(bind('example\\ALICE', 'wrong'), signal)).delayedMs).toBe(2000);
+    // A UPN is not NETBIOS\sam (its prefix need not be the sAMAccountName): a key of its own.
+    expect((await auth.bind(bind('alice@example.test', 'wrong'), signal)).delayedMs).toBe(0);
+  });
+
+  it('answers 52 when a source cannot tell the key of a name (its naming cannot be read)', async () => {
+    const ad = new RecordingSource('ad', 'example.test', {});
+    ad.loginKey = () => Promise.reject(new Error('source ad: cannot read the naming: connect: refused'));
+    const { auth } = setUp([ad]);
+    const outcome = await auth.bind(bind('alice@example.test', 'pw'), signal);
+    expect(outcome).toMatchObject({ ok: false, code: 'unavailable' });
+    expect(!outcome.ok && outcome.diagnostic).toContain('refused');
+    expect(ad.binds).toEqual([]);
   });
 
   it('answers Who am I? with u:<name> when the source cannot tell which entry signed on', async () => {

@@ -165,6 +165,26 @@ describe('domino sign-on', () => {
     // A name nobody has is refused as well, once Domino has said so.
     expect((await whoami('Nobody Atall', anna.password)).code).toBe(INVALID_CREDENTIALS);
   });
+
+  it("counts each of a person's names apart: failing one does not hold back another, which would tell both exist", async () => {
+    const { katharina } = domino.people;
+    const throttledNames = (): string[] =>
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { msg?: string; dn?: string })
+        .filter((line) => line.msg === 'bind throttled after repeated failures')
+        .map((line) => line.dn ?? '');
+    // The default loginFailures (5), then one more: the throttle is on for the mail address.
+    for (let i = 0; i < 6; i++) {
+      expect((await whoami(katharina.mail, WRONG_PASSWORD)).code).toBe(INVALID_CREDENTIALS);
+    }
+    expect(throttledNames()).toContain(katharina.mail);
+    // Her common name resolves to the same DN, yet counts on its own, as a name nobody has would.
+    expect((await whoami(katharina.cn[0]!, WRONG_PASSWORD)).code).toBe(INVALID_CREDENTIALS);
+    expect(throttledNames()).not.toContain(katharina.cn[0]);
+  });
 });
 
 describe('the WEB and SIP passwords of Domino people', () => {

@@ -234,6 +234,21 @@ export class LdapSource implements Source {
     return { source: this.name, account: claim.account };
   }
 
+  /** The throttle's key for a name this source claims by its form alone (LoginNames.key). */
+  async loginKey(name: string, signal: AbortSignal): Promise<string | undefined> {
+    if (!this.#bindPool || !this.#loginNames.key) return undefined;
+    try {
+      return await this.#loginNames.key(name, signal);
+    } catch (error) {
+      signal.throwIfAborted();
+      throw new SourceError(
+        this.name,
+        `cannot tell whether it owns "${name}": ${describe(error, this.settings.urls.join(', '))}`,
+        { cause: error },
+      );
+    }
+  }
+
   /**
    * The login of a presented entry. A presented DN that names no record gets no decoy bind, so the
    * backend never hears of it: its entryUUID is no name anyone guesses (a backend's UUID, or one

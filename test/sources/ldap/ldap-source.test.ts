@@ -152,6 +152,14 @@ describe('ldap source: what sign-ons cost the backend', () => {
     expect(directory.binds.filter((name) => name === ALICE.dn)).toHaveLength(3);
   });
 
+  it('keys every spelling of a DN below its base alike for the throttle, without asking the backend', async () => {
+    const key = await source.loginKey(ALICE.dn, signal);
+    expect(key).toBeDefined();
+    expect(await source.loginKey('UID=Alice, OU=People, DC=example, DC=test', signal)).toBe(key);
+    expect(await source.loginKey('uid=alice,dc=other,dc=test', signal)).toBeUndefined();
+    expect(directory.connections).toBe(0);
+  });
+
   it('reads records by id (a bind by presented DN, a base search) on one pooled connection', async () => {
     for (let i = 0; i < 3; i++) expect((await source.get(ALICE_UUID, signal))?.id).toBe(ALICE_UUID);
     expect(directory.connections).toBe(1);
