@@ -452,6 +452,39 @@ describe('delegated binds', () => {
     expect(ad.binds).toEqual([]);
   });
 
+  it('answers busy without asking the backend while the scrypt queue is full, for a name a source owns as for one nobody has', async () => {
+    const domino = new RecordingSource('domino', 'acme.example', { 'anna@acme.example': 'pw' });
+    domino.searches = true;
+    const held: (() => void)[] = [];
+    const auth = new Authenticator({
+      access: access(),
+      suffix: SUFFIX,
+      signOn: new SignOn([{ mount: 'domino', source: domino as unknown as Source }], ENTRIES),
+      now: () => 0,
+      sleep: () => Promise.resolve(),
+      // Every scrypt is held until the end, so the first two binds fill the queue (one runs, one waits).
+      verifier: () => new Promise((resolve) => held.push(() => resolve(false))),
+      scrypt: { running: 1, waiting: 1 },
+    });
+    const filling: Promise<unknown>[] = [];
+    for (const [i, name] of ['bert@acme.example', 'carl@acme.example'].entries()) {
+      filling.push(auth.bind(bind(name, 'wrong', `198.51.100.${i + 1}`), signal));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const owned = await auth.bind(bind('anna@acme.example', 'pw', '198.51.100.3'), signal);
+    const nobody = await auth.bind(bind('Nobody Atall', 'pw', '198.51.100.4'), signal);
+    expect(owned).toMatchObject({ ok: false, code: 'busy' });
+    expect(nobody).toEqual(owned);
+    // Neither reached the backend: no bind is spent on an answer that is busy anyway.
+    expect(domino.binds).toEqual(['bert@acme.example', 'carl@acme.example']);
+    expect(domino.decoyPasswords).toEqual([]);
+    while (held.length > 0) {
+      held.shift()!();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all(filling);
+  });
+
   it('answers Who am I? with u:<name> when the source cannot tell which entry signed on', async () => {
     const ad = new RecordingSource('ad', 'example.test', {}, { ok: true });
     const { auth } = setUp([ad]);
