@@ -42,14 +42,7 @@ export class GoogleDomain {
   /** A user the domain has: a live directory profile with that address. */
   isDomainUser(email: string | undefined): boolean {
     if (email === undefined) return false;
-    const wanted = email.toLowerCase();
-    return this.directory
-      .live()
-      .some(
-        (record) =>
-          record.sourceType === 'DOMAIN_PROFILE' &&
-          (record.data.emailAddresses ?? []).some((address) => address.value.toLowerCase() === wanted),
-      );
+    return this.directory.withEmail(email).some((record) => record.sourceType === 'DOMAIN_PROFILE');
   }
 
   /** The warm-up request: the search cache now holds the current state. */

@@ -46,7 +46,7 @@ export interface JwtClientOptions {
   readonly email?: string;
   readonly subject?: string;
   readonly scopes: readonly string[];
-  readonly additionalClaims?: Record<string, string>;
+  readonly additionalClaims?: Record<string, string | number>;
   readonly forceRefreshOnFailure?: boolean;
 }
 

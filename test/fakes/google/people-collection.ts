@@ -42,6 +42,7 @@ export class PeopleCollection {
   private readonly feed: { seq: number; resourceName: string }[] = [];
   private readonly pending: { dueAt: number; resourceName: string }[] = [];
   private sortedLive: string[] | undefined;
+  private emailIndex: Map<string, PersonRecord[]> | undefined;
   private seq = 0;
 
   constructor(
@@ -55,7 +56,7 @@ export class PeopleCollection {
     const identity = this.ids.next(sourceType);
     const record: PersonRecord = { ...identity, sourceType, data, version: 1, updateTime: this.isoNow() };
     this.entries.set(record.resourceName, { record, deleted: false, feedSeq: 0 });
-    this.sortedLive = undefined;
+    this.invalidateIndexes();
     this.publish(record.resourceName, options);
     return record;
   }
@@ -69,6 +70,7 @@ export class PeopleCollection {
     const entry = this.liveEntry(resourceName);
     const data = typeof update === 'function' ? update(entry.record.data) : update;
     entry.record = { ...entry.record, data, version: entry.record.version + 1, updateTime: this.isoNow() };
+    this.emailIndex = undefined;
     this.publish(resourceName, options);
     return entry.record;
   }
@@ -77,13 +79,19 @@ export class PeopleCollection {
     const entry = this.liveEntry(resourceName);
     entry.deleted = true;
     entry.record = { ...entry.record, version: entry.record.version + 1, updateTime: this.isoNow() };
-    this.sortedLive = undefined;
+    this.invalidateIndexes();
     this.publish(resourceName, options);
   }
 
   get(resourceName: string): PersonRecord | undefined {
     const entry = this.entries.get(resourceName);
     return entry === undefined || entry.deleted ? undefined : entry.record;
+  }
+
+  /** Live people with this email address (any case). */
+  withEmail(email: string): readonly PersonRecord[] {
+    this.emailIndex ??= this.buildEmailIndex();
+    return this.emailIndex.get(email.toLowerCase()) ?? [];
   }
 
   /** Live people in listing order (by resource name). */
@@ -140,6 +148,23 @@ export class PeopleCollection {
       items.push({ record: entry.record, deleted: entry.deleted, seq });
     }
     return { items, more: false };
+  }
+
+  private invalidateIndexes(): void {
+    this.sortedLive = undefined;
+    this.emailIndex = undefined;
+  }
+
+  private buildEmailIndex(): Map<string, PersonRecord[]> {
+    const index = new Map<string, PersonRecord[]>();
+    for (const entry of this.entries.values()) {
+      if (entry.deleted) continue;
+      for (const { value } of entry.record.data.emailAddresses ?? []) {
+        const key = value.toLowerCase();
+        index.set(key, [...(index.get(key) ?? []), entry.record]);
+      }
+    }
+    return index;
   }
 
   private liveEntry(resourceName: string): Entry {

@@ -38,9 +38,17 @@ export interface RenderOptions {
   readonly region: CountryCode;
 }
 
+const etags = new WeakMap<PersonRecord, string>();
+
+/** Records are replaced on every change, so an etag computed once per record stays right. */
 export function etagOf(record: PersonRecord): string {
-  const digest = createHash('sha1').update(`${record.resourceName}:${record.version}`).digest('base64');
-  return `%Eg${digest.slice(0, 24)}`;
+  let etag = etags.get(record);
+  if (etag === undefined) {
+    const digest = createHash('sha1').update(`${record.resourceName}:${record.version}`).digest('base64');
+    etag = `%Eg${digest.slice(0, 24)}`;
+    etags.set(record, etag);
+  }
+  return etag;
 }
 
 function source(record: PersonRecord): people_v1.Schema$Source {

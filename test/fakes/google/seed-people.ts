@@ -4,7 +4,11 @@
  * brackets and hyphens, internal extensions that no parser reads), departments, titles, locales
  * and employee ids. Person `i` of a seed is always the same person, whatever the count.
  */
+import { primeCanonicalForm } from './phone-canonical-form.js';
 import type { PersonInput, PhoneInput } from './person-record.js';
+
+/** The region the generated national numbers are written for. */
+export const SEED_REGION = 'DE';
 
 // prettier-ignore
 const GIVEN = [
@@ -50,7 +54,18 @@ function digits(rand: () => number, count: number): string {
 }
 
 /** Folds a name into the ASCII an address is made of: `Jörg Müller` -> `jorg.muller`. */
+const addressParts = new Map<string, string>();
+
 export function addressPart(text: string): string {
+  let part = addressParts.get(text);
+  if (part === undefined) {
+    part = foldToAscii(text);
+    addressParts.set(text, part);
+  }
+  return part;
+}
+
+function foldToAscii(text: string): string {
   return text
     .replace(/ß/g, 'ss')
     .replace(/[Øø]/g, 'o')
@@ -59,6 +74,12 @@ export function addressPart(text: string): string {
     .replace(/\p{M}/gu, '')
     .replace(/[^A-Za-z]/g, '')
     .toLowerCase();
+}
+
+/** A generated number whose E.164 form (or unreadability) the generator knows by construction. */
+function known(value: string, e164: string | undefined, type: string): PhoneInput {
+  primeCanonicalForm(value, SEED_REGION, e164);
+  return { value, type };
 }
 
 /** A Berlin office number `030 <8 digits>` written one of the ways people write it. */
@@ -74,10 +95,14 @@ function officeNumber(rand: () => number, subscriber: string): string {
   return pick(rand, forms);
 }
 
-function mobileNumber(rand: () => number): string {
-  const prefix = pick(rand, ['151', '160', '171', '176', '178']);
+/** German mobile prefixes whose numbers have seven digits after the prefix. */
+const MOBILE_PREFIXES = ['160', '170', '171', '175', '176'];
+
+function mobileNumber(rand: () => number, type: string): PhoneInput {
+  const prefix = pick(rand, MOBILE_PREFIXES);
   const rest = digits(rand, 7);
-  return pick(rand, [`+49 ${prefix} ${rest}`, `0${prefix} ${rest}`, `0${prefix}-${rest}`]);
+  const value = pick(rand, [`+49 ${prefix} ${rest}`, `0${prefix} ${rest}`, `0${prefix}-${rest}`]);
+  return known(value, `+49${prefix}${rest}`, type);
 }
 
 function foreignNumber(rand: () => number): string {
@@ -91,13 +116,14 @@ function foreignNumber(rand: () => number): string {
 
 function directoryPhones(rand: () => number, index: number): PhoneInput[] {
   const subscriber = String(20_000_000 + ((index * 7919) % 70_000_000));
-  const phones: PhoneInput[] = [{ value: officeNumber(rand, subscriber), type: 'work' }];
-  const roll = rand();
-  // About one in ten has only an internal extension, which Google cannot read.
-  if (roll < 0.1) phones.push({ value: String(1000 + (index % 9000)), type: 'work' });
-  if (rand() < 0.6)
-    phones.push({ value: mobileNumber(rand), type: pick(rand, ['mobile', 'mobile', 'workMobile']) });
-  if (rand() < 0.15) phones.push({ value: `030 ${subscriber.slice(0, 6)}99`, type: 'workFax' });
+  const phones = [known(officeNumber(rand, subscriber), `+4930${subscriber}`, 'work')];
+  // About one in ten also has an internal extension, which Google cannot read.
+  if (rand() < 0.1) phones.push(known(String(1000 + (index % 9000)), undefined, 'work'));
+  if (rand() < 0.6) phones.push(mobileNumber(rand, pick(rand, ['mobile', 'mobile', 'workMobile'])));
+  if (rand() < 0.15) {
+    const fax = `${subscriber.slice(0, 6)}99`;
+    phones.push(known(`030 ${fax}`, `+4930${fax}`, 'workFax'));
+  }
   if (rand() < 0.05)
     phones.push({ value: foreignNumber(rand), type: pick(rand, ['home', 'other', 'googleVoice']) });
   if (rand() < 0.02) phones.push({ value: `0${digits(rand, 3)} ${digits(rand, 5)}`, type: 'pager' });
@@ -143,7 +169,7 @@ export function personalContact(index: number, seed = 1): PersonInput {
   const familyName = pick(rand, FAMILY);
   const named = rand() > 0.05;
   const email = `${addressPart(givenName)}.${addressPart(familyName)}${index}@${pick(rand, ['gmail.com', 'web.de', 'gmx.net', 'fabrikam.example'])}`;
-  const phones: PhoneInput[] = [{ value: mobileNumber(rand), type: 'mobile' }];
+  const phones = [mobileNumber(rand, 'mobile')];
   if (rand() < 0.4)
     phones.push({
       value: pick(rand, [`089 ${digits(rand, 7)}`, foreignNumber(rand)]),

@@ -164,17 +164,16 @@ describe('jwt-bearer grant (service account, domain-wide delegation)', () => {
     expect(error.response?.data).toMatchObject({ error: 'access_denied' });
   });
 
-  it('refuses an assertion whose lifetime is not current on the server’s clock', async () => {
-    fake.clock.advance(2 * 60 * 60 * 1000);
-    try {
-      const client = interceptedJwtClient(fake, { subject: userEmail, scopes: [SCOPES.directoryReadonly] });
-      const error = await failure(client.getAccessToken());
-      expect(error.message).toMatch(
-        /^invalid_grant: Invalid JWT: Token must be a short-lived token \(60 minutes\)/,
-      );
-    } finally {
-      fake.clock.advance(-2 * 60 * 60 * 1000);
-    }
+  it('refuses an assertion that expires before it was issued', async () => {
+    const client = interceptedJwtClient(fake, {
+      subject: userEmail,
+      scopes: [SCOPES.directoryReadonly],
+      additionalClaims: { exp: 1 },
+    });
+    const error = await failure(client.getAccessToken());
+    expect(error.message).toMatch(
+      /^invalid_grant: Invalid JWT: Token must be a short-lived token \(60 minutes\)/,
+    );
   });
 
   it('gives a service account without subject its own token, which the directory refuses', async () => {
