@@ -7,14 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoogleFake } from './google-fake.js';
 import { interceptedJwtClient, peopleApi, refreshTokenClient } from './google-test-clients.js';
 import { SCOPES } from './people-scopes.js';
+import type { ServiceAccount } from './service-account.js';
 
 let fake: GoogleFake;
 let userEmail: string;
+/** A second account of the project, with no delegation (key generation costs, so one is shared). */
+let other: ServiceAccount;
 const DIRECTORY_QUERY = { sources: ['DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE'], readMask: 'names', pageSize: 1 };
 
 beforeAll(async () => {
   fake = await GoogleFake.start();
   userEmail = fake.seedDirectory({ count: 5 })[0]!.data.emailAddresses![0]!.value;
+  other = fake.createServiceAccount('other');
 });
 afterAll(() => fake.stop());
 
@@ -104,7 +108,6 @@ describe('jwt-bearer grant (service account, domain-wide delegation)', () => {
   });
 
   it('refuses an assertion signed with a key that is not the service account’s', async () => {
-    const other = fake.createServiceAccount('other');
     const client = interceptedJwtClient(fake, {
       key: other.key,
       email: fake.serviceAccount.key.client_email,
@@ -139,9 +142,8 @@ describe('jwt-bearer grant (service account, domain-wide delegation)', () => {
   });
 
   it('answers 401 unauthorized_client when the admin delegated nothing to the client id', async () => {
-    const undelegated = fake.createServiceAccount('undelegated');
     const client = interceptedJwtClient(fake, {
-      key: undelegated.key,
+      key: other.key,
       subject: userEmail,
       scopes: [SCOPES.directoryReadonly],
     });
@@ -155,12 +157,12 @@ describe('jwt-bearer grant (service account, domain-wide delegation)', () => {
   });
 
   it('tells "some scopes not delegated" apart from "none"', async () => {
-    const partial = fake.createServiceAccount('partial');
-    fake.delegation.set(partial.key.client_id, [SCOPES.contactsReadonly]);
+    fake.delegation.set(other.key.client_id, [SCOPES.contactsReadonly]);
     const scopes = [SCOPES.contactsReadonly, SCOPES.directoryReadonly];
     const error = await failure(
-      interceptedJwtClient(fake, { key: partial.key, subject: userEmail, scopes }).getAccessToken(),
+      interceptedJwtClient(fake, { key: other.key, subject: userEmail, scopes }).getAccessToken(),
     );
+    fake.delegation.set(other.key.client_id, []);
     expect(error.response?.data).toMatchObject({ error: 'access_denied' });
   });
 
