@@ -15,12 +15,14 @@ function oauthError(status: number, error: string, description: string): FakeRes
 export const refreshTokenRevoked = (): FakeResponse =>
   oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
 
-/** A refresh token Google never issued (guess: Google answers "Bad Request" here). */
+/** A refresh token Google never issued (seen among the token errors GAM handles). */
 export const refreshTokenUnknown = (): FakeResponse => oauthError(400, 'invalid_grant', 'Bad Request');
 
+/** (seen, Google's wording for an unknown client id) with RFC 6749's 401 for client failures. */
 export const clientNotFound = (): FakeResponse =>
   oauthError(401, 'invalid_client', 'The OAuth client was not found.');
 
+/** Guess: a known client id with the wrong secret. */
 export const clientSecretWrong = (): FakeResponse => oauthError(401, 'invalid_client', 'Unauthorized');
 
 export const unsupportedGrantType = (grantType: string): FakeResponse =>
@@ -30,7 +32,7 @@ export const unsupportedGrantType = (grantType: string): FakeResponse =>
 export const invalidJwtSignature = (): FakeResponse =>
   oauthError(400, 'invalid_grant', 'Invalid JWT Signature.');
 
-/** Guess: `iss` names no service account. */
+/** (seen) `iss` names no service account (deleted, or a key of another project). */
 export const accountNotFound = (): FakeResponse =>
   oauthError(400, 'invalid_grant', 'Invalid grant: account not found');
 
@@ -67,8 +69,8 @@ export const delegationNotGranted = (): FakeResponse =>
   );
 
 /**
- * Delegation covers some of the scopes but not all: Google's table names `access_denied` "(any
- * value)"; the status and description here are guesses.
+ * Delegation covers some of the scopes but not all: `access_denied` "Requested client not
+ * authorized." (seen); the HTTP status 400 is a guess.
  */
 export const delegationPartial = (): FakeResponse =>
   oauthError(400, 'access_denied', 'Requested client not authorized.');
