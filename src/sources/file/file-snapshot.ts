@@ -23,7 +23,7 @@ export interface FileSnapshot {
 }
 
 /** TextDecoder labels; `latin1` is read as Windows-1252, its superset that Excel writes. */
-const DECODER_LABELS: Readonly<Record<FileEncoding, string>> = {
+export const DECODER_LABELS: Readonly<Record<FileEncoding, string>> = {
   utf8: 'utf-8',
   utf16le: 'utf-16le',
   latin1: 'windows-1252',
@@ -62,10 +62,15 @@ function decode(bytes: Buffer, encoding: FileEncoding): string {
     // The decoder drops a byte order mark.
     return new TextDecoder(DECODER_LABELS[encoding], { fatal: true }).decode(bytes);
   } catch {
-    const hint =
-      encoding === 'utf8' ? '; set `encoding: latin1` for files saved as Windows "ANSI" (e.g. by Excel)' : '';
-    throw new Error(`not valid ${encoding} text${hint}`);
+    throw new Error(decodeErrorText(encoding));
   }
+}
+
+/** Why a file could not be decoded, and what to set when it is the usual Excel export. */
+export function decodeErrorText(encoding: FileEncoding): string {
+  const hint =
+    encoding === 'utf8' ? '; set `encoding: latin1` for files saved as Windows "ANSI" (e.g. by Excel)' : '';
+  return `not valid ${encoding} text${hint}`;
 }
 
 /** Every field the file declares, with how many records hold it and what it presents. */
@@ -88,7 +93,7 @@ export async function readSourceFile(settings: FileSourceSettings): Promise<Buff
   }
 }
 
-function readErrorText(path: string, error: unknown): string {
+export function readErrorText(path: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return `${path}: file not found`;
   if (code === 'EACCES') return `${path}: permission denied`;

@@ -1,8 +1,9 @@
 /**
- * The file source: a CSV or LDIF phonebook held in memory. It has no query language, so `search`
- * returns every record and the directory's evaluator picks the matches. A load replaces the whole
- * copy at once, and a failed load leaves the last good copy in place. Once something subscribes to
- * `onChange` (a replica), the file is watched and re-read when it changes on disk.
+ * The file source: a CSV or LDIF phonebook on disk. It has no query language, so `search` reads the
+ * file and returns every record, and the directory picks the matches. It keeps no copy: the replica
+ * engine holds the only one, and applies each new version of the file as a difference. Once
+ * something subscribes to `onChange` (a replica), the file is watched and followers are told when it
+ * changes on disk; a version that cannot be read fails the replica's round, which keeps its copy.
  */
 import { SourceError } from '../source.js';
 import type {
@@ -18,7 +19,9 @@ import type {
 import type { FileFormat, FileSourceSettings } from './file-settings.js';
 import { loadFileSnapshot, parseFile, readSourceFile } from './file-snapshot.js';
 import type { FileSnapshot } from './file-snapshot.js';
+import { fileRecords } from './file-records.js';
 import { FileWatcher, type FileWatcherOptions } from './file-watcher.js';
+import type { ParseProblem } from './parsed-file.js';
 import { checkReport } from '../check-report.js';
 
 export interface FileSourceLogger {
@@ -34,14 +37,11 @@ export class FileSource implements Source {
   readonly name: string;
   readonly kind: SourceKind;
   readonly capabilities = CAPABILITIES;
-  #snapshot: FileSnapshot | undefined;
-  #loading: Promise<FileSnapshot> | undefined;
   #closed = false;
   readonly #listeners = new Set<() => void>();
   #watcher: FileWatcher | undefined;
-  /** Reloads after a change run one at a time; at most one more waits (it will read the newest file). */
-  #reloads: Promise<void> = Promise.resolve();
-  #reloadWaiting = false;
+  /** Problems already logged, so a file read again with the same bad rows is not logged again. */
+  #loggedProblems = '';
 
   constructor(
     readonly settings: FileSourceSettings,
@@ -52,26 +52,15 @@ export class FileSource implements Source {
     this.kind = settings.kind;
   }
 
-  /** Loads the file if it is not loaded yet; searches do this themselves on first use. */
-  async open(): Promise<void> {
-    await this.#current();
-  }
-
   /**
-   * Reads the file again and swaps the new copy in. On failure the last good copy stays and the
-   * error is thrown for the caller to report.
+   * Reads and parses the file now (the copy a replica keeps is the only one: the source keeps none).
+   * Bad rows are logged once and skipped; a file that cannot be read or parsed throws.
    */
-  async reload(): Promise<FileSnapshot> {
+  async read(): Promise<FileSnapshot> {
     this.#assertOpen();
     const snapshot = await loadFileSnapshot(this.settings);
-    this.#install(snapshot);
-    for (const listener of this.#listeners) listener();
+    this.#logProblems(snapshot.problems);
     return snapshot;
-  }
-
-  /** The copy being served, if any. */
-  get snapshot(): FileSnapshot | undefined {
-    return this.#snapshot;
   }
 
   /** Also starts watching the file: only a source someone follows needs to (one-off tools never do). */
@@ -79,56 +68,38 @@ export class FileSource implements Source {
     this.#assertOpen();
     this.#listeners.add(listener);
     if (this.#watcher) return;
-    this.#watcher = new FileWatcher(this.settings.path, () => this.#reloadChanged(), this.watchOptions);
+    this.#watcher = new FileWatcher(this.settings.path, () => this.#changed(), this.watchOptions);
     void this.#watcher.start();
   }
 
-  #reloadChanged(): void {
-    if (this.#reloadWaiting) return;
-    this.#reloadWaiting = true;
-    this.#reloads = this.#reloads.then(() => {
-      this.#reloadWaiting = false;
-      return this.#tryReload();
-    });
-  }
-
-  /** A file that cannot be read or parsed any more is reported, and the last good copy stays. */
-  async #tryReload(): Promise<void> {
-    try {
-      await this.reload();
-    } catch (error) {
-      if (this.#closed) return; // closed meanwhile: nothing to report
-      const path = this.settings.path;
-      const kept = this.#snapshot
-        ? `still serving the ${counted(this.#snapshot.records.length, 'record')} loaded at ${this.#snapshot.loadedAt.toISOString()}`
-        : 'nothing loaded yet';
-      this.logger?.warn(
-        { source: this.name, path, err: errorText(error) },
-        `file changed but not reloaded: ${errorText(error)}; ${kept}`,
-      );
-    }
+  #changed(): void {
+    if (this.#closed) return;
+    for (const listener of this.#listeners) listener();
   }
 
   async fields(): Promise<FieldInfo[]> {
-    return [...(await this.#current()).fields];
+    return [...(await this.read()).fields];
   }
 
   /**
-   * Every record, in file order. No filter is evaluated here, so `sizeLimit` only applies to a query
-   * without a filter: cutting a superset short could drop records that match.
+   * Every record, in file order, read from the file now. No filter is evaluated here, so `sizeLimit`
+   * only applies to a query without a filter: cutting a superset short could drop records that match.
    */
   async *search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
-    const { records } = await this.#current();
+    this.#assertOpen();
     const limit = query.filter === undefined ? (query.sizeLimit ?? 0) : 0;
-    const end = limit > 0 ? Math.min(limit, records.length) : records.length;
-    for (let i = 0; i < end; i++) {
+    const problems: ParseProblem[] = [];
+    let count = 0;
+    for await (const record of fileRecords(this.settings, problems)) {
       signal.throwIfAborted();
-      yield records[i]!;
+      yield record;
+      if (limit > 0 && ++count >= limit) return;
     }
+    this.#logProblems(problems);
   }
 
   async get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined> {
-    const { byId } = await this.#current();
+    const { byId } = await this.read();
     signal.throwIfAborted();
     return byId.get(id);
   }
@@ -161,30 +132,14 @@ export class FileSource implements Source {
     this.#closed = true;
     this.#watcher?.close();
     this.#watcher = undefined;
-    this.#snapshot = undefined;
-    this.#loading = undefined;
     this.#listeners.clear();
     return Promise.resolve();
   }
 
-  /** The copy to serve, loading it first if needed (concurrent first searches share one load). */
-  async #current(): Promise<FileSnapshot> {
-    this.#assertOpen();
-    if (this.#snapshot) return this.#snapshot;
-    this.#loading ??= loadFileSnapshot(this.settings).finally(() => (this.#loading = undefined));
-    const snapshot = await this.#loading;
-    this.#install(snapshot);
-    return snapshot;
-  }
-
-  #install(snapshot: FileSnapshot): void {
-    if (this.#closed) return;
-    if (this.#snapshot !== snapshot) this.#logProblems(snapshot);
-    this.#snapshot = snapshot;
-  }
-
-  #logProblems({ problems }: FileSnapshot): void {
-    if (!this.logger) return;
+  #logProblems(problems: readonly ParseProblem[]): void {
+    const seen = problems.map(({ line, message }) => `${line}:${message}`).join('\n');
+    if (!this.logger || seen === this.#loggedProblems) return;
+    this.#loggedProblems = seen;
     const path = this.settings.path;
     for (const { line, message } of problems.slice(0, LOGGED_PROBLEMS)) {
       this.logger.warn({ source: this.name, path, line }, `${path}:${line}: ${message}`);

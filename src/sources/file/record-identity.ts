@@ -40,51 +40,73 @@ interface IdRule {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function identify(parsed: ParsedFile, options: IdentityOptions): IdentifiedRecords {
-  const rule = idRule(parsed, options);
-  const problems: ParseProblem[] = [];
-  const firstLineById = new Map<string, number>();
+  const identifier = new RecordIdentifier(parsed.fieldNames, options);
   const records: SourceRecord[] = [];
   for (const entry of parsed.entries) {
+    const record = identifier.identify(entry);
+    if (record) records.push(record);
+  }
+  return { records, problems: identifier.problems };
+}
+
+/**
+ * Gives the entries of one parse their ids, one entry at a time (a streamed file is never held
+ * whole): skips and reports entries without an id or with one seen before.
+ */
+export class RecordIdentifier {
+  readonly problems: ParseProblem[] = [];
+  readonly #rule: IdRule;
+  readonly #firstLineById = new Map<string, number>();
+
+  /** Throws FileFormatError when `idField` names no column. */
+  constructor(
+    fieldNames: readonly string[],
+    private readonly options: IdentityOptions,
+  ) {
+    this.#rule = idRule(fieldNames, options);
+  }
+
+  identify(entry: ParsedEntry): SourceRecord | undefined {
+    const rule = this.#rule;
     const found = recordId(entry, rule);
     if (found === undefined) {
-      problems.push({
+      this.problems.push({
         line: entry.line,
         message: `no id (${rule.fields.join(' or ')} is empty); record skipped`,
       });
-      continue;
+      return undefined;
     }
-    const id = found.derived ? disambiguate(found.id, firstLineById) : found.id;
-    const first = firstLineById.get(id);
+    const id = found.derived ? disambiguate(found.id, this.#firstLineById) : found.id;
+    const first = this.#firstLineById.get(id);
     if (first !== undefined) {
-      problems.push({
+      this.problems.push({
         line: entry.line,
         message: `duplicate id '${id}' (first on line ${first}); record skipped`,
       });
-      continue;
+      return undefined;
     }
-    firstLineById.set(id, entry.line);
-    records.push(toRecord(id, entry, options.kind));
+    this.#firstLineById.set(id, entry.line);
+    return toRecord(id, entry, this.options.kind);
   }
-  return { records, problems };
 }
 
-function idRule(parsed: ParsedFile, { format, idField }: IdentityOptions): IdRule {
+function idRule(fieldNames: readonly string[], { format, idField }: IdentityOptions): IdRule {
   if (idField !== undefined) {
-    const known = format === 'ldif' || idField.toLowerCase() === 'dn' || hasField(parsed, idField);
+    const known = format === 'ldif' || idField.toLowerCase() === 'dn' || hasField(fieldNames, idField);
     if (!known)
       throw new FileFormatError(
         1,
-        `idField '${idField}' is not a column (columns: ${parsed.fieldNames.join(', ')})`,
+        `idField '${idField}' is not a column (columns: ${fieldNames.join(', ')})`,
       );
     return { fields: [idField], otherwise: 'skip' };
   }
   if (format === 'ldif') return { fields: ['id', 'entryUUID'], otherwise: 'dn' };
-  const column = ['id', 'entryUUID'].find((name) => hasField(parsed, name));
+  const column = ['id', 'entryUUID'].find((name) => hasField(fieldNames, name));
   return column ? { fields: [column], otherwise: 'skip' } : { fields: [], otherwise: 'derive' };
 }
 
-function hasField(parsed: ParsedFile, name: string): boolean {
-  return parsed.fieldNames.some((field) => field.toLowerCase() === name.toLowerCase());
+function hasField(fieldNames: readonly string[], name: string): boolean {
+  return fieldNames.some((field) => field.toLowerCase() === name.toLowerCase());
 }
 
 function recordId(entry: ParsedEntry, rule: IdRule): { id: string; derived: boolean } | undefined {

@@ -15,7 +15,7 @@ async function demoRecords(): Promise<SourceRecord[]> {
   const source = createFileSource({ name: 'demo', type: 'file', path: 'config/demo-phonebook.csv' });
   const records: SourceRecord[] = [];
   for await (const record of source.search({}, new AbortController().signal)) records.push(record);
-  expect(source.snapshot?.problems).toEqual([]);
+  expect((await source.read()).problems).toEqual([]);
   return records;
 }
 
