@@ -2,6 +2,8 @@
  * Assembles a running dirbridge from a validated config: sources mounted through their maps, the
  * directory loaded, and the listeners open. Used by `dirbridge serve` and by the end-to-end fixtures.
  */
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { AccessPolicy } from './auth/access-policy.js';
 import { Authenticator } from './auth/authenticator.js';
 import { SignOn } from './auth/sign-on.js';
@@ -43,9 +45,12 @@ export async function buildDirectory(
   return directory;
 }
 
-/** The directory with every source mounted through its map; nothing is loaded or contacted yet. */
-function createDirectory(config: Config, logger: Logger): Directory {
-  const context = mountContext(config, logger);
+/**
+ * The directory with every source mounted through its map; nothing is loaded or contacted yet. Only
+ * the server's replicas keep snapshots: a command run beside it must not write over them.
+ */
+function createDirectory(config: Config, logger: Logger, snapshots = false): Directory {
+  const context = { ...mountContext(config, logger), snapshots };
   const { schema, evaluator, namespace } = context;
   const mounts = config.sources.map((sourceConfig, index) =>
     mountSource(sourceConfig, `sources[${index}]`, context),
@@ -83,6 +88,8 @@ export interface MountContext {
   readonly evaluator: FilterEvaluator;
   readonly namespace: Namespace;
   readonly logger: Logger;
+  /** Whether replicas keep snapshots in `directory.dataDir` (the server's do). */
+  readonly snapshots?: boolean;
 }
 
 /** What every mount shares. The CLI's check and fields build it to mount one source at a time. */
@@ -141,7 +148,35 @@ export function mountSource(sourceConfig: SourceConfig, where: string, context: 
     type: sourceConfig.type,
     logger,
     ...(isResultCacheSettings(sourceConfig.cache) ? { resultCache: sourceConfig.cache } : {}),
+    ...(sourceConfig.maxDeletes === undefined ? {} : { maxDeletes: sourceConfig.maxDeletes }),
+    ...(context.snapshots && context.config.directory.dataDir !== undefined
+      ? {
+          dataDir: context.config.directory.dataDir,
+          fingerprint: presentationFingerprint(sourceConfig, type.defaultMap, context),
+        }
+      : {}),
   });
+}
+
+/**
+ * What a replica's entries and index keys depend on besides the records: the type, its default map
+ * and the configured one, and the country numbers are read in. A snapshot written under another is
+ * not served. No connection setting goes in: a snapshot outlives a password change, and the
+ * deletion guard, not a discarded snapshot, answers a base DN that changed.
+ */
+function presentationFingerprint(
+  sourceConfig: SourceConfig,
+  defaultMap: unknown,
+  context: MountContext,
+): string {
+  const presentation = {
+    type: sourceConfig.type,
+    defaultMap,
+    map: sourceConfig.map ?? {},
+    defaultCountry: context.config.directory.defaultCountry,
+    version: VERSION,
+  };
+  return createHash('sha256').update(JSON.stringify(presentation)).digest('hex');
 }
 
 export async function startDirbridge(config: Config, logger: Logger): Promise<Running> {
@@ -149,7 +184,8 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
   // A certificate or a port problem stops start-up before the sources load: it is the first and only
   // line the operator sees, not one after minutes of loading and its log lines.
   const tls = serverTls(config);
-  const directory = createDirectory(config, logger);
+  await prepareDataDir(config);
+  const directory = createDirectory(config, logger, true);
   const server = new LdapServer(
     {
       directory,
@@ -183,6 +219,20 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
       await directory.close();
     },
   };
+}
+
+/** The folder replicas keep their snapshots in, made now so a bad path stops start-up in one line. */
+async function prepareDataDir(config: Config): Promise<void> {
+  const { dataDir } = config.directory;
+  if (dataDir === undefined) return;
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new StartupError(
+      `${config.file}: directory.dataDir: cannot create ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { cause: error },
+    );
+  }
 }
 
 /** Binds every listener; connections wait until `server.open()`. A failure names the config file. */

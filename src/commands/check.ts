@@ -8,7 +8,8 @@ import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { mountContext, mountSource, type MountContext } from '../app.js';
 import type { SourceConfig } from '../config/types.js';
-import type { CheckReport } from '../sources/source.js';
+import { readHeldNotice, replicaFiles } from '../replica/replica-files.js';
+import type { CheckReport, CheckStep } from '../sources/source.js';
 import { errorText } from './command-error.js';
 import {
   configOption,
@@ -66,11 +67,37 @@ export async function checkSource(
     return { name, type, report: failedReport(name, 'config', errorText(error)), samples: [] };
   }
   try {
-    const report = await runCheck(mount.source.check.bind(mount.source), name);
+    const report = withHeldSync(
+      await runCheck(mount.source.check.bind(mount.source), name),
+      await heldSync(sourceConfig, context),
+    );
     return { name, type, mode: mount.mode, report, samples: report.samples.map((r) => mount.present(r)) };
   } finally {
     await mount.source.close();
   }
+}
+
+/** A sync the running server holds for this source (from the data folder), as a check step. */
+async function heldSync(sourceConfig: SourceConfig, context: MountContext): Promise<CheckStep | undefined> {
+  const { dataDir } = context.config.directory;
+  if (dataDir === undefined) return undefined;
+  try {
+    const held = await readHeldNotice(replicaFiles(dataDir, sourceConfig.name).held);
+    return (
+      held && {
+        step: 'replica sync',
+        ok: true,
+        warning: true,
+        detail: `${held.message} (held since ${held.since})`,
+      }
+    );
+  } catch (error) {
+    return { step: 'replica sync', ok: true, warning: true, detail: errorText(error) };
+  }
+}
+
+function withHeldSync(report: CheckReport, held: CheckStep | undefined): CheckReport {
+  return held ? { ...report, steps: [...report.steps, held] } : report;
 }
 
 /** A source's check that throws instead of reporting is reported as a failed step of its own. */

@@ -17,6 +17,7 @@ import { hashPasswordCommand } from './hash-password.js';
 import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
+import { syncCommand } from './sync.js';
 
 /** In the order `dirbridge --help` lists them; `serve` is also what runs without a command. */
 const COMMANDS: readonly ((finish: Finish) => Command)[] = [
@@ -26,6 +27,7 @@ const COMMANDS: readonly ((finish: Finish) => Command)[] = [
   searchCommand,
   exportCommand,
   statusCommand,
+  syncCommand,
 ];
 
 const HELP_HINT = 'Run "dirbridge <command> --help" for its options.';

@@ -20,6 +20,8 @@ export interface SourceRow {
   readonly entries: string;
   readonly lastLoad: string;
   readonly lastError: string;
+  /** A sync the deletion guard holds, and how to let it through. */
+  readonly held: string;
 }
 
 export interface ListenerRow {
@@ -73,6 +75,7 @@ function sourceRow(entry: MonitorEntry): SourceRow {
     entries: first(entry, 'dirbridgeEntries'),
     lastLoad: readableTime(first(entry, 'dirbridgeLastLoad')),
     lastError: error === '' ? '' : `${errorAt}: ${error}`,
+    held: first(entry, 'dirbridgeHeldSync'),
   };
 }
 
@@ -102,9 +105,13 @@ export function formatStatus(report: MonitorReport, url: string): string {
     ['LISTENER', 'OPEN', 'ACCEPTED'],
     report.listeners.map((l) => [l.url, l.open, l.accepted].map(dash)),
   );
+  const held = report.sources
+    .filter((s) => s.held !== '')
+    .map((s) => `Held: ${s.name}: ${s.held}\n`)
+    .join('');
   const { current, total } = report.connections;
   return (
-    `${report.version || 'dirbridge'} at ${url}${since}\n\n${sources}\n${listeners}\n` +
+    `${report.version || 'dirbridge'} at ${url}${since}\n\n${sources}${held}\n${listeners}\n` +
     `Connections: ${dash(current)} open, ${dash(total)} accepted since start\n`
   );
 }

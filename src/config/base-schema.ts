@@ -121,6 +121,12 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
           patternDescription: 'two upper-case letters such as DE',
           default: 'DE',
         },
+        dataDir: {
+          description:
+            "Folder where replicas keep their snapshots (a restart answers from them at once, marked stale, then catches up with the source) and where `dirbridge sync` leaves an operator's word; created if missing, readable by dirbridge only. A relative path is read from the config file's folder. Absent: no snapshots, and every start loads every replica in full.",
+          type: 'string',
+          minLength: 1,
+        },
       },
     },
     limits: {
@@ -424,6 +430,16 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
           description:
             "`live` sends every search to the backend; `replica` answers from a local copy. Default: the type's own.",
           enum: ['live', 'replica'],
+        },
+        maxDeletes: {
+          description:
+            'Most entries one sync of a replica may delete: a count (`250`) or a share of the copy (`10%`, never fewer than 10 entries). A sync that would delete more is held: the copy before it keeps serving, cn=Monitor, `dirbridge status` and `dirbridge check` say why, until an operator runs `dirbridge sync --accept-deletes <source>`. A wrong base DN or a service account that lost its rights looks like everyone leaving; this keeps it from emptying the phonebook.',
+          anyOf: [
+            { type: 'integer', minimum: 0 },
+            { type: 'string', pattern: '^(?:100|[0-9]{1,2}(?:\\.[0-9]+)?)%$' },
+          ],
+          patternDescription: 'a whole number such as 250, or a percentage such as 10%',
+          default: '10%',
         },
         map: {
           description:

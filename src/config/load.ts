@@ -195,6 +195,10 @@ function finish(file: string, data: Omit<Config, 'file'>, sourceTypes: readonly 
     ...data,
     file,
     ...(data.tls ? { tls: resolveTlsPaths(data.tls, folder) } : {}),
+    directory:
+      data.directory.dataDir === undefined
+        ? data.directory
+        : { ...data.directory, dataDir: resolve(folder, data.directory.dataDir) },
     sources: data.sources.map((source) => resolvePaths(source, pathSettings.get(source.type) ?? [], folder)),
   };
 }

@@ -28,6 +28,8 @@ export interface DirectoryConfig {
   readonly timeLimit: number;
   /** ISO 3166 country used to read national numbers such as `030 123456`. */
   readonly defaultCountry: string;
+  /** Where replicas keep their snapshots; an absolute path once loaded. Absent: no snapshots. */
+  readonly dataDir?: string;
 }
 
 export interface LimitsConfig {
@@ -98,6 +100,8 @@ export interface SourceConfig {
   readonly mode?: 'live' | 'replica';
   /** Presented attribute -> source field (or fields, the first a record holds), over the default map. */
   readonly map?: Readonly<Record<string, string | readonly string[]>>;
+  /** Most deletions one replica sync may apply: a count, or a share such as `10%`. */
+  readonly maxDeletes?: number | string;
   /** Type-specific settings, validated by the schema for that type. */
   readonly [setting: string]: unknown;
 }

@@ -127,8 +127,9 @@ export class Directory {
     await Promise.all(this.mounts.map((m) => m.start(signal)));
   }
 
+  /** Writes what replicas changed since their last snapshot, then closes the sources. */
   async close(): Promise<void> {
-    await Promise.allSettled(this.mounts.map((m) => m.source.close()));
+    await Promise.allSettled(this.mounts.map((m) => m.close()));
   }
 
   /** The server reports its listeners' counters here once it listens (the CLI's directory has none). */

@@ -66,6 +66,10 @@ export class LiveMount implements MountStrategy {
   }
 
   /** A UUID the mount never handed out is taken for the record id itself (the source's own UUIDs). */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
   recordIdOf(uuid: string): string {
     return this.#ids.get(uuid) ?? uuid;
   }

@@ -85,6 +85,7 @@ function sourceEntry(source: MonitoredSource): Entry {
       optional('dirbridgeLastError', status.lastError?.message),
       optional('dirbridgeLastErrorTime', status.lastError && generalizedTime(status.lastError.at)),
       optional('dirbridgeStaleSince', status.staleSince && generalizedTime(status.staleSince)),
+      optional('dirbridgeHeldSync', status.heldMessage),
     ],
   );
 }

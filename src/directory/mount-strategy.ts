@@ -17,6 +17,8 @@ export interface MountStrategy {
   readonly hasEntries: boolean;
   /** Whatever must happen before the mount serves: a replica's first load. */
   start(signal: AbortSignal): Promise<void>;
+  /** Stops following the source; a replica writes its snapshot if its copy changed since the last. */
+  close(): Promise<void>;
   /** Brings a replica's copy up to date now (a failure leaves it stale); a live mount has nothing to do. */
   refresh(signal: AbortSignal): Promise<void>;
   /**

@@ -32,6 +32,12 @@ export interface MountedSourceOptions {
   readonly logger?: ReplicaLogger;
   /** The result cache of a live source (DEFAULT_RESULT_CACHE when absent). */
   readonly resultCache?: ResultCacheSettings;
+  /** A replica's most deletions per round (`10%`, or a count). */
+  readonly maxDeletes?: number | string;
+  /** Where a replica keeps its snapshot (`directory.dataDir`); none: no snapshot. */
+  readonly dataDir?: string;
+  /** What entries are presented with, so a snapshot of another presentation is not served. */
+  readonly fingerprint?: string;
 }
 
 export class MountedSource {
@@ -89,6 +95,15 @@ export class MountedSource {
   /** A replica loads before the directory serves, then follows the source's changes. */
   start(signal: AbortSignal): Promise<void> {
     return this.#strategy.start(signal);
+  }
+
+  /** Stops the mount (a replica writes its snapshot if the copy changed), then closes the source. */
+  async close(): Promise<void> {
+    try {
+      await this.#strategy.close();
+    } finally {
+      await this.options.source.close();
+    }
   }
 
   /** Brings a replica up to date now; a failure leaves it stale and is thrown. */

@@ -1,11 +1,17 @@
 /**
  * A mount answered from a local copy of its source, kept by the replica engine (src/replica/):
- * loaded before the directory serves, then brought up to date whenever the source says it changed.
- * A round that fails keeps the copy serving (stale); a round the deletion guard holds keeps it
- * serving too, and says why.
+ * loaded before the directory serves (or restored from its snapshot, served as stale until the
+ * source has answered), then brought up to date whenever the source says it changed. A round that
+ * fails keeps the copy serving (stale); a round the deletion guard holds keeps it serving too, and
+ * says why, until an operator accepts it.
  */
+import { rm } from 'node:fs/promises';
 import type { Filter } from '../filter/ast.js';
+import { DeletionApproval } from '../replica/deletion-approval.js';
+import { replicaFiles, type ReplicaFiles } from '../replica/replica-files.js';
 import { ReplicaEngine, type ReplicaLogger, type RoundOutcome } from '../replica/replica-engine.js';
+import { SnapshotUnusable } from '../replica/snapshot-format.js';
+import { SnapshotSchedule } from '../replica/snapshot-schedule.js';
 import type { Entry } from '../schema/entry.js';
 import type { Schema } from '../schema/schema.js';
 import type { Source } from '../sources/source.js';
@@ -22,6 +28,10 @@ export interface ReplicaMountOptions {
   readonly defaultCountry: string;
   /** Most deletions one round may apply (`10%`, or a count). */
   readonly maxDeletes?: number | string;
+  /** Where the snapshot and the held-round files live (`directory.dataDir`); none: no snapshot. */
+  readonly dataDir?: string;
+  /** What entries are presented with (type and map): a snapshot written with another is not served. */
+  readonly fingerprint?: string;
   readonly logger?: ReplicaLogger;
 }
 
@@ -34,6 +44,9 @@ export class ReplicaMount implements MountStrategy {
   #following = false;
   /** A round asked for by a change that has not started yet: later changes are covered by it. */
   #waiting = false;
+  readonly #files: ReplicaFiles | undefined;
+  readonly #snapshots: SnapshotSchedule | undefined;
+  readonly #approval: DeletionApproval | undefined;
 
   constructor(private readonly options: ReplicaMountOptions) {
     const { presenter } = options;
@@ -47,6 +60,23 @@ export class ReplicaMount implements MountStrategy {
       ...(options.maxDeletes === undefined ? {} : { maxDeletes: options.maxDeletes }),
       ...(options.logger ? { logger: options.logger } : {}),
     });
+    if (options.dataDir === undefined) return;
+    this.#files = replicaFiles(options.dataDir, options.source.name);
+    this.#snapshots = new SnapshotSchedule(
+      this.#engine,
+      this.#files.snapshot,
+      options.fingerprint ?? '',
+      options.logger,
+    );
+    this.#approval = new DeletionApproval(
+      options.source.name,
+      this.#files,
+      () => {
+        this.#engine.acceptDeletes();
+        this.#followChange();
+      },
+      options.logger,
+    );
   }
 
   get status(): SourceStatus {
@@ -61,14 +91,27 @@ export class ReplicaMount implements MountStrategy {
     return this.#engine.size > 0;
   }
 
-  /** The first load, then the source's changes followed. */
+  /**
+   * The copy from the snapshot when there is a good one (served at once, stale, while the source is
+   * asked what changed since), else the first load; then the source's changes followed.
+   */
   async start(signal: AbortSignal): Promise<void> {
     const started = performance.now();
+    if (await this.#restore()) {
+      this.#follow();
+      this.#followChange();
+      return;
+    }
     await this.refresh(signal);
     this.options.logger?.info({ entries: this.entryCount, ms: msSince(started) }, 'replica loaded');
-    if (this.#following) return;
-    this.#following = true;
-    this.options.source.onChange?.(() => this.#followChange());
+    await this.#snapshots?.flush();
+    this.#follow();
+  }
+
+  /** Stops following, and writes the snapshot if the copy changed since the last one. */
+  async close(): Promise<void> {
+    this.#approval?.close();
+    await this.#snapshots?.close();
   }
 
   candidates(filter: Filter): Iterable<readonly Entry[]> {
@@ -92,13 +135,51 @@ export class ReplicaMount implements MountStrategy {
       this.#health.failed(error, this.#engine.loaded);
       throw error;
     }
-    if (outcome?.held) this.#health.held(outcome.held);
-    else this.#health.succeeded();
+    if (outcome?.held) {
+      const message = this.#engine.describeHeld(outcome.held);
+      this.#health.held(outcome.held, message);
+      await this.#approval?.held(outcome.held, message);
+      return;
+    }
+    this.#health.succeeded();
+    await this.#approval?.clear();
+    if (outcome && outcome.applied.upserts + outcome.applied.deletions > 0) this.#snapshots?.changed();
   }
 
   /** Lets a round the guard holds through on the next round (`dirbridge sync --accept-deletes`). */
   acceptDeletes(): boolean {
     return this.#engine.acceptDeletes() !== undefined;
+  }
+
+  #follow(): void {
+    if (this.#following) return;
+    this.#following = true;
+    this.options.source.onChange?.(() => this.#followChange());
+  }
+
+  /** Serves the snapshot, when there is one this mount may serve; a bad one is removed and logged. */
+  async #restore(): Promise<boolean> {
+    const file = this.#files?.snapshot;
+    if (file === undefined) return false;
+    const started = performance.now();
+    try {
+      const header = await this.#engine.restore(file, this.options.fingerprint ?? '');
+      this.#health.restored(new Date(header.written));
+      this.options.logger?.info(
+        { entries: header.entries, written: header.written, ms: msSince(started) },
+        'replica restored from its snapshot; served as stale until the source answers',
+      );
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.options.logger?.warn(
+        { file },
+        `replica snapshot discarded (${reason}); loading everything from the source`,
+      );
+      if (error instanceof SnapshotUnusable) await rm(file, { force: true }).catch(() => undefined);
+      return false;
+    }
   }
 
   /** One round at a time; changes that come during one are covered by a single round after it. */

@@ -26,8 +26,9 @@ export interface SourceStatus {
   readonly staleSince?: Date;
   /** Kept after the source recovers, so an operator can see what happened and when. */
   readonly lastError?: SourceFailure;
-  /** While held: the round the deletion guard holds back. */
+  /** While held: the round the deletion guard holds back, and what to do about it. */
   readonly held?: HeldRound;
+  readonly heldMessage?: string;
 }
 
 export class SourceHealth {
@@ -46,12 +47,18 @@ export class SourceHealth {
     this.#status = { state: 'ready', lastLoad: at, ...(lastError ? { lastError } : {}) };
   }
 
+  /** Serving a snapshot written at `written`, until the source has answered. */
+  restored(written: Date): void {
+    this.#status = { state: 'stale', lastLoad: written, staleSince: written };
+  }
+
   /** A round was held by the deletion guard: the copy before it is served. */
-  held(round: HeldRound): void {
+  held(round: HeldRound, message: string): void {
     const { lastLoad, lastError } = this.#status;
     this.#status = {
       state: 'held',
       held: round,
+      heldMessage: message,
       ...(lastLoad ? { lastLoad } : {}),
       ...(lastError ? { lastError } : {}),
     };

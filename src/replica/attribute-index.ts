@@ -11,6 +11,8 @@ import { GrowableIds } from './growable-ids.js';
 import { ALL_REACH } from './key-reach.js';
 import { addPhoneKeys } from './phone-keys.js';
 import { filterIds, union, type Ids } from './sorted-ids.js';
+import type { SnapshotReader } from './snapshot-reader.js';
+import type { SnapshotWriter } from './snapshot-writer.js';
 import { TermIndex } from './term-index.js';
 import { TermsBuilder } from './terms-builder.js';
 
@@ -54,6 +56,34 @@ export class AttributeIndex {
   /** The keys if they have been built, without building them. */
   builtTerms(): TermIndex | undefined {
     return this.#terms;
+  }
+
+  /** Who holds the attribute (unless everyone in `all` does), its calling codes and its built keys. */
+  async saveTo(writer: SnapshotWriter, all: Ids): Promise<void> {
+    const everyone = this.present === all || this.present.length === all.length;
+    await writer.u32((everyone ? 1 : 0) | (this.#terms ? 2 : 0));
+    if (!everyone) await writer.u32s(this.present);
+    await writer.strings([...this.callingCodes]);
+    await this.#terms?.saveTo(writer);
+  }
+
+  static async loadFrom(
+    reader: SnapshotReader,
+    type: AttributeType,
+    all: Ids,
+    read: SlotReader,
+    slotCount: number,
+  ): Promise<AttributeIndex> {
+    const flags = await reader.u32();
+    const present = flags & 1 ? all : await reader.u32s();
+    const callingCodes = new Set(await reader.strings());
+    const terms =
+      flags & 2
+        ? await TermIndex.loadFrom(reader, slotCount)
+        : type.matching === 'text'
+          ? new TermsBuilder()
+          : undefined;
+    return new AttributeIndex(type, present, terms, read, callingCodes);
   }
 
   /**

@@ -15,6 +15,9 @@ import {
 } from './entry-record.js';
 import { RecordNames } from './record-names.js';
 import { SharedBytes, SharedUint32s } from './shared-bytes.js';
+import { SnapshotUnusable } from './snapshot-format.js';
+import type { SnapshotReader } from './snapshot-reader.js';
+import type { SnapshotWriter } from './snapshot-writer.js';
 import { StoredEntry } from './stored-entry.js';
 
 /** A slot as a search noted it: which, and in which generation. */
@@ -189,6 +192,58 @@ export class EntryStore {
     this.#buffer = buffer;
     this.#used = used;
     this.#garbage = 0;
+  }
+
+  /** Writes the store to a snapshot: names, slots and the arena as it is (garbage included). */
+  async saveTo(writer: SnapshotWriter): Promise<void> {
+    const slots = this.#offsets.length;
+    await writer.strings(this.names.all);
+    await writer.u32s(this.#offsets.view.subarray(0, slots));
+    await writer.u32s(this.#lengths.view.subarray(0, slots));
+    await writer.strings(Array.from({ length: slots }, (_, slot) => this.#recordIds[slot] ?? ''));
+    await writer.strings(Array.from({ length: slots }, (_, slot) => this.#uuids[slot] ?? ''));
+    await writer.bytes(this.#buffer.subarray(0, this.#used));
+  }
+
+  /** A store as `saveTo` wrote it; its records are read into shared memory without a second copy. */
+  static async loadFrom(reader: SnapshotReader, dnOf: (uuid: string) => string): Promise<EntryStore> {
+    const store = new EntryStore(dnOf, await reader.strings());
+    const offsets = await reader.u32s();
+    const lengths = await reader.u32s();
+    const recordIds = await reader.strings();
+    const uuids = await reader.strings();
+    const slots = offsets.length;
+    if (lengths.length !== slots || recordIds.length !== slots || uuids.length !== slots)
+      throw new SnapshotUnusable('its slot lists disagree in length');
+    const used = await reader.bytesInto((length) => {
+      store.#arena = new SharedBytes(Math.max(1 << 20, length));
+      store.#buffer = Buffer.from(store.#arena.buffer);
+      return store.#buffer;
+    });
+    store.#used = used;
+    store.#offsets.ensureLength(slots);
+    store.#lengths.ensureLength(slots);
+    store.#generations.ensureLength(slots);
+    let live = 0;
+    for (let slot = 0; slot < slots; slot++) {
+      const offset = offsets[slot]!;
+      if (offset === 0) {
+        store.#free.push(slot);
+        continue;
+      }
+      if (offset - 1 + lengths[slot]! > used || recordIds[slot] === '' || uuids[slot] === '')
+        throw new SnapshotUnusable(`slot ${slot} points outside the stored records`);
+      store.#offsets.set(slot, offset);
+      store.#lengths.set(slot, lengths[slot]!);
+      store.#recordIds[slot] = recordIds[slot];
+      store.#uuids[slot] = uuids[slot];
+      store.#byRecordId.set(recordIds[slot]!, slot);
+      store.#byUuid.set(uuids[slot]!, slot);
+      live += lengths[slot]!;
+    }
+    store.#free.reverse();
+    store.#garbage = used - live;
+    return store;
   }
 
   #append(bytes: Uint8Array): number {

@@ -19,7 +19,10 @@ import { DeletionGuard, type HeldRound } from './deletion-guard.js';
 import type { RecordContent } from './entry-record.js';
 import { EntryStore } from './entry-store.js';
 import { ReplicaIndex, type ReplicaIndexParts } from './replica-index.js';
-import { SlotIndexBuilder, type SlotEntry } from './slot-index.js';
+import { SlotIndex, SlotIndexBuilder, type SlotEntry } from './slot-index.js';
+import { SnapshotUnusable } from './snapshot-format.js';
+import { SnapshotReader } from './snapshot-reader.js';
+import { SnapshotWriter } from './snapshot-writer.js';
 import type { Ids } from './sorted-ids.js';
 
 export interface ReplicaLogger {
@@ -40,6 +43,11 @@ export interface ReplicaEngineOptions {
   readonly prepare?: readonly string[];
   /** Most deletions one round may apply: a count, or a share of the copy (`10%`). */
   readonly maxDeletes?: number | string;
+  /**
+   * For a feed that cannot report deletions: how often (ms) a round also lists every id (or every
+   * record) to find who left. Default an hour.
+   */
+  readonly reconcileEveryMs?: number;
   readonly logger?: ReplicaLogger;
 }
 
@@ -49,16 +57,30 @@ export interface RoundOutcome {
   readonly held?: HeldRound;
 }
 
+/** What a snapshot says about itself, before its entries. */
+export interface SnapshotHeader {
+  readonly source: string;
+  /** What the entries were presented with (type, map): another fingerprint, another presentation. */
+  readonly fingerprint: string;
+  readonly cursor?: string;
+  /** When the copy was written (ISO 8601). */
+  readonly written: string;
+  readonly entries: number;
+}
+
 /** Entries handed to a search per batch: views are made as the search reaches them. */
 const BATCH = 256;
 
 export class ReplicaEngine {
-  readonly #store: EntryStore;
+  #store: EntryStore;
   readonly #rules: MatchingRules;
   readonly #guard: DeletionGuard;
   #index: ReplicaIndex | undefined;
   #cursor: string | undefined;
-  #rounds: Promise<RoundOutcome | undefined> = Promise.resolve(undefined);
+  /** When deletions were last found by a full listing (first load, diff, reconciliation). */
+  #listedAt = 0;
+  /** The rounds and snapshot writes, one after another: what runs last. */
+  #rounds: Promise<unknown> = Promise.resolve(undefined);
 
   constructor(private readonly options: ReplicaEngineOptions) {
     this.#store = new EntryStore(options.dnOf);
@@ -77,6 +99,11 @@ export class ReplicaEngine {
 
   get store(): EntryStore {
     return this.#store;
+  }
+
+  /** Bytes the index holds per attribute, about (benchmark, monitoring). */
+  indexFootprint(): Map<string, number> {
+    return this.#index?.base.footprint() ?? new Map<string, number>();
   }
 
   get cursor(): string | undefined {
@@ -110,6 +137,65 @@ export class ReplicaEngine {
   /** Lets the held round's deletions through: the next round applies up to that many. */
   acceptDeletes(): HeldRound | undefined {
     return this.#guard.accept();
+  }
+
+  /**
+   * Writes the copy, its index keys and its cursor to `file` (atomically). Waits for a running round
+   * and holds the next one until written, so the file holds one consistent copy.
+   */
+  save(file: string, fingerprint: string): Promise<SnapshotHeader | undefined> {
+    const saving = this.#rounds.then(async () => {
+      const index = this.#index;
+      if (!index) return undefined;
+      index.merge(this.#store.slotCount);
+      const header: SnapshotHeader = {
+        source: this.options.source.name,
+        fingerprint,
+        ...(this.#cursor === undefined ? {} : { cursor: this.#cursor }),
+        written: new Date().toISOString(),
+        entries: this.#store.size,
+      };
+      await SnapshotWriter.write(file, async (writer) => {
+        await writer.json(header);
+        await this.#store.saveTo(writer);
+        await index.base.saveTo(writer);
+      });
+      return header;
+    });
+    this.#rounds = saving.catch(() => undefined);
+    return saving;
+  }
+
+  /**
+   * Serves the copy in `file` (before the first round): its entries, its index as it was written
+   * (no number is read again) and its cursor, from which the next round resumes. Throws
+   * SnapshotUnusable for a file that must not be served; the engine is then as it was.
+   */
+  async restore(file: string, fingerprint: string): Promise<SnapshotHeader> {
+    if (this.#index)
+      throw new Error(`source ${this.options.source.name}: restore before the first round only`);
+    const { header, store, base } = await SnapshotReader.read(file, async (reader) => {
+      const header = snapshotHeader(await reader.json());
+      if (header.source !== this.options.source.name)
+        throw new SnapshotUnusable(`it is the copy of source ${header.source}`);
+      if (header.fingerprint !== fingerprint)
+        throw new SnapshotUnusable('it was written for another map or source type');
+      const store = await EntryStore.loadFrom(reader, this.options.dnOf);
+      const base = await SlotIndex.loadFrom(
+        reader,
+        this.options.schema,
+        this.#rules,
+        this.#read,
+        store.slotCount,
+      );
+      return { header, store, base };
+    });
+    if (store.size !== header.entries || base.size !== header.entries)
+      throw new SnapshotUnusable(`it says ${header.entries} entries but holds ${store.size}`);
+    this.#store = store;
+    this.#index = ReplicaIndex.over(this.#indexParts(), base);
+    this.#cursor = header.cursor;
+    return header;
   }
 
   /** Candidate entries for a (masked) filter, in batches, in slot order. */
@@ -150,10 +236,20 @@ export class ReplicaEngine {
 
   async #round(signal: AbortSignal): Promise<RoundOutcome> {
     const feed = this.#feed();
-    if (!this.#index) return this.#firstLoad(feed, signal);
+    if (!this.#index) {
+      try {
+        return await this.#firstLoad(feed, signal);
+      } catch (error) {
+        // What a failed first load stored is nobody's copy: the next round starts afresh.
+        this.#store = new EntryStore(this.options.dnOf);
+        throw error;
+      }
+    }
     if (this.#cursor !== undefined && feed.changes) {
       try {
-        return await this.#changes(feed, this.#cursor, signal);
+        const outcome = await this.#changes(feed, this.#cursor, signal);
+        if (outcome.held || feed.reportsDeletions !== false || !this.#reconciliationDue()) return outcome;
+        return added(outcome, await this.#reconcile(feed, signal));
       } catch (error) {
         if (!(error instanceof CursorExpired)) throw error;
         this.options.logger?.warn(
@@ -163,6 +259,28 @@ export class ReplicaEngine {
       }
     }
     return this.#diff(feed, signal);
+  }
+
+  #reconciliationDue(): boolean {
+    return performance.now() - this.#listedAt >= (this.options.reconcileEveryMs ?? 3_600_000);
+  }
+
+  /**
+   * Finds who left, for a feed that cannot say: ids the copy holds and an id-only listing lacks are
+   * deleted (the guard applies); without an id listing, everything is listed and applied as a diff.
+   */
+  async #reconcile(feed: ChangeFeed, signal: AbortSignal): Promise<RoundOutcome> {
+    if (!feed.ids) return this.#diff(feed, signal);
+    const listed = new Set<string>();
+    for await (const id of feed.ids(signal)) listed.add(id);
+    const deletions = new Set<string>();
+    for (const slot of this.#store.slots()) {
+      const id = this.#store.recordIdAt(slot)!;
+      if (!listed.has(id)) deletions.add(id);
+    }
+    const outcome = this.#apply([], deletions, this.#cursor);
+    if (!outcome.held) this.#listedAt = performance.now();
+    return outcome;
   }
 
   /** The source's feed, or a full listing by `search` for a source that has none. */
@@ -193,6 +311,7 @@ export class ReplicaEngine {
     }
     this.#index = ReplicaIndex.over(this.#indexParts(), builder.build(this.#read, this.#store.slotCount));
     this.#cursor = cursor;
+    this.#listedAt = performance.now();
     return { applied: { upserts: this.#store.size, deletions: 0 } };
   }
 
@@ -237,7 +356,9 @@ export class ReplicaEngine {
       const id = this.#store.recordIdAt(slot)!;
       if (!seen.has(id)) deletions.add(id);
     }
-    return this.#apply(upserts, deletions, cursor);
+    const outcome = this.#apply(upserts, deletions, cursor);
+    if (!outcome.held) this.#listedAt = performance.now();
+    return outcome;
   }
 
   /** The one synchronous step that changes the copy (unless the guard holds the round). */
@@ -292,6 +413,33 @@ interface PendingUpsert {
   readonly uuid: string;
   readonly entry: Entry;
   readonly content: RecordContent;
+}
+
+/** Two parts of one round, counted together (a held part holds the round). */
+function added(first: RoundOutcome, second: RoundOutcome): RoundOutcome {
+  return {
+    applied: {
+      upserts: first.applied.upserts + second.applied.upserts,
+      deletions: first.applied.deletions + second.applied.deletions,
+    },
+    ...(second.held ? { held: second.held } : {}),
+  };
+}
+
+function snapshotHeader(value: unknown): SnapshotHeader {
+  const header = value as Partial<Record<keyof SnapshotHeader, unknown>> | null;
+  if (
+    typeof header !== 'object' ||
+    header === null ||
+    typeof header.source !== 'string' ||
+    typeof header.fingerprint !== 'string' ||
+    (header.cursor !== undefined && typeof header.cursor !== 'string') ||
+    typeof header.written !== 'string' ||
+    Number.isNaN(Date.parse(header.written)) ||
+    typeof header.entries !== 'number'
+  )
+    throw new SnapshotUnusable('its header is not one dirbridge writes');
+  return header as SnapshotHeader;
 }
 
 function uuidOf(entry: Entry): string {

@@ -16,10 +16,13 @@ import type { EntryAttribute } from '../schema/entry.js';
 import type { MatchingRules } from '../schema/matching-rules.js';
 import type { Schema } from '../schema/schema.js';
 import { foldSubstrings, type SubstringPattern } from '../schema/text-fold.js';
-import { AttributeIndexBuilder, type AttributeIndex, type SlotReader } from './attribute-index.js';
+import { AttributeIndex, AttributeIndexBuilder, type SlotReader } from './attribute-index.js';
 import { GrowableIds } from './growable-ids.js';
 import { IdCollector } from './id-collector.js';
 import { EMPTY, filterIds, intersect, union, type Ids } from './sorted-ids.js';
+import { SnapshotUnusable } from './snapshot-format.js';
+import type { SnapshotReader } from './snapshot-reader.js';
+import type { SnapshotWriter } from './snapshot-writer.js';
 import type { TermIndex } from './term-index.js';
 
 /** One entry handed to `build`: its slot and its attributes. */
@@ -73,6 +76,32 @@ export class SlotIndex {
     return new SlotIndex(all, attributes, schema, rules, slotCount);
   }
 
+  /** The index as `loadFrom` reads it: slots, then each attribute by its key. */
+  async saveTo(writer: SnapshotWriter): Promise<void> {
+    await writer.u32s(this.#all);
+    await writer.strings([...this.#attributes.keys()]);
+    for (const index of this.#attributes.values()) await index.saveTo(writer, this.#all);
+  }
+
+  static async loadFrom(
+    reader: SnapshotReader,
+    schema: Schema,
+    rules: MatchingRules,
+    read: SlotReader,
+    slotCount: number,
+  ): Promise<SlotIndex> {
+    const all = await reader.u32s();
+    if (all.some((slot) => slot >= slotCount))
+      throw new SnapshotUnusable('the index names a slot that is not there');
+    const attributes = new Map<string, AttributeIndex>();
+    for (const key of await reader.strings()) {
+      const type = schema.attribute(key);
+      if (!type) throw new SnapshotUnusable(`it indexes ${key}, which the schema no longer has`);
+      attributes.set(key, await AttributeIndex.loadFrom(reader, type, all, read, slotCount));
+    }
+    return new SlotIndex(all, attributes, schema, rules, slotCount);
+  }
+
   /** Every slot this index covers, ascending. */
   get all(): Ids {
     return this.#all;
@@ -80,6 +109,19 @@ export class SlotIndex {
 
   get size(): number {
     return this.#all.length;
+  }
+
+  /** Bytes held per attribute, about (for the benchmark and monitoring). */
+  footprint(): Map<string, number> {
+    const out = new Map<string, number>();
+    const counted = new Set<Ids>();
+    for (const [key, index] of this.#attributes) {
+      let bytes = counted.has(index.present) ? 0 : index.present.byteLength;
+      counted.add(index.present);
+      bytes += index.builtTerms()?.bytes ?? 0;
+      out.set(key, bytes);
+    }
+    return out;
   }
 
   /** Builds, as if searched, the keys and trigrams of these attributes (any name or OID). */

@@ -3,7 +3,10 @@ import { GrowableIds } from './growable-ids.js';
 import { ALL_REACH } from './key-reach.js';
 import { EMPTY, filterIds, intersect, lowerBound, union, type Ids } from './sorted-ids.js';
 import { suffixLowerBound, suffixOrder } from './suffix-order.js';
-import { buildTrigrams, GRAM, trigramAt, type Trigrams } from './trigrams.js';
+import { SnapshotUnusable } from './snapshot-format.js';
+import type { SnapshotReader } from './snapshot-reader.js';
+import type { SnapshotWriter } from './snapshot-writer.js';
+import { buildTrigrams, GRAM, trigramAt, Trigrams } from './trigrams.js';
 
 /**
  * The distinct keys of one attribute, sorted, with the entries that hold each: exact and prefix
@@ -27,7 +30,11 @@ export class TermIndex {
     private readonly reach: Uint8Array | undefined,
     /** Whether suffix lookups are worth a structure (numbers: `*456712`); text uses trigrams. */
     private readonly suffixes: boolean,
+    /** Lookup structures built before (a snapshot's). */
+    built: { readonly trigrams?: Trigrams; readonly bySuffix?: Uint32Array } = {},
   ) {
+    this.#trigrams = built.trigrams;
+    this.#bySuffix = built.bySuffix;
     // Numbers are what phones search inside on every call: build their structures now, before
     // the replica serves, rather than on the first key press.
     if (suffixes) {
@@ -83,9 +90,59 @@ export class TermIndex {
     return merged;
   }
 
+  /** Keys, their slots and the lookup structures built so far, as `loadFrom` reads them. */
+  async saveTo(writer: SnapshotWriter): Promise<void> {
+    const flags =
+      (this.suffixes ? 1 : 0) | (this.reach ? 2 : 0) | (this.#trigrams ? 4 : 0) | (this.#bySuffix ? 8 : 0);
+    await writer.u32(flags);
+    await writer.strings(this.keys);
+    await writer.u32s(this.offsets);
+    await writer.u32s(this.postings);
+    if (this.reach) await writer.bytes(this.reach);
+    if (this.#trigrams) await this.#trigrams.saveTo(writer);
+    if (this.#bySuffix) await writer.u32s(this.#bySuffix);
+  }
+
+  static async loadFrom(reader: SnapshotReader, slotCount: number): Promise<TermIndex> {
+    const flags = await reader.u32();
+    const keys = await reader.strings();
+    const offsets = await reader.u32s();
+    const postings = await reader.u32s();
+    const reach = flags & 2 ? new Uint8Array(await reader.bytes()) : undefined;
+    const trigrams = flags & 4 ? await Trigrams.loadFrom(reader, keys.length) : undefined;
+    const bySuffix = flags & 8 ? await reader.u32s() : undefined;
+    if (
+      offsets.length !== keys.length + 1 ||
+      offsets[keys.length] !== postings.length ||
+      (reach && reach.length !== keys.length) ||
+      (bySuffix && (bySuffix.length > keys.length || bySuffix.some((k) => k >= keys.length))) ||
+      postings.some((slot) => slot >= slotCount)
+    )
+      throw new SnapshotUnusable('a key list is inconsistent');
+    return new TermIndex(keys, offsets, postings, reach, (flags & 1) !== 0, {
+      ...(trigrams ? { trigrams } : {}),
+      ...(bySuffix ? { bySuffix } : {}),
+    });
+  }
+
   /** The slots of key k (a view). */
   postingsOf(k: number): Ids {
     return this.postings.subarray(this.offsets[k], this.offsets[k + 1]);
+  }
+
+  /** Bytes held, about: keys (two per character, plus a header each) and the lookup structures. */
+  get bytes(): number {
+    let keyBytes = 0;
+    for (const key of this.keys) keyBytes += 16 + key.length * 2;
+    return (
+      keyBytes +
+      this.keys.length * 8 +
+      this.offsets.byteLength +
+      this.postings.byteLength +
+      (this.reach?.byteLength ?? 0) +
+      (this.#trigrams?.bytes ?? 0) +
+      (this.#bySuffix?.byteLength ?? 0)
+    );
   }
 
   get hasTrigrams(): boolean {

@@ -3,6 +3,9 @@
  * from the keys, never from entries, so a replica's contains search touches distinct keys only.
  */
 import { CONTAINS } from './key-reach.js';
+import { SnapshotUnusable } from './snapshot-format.js';
+import type { SnapshotReader } from './snapshot-reader.js';
+import type { SnapshotWriter } from './snapshot-writer.js';
 
 /** Components shorter than this cannot use the trigram index; they scan the key vocabulary instead. */
 export const GRAM = 3;
@@ -16,6 +19,32 @@ export class Trigrams {
     private readonly offsets: Uint32Array,
     private readonly keys: Uint32Array,
   ) {}
+
+  /** Bytes held: the arrays, and about 16 per trigram in the map. */
+  get bytes(): number {
+    return this.offsets.byteLength + this.keys.byteLength + this.slots.size * 16;
+  }
+
+  async saveTo(writer: SnapshotWriter): Promise<void> {
+    const codes = new Uint32Array(this.slots.size);
+    this.slots.forEach((slot, code) => (codes[slot] = code));
+    await writer.u32s(codes);
+    await writer.u32s(this.offsets);
+    await writer.u32s(this.keys);
+  }
+
+  static async loadFrom(reader: SnapshotReader, keyCount: number): Promise<Trigrams> {
+    const codes = await reader.u32s();
+    const offsets = await reader.u32s();
+    const keys = await reader.u32s();
+    if (offsets.length !== codes.length + 1 || offsets[codes.length] !== keys.length)
+      throw new SnapshotUnusable('a trigram list is inconsistent');
+    if (keys.some((key) => key >= keyCount))
+      throw new SnapshotUnusable('a trigram names a key that is not there');
+    const slots = new Map<number, number>();
+    codes.forEach((code, slot) => slots.set(code, slot));
+    return new Trigrams(slots, offsets, keys);
+  }
 
   keysWith(gram: number): Uint32Array | undefined {
     const slot = this.slots.get(gram);

@@ -54,6 +54,7 @@ describe('loadConfig', () => {
         maxPageSize: 1000,
         timeLimit: 30,
         defaultCountry: 'DE',
+        dataDir: resolve('config/data'),
       },
       limits: {
         maxConnections: 4096,
@@ -87,6 +88,7 @@ describe('loadConfig', () => {
           name: 'demo',
           type: 'file',
           mode: 'replica',
+          maxDeletes: '10%',
           path: resolve('config/demo-phonebook.csv'),
           kind: 'both',
           multiValueSeparator: '|',
@@ -116,7 +118,13 @@ describe('loadConfig', () => {
   it('accepts source types registered at run time, with their own settings and defaults', async () => {
     const file = configFile('slow.yaml', 'sources:\n  - { name: slow, type: slow, delayMs: 50 }\n');
     const config = await loadTestConfig(file, { sourceTypes: [FILE_SOURCE_TYPE, SLOW_SOURCE_TYPE] });
-    expect(config.sources[0]).toEqual({ name: 'slow', type: 'slow', mode: 'live', delayMs: 50 });
+    expect(config.sources[0]).toEqual({
+      name: 'slow',
+      type: 'slow',
+      mode: 'live',
+      delayMs: 50,
+      maxDeletes: '10%',
+    });
     const typo = configFile('slow-typo.yaml', 'sources:\n  - { name: slow, type: slow, delayMS: 50 }\n');
     const error = await configError(typo, { sourceTypes: [SLOW_SOURCE_TYPE] });
     expect(error.message).toContain("sources[0].delayMS: unknown setting (did you mean 'delayMs'?)");
@@ -329,5 +337,26 @@ describe('loadConfig', () => {
     ].join('\n');
     const error = await configError(configFile('bomb.yaml', bomb));
     expect(error.message).toContain('bomb.yaml: cannot be read: Excessive alias count');
+  });
+});
+
+describe('replica settings', () => {
+  it('resolves directory.dataDir against the config folder and reads maxDeletes as a count or a share', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'dirbridge-datadir-'));
+    const file = join(folder, 'config.yaml');
+    writeFileSync(
+      file,
+      'directory: { dataDir: state }\nsources:\n  - { name: a, type: file, path: a.csv, maxDeletes: 250 }\n  - { name: b, type: file, path: b.csv, maxDeletes: 12.5% }\n',
+    );
+    const config = await loadTestConfig(file);
+    expect(config.directory.dataDir).toBe(join(folder, 'state'));
+    expect(config.sources.map((source) => source.maxDeletes)).toEqual([250, '12.5%']);
+  });
+
+  it.each(['-1', '10 percent', '150%', '5.5', 'true'])('refuses maxDeletes: %s', async (value) => {
+    const folder = mkdtempSync(join(tmpdir(), 'dirbridge-maxdeletes-'));
+    const file = join(folder, 'config.yaml');
+    writeFileSync(file, `sources:\n  - { name: a, type: file, path: a.csv, maxDeletes: ${value} }\n`);
+    await expect(loadTestConfig(file)).rejects.toThrow(/sources\[0\]\.maxDeletes/);
   });
 });
