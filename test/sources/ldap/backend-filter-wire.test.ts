@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatFilter } from '../../../src/filter/format.js';
 import { parseFilter } from '../../../src/filter/parse.js';
 import { createLdapSource, type LdapSource } from '../../../src/sources/ldap/index.js';
-import { startFakeLdapServer, type FakeLdapServer } from './fake-ldap-server.js';
+import { startFakeLdapServer, type FakeLdapServer } from '../../fakes/ldap/fake-ldap-server.js';
 
 let server: FakeLdapServer;
 let source: LdapSource;
@@ -46,7 +46,7 @@ describe('hostile assertion values on the wire to the backend', () => {
     for await (const record of source.search(query, new AbortController().signal)) {
       expect.unreachable(`no entries were served, got ${record.id}`);
     }
-    const sent = server.filters.at(-1);
+    const sent = server.filters().at(-1);
     expect(sent && formatFilter(sent)).toBe(source.backendFilter(query));
   });
 });
