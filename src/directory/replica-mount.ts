@@ -5,6 +5,7 @@
  */
 import type { Filter } from '../filter/ast.js';
 import { LocalIndex } from '../cache/local-index.js';
+import type { FieldMap } from '../mapping/field-map.js';
 import { SourceError, type Source } from '../sources/source.js';
 import type { Entry } from '../schema/entry.js';
 import type { MountStrategy } from './mount-strategy.js';
@@ -19,6 +20,8 @@ export interface ReplicaLogger {
 
 export interface ReplicaMountOptions {
   readonly source: Source;
+  /** What the presenter maps: only the fields it reads are loaded. */
+  readonly map: FieldMap;
   readonly presenter: Presenter;
   readonly schema: Schema;
   readonly defaultCountry: string;
@@ -119,7 +122,8 @@ export class ReplicaMount implements MountStrategy {
     const entries: Entry[] = [];
     const byUuid = new Map<string, Entry>();
     const recordIds = source.capabilities.signOn ? new Map<string, string>() : undefined;
-    for await (const record of source.search({}, signal)) {
+    const fields = this.options.map.nativeFields();
+    for await (const record of source.search(fields ? { fields } : {}, signal)) {
       const entry = presenter.present(record);
       const uuid = entry.attributes.get('entryuuid')!.values[0]!;
       if (byUuid.has(uuid)) throw new SourceError(source.name, `two records share the id ${record.id}`);

@@ -114,16 +114,14 @@ export class FileSource implements Source {
   }
 
   /**
-   * Every record, in file order. No filter is evaluated here, so `sizeLimit` only applies to a query
-   * without a filter: cutting a superset short could drop records that match.
+   * Every record, in file order: no filter is evaluated here, and every field is held in memory
+   * anyway, so the query asks nothing of the file (the directory's evaluator decides).
    */
-  async *search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
+  async *search(_query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
     const { records } = await this.#current();
-    const limit = query.filter === undefined ? (query.sizeLimit ?? 0) : 0;
-    const end = limit > 0 ? Math.min(limit, records.length) : records.length;
-    for (let i = 0; i < end; i++) {
+    for (const record of records) {
       signal.throwIfAborted();
-      yield records[i]!;
+      yield record;
     }
   }
 
