@@ -2,7 +2,8 @@
  * One way to build a Directory in unit tests: sources given as lists of records, mounted through the
  * identity map (record fields are presented attribute names) in the mode each asks for, and loaded.
  * A live source that takes pushdown runs the native filter it gets as a backend would, seeing every
- * field (passwords included, as a Domino service account does), so tests see the whole path.
+ * field (passwords included, as a Domino service account does), so tests see the whole path. A test
+ * that needs a source to behave otherwise (hold a search open) mounts a source of its own.
  */
 import { Directory } from '../../src/directory/directory.js';
 import { makeEntry, type Entry } from '../../src/schema/entry.js';
@@ -28,6 +29,8 @@ export const TEST_SUFFIX = 'dc=dirbridge,dc=local';
 export interface TestSourceSpec {
   readonly name: string;
   readonly records: readonly SourceRecord[];
+  /** A source of the test's own, mounted instead of one answering from `records`. */
+  readonly source?: Source;
   readonly mode?: SourceMode;
   readonly kind?: SourceKind;
   /** Live sources only: whether the source narrows by the pushed-down filter. */
@@ -86,7 +89,7 @@ export async function testDirectory(sources: readonly TestSourceSpec[]): Promise
   );
   const evaluator = new FilterEvaluator(schema, { defaultCountry: 'DE' });
   const mounts = sources.map((spec) => {
-    const source = new RecordsSource(spec);
+    const source = spec.source ?? new RecordsSource(spec);
     const map = new FieldMap(schema, 'identity');
     return new MountedSource({
       source,
