@@ -1,7 +1,8 @@
 /**
  * The generic LDAP source, live mode: every search is translated (widened, see pushdown-filter.ts),
  * sent to the backend with the paged results control and streamed back page by page, so memory
- * stays constant whatever the directory's size. Search references are skipped.
+ * stays constant whatever the directory's size. Search references are skipped. Filters go to ldapts
+ * as filter objects built from the AST (ldapts-filter-objects.ts), never as text it parses again.
  */
 import { AndFilter, EqualityFilter, ResultCodeError } from 'ldapts';
 import { LRUCache } from 'lru-cache';
