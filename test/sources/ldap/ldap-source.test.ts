@@ -24,6 +24,8 @@ function onePersonDirectory(ca: TestCa): Promise<FakeLdapServer> {
   return startFakeLdapServer(
     directoryAnswers({
       accounts: { [SERVICE.name]: SERVICE.password, [ALICE.dn]: ALICE.password },
+      // A backend's own words, the same for a wrong password and a name it does not know.
+      bindDiagnostic: 'backend: invalid credentials',
       entries: [
         {
           dn: ALICE.dn,
@@ -47,6 +49,7 @@ function bindNames(server: FakeLdapServer): string[] {
 let ca: TestCa;
 let directory: FakeLdapServer;
 let source: LdapSource;
+let url: string;
 const signal = new AbortController().signal;
 
 beforeAll(() => {
@@ -55,6 +58,7 @@ beforeAll(() => {
 
 beforeEach(async () => {
   directory = await onePersonDirectory(ca);
+  url = directory.url;
   source = createLdapSource({
     name: 'dir',
     type: 'ldap',
@@ -89,6 +93,14 @@ describe('ldap source: what sign-ons cost the backend', () => {
     expect(bindNames(directory).filter((name) => name === ALICE.dn)).toHaveLength(3);
   });
 
+  it('keys every spelling of a DN below its base alike for the throttle, without asking the backend', async () => {
+    const key = await source.loginKey(ALICE.dn, signal);
+    expect(key).toBeDefined();
+    expect(await source.loginKey('UID=Alice, OU=People, DC=example, DC=test', signal)).toBe(key);
+    expect(await source.loginKey('uid=alice,dc=other,dc=test', signal)).toBeUndefined();
+    expect(directory.accepted).toBe(0);
+  });
+
   it('reads records by id (a bind by presented DN, a base search) on one pooled connection', async () => {
     for (let i = 0; i < 3; i++) expect((await source.get(ALICE_UUID, signal))?.id).toBe(ALICE_UUID);
     expect(directory.accepted).toBe(1);
@@ -102,7 +114,11 @@ describe('ldap source: what a name nobody has costs the backend', () => {
 
   it("binds a decoy login on the bind pool as its made-up DN under the base, and passes the backend's refusal on", async () => {
     const verdict = await source.authenticate(decoyLogin('dir', BASE), 'a guess', signal);
-    expect(verdict).toEqual({ ok: false, code: 'invalidCredentials', diagnostic: '' });
+    expect(verdict).toEqual({
+      ok: false,
+      code: 'invalidCredentials',
+      diagnostic: 'backend: invalid credentials',
+    });
     const userBinds = bindNames(directory).filter((name) => name !== SERVICE.name);
     expect(userBinds).toHaveLength(1);
     expect(userBinds[0]).toMatch(DECOY);
@@ -114,10 +130,51 @@ describe('ldap source: what a name nobody has costs the backend', () => {
       ALICE.password,
       signal,
     );
-    expect(verdict).toMatchObject({ ok: false, code: 'invalidCredentials', diagnostic: /matches 2 people/ });
+    expect(verdict).toMatchObject({ ok: false, code: 'invalidCredentials' });
     const userBinds = bindNames(directory).filter((name) => name !== SERVICE.name);
     expect(userBinds).toHaveLength(1);
     expect(userBinds[0]).toMatch(DECOY);
+  });
+
+  it("answers a name several people share with the backend's refusal of a wrong password, word for word, and logs why", async () => {
+    const warnings: { obj: object; msg: string }[] = [];
+    const lines: string[] = [];
+    const logger = {
+      info: (obj: object, msg: string) => lines.push(JSON.stringify({ ...obj, msg })),
+      warn: (obj: object, msg: string) => {
+        warnings.push({ obj, msg });
+        lines.push(JSON.stringify({ ...obj, msg }));
+      },
+    };
+    const logged = createLdapSource(
+      {
+        name: 'dir',
+        type: 'ldap',
+        urls: [url],
+        tls: { ca: ca.caCert },
+        base: BASE,
+        bind: SERVICE,
+        signOn: true,
+      },
+      { logger },
+    );
+    try {
+      const wrong = await logged.authenticate({ source: 'dir', account: ALICE.dn }, 'a guess', signal);
+      const shared = await logged.authenticate(
+        { source: 'dir', account: 'Alice', ambiguous: 2 },
+        ALICE.password,
+        signal,
+      );
+      expect(wrong).toMatchObject({ ok: false, code: 'invalidCredentials' });
+      expect(shared).toEqual(wrong);
+      expect(warnings).toContainEqual({
+        obj: { source: 'dir', login: 'Alice', matches: 2 },
+        msg: 'ambiguous sign-on name refused',
+      });
+      expect(lines.join('\n')).not.toContain(ALICE.password);
+    } finally {
+      await logged.close();
+    }
   });
 
   it('never sends an empty password, not even to a decoy', async () => {
