@@ -4,16 +4,12 @@
  * entry's photo and certificates); under the identity map, where any field may fill, everything.
  */
 import { describe, expect, it } from 'vitest';
-import { MountedSource } from '../../src/directory/mounted-source.js';
-import { Namespace } from '../../src/directory/namespace.js';
-import { Presenter } from '../../src/directory/presenter.js';
+import type { MountedSource } from '../../src/directory/mounted-source.js';
 import type { Filter } from '../../src/filter/ast.js';
-import { FieldMap, type FieldMapSpec } from '../../src/mapping/field-map.js';
-import { Schema } from '../../src/schema/schema.js';
+import type { FieldMapSpec } from '../../src/mapping/field-map.js';
 import type { CheckReport, Source, SourceMode, SourceQuery, SourceRecord } from '../../src/sources/source.js';
+import { testMount } from '../support/test-directory.js';
 
-const schema = Schema.load();
-const namespace = new Namespace('dc=dirbridge,dc=local', ['book'], schema);
 const signal = new AbortController().signal;
 const MAP: FieldMapSpec = { cn: 'cn', telephoneNumber: ['telephoneNumber', 'OfficePhoneNumber'] };
 const PHONE: Filter = { type: 'equality', attribute: 'telephoneNumber', value: '+49 30 1234' };
@@ -52,17 +48,8 @@ class RecordingSource implements Source {
   }
 }
 
-function mount(source: RecordingSource, mode: SourceMode, spec: FieldMapSpec | 'identity'): MountedSource {
-  const map = new FieldMap(schema, spec);
-  return new MountedSource({
-    source,
-    mode,
-    map,
-    presenter: new Presenter(source.name, source.kind, map, namespace),
-    schema,
-    defaultCountry: 'DE',
-    description: 'test',
-  });
+function mount(source: RecordingSource, mode: SourceMode, map: FieldMapSpec | 'identity'): MountedSource {
+  return testMount({ name: source.name, source, mode, map });
 }
 
 async function candidates(mounted: MountedSource, filter: Filter): Promise<number> {
