@@ -6,10 +6,11 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { parsePasswordHash, type ScryptHash } from '../access/password-hash-format.js';
 import type { AccountConfig } from '../config/types.js';
 import { DnSyntaxError, formatDn, parseDn } from '../dn/distinguished-name.js';
 import { normalizeRdns } from '../schema/normalized-dn.js';
-import { decoyHash, parsePasswordHash, verifyPassword, type ScryptHash } from './password-hash.js';
+import { decoyHash, verifyPassword } from './password-hash.js';
 
 export interface LocalAccount {
   /** As config spells it. */

@@ -3,8 +3,8 @@
  * to case, as bind names do), password hashes readable and affordable, every mount named in a
  * `read` list an existing source, every trusted address a valid address or range.
  */
-import { PasswordHashError, parsePasswordHash } from '../auth/password-hash.js';
-import { AddressSyntaxError, parseAddressRange } from '../auth/trusted-addresses.js';
+import { AddressSyntaxError, parseAddressRange } from '../access/address-range.js';
+import { PasswordHashError, parsePasswordHash } from '../access/password-hash-format.js';
 import type { ConfigPath, Problem } from './problem.js';
 
 export function checkAccess(data: unknown): Problem[] {

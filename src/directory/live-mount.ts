@@ -74,7 +74,11 @@ export class LiveMount implements MountStrategy {
     return this.#ids.get(uuid) ?? uuid;
   }
 
-  /** The source's records for a native filter, from the result cache when it has them. */
+  /**
+   * The source's records for a native filter, from the result cache when it has them. Only the
+   * fields the map reads are asked for (an AD entry's photo and certificates are never presented);
+   * they are the same for every search of the mount, so the cache key need not name them.
+   */
   #records(
     nativeFilter: Filter | undefined,
     signal: AbortSignal,
@@ -82,10 +86,9 @@ export class LiveMount implements MountStrategy {
     const key = JSON.stringify(nativeFilter ?? null);
     const cached = this.#results.get(key);
     if (cached) return cached;
-    return this.#results.through(
-      key,
-      this.options.source.search(nativeFilter ? { filter: nativeFilter } : {}, signal),
-    );
+    const fields = this.options.map.nativeFields();
+    const query = { ...(nativeFilter ? { filter: nativeFilter } : {}), ...(fields ? { fields } : {}) };
+    return this.#results.through(key, this.options.source.search(query, signal));
   }
 }
 

@@ -12,6 +12,7 @@ import { replicaFiles, type ReplicaFiles } from '../replica/replica-files.js';
 import { ReplicaEngine, type ReplicaLogger, type RoundOutcome } from '../replica/replica-engine.js';
 import { SnapshotUnusable } from '../replica/snapshot-format.js';
 import { SnapshotSchedule } from '../replica/snapshot-schedule.js';
+import type { FieldMap } from '../mapping/field-map.js';
 import type { Entry } from '../schema/entry.js';
 import type { Schema } from '../schema/schema.js';
 import type { Source } from '../sources/source.js';
@@ -23,6 +24,8 @@ export type { ReplicaLogger } from '../replica/replica-engine.js';
 
 export interface ReplicaMountOptions {
   readonly source: Source;
+  /** What the presenter maps: a listing asks the source for the fields it reads only. */
+  readonly map: FieldMap;
   readonly presenter: Presenter;
   readonly schema: Schema;
   readonly defaultCountry: string;
@@ -59,6 +62,7 @@ export class ReplicaMount implements MountStrategy {
       prepare: PHONEBOOK_NAME_ATTRIBUTES,
       ...(options.maxDeletes === undefined ? {} : { maxDeletes: options.maxDeletes }),
       ...(options.logger ? { logger: options.logger } : {}),
+      ...fieldsOf(options.map),
     });
     if (options.dataDir === undefined) return;
     this.#files = replicaFiles(options.dataDir, options.source.name);
@@ -205,6 +209,12 @@ export class ReplicaMount implements MountStrategy {
       );
     }
   }
+}
+
+/** The fields the map reads, as the engine's option; none under the identity map (every field). */
+function fieldsOf(map: FieldMap): { fields?: readonly string[] } {
+  const fields = map.nativeFields();
+  return fields ? { fields } : {};
 }
 
 function msSince(started: number): number {

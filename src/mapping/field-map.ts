@@ -65,6 +65,8 @@ export class FieldMap {
   readonly #byAttribute = new Map<string, readonly string[]>();
   readonly #identity: boolean;
   readonly #schema: Schema;
+  /** Every field the explicit map reads, each once; undefined under the identity map (any field may fill). */
+  readonly #nativeFields: readonly string[] | undefined;
 
   constructor(schema: Schema, defaultMap: FieldMapSpec | typeof IDENTITY_MAP, overrides: FieldMapSpec = {}) {
     this.#schema = schema;
@@ -81,6 +83,15 @@ export class FieldMap {
       }
     }
     for (const [key, { attribute, fields }] of explicit) this.#add(key, attribute, fields);
+    this.#nativeFields = this.#identity ? undefined : distinctFields([...explicit.values()]);
+  }
+
+  /**
+   * The source fields the map reads: what a source need fetch for its records to be presented.
+   * Undefined under the identity map, where any field named like a presented attribute fills it.
+   */
+  nativeFields(): readonly string[] | undefined {
+    return this.#nativeFields;
   }
 
   /** The canonical name of an attribute a map may fill. */
@@ -204,6 +215,15 @@ function checkedFields(attribute: string, fields: string | readonly string[]): r
     seen.add(key);
   }
   return list;
+}
+
+/** The fields of the map's entries, each once whatever its case, in the order first named. */
+function distinctFields(entries: readonly { readonly fields: readonly string[] }[]): readonly string[] {
+  const byKey = new Map<string, string>();
+  for (const { fields } of entries) {
+    for (const field of fields) if (!byKey.has(field.toLowerCase())) byKey.set(field.toLowerCase(), field);
+  }
+  return [...byKey.values()];
 }
 
 function holdsAny(held: ReadonlySet<string>, keys: readonly string[]): boolean {

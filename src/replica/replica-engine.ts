@@ -49,6 +49,8 @@ export interface ReplicaEngineOptions {
    */
   readonly reconcileEveryMs?: number;
   readonly logger?: ReplicaLogger;
+  /** The source fields the field map reads: all a listing by `search` asks for (undefined: every field). */
+  readonly fields?: readonly string[];
 }
 
 /** How the engine's last rounds went, for the mount's health. */
@@ -285,11 +287,12 @@ export class ReplicaEngine {
 
   /** The source's feed, or a full listing by `search` for a source that has none. */
   #feed(): ChangeFeed {
-    const { source } = this.options;
+    const { source, fields } = this.options;
+    const query = fields ? { fields } : {};
     return (
       source.changeFeed?.() ?? {
         async *full(signal: AbortSignal): AsyncIterable<FeedItem> {
-          for await (const record of source.search({}, signal)) yield { kind: 'upsert', record };
+          for await (const record of source.search(query, signal)) yield { kind: 'upsert', record };
         },
       }
     );

@@ -19,13 +19,19 @@ export interface SourceRecord {
   readonly fields: Readonly<Record<string, readonly string[]>>;
 }
 
+/**
+ * What a search asks of a source. There is no size limit: the directory tests every record against
+ * the full filter, so only it knows when enough have matched, and it stops a source by no longer
+ * asking for records (the iterator's return), which ends a backend search as soon as it happens.
+ */
 export interface SourceQuery {
   /** A filter in the source's native field names, a superset of what is wanted; absent means all. */
   readonly filter?: Filter;
-  /** Native fields the caller needs; absent means all. */
+  /**
+   * Native fields the caller needs (those its field map reads); absent means all. A source may
+   * return more (its id, what tells users from contacts): fields nobody maps are dropped anyway.
+   */
   readonly fields?: readonly string[];
-  /** Stop after this many records (0 or absent: no limit). */
-  readonly sizeLimit?: number;
 }
 
 export interface SourceCapabilities {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ScryptHash } from '../../src/access/password-hash-format.js';
 import {
   Authenticator,
   PLAINTEXT_REFUSED,
@@ -6,7 +7,7 @@ import {
   type SimpleBind,
 } from '../../src/auth/authenticator.js';
 import { ANONYMOUS } from '../../src/auth/identity.js';
-import { DEFAULT_COST, hashPassword, verifyPassword, type ScryptHash } from '../../src/auth/password-hash.js';
+import { DEFAULT_COST, hashPassword, verifyPassword } from '../../src/auth/password-hash.js';
 import type { AccessConfig } from '../../src/config/types.js';
 
 const SUFFIX = 'dc=dirbridge,dc=local';

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_COST,
-  PasswordHashError,
-  hashPassword,
-  parsePasswordHash,
-  verifyPassword,
-} from '../../src/auth/password-hash.js';
+import { PasswordHashError, parsePasswordHash } from '../../src/access/password-hash-format.js';
+import { DEFAULT_COST, hashPassword, verifyPassword } from '../../src/auth/password-hash.js';
 
 const password = (text: string): Buffer => Buffer.from(text, 'utf8');
-const SALT = Buffer.alloc(16, 1).toString('base64');
-const HASH = Buffer.alloc(32, 2).toString('base64');
 
 describe('password hashes', () => {
   it('hashes in the self-describing scrypt format with the default cost, and verifies', async () => {
@@ -32,30 +25,6 @@ describe('password hashes', () => {
     const parsed = parsePasswordHash(hash);
     expect([parsed.N, parsed.r, parsed.p]).toEqual([1024, 4, 2]);
     expect(await verifyPassword(password('pbx'), parsed)).toBe(true);
-  });
-
-  it.each([
-    ['', /hash-password/],
-    ['secret', /hash-password/],
-    ['$2y$10$abcdefghijklmnopqrstuv', /hash-password/],
-    [`$scrypt$N=16384,r=8$${SALT}$${HASH}`, /hash-password/],
-    [`$scrypt$N=16384,r=8,p=1$${SALT}$not base64!`, /hash-password/],
-    [`$scrypt$N=1000,r=8,p=1$${SALT}$${HASH}`, /power of two/],
-    [`$scrypt$N=512,r=8,p=1$${SALT}$${HASH}`, /power of two of at least 1024/],
-    [`$scrypt$N=16384,r=0,p=1$${SALT}$${HASH}`, /r=0 must be 1 to 32/],
-    [`$scrypt$N=16384,r=8,p=17$${SALT}$${HASH}`, /p=17 must be 1 to 16/],
-    [`$scrypt$N=1048576,r=8,p=1$${SALT}$${HASH}`, /more than 64 MiB/],
-    [`$scrypt$N=65536,r=8,p=16$${SALT}$${HASH}`, /too slow/],
-    [`$scrypt$N=16384,r=8,p=1$AAAA$${HASH}`, /salt must be 8 to 64 bytes/],
-    [`$scrypt$N=16384,r=8,p=1$${SALT}$AAAA`, /hash must be 16 to 64 bytes/],
-  ])('refuses %j, saying why', (text, reason) => {
-    expect(() => parsePasswordHash(text)).toThrow(PasswordHashError);
-    expect(() => parsePasswordHash(text)).toThrow(reason);
-  });
-
-  it('never echoes the hash in its errors', () => {
-    const text = `$scrypt$N=16384,r=8,p=1$${SALT}$AAAA`;
-    expect(() => parsePasswordHash(text)).not.toThrow(new RegExp(SALT.slice(0, 8)));
   });
 
   it('bounds the cost of the hashes it makes, too', async () => {

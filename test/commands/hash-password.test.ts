@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { parsePasswordHash, verifyPassword } from '../../src/auth/password-hash.js';
+import { parsePasswordHash } from '../../src/access/password-hash-format.js';
+import { verifyPassword } from '../../src/auth/password-hash.js';
 import { hashPasswordCommand, type HashPasswordIo } from '../../src/commands/hash-password.js';
 
 /** Standard input as a pipe, or as a terminal that records raw mode; outputs collected as text. */

@@ -3,19 +3,12 @@
  * the caller's withheld attributes masked, for replica and live mounts alike.
  */
 import { describe, expect, it } from 'vitest';
-import { Directory, type DirectorySearch, type Scope } from '../../src/directory/directory.js';
-import { FilterEvaluator } from '../../src/directory/evaluator.js';
-import { MountedSource } from '../../src/directory/mounted-source.js';
-import { Namespace } from '../../src/directory/namespace.js';
-import { Presenter } from '../../src/directory/presenter.js';
-import { Schema } from '../../src/schema/schema.js';
+import type { Directory, DirectorySearch, Scope } from '../../src/directory/directory.js';
 import { DEFAULT_VISIBILITY, type Visibility } from '../../src/directory/visibility.js';
 import { parseFilter } from '../../src/filter/parse.js';
-import { FieldMap } from '../../src/mapping/field-map.js';
-import type { CheckReport, Source, SourceMode, SourceRecord } from '../../src/sources/source.js';
+import type { SourceMode, SourceRecord } from '../../src/sources/source.js';
+import { TEST_SUFFIX as SUFFIX, testDirectory } from '../support/test-directory.js';
 
-const schema = Schema.load();
-const SUFFIX = 'dc=dirbridge,dc=local';
 const signal = new AbortController().signal;
 const UUID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const ANNA: SourceRecord = {
@@ -25,64 +18,9 @@ const ANNA: SourceRecord = {
 };
 const ANNA_DN = `entryUUID=${UUID},ou=people,${SUFFIX}`;
 
-class OneRecordSource implements Source {
-  readonly kind = 'users';
-  readonly capabilities;
-
-  constructor(
-    readonly name: string,
-    mode: SourceMode,
-  ) {
-    this.capabilities = { modes: [mode], filterPushdown: false, signOn: false } as const;
-  }
-
-  async *search(): AsyncIterable<SourceRecord> {
-    await Promise.resolve();
-    yield ANNA;
-  }
-
-  get(id: string): Promise<SourceRecord | undefined> {
-    return Promise.resolve(id === ANNA.id ? ANNA : undefined);
-  }
-
-  fields(): Promise<never[]> {
-    return Promise.resolve([]);
-  }
-
-  check(): Promise<CheckReport> {
-    return Promise.resolve({ source: this.name, ok: true, steps: [], samples: [] });
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-async function directoryOf(mode: SourceMode): Promise<Directory> {
-  const source = new OneRecordSource('people', mode);
-  const namespace = new Namespace(SUFFIX, [source.name], schema);
-  const evaluator = new FilterEvaluator(schema, { defaultCountry: 'DE' });
-  const map = new FieldMap(schema, 'identity');
-  const mount = new MountedSource({
-    source,
-    mode,
-    map,
-    presenter: new Presenter(source.name, source.kind, map, namespace),
-    schema,
-    defaultCountry: 'DE',
-    description: source.name,
-    type: 'fake',
-  });
-  const features = {
-    supportedControls: [],
-    supportedExtensions: [],
-    supportedFeatures: [],
-    vendorName: 'dirbridge',
-    vendorVersion: 'dirbridge 9.9.9',
-  };
-  const directory = new Directory({ namespace, schema, evaluator, mounts: [mount], features });
-  await directory.start(signal);
-  return directory;
+/** A source of one person, asked live or loaded into a replica. */
+function directoryOf(mode: SourceMode): Promise<Directory> {
+  return testDirectory([{ name: 'people', mode, records: [ANNA] }]);
 }
 
 async function dns(

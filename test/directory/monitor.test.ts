@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { Directory, type DirectorySearch, type Scope } from '../../src/directory/directory.js';
+import type { Directory, DirectorySearch, Scope } from '../../src/directory/directory.js';
 import { DirectoryError } from '../../src/directory/directory-error.js';
-import { FilterEvaluator } from '../../src/directory/evaluator.js';
 import { generalizedTime, monitorEntries } from '../../src/directory/monitor-entries.js';
-import { MountedSource } from '../../src/directory/mounted-source.js';
-import { Namespace } from '../../src/directory/namespace.js';
-import { Presenter } from '../../src/directory/presenter.js';
 import { Schema } from '../../src/schema/schema.js';
 import { SourceHealth } from '../../src/directory/source-status.js';
 import { parseFilter } from '../../src/filter/parse.js';
-import { FieldMap } from '../../src/mapping/field-map.js';
 import type { CheckReport, Source, SourceMode, SourceRecord } from '../../src/sources/source.js';
+import { TEST_SUFFIX as SUFFIX, buildTestDirectory, type TestDirectory } from '../support/test-directory.js';
 
 const schema = Schema.load();
-const SUFFIX = 'dc=dirbridge,dc=local';
 const signal = new AbortController().signal;
 
 /** A source whose next search fails when `failing` is set. */
@@ -53,35 +48,11 @@ class FakeSource implements Source {
   }
 }
 
-function directoryOf(sources: FakeSource[]): { directory: Directory; mounts: MountedSource[] } {
-  const namespace = new Namespace(
-    SUFFIX,
-    sources.map((s) => s.name),
-    schema,
+/** A directory of the sources, not yet started: each mounted in the one mode it offers. */
+function directoryOf(sources: FakeSource[]): TestDirectory {
+  return buildTestDirectory(
+    sources.map((source) => ({ name: source.name, source, mode: source.capabilities.modes[0] })),
   );
-  const evaluator = new FilterEvaluator(schema, { defaultCountry: 'DE' });
-  const mounts = sources.map((source) => {
-    const map = new FieldMap(schema, 'identity');
-    const mode = source.capabilities.modes[0];
-    return new MountedSource({
-      source,
-      mode,
-      map,
-      presenter: new Presenter(source.name, source.kind, map, namespace),
-      schema,
-      defaultCountry: 'DE',
-      description: source.name,
-      type: 'fake',
-    });
-  });
-  const features = {
-    supportedControls: [],
-    supportedExtensions: [],
-    supportedFeatures: [],
-    vendorName: 'dirbridge',
-    vendorVersion: 'dirbridge 9.9.9',
-  };
-  return { directory: new Directory({ namespace, schema, evaluator, mounts, features }), mounts };
 }
 
 async function search(

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MountedSource } from '../../src/directory/mounted-source.js';
-import { Namespace } from '../../src/directory/namespace.js';
-import { Presenter } from '../../src/directory/presenter.js';
-import { Schema } from '../../src/schema/schema.js';
+import type { MountedSource } from '../../src/directory/mounted-source.js';
 import type { Filter } from '../../src/filter/ast.js';
-import { FieldMap } from '../../src/mapping/field-map.js';
 import type { CheckReport, Source, SourceRecord } from '../../src/sources/source.js';
+import { testMount } from '../support/test-directory.js';
 
-const schema = Schema.load();
-const namespace = new Namespace('dc=dirbridge,dc=local', ['book'], schema);
 const signal = new AbortController().signal;
 const ALL: Filter = { type: 'present', attribute: 'objectClass' };
 
@@ -56,18 +51,13 @@ function person(id: string, cn: string): SourceRecord {
 }
 
 function mount(source: ChangingSource, logged: string[]): MountedSource {
-  const map = new FieldMap(schema, 'identity');
   const log = (obj: object, msg: string): void => {
     logged.push(`${msg} ${JSON.stringify(obj)}`);
   };
-  return new MountedSource({
+  return testMount({
+    name: source.name,
     source,
     mode: 'replica',
-    map,
-    presenter: new Presenter(source.name, source.kind, map, namespace),
-    schema,
-    defaultCountry: 'DE',
-    description: 'test',
     logger: { info: log, warn: log, error: log },
   });
 }

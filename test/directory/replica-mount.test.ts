@@ -34,9 +34,11 @@ function logger() {
 
 function mountOf(source: ScriptedFeedSource, log = logger(), fingerprint = 'f1') {
   const namespace = new Namespace('dc=test', [source.name], schema);
-  const presenter = new Presenter(source.name, 'users', new FieldMap(schema, IDENTITY_MAP), namespace);
+  const map = new FieldMap(schema, IDENTITY_MAP);
+  const presenter = new Presenter(source.name, 'users', map, namespace);
   const mount = new ReplicaMount({
     source,
+    map,
     presenter,
     schema,
     defaultCountry: 'DE',

@@ -3,7 +3,7 @@
  * passed on, no password in clear, at most `size` connections however many binds, failover only
  * before a bind is sent, every bind sent exactly once, and an answer within the timeout whatever the
  * backend does. slapd (scripts/test-backends/slapd.ts) for LDAP behaviour; scripted servers
- * (support/fake-ldap-server.ts) for what slapd cannot be made to do: hang, refuse StartTLS, hang up.
+ * (test/fakes/ldap/fake-ldap-server.ts) for what slapd cannot be made to do: hang, refuse StartTLS, hang up.
  */
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,14 +13,10 @@ import { startSlapd, type Slapd } from '../../scripts/test-backends/slapd.js';
 import { ensureTestCa } from '../../scripts/test-backends/test-ca.js';
 import type { AuthVerdict } from '../../src/sources/source.js';
 import { LdapBindPool, type BindPoolSettings } from '../../src/sources/ldap/ldap-bind-pool.js';
-import {
-  START_TLS_OID,
-  bindAnswers,
-  eventually,
-  refusingPort,
-  startFakeLdapServer,
-  type FakeLdapServer,
-} from './support/fake-ldap-server.js';
+import { START_TLS_OID, startFakeLdapServer, type FakeLdapServer } from '../fakes/ldap/fake-ldap-server.js';
+import { refusingPort } from '../fakes/ldap/refusing-port.js';
+import { bindAnswers } from '../fakes/ldap/responders.js';
+import { eventually } from '../support/eventually.js';
 import { startTcpRelay, type TcpRelay } from './support/tcp-relay.js';
 
 const ALICE = 'cn=Alice,ou=people,dc=example,dc=test';
@@ -95,7 +91,7 @@ function pool(
 
 async function fake(...args: Parameters<typeof startFakeLdapServer>): Promise<FakeLdapServer> {
   const server = await startFakeLdapServer(...args);
-  cleanups.push(() => server.close());
+  cleanups.push(() => server.stop());
   return server;
 }
 
@@ -302,7 +298,7 @@ describe('failover and liveness', () => {
     const { pool: binds } = pool([`ldap://127.0.0.1:${port}`, fallback.url], { healthIntervalMs: 200 });
     expect(await binds.bind(ALICE, ALICE_PASSWORD)).toEqual(OK);
     expect(fallback.binds()).toHaveLength(1);
-    const first = await fake(bindAnswers(ALICE_PASSWORD), port);
+    const first = await fake(bindAnswers(ALICE_PASSWORD), { port });
     await new Promise((resolve) => setTimeout(resolve, 300));
     // The idle fallback connection may serve one more bind; it is closed when it comes back.
     for (let i = 0; i < 3 && first.binds().length === 0; i++) {

@@ -62,6 +62,23 @@ describe('FieldMap', () => {
     ]);
   });
 
+  it('names the fields an explicit map reads, each once whatever its case; identity reads any', () => {
+    const map = new FieldMap(
+      schema,
+      { cn: 'cn', telephoneNumber: ['telephoneNumber', 'OfficePhoneNumber'], sn: ['SN', 'LastName'] },
+      { mobile: 'CellPhoneNumber', ipPhone: 'officephonenumber' },
+    );
+    expect(map.nativeFields()).toEqual([
+      'cn',
+      'telephoneNumber',
+      'OfficePhoneNumber',
+      'SN',
+      'LastName',
+      'CellPhoneNumber',
+    ]);
+    expect(new FieldMap(schema, 'identity', { mobile: 'CellPhoneNumber' }).nativeFields()).toBeUndefined();
+  });
+
   it('rejects attributes the schema does not present, naming them', () => {
     expect(() => new FieldMap(schema, 'identity', { favouriteColour: 'colour' })).toThrow(
       'map.favouriteColour',

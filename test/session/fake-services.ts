@@ -25,7 +25,7 @@ export const LIMITS: LimitsConfig = {
   maxFilterEvaluations: 2_000_000,
 };
 
-const DIRECTORY_CONFIG: DirectoryConfig = {
+export const DIRECTORY_CONFIG: DirectoryConfig = {
   suffix: 'dc=test',
   sizeLimit: 100_000,
   maxPageSize: 1000,

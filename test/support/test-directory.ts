@@ -1,17 +1,20 @@
 /**
- * One way to build a Directory in unit tests: sources given as lists of records, mounted through the
- * identity map (record fields are presented attribute names) in the mode each asks for, and loaded.
- * A live source that takes pushdown runs the native filter it gets as a backend would, seeing every
- * field (passwords included, as a Domino service account does), so tests see the whole path.
+ * One way to build a Directory or a mount in unit tests: sources given as lists of records, mounted
+ * through the identity map (record fields are presented attribute names) or the map a spec gives, in
+ * the mode each asks for, and loaded. A live source that takes pushdown runs the native filter it gets
+ * as a backend would, seeing every field (passwords included, as a Domino service account does), so
+ * tests see the whole path. A test that needs a source to behave otherwise (hold a search open, fail,
+ * record its queries, announce changes) mounts a source of its own; one that watches a mount load
+ * builds the directory without starting it.
  */
 import { Directory } from '../../src/directory/directory.js';
 import { makeEntry, type Entry } from '../../src/schema/entry.js';
 import { FilterEvaluator } from '../../src/directory/evaluator.js';
-import { MountedSource } from '../../src/directory/mounted-source.js';
+import { MountedSource, type ReplicaLogger } from '../../src/directory/mounted-source.js';
 import { Namespace } from '../../src/directory/namespace.js';
 import { Presenter } from '../../src/directory/presenter.js';
 import { Schema } from '../../src/schema/schema.js';
-import { FieldMap } from '../../src/mapping/field-map.js';
+import { FieldMap, type FieldMapSpec } from '../../src/mapping/field-map.js';
 import type {
   CheckReport,
   FieldInfo,
@@ -27,11 +30,24 @@ export const TEST_SUFFIX = 'dc=dirbridge,dc=local';
 
 export interface TestSourceSpec {
   readonly name: string;
-  readonly records: readonly SourceRecord[];
+  /** What the source holds (none when absent). */
+  readonly records?: readonly SourceRecord[];
+  /** A source of the test's own, mounted instead of one answering from `records`. */
+  readonly source?: Source;
   readonly mode?: SourceMode;
   readonly kind?: SourceKind;
   /** Live sources only: whether the source narrows by the pushed-down filter. */
   readonly pushdown?: boolean;
+  /** The field map (the identity map when absent). */
+  readonly map?: FieldMapSpec | 'identity';
+  /** Where a replica reports its loads and reloads (nowhere when absent). */
+  readonly logger?: ReplicaLogger;
+}
+
+/** A directory and its mounts, in the order of the specs. */
+export interface TestDirectory {
+  readonly directory: Directory;
+  readonly mounts: readonly MountedSource[];
 }
 
 const schema = Schema.load();
@@ -55,13 +71,13 @@ export class RecordsSource implements Source {
 
   async *search(query: SourceQuery): AsyncIterable<SourceRecord> {
     await Promise.resolve();
-    for (const record of this.spec.records) {
+    for (const record of this.spec.records ?? []) {
       if (!query.filter || backendEvaluator.matches(query.filter, asBackendEntry(record))) yield record;
     }
   }
 
   get(id: string): Promise<SourceRecord | undefined> {
-    return Promise.resolve(this.spec.records.find((record) => record.id === id));
+    return Promise.resolve(this.spec.records?.find((record) => record.id === id));
   }
 
   fields(): Promise<FieldInfo[]> {
@@ -79,6 +95,13 @@ export class RecordsSource implements Source {
 
 /** A loaded directory with a mount per source, in the order given. */
 export async function testDirectory(sources: readonly TestSourceSpec[]): Promise<Directory> {
+  const { directory } = buildTestDirectory(sources);
+  await directory.start(new AbortController().signal);
+  return directory;
+}
+
+/** A directory with a mount per source, in the order given, not yet started (no replica loaded). */
+export function buildTestDirectory(sources: readonly TestSourceSpec[]): TestDirectory {
   const namespace = new Namespace(
     TEST_SUFFIX,
     sources.map((s) => s.name),
@@ -86,8 +109,8 @@ export async function testDirectory(sources: readonly TestSourceSpec[]): Promise
   );
   const evaluator = new FilterEvaluator(schema, { defaultCountry: 'DE' });
   const mounts = sources.map((spec) => {
-    const source = new RecordsSource(spec);
-    const map = new FieldMap(schema, 'identity');
+    const source = spec.source ?? new RecordsSource(spec);
+    const map = new FieldMap(schema, spec.map ?? 'identity');
     return new MountedSource({
       source,
       mode: spec.mode ?? 'replica',
@@ -97,6 +120,7 @@ export async function testDirectory(sources: readonly TestSourceSpec[]): Promise
       defaultCountry: 'DE',
       description: source.name,
       type: 'test',
+      logger: spec.logger,
     });
   });
   const directory = new Directory({
@@ -112,8 +136,12 @@ export async function testDirectory(sources: readonly TestSourceSpec[]): Promise
       vendorVersion: 'dirbridge test',
     },
   });
-  await directory.start(new AbortController().signal);
-  return directory;
+  return { directory, mounts };
+}
+
+/** The mount of one source, alone in its directory, not yet started. */
+export function testMount(spec: TestSourceSpec): MountedSource {
+  return buildTestDirectory([spec]).mounts[0]!;
 }
 
 /** A record's fields as the entry a backend holds: what a pushed-down filter is run against there. */

@@ -3,6 +3,7 @@
  * `uPNSuffixes`) and its NetBIOS name. Read from the root DSE and the partitions container with the
  * service account, which any domain user may read.
  */
+import { MATCH_ALL } from '../../filter/ast.js';
 import { equalityFilter, type EntryReader } from '../ldap/login-names.js';
 
 export interface AdNaming {
@@ -16,7 +17,7 @@ export async function discoverAdNaming(reader: EntryReader, signal: AbortSignal)
   const [rootDse] = await reader.read(
     '',
     'base',
-    '(objectClass=*)',
+    MATCH_ALL,
     ['defaultNamingContext', 'configurationNamingContext'],
     signal,
   );
@@ -26,11 +27,11 @@ export async function discoverAdNaming(reader: EntryReader, signal: AbortSignal)
     throw new Error('the root DSE names no defaultNamingContext / configurationNamingContext: not an AD DC?');
   }
   const partitions = `CN=Partitions,${configNc}`;
-  const [container] = await reader.read(partitions, 'base', '(objectClass=*)', ['uPNSuffixes'], signal);
+  const [container] = await reader.read(partitions, 'base', MATCH_ALL, ['uPNSuffixes'], signal);
   const [crossRef] = await reader.read(
     partitions,
     'one',
-    `(&(objectClass=crossRef)${equalityFilter('nCName', domainNc)})`,
+    { type: 'and', filters: [equalityFilter('objectClass', 'crossRef'), equalityFilter('nCName', domainNc)] },
     ['nETBIOSName', 'dnsRoot'],
     signal,
   );

@@ -7,8 +7,10 @@
  * all the same: it is reported as such, so that the source can make it cost a bind as well.
  */
 import { DnSyntaxError, parseDn } from '../../dn/distinguished-name.js';
+import type { Filter } from '../../filter/ast.js';
 import type { AccountLookup, EntryReader, LoginClaim, LoginNames } from '../ldap/login-names.js';
 import { equalityFilter } from '../ldap/login-names.js';
+import { within } from '../ldap/source-scope.js';
 
 /** Attributes a Domino person's sign-on name may be held in. */
 export const DOMINO_LOGIN_ATTRIBUTES: readonly string[] = [
@@ -26,7 +28,7 @@ export class DominoLoginNames implements LoginNames {
   constructor(
     private readonly bases: readonly string[],
     /** `(&<filter>(|<users><contacts>))`: the people the source presents. */
-    private readonly scope: string,
+    private readonly scope: Filter,
     private readonly reader: EntryReader,
     private readonly attributes: readonly string[] = DOMINO_LOGIN_ATTRIBUTES,
   ) {}
@@ -58,8 +60,11 @@ export class DominoLoginNames implements LoginNames {
 
   /** DNs of the people holding `value` in any login attribute (at most a few: two is enough to refuse). */
   async #people(value: string, signal: AbortSignal): Promise<string[]> {
-    const any = this.attributes.map((attribute) => equalityFilter(attribute, value)).join('');
-    const filter = `(&${this.scope.slice(2, -1)}(|${any}))`;
+    const any: Filter = {
+      type: 'or',
+      filters: this.attributes.map((attribute) => equalityFilter(attribute, value)),
+    };
+    const filter = within(this.scope, any);
     const dns = new Set<string>();
     for (const base of this.bases) {
       for (const entry of await this.reader.read(base, 'sub', filter, ['1.1'], signal)) dns.add(entry.dn);

@@ -82,18 +82,15 @@ export class FileSource implements Source {
   }
 
   /**
-   * Every record, in file order, read from the file now. No filter is evaluated here, so `sizeLimit`
-   * only applies to a query without a filter: cutting a superset short could drop records that match.
+   * Every record, in file order, read from the file now: no filter is evaluated here (the
+   * directory's evaluator decides), so the query asks nothing of the file.
    */
-  async *search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
+  async *search(_query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
     this.#assertOpen();
-    const limit = query.filter === undefined ? (query.sizeLimit ?? 0) : 0;
     const problems: ParseProblem[] = [];
-    let count = 0;
     for await (const record of fileRecords(this.settings, problems)) {
       signal.throwIfAborted();
       yield record;
-      if (limit > 0 && ++count >= limit) return;
     }
     this.#logProblems(problems);
   }

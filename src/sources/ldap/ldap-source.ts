@@ -1,14 +1,13 @@
 /**
  * The generic LDAP source, live mode: every search is translated (widened, see pushdown-filter.ts),
  * sent to the backend with the paged results control and streamed back page by page, so memory
- * stays constant whatever the directory's size. Search references are skipped.
+ * stays constant whatever the directory's size. Search references are skipped. Filters go to ldapts
+ * as filter objects built from the AST (ldapts-filter-objects.ts), never as text it parses again.
  */
-import { AndFilter, EqualityFilter, FilterParser, ResultCodeError } from 'ldapts';
+import { AndFilter, EqualityFilter, ResultCodeError } from 'ldapts';
 import { LRUCache } from 'lru-cache';
 import type { Client, Entry, Filter as LdaptsFilter, SearchOptions } from 'ldapts';
 import type { Filter } from '../../filter/ast.js';
-import { escapeFilterValue } from '../../filter/escape.js';
-import { formatFilter } from '../../filter/format.js';
 import { parseFilter } from '../../filter/parse.js';
 import { SourceError } from '../source.js';
 import type {
@@ -26,7 +25,7 @@ import type {
 import { connectBackend } from './backend-socket.js';
 import { decoyLogin } from './decoy-login.js';
 import { LdapBindPool } from './ldap-bind-pool.js';
-import { ldaptsFilter } from './ldapts-filter.js';
+import { toLdaptsFilter } from './ldapts-filter-objects.js';
 import { LdapConnections, type ConnectionLogger } from './ldap-connections.js';
 import {
   DnLoginNames,
@@ -40,6 +39,7 @@ import type { LdapSourceSettings } from './ldap-settings.js';
 import { PushdownFilter, type PushdownOptions } from './pushdown-filter.js';
 import { serverDiagnostic } from './bind-verdict.js';
 import { objectClassesOf, readSchemaAttributes } from './schema-attributes.js';
+import { sourceScope, within } from './source-scope.js';
 import { checkReport } from '../check-report.js';
 
 export interface LdapSourceLogger extends ConnectionLogger {
@@ -67,8 +67,8 @@ const SIGNED_ON_RECORD_TTL_MS = 10 * 60_000;
 export interface LoginNamesContext {
   readonly reader: EntryReader;
   readonly bases: readonly string[];
-  /** `(&<filter>(|<users><contacts>))`: the entries the source presents. */
-  readonly scope: string;
+  /** `(&<filter>(|<users><contacts>))`: the entries the source presents (source-scope.ts). */
+  readonly scope: Filter;
 }
 
 /** Milliseconds an unused bind connection stays open. */
@@ -91,9 +91,15 @@ export class LdapSource implements Source {
     ttl: SIGNED_ON_RECORD_TTL_MS,
   });
   readonly #pushdown: PushdownFilter;
+  /** usersFilter and contactsFilter, parsed once (as is `filter`): what tells people's kinds apart. */
+  readonly #users: Filter;
   readonly #contacts: Filter;
   /** `(&<filter>(|<users><contacts>))`: what every search is limited to. */
-  readonly #scope: string;
+  readonly #scope: Filter;
+  /** The scope as ldapts sends it, built once: the whole filter of every unrestricted search. */
+  readonly #scopeObject: LdaptsFilter;
+  /** The configured filter's condition, if any: ANDed into check's samples of each kind. */
+  readonly #configured: Filter | undefined;
   readonly #kindAttributes: readonly string[];
   #closed = false;
 
@@ -115,18 +121,28 @@ export class LdapSource implements Source {
         throw new SourceError(settings.name, `${key}: ${errorText(error)}`, { cause: error });
       }
     };
-    if (settings.filter !== undefined) parse(settings.filter, 'filter');
-    parse(settings.usersFilter, 'usersFilter');
+    this.#configured = settings.filter === undefined ? undefined : parse(settings.filter, 'filter');
+    this.#users = parse(settings.usersFilter, 'usersFilter');
     this.#contacts = parse(settings.contactsFilter, 'contactsFilter');
     this.#kindAttributes = attributesOf(this.#contacts);
-    this.#scope = `(&${settings.filter ?? ''}(|${settings.usersFilter}${settings.contactsFilter}))`;
+    this.#scope = sourceScope({
+      ...(this.#configured === undefined ? {} : { filter: this.#configured }),
+      users: this.#users,
+      contacts: this.#contacts,
+    });
+    try {
+      this.#scopeObject = toLdaptsFilter(this.#scope);
+    } catch (error) {
+      throw new SourceError(settings.name, `filters: ${errorText(error)}`, { cause: error });
+    }
     this.#pushdown = new PushdownFilter({
       ...settings,
       ...(options.pushdownLimits ? { limits: options.pushdownLimits } : {}),
     });
     this.#connections = new LdapConnections(settings, logger);
     const reader: EntryReader = {
-      read: (base, scope, filter, attributes, signal) => this.#read(base, scope, filter, attributes, signal),
+      read: (base, scope, filter, attributes, signal) =>
+        this.#read(base, scope, this.#ldapts(filter), attributes, signal),
     };
     this.#loginNames =
       options.loginNames?.({ reader, bases: settings.bases, scope: this.#scope }) ??
@@ -159,23 +175,30 @@ export class LdapSource implements Source {
     }
   }
 
-  /** The backend filter for a query: the configured scope ANDed with the widened query filter. */
-  backendFilter(query: SourceQuery): string {
+  /**
+   * The backend filter for a query: the configured scope ANDed with the widened query filter. A
+   * filter AST, so tests can read it as text (formatFilter) and compare it with what the backend
+   * decodes; `search` hands it to ldapts as filter objects (ldapts-filter-objects.ts).
+   */
+  backendFilter(query: SourceQuery): Filter {
     const widened = query.filter === undefined ? undefined : this.#pushdown.translate(query.filter);
-    if (widened === undefined) return this.#scope;
-    return this.#within(formatFilter(widened));
+    return widened === undefined ? this.#scope : within(this.#scope, widened);
   }
 
+  /** Streams the records the backend finds; the consumer stops it by no longer asking (return). */
   async *search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
-    const filter = this.backendFilter(query);
-    // A widened filter is a superset: cutting it short could drop matches, so only "all" is limited.
-    const limit = query.filter === undefined ? (query.sizeLimit ?? 0) : 0;
-    let count = 0;
+    const filter = query.filter === undefined ? this.#scopeObject : this.#ldapts(this.backendFilter(query));
     for (const base of this.settings.bases) {
-      for await (const record of this.#records(base, filter, query.fields, signal)) {
-        yield record;
-        if (limit > 0 && ++count >= limit) return;
-      }
+      yield* this.#records(base, filter, query.fields, signal);
+    }
+  }
+
+  /** A filter as ldapts sends it; one that cannot be sent is the source's error, naming the source. */
+  #ldapts(filter: Filter): LdaptsFilter {
+    try {
+      return toLdaptsFilter(filter);
+    } catch (error) {
+      throw new SourceError(this.name, errorText(error), { cause: error });
     }
   }
 
@@ -189,7 +212,7 @@ export class LdapSource implements Source {
     fields: readonly string[] | undefined,
     signal: AbortSignal,
   ): Promise<SourceRecord | undefined> {
-    if (this.#isDnId(id)) return this.#findOne([id], 'base', this.#scope, fields, signal);
+    if (this.#isDnId(id)) return this.#findOne([id], 'base', this.#scopeObject, fields, signal);
     return this.#findOne(this.settings.bases, 'sub', this.#idFilter(id), fields, signal);
   }
 
@@ -199,16 +222,18 @@ export class LdapSource implements Source {
   }
 
   /** The search filter for one record id, within the source's scope. */
-  #idFilter(id: string): string | LdaptsFilter {
+  #idFilter(id: string): LdaptsFilter {
     const guid = isUuid(id) && this.#binaryId() ? uuidToGuid(id) : undefined;
-    // ldapts reads `\xx` escapes in a filter string as characters and sends them UTF-8 encoded, so
-    // GUID bytes above 0x7f would not match (ldapts-filter.ts): a binary id goes as a Buffer value.
     if (guid === undefined) {
-      return this.#within(`(${this.settings.idAttribute}=${escapeFilterValue(id)})`);
+      return this.#ldapts(
+        within(this.#scope, { type: 'equality', attribute: this.settings.idAttribute, value: id }),
+      );
     }
+    // GUID bytes are no text, so no filter AST can hold them: they go to ldapts as a Buffer value,
+    // which it writes as they are.
     return new AndFilter({
       filters: [
-        FilterParser.parseString(ldaptsFilter(this.#scope)),
+        this.#scopeObject,
         new EqualityFilter({ attribute: this.settings.idAttribute, value: Buffer.from(guid) }),
       ],
     });
@@ -340,8 +365,9 @@ export class LdapSource implements Source {
       return this.#findById(login.recordId, [], signal);
     }
     const lookup = this.#loginNames.lookup(login.account);
-    if (lookup.kind === 'dn') return this.#findOne([lookup.dn], 'base', this.#scope, [], signal);
-    return this.#findOne(this.settings.bases, 'sub', this.#within(lookup.filter), [], signal);
+    if (lookup.kind === 'dn') return this.#findOne([lookup.dn], 'base', this.#scopeObject, [], signal);
+    const filter = this.#ldapts(within(this.#scope, lookup.filter));
+    return this.#findOne(this.settings.bases, 'sub', filter, [], signal);
   }
 
   /**
@@ -351,7 +377,7 @@ export class LdapSource implements Source {
   async #findOne(
     bases: readonly string[],
     scope: 'base' | 'sub',
-    filter: string | LdaptsFilter,
+    filter: LdaptsFilter,
     fields: readonly string[] | undefined,
     signal: AbortSignal,
   ): Promise<SourceRecord | undefined> {
@@ -360,7 +386,7 @@ export class LdapSource implements Source {
         const { searchEntries } = await this.#withClient(signal, (client) =>
           client.search(base, {
             scope,
-            filter: ldaptsFilter(filter),
+            filter,
             attributes: this.#attributes(fields),
             explicitBufferAttributes: [this.settings.idAttribute],
             sizeLimit: 1,
@@ -385,7 +411,7 @@ export class LdapSource implements Source {
   async #read(
     base: string,
     scope: 'base' | 'one' | 'sub',
-    filter: string | LdaptsFilter,
+    filter: LdaptsFilter,
     attributes: readonly string[],
     signal: AbortSignal,
   ): Promise<ReadEntry[]> {
@@ -393,7 +419,7 @@ export class LdapSource implements Source {
       const { searchEntries } = await this.#withClient(signal, (client) =>
         client.search(base, {
           scope,
-          filter: ldaptsFilter(filter),
+          filter,
           attributes: [...attributes],
           sizeLimit: 100,
         }),
@@ -431,7 +457,7 @@ export class LdapSource implements Source {
     const controller = new AbortController();
     try {
       outer: for (const base of this.settings.bases) {
-        for await (const record of this.#records(base, this.#scope, undefined, controller.signal)) {
+        for await (const record of this.#records(base, this.#scopeObject, undefined, controller.signal)) {
           for (const name of Object.keys(record.fields)) counts.set(name, (counts.get(name) ?? 0) + 1);
           if (++seen >= FIELD_SAMPLE) break outer;
         }
@@ -449,12 +475,7 @@ export class LdapSource implements Source {
 
   /** What the schema allows on the classes the users and contacts filters name (none if unreadable). */
   async #schemaFields(): Promise<FieldInfo[]> {
-    const classes = [
-      ...new Set([
-        ...objectClassesOf(parseFilter(this.settings.usersFilter)),
-        ...objectClassesOf(this.#contacts),
-      ]),
-    ];
+    const classes = [...new Set([...objectClassesOf(this.#users), ...objectClassesOf(this.#contacts)])];
     if (classes.length === 0) return [];
     try {
       const schema = await this.#withClient(new AbortController().signal, (client) =>
@@ -498,7 +519,6 @@ export class LdapSource implements Source {
       steps.push({ step: 'bind', ok: false, detail: `bind: ${this.#describeBind(error, url)}` });
       return report();
     }
-    const { filter = '', usersFilter, contactsFilter } = this.settings;
     try {
       const { users, contacts } = await this.#countByKind(client);
       steps.push({
@@ -507,8 +527,8 @@ export class LdapSource implements Source {
         detail: `${counted(users, 'user')}, ${counted(contacts, 'contact')}`,
       });
       const samples = [
-        await this.#sample(`(&${filter}${usersFilter})`, 'user'),
-        await this.#sample(`(&${filter}${contactsFilter})`, 'contact'),
+        await this.#sample(this.#users, 'user'),
+        await this.#sample(this.#contacts, 'contact'),
       ].filter((record) => record !== undefined);
       steps.push({ step: 'sample', ok: samples.length > 0, detail: `${samples.length} sample entries read` });
       return report(users + contacts, samples);
@@ -554,7 +574,7 @@ export class LdapSource implements Source {
   /** Records under one base, page by page; stops asking for pages as soon as the consumer stops. */
   async *#records(
     base: string,
-    filter: string | LdaptsFilter,
+    filter: LdaptsFilter,
     fields: readonly string[] | undefined,
     signal: AbortSignal,
     scope: 'base' | 'sub' = 'sub',
@@ -567,7 +587,7 @@ export class LdapSource implements Source {
     signal.addEventListener('abort', onAbort, { once: true });
     const options: SearchOptions = {
       scope,
-      filter: ldaptsFilter(filter),
+      filter,
       attributes: this.#attributes(fields),
       explicitBufferAttributes: [this.settings.idAttribute],
       paged: { pageSize: this.settings.pageSize },
@@ -617,7 +637,7 @@ export class LdapSource implements Source {
       try {
         for await (const page of client.searchPaginated(base, {
           scope: 'sub',
-          filter: ldaptsFilter(this.#scope),
+          filter: this.#scopeObject,
           attributes,
           paged: { pageSize: this.settings.pageSize },
         })) {
@@ -634,8 +654,13 @@ export class LdapSource implements Source {
     return counts;
   }
 
-  /** The first record of a kind among those a filter finds under the first base, for check's samples. */
-  async #sample(filter: string, kind: 'user' | 'contact'): Promise<SourceRecord | undefined> {
+  /**
+   * The first record of a kind among those the configured filter and the kind's filter find under
+   * the first base, for check's samples: `(&<filter><usersFilter>)`, `(&<filter><contactsFilter>)`.
+   */
+  async #sample(kindFilter: Filter, kind: 'user' | 'contact'): Promise<SourceRecord | undefined> {
+    const filters = this.#configured === undefined ? [kindFilter] : [this.#configured, kindFilter];
+    const filter = this.#ldapts({ type: 'and', filters });
     const controller = new AbortController();
     try {
       for await (const record of this.#records(this.settings.bases[0]!, filter, undefined, controller.signal))
@@ -655,11 +680,6 @@ export class LdapSource implements Source {
     if (meaning !== undefined && code !== undefined)
       return `${error.code} data ${code} = ${meaning} (${diagnostic})`;
     return `${error.code} ${diagnostic}`;
-  }
-
-  /** A filter limited to what the source presents: `(&<filter>(|<users><contacts>)<condition>)`. */
-  #within(condition: string): string {
-    return `(&${this.#scope.slice(2, -1)}${condition})`;
   }
 
   #toRecord(entry: Entry): SourceRecord | undefined {

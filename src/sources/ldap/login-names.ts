@@ -4,7 +4,7 @@
  * (src/sources/ad/), Domino the names it resolves.
  */
 import { DnSyntaxError, formatDn, isDescendantOf, parseDn } from '../../dn/distinguished-name.js';
-import { escapeFilterValue } from '../../filter/escape.js';
+import type { Filter } from '../../filter/ast.js';
 
 /** One entry read with the service account: its DN and its values as text. */
 export interface ReadEntry {
@@ -12,20 +12,23 @@ export interface ReadEntry {
   readonly attributes: Readonly<Record<string, readonly string[]>>;
 }
 
-/** Searches with the source's service account, for what login names need to know (AD's suffixes). */
+/**
+ * Searches with the source's service account, for what login names need to know (AD's suffixes).
+ * Filters are ASTs, sent to the backend as filter objects: a name is never written into filter text.
+ */
 export interface EntryReader {
   read(
     base: string,
     scope: 'base' | 'one' | 'sub',
-    filter: string,
+    filter: Filter,
     attributes: readonly string[],
     signal: AbortSignal,
   ): Promise<ReadEntry[]>;
 }
 
-/** How the account's entry is found after a successful bind. */
+/** How the account's entry is found after a successful bind (a filter is searched within the source's scope). */
 export type AccountLookup =
-  { readonly kind: 'dn'; readonly dn: string } | { readonly kind: 'filter'; readonly filter: string };
+  { readonly kind: 'dn'; readonly dn: string } | { readonly kind: 'filter'; readonly filter: Filter };
 
 /**
  * What a source says of a name: the account to bind as; how many people share it (then none is
@@ -101,7 +104,7 @@ function dnKey(text: string): string {
   );
 }
 
-/** An equality filter on `attribute`, with the value escaped (RFC 4515). */
-export function equalityFilter(attribute: string, value: string): string {
-  return `(${attribute}=${escapeFilterValue(value)})`;
+/** `(<attribute>=<value>)`, the value as it is: it reaches the backend in a filter object, unparsed. */
+export function equalityFilter(attribute: string, value: string): Filter {
+  return { type: 'equality', attribute, value };
 }

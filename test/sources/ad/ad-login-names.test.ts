@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatFilter } from '../../../src/filter/format.js';
 import { AdLoginNames } from '../../../src/sources/ad/ad-login-names.js';
 import type { EntryReader, ReadEntry } from '../../../src/sources/ldap/login-names.js';
 
@@ -10,7 +11,7 @@ function adReader(options: { suffixes?: string[]; failing?: () => boolean } = {}
   const reads: string[] = [];
   const reader: EntryReader = {
     read(base, scope, filter) {
-      reads.push(`${scope}:${base}:${filter}`);
+      reads.push(`${scope}:${base}:${formatFilter(filter)}`);
       if (options.failing?.()) return Promise.reject(new Error('connect: refused'));
       const entries: ReadEntry[] =
         base === ''
@@ -137,16 +138,19 @@ describe('AD login names', () => {
     expect((await names.claim('alice@example.test', signal))?.account).toBe('alice@example.test');
   });
 
-  it('finds the signed-on account by DN, sAMAccountName or UPN, escaping values', () => {
+  it('finds the signed-on account by DN, sAMAccountName or UPN, the value as it is', () => {
     const names = new AdLoginNames([BASE], {}, adReader().reader);
     expect(names.lookup('CN=Alice,CN=Users,DC=example,DC=test')).toEqual({
       kind: 'dn',
       dn: 'CN=Alice,CN=Users,DC=example,DC=test',
     });
-    expect(names.lookup('EXAMPLE\\al*ce')).toEqual({ kind: 'filter', filter: '(sAMAccountName=al\\2ace)' });
+    expect(names.lookup('EXAMPLE\\al*ce')).toEqual({
+      kind: 'filter',
+      filter: { type: 'equality', attribute: 'sAMAccountName', value: 'al*ce' },
+    });
     expect(names.lookup('a(b)@example.test')).toEqual({
       kind: 'filter',
-      filter: '(userPrincipalName=a\\28b\\29@example.test)',
+      filter: { type: 'equality', attribute: 'userPrincipalName', value: 'a(b)@example.test' },
     });
   });
 });

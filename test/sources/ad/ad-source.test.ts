@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTestConfig } from '../../support/load-test-config.js';
+import { formatFilter } from '../../../src/filter/format.js';
 import { Schema } from '../../../src/schema/schema.js';
 import { FieldMap } from '../../../src/mapping/field-map.js';
 import { AD_DEFAULT_MAP, createAdSource } from '../../../src/sources/ad/index.js';
@@ -26,7 +27,7 @@ describe('ad source', () => {
         contactsFilter: '(objectClass=contact)',
         filter: DISABLED,
       });
-      expect(source.backendFilter({})).toBe(
+      expect(formatFilter(source.backendFilter({}))).toBe(
         `(&${DISABLED}(|(&(objectCategory=person)(objectClass=user))(objectClass=contact)))`,
       );
     } finally {

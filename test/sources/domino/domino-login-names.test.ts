@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { Filter } from '../../../src/filter/ast.js';
+import { formatFilter } from '../../../src/filter/format.js';
+import { parseFilter } from '../../../src/filter/parse.js';
 import { DominoLoginNames } from '../../../src/sources/domino/domino-login-names.js';
 import type { EntryReader } from '../../../src/sources/ldap/login-names.js';
 
-const SCOPE = '(&(|(|(objectClass=dominoPerson)(objectClass=inetOrgPerson))(!(objectClass=*))))';
+const SCOPE = parseFilter('(&(|(|(objectClass=dominoPerson)(objectClass=inetOrgPerson))(!(objectClass=*))))');
 
 interface Person {
   readonly dn: string;
@@ -20,8 +23,8 @@ const PEOPLE: readonly Person[] = [
 ];
 
 /** Answers the searches DominoLoginNames makes from the list above, recording each filter. */
-function reader(): { reader: EntryReader; filters: string[] } {
-  const filters: string[] = [];
+function reader(): { reader: EntryReader; filters: Filter[] } {
+  const filters: Filter[] = [];
   return {
     filters,
     reader: {
@@ -32,7 +35,9 @@ function reader(): { reader: EntryReader; filters: string[] } {
           return Promise.resolve(person ? [{ dn: person.dn, attributes: {} }] : []);
         }
         const values = [
-          ...filter.matchAll(/\((?:cn|uid|ShortName|mail|InternetAddress|userPrincipalName)=([^)]*)\)/g),
+          ...formatFilter(filter).matchAll(
+            /\((?:cn|uid|ShortName|mail|InternetAddress|userPrincipalName)=([^)]*)\)/g,
+          ),
         ].map((m) => m[1]!.toLowerCase());
         const found = PEOPLE.filter((p) => p.names.some((n) => values.includes(n.toLowerCase())));
         return Promise.resolve(found.map((p) => ({ dn: p.dn, attributes: {} })));
@@ -93,11 +98,22 @@ describe('Domino login names', () => {
     expect(filters).toEqual([]);
   });
 
-  it('searches within the source scope with every value escaped', async () => {
+  it('searches within the source scope, the name a value as it is in every condition', async () => {
     const { reader: r, filters } = reader();
     const names = new DominoLoginNames([''], SCOPE, r);
     await names.claim('*)(cn=*', signal);
-    expect(filters.at(-1)).toBe(
+    const sent = filters.at(-1)!;
+    expect(sent.type === 'and' && sent.filters.at(-1)).toEqual({
+      type: 'or',
+      filters: ['cn', 'uid', 'ShortName', 'mail', 'InternetAddress', 'userPrincipalName'].map(
+        (attribute) => ({
+          type: 'equality',
+          attribute,
+          value: '*)(cn=*',
+        }),
+      ),
+    });
+    expect(formatFilter(sent)).toBe(
       '(&(|(|(objectClass=dominoPerson)(objectClass=inetOrgPerson))(!(objectClass=*)))' +
         '(|(cn=\\2a\\29\\28cn=\\2a)(uid=\\2a\\29\\28cn=\\2a)(ShortName=\\2a\\29\\28cn=\\2a)' +
         '(mail=\\2a\\29\\28cn=\\2a)(InternetAddress=\\2a\\29\\28cn=\\2a)(userPrincipalName=\\2a\\29\\28cn=\\2a)))',

@@ -42,13 +42,6 @@ describe('file source', () => {
     expect((await all(demo.search({ filter }, signal))).map((record) => record.id)).toEqual(['1', '2', '3']);
   });
 
-  it('applies sizeLimit only to a search without a filter', async () => {
-    const demo = source(file('limit.csv', 'id,cn\n1,a\n2,b\n3,c\n'));
-    expect(await all(demo.search({ sizeLimit: 2 }, signal))).toHaveLength(2);
-    const filter = { type: 'present', attribute: 'cn' } as const;
-    expect(await all(demo.search({ filter, sizeLimit: 2 }, signal))).toHaveLength(3);
-  });
-
   it('stops when the search is aborted', async () => {
     const demo = source(file('abort.csv', 'id,cn\n1,a\n2,b\n'));
     const controller = new AbortController();

@@ -9,11 +9,11 @@ import { LdapConnections } from '../../../src/sources/ldap/ldap-connections.js';
 import { ldapSourceSettings } from '../../../src/sources/ldap/descriptor.js';
 import {
   START_TLS_OID,
-  bindAnswers,
-  eventually,
   startFakeLdapServer,
   type FakeLdapServer,
-} from '../../e2e/support/fake-ldap-server.js';
+} from '../../fakes/ldap/fake-ldap-server.js';
+import { bindAnswers } from '../../fakes/ldap/responders.js';
+import { eventually } from '../../support/eventually.js';
 
 const SERVICE_DN = 'cn=dirbridge,dc=example,dc=test';
 const SERVICE_PASSWORD = 'svc-Connections-42';
@@ -21,7 +21,7 @@ const SERVICE_PASSWORD = 'svc-Connections-42';
 let server: FakeLdapServer | undefined;
 
 afterEach(async () => {
-  await server?.close();
+  await server?.stop();
   server = undefined;
 });
 

@@ -3,7 +3,8 @@ import { ResultCodeError } from 'ldapts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LdapConnections } from '../../../src/sources/ldap/ldap-connections.js';
 import { ldapSourceSettings } from '../../../src/sources/ldap/descriptor.js';
-import { startFakeLdapServer, type FakeLdapServer } from './fake-ldap-server.js';
+import { startFakeLdapServer, type FakeLdapServer } from '../../fakes/ldap/fake-ldap-server.js';
+import { directoryAnswers } from '../../fakes/ldap/responders.js';
 
 const HEALTH_INTERVAL_MS = 200;
 
@@ -70,7 +71,7 @@ describe('LdapConnections: failover', () => {
     const { pool: connections, logged } = pool([first.url, second.url]);
     const a = await connections.acquire();
     const b = await connections.acquire();
-    expect(second.binds).toBe(2);
+    expect(second.binds()).toHaveLength(2);
     expect(logged).toEqual([{ level: 'warn', msg: `failed over to ${second.url}` }]);
     connections.release(a, true);
     connections.release(b, true);
@@ -78,12 +79,12 @@ describe('LdapConnections: failover', () => {
 
   it('does not fail over on an LDAP error: the next server would answer the same', async () => {
     const [first, second] = [await server(), await server()];
-    first.refuseBinds = true;
+    first.respond = directoryAnswers({ accounts: {} }); // every bind refused (49)
     const { pool: connections, logged } = pool([first.url, second.url]);
     const error: unknown = await connections.acquire().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResultCodeError);
     expect((error as ResultCodeError).code).toBe(49);
-    expect(second.connections).toBe(0);
+    expect(second.accepted).toBe(0);
     expect(logged).toEqual([]);
   });
 
@@ -99,21 +100,21 @@ describe('LdapConnections: failover', () => {
     // Within the interval, pooled connections to the second server are reused.
     const again = await connections.acquire();
     expect([a, b]).toContain(again);
-    expect(second.connections).toBe(2);
+    expect(second.accepted).toBe(2);
     connections.release(again, true);
 
     await sleep(HEALTH_INTERVAL_MS + 50);
     // Both pooled connections to the second server are retired, and the next goes to the first.
     const back = await connections.acquire();
     expect([a, b]).not.toContain(back);
-    expect(first.binds).toBe(1);
+    expect(first.binds()).toHaveLength(1);
     await until(() => second.open === 0, 'the retired connections to close');
     expect(logged.map((line) => line.msg)).toEqual([`failed over to ${second.url}`, `back on ${first.url}`]);
     await searchOn(back);
     connections.release(back, true);
     // From now on the first server's connection is pooled as usual.
     expect(await connections.acquire()).toBe(back);
-    expect(first.connections).toBe(1);
+    expect(first.accepted).toBe(1);
   });
 
   it('retires a connection to the later URL when it is given back after the interval', async () => {
@@ -127,7 +128,7 @@ describe('LdapConnections: failover', () => {
     await until(() => second.open === 0, 'the retired connection to close');
     const next = await connections.acquire();
     expect(next).not.toBe(held);
-    expect(first.binds).toBe(1);
+    expect(first.binds()).toHaveLength(1);
   });
 
   it('stays on the later URL while the first is still down, trying it once per interval', async () => {
@@ -139,7 +140,7 @@ describe('LdapConnections: failover', () => {
     await sleep(HEALTH_INTERVAL_MS + 50);
     const b = await connections.acquire();
     expect(b).not.toBe(a);
-    expect(second.binds).toBe(2);
+    expect(second.binds()).toHaveLength(2);
     connections.release(b, true);
     // The retry restarted the interval: the new connection is pooled again.
     expect(await connections.acquire()).toBe(b);
@@ -158,7 +159,7 @@ describe('LdapConnections: pooled connections', () => {
     await until(() => only.open === 0, 'the broken connection to close');
     const b = await connections.acquire();
     expect(b).not.toBe(a);
-    expect(only.binds).toBe(2);
+    expect(only.binds()).toHaveLength(2);
   });
 
   it('replaces a pooled connection the server dropped with a newly bound one', async () => {
@@ -166,15 +167,15 @@ describe('LdapConnections: pooled connections', () => {
     const { pool: connections } = pool([only.url]);
     const a = await connections.acquire();
     connections.release(a, true);
-    only.dropConnections();
+    only.disconnect();
     await until(() => !a.isConnected, 'the client to see the connection end');
     // Reused, ldapts would reconnect it by itself and search unbound.
     const b = await connections.acquire();
     expect(b).not.toBe(a);
     expect(b.isBound).toBe(true);
-    expect(only.binds).toBe(2);
+    expect(only.binds()).toHaveLength(2);
     await searchOn(b);
-    expect(only.searches).toBe(1);
+    expect(only.searches()).toHaveLength(1);
   });
 
   it('hands a connection given back to a caller waiting for one', async () => {
@@ -184,6 +185,6 @@ describe('LdapConnections: pooled connections', () => {
     const waiting = connections.acquire();
     connections.release(a, true);
     expect(await waiting).toBe(a);
-    expect(only.connections).toBe(1);
+    expect(only.accepted).toBe(1);
   });
 });

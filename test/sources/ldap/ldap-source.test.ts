@@ -1,22 +1,18 @@
 /**
- * The ldap source against a small in-process LDAPS server built from dirbridge's own codec, counting
- * what sign-ons and reads by id cost the backend: connections opened and service-account binds.
+ * The ldap source against the scripted LDAPS server (test/fakes/ldap), counting what sign-ons and
+ * reads by id cost the backend: connections opened and service-account binds; and what searches ask
+ * it for.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureTestCa, type TestCa } from '../../../scripts/test-backends/test-ca.js';
-import { FrameReader } from '../../../src/protocol/frame-reader.js';
-import type { Response } from '../../../src/protocol/messages.js';
-import { PAGED_RESULTS_OID, encodePagedResultsValue } from '../../../src/protocol/paged-results-control.js';
-import { decodeRequest } from '../../../src/protocol/request-decoder.js';
-import { encodeResponse } from '../../../src/protocol/response-encoder.js';
-import { ResultCode } from '../../../src/protocol/result-codes.js';
+import type { BindRequest, SearchRequest } from '../../../src/protocol/messages.js';
 import { decoyLogin } from '../../../src/sources/ldap/decoy-login.js';
 import { createLdapSource, type LdapSource } from '../../../src/sources/ldap/index.js';
+import { startFakeLdapServer, type FakeLdapServer } from '../../fakes/ldap/fake-ldap-server.js';
+import { directoryAnswers } from '../../fakes/ldap/responders.js';
 
 const BASE = 'dc=example,dc=test';
 const SERVICE = { name: `cn=service,${BASE}`, password: 'service-pw' };
@@ -24,89 +20,34 @@ const ALICE = { dn: `uid=alice,ou=people,${BASE}`, password: 'alice-pw' };
 const ALICE_UUID = '6f1c3f0e-8a51-4c51-9f3e-2b7d0c1e5a42';
 
 /** A directory of one person (alice) that answers every search with her entry, in one page. */
-class OnePersonDirectory {
-  readonly binds: string[] = [];
-  connections = 0;
-  readonly #server: Server;
-  readonly #sockets = new Set<TLSSocket>();
+function onePersonDirectory(ca: TestCa): Promise<FakeLdapServer> {
+  return startFakeLdapServer(
+    directoryAnswers({
+      accounts: { [SERVICE.name]: SERVICE.password, [ALICE.dn]: ALICE.password },
+      // A backend's own words, the same for a wrong password and a name it does not know.
+      bindDiagnostic: 'backend: invalid credentials',
+      entries: [
+        {
+          dn: ALICE.dn,
+          attributes: [
+            { type: 'objectClass', values: ['top', 'person', 'inetOrgPerson'] },
+            { type: 'cn', values: ['Alice'] },
+            { type: 'entryUUID', values: [ALICE_UUID] },
+          ],
+        },
+      ],
+    }),
+    { protocol: 'ldaps', ca },
+  );
+}
 
-  constructor(tls: TestCa) {
-    this.#server = createServer(
-      { cert: readFileSync(tls.serverCert), key: readFileSync(tls.serverKey) },
-      (socket) => this.#serve(socket),
-    );
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    return `ldaps://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise((resolve) => this.#server.close(resolve));
-  }
-
-  #serve(socket: TLSSocket): void {
-    this.connections++;
-    this.#sockets.add(socket);
-    socket.on('close', () => this.#sockets.delete(socket));
-    socket.on('error', () => undefined);
-    const frames = new FrameReader(1 << 20);
-    socket.on('data', (chunk: Buffer) => {
-      frames.push(chunk);
-      for (let frame = frames.next(); frame; frame = frames.next()) {
-        const { messageId, request, controls } = decodeRequest(frame, {
-          maxFilterDepth: 64,
-          maxFilterNodes: 1024,
-        });
-        const send = (response: Response, responseControls = [] as typeof controls): void => {
-          socket.write(encodeResponse({ messageId, response, controls: responseControls }));
-        };
-        if (request.type === 'unbind') {
-          socket.end();
-        } else if (request.type === 'bind' && request.auth.method === 'simple') {
-          this.binds.push(request.name);
-          const password = Buffer.from(request.auth.password).toString('utf8');
-          const ok =
-            (request.name === SERVICE.name && password === SERVICE.password) ||
-            (request.name === ALICE.dn && password === ALICE.password);
-          send({
-            type: 'bindResponse',
-            resultCode: ok ? ResultCode.success : ResultCode.invalidCredentials,
-            matchedDN: '',
-            // A backend's own words, the same for a wrong password and a name it does not know.
-            diagnosticMessage: ok ? '' : 'backend: invalid credentials',
-          });
-        } else if (request.type === 'search') {
-          send({
-            type: 'searchResultEntry',
-            objectName: ALICE.dn,
-            attributes: [
-              { type: 'objectClass', values: ['top', 'person', 'inetOrgPerson'] },
-              { type: 'cn', values: ['Alice'] },
-              { type: 'entryUUID', values: [ALICE_UUID] },
-            ],
-          });
-          const paged = controls.some((control) => control.oid === PAGED_RESULTS_OID);
-          const done = encodePagedResultsValue({ size: 0, cookie: new Uint8Array() });
-          send(
-            {
-              type: 'searchResultDone',
-              resultCode: ResultCode.success,
-              matchedDN: '',
-              diagnosticMessage: '',
-            },
-            paged ? [{ oid: PAGED_RESULTS_OID, critical: false, value: done }] : [],
-          );
-        }
-      }
-    });
-  }
+/** The names of the binds the directory received, in order. */
+function bindNames(server: FakeLdapServer): string[] {
+  return server.binds().map((received) => (received.message.request as BindRequest).name);
 }
 
 let ca: TestCa;
-let directory: OnePersonDirectory;
+let directory: FakeLdapServer;
 let source: LdapSource;
 let url: string;
 const signal = new AbortController().signal;
@@ -116,12 +57,12 @@ beforeAll(() => {
 });
 
 beforeEach(async () => {
-  directory = new OnePersonDirectory(ca);
-  url = await directory.listen();
+  directory = await onePersonDirectory(ca);
+  url = directory.url;
   source = createLdapSource({
     name: 'dir',
     type: 'ldap',
-    urls: [url],
+    urls: [directory.url],
     tls: { ca: ca.caCert },
     base: BASE,
     bind: SERVICE,
@@ -133,7 +74,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await source.close();
-  await directory.close();
+  await directory.stop();
 });
 
 describe('ldap source: what sign-ons cost the backend', () => {
@@ -147,9 +88,9 @@ describe('ldap source: what sign-ons cost the backend', () => {
       });
     }
     // One search connection (bound once as the service account) and one bind connection.
-    expect(directory.connections).toBe(2);
-    expect(directory.binds.filter((name) => name === SERVICE.name)).toHaveLength(1);
-    expect(directory.binds.filter((name) => name === ALICE.dn)).toHaveLength(3);
+    expect(directory.accepted).toBe(2);
+    expect(bindNames(directory).filter((name) => name === SERVICE.name)).toHaveLength(1);
+    expect(bindNames(directory).filter((name) => name === ALICE.dn)).toHaveLength(3);
   });
 
   it('keys every spelling of a DN below its base alike for the throttle, without asking the backend', async () => {
@@ -157,13 +98,13 @@ describe('ldap source: what sign-ons cost the backend', () => {
     expect(key).toBeDefined();
     expect(await source.loginKey('UID=Alice, OU=People, DC=example, DC=test', signal)).toBe(key);
     expect(await source.loginKey('uid=alice,dc=other,dc=test', signal)).toBeUndefined();
-    expect(directory.connections).toBe(0);
+    expect(directory.accepted).toBe(0);
   });
 
   it('reads records by id (a bind by presented DN, a base search) on one pooled connection', async () => {
     for (let i = 0; i < 3; i++) expect((await source.get(ALICE_UUID, signal))?.id).toBe(ALICE_UUID);
-    expect(directory.connections).toBe(1);
-    expect(directory.binds).toEqual([SERVICE.name]);
+    expect(directory.accepted).toBe(1);
+    expect(bindNames(directory)).toEqual([SERVICE.name]);
   });
 });
 
@@ -178,7 +119,7 @@ describe('ldap source: what a name nobody has costs the backend', () => {
       code: 'invalidCredentials',
       diagnostic: 'backend: invalid credentials',
     });
-    const userBinds = directory.binds.filter((name) => name !== SERVICE.name);
+    const userBinds = bindNames(directory).filter((name) => name !== SERVICE.name);
     expect(userBinds).toHaveLength(1);
     expect(userBinds[0]).toMatch(DECOY);
   });
@@ -190,7 +131,7 @@ describe('ldap source: what a name nobody has costs the backend', () => {
       signal,
     );
     expect(verdict).toMatchObject({ ok: false, code: 'invalidCredentials' });
-    const userBinds = directory.binds.filter((name) => name !== SERVICE.name);
+    const userBinds = bindNames(directory).filter((name) => name !== SERVICE.name);
     expect(userBinds).toHaveLength(1);
     expect(userBinds[0]).toMatch(DECOY);
   });
@@ -239,6 +180,24 @@ describe('ldap source: what a name nobody has costs the backend', () => {
   it('never sends an empty password, not even to a decoy', async () => {
     const verdict = await source.authenticate({ source: 'dir', account: 'x', decoy: true }, '', signal);
     expect(verdict).toMatchObject({ ok: false, code: 'invalidCredentials' });
-    expect(directory.binds).toEqual([]);
+    expect(bindNames(directory)).toEqual([]);
+  });
+});
+
+describe('ldap source: what a search asks the backend for', () => {
+  const attributesAsked = (): readonly string[] =>
+    (directory.searches().at(-1)!.message.request as SearchRequest).attributes;
+
+  it('the fields the query names, with the id and what tells users from contacts', async () => {
+    const found = [];
+    for await (const record of source.search({ fields: ['cn', 'telephoneNumber'] }, signal))
+      found.push(record);
+    expect(found.map((record) => record.id)).toEqual([ALICE_UUID]);
+    expect(attributesAsked()).toEqual(['cn', 'telephoneNumber', 'entryUUID', 'objectClass']);
+  });
+
+  it('every user attribute when the query names no fields', async () => {
+    for await (const record of source.search({}, signal)) expect(record.id).toBe(ALICE_UUID);
+    expect(attributesAsked()).toEqual(['*', 'entryUUID', 'objectClass']);
   });
 });

@@ -39,7 +39,11 @@ describe('DN login names', () => {
     expect(names.lookup('uid=ann,o=Acme')).toEqual({ kind: 'dn', dn: 'uid=ann,o=Acme' });
   });
 
-  it('escapes filter values', () => {
-    expect(equalityFilter('uid', '*)(uid=*')).toBe('(uid=\\2a\\29\\28uid=\\2a)');
+  it('keeps a value as it is in its equality filter: it is never parsed as filter text', () => {
+    expect(equalityFilter('uid', '*)(uid=*')).toEqual({
+      type: 'equality',
+      attribute: 'uid',
+      value: '*)(uid=*',
+    });
   });
 });
