@@ -5,46 +5,29 @@ import { generalizedTime, monitorEntries } from '../../src/directory/monitor-ent
 import { Schema } from '../../src/schema/schema.js';
 import { SourceHealth } from '../../src/directory/source-status.js';
 import { parseFilter } from '../../src/filter/parse.js';
-import type { CheckReport, Source, SourceMode, SourceRecord } from '../../src/sources/source.js';
+import type { SourceMode, SourceRecord } from '../../src/sources/source.js';
 import { TEST_SUFFIX as SUFFIX, buildTestDirectory, type TestDirectory } from '../support/test-directory.js';
+import { TestSource } from '../support/test-source.js';
 
 const schema = Schema.load();
 const signal = new AbortController().signal;
 
 /** A source whose next search fails when `failing` is set. */
-class FakeSource implements Source {
-  readonly kind = 'users';
-  readonly capabilities;
+class FakeSource extends TestSource {
   failing = false;
 
   constructor(
-    readonly name: string,
+    name: string,
     mode: SourceMode,
     readonly records: SourceRecord[] = [{ id: '1', fields: { cn: ['Anna Müller'], sn: ['Müller'] } }],
   ) {
-    this.capabilities = { modes: [mode], filterPushdown: false, signOn: false } as const;
+    super(name, { mode });
   }
 
   async *search(): AsyncIterable<SourceRecord> {
     await Promise.resolve();
     if (this.failing) throw new Error(`${this.name} is down`);
     yield* this.records;
-  }
-
-  get(): Promise<SourceRecord | undefined> {
-    return Promise.resolve(undefined);
-  }
-
-  fields(): Promise<never[]> {
-    return Promise.resolve([]);
-  }
-
-  check(): Promise<CheckReport> {
-    return Promise.resolve({ source: this.name, ok: true, steps: [], samples: [] });
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
   }
 }
 

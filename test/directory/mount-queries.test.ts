@@ -7,44 +7,26 @@ import { describe, expect, it } from 'vitest';
 import type { MountedSource } from '../../src/directory/mounted-source.js';
 import type { Filter } from '../../src/filter/ast.js';
 import type { FieldMapSpec } from '../../src/mapping/field-map.js';
-import type { CheckReport, Source, SourceMode, SourceQuery, SourceRecord } from '../../src/sources/source.js';
+import type { SourceMode, SourceQuery, SourceRecord } from '../../src/sources/source.js';
 import { testMount } from '../support/test-directory.js';
+import { TestSource } from '../support/test-source.js';
 
 const signal = new AbortController().signal;
 const MAP: FieldMapSpec = { cn: 'cn', telephoneNumber: ['telephoneNumber', 'OfficePhoneNumber'] };
 const PHONE: Filter = { type: 'equality', attribute: 'telephoneNumber', value: '+49 30 1234' };
 
 /** A source that records every query and answers with one record holding more than is mapped. */
-class RecordingSource implements Source {
-  readonly name = 'book';
-  readonly kind = 'users';
-  readonly capabilities;
+class RecordingSource extends TestSource {
   readonly queries: SourceQuery[] = [];
 
   constructor(mode: SourceMode) {
-    this.capabilities = { modes: [mode], filterPushdown: true, signOn: false } as const;
+    super('book', { mode, pushdown: true });
   }
 
   async *search(query: SourceQuery): AsyncIterable<SourceRecord> {
     this.queries.push(query);
     await Promise.resolve();
     yield { id: '1', fields: { cn: ['Anna'], telephoneNumber: ['+49 30 1234'], thumbnailPhoto: ['...'] } };
-  }
-
-  get(): Promise<SourceRecord | undefined> {
-    return Promise.resolve(undefined);
-  }
-
-  fields(): Promise<never[]> {
-    return Promise.resolve([]);
-  }
-
-  check(): Promise<CheckReport> {
-    return Promise.resolve({ source: this.name, ok: true, steps: [], samples: [] });
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
   }
 }
 

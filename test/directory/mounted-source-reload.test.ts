@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { MountedSource } from '../../src/directory/mounted-source.js';
 import type { Filter } from '../../src/filter/ast.js';
-import type { CheckReport, Source, SourceRecord } from '../../src/sources/source.js';
+import type { SourceRecord } from '../../src/sources/source.js';
 import { testMount } from '../support/test-directory.js';
+import { TestSource } from '../support/test-source.js';
 
 const signal = new AbortController().signal;
 const ALL: Filter = { type: 'present', attribute: 'objectClass' };
 
 /** A replica-only source whose records the test replaces, announcing each change. */
-class ChangingSource implements Source {
-  readonly name = 'book';
-  readonly kind = 'contacts';
-  readonly capabilities = { modes: ['replica'], filterPushdown: false, signOn: false } as const;
+class ChangingSource extends TestSource {
   records: SourceRecord[] = [];
   readonly #listeners: (() => void)[] = [];
+
+  constructor() {
+    super('book', { kind: 'contacts' });
+  }
 
   change(records: SourceRecord[]): void {
     this.records = records;
@@ -27,22 +29,6 @@ class ChangingSource implements Source {
   async *search(): AsyncIterable<SourceRecord> {
     await Promise.resolve();
     yield* this.records;
-  }
-
-  get(): Promise<SourceRecord | undefined> {
-    return Promise.resolve(undefined);
-  }
-
-  fields(): Promise<never[]> {
-    return Promise.resolve([]);
-  }
-
-  check(): Promise<CheckReport> {
-    return Promise.resolve({ source: this.name, ok: true, steps: [], samples: [] });
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
   }
 }
 

@@ -6,21 +6,23 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResultCode } from '../../src/protocol/result-codes.js';
-import type { CheckReport, Source, SourceQuery, SourceRecord } from '../../src/sources/source.js';
+import type { SourceQuery, SourceRecord } from '../../src/sources/source.js';
 import { TEST_SUFFIX, testDirectory } from '../support/test-directory.js';
+import { TestSource } from '../support/test-source.js';
 import { directoryServices } from './directory-services.js';
 import { abandonRequest, searchRequest } from './request-messages.js';
 import { SessionHarness } from './session-harness.js';
 
 /** A live source whose searches send two records, then wait until they are aborted. */
-class HeldSource implements Source {
-  readonly name = 'people';
-  readonly kind = 'users';
-  readonly capabilities = { modes: ['live'], filterPushdown: false, signOn: false } as const;
+class HeldSource extends TestSource {
   /** How each search ended: whether its signal was aborted when the source let go of it. */
   readonly ended: { aborted: boolean }[] = [];
   #onEnd: (() => void) | undefined;
   readonly stopped = new Promise<void>((resolve) => (this.#onEnd = resolve));
+
+  constructor() {
+    super('people', { mode: 'live' });
+  }
 
   async *search(_query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
     try {
@@ -32,22 +34,6 @@ class HeldSource implements Source {
       this.ended.push({ aborted: signal.aborted });
       this.#onEnd?.();
     }
-  }
-
-  get(): Promise<SourceRecord | undefined> {
-    return Promise.resolve(undefined);
-  }
-
-  fields(): Promise<never[]> {
-    return Promise.resolve([]);
-  }
-
-  check(): Promise<CheckReport> {
-    return Promise.resolve({ source: this.name, ok: true, steps: [], samples: [] });
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
   }
 }
 

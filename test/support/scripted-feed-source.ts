@@ -4,20 +4,13 @@
  * what the engine asked for, so a test can tell a resume from a full listing.
  */
 import { CursorExpired, type ChangeFeed, type FeedItem } from '../../src/sources/change-feed.js';
-import type {
-  CheckReport,
-  FieldInfo,
-  Source,
-  SourceCapabilities,
-  SourceRecord,
-} from '../../src/sources/source.js';
+import type { SourceRecord } from '../../src/sources/source.js';
+import { TestSource } from './test-source.js';
 
 export type ScriptedRound =
   { readonly items: readonly FeedItem[]; readonly failAfter?: number } | { readonly expired: true };
 
-export class ScriptedFeedSource implements Source {
-  readonly kind = 'users' as const;
-  readonly capabilities: SourceCapabilities = { modes: ['replica'], filterPushdown: false, signOn: false };
+export class ScriptedFeedSource extends TestSource {
   /** What a full listing yields; tests change it between rounds. */
   records: SourceRecord[];
   /** The cursor a full listing ends with. */
@@ -31,10 +24,8 @@ export class ScriptedFeedSource implements Source {
   readonly asked: string[] = [];
   #changed: (() => void) | undefined;
 
-  constructor(
-    readonly name: string,
-    records: readonly SourceRecord[],
-  ) {
+  constructor(name: string, records: readonly SourceRecord[]) {
+    super(name);
     this.records = [...records];
   }
 
@@ -95,20 +86,8 @@ export class ScriptedFeedSource implements Source {
     yield* this.records;
   }
 
-  get(id: string): Promise<SourceRecord | undefined> {
+  override get(id: string): Promise<SourceRecord | undefined> {
     return Promise.resolve(this.records.find((record) => record.id === id));
-  }
-
-  fields(): Promise<FieldInfo[]> {
-    return Promise.resolve([]);
-  }
-
-  check(): Promise<CheckReport> {
-    return Promise.resolve({ source: this.name, ok: true, steps: [], samples: [] });
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
   }
 }
 

@@ -4,8 +4,8 @@
  * the mode each asks for, and loaded. A live source that takes pushdown runs the native filter it gets
  * as a backend would, seeing every field (passwords included, as a Domino service account does), so
  * tests see the whole path. A test that needs a source to behave otherwise (hold a search open, fail,
- * record its queries, announce changes) mounts a source of its own; one that watches a mount load
- * builds the directory without starting it.
+ * record its queries, announce changes) mounts a source of its own (a TestSource, test-source.ts);
+ * one that watches a mount load builds the directory without starting it.
  */
 import { Directory } from '../../src/directory/directory.js';
 import { makeEntry, type Entry } from '../../src/schema/entry.js';
@@ -15,29 +15,18 @@ import { Namespace } from '../../src/directory/namespace.js';
 import { Presenter } from '../../src/directory/presenter.js';
 import { Schema } from '../../src/schema/schema.js';
 import { FieldMap, type FieldMapSpec } from '../../src/mapping/field-map.js';
-import type {
-  CheckReport,
-  FieldInfo,
-  Source,
-  SourceCapabilities,
-  SourceKind,
-  SourceMode,
-  SourceQuery,
-  SourceRecord,
-} from '../../src/sources/source.js';
+import type { Source, SourceQuery, SourceRecord } from '../../src/sources/source.js';
+import { TestSource, type TestSourceOptions } from './test-source.js';
 
 export const TEST_SUFFIX = 'dc=dirbridge,dc=local';
 
-export interface TestSourceSpec {
+/** A source to mount: its kind and pushdown as TestSourceOptions say, and its mode the mount's too. */
+export interface TestSourceSpec extends TestSourceOptions {
   readonly name: string;
   /** What the source holds (none when absent). */
   readonly records?: readonly SourceRecord[];
   /** A source of the test's own, mounted instead of one answering from `records`. */
   readonly source?: Source;
-  readonly mode?: SourceMode;
-  readonly kind?: SourceKind;
-  /** Live sources only: whether the source narrows by the pushed-down filter. */
-  readonly pushdown?: boolean;
   /** The field map (the identity map when absent). */
   readonly map?: FieldMapSpec | 'identity';
   /** Where a replica reports its loads and reloads (nowhere when absent). */
@@ -54,19 +43,9 @@ const schema = Schema.load();
 const backendEvaluator = new FilterEvaluator(schema, { defaultCountry: 'DE' });
 
 /** A source answering from a list of records, as a backend holding exactly them would. */
-export class RecordsSource implements Source {
-  readonly name: string;
-  readonly kind: SourceKind;
-  readonly capabilities: SourceCapabilities;
-
+export class RecordsSource extends TestSource {
   constructor(private readonly spec: TestSourceSpec) {
-    this.name = spec.name;
-    this.kind = spec.kind ?? 'users';
-    this.capabilities = {
-      modes: [spec.mode ?? 'replica'],
-      filterPushdown: spec.pushdown ?? false,
-      signOn: false,
-    };
+    super(spec.name, spec);
   }
 
   async *search(query: SourceQuery): AsyncIterable<SourceRecord> {
@@ -76,20 +55,8 @@ export class RecordsSource implements Source {
     }
   }
 
-  get(id: string): Promise<SourceRecord | undefined> {
+  override get(id: string): Promise<SourceRecord | undefined> {
     return Promise.resolve(this.spec.records?.find((record) => record.id === id));
-  }
-
-  fields(): Promise<FieldInfo[]> {
-    return Promise.resolve([]);
-  }
-
-  check(): Promise<CheckReport> {
-    return Promise.resolve({ source: this.name, ok: true, steps: [], samples: [] });
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
   }
 }
 
