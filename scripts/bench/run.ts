@@ -5,6 +5,8 @@
  * - `file` (scripts/bench/file-source.ts): a 100,000-entry phonebook from a file source;
  * - `ad` (scripts/bench/ad-comparison.ts): through dirbridge to a Samba AD DC vs the DC directly
  *   (needs root; the DC listens on DIRBRIDGE_TEST_AD_ADDRESS, 127.0.0.2 unless set);
+ * - `replica` (scripts/bench/replica.ts): 100,000 AD-shaped people in a replica: memory, load time,
+ *   first answer after a restart from the snapshot, lookups and changes applied per second;
  * - `binds` (scripts/bench/bind-timing.ts): refused binds of names that exist vs names nobody has,
  *   for local accounts and for a Domino source (the Domino stand-in needs slapd, installed as root).
  *
@@ -12,16 +14,18 @@
  * across machines.
  *
  *   npm run bench                                  every part
- *   BENCH_PART=file|ad|binds npm run bench         one of them
+ *   BENCH_PART=file|replica|ad|binds npm run bench  one of them
  *   BENCH_ENTRIES=20000 BENCH_SECONDS=2 npm run bench   (BENCH_ENTRIES: the file part only)
  *   BENCH_KEEP=1 npm run bench                     keep the temporary folders (configs, logs)
  */
 import { adComparisonBench } from './ad-comparison.js';
 import { bindTimingBench } from './bind-timing.js';
 import { fileSourceBench } from './file-source.js';
+import { replicaBench } from './replica.js';
 
 const PARTS: Readonly<Record<string, () => Promise<void>>> = {
   file: fileSourceBench,
+  replica: replicaBench,
   ad: adComparisonBench,
   binds: bindTimingBench,
 };
