@@ -719,7 +719,7 @@ describe('a client that reads slowly', () => {
       const conn = await connectRaw(large.port);
       const log = responseLog(conn);
       // About 1.2 MB/s: the export (8 MB) takes six seconds or more, twice writeTimeout, while the
-      // kernel still hands over bytes well within each writeTimeout (see the README's limits).
+      // kernel still hands over bytes well within each writeTimeout (see `limits` in docs/configuration.md).
       const bytesPerSecond = 1_200_000;
       conn.socket.on('data', (chunk: Buffer) => {
         conn.socket.pause();
