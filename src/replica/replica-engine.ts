@@ -18,6 +18,7 @@ import { SourceError } from '../sources/source.js';
 import { DeletionGuard, type HeldRound } from './deletion-guard.js';
 import type { RecordContent } from './entry-record.js';
 import { EntryStore } from './entry-store.js';
+import { releaseMemory } from './release-memory.js';
 import { ReplicaIndex, type ReplicaIndexParts } from './replica-index.js';
 import { SlotIndex, SlotIndexBuilder, type SlotEntry } from './slot-index.js';
 import { SnapshotUnusable } from './snapshot-format.js';
@@ -72,6 +73,8 @@ export interface SnapshotHeader {
 
 /** Entries handed to a search per batch: views are made as the search reaches them. */
 const BATCH = 256;
+/** A full listing of at least this many records leaves enough garbage to collect at once. */
+const RELEASE_AFTER = 10_000;
 
 export class ReplicaEngine {
   #store: EntryStore;
@@ -197,6 +200,7 @@ export class ReplicaEngine {
     this.#store = store;
     this.#index = ReplicaIndex.over(this.#indexParts(), base);
     this.#cursor = header.cursor;
+    if (store.size >= RELEASE_AFTER) releaseMemory();
     return header;
   }
 
@@ -315,6 +319,7 @@ export class ReplicaEngine {
     this.#index = ReplicaIndex.over(this.#indexParts(), builder.build(this.#read, this.#store.slotCount));
     this.#cursor = cursor;
     this.#listedAt = performance.now();
+    if (this.#store.size >= RELEASE_AFTER) releaseMemory();
     return { applied: { upserts: this.#store.size, deletions: 0 } };
   }
 
@@ -361,6 +366,7 @@ export class ReplicaEngine {
     }
     const outcome = this.#apply(upserts, deletions, cursor);
     if (!outcome.held) this.#listedAt = performance.now();
+    if (seen.size >= RELEASE_AFTER) releaseMemory();
     return outcome;
   }
 

@@ -1,0 +1,34 @@
+/**
+ * A full garbage collection after a replica's big rounds (a first load, a restore, a full listing
+ * applied as a diff). Loading 100,000 people leaves tens of megabytes of parsed rows that V8 has
+ * promoted to its old space and keeps, committed, until a full collection that may not come for a
+ * long time: measured on 100,000 AD-shaped people, RSS after load falls from about 316 MB to 278 MB.
+ * Node exposes `gc` only behind a flag, which the V8 API can set at run time; a process started with
+ * `--expose-gc` already has it. Costs one pause of well under a second after a round of seconds.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+let collect: (() => void) | undefined;
+let scheduled = false;
+
+/**
+ * Collects once the round that asks has ended: its listing, parser and builders are garbage by
+ * then, not still on the stack.
+ */
+export function releaseMemory(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(() => {
+    scheduled = false;
+    collect ??= fullCollection();
+    collect();
+  }, 100).unref();
+}
+
+function fullCollection(): () => void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (typeof exposed === 'function') return exposed;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
