@@ -3,13 +3,19 @@
  * the bench's folder, its log kept in a file, stopped with SIGTERM.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { openSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = join(REPO, 'dist/cli.js');
+
+/** The Node flags the `dirbridge` command runs with: those on its `#!/usr/bin/env -S node …` line. */
+export function cliNodeFlags(): string[] {
+  const shebang = readFileSync(CLI, 'utf8').split('\n', 1)[0] ?? '';
+  return shebang.split(/\s+/).filter((word) => word.startsWith('--'));
+}
 
 export interface Server {
   readonly child: ChildProcess;
@@ -29,7 +35,7 @@ export async function startServer(
   writeFileSync(configFile, stringify(config));
   const logFile = join(folder, 'dirbridge.log');
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'serve', '--config', configFile], {
+  const child = spawn(process.execPath, [...cliNodeFlags(), CLI, 'serve', '--config', configFile], {
     cwd: REPO,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', openSync(logFile, 'w')],
