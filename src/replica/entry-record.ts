@@ -2,10 +2,14 @@
  * One entry of a replica as bytes: its attributes, each with its values, in UTF-8.
  *
  *   record   := varint count, count × group
- *   group    := varint nameId, varint count, count × (varint byteLength, UTF-8 bytes)
+ *   group    := varint nameId, varint count, count × value
+ *   value    := varint (byteLength × 2), UTF-8 bytes    a value of its own
+ *             | varint (valueId × 2 + 1)                a value many entries share
  *
- * Names are small integers from the store's dictionary (record-names.ts). Varints are LEB128.
+ * Names are small integers from the store's dictionary (record-names.ts), shared values from its
+ * value dictionary (record-values.ts). Varints are LEB128.
  */
+import type { RecordValues } from './record-values.js';
 
 /** An attribute with its values. */
 export interface RecordGroup {
@@ -24,6 +28,8 @@ export class RecordEncoder {
   #scratch = new Uint8Array(4096);
   #length = 0;
 
+  constructor(private readonly values: RecordValues) {}
+
   encode(content: RecordContent): Uint8Array {
     this.#length = 0;
     this.#section(content.attributes);
@@ -35,7 +41,11 @@ export class RecordEncoder {
     for (const group of groups) {
       this.#varint(group.nameId);
       this.#varint(group.strings.length);
-      for (const text of group.strings) this.#string(text);
+      for (const text of group.strings) {
+        const shared = this.values.idOf(group.nameId, text);
+        if (shared === undefined) this.#string(text);
+        else this.#varint(shared * 2 + 1);
+      }
     }
   }
 
@@ -44,11 +54,11 @@ export class RecordEncoder {
     this.#room(text.length * 3 + 5);
     const lengthAt = this.#length;
     const { written } = encoder.encodeInto(text, this.#scratch.subarray(lengthAt + 5));
-    const prefix = varintSize(written);
+    const prefix = varintSize(written * 2);
     // Move the bytes back to sit right after a prefix of its real size.
     this.#scratch.copyWithin(lengthAt + prefix, lengthAt + 5, lengthAt + 5 + written);
     this.#length = lengthAt;
-    this.#varint(written);
+    this.#varint(written * 2);
     this.#length += written;
   }
 
@@ -90,6 +100,7 @@ export class RecordReader {
   constructor(
     private readonly bytes: Buffer,
     start: number,
+    private readonly values: RecordValues,
   ) {
     this.#at = start;
   }
@@ -106,7 +117,9 @@ export class RecordReader {
   }
 
   string(): string {
-    const length = this.varint();
+    const tag = this.varint();
+    if (tag % 2 === 1) return this.values.valueOf((tag - 1) / 2);
+    const length = tag / 2;
     const start = this.#at;
     this.#at += length;
     // Buffer's own UTF-8 slice, without toString's argument checks: values are read per candidate.
@@ -114,8 +127,8 @@ export class RecordReader {
   }
 
   skipString(): void {
-    const length = this.varint();
-    this.#at += length;
+    const tag = this.varint();
+    if (tag % 2 === 0) this.#at += tag / 2;
   }
 
   /** Skips a whole group's strings (after its name id has been read). */

@@ -14,7 +14,9 @@ import {
   type RecordGroup,
 } from './entry-record.js';
 import { RecordNames } from './record-names.js';
+import { RecordValues } from './record-values.js';
 import { SharedBytes, SharedUint32s } from './shared-bytes.js';
+import { UuidSlots } from './uuid-slots.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import type { SnapshotReader } from './snapshot-reader.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
@@ -32,6 +34,7 @@ const COMPACT_MIN_BYTES = 8 * 1024 * 1024;
 
 export class EntryStore {
   readonly names: RecordNames;
+  readonly values: RecordValues;
   #arena = new SharedBytes(1 << 20);
   #buffer: Buffer;
   #used = 0;
@@ -43,18 +46,20 @@ export class EntryStore {
   /** Slot -> generation, bumped when the slot is freed. */
   readonly #generations = new SharedUint32s();
   readonly #recordIds: (string | undefined)[] = [];
-  readonly #uuids: (string | undefined)[] = [];
+  readonly #uuids = new UuidSlots();
   readonly #byRecordId = new Map<string, number>();
-  readonly #byUuid = new Map<string, number>();
   readonly #free: number[] = [];
-  readonly #encoder = new RecordEncoder();
+  readonly #encoder: RecordEncoder;
 
   constructor(
     /** The presented DN of an entry, from its UUID. */
     private readonly dnOf: (uuid: string) => string,
     names: readonly string[] = [],
+    values: readonly string[] = [],
   ) {
     this.names = new RecordNames(names);
+    this.values = new RecordValues(values);
+    this.#encoder = new RecordEncoder(this.values);
     this.#buffer = Buffer.from(this.#arena.buffer);
   }
 
@@ -78,7 +83,7 @@ export class EntryStore {
   }
 
   slotOfUuid(uuid: string): number | undefined {
-    return this.#byUuid.get(uuid);
+    return this.#uuids.slotOf(uuid);
   }
 
   recordIdAt(slot: number): string | undefined {
@@ -86,7 +91,7 @@ export class EntryStore {
   }
 
   uuidAt(slot: number): string | undefined {
-    return this.#uuids[slot];
+    return this.#uuids.uuidAt(slot);
   }
 
   isLive(slot: number): boolean {
@@ -110,18 +115,18 @@ export class EntryStore {
     const bytes = this.#encoder.encode(content);
     const existing = this.#byRecordId.get(recordId);
     const slot = existing ?? this.#newSlot();
+    let sameUuid = false;
     if (existing !== undefined) {
       this.#garbage += this.#lengths.get(slot);
-      const oldUuid = this.#uuids[slot];
-      if (oldUuid !== undefined && oldUuid !== uuid) this.#byUuid.delete(oldUuid);
+      sameUuid = this.#uuids.uuidAt(slot) === uuid;
+      if (!sameUuid) this.#uuids.clear(slot);
     }
     const offset = this.#append(bytes);
     this.#offsets.set(slot, offset + 1);
     this.#lengths.set(slot, bytes.length);
     this.#recordIds[slot] = recordId;
-    this.#uuids[slot] = uuid;
     this.#byRecordId.set(recordId, slot);
-    this.#byUuid.set(uuid, slot);
+    if (!sameUuid) this.#uuids.set(slot, uuid);
     return slot;
   }
 
@@ -134,10 +139,8 @@ export class EntryStore {
     this.#lengths.set(slot, 0);
     this.#generations.set(slot, (this.#generations.get(slot) + 1) >>> 0);
     this.#byRecordId.delete(recordId);
-    const uuid = this.#uuids[slot];
-    if (uuid !== undefined) this.#byUuid.delete(uuid);
+    this.#uuids.clear(slot);
     this.#recordIds[slot] = undefined;
-    this.#uuids[slot] = undefined;
     this.#free.push(slot);
     return slot;
   }
@@ -146,25 +149,33 @@ export class EntryStore {
   holds(recordId: string, content: RecordContent): boolean {
     const slot = this.#byRecordId.get(recordId);
     if (slot === undefined) return false;
-    const bytes = this.#encoder.encode(content);
-    const length = this.#lengths.get(slot);
-    if (length !== bytes.length) return false;
-    const offset = this.#offsets.get(slot) - 1;
-    return this.#buffer.compare(bytes, 0, bytes.length, offset, offset + length) === 0;
+    // Compared value by value: a value stored inline before its attribute was found to repeat is
+    // the same value as a reference to the dictionary now.
+    const stored = this.groups(slot);
+    const { attributes } = content;
+    if (stored.length !== attributes.length) return false;
+    for (let g = 0; g < stored.length; g++) {
+      const a = stored[g]!;
+      const b = attributes[g]!;
+      if (a.nameId !== b.nameId || a.strings.length !== b.strings.length) return false;
+      for (let v = 0; v < a.strings.length; v++) if (a.strings[v] !== b.strings[v]) return false;
+    }
+    return true;
   }
 
   /** The entry in a slot, read lazily; undefined for a free slot. */
   entry(slot: number): StoredEntry | undefined {
     const offset = this.#offsets.get(slot);
-    const uuid = this.#uuids[slot];
-    if (offset === 0 || uuid === undefined) return undefined;
-    return new StoredEntry(this.dnOf(uuid), this.#buffer, offset - 1, this.names);
+    if (offset === 0) return undefined;
+    const uuid = this.#uuids.uuidAt(slot);
+    if (uuid === undefined) return undefined;
+    return new StoredEntry(this.dnOf(uuid), this.#buffer, offset - 1, this.names, this.values);
   }
 
   /** The attributes of the entry in a slot, as stored (tests, snapshots). */
   groups(slot: number): RecordGroup[] {
     const offset = this.#offsets.get(slot);
-    return offset === 0 ? [] : readRecord(new RecordReader(this.#buffer, offset - 1));
+    return offset === 0 ? [] : readRecord(new RecordReader(this.#buffer, offset - 1, this.values));
   }
 
   /** Whether enough of the arena is garbage to be worth `compact`. */
@@ -198,16 +209,17 @@ export class EntryStore {
   async saveTo(writer: SnapshotWriter): Promise<void> {
     const slots = this.#offsets.length;
     await writer.strings(this.names.all);
+    await writer.strings(this.values.all);
     await writer.u32s(this.#offsets.view.subarray(0, slots));
     await writer.u32s(this.#lengths.view.subarray(0, slots));
     await writer.strings(Array.from({ length: slots }, (_, slot) => this.#recordIds[slot] ?? ''));
-    await writer.strings(Array.from({ length: slots }, (_, slot) => this.#uuids[slot] ?? ''));
+    await writer.strings(Array.from({ length: slots }, (_, slot) => this.#uuids.uuidAt(slot) ?? ''));
     await writer.bytes(this.#buffer.subarray(0, this.#used));
   }
 
   /** A store as `saveTo` wrote it; its records are read into shared memory without a second copy. */
   static async loadFrom(reader: SnapshotReader, dnOf: (uuid: string) => string): Promise<EntryStore> {
-    const store = new EntryStore(dnOf, await reader.strings());
+    const store = new EntryStore(dnOf, await reader.strings(), await reader.strings());
     const offsets = await reader.u32s();
     const lengths = await reader.u32s();
     const recordIds = await reader.strings();
@@ -236,9 +248,8 @@ export class EntryStore {
       store.#offsets.set(slot, offset);
       store.#lengths.set(slot, lengths[slot]!);
       store.#recordIds[slot] = recordIds[slot];
-      store.#uuids[slot] = uuids[slot];
+      store.#uuids.set(slot, uuids[slot]!);
       store.#byRecordId.set(recordIds[slot]!, slot);
-      store.#byUuid.set(uuids[slot]!, slot);
       live += lengths[slot]!;
     }
     store.#free.reverse();

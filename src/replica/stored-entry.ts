@@ -6,6 +6,7 @@
 import type { Entry, EntryAttribute } from '../schema/entry.js';
 import { RecordReader } from './entry-record.js';
 import type { RecordNames } from './record-names.js';
+import type { RecordValues } from './record-values.js';
 
 export class StoredEntry implements Entry {
   readonly attributes: ReadonlyMap<string, EntryAttribute>;
@@ -15,8 +16,9 @@ export class StoredEntry implements Entry {
     bytes: Buffer,
     offset: number,
     names: RecordNames,
+    values: RecordValues,
   ) {
-    this.attributes = new StoredAttributes(bytes, offset, names);
+    this.attributes = new StoredAttributes(bytes, offset, names, values);
   }
 }
 
@@ -31,6 +33,7 @@ class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
     private readonly bytes: Buffer,
     private readonly offset: number,
     private readonly names: RecordNames,
+    private readonly shared: RecordValues,
   ) {}
 
   get size(): number {
@@ -79,7 +82,7 @@ class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
 
   #decode(index: number): EntryAttribute {
     const key = this.#keys![index]!;
-    const reader = new RecordReader(this.bytes, this.#starts![index]!);
+    const reader = new RecordReader(this.bytes, this.#starts![index]!, this.shared);
     const nameId = reader.varint();
     const attribute: EntryAttribute = { name: this.names.nameOf(nameId), values: reader.strings() };
     this.#decoded.set(key, attribute);
@@ -89,7 +92,7 @@ class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
   /** Walks the group headers once, skipping the values. */
   #groupKeys(): string[] {
     if (this.#keys) return this.#keys;
-    const reader = new RecordReader(this.bytes, this.offset);
+    const reader = new RecordReader(this.bytes, this.offset, this.shared);
     const count = reader.varint();
     const keys = new Array<string>(count);
     const starts = new Array<number>(count);
