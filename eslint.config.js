@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.test-run/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.test-run/', '.probe/', 'config/data/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
