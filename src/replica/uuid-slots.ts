@@ -1,19 +1,25 @@
 /**
  * The entry UUID of each slot, and the slot of each UUID, without a string or a map entry per
- * person: a UUID in its canonical form (what the directory presents: lower-case hex) is kept as 16
- * bytes in shared memory, and found through an open-addressing table of slot numbers keyed by a
- * hash of those bytes. For 100,000 people that is about 3 MB instead of about 10 MB of strings and
- * map entries. Anything else given as a UUID (tests give DNs) is kept as it is, in a map of its own.
+ * person: a UUID in its canonical form (what the directory presents: lower-case hex) is kept as its
+ * 36 characters in shared memory, read back with one native call, and found through an
+ * open-addressing table of slot numbers keyed by a hash of its text. For 100,000 people that is
+ * about 5 MB instead of about 10 MB of strings and map entries. Anything else given as a UUID (tests
+ * give DNs) is kept as it is, in a map of its own.
  */
-import { SharedUint32s } from './shared-bytes.js';
+import { SharedBytes } from './shared-bytes.js';
 
 const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Word 0 of a slot that holds no canonical UUID (free, or one kept in `#others`). */
-const NONE = 0;
+const WIDTH = 36;
+
+/** Node's Buffer has this native method; toString('latin1', ...) is a checked wrapper around it. */
+interface Latin1Slicer {
+  latin1Slice(start: number, end: number): string;
+}
 
 export class UuidSlots {
-  /** Per slot: a marker word (1: canonical UUID held) and the UUID's four words. */
-  readonly #words = new SharedUint32s();
+  /** Per slot: the UUID's 36 characters, or a first byte of 0 when the slot holds none. */
+  readonly #bytes = new SharedBytes(WIDTH * 1024);
+  #buffer = Buffer.from(this.#bytes.buffer);
   /** Slot + 1 per table position; 0 for empty, -1 for a removed entry. */
   #table = new Int32Array(1024);
   #used = 0;
@@ -28,10 +34,12 @@ export class UuidSlots {
       this.#otherAt.set(slot, uuid);
       return;
     }
-    this.#words.ensureLength((slot + 1) * 5);
-    const base = slot * 5;
-    this.#words.set(base, 1);
-    for (let w = 0; w < 4; w++) this.#words.set(base + 1 + w, wordOf(uuid, w));
+    const end = (slot + 1) * WIDTH;
+    if (end > this.#bytes.capacity) {
+      this.#bytes.ensure(end);
+      this.#buffer = Buffer.from(this.#bytes.buffer);
+    }
+    this.#buffer.write(uuid, slot * WIDTH, WIDTH, 'latin1');
     if ((this.#used + this.#removed + 1) * 2 > this.#table.length) this.#rehash();
     this.#insert(slot);
   }
@@ -44,43 +52,39 @@ export class UuidSlots {
       this.#others.delete(other);
       return;
     }
-    const base = slot * 5;
-    if (base >= this.#words.length || this.#words.get(base) === NONE) return;
+    if (!this.#holds(slot)) return;
     const at = this.#find(this.#hashOfSlot(slot), (candidate) => candidate === slot);
     if (at !== undefined) {
       this.#table[at] = -1;
       this.#used--;
       this.#removed++;
     }
-    this.#words.set(base, NONE);
+    this.#buffer[slot * WIDTH] = 0;
   }
 
   slotOf(uuid: string): number | undefined {
     if (!CANONICAL.test(uuid)) return this.#others.get(uuid);
-    const words = [wordOf(uuid, 0), wordOf(uuid, 1), wordOf(uuid, 2), wordOf(uuid, 3)];
-    const at = this.#find(hashOf(words[0]!, words[1]!, words[2]!, words[3]!), (slot) => {
-      const base = slot * 5 + 1;
-      return (
-        this.#words.get(base) === words[0] &&
-        this.#words.get(base + 1) === words[1] &&
-        this.#words.get(base + 2) === words[2] &&
-        this.#words.get(base + 3) === words[3]
-      );
-    });
+    const at = this.#find(hashOfText(uuid), (slot) => this.#equals(slot, uuid));
     return at === undefined ? undefined : this.#table[at]! - 1;
   }
 
   uuidAt(slot: number): string | undefined {
     const other = this.#otherAt.get(slot);
     if (other !== undefined) return other;
-    const base = slot * 5;
-    if (base >= this.#words.length || this.#words.get(base) === NONE) return undefined;
-    const hex =
-      hex8(this.#words.get(base + 1)) +
-      hex8(this.#words.get(base + 2)) +
-      hex8(this.#words.get(base + 3)) +
-      hex8(this.#words.get(base + 4));
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    if (!this.#holds(slot)) return undefined;
+    const start = slot * WIDTH;
+    return (this.#buffer as unknown as Latin1Slicer).latin1Slice(start, start + WIDTH);
+  }
+
+  #holds(slot: number): boolean {
+    const start = slot * WIDTH;
+    return start < this.#bytes.capacity && this.#buffer[start] !== 0;
+  }
+
+  #equals(slot: number, uuid: string): boolean {
+    const start = slot * WIDTH;
+    for (let i = 0; i < WIDTH; i++) if (this.#buffer[start + i] !== uuid.charCodeAt(i)) return false;
+    return true;
   }
 
   /** The table position whose slot `matches`, probing from `hash`. */
@@ -113,41 +117,16 @@ export class UuidSlots {
   }
 
   #hashOfSlot(slot: number): number {
-    const base = slot * 5 + 1;
-    return hashOf(
-      this.#words.get(base),
-      this.#words.get(base + 1),
-      this.#words.get(base + 2),
-      this.#words.get(base + 3),
-    );
+    const start = slot * WIDTH;
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < WIDTH; i++) hash = Math.imul(hash ^ this.#buffer[start + i]!, 0x01000193);
+    return hash >>> 0;
   }
 }
 
-/** Word `w` (0-3) of a canonical UUID: eight of its 32 hex digits. */
-function wordOf(uuid: string, w: number): number {
-  // Hex digits sit at 0-7, 9-12 14-17, 19-22 24-27, 28-35 (hyphens at 8, 13, 18, 23).
-  switch (w) {
-    case 0:
-      return Number.parseInt(uuid.slice(0, 8), 16) >>> 0;
-    case 1:
-      return Number.parseInt(uuid.slice(9, 13) + uuid.slice(14, 18), 16) >>> 0;
-    case 2:
-      return Number.parseInt(uuid.slice(19, 23) + uuid.slice(24, 28), 16) >>> 0;
-    default:
-      return Number.parseInt(uuid.slice(28, 36), 16) >>> 0;
-  }
-}
-
-function hex8(word: number): string {
-  return word.toString(16).padStart(8, '0');
-}
-
-/** Version-4 and -5 UUIDs are random or hashed already: mixing their words is enough. */
-function hashOf(a: number, b: number, c: number, d: number): number {
-  return (
-    Math.imul(
-      a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b) ^ Math.imul(d, 0xc2b2ae35),
-      0x27d4eb2f,
-    ) >>> 0
-  );
+/** FNV-1a over the UUID's characters, as #hashOfSlot reads them back. */
+function hashOfText(uuid: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < WIDTH; i++) hash = Math.imul(hash ^ uuid.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
