@@ -9,6 +9,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
+/** A round that listed at least this many records (or a snapshot of as many) leaves enough garbage to collect. */
+export const RELEASE_AFTER = 10_000;
+
 let collect: (() => void) | undefined;
 let scheduled = false;
 

@@ -18,7 +18,7 @@ import { SourceError } from '../sources/source.js';
 import { DeletionGuard, type HeldRound } from './deletion-guard.js';
 import type { RecordContent } from './entry-record.js';
 import { EntryStore } from './entry-store.js';
-import { releaseMemory } from './release-memory.js';
+import { RELEASE_AFTER, releaseMemory } from './release-memory.js';
 import { ReplicaIndex, type ReplicaIndexParts } from './replica-index.js';
 import { SlotIndex, SlotIndexBuilder, type SlotEntry } from './slot-index.js';
 import { SnapshotUnusable } from './snapshot-format.js';
@@ -73,8 +73,6 @@ export interface SnapshotHeader {
 
 /** Entries handed to a search per batch: views are made as the search reaches them. */
 const BATCH = 256;
-/** A full listing of at least this many records leaves enough garbage to collect at once. */
-const RELEASE_AFTER = 10_000;
 
 export class ReplicaEngine {
   #store: EntryStore;
