@@ -376,8 +376,9 @@ function retry(action: () => void, attempts = 5): void {
 function isIntact(l: Layout): boolean {
   if (!existsSync(l.smbConf) || !existsSync(l.samLdb) || !existsSync(l.marker)) return false;
   try {
-    const marker = JSON.parse(readFileSync(l.marker, 'utf8')) as { version?: unknown };
-    return marker.version === SEED_VERSION;
+    const marker = JSON.parse(readFileSync(l.marker, 'utf8')) as { version?: unknown; address?: unknown };
+    // A DC provisioned for another address (DIRBRIDGE_TEST_AD_ADDRESS) would listen there, not here.
+    return marker.version === SEED_VERSION && marker.address === SAMBA_AD_ADDRESS;
   } catch {
     return false;
   }
@@ -778,7 +779,7 @@ export async function startSambaAd(options: SambaAdOptions = {}): Promise<SambaA
       await seed(l, ad, log);
       writeFileSync(
         l.marker,
-        `${JSON.stringify({ version: SEED_VERSION, seededAt: new Date().toISOString() })}\n`,
+        `${JSON.stringify({ version: SEED_VERSION, address: SAMBA_AD_ADDRESS, seededAt: new Date().toISOString() })}\n`,
       );
     }
   } catch (error) {
