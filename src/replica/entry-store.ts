@@ -16,6 +16,7 @@ import {
 import { RecordNames } from './record-names.js';
 import { RecordValues } from './record-values.js';
 import { SharedBytes, SharedUint32s } from './shared-bytes.js';
+import { RecordIdSlots } from './record-id-slots.js';
 import { UuidSlots } from './uuid-slots.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import type { SnapshotReader } from './snapshot-reader.js';
@@ -45,9 +46,8 @@ export class EntryStore {
   readonly #lengths = new SharedUint32s();
   /** Slot -> generation, bumped when the slot is freed. */
   readonly #generations = new SharedUint32s();
-  readonly #recordIds: (string | undefined)[] = [];
+  readonly #recordIds = new RecordIdSlots();
   readonly #uuids = new UuidSlots();
-  readonly #byRecordId = new Map<string, number>();
   readonly #free: number[] = [];
   readonly #encoder: RecordEncoder;
 
@@ -65,7 +65,7 @@ export class EntryStore {
 
   /** Entries held. */
   get size(): number {
-    return this.#byRecordId.size;
+    return this.#recordIds.size;
   }
 
   /** Slots in use or free: every slot number is below this. */
@@ -79,7 +79,7 @@ export class EntryStore {
   }
 
   slotOf(recordId: string): number | undefined {
-    return this.#byRecordId.get(recordId);
+    return this.#recordIds.slotOf(recordId);
   }
 
   slotOfUuid(uuid: string): number | undefined {
@@ -87,7 +87,7 @@ export class EntryStore {
   }
 
   recordIdAt(slot: number): string | undefined {
-    return this.#recordIds[slot];
+    return this.#recordIds.idAt(slot);
   }
 
   uuidAt(slot: number): string | undefined {
@@ -113,7 +113,7 @@ export class EntryStore {
    */
   put(recordId: string, uuid: string, content: RecordContent): number {
     const bytes = this.#encoder.encode(content);
-    const existing = this.#byRecordId.get(recordId);
+    const existing = this.#recordIds.slotOf(recordId);
     const slot = existing ?? this.#newSlot();
     let sameUuid = false;
     if (existing !== undefined) {
@@ -124,30 +124,28 @@ export class EntryStore {
     const offset = this.#append(bytes);
     this.#offsets.set(slot, offset + 1);
     this.#lengths.set(slot, bytes.length);
-    this.#recordIds[slot] = recordId;
-    this.#byRecordId.set(recordId, slot);
+    if (existing === undefined) this.#recordIds.set(slot, recordId);
     if (!sameUuid) this.#uuids.set(slot, uuid);
     return slot;
   }
 
   /** Frees the slot of a record; returns it, or undefined when the record is not held. */
   delete(recordId: string): number | undefined {
-    const slot = this.#byRecordId.get(recordId);
+    const slot = this.#recordIds.slotOf(recordId);
     if (slot === undefined) return undefined;
     this.#garbage += this.#lengths.get(slot);
     this.#offsets.set(slot, 0);
     this.#lengths.set(slot, 0);
     this.#generations.set(slot, (this.#generations.get(slot) + 1) >>> 0);
-    this.#byRecordId.delete(recordId);
     this.#uuids.clear(slot);
-    this.#recordIds[slot] = undefined;
+    this.#recordIds.clear(slot);
     this.#free.push(slot);
     return slot;
   }
 
   /** Whether the bytes stored for a record equal `content` encoded (a reload's unchanged record). */
   holds(recordId: string, content: RecordContent): boolean {
-    const slot = this.#byRecordId.get(recordId);
+    const slot = this.#recordIds.slotOf(recordId);
     if (slot === undefined) return false;
     // Compared value by value: a value stored inline before its attribute was found to repeat is
     // the same value as a reference to the dictionary now.
@@ -212,7 +210,7 @@ export class EntryStore {
     await writer.strings(this.values.all);
     await writer.u32s(this.#offsets.view.subarray(0, slots));
     await writer.u32s(this.#lengths.view.subarray(0, slots));
-    await writer.strings(Array.from({ length: slots }, (_, slot) => this.#recordIds[slot] ?? ''));
+    await writer.strings(Array.from({ length: slots }, (_, slot) => this.#recordIds.idAt(slot) ?? ''));
     await writer.strings(Array.from({ length: slots }, (_, slot) => this.#uuids.uuidAt(slot) ?? ''));
     await writer.bytes(this.#buffer.subarray(0, this.#used));
   }
@@ -247,9 +245,8 @@ export class EntryStore {
         throw new SnapshotUnusable(`slot ${slot} points outside the stored records`);
       store.#offsets.set(slot, offset);
       store.#lengths.set(slot, lengths[slot]!);
-      store.#recordIds[slot] = recordIds[slot];
+      store.#recordIds.set(slot, recordIds[slot]!);
       store.#uuids.set(slot, uuids[slot]!);
-      store.#byRecordId.set(recordIds[slot]!, slot);
       live += lengths[slot]!;
     }
     store.#free.reverse();

@@ -7,6 +7,7 @@
  * give DNs) is kept as it is, in a map of its own.
  */
 import { SharedBytes } from './shared-bytes.js';
+import { hashOfText, SlotTable } from './slot-table.js';
 
 const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const WIDTH = 36;
@@ -20,10 +21,7 @@ export class UuidSlots {
   /** Per slot: the UUID's 36 characters, or a first byte of 0 when the slot holds none. */
   readonly #bytes = new SharedBytes(WIDTH * 1024);
   #buffer = Buffer.from(this.#bytes.buffer);
-  /** Slot + 1 per table position; 0 for empty, -1 for a removed entry. */
-  #table = new Int32Array(1024);
-  #used = 0;
-  #removed = 0;
+  readonly #table = new SlotTable((slot) => hashOfText(this.uuidAt(slot)!));
   readonly #others = new Map<string, number>();
   readonly #otherAt = new Map<number, string>();
 
@@ -40,8 +38,7 @@ export class UuidSlots {
       this.#buffer = Buffer.from(this.#bytes.buffer);
     }
     this.#buffer.write(uuid, slot * WIDTH, WIDTH, 'latin1');
-    if ((this.#used + this.#removed + 1) * 2 > this.#table.length) this.#rehash();
-    this.#insert(slot);
+    this.#table.add(slot, hashOfText(uuid));
   }
 
   /** Forgets what `slot` holds. */
@@ -53,19 +50,13 @@ export class UuidSlots {
       return;
     }
     if (!this.#holds(slot)) return;
-    const at = this.#find(this.#hashOfSlot(slot), (candidate) => candidate === slot);
-    if (at !== undefined) {
-      this.#table[at] = -1;
-      this.#used--;
-      this.#removed++;
-    }
+    this.#table.remove(slot, hashOfText(this.uuidAt(slot)!));
     this.#buffer[slot * WIDTH] = 0;
   }
 
   slotOf(uuid: string): number | undefined {
     if (!CANONICAL.test(uuid)) return this.#others.get(uuid);
-    const at = this.#find(hashOfText(uuid), (slot) => this.#equals(slot, uuid));
-    return at === undefined ? undefined : this.#table[at]! - 1;
+    return this.#table.find(hashOfText(uuid), (slot) => this.#equals(slot, uuid));
   }
 
   uuidAt(slot: number): string | undefined {
@@ -86,47 +77,4 @@ export class UuidSlots {
     for (let i = 0; i < WIDTH; i++) if (this.#buffer[start + i] !== uuid.charCodeAt(i)) return false;
     return true;
   }
-
-  /** The table position whose slot `matches`, probing from `hash`. */
-  #find(hash: number, matches: (slot: number) => boolean): number | undefined {
-    const mask = this.#table.length - 1;
-    for (let at = hash & mask; ; at = (at + 1) & mask) {
-      const entry = this.#table[at]!;
-      if (entry === 0) return undefined;
-      if (entry > 0 && matches(entry - 1)) return at;
-    }
-  }
-
-  #insert(slot: number): void {
-    const mask = this.#table.length - 1;
-    let at = this.#hashOfSlot(slot) & mask;
-    while (this.#table[at]! > 0) at = (at + 1) & mask;
-    if (this.#table[at] === -1) this.#removed--;
-    this.#table[at] = slot + 1;
-    this.#used++;
-  }
-
-  #rehash(): void {
-    const old = this.#table;
-    let size = old.length;
-    while ((this.#used + 1) * 4 > size) size *= 2;
-    this.#table = new Int32Array(size);
-    this.#used = 0;
-    this.#removed = 0;
-    for (const entry of old) if (entry > 0) this.#insert(entry - 1);
-  }
-
-  #hashOfSlot(slot: number): number {
-    const start = slot * WIDTH;
-    let hash = 0x811c9dc5;
-    for (let i = 0; i < WIDTH; i++) hash = Math.imul(hash ^ this.#buffer[start + i]!, 0x01000193);
-    return hash >>> 0;
-  }
-}
-
-/** FNV-1a over the UUID's characters, as #hashOfSlot reads them back. */
-function hashOfText(uuid: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < WIDTH; i++) hash = Math.imul(hash ^ uuid.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
 }
