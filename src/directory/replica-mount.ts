@@ -8,6 +8,7 @@
 import { rm } from 'node:fs/promises';
 import type { Filter } from '../filter/ast.js';
 import { DeletionApproval } from '../replica/deletion-approval.js';
+import { memoryReleased } from '../replica/release-memory.js';
 import { replicaFiles, type ReplicaFiles } from '../replica/replica-files.js';
 import { ReplicaEngine, type ReplicaLogger, type RoundOutcome } from '../replica/replica-engine.js';
 import { SnapshotUnusable } from '../replica/snapshot-format.js';
@@ -109,6 +110,8 @@ export class ReplicaMount implements MountStrategy {
     await this.refresh(signal);
     this.options.logger?.info({ entries: this.entryCount, ms: msSince(started) }, 'replica loaded');
     await this.#snapshots?.flush();
+    // Serve once what the load and the snapshot left behind is collected, not while it is held.
+    await memoryReleased();
     this.#follow();
   }
 

@@ -13,20 +13,27 @@ import { runInNewContext } from 'node:vm';
 export const RELEASE_AFTER = 10_000;
 
 let collect: (() => void) | undefined;
-let scheduled = false;
+/** The collection asked for and not run yet: resolves when it has. */
+let scheduled: Promise<void> | undefined;
 
 /**
  * Collects once the round that asks has ended: its listing, parser and builders are garbage by
  * then, not still on the stack.
  */
 export function releaseMemory(): void {
-  if (scheduled) return;
-  scheduled = true;
-  setTimeout(() => {
-    scheduled = false;
-    collect ??= fullCollection();
-    collect();
-  }, 100).unref();
+  scheduled ??= new Promise((resolve) => {
+    setTimeout(() => {
+      scheduled = undefined;
+      collect ??= fullCollection();
+      collect();
+      resolve();
+    }, 100).unref();
+  });
+}
+
+/** Resolves once the collection asked for has run (at once when none is pending). */
+export function memoryReleased(): Promise<void> {
+  return scheduled ?? Promise.resolve();
 }
 
 function fullCollection(): () => void {

@@ -1,6 +1,6 @@
 /** After a big round, one full collection runs once the round has ended; requests meanwhile share it. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { releaseMemory } from '../../src/replica/release-memory.js';
+import { memoryReleased, releaseMemory } from '../../src/replica/release-memory.js';
 
 const global = globalThis as { gc?: () => void };
 const exposed = global.gc;
@@ -23,5 +23,19 @@ describe('releaseMemory', () => {
     releaseMemory();
     vi.advanceTimersByTime(100);
     expect(gc).toHaveBeenCalledTimes(2);
+  });
+
+  it('tells when the collection asked for has run', async () => {
+    vi.useFakeTimers();
+    // The first test's collector is the one in use from then on (it is looked up once).
+    let ran = false;
+    releaseMemory();
+    const released = memoryReleased().then(() => (ran = true));
+    await Promise.resolve();
+    expect(ran).toBe(false);
+    vi.advanceTimersByTime(100);
+    await released;
+    expect(ran).toBe(true);
+    await memoryReleased();
   });
 });
