@@ -3,7 +3,7 @@
  * access and logs, and what every source has (`name`, `type`, `mode`, `map`). config-schema.ts adds
  * each source type's settings from its descriptor; schemas/config.schema.json is generated from both.
  */
-import type { JsonSchema } from './json-schema.js';
+import { oneOrList, type JsonSchema } from './json-schema.js';
 
 export const BASE_CONFIG_SCHEMA: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -449,20 +449,7 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
             pattern: '^[A-Za-z][A-Za-z0-9-]*$',
           },
           additionalProperties: {
-            anyOf: [
-              {
-                type: 'string',
-                minLength: 1,
-              },
-              {
-                type: 'array',
-                minItems: 1,
-                items: {
-                  type: 'string',
-                  minLength: 1,
-                },
-              },
-            ],
+            anyOf: oneOrList({ type: 'string', minLength: 1 }),
             patternDescription: 'a field name, or a non-empty list of field names',
           },
         },

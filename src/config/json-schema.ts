@@ -23,3 +23,8 @@ export interface JsonSchema {
   readonly $defs?: Readonly<Record<string, JsonSchema>>;
   readonly [keyword: string]: unknown;
 }
+
+/** A value or a non-empty list of such values (`base: dc=x` or `base: [dc=x, dc=y]`). */
+export function oneOrList(item: JsonSchema): readonly [JsonSchema, JsonSchema] {
+  return [item, { type: 'array', minItems: 1, items: item }];
+}

@@ -1,4 +1,5 @@
 /** The domino source's settings: the ldap source's, with Domino's shape as the defaults. */
+import { oneOrList } from '../../config/json-schema.js';
 import { ldapSettingsSchema } from '../ldap/settings-schema.js';
 import {
   DOMINO_CONTACTS_FILTER,
@@ -18,18 +19,7 @@ export const DOMINO_SETTINGS = ldapSettingsSchema({
     base: {
       description:
         'Where people are searched: one DN or a list; default the empty DN, the root, as Domino clients do.',
-      anyOf: [
-        {
-          type: 'string',
-        },
-        {
-          type: 'array',
-          minItems: 1,
-          items: {
-            type: 'string',
-          },
-        },
-      ],
+      anyOf: oneOrList({ type: 'string' }),
       default: '',
     },
     usersFilter: {

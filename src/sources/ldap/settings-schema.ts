@@ -3,7 +3,7 @@
  * default written once here and read by the code from the validated config. `ldapSettingsSchema`
  * lays a source type's additions and overrides over it.
  */
-import type { JsonSchema } from '../../config/json-schema.js';
+import { oneOrList, type JsonSchema } from '../../config/json-schema.js';
 import type { SourceTypeSchema } from '../../config/source-type-schema.js';
 import { DEFAULT_CONTACTS_FILTER, DEFAULT_PHONE_FIELDS, DEFAULT_USERS_FILTER } from './ldap-defaults.js';
 
@@ -21,20 +21,7 @@ export const LDAP_SETTINGS: Settings = {
     urls: {
       description:
         '`ldaps://host:port` or `ldap://host:port`, one or a list, tried in order: a connection error moves on to the next, and the first is tried again after `healthInterval`.',
-      anyOf: [
-        {
-          type: 'string',
-          pattern: '^[Ll][Dd][Aa][Pp][Ss]?://[^/]+/?$',
-        },
-        {
-          type: 'array',
-          minItems: 1,
-          items: {
-            type: 'string',
-            pattern: '^[Ll][Dd][Aa][Pp][Ss]?://[^/]+/?$',
-          },
-        },
-      ],
+      anyOf: oneOrList({ type: 'string', pattern: '^[Ll][Dd][Aa][Pp][Ss]?://[^/]+/?$' }),
       patternDescription: 'an ldap:// or ldaps:// URL (host and port only), or a list of them',
     },
     startTls: {
@@ -82,20 +69,7 @@ export const LDAP_SETTINGS: Settings = {
     },
     base: {
       description: 'Base DN searched (subtree), one or a list.',
-      anyOf: [
-        {
-          type: 'string',
-          minLength: 1,
-        },
-        {
-          type: 'array',
-          minItems: 1,
-          items: {
-            type: 'string',
-            minLength: 1,
-          },
-        },
-      ],
+      anyOf: oneOrList({ type: 'string', minLength: 1 }),
       patternDescription: 'a DN or a list of DNs',
     },
     filter: {
