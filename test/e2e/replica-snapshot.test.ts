@@ -5,7 +5,7 @@
  * `dirbridge sync --accept-deletes` lets it through; a damaged snapshot is discarded with a log line
  * and the source loaded in full. Time bounds are liveness bounds only.
  */
-import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -145,6 +145,8 @@ describe('replica snapshots and the deletion guard, end to end', () => {
   });
 
   it('discards a damaged snapshot with a log line and loads the source in full', async () => {
+    // A fresh first load: a snapshot left by the tests above would be served (stale) before it.
+    rmSync(join(dataDir, 'book.snapshot'), { force: true });
     writePeople(2000);
     await start();
     expect(await importCount()).toBe(2000);
