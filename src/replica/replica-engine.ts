@@ -73,6 +73,11 @@ export interface SnapshotHeader {
 
 /** Entries handed to a search per batch: views are made as the search reaches them. */
 const BATCH = 256;
+/**
+ * Most records a reconciliation reads one by one (ids listed that the copy lacks); past this, a
+ * full listing costs the backend less than the single reads.
+ */
+const MOST_READ_ONE_BY_ONE = 1000;
 
 export class ReplicaEngine {
   #store: EntryStore;
@@ -198,6 +203,8 @@ export class ReplicaEngine {
     this.#store = store;
     this.#index = ReplicaIndex.over(this.#indexParts(), base);
     this.#cursor = header.cursor;
+    // Who was deleted while the copy lay on disk, no feed can say: the first round reconciles.
+    this.#listedAt = -Infinity;
     if (store.size >= RELEASE_AFTER) releaseMemory();
     return header;
   }
@@ -252,37 +259,50 @@ export class ReplicaEngine {
     if (this.#cursor !== undefined && feed.changes) {
       try {
         const outcome = await this.#changes(feed, this.#cursor, signal);
-        if (outcome.held || feed.reportsDeletions !== false || !this.#reconciliationDue()) return outcome;
+        if (outcome.held || feed.reportsDeletions !== false || !this.#reconciliationDue(feed)) return outcome;
         return added(outcome, await this.#reconcile(feed, signal));
       } catch (error) {
         if (!(error instanceof CursorExpired)) throw error;
         this.options.logger?.warn(
-          { source: this.options.source.name, err: error.message },
-          'the backend no longer knows where the replica left off: listing everything again',
+          { source: this.options.source.name },
+          `${error.message}: listing everything again`,
         );
       }
     }
     return this.#diff(feed, signal);
   }
 
-  #reconciliationDue(): boolean {
-    return performance.now() - this.#listedAt >= (this.options.reconcileEveryMs ?? 3_600_000);
+  #reconciliationDue(feed: ChangeFeed): boolean {
+    const every = feed.reconcileEveryMs ?? this.options.reconcileEveryMs ?? 3_600_000;
+    return performance.now() - this.#listedAt >= every;
   }
 
   /**
    * Finds who left, for a feed that cannot say: ids the copy holds and an id-only listing lacks are
-   * deleted (the guard applies); without an id listing, everything is listed and applied as a diff.
+   * deleted (the guard applies), and the few listed ids the copy lacks (a change the feed could not
+   * see, such as a nested group's member) are read one by one; without an id listing, or with too
+   * many missing, everything is listed and applied as a diff.
    */
   async #reconcile(feed: ChangeFeed, signal: AbortSignal): Promise<RoundOutcome> {
     if (!feed.ids) return this.#diff(feed, signal);
     const listed = new Set<string>();
-    for await (const id of feed.ids(signal)) listed.add(id);
+    const missing: string[] = [];
+    for await (const id of feed.ids(signal)) {
+      listed.add(id);
+      if (this.#store.slotOf(id) === undefined) missing.push(id);
+    }
+    if (missing.length > MOST_READ_ONE_BY_ONE) return this.#diff(feed, signal);
+    const upserts: PendingUpsert[] = [];
+    for (const id of missing) {
+      const record = await this.options.source.get(id, signal);
+      if (record) upserts.push(this.#pending(record));
+    }
     const deletions = new Set<string>();
     for (const slot of this.#store.slots()) {
       const id = this.#store.recordIdAt(slot)!;
       if (!listed.has(id)) deletions.add(id);
     }
-    const outcome = this.#apply([], deletions, this.#cursor);
+    const outcome = this.#apply(upserts, deletions, this.#cursor);
     if (!outcome.held) this.#listedAt = performance.now();
     return outcome;
   }
@@ -292,7 +312,7 @@ export class ReplicaEngine {
     const { source, fields } = this.options;
     const query = fields ? { fields } : {};
     return (
-      source.changeFeed?.() ?? {
+      source.changeFeed?.(fields) ?? {
         async *full(signal: AbortSignal): AsyncIterable<FeedItem> {
           for await (const record of source.search(query, signal)) yield { kind: 'upsert', record };
         },

@@ -28,9 +28,15 @@ export interface ChangeFeed {
   ids?(signal: AbortSignal): AsyncIterable<string>;
   /** Whether `changes` reports deletions; when it does not, the engine reconciles periodically. */
   readonly reportsDeletions?: boolean;
+  /** How often (ms) a feed that cannot report every deletion is reconciled; the engine's default if absent. */
+  readonly reconcileEveryMs?: number;
 }
 
-/** The backend no longer knows the cursor (an expired delta or sync token, another DC). */
+/**
+ * The feed cannot say what changed since the cursor (an expired delta or sync token, another
+ * domain controller, a group the filter names changed): the engine lists everything and applies
+ * the difference. The message says why, for the log.
+ */
 export class CursorExpired extends Error {
   override name = 'CursorExpired';
 }

@@ -115,10 +115,11 @@ export interface SourceEvents {
   /** The source's data changed (a file reloaded, a delta arrived): replicas reload. */
   onChange?(listener: () => void): void;
   /**
-   * The source's change feed, for a replica to follow (change-feed.ts); absent: the replica lists
-   * everything each round and applies the difference.
+   * The source's change feed, for a replica to follow (change-feed.ts), asking for `fields` only
+   * (those the field map reads; absent: all); absent: the replica lists everything each round and
+   * applies the difference.
    */
-  changeFeed?(): ChangeFeed;
+  changeFeed?(fields?: readonly string[]): ChangeFeed;
 }
 
 export interface Source extends SourceEvents {

@@ -45,7 +45,7 @@ beforeAll(async () => {
   current = people(domino);
   server = await startDirbridge({
     config: {
-      sources: [dominoSource(domino, { refreshInterval: 1, timeout: 3 })],
+      sources: [dominoSource(domino, { changeInterval: 1, reconcileInterval: 1, timeout: 3 })],
       access: { anonymous: true, accounts: [{ name: 'ops', passwordHash: scryptHash(OPS_PASSWORD) }] },
     },
     logName: 'domino-replica',

@@ -21,7 +21,9 @@ describe('validSettings', () => {
   it('fills in nested defaults and the type-specific ones', () => {
     const settled = validSettings(AD_SOURCE, { name: 'ad', type: 'ad', urls: 'ldaps://dc', base: 'dc=x' });
     expect(settled).toMatchObject({
-      mode: 'live',
+      mode: 'replica',
+      changeInterval: 30,
+      reconcileInterval: 3600,
       idAttribute: 'objectGUID',
       usersFilter: '(&(objectCategory=person)(objectClass=user))',
       tls: { rejectUnauthorized: true },

@@ -46,7 +46,6 @@ export function createDominoSource(config: SourceConfig, context: LdapSourceCont
   const settled = validSettings(DOMINO_SOURCE, config);
   const idAttribute = settled.idAttribute as string;
   return ldapFamilySource(settled, context, {
-    modes: ['replica', 'live'],
     // A person without the dominoUNID item is identified by its DN.
     dnAsFallbackId: idAttribute.toLowerCase() === DOMINO_ID_ATTRIBUTE.toLowerCase(),
     pushdownLimits: { attributes: DOMINO_INDEXED, prefixOnly: true },

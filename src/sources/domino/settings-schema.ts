@@ -13,8 +13,7 @@ export const DOMINO_SETTINGS = ldapSettingsSchema({
   properties: {
     mode: {
       description:
-        '`replica` (the default) loads every person at start and reloads every `refreshInterval`; `live` sends name and mail conditions to Domino on every search.',
-      default: 'replica',
+        '`replica` (the default) loads every person at start, then asks Domino what changed every `changeInterval` (`modifyTimestamp`) and finds deleted people every `reconcileInterval`; `live` sends name and mail conditions to Domino on every search.',
     },
     base: {
       description:

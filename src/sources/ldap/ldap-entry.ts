@@ -42,29 +42,38 @@ export function toRecord(
   contacts: Filter,
   dnAsFallbackId = false,
 ): SourceRecord | undefined {
+  const id = recordIdOf(entry, idAttribute, dnAsFallbackId);
+  if (id === undefined) return undefined;
   const fields: Record<string, string[]> = {};
-  let id: string | undefined;
   for (const [name, raw] of Object.entries(entry)) {
     if (name === 'dn') continue;
     const list = Array.isArray(raw) ? raw : [raw];
-    if (name.toLowerCase() === idAttribute.toLowerCase()) {
-      const first = list[0];
-      if (first !== undefined) id = idText(first);
-      // ldapts lists a requested attribute the entry lacks with no values: it holds no field then.
-      if (list.length > 0) fields[name] = list.map((value) => idText(value));
-      continue;
-    }
-    const values = list.map((value) => (typeof value === 'string' ? value : value.toString('utf8')));
+    const isId = name.toLowerCase() === idAttribute.toLowerCase();
+    const values = list.map((value) => (isId ? idText(value) : textOf(value)));
+    // ldapts lists a requested attribute the entry lacks with no values: it holds no field then.
     if (values.length > 0) fields[name] = values;
   }
-  if ((id === undefined || id === '') && dnAsFallbackId) id = entry.dn;
-  if (id === undefined || id === '') return undefined;
   return {
     id,
     ...(isUuid(id) ? { uuid: id.toLowerCase() } : {}),
     kind: matches(contacts, fields) ? 'contact' : 'user',
     fields,
   };
+}
+
+/** An entry's record id: its id attribute's first value, else (where allowed) its DN. */
+export function recordIdOf(entry: Entry, idAttribute: string, dnAsFallbackId = false): string | undefined {
+  const wanted = idAttribute.toLowerCase();
+  const name = Object.keys(entry).find((key) => key.toLowerCase() === wanted);
+  const raw = name === undefined ? undefined : entry[name];
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  const id = first === undefined ? undefined : idText(first);
+  if (id !== undefined && id !== '') return id;
+  return dnAsFallbackId && entry.dn !== '' ? entry.dn : undefined;
+}
+
+function textOf(value: Buffer | string): string {
+  return typeof value === 'string' ? value : value.toString('utf8');
 }
 
 /** An entry's values as UTF-8 text, without its DN. */

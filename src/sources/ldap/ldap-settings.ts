@@ -12,6 +12,8 @@ export interface LdapTlsSettings {
 
 export interface LdapSourceSettings {
   readonly name: string;
+  /** `replica` (a local copy following the change feed) or `live` (every search sent on). */
+  readonly mode: 'live' | 'replica';
   /** Tried in order; failover to the next on connection errors. */
   readonly urls: readonly string[];
   readonly startTls: boolean;
@@ -39,12 +41,15 @@ export interface LdapSourceSettings {
   readonly plaintextSignOnUrls: readonly string[];
   /** Most connections open at once for checking users' passwords. */
   readonly bindPoolSize: number;
-  /** Milliseconds between two full reloads of a replica. */
-  readonly refreshIntervalMs: number;
+  /** Milliseconds between two polls of a replica's change feed. */
+  readonly changeIntervalMs: number;
+  /** Milliseconds between two reconciliations of a replica (finding who was deleted). */
+  readonly reconcileIntervalMs: number;
 }
 
 /** The ldap-family settings as their schema fragment (settings-schema.ts) guarantees them once defaulted. */
 interface LdapConfig extends SourceConfig {
+  readonly mode: 'live' | 'replica';
   readonly urls: string | readonly string[];
   readonly startTls: boolean;
   readonly tls: { readonly ca?: string; readonly rejectUnauthorized: boolean };
@@ -62,7 +67,8 @@ interface LdapConfig extends SourceConfig {
   readonly allowPlaintextSignOn: boolean;
   readonly bindPoolSize: number;
   readonly healthInterval: number;
-  readonly refreshInterval: number;
+  readonly changeInterval: number;
+  readonly reconcileInterval: number;
 }
 
 /**
@@ -88,6 +94,7 @@ export function readLdapSettings(config: SourceConfig, defaultCountry: string): 
   }
   return {
     name: config.name,
+    mode: ldap.mode,
     urls,
     startTls: ldap.startTls,
     tls: {
@@ -110,7 +117,8 @@ export function readLdapSettings(config: SourceConfig, defaultCountry: string): 
     signOn: ldap.signOn,
     plaintextSignOnUrls,
     bindPoolSize: ldap.bindPoolSize,
-    refreshIntervalMs: ldap.refreshInterval * 1000,
+    changeIntervalMs: ldap.changeInterval * 1000,
+    reconcileIntervalMs: ldap.reconcileInterval * 1000,
   };
 }
 

@@ -6,7 +6,8 @@
  */
 import { AndFilter, EqualityFilter, ResultCodeError } from 'ldapts';
 import { LRUCache } from 'lru-cache';
-import type { Client, Entry, Filter as LdaptsFilter, SearchOptions } from 'ldapts';
+import type { Client, Control, Entry, Filter as LdaptsFilter, SearchOptions } from 'ldapts';
+import type { ChangeFeed } from '../change-feed.js';
 import type { Filter } from '../../filter/ast.js';
 import { parseFilter } from '../../filter/parse.js';
 import { SourceError } from '../source.js';
@@ -34,7 +35,11 @@ import {
   type LoginNames,
   type ReadEntry,
 } from './login-names.js';
-import { attributesOf, isUuid, matches, textValues, toRecord, uuidToGuid } from './ldap-entry.js';
+import type { ChangeMark } from './change-mark.js';
+import type { FeedBackend, FeedSession } from './feed-backend.js';
+import { attributesOf, isUuid, matches, recordIdOf, textValues, toRecord, uuidToGuid } from './ldap-entry.js';
+import { ModifyTimestampMark } from './modify-timestamp-mark.js';
+import { PolledChangeFeed } from './polled-change-feed.js';
 import type { LdapSourceSettings } from './ldap-settings.js';
 import { PushdownFilter, type PushdownOptions } from './pushdown-filter.js';
 import { serverDiagnostic } from './bind-verdict.js';
@@ -52,12 +57,14 @@ export interface LdapSourceOptions {
   readonly loginNames?: (context: LoginNamesContext) => LoginNames;
   /** Plain words for a refused bind's diagnostic (AD's `data 52e`), for `dirbridge check`. */
   readonly explainBindError?: (diagnostic: string) => string | undefined;
-  /** Modes the type runs in, its default first (live, then replica, for AD and generic LDAP). */
+  /** Modes the type runs in, its default first (replica, then live, for every LDAP-family type). */
   readonly modes?: readonly SourceMode[];
   /** What the backend can be asked in live mode (Domino: names and mail only, no contains). */
   readonly pushdownLimits?: PushdownOptions['limits'];
   /** Entries without the id attribute are identified by their DN (Domino's dominoUNID is optional). */
   readonly dnAsFallbackId?: boolean;
+  /** How a replica tells what changed (AD: USNs); default: modifyTimestamp (modify-timestamp-mark.ts). */
+  readonly changeMark?: (backend: FeedBackend, logger: LdapSourceLogger | undefined) => ChangeMark;
 }
 
 /** How long the entry an account signed on as is remembered (only its DN is shown from it). */
@@ -101,6 +108,8 @@ export class LdapSource implements Source {
   /** The configured filter's condition, if any: ANDed into check's samples of each kind. */
   readonly #configured: Filter | undefined;
   readonly #kindAttributes: readonly string[];
+  #feed: { readonly key: string; readonly feed: ChangeFeed } | undefined;
+  #mark: ChangeMark | undefined;
   #closed = false;
 
   constructor(
@@ -110,7 +119,7 @@ export class LdapSource implements Source {
   ) {
     this.name = settings.name;
     this.capabilities = {
-      modes: options.modes ?? ['live', 'replica'],
+      modes: options.modes ?? ['replica', 'live'],
       filterPushdown: true,
       signOn: settings.signOn,
     };
@@ -531,6 +540,7 @@ export class LdapSource implements Source {
         await this.#sample(this.#contacts, 'contact'),
       ].filter((record) => record !== undefined);
       steps.push({ step: 'sample', ok: samples.length > 0, detail: `${samples.length} sample entries read` });
+      if (this.settings.mode === 'replica') steps.push(await this.#changesStep());
       return report(users + contacts, samples);
     } catch (error) {
       steps.push({ step: 'count', ok: false, detail: describe(error, url) });
@@ -558,9 +568,9 @@ export class LdapSource implements Source {
     ];
   }
 
-  /** A replica reloads every `refreshInterval`: LDAP offers no change feed every server has. */
+  /** A replica asks its change feed what changed every `changeInterval`. */
   onChange(listener: () => void): void {
-    const timer = setInterval(listener, this.settings.refreshIntervalMs);
+    const timer = setInterval(listener, this.settings.changeIntervalMs);
     timer.unref();
     this.#refreshTimers.push(timer);
   }
@@ -577,44 +587,147 @@ export class LdapSource implements Source {
     filter: LdaptsFilter,
     fields: readonly string[] | undefined,
     signal: AbortSignal,
-    scope: 'base' | 'sub' = 'sub',
   ): AsyncIterable<SourceRecord> {
     if (this.#closed) throw new SourceError(this.name, 'closed');
     const client = await this.#acquire(signal);
     let healthy = false;
-    // An abort while a page is on its way closes the connection, which ends the wait at once.
+    try {
+      const options: SearchOptions = { scope: 'sub', filter, attributes: this.#attributes(fields) };
+      for await (const entry of this.#pagedEntries(client, base, options, [], signal)) {
+        const record = this.#toRecord(entry);
+        if (record) yield record;
+      }
+      healthy = true;
+    } finally {
+      // A consumer that stopped early leaves a paged search open on the server: drop the connection.
+      this.#connections.release(client, healthy && !signal.aborted);
+    }
+  }
+
+  /**
+   * Entries of one paged search on `client`, the id attribute (and `binary` ones) read as bytes. An
+   * abort while a page is on its way closes the connection, which ends the wait at once. A base
+   * that does not exist (yet) holds nothing; other errors are the source's, naming the base.
+   */
+  async *#pagedEntries(
+    client: Client,
+    base: string,
+    options: SearchOptions,
+    controls: readonly Control[],
+    signal: AbortSignal,
+  ): AsyncIterable<Entry> {
     const onAbort = (): void => void client.unbind().catch(() => undefined);
     signal.addEventListener('abort', onAbort, { once: true });
-    const options: SearchOptions = {
-      scope,
-      filter,
-      attributes: this.#attributes(fields),
-      explicitBufferAttributes: [this.settings.idAttribute],
+    const search: SearchOptions = {
+      ...options,
+      explicitBufferAttributes: [this.settings.idAttribute, ...(options.explicitBufferAttributes ?? [])],
       paged: { pageSize: this.settings.pageSize },
       timeLimit: Math.ceil(this.settings.timeoutMs / 1000),
     };
     try {
-      for await (const page of client.searchPaginated(base, options)) {
+      // A base-scope read (the root DSE, one group) needs no pages; some servers refuse them there.
+      const pages =
+        options.scope === 'base'
+          ? [await client.search(base, { ...search, paged: false }, [...controls])]
+          : client.searchPaginated(base, search, [...controls]);
+      for await (const page of pages) {
         signal.throwIfAborted();
         for (const entry of page.searchEntries) {
-          const record = this.#toRecord(entry);
-          if (record) yield record;
+          yield entry;
           signal.throwIfAborted();
         }
       }
-      healthy = true;
     } catch (error) {
       signal.throwIfAborted();
-      if (error instanceof ResultCodeError && error.code === 32) {
-        healthy = true; // noSuchObject: the base does not exist (yet); nothing under it
-        return;
-      }
+      if (error instanceof ResultCodeError && error.code === 32) return; // noSuchObject: nothing under it
       throw new SourceError(this.name, describe(error, base), { cause: error });
     } finally {
       signal.removeEventListener('abort', onAbort);
-      // A consumer that stopped early leaves a paged search open on the server: drop the connection.
-      this.#connections.release(client, healthy && !signal.aborted);
     }
+  }
+
+  /** What a replica's change feed searches through (feed-backend.ts). */
+  feedBackend(): FeedBackend {
+    return {
+      name: this.name,
+      bases: this.settings.bases,
+      scope: this.#scope,
+      idAttribute: this.settings.idAttribute,
+      open: (signal) => this.#feedSession(signal),
+      recordAttributes: (fields) => this.#attributes(fields),
+      record: (entry) => this.#toRecord(entry),
+      recordId: (entry) => recordIdOf(entry, this.settings.idAttribute, this.options.dnAsFallbackId),
+    };
+  }
+
+  /**
+   * The source's change feed: the type's way of telling what changed (AD's USNs; modifyTimestamp
+   * for the others), polled every `changeInterval`, reconciled every `reconcileInterval`.
+   */
+  changeFeed(fields?: readonly string[]): ChangeFeed {
+    const key = JSON.stringify(fields ?? null);
+    if (this.#feed?.key !== key) {
+      const feed = new PolledChangeFeed(this.feedBackend(), this.#changeMark(), {
+        ...(fields === undefined ? {} : { fields }),
+        reconcileEveryMs: this.settings.reconcileIntervalMs,
+      });
+      this.#feed = { key, feed };
+    }
+    return this.#feed.feed;
+  }
+
+  /** The mark this source type tells changes by; one per source, so what it learns is kept. */
+  #changeMark(): ChangeMark {
+    const backend = this.feedBackend();
+    this.#mark ??=
+      this.options.changeMark?.(backend, this.logger) ?? new ModifyTimestampMark(backend, this.logger);
+    return this.#mark;
+  }
+
+  /** check's word on how a replica follows changes, and how deletions reach it. */
+  async #changesStep(): Promise<CheckStep> {
+    const controller = new AbortController();
+    let session: FeedSession | undefined;
+    try {
+      session = await this.#feedSession(controller.signal);
+      return await this.#changeMark().describe(session, controller.signal, {
+        changeSeconds: this.settings.changeIntervalMs / 1000,
+        reconcileSeconds: this.settings.reconcileIntervalMs / 1000,
+      });
+    } catch (error) {
+      return { step: 'changes', ok: false, detail: errorText(error) };
+    } finally {
+      session?.release(false);
+      controller.abort();
+    }
+  }
+
+  /** One connection for a round of the change feed. */
+  async #feedSession(signal: AbortSignal): Promise<FeedSession> {
+    if (this.#closed) throw new SourceError(this.name, 'closed');
+    const client = await this.#acquire(signal);
+    let released = false;
+    return {
+      entries: (base, search, entrySignal) =>
+        this.#pagedEntries(
+          client,
+          base,
+          {
+            scope: search.scope,
+            filter: this.#ldapts(search.filter),
+            attributes: [...search.attributes],
+            explicitBufferAttributes: [...(search.binary ?? [])],
+          },
+          search.controls ?? [],
+          entrySignal,
+        ),
+      refused: (error) => refusal(error),
+      release: (healthy) => {
+        if (released) return;
+        released = true;
+        this.#connections.release(client, healthy && !signal.aborted);
+      },
+    };
   }
 
   async #acquire(signal: AbortSignal): Promise<Client> {
@@ -739,6 +852,12 @@ export function describe(error: unknown, where: string): string {
     if (code === 'ENOTFOUND') return `connect: ${host} not found`;
   }
   return errorText(error);
+}
+
+/** Whether the server refused a search as not allowed (the cause of a source's error, or the error). */
+function refusal(error: unknown): boolean {
+  const cause = error instanceof SourceError ? error.cause : error;
+  return cause instanceof ResultCodeError && (cause.code === 50 || cause.code === 53);
 }
 
 function counted(count: number, noun: string): string {

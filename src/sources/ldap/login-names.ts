@@ -96,7 +96,7 @@ export class DnLoginNames implements LoginNames {
  * A DN as a backend compares the DNs of its people: attribute types and values without regard to
  * case (the directory's normal form folds accents too, which a backend does not). Throws DnSyntaxError.
  */
-function dnKey(text: string): string {
+export function dnKey(text: string): string {
   return formatDn(
     parseDn(text).map((rdn) =>
       rdn.map((ava) => ({ ...ava, type: ava.type.toLowerCase(), value: ava.value.toLowerCase() })),

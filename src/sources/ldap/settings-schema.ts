@@ -14,9 +14,9 @@ export const LDAP_SETTINGS: Settings = {
   properties: {
     mode: {
       description:
-        "`live` (the default) sends every search to the backend; `replica` loads every person and contact at start (paged), reloads them every `refreshInterval`, and answers from a local index, so phone lookups never wait for the backend. A reload that fails keeps the last good copy (the source's state says `stale`, and since when).",
-      enum: ['live', 'replica'],
-      default: 'live',
+        "`replica` (the default) loads every person and contact at start (paged), then asks the backend what changed every `changeInterval` (`modifyTimestamp`; AD: its USNs) and answers from a local index, so phone lookups never wait for the backend; a round that fails keeps the last good copy (the source's state says `stale`, and since when). `live` sends every search to the backend: only for small directories or exact lookups, since accent and number widening make the backend scan.",
+      enum: ['replica', 'live'],
+      default: 'replica',
     },
     urls: {
       description:
@@ -154,11 +154,19 @@ export const LDAP_SETTINGS: Settings = {
       minimum: 1,
       default: 60,
     },
-    refreshInterval: {
-      description: 'Seconds between two reloads of a `replica`.',
+    changeInterval: {
+      description:
+        "Seconds between two polls of a `replica`'s change feed: a change in the backend is served within about this long. A poll that finds nothing costs the backend one small search (AD: a read of the root DSE).",
       type: 'number',
       exclusiveMinimum: 0,
-      default: 900,
+      default: 30,
+    },
+    reconcileInterval: {
+      description:
+        'Seconds between two reconciliations of a `replica`, which find the people deleted in the backend (a poll sees changes, not deletions): AD lists every id, other directories every record, applied as a difference. AD serves deletions at the next poll instead where the service account may read `CN=Deleted Objects` (`dirbridge check` says which applies). Also run on the first round after a restart from a snapshot.',
+      type: 'number',
+      exclusiveMinimum: 0,
+      default: 3600,
     },
     cache: {
       description:

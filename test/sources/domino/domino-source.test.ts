@@ -56,10 +56,10 @@ describe('domino source', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'dirbridge-domino-')), 'config.yaml');
     writeFileSync(
       file,
-      'sources:\n  - { name: domino, type: domino, urls: "ldaps://domino1", refreshInterval: 60 }\n',
+      'sources:\n  - { name: domino, type: domino, urls: "ldaps://domino1", changeInterval: 60 }\n',
     );
     const config = await loadTestConfig(file);
-    expect(config.sources[0]).toMatchObject({ name: 'domino', type: 'domino', refreshInterval: 60 });
+    expect(config.sources[0]).toMatchObject({ name: 'domino', type: 'domino', changeInterval: 60 });
     writeFileSync(
       file,
       'sources:\n  - { name: domino, type: domino, urls: "ldaps://domino1", upnSuffixes: [x] }\n',

@@ -19,6 +19,7 @@ describe('ldapSourceSettings', () => {
     const settings = ldapSourceSettings({ name: 'dir', type: 'ldap', urls: 'ldaps://dc1:636', base: 'dc=x' });
     expect(settings).toEqual({
       name: 'dir',
+      mode: 'replica',
       urls: ['ldaps://dc1:636'],
       startTls: false,
       tls: { rejectUnauthorized: true },
@@ -35,7 +36,8 @@ describe('ldapSourceSettings', () => {
       signOn: false,
       plaintextSignOnUrls: [],
       bindPoolSize: 4,
-      refreshIntervalMs: 900_000,
+      changeIntervalMs: 30_000,
+      reconcileIntervalMs: 3_600_000,
     });
   });
 
@@ -71,7 +73,9 @@ describe('ldapSourceSettings', () => {
       { urls: 'ldap://x', base: 'dc=x', bind: { name: 'cn=svc', password: '' } },
       /bind.password: must not be empty/,
     ],
-    [{ urls: 'ldap://x', base: 'dc=x', refreshInterval: 0 }, /refreshInterval: must be > 0/],
+    [{ urls: 'ldap://x', base: 'dc=x', changeInterval: 0 }, /changeInterval: must be > 0/],
+    [{ urls: 'ldap://x', base: 'dc=x', reconcileInterval: -1 }, /reconcileInterval: must be > 0/],
+    [{ urls: 'ldap://x', base: 'dc=x', refreshInterval: 60 }, /refreshInterval: unknown setting/],
     [{ urls: 'ldap://x', base: 'dc=x', pageSize: 0 }, /pageSize: must be >= 1/],
     [{ urls: 'ldap://x', base: 'dc=x', signOn: true }, /passwords would be sent in clear to ldap:\/\/x/],
     [
