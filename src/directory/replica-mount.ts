@@ -135,6 +135,11 @@ export class ReplicaMount implements MountStrategy {
 
   /** One round now; a failure leaves the copy serving (stale) and is thrown. */
   async refresh(signal: AbortSignal, onStart?: () => void): Promise<void> {
+    await this.#round(signal, onStart);
+  }
+
+  /** One round, and what it applied (undefined when it was held back). */
+  async #round(signal: AbortSignal, onStart?: () => void): Promise<RoundOutcome | undefined> {
     let outcome: RoundOutcome | undefined;
     try {
       outcome = await this.#engine.sync(signal, onStart);
@@ -146,11 +151,12 @@ export class ReplicaMount implements MountStrategy {
       const message = this.#engine.describeHeld(outcome.held);
       this.#health.held(outcome.held, message);
       await this.#approval?.held(outcome.held, message);
-      return;
+      return undefined;
     }
     this.#health.succeeded();
     await this.#approval?.clear();
     if (outcome && outcome.applied.upserts + outcome.applied.deletions > 0) this.#snapshots?.changed();
+    return outcome;
   }
 
   /** Lets a round the guard holds through on the next round (`dirbridge sync --accept-deletes`). */
@@ -200,10 +206,16 @@ export class ReplicaMount implements MountStrategy {
   async #afterChange(): Promise<void> {
     const started = performance.now();
     try {
-      await this.refresh(new AbortController().signal, () => (this.#waiting = false));
+      const wasStale = this.#health.status.staleSince !== undefined;
+      const outcome = await this.#round(new AbortController().signal, () => (this.#waiting = false));
       const { held } = this.#health.status;
       if (held) this.options.logger?.warn({ ...held }, this.#engine.describeHeld(held));
-      else this.options.logger?.info({ entries: this.entryCount, ms: msSince(started) }, 'replica reloaded');
+      // A round that found nothing (most polls) is not worth a line, unless it ends a stale spell.
+      else if (outcome && (wasStale || outcome.applied.upserts + outcome.applied.deletions > 0))
+        this.options.logger?.info(
+          { ...outcome.applied, entries: this.entryCount, ms: msSince(started) },
+          'replica updated',
+        );
     } catch (error) {
       const { staleSince } = this.#health.status;
       this.options.logger?.error(

@@ -353,7 +353,10 @@ export class ReplicaEngine {
         if (this.#store.slotOf(item.id) !== undefined) deletions.add(item.id);
       } else {
         deletions.delete(item.record.id);
-        upserts.set(item.record.id, this.#pending(item.record));
+        const pending = this.#pending(item.record);
+        // A feed may report a record again unchanged (a poll that overlaps the last): no change.
+        if (this.#store.holds(item.record.id, pending.content)) upserts.delete(item.record.id);
+        else upserts.set(item.record.id, pending);
       }
     }
     return this.#apply([...upserts.values()], deletions, next ?? cursor);

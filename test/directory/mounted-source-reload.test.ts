@@ -72,7 +72,7 @@ describe('mounted replica', () => {
     await until(() => mounted.entryCount === 2);
     expect(await cns(mounted)).toEqual(['Anna', 'Jörg']);
     expect(logged[0]).toMatch(/^replica loaded .*"entries":1/);
-    expect(logged[1]).toMatch(/^replica reloaded .*"entries":2/);
+    expect(logged[1]).toMatch(/^replica updated .*"entries":2/);
   });
 
   it('coalesces a burst of changes into one rebuild after the running one', async () => {
@@ -83,7 +83,7 @@ describe('mounted replica', () => {
     for (let i = 1; i <= 5; i++) source.change(Array.from({ length: i }, (_, n) => person(`${n}`, `P${n}`)));
     await until(() => mounted.entryCount === 5);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(logged.filter((line) => line.startsWith('replica reloaded')).length).toBeLessThanOrEqual(2);
+    expect(logged.filter((line) => line.startsWith('replica updated')).length).toBeLessThanOrEqual(2);
   });
 
   it('keeps serving the previous copy when a rebuild fails', async () => {

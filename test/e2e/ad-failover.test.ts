@@ -26,6 +26,8 @@ const ANSWER_BOUND_MS = 30_000;
 
 function adSource(urls: readonly string[]): Record<string, unknown> {
   return adSourceConfig(ad, {
+    // Where each search goes is the point: every search must reach a DC, not a replica.
+    mode: 'live',
     urls,
     timeout: 2,
     healthInterval: 1,

@@ -39,7 +39,8 @@ describe('the DC stopped and started again', () => {
     registerTestSecret(alice.password);
     server = await startDirbridge({
       config: {
-        sources: [adSignOnSource(ad, { timeout: 2, cache: { size: 0 } })],
+        // Live: searches must reach the DC, to show how they answer while it is down.
+        sources: [adSignOnSource(ad, { mode: 'live', timeout: 2, cache: { size: 0 } })],
         access: { anonymous: true },
       },
       logName: 'ad-outage',

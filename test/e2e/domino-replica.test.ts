@@ -1,5 +1,5 @@
 /**
- * The `domino` source's replica through a dirbridge process (`refreshInterval: 1`): a refresh picks
+ * The `domino` source's replica through a dirbridge process (`changeInterval: 1`, `reconcileInterval: 1`): a round picks
  * up a person changed and a person deleted at the Domino stand-in; with the stand-in stopped, the
  * replica keeps serving its last copy and the log, the source's cn=Monitor entry and
  * `dirbridge status` say it is stale and since when; with the stand-in back, the next refresh makes
@@ -173,10 +173,10 @@ describe('domino replica', () => {
       .map((person) =>
         person === lisa ? { ...lisa, attributes: { ...lisa.attributes, ...changed } } : person,
       );
-    const reloads = logLines('replica reloaded').length;
+    const reloads = logLines('replica updated').length;
     await eventually(importIsCurrent, 'the change and the deletion in the replica');
     await expectImportCurrent();
-    expect(logLines('replica reloaded').length).toBeGreaterThan(reloads);
+    expect(logLines('replica updated').length).toBeGreaterThan(reloads);
     // Phones find Lisa by her new number only, and Klaus no more, not even by his DN.
     const byNumber = async (number: string): Promise<string[]> => {
       const found = await ldapsearch(server.url, `(|(telephoneNumber=${number})(mobile=${number}))`, {
@@ -247,7 +247,7 @@ describe('domino replica', () => {
   it('is ready again after the first refresh once Domino is back', async () => {
     const before = await monitor();
     expect(before.dirbridgeSourceState).toEqual(['stale']);
-    const reloads = logLines('replica reloaded').length;
+    const reloads = logLines('replica updated').length;
     await domino.start();
     await eventually(
       async () => (await monitor()).dirbridgeSourceState?.[0] === 'ready',
@@ -259,7 +259,7 @@ describe('domino replica', () => {
       fromGeneralized(before.dirbridgeStaleSince![0]!).getTime(),
     );
     expect(after.monitoredInfo).toEqual(['domino source domino (replica): ready']);
-    expect(logLines('replica reloaded').length).toBeGreaterThan(reloads);
+    expect(logLines('replica updated').length).toBeGreaterThan(reloads);
     await expectImportCurrent();
     expect(await status()).toMatch(/\ndomino +domino +replica +ready +\d+ /);
 

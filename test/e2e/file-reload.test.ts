@@ -80,7 +80,7 @@ describe('file source reload', () => {
     expect(await names()).toEqual(['Anna Müller', 'Klaus Mueller']);
     writeFileSync(csv, `${HEADER}\n${ANNA}\np3,Jörg Schröder,Schröder,030/1234567-14\n`);
     await servedWithin(['Anna Müller', 'Jörg Schröder']);
-    expect(await logged(/replica reloaded/, 0)).toContain('"entries":2');
+    expect(await logged(/replica updated/, 0)).toContain('"entries":2');
     // One connection served every search: the reload dropped nobody.
     expect(searchConnections().size).toBe(1);
   });

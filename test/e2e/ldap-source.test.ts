@@ -76,6 +76,8 @@ function ldapSource(overrides: Record<string, unknown> = {}): Record<string, unk
   return {
     name: 'people',
     type: 'ldap',
+    // The live path: translation and widening for the backend (ldap-change-feed.test.ts has the replica).
+    mode: 'live',
     urls: [slapd.ldapsUrl],
     tls: { ca: slapd.caCert },
     bind: { name: slapd.serviceDn, password: registerTestSecret(slapd.servicePassword) },

@@ -65,6 +65,22 @@ describe('ReplicaEngine with a change feed', () => {
     expect(engine.size).toBe(5);
   });
 
+  it('skips a record a round reports again unchanged (a poll that overlaps the last one)', async () => {
+    const source = new ScriptedFeedSource('crm', people(5));
+    const { engine } = engineFor(source);
+    await engine.sync(signal);
+    source.rounds.push({
+      items: [
+        { kind: 'upsert', record: person(2) },
+        { kind: 'upsert', record: person(3, 'Changed Name') },
+        { kind: 'cursor', cursor: 'c1' },
+      ],
+    });
+    expect(await engine.sync(signal)).toEqual({ applied: { upserts: 1, deletions: 0 } });
+    expect(namesFor(engine, '(cn=Person 2)')).toEqual(['Person 2']);
+    expect(namesFor(engine, '(sn=name)')).toEqual(['Changed Name']);
+  });
+
   it('moves an entry that comes back under a new id with the same UUID (a re-created record)', async () => {
     const source = new ScriptedFeedSource('crm', [
       { ...person(1, 'Moving Person'), uuid: 'aaaaaaaa-0000-4000-8000-000000000001' },
@@ -253,6 +269,45 @@ describe('ReplicaEngine with a change feed', () => {
       expect(namesFor(engine, '(cn=Person 3)')).toEqual([]);
       expect(engine.size).toBe(30);
       vi.restoreAllMocks();
+    });
+
+    it('reads one by one the few listed ids the copy lacks (a change the feed could not see)', async () => {
+      const source = new ScriptedFeedSource('crm', people(10));
+      source.reportsDeletions = false;
+      source.listsIds = true;
+      const { engine } = engineFor(source, { reconcileEveryMs: 0 });
+      await engine.sync(signal);
+      // p11 joined without the feed saying so (a nested group's new member); p4 left.
+      source.records = [...people(10).filter((record) => record.id !== 'p4'), person(11, 'Nested Member')];
+      const outcome = await engine.sync(signal);
+      expect(source.asked).toEqual(['full', 'changes c0', 'ids', 'get p11']);
+      expect(outcome).toEqual({ applied: { upserts: 1, deletions: 1 } });
+      expect(namesFor(engine, '(sn=member)')).toEqual(['Nested Member']);
+      expect(namesFor(engine, '(cn=Person 4)')).toEqual([]);
+    });
+
+    it('lists everything when more ids are missing than it reads one by one', async () => {
+      const source = new ScriptedFeedSource('crm', people(10));
+      source.reportsDeletions = false;
+      source.listsIds = true;
+      const { engine } = engineFor(source, { reconcileEveryMs: 0, maxDeletes: 0 });
+      await engine.sync(signal);
+      source.records = people(1011);
+      const outcome = await engine.sync(signal);
+      expect(source.asked).toEqual(['full', 'changes c0', 'ids', 'full']);
+      expect(outcome).toEqual({ applied: { upserts: 1001, deletions: 0 } });
+      expect(engine.size).toBe(1011);
+    });
+
+    it("follows the feed's own reconciliation interval over the engine's default", async () => {
+      const source = new ScriptedFeedSource('crm', people(5));
+      source.reportsDeletions = false;
+      source.listsIds = true;
+      source.reconcileEveryMs = 0;
+      const { engine } = engineFor(source, { reconcileEveryMs: 3_600_000 });
+      await engine.sync(signal);
+      await engine.sync(signal);
+      expect(source.asked).toEqual(['full', 'changes c0', 'ids']);
     });
 
     it('reconciles by a full listing when the backend cannot list ids, under the deletion guard', async () => {

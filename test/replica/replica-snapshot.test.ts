@@ -94,6 +94,29 @@ describe('replica snapshots', () => {
     expect(namesFor(engine, '(telephoneNumber=*5550500)')).toEqual(['Zoe After']);
   });
 
+  it('reconciles on the first round after a restore, for a feed that cannot report deletions', async () => {
+    const file = join(folder, 'crm.snapshot');
+    const { source: saved } = await savedEngine(file);
+    // Who the source holds now: p20 was deleted while the copy lay on disk.
+    const source = new ScriptedFeedSource(
+      'crm',
+      saved.records.filter((record) => record.id !== 'p20' && record.id !== 'p13'),
+    );
+    source.records.push(person(12, 'Zoe Twelve'), person(400, 'Zoe Late', '+1 212 555 0100'));
+    source.reportsDeletions = false;
+    source.listsIds = true;
+    const { engine } = engineFor(source, { reconcileEveryMs: 3_600_000 });
+    await engine.restore(file, 'map-1');
+    expect(namesFor(engine, '(cn=Person 20)')).toEqual(['Person 20']);
+    const outcome = await engine.sync(signal);
+    expect(source.asked).toEqual(['changes c1', 'ids']);
+    expect(outcome).toEqual({ applied: { upserts: 0, deletions: 1 } });
+    expect(namesFor(engine, '(cn=Person 20)')).toEqual([]);
+    // Reconciled: the next round within the interval only follows the feed.
+    await engine.sync(signal);
+    expect(source.asked).toEqual(['changes c1', 'ids', 'changes c1']);
+  });
+
   it("writes atomically: the file is its owner's alone and no temporary file is left", async () => {
     const file = join(folder, 'crm.snapshot');
     await savedEngine(file);

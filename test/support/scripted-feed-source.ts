@@ -20,7 +20,9 @@ export class ScriptedFeedSource extends TestSource {
   /** Whether `changes` reports deletions (else the engine reconciles), and lists ids for it. */
   reportsDeletions = true;
   listsIds = false;
-  /** What the engine asked for: `full`, `ids`, or `changes <cursor>`. */
+  /** How often the feed asks to be reconciled (ms); undefined: the engine's default. */
+  reconcileEveryMs: number | undefined;
+  /** What the engine asked for: `full`, `ids`, `get <id>`, or `changes <cursor>`. */
   readonly asked: string[] = [];
   #changed: (() => void) | undefined;
 
@@ -34,6 +36,7 @@ export class ScriptedFeedSource extends TestSource {
       full: (signal) => this.#full(signal),
       changes: (cursor, signal) => this.#changes(cursor, signal),
       reportsDeletions: this.reportsDeletions,
+      ...(this.reconcileEveryMs === undefined ? {} : { reconcileEveryMs: this.reconcileEveryMs }),
       ...(this.listsIds ? { ids: (signal: AbortSignal) => this.#ids(signal) } : {}),
     };
   }
@@ -87,6 +90,7 @@ export class ScriptedFeedSource extends TestSource {
   }
 
   override get(id: string): Promise<SourceRecord | undefined> {
+    this.asked.push(`get ${id}`);
     return Promise.resolve(this.records.find((record) => record.id === id));
   }
 }
