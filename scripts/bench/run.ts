@@ -8,18 +8,25 @@
  * - `replica` (scripts/bench/replica.ts): 100,000 AD-shaped people in a replica: memory, load time,
  *   first answer after a restart from the snapshot, lookups and changes applied per second;
  * - `binds` (scripts/bench/bind-timing.ts): refused binds of names that exist vs names nobody has,
- *   for local accounts and for a Domino source (the Domino stand-in needs slapd, installed as root).
+ *   for local accounts and for a Domino source (the Domino stand-in needs slapd, installed as root);
+ * - `changes` (scripts/bench/change-latency.ts): the time from a change in a Samba AD DC (numbers
+ *   changed, a user added, a user disabled) to its first answer through an `ad` replica at the
+ *   default change interval (30 s; a few minutes' run), and the CPU its polling costs (needs root,
+ *   as `ad`).
  *
  * Server and load generator share the machine's cores: compare ratios within one run, not figures
  * across machines.
  *
  *   npm run bench                                  every part
- *   BENCH_PART=file|replica|ad|binds npm run bench  one of them
+ *   BENCH_PART=file|replica|ad|binds|changes npm run bench  one of them
  *   BENCH_ENTRIES=20000 BENCH_SECONDS=2 npm run bench   (BENCH_ENTRIES: the file part only)
+ *   BENCH_CHANGES=8 BENCH_CHANGE_INTERVAL=2 npm run bench   (the changes part: how many numbers
+ *                                                  change, and a change interval for a quick run)
  *   BENCH_KEEP=1 npm run bench                     keep the temporary folders (configs, logs)
  */
 import { adComparisonBench } from './ad-comparison.js';
 import { bindTimingBench } from './bind-timing.js';
+import { changeLatencyBench } from './change-latency.js';
 import { fileSourceBench } from './file-source.js';
 import { replicaBench } from './replica.js';
 
@@ -28,6 +35,7 @@ const PARTS: Readonly<Record<string, () => Promise<void>>> = {
   replica: replicaBench,
   ad: adComparisonBench,
   binds: bindTimingBench,
+  changes: changeLatencyBench,
 };
 
 async function main(): Promise<void> {
