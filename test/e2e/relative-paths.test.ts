@@ -48,8 +48,8 @@ describe('relative tls.ca', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'dirbridge-elsewhere-'));
     const check = await runCli(['check', '--config', file], { cwd: elsewhere });
     expect(check.stdout + check.stderr).not.toContain('cannot read');
-    expect(check.stdout).toContain('people (ldap, live)');
-    expect(check.stdout).toContain('ad (ad, live)');
+    expect(check.stdout).toContain('people (ldap, replica)');
+    expect(check.stdout).toContain('ad (ad, replica)');
     expect(check.stdout).toContain('domino (domino, replica)');
     expect(check.stdout).toContain('3 sources checked: all passed.');
     expect(check.code, check.stdout + check.stderr).toBe(0);
