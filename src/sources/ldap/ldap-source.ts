@@ -9,7 +9,7 @@ import { LRUCache } from 'lru-cache';
 import type { Client, Entry, Filter as LdaptsFilter, SearchOptions } from 'ldapts';
 import type { Filter } from '../../filter/ast.js';
 import { parseFilter } from '../../filter/parse.js';
-import { SourceError } from '../source.js';
+import { SourceBusy, SourceError } from '../source.js';
 import type {
   AuthVerdict,
   CheckReport,
@@ -398,6 +398,7 @@ export class LdapSource implements Source {
           if (record) return record;
         }
       } catch (error) {
+        if (error instanceof SourceBusy) throw error; // even when aborted: see #acquire
         signal.throwIfAborted();
         if (error instanceof ResultCodeError && error.code === 32) continue;
         if (error instanceof SourceError) throw error;
@@ -621,6 +622,8 @@ export class LdapSource implements Source {
     try {
       return await this.#connections.acquire(signal);
     } catch (error) {
+      // Busy even when the signal has fired: the search spent its time limit waiting in the queue.
+      if (error instanceof SourceBusy) throw error;
       signal.throwIfAborted();
       throw new SourceError(this.name, describe(error, this.settings.urls.join(', ')), { cause: error });
     }
