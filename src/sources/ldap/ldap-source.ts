@@ -77,6 +77,12 @@ const BIND_IDLE_MS = 60_000;
 /** Entries `fields()` looks at. */
 const FIELD_SAMPLE = 200;
 
+/**
+ * People above which `check` warns about live mode: every phone search goes to the backend, and
+ * widening makes it scan (issue 12: 9 caller-ID lookups/s over 100,000 people, 70/s over 10,000).
+ */
+export const LIVE_PEOPLE_WARNING = 5_000;
+
 export class LdapSource implements Source {
   readonly name: string;
   readonly kind = 'both' as const;
@@ -527,6 +533,7 @@ export class LdapSource implements Source {
         ok: users + contacts > 0,
         detail: `${counted(users, 'user')}, ${counted(contacts, 'contact')}`,
       });
+      steps.push(...this.#liveAtScale(users + contacts));
       const samples = [
         await this.#sample(this.#users, 'user'),
         await this.#sample(this.#contacts, 'contact'),
@@ -539,6 +546,16 @@ export class LdapSource implements Source {
     } finally {
       void client.unbind().catch(() => undefined);
     }
+  }
+
+  /** A warning when the source runs live over more people than live mode serves well. */
+  #liveAtScale(people: number): CheckStep[] {
+    if (this.settings.mode !== 'live' || people <= LIVE_PEOPLE_WARNING) return [];
+    const detail =
+      `live mode over ${people} people: every phone search goes to the backend, and accent and ` +
+      'number widening make it scan (alice* goes to it as no filter at all, a number as ' +
+      '*3*0*5*...): use mode: replica';
+    return [{ step: 'mode', ok: true, warning: true, detail }];
   }
 
   /** How users' passwords travel when they sign on, where they do: a warning when in clear. */

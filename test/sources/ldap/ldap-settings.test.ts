@@ -19,6 +19,7 @@ describe('ldapSourceSettings', () => {
     const settings = ldapSourceSettings({ name: 'dir', type: 'ldap', urls: 'ldaps://dc1:636', base: 'dc=x' });
     expect(settings).toEqual({
       name: 'dir',
+      mode: 'live',
       urls: ['ldaps://dc1:636'],
       startTls: false,
       tls: { rejectUnauthorized: true },

@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureTestCa, type TestCa } from '../../../scripts/test-backends/test-ca.js';
 import type { BindRequest, SearchRequest } from '../../../src/protocol/messages.js';
+import type { CheckReport } from '../../../src/sources/source.js';
 import { decoyLogin } from '../../../src/sources/ldap/decoy-login.js';
 import { createLdapSource, type LdapSource } from '../../../src/sources/ldap/index.js';
+import { LIVE_PEOPLE_WARNING } from '../../../src/sources/ldap/ldap-source.js';
 import { startFakeLdapServer, type FakeLdapServer } from '../../fakes/ldap/fake-ldap-server.js';
 import { directoryAnswers } from '../../fakes/ldap/responders.js';
 
@@ -199,5 +201,56 @@ describe('ldap source: what a search asks the backend for', () => {
   it('every user attribute when the query names no fields', async () => {
     for await (const record of source.search({}, signal)) expect(record.id).toBe(ALICE_UUID);
     expect(attributesAsked()).toEqual(['*', 'entryUUID', 'objectClass']);
+  });
+});
+
+describe('ldap source: check warns about live mode over many people', () => {
+  /** `count` people, every search answered with all of them (as the fake does). */
+  async function peopleDirectory(count: number): Promise<FakeLdapServer> {
+    const entries = Array.from({ length: count }, (_, i) => ({
+      dn: `uid=p${i},ou=people,${BASE}`,
+      attributes: [
+        { type: 'objectClass', values: ['top', 'person', 'inetOrgPerson'] },
+        { type: 'cn', values: [`Person ${i}`] },
+        { type: 'entryUUID', values: [`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`] },
+      ],
+    }));
+    return startFakeLdapServer(directoryAnswers({ entries }), { protocol: 'ldaps', ca });
+  }
+
+  async function checkOf(server: FakeLdapServer, mode: 'live' | 'replica'): Promise<CheckReport> {
+    const checked = createLdapSource({
+      name: 'big',
+      type: 'ldap',
+      mode,
+      urls: [server.url],
+      tls: { ca: ca.caCert },
+      base: BASE,
+    });
+    try {
+      return await checked.check();
+    } finally {
+      await checked.close();
+      await server.stop();
+    }
+  }
+
+  it(`warns, and passes, when a live source holds more than ${LIVE_PEOPLE_WARNING} people`, async () => {
+    const report = await checkOf(await peopleDirectory(LIVE_PEOPLE_WARNING + 1), 'live');
+    expect(report.ok).toBe(true);
+    expect(report.count).toBe(LIVE_PEOPLE_WARNING + 1);
+    const warned = report.steps.find((step) => step.step === 'mode');
+    expect(warned).toMatchObject({ ok: true, warning: true });
+    expect(warned?.detail).toMatch(/^live mode over 5001 people: every phone search goes to the backend/);
+    expect(warned?.detail).toMatch(/accent and number widening make it scan.*use mode: replica$/);
+  });
+
+  it('says nothing of the mode for a replica that large, or a live source of up to that many', async () => {
+    const replica = await checkOf(await peopleDirectory(LIVE_PEOPLE_WARNING + 1), 'replica');
+    const small = await checkOf(await peopleDirectory(LIVE_PEOPLE_WARNING), 'live');
+    for (const report of [replica, small]) {
+      expect(report.ok).toBe(true);
+      expect(report.steps.map((step) => step.step)).toEqual(['connect', 'bind', 'count', 'sample']);
+    }
   });
 });
