@@ -64,9 +64,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  slapd?.resume();
-  await server?.stop();
-  await slapd?.stop();
+  slapd.resume();
+  await server.stop();
+  await slapd.stop();
 });
 
 /** A search by surname prefix on one mount (a new prefix each time: the result cache never answers). */
