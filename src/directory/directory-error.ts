@@ -2,6 +2,7 @@
 export type DirectoryErrorCode =
   | 'noSuchObject'
   | 'invalidDNSyntax'
+  | 'busy'
   | 'unavailable'
   | 'insufficientAccessRights'
   | 'unwillingToPerform'

@@ -19,7 +19,7 @@ import { MonitorTree } from './monitor-tree.js';
 import type { MountedSource } from './mounted-source.js';
 import { SUBSCHEMA_DN, type DnTarget, type Namespace } from './namespace.js';
 import type { Schema } from '../schema/schema.js';
-import type { SourceRecord } from '../sources/source.js';
+import { SourceBusy, type SourceRecord } from '../sources/source.js';
 import { DEFAULT_VISIBILITY, maskWithheld, type Visibility } from './visibility.js';
 import {
   mountEntry,
@@ -380,6 +380,9 @@ export class Directory {
   }
 
   #sourceFailure(mount: MountedSource, error: unknown, signal: AbortSignal): unknown {
+    // Before the abort check: a search whose time limit passed while it waited for the backend is busy.
+    if (error instanceof SourceBusy)
+      return new DirectoryError('busy', error.message, undefined, { cause: error });
     if (signal.aborted || error instanceof DirectoryError) return error;
     const reason = error instanceof Error ? error.message : String(error);
     return new DirectoryError('unavailable', `source ${mount.name} failed: ${reason}`, undefined, {

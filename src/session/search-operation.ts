@@ -107,12 +107,17 @@ class TimeLimit extends Error {
 /** Abandoned, out of time, or the error itself when it is not about stopping. */
 function stopped(op: Operation, controller: AbortController, error?: unknown): Answer | undefined {
   if (op.signal.aborted) return 'abandoned';
-  if (controller.signal.reason instanceof TimeLimit) {
+  // A search whose time limit passed while it waited for a backend never reached it: busy says so.
+  if (controller.signal.reason instanceof TimeLimit && !isBusy(error)) {
     return { result: { code: ResultCode.timeLimitExceeded, message: 'time limit exceeded' } };
   }
   if (error !== undefined)
     throw error instanceof Error ? error : new Error('search failed', { cause: error });
   return undefined;
+}
+
+function isBusy(error: unknown): boolean {
+  return error instanceof DirectoryError && error.code === 'busy';
 }
 
 async function unpaged(op: Operation<SearchRequest>, run: Run): Promise<Answer> {

@@ -162,3 +162,15 @@ export class SourceError extends Error {
     this.name = 'SourceError';
   }
 }
+
+/**
+ * A source that will not take another request now: its backend requests are all taken and its
+ * queue is full or the wait ran out. The request never reached the backend; answered busy (51), so
+ * the client tries again rather than taking the backend for down.
+ */
+export class SourceBusy extends SourceError {
+  constructor(source: string, message: string, options?: ErrorOptions) {
+    super(source, message, options);
+    this.name = 'SourceBusy';
+  }
+}

@@ -6,12 +6,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Response } from '../../src/protocol/messages.js';
 import { ResultCode } from '../../src/protocol/result-codes.js';
-import type { SourceRecord } from '../../src/sources/source.js';
+import { SourceBusy, SourceError, type SourceRecord } from '../../src/sources/source.js';
 import { TEST_SUFFIX, testDirectory } from '../support/test-directory.js';
+import { TestSource } from '../support/test-source.js';
 import { eventually } from '../support/eventually.js';
 import { directoryServices } from './directory-services.js';
 import { FakeDirectory, fakeServices } from './fake-services.js';
-import { searchRequest } from './request-messages.js';
+import { pagedResults, searchRequest } from './request-messages.js';
 import { SessionHarness } from './session-harness.js';
 
 const PEOPLE: readonly SourceRecord[] = [
@@ -154,5 +155,63 @@ describe('a search through a session', () => {
     expect(Object.keys(attributesOf(entries[0]!)).map((name) => name.toLowerCase())).not.toContain(
       'userpassword',
     );
+  });
+});
+
+/**
+ * A live source whose backend is taken: it throws `failure` at once, or, when waiting, once the
+ * search's signal fires (its time limit), as a source waiting in its queue for a connection does.
+ */
+class TakenSource extends TestSource {
+  constructor(
+    private readonly failure: () => Error,
+    private readonly waits: boolean,
+  ) {
+    super('people', { mode: 'live' });
+  }
+
+  async *search(_query: unknown, signal: AbortSignal): AsyncIterable<SourceRecord> {
+    if (this.waits) {
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    }
+    yield* [];
+    throw this.failure();
+  }
+}
+
+async function sessionOver(source: TestSource): Promise<SessionHarness> {
+  return open(directoryServices(await testDirectory([{ name: 'people', source, mode: 'live' }])));
+}
+
+describe('a search whose source is busy', () => {
+  const busy = (): Error =>
+    new SourceBusy('people', '1 backend search already running, 4 waiting; try again');
+
+  it('answers busy (51) naming the source when the source is busy at once', async () => {
+    const session = await sessionOver(new TakenSource(busy, false));
+    session.send(searchRequest(1, { base: TEST_SUFFIX, filter: '(cn=anna)' }));
+    const { entries, done } = await session.search(1);
+    expect(entries).toEqual([]);
+    expect(done.response).toMatchObject({
+      resultCode: ResultCode.busy,
+      diagnosticMessage: 'source people: 1 backend search already running, 4 waiting; try again',
+    });
+  });
+
+  it('answers busy, not timeLimitExceeded, when the time limit passed while it waited for the backend', async () => {
+    const session = await sessionOver(new TakenSource(busy, true));
+    session.send(searchRequest(1, { base: TEST_SUFFIX, filter: '(cn=anna)', timeLimit: 1 }));
+    // Paged, as a PBX import asks: the same answer.
+    const controls = [pagedResults(10)];
+    session.send(searchRequest(2, { base: TEST_SUFFIX, filter: '(cn=anna)', timeLimit: 1, controls }));
+    expect((await session.search(1)).done.response.resultCode).toBe(ResultCode.busy);
+    expect((await session.search(2)).done.response.resultCode).toBe(ResultCode.busy);
+  });
+
+  it('still answers timeLimitExceeded (3) when a source fails otherwise as the time limit passes', async () => {
+    const failed = (): Error => new SourceError('people', 'aborted');
+    const session = await sessionOver(new TakenSource(failed, true));
+    session.send(searchRequest(1, { base: TEST_SUFFIX, filter: '(cn=anna)', timeLimit: 1 }));
+    expect((await session.search(1)).done.response.resultCode).toBe(ResultCode.timeLimitExceeded);
   });
 });

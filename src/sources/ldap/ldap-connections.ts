@@ -9,16 +9,30 @@
  * since the failover, or as soon as new connections go elsewhere, so the next one tries the first
  * URL again. A pooled connection the server has dropped is not reused either: ldapts would
  * reconnect it by itself on the next search, unbound (AD drops idle connections after 900 s).
+ *
+ * A caller that finds every connection taken waits in a bounded queue, for at most the source's
+ * `timeout` or until its signal aborts (its search's time limit); a full queue or a wait that runs
+ * out is SourceBusy, so a slow backend costs its own clients a quick "busy", not everyone's memory
+ * and sockets. How long each request may take once sent is ldapts' `timeout`, per message: a bind,
+ * one page of a paged search.
  */
 import type { ConnectionOptions } from 'node:tls';
 import { connect as netConnect, type Socket } from 'node:net';
 import { Client, ResultCodeError } from 'ldapts';
+import { SourceBusy } from '../source.js';
 import { backendTlsOptions } from './backend-tls.js';
 import type { LdapSourceSettings } from './ldap-settings.js';
 import { startTlsWithin } from './start-tls.js';
 import { UrlFailover, type FailoverLogger } from './url-failover.js';
 
 export type ConnectionLogger = FailoverLogger;
+
+/**
+ * Callers that may wait for a connection, per pooled connection. Enough to ride out a burst (every
+ * phone that rings looks the caller up at once) while each wait is short; beyond it a caller is
+ * answered busy at once, since it could only wait for searches queued ahead of it to time out.
+ */
+export const WAITERS_PER_CONNECTION = 4;
 
 export class LdapConnections {
   readonly #idle: Client[] = [];
@@ -38,38 +52,73 @@ export class LdapConnections {
     this.#failover = new UrlFailover(settings.urls, settings.healthIntervalMs, logger);
   }
 
-  /** A bound connection; give it back with `release`. */
+  /**
+   * A bound connection; give it back with `release`. Throws SourceBusy when every connection is
+   * taken and the queue is full, or the wait outlasts `timeout` or `signal`.
+   */
   async acquire(signal?: AbortSignal): Promise<Client> {
-    signal?.throwIfAborted();
-    if (this.#closed) throw new Error('closed');
+    const deadline = Date.now() + this.settings.timeoutMs;
+    for (;;) {
+      signal?.throwIfAborted();
+      if (this.#closed) throw new Error('closed');
+      const idle = this.#takeIdle();
+      if (idle) return idle;
+      if (this.#open < this.settings.poolSize) return this.#openOne();
+      // Woken without a connection: one was closed, so there is room to open another.
+      const client = await this.#wait(deadline, signal);
+      if (client) return client;
+    }
+  }
+
+  /** How many callers may wait for a connection (WAITERS_PER_CONNECTION). */
+  get queueLimit(): number {
+    return this.settings.poolSize * WAITERS_PER_CONNECTION;
+  }
+
+  #takeIdle(): Client | undefined {
     for (let idle = this.#idle.pop(); idle; idle = this.#idle.pop()) {
       if (this.#reusable(idle)) return idle;
       this.#discard(idle);
     }
-    if (this.#open < this.settings.poolSize) {
-      this.#open++;
-      try {
-        return await this.connect();
-      } catch (error) {
-        this.#open--;
-        this.#wakeOne();
-        throw error;
-      }
+    return undefined;
+  }
+
+  async #openOne(): Promise<Client> {
+    this.#open++;
+    try {
+      return await this.connect();
+    } catch (error) {
+      this.#open--;
+      this.#wakeOne();
+      throw error;
     }
-    const client = await new Promise<Client | undefined>((resolve, reject) => {
-      const onAbort = (): void => {
-        const index = this.#waiting.indexOf(wake);
-        if (index >= 0) this.#waiting.splice(index, 1);
-        reject(signal?.reason as Error);
+  }
+
+  /** Waits in the queue for a connection given back (or room to open one) until `deadline` or `signal`. */
+  #wait(deadline: number, signal: AbortSignal | undefined): Promise<Client | undefined> {
+    if (this.#waiting.length >= this.queueLimit) return Promise.reject(this.#busy());
+    return new Promise<Client | undefined>((resolve, reject) => {
+      const giveUp = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', giveUp);
+        const busy = this.#busy();
+        this.#waiting.splice(this.#waiting.indexOf(wake), 1);
+        reject(busy);
       };
       const wake = (client: Client | undefined): void => {
-        signal?.removeEventListener('abort', onAbort);
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', giveUp);
         resolve(client);
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(giveUp, Math.max(0, deadline - Date.now()));
+      signal?.addEventListener('abort', giveUp, { once: true });
       this.#waiting.push(wake);
     });
-    return client ?? this.acquire(signal);
+  }
+
+  #busy(): SourceBusy {
+    const running = `${this.#open} backend search${this.#open === 1 ? '' : 'es'} already running`;
+    return new SourceBusy(this.settings.name, `${running}, ${this.#waiting.length} waiting; try again`);
   }
 
   /** Returns a connection; a broken one (or one a search was abandoned on) is closed instead. */

@@ -1,7 +1,7 @@
 /** The generic LDAP source's settings, read from its config once checked and defaulted against its schema. */
 import { readFileSync } from 'node:fs';
 import type { SourceConfig } from '../../config/types.js';
-import { SourceError } from '../source.js';
+import { SourceError, type SourceMode } from '../source.js';
 
 export interface LdapTlsSettings {
   /** PEM text of the CA certificates to trust (read from the `tls.ca` file), if set. */
@@ -12,8 +12,8 @@ export interface LdapTlsSettings {
 
 export interface LdapSourceSettings {
   readonly name: string;
-  /** `replica` (a local copy following the change feed) or `live` (every search sent on). */
-  readonly mode: 'live' | 'replica';
+  /** Whether searches go to the backend (live) or to a local copy: `check` warns about live at scale. */
+  readonly mode: SourceMode;
   /** Tried in order; failover to the next on connection errors. */
   readonly urls: readonly string[];
   readonly startTls: boolean;
@@ -49,7 +49,7 @@ export interface LdapSourceSettings {
 
 /** The ldap-family settings as their schema fragment (settings-schema.ts) guarantees them once defaulted. */
 interface LdapConfig extends SourceConfig {
-  readonly mode: 'live' | 'replica';
+  readonly mode: SourceMode;
   readonly urls: string | readonly string[];
   readonly startTls: boolean;
   readonly tls: { readonly ca?: string; readonly rejectUnauthorized: boolean };

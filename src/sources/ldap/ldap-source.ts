@@ -10,7 +10,7 @@ import type { Client, Control, Entry, Filter as LdaptsFilter, SearchOptions } fr
 import type { ChangeFeed } from '../change-feed.js';
 import type { Filter } from '../../filter/ast.js';
 import { parseFilter } from '../../filter/parse.js';
-import { SourceError } from '../source.js';
+import { SourceBusy, SourceError } from '../source.js';
 import type {
   AuthVerdict,
   CheckReport,
@@ -83,6 +83,12 @@ const BIND_IDLE_MS = 60_000;
 
 /** Entries `fields()` looks at. */
 const FIELD_SAMPLE = 200;
+
+/**
+ * People above which `check` warns about live mode: every phone search goes to the backend, and
+ * widening makes it scan (issue 12: 9 caller-ID lookups/s over 100,000 people, 70/s over 10,000).
+ */
+export const LIVE_PEOPLE_WARNING = 5_000;
 
 export class LdapSource implements Source {
   readonly name: string;
@@ -407,6 +413,7 @@ export class LdapSource implements Source {
           if (record) return record;
         }
       } catch (error) {
+        if (error instanceof SourceBusy) throw error; // even when aborted: see #acquire
         signal.throwIfAborted();
         if (error instanceof ResultCodeError && error.code === 32) continue;
         if (error instanceof SourceError) throw error;
@@ -535,6 +542,7 @@ export class LdapSource implements Source {
         ok: users + contacts > 0,
         detail: `${counted(users, 'user')}, ${counted(contacts, 'contact')}`,
       });
+      steps.push(...this.#liveAtScale(users + contacts));
       const samples = [
         await this.#sample(this.#users, 'user'),
         await this.#sample(this.#contacts, 'contact'),
@@ -548,6 +556,16 @@ export class LdapSource implements Source {
     } finally {
       void client.unbind().catch(() => undefined);
     }
+  }
+
+  /** A warning when the source runs live over more people than live mode serves well. */
+  #liveAtScale(people: number): CheckStep[] {
+    if (this.settings.mode !== 'live' || people <= LIVE_PEOPLE_WARNING) return [];
+    const detail =
+      `live mode over ${people} people: every phone search goes to the backend, and accent and ` +
+      'number widening make it scan (alice* goes to it as no filter at all, a number as ' +
+      '*3*0*5*...): use mode: replica';
+    return [{ step: 'mode', ok: true, warning: true, detail }];
   }
 
   /** How users' passwords travel when they sign on, where they do: a warning when in clear. */
@@ -734,6 +752,8 @@ export class LdapSource implements Source {
     try {
       return await this.#connections.acquire(signal);
     } catch (error) {
+      // Busy even when the signal has fired: the search spent its time limit waiting in the queue.
+      if (error instanceof SourceBusy) throw error;
       signal.throwIfAborted();
       throw new SourceError(this.name, describe(error, this.settings.urls.join(', ')), { cause: error });
     }

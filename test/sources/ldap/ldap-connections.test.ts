@@ -1,7 +1,8 @@
 import type { Client } from 'ldapts';
 import { ResultCodeError } from 'ldapts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LdapConnections } from '../../../src/sources/ldap/ldap-connections.js';
+import { LdapConnections, WAITERS_PER_CONNECTION } from '../../../src/sources/ldap/ldap-connections.js';
+import { SourceBusy } from '../../../src/sources/source.js';
 import { ldapSourceSettings } from '../../../src/sources/ldap/descriptor.js';
 import { startFakeLdapServer, type FakeLdapServer } from '../../fakes/ldap/fake-ldap-server.js';
 import { directoryAnswers } from '../../fakes/ldap/responders.js';
@@ -27,7 +28,11 @@ async function server(): Promise<FakeLdapServer> {
   return started;
 }
 
-function pool(urls: readonly string[], poolSize = 4): { pool: LdapConnections; logged: Logged[] } {
+function pool(
+  urls: readonly string[],
+  poolSize = 4,
+  timeoutMs?: number,
+): { pool: LdapConnections; logged: Logged[] } {
   const logged: Logged[] = [];
   const settings = {
     ...ldapSourceSettings({
@@ -41,6 +46,7 @@ function pool(urls: readonly string[], poolSize = 4): { pool: LdapConnections; l
     }),
     // Shorter than config allows (at least 1 s), so the failover tests run quickly.
     healthIntervalMs: HEALTH_INTERVAL_MS,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
   };
   const connections = new LdapConnections(settings, {
     warn: (_obj, msg) => logged.push({ level: 'warn', msg }),
@@ -186,5 +192,83 @@ describe('LdapConnections: pooled connections', () => {
     connections.release(a, true);
     expect(await waiting).toBe(a);
     expect(only.accepted).toBe(1);
+  });
+});
+
+describe('LdapConnections: the bounded queue', () => {
+  /** What a pending acquire has come to so far (its client or error, else 'pending'), without waiting. */
+  function track(pending: Promise<Client>): { settled: () => unknown } {
+    let outcome: { value: unknown } | undefined;
+    pending.then(
+      (value) => (outcome = { value }),
+      (error: unknown) => (outcome = { value: error }),
+    );
+    return { settled: () => (outcome ? outcome.value : 'pending') };
+  }
+
+  it('queues WAITERS_PER_CONNECTION callers per connection and answers the next busy at once', async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url], 2);
+    const held = [await connections.acquire(), await connections.acquire()];
+    expect(connections.queueLimit).toBe(2 * WAITERS_PER_CONNECTION);
+    const queued = Array.from({ length: connections.queueLimit }, () => track(connections.acquire()));
+    const error: unknown = await connections.acquire().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceBusy);
+    expect((error as Error).message).toBe(
+      'source test: 2 backend searches already running, 8 waiting; try again',
+    );
+    // Those already queued still wait, and are served as connections come back.
+    expect(queued.map((waiter) => waiter.settled())).toEqual(queued.map(() => 'pending'));
+    for (const client of held) connections.release(client, true);
+    await until(() => queued.slice(0, 2).every((waiter) => waiter.settled() !== 'pending'), 'two served');
+    expect(queued.slice(0, 2).map((waiter) => waiter.settled())).toEqual(held);
+    expect(only.accepted).toBe(2);
+  });
+
+  it('answers busy, not the abort reason, to a caller whose signal aborts while it waits', async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url], 1);
+    const held = await connections.acquire();
+    const timeLimit = new AbortController();
+    const waiting = connections.acquire(timeLimit.signal).catch((e: unknown) => e);
+    timeLimit.abort(new Error('time limit exceeded'));
+    const error = await waiting;
+    expect(error).toBeInstanceOf(SourceBusy);
+    expect((error as Error).message).toMatch(
+      /^source test: 1 backend search already running, 1 waiting; try again$/,
+    );
+    // The caller left the queue: the connection given back stays in the pool for the next one.
+    connections.release(held, true);
+    expect(await connections.acquire()).toBe(held);
+  });
+
+  it("answers busy to a caller that has waited the source's timeout", async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url], 1, 300);
+    const held = await connections.acquire();
+    const started = Date.now();
+    const error: unknown = await connections.acquire().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceBusy);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    connections.release(held, true);
+  });
+
+  it('gives a connection back to the longest waiting caller, and room to open one after a broken one', async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url], 1);
+    const held = await connections.acquire();
+    const first = track(connections.acquire());
+    const second = track(connections.acquire());
+    connections.release(held, true);
+    await until(() => first.settled() !== 'pending', 'the first waiter');
+    expect(first.settled()).toBe(held);
+    expect(second.settled()).toBe('pending');
+    connections.release(held, false);
+    await until(() => second.settled() !== 'pending', 'the second waiter');
+    const opened = second.settled();
+    expect(opened).not.toBe(held);
+    expect((opened as Client).isBound).toBe(true);
+    expect(only.binds()).toHaveLength(2);
+    connections.release(opened as Client, true);
   });
 });

@@ -9,15 +9,31 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureTestCa, type TestCa } from '../../../scripts/test-backends/test-ca.js';
 import type { BindRequest, SearchRequest } from '../../../src/protocol/messages.js';
+import type { CheckReport } from '../../../src/sources/source.js';
 import { decoyLogin } from '../../../src/sources/ldap/decoy-login.js';
 import { createLdapSource, type LdapSource } from '../../../src/sources/ldap/index.js';
-import { startFakeLdapServer, type FakeLdapServer } from '../../fakes/ldap/fake-ldap-server.js';
-import { directoryAnswers } from '../../fakes/ldap/responders.js';
+import { LIVE_PEOPLE_WARNING } from '../../../src/sources/ldap/ldap-source.js';
+import {
+  startFakeLdapServer,
+  type FakeLdapServer,
+  type Responder,
+} from '../../fakes/ldap/fake-ldap-server.js';
+import { directoryAnswers, type FakeEntry } from '../../fakes/ldap/responders.js';
+import { PAGED_RESULTS_OID, encodePagedResultsValue } from '../../../src/protocol/paged-results-control.js';
 
 const BASE = 'dc=example,dc=test';
 const SERVICE = { name: `cn=service,${BASE}`, password: 'service-pw' };
 const ALICE = { dn: `uid=alice,ou=people,${BASE}`, password: 'alice-pw' };
 const ALICE_UUID = '6f1c3f0e-8a51-4c51-9f3e-2b7d0c1e5a42';
+
+const ALICE_ENTRY: FakeEntry = {
+  dn: ALICE.dn,
+  attributes: [
+    { type: 'objectClass', values: ['top', 'person', 'inetOrgPerson'] },
+    { type: 'cn', values: ['Alice'] },
+    { type: 'entryUUID', values: [ALICE_UUID] },
+  ],
+};
 
 /** A directory of one person (alice) that answers every search with her entry, in one page. */
 function onePersonDirectory(ca: TestCa): Promise<FakeLdapServer> {
@@ -26,16 +42,7 @@ function onePersonDirectory(ca: TestCa): Promise<FakeLdapServer> {
       accounts: { [SERVICE.name]: SERVICE.password, [ALICE.dn]: ALICE.password },
       // A backend's own words, the same for a wrong password and a name it does not know.
       bindDiagnostic: 'backend: invalid credentials',
-      entries: [
-        {
-          dn: ALICE.dn,
-          attributes: [
-            { type: 'objectClass', values: ['top', 'person', 'inetOrgPerson'] },
-            { type: 'cn', values: ['Alice'] },
-            { type: 'entryUUID', values: [ALICE_UUID] },
-          ],
-        },
-      ],
+      entries: [ALICE_ENTRY],
     }),
     { protocol: 'ldaps', ca },
   );
@@ -199,5 +206,109 @@ describe('ldap source: what a search asks the backend for', () => {
   it('every user attribute when the query names no fields', async () => {
     for await (const record of source.search({}, signal)) expect(record.id).toBe(ALICE_UUID);
     expect(attributesAsked()).toEqual(['*', 'entryUUID', 'objectClass']);
+  });
+});
+
+describe('ldap source: check warns about live mode over many people', () => {
+  /** `count` people, every search answered with all of them (as the fake does). */
+  async function peopleDirectory(count: number): Promise<FakeLdapServer> {
+    const entries = Array.from({ length: count }, (_, i) => ({
+      dn: `uid=p${i},ou=people,${BASE}`,
+      attributes: [
+        { type: 'objectClass', values: ['top', 'person', 'inetOrgPerson'] },
+        { type: 'cn', values: [`Person ${i}`] },
+        { type: 'entryUUID', values: [`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`] },
+      ],
+    }));
+    return startFakeLdapServer(directoryAnswers({ entries }), { protocol: 'ldaps', ca });
+  }
+
+  async function checkOf(server: FakeLdapServer, mode: 'live' | 'replica'): Promise<CheckReport> {
+    const checked = createLdapSource({
+      name: 'big',
+      type: 'ldap',
+      mode,
+      urls: [server.url],
+      tls: { ca: ca.caCert },
+      base: BASE,
+    });
+    try {
+      return await checked.check();
+    } finally {
+      await checked.close();
+      await server.stop();
+    }
+  }
+
+  it(`warns, and passes, when a live source holds more than ${LIVE_PEOPLE_WARNING} people`, async () => {
+    const report = await checkOf(await peopleDirectory(LIVE_PEOPLE_WARNING + 1), 'live');
+    expect(report.ok).toBe(true);
+    expect(report.count).toBe(LIVE_PEOPLE_WARNING + 1);
+    const warned = report.steps.find((step) => step.step === 'mode');
+    expect(warned).toMatchObject({ ok: true, warning: true });
+    expect(warned?.detail).toMatch(/^live mode over 5001 people: every phone search goes to the backend/);
+    expect(warned?.detail).toMatch(/accent and number widening make it scan.*use mode: replica$/);
+  });
+
+  it('says nothing of the mode for a replica that large, or a live source of up to that many', async () => {
+    const replica = await checkOf(await peopleDirectory(LIVE_PEOPLE_WARNING + 1), 'replica');
+    const small = await checkOf(await peopleDirectory(LIVE_PEOPLE_WARNING), 'live');
+    for (const report of [replica, small]) {
+      expect(report.ok).toBe(true);
+      expect(report.steps.map((step) => step.step)).toEqual(['connect', 'bind', 'count', 'sample']);
+    }
+  });
+});
+
+describe('ldap source: a backend that stops answering', () => {
+  /** The first search gets one page and a cookie; the page after it is never answered. */
+  function stallsAfterFirstPage(): Responder {
+    const answers = directoryAnswers({ entries: [ALICE_ENTRY] });
+    let searches = 0;
+    return (message, secure) => {
+      if (message.request.type !== 'search') return answers(message, secure);
+      searches++;
+      if (searches === 2) return undefined;
+      if (searches > 2) return answers(message, secure);
+      const more = encodePagedResultsValue({ size: 0, cookie: Uint8Array.of(1) });
+      return [
+        {
+          response: {
+            type: 'searchResultEntry',
+            objectName: ALICE_ENTRY.dn,
+            attributes: ALICE_ENTRY.attributes,
+          },
+        },
+        {
+          response: { type: 'searchResultDone', resultCode: 0, matchedDN: '', diagnosticMessage: '' },
+          controls: [{ oid: PAGED_RESULTS_OID, critical: false, value: more }],
+        },
+      ];
+    };
+  }
+
+  it('fails the search within its timeout on a later page too, and opens a new connection for the next', async () => {
+    directory.respond = stallsAfterFirstPage();
+    const stalling = createLdapSource({
+      name: 'slow',
+      type: 'ldap',
+      urls: [directory.url],
+      tls: { ca: ca.caCert },
+      base: BASE,
+      timeout: 0.3,
+      poolSize: 1,
+    });
+    try {
+      const found: string[] = [];
+      const searching = (async () => {
+        for await (const record of stalling.search({}, signal)) found.push(record.id);
+      })();
+      await expect(searching).rejects.toThrow(/^source slow: .*timed out/);
+      expect(found).toEqual([ALICE_UUID]);
+      for await (const record of stalling.search({}, signal)) expect(record.id).toBe(ALICE_UUID);
+      expect(directory.accepted).toBe(2);
+    } finally {
+      await stalling.close();
+    }
   });
 });
