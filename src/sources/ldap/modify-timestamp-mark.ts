@@ -1,12 +1,19 @@
 /**
  * What changed in a generic LDAP directory (or Domino), told by `modifyTimestamp`: a poll asks for
- * `(modifyTimestamp>=<cursor>)`. The backend's clock is the only one compared: the cursor is a time
- * the backend wrote, never ours. An entry changed while a round read the others may carry a time
- * before the latest one the round saw, but not before the round began; so the next cursor is the
- * latest time seen less the round's duration and a second (the timestamp's precision). Entries read
- * twice are harmless (the engine skips what it already holds). Deletions are not seen: they wait for
- * reconciliation, which lists every record (a time copied in by replication from another server may
- * be older than the cursor, so the listing also catches changes a poll missed).
+ * `(modifyTimestamp>=<cursor>)`. The cursor is a time the backend wrote, never ours, and it is kept
+ * where no change can slip past it:
+ * - an entry changed while a round read the others may carry a time before the latest one the round
+ *   saw, but not before the round began: the next cursor is the latest time seen less the round's
+ *   duration and a second (the timestamp's precision);
+ * - that overlap re-reads the latest second's entries (a bulk load's thousands) at every poll, so
+ *   once a later round, begun two seconds after the latest time was first seen, has found nothing
+ *   newer, no write can still be stamped with it (the backend's clock has passed it): the cursor
+ *   moves past it;
+ * - one entry stamped in the future (copied from a server whose clock runs fast) must not carry the
+ *   cursor past the changes written now: the cursor never passes our clock less CLOCK_TOLERANCE_MS.
+ * Entries read twice are harmless (the engine skips what it already holds). Deletions are not seen:
+ * they wait for reconciliation, which lists every record (a time copied in by replication from
+ * another server may be older than the cursor, so the listing also catches changes a poll missed).
  */
 import type { Entry } from 'ldapts';
 import { CursorExpired } from '../change-feed.js';
@@ -17,6 +24,13 @@ import type { FeedBackend, FeedSession } from './feed-backend.js';
 const ATTRIBUTE = 'modifyTimestamp';
 /** The timestamp's precision: a cursor a second back re-reads at most that second's changes. */
 const PRECISION_MS = 1000;
+/** How long after a time was first seen no write can be stamped with it any more. */
+const SETTLE_MS = 2 * PRECISION_MS;
+/**
+ * How far behind ours the backend's clock may run (they are NTP-synchronised in practice): the
+ * cursor never passes our clock less this, so a backend clock up to this much behind loses nothing.
+ */
+const CLOCK_TOLERANCE_MS = 60_000;
 
 export interface TimestampLogger {
   warn(obj: object, msg: string): void;
@@ -26,6 +40,8 @@ export class ModifyTimestampMark implements ChangeMark {
   readonly attributes = [ATTRIBUTE];
   readonly idReconciliation = false;
   #warned = false;
+  /** The latest time seen, and (our clock) when a round that saw it ended. */
+  #latest: { readonly time: number; readonly seenAt: number } | undefined;
 
   constructor(
     private readonly backend: FeedBackend,
@@ -51,10 +67,18 @@ export class ModifyTimestampMark implements ChangeMark {
           if (cursor === undefined) this.#warnUnreadable();
           return cursor;
         }
-        const next = Math.max(since ?? -Infinity, latest - (Date.now() - started) - PRECISION_MS);
-        return formatGeneralizedTime(next);
+        return formatGeneralizedTime(this.#next(latest, since, started));
       },
     });
+  }
+
+  /** Where the round after one that began at `started` and saw `latest` starts (module comment). */
+  #next(latest: number, since: number | undefined, started: number): number {
+    const now = Date.now();
+    const settled = this.#latest?.time === latest && started - this.#latest.seenAt >= SETTLE_MS;
+    if (this.#latest?.time !== latest) this.#latest = { time: latest, seenAt: now };
+    const next = settled ? latest + PRECISION_MS : latest - (now - started) - PRECISION_MS;
+    return Math.max(since ?? -Infinity, Math.min(next, now - CLOCK_TOLERANCE_MS));
   }
 
   /** Whether the first person in scope shows its modifyTimestamp to the service account. */
