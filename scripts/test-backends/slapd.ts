@@ -7,6 +7,7 @@
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { Client } from 'ldapts';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, installSlapd, launchSlapd, stopChild } from './slapd-daemon.js';
@@ -15,6 +16,9 @@ import { ensureTestCa } from './test-ca.js';
 export const SLAPD_SUFFIX = 'dc=example,dc=test';
 export const SLAPD_SERVICE_DN = `cn=dirbridge,${SLAPD_SUFFIX}`;
 export const SLAPD_SERVICE_PASSWORD = 'svc-Secret-42';
+/** The database's rootdn: what a test writes to the directory as (never dirbridge). */
+export const SLAPD_ROOT_DN = `cn=admin,${SLAPD_SUFFIX}`;
+export const SLAPD_ROOT_PASSWORD = 'admin-Secret-42';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -34,6 +38,10 @@ export interface Slapd {
   readonly suffix: string;
   readonly serviceDn: string;
   readonly servicePassword: string;
+  readonly rootDn: string;
+  readonly rootPassword: string;
+  /** Runs `action` on a plain LDAP connection bound as the rootdn (adds, changes, deletions). */
+  asRoot<T>(action: (client: Client) => Promise<T>): Promise<T>;
   /** Freezes the daemon (SIGSTOP): connections are accepted by the kernel but never answered. */
   pause(): void;
   resume(): void;
@@ -80,8 +88,8 @@ export async function startSlapd(options: SlapdOptions): Promise<Slapd> {
       `access to * by dn.exact="${SLAPD_SERVICE_DN}" read by * none`,
       'database mdb',
       `suffix "${SLAPD_SUFFIX}"`,
-      `rootdn "cn=admin,${SLAPD_SUFFIX}"`,
-      'rootpw admin-Secret-42',
+      `rootdn "${SLAPD_ROOT_DN}"`,
+      `rootpw ${SLAPD_ROOT_PASSWORD}`,
       `directory ${join(folder, 'data')}`,
       'index objectClass eq',
       'index cn,sn,givenName,mail,telephoneNumber,mobile eq,sub',
@@ -119,6 +127,9 @@ export async function startSlapd(options: SlapdOptions): Promise<Slapd> {
     suffix: SLAPD_SUFFIX,
     serviceDn: SLAPD_SERVICE_DN,
     servicePassword: SLAPD_SERVICE_PASSWORD,
+    rootDn: SLAPD_ROOT_DN,
+    rootPassword: SLAPD_ROOT_PASSWORD,
+    asRoot: (action) => asRoot(ldapUrl, action),
     pause: () => child.kill('SIGSTOP'),
     resume: () => child.kill('SIGCONT'),
     stop: () => {
@@ -130,4 +141,14 @@ export async function startSlapd(options: SlapdOptions): Promise<Slapd> {
       child = await run();
     },
   };
+}
+
+async function asRoot<T>(url: string, action: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ url, timeout: 10_000, connectTimeout: 5_000 });
+  try {
+    await client.bind(SLAPD_ROOT_DN, SLAPD_ROOT_PASSWORD);
+    return await action(client);
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
 }
