@@ -74,6 +74,8 @@ interface State {
   readonly u: number;
   /** 'full': the last sequence number returned; 'changes': the index into the window. */
   readonly c: number;
+  /** A serial number, so every link differs (Graph hands a new deltatoken even when nothing changed). */
+  readonly n?: number;
 }
 
 interface WindowEntry {
@@ -87,6 +89,7 @@ const CACHED_WINDOWS = 32;
 export class DeltaEngine {
   /** Bumped by `expireTokens()`. */
   #epoch = 0;
+  #issued = 0;
   expiredShape: ExpiredTokenShape = 'syncStateNotFound';
   readonly #windows = new Map<string, readonly WindowEntry[]>();
 
@@ -268,7 +271,7 @@ export class DeltaEngine {
   }
 
   #link<T extends { readonly id: string }>(feed: DeltaFeed<T>, kind: 'skip' | 'delta', state: State): string {
-    return `${feed.url}?$${kind}token=${this.sealer.seal(kind, state)}`;
+    return `${feed.url}?$${kind}token=${this.sealer.seal(kind, { ...state, n: ++this.#issued })}`;
   }
 }
 
