@@ -267,7 +267,9 @@ export class FakeGraph {
         }
       : {};
     response.writeHead(reply.status, { ...graphHeaders, ...reply.headers });
-    response.end(reply.body, release);
+    response.end(reply.body);
+    // Handed to the socket: the slot is free before the client can read the answer.
+    release();
     this.requests.settle(record, reply.status);
   }
 
