@@ -125,7 +125,8 @@ export class FakeGraph {
         this.#handle(request, response).catch((error: unknown) => this.#crash(response, error));
       },
     );
-    this.#server.on('secureConnection', (socket) => {
+    // Raw TCP sockets, so a connection still in its TLS handshake is closed too.
+    this.#server.on('connection', (socket: Socket) => {
       this.#sockets.add(socket);
       socket.once('close', () => this.#sockets.delete(socket));
     });
