@@ -41,6 +41,8 @@ export interface DeltaFeed<T extends { readonly id: string }> {
   readonly pageSize: number;
   /** Directory feeds take `$filter=id eq '…'` on the first request; Outlook feeds take no `$filter`. */
   readonly idFilter: boolean;
+  /** Directory feeds answer `$deltatoken=latest` with a deltaLink from now ("sync from now"). */
+  readonly syncFromNow: boolean;
   /** Directory feeds accept a new `$select` with a `$deltatoken` (delta-query-overview). */
   readonly selectWithDeltaToken: boolean;
   /** Outlook feeds honour `Prefer: odata.maxpagesize=N`. */
@@ -133,6 +135,7 @@ export class DeltaEngine {
       if (filter !== null) throw feed.refuseOption('$filter');
       return this.#open(feed, 'skip', skip, select);
     }
+    if (delta === 'latest') return this.#latest(feed, select, filter);
     if (delta !== null && delta !== '') {
       if (filter !== null) throw feed.refuseOption('$filter');
       if (select !== null && !feed.selectWithDeltaToken) throw feed.refuseOption('$select');
@@ -149,6 +152,29 @@ export class DeltaEngine {
       a: 0,
       u: feed.collection.version,
       c: -1,
+    };
+  }
+
+  /**
+   * `$deltatoken=latest` ("sync from now", directory resources): no objects, just a deltaLink for
+   * the changes after this moment. Modelled as an enumeration that is already over.
+   */
+  #latest<T extends { readonly id: string }>(
+    feed: DeltaFeed<T>,
+    select: string | null,
+    filter: string | null,
+  ): State {
+    if (!feed.syncFromNow) throw this.#expired(feed, undefined, select);
+    const version = feed.collection.version;
+    return {
+      f: feed.key,
+      e: this.#epoch,
+      s: parseSelect(select, feed.shape) ?? null,
+      i: filter === null ? null : this.#idScope(feed, filter),
+      p: 'changes',
+      a: version,
+      u: version,
+      c: 0,
     };
   }
 
@@ -178,7 +204,13 @@ export class DeltaEngine {
       );
     }
     const selection = state?.s?.join(',') ?? select ?? undefined;
-    const location = `${feed.url}?${selection === undefined ? '' : `$select=${selection}&`}$deltatoken=`;
+    const scope = state?.i?.map((id) => `id eq '${id}'`).join(' or ');
+    const options = [
+      ...(selection === undefined ? [] : [`$select=${selection}`]),
+      ...(scope === undefined ? [] : [`$filter=${encodeURIComponent(scope)}`]),
+      '$deltatoken=',
+    ];
+    const location = `${feed.url}?${options.join('&')}`;
     return new GraphFailure(410, 'resyncRequired', 'Resync is required.', { location });
   }
 

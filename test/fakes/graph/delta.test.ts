@@ -186,6 +186,18 @@ describe('users delta', () => {
     expect(other).toMatchObject({ statusCode: 400, code: 'Request_UnsupportedQuery' });
   });
 
+  it('answers $deltaToken=latest with no users and a deltaLink for what changes from now', async () => {
+    const now = (await client
+      .api(`/users/delta?$select=${SELECT}&$deltaToken=latest`)
+      .get()) as PageCollection;
+    expect(now.value).toEqual([]);
+    expect(now['@odata.nextLink']).toBeUndefined();
+    const user = fake.directory.users.all()[7]!;
+    fake.directory.updateUser(user.id, { displayName: 'After latest' });
+    const next = await round(now['@odata.deltaLink']!);
+    expect(next.items).toEqual([expect.objectContaining({ id: user.id, displayName: 'After latest' })]);
+  });
+
   it('refuses $select next to a $skiptoken', async () => {
     const first = (await client.api(`/users/delta?$select=${SELECT}`).get()) as PageCollection;
     const nextLink = first['@odata.nextLink']!;
@@ -221,6 +233,17 @@ describe('expired and unknown delta tokens', () => {
       'businessPhones',
       'id',
     ]);
+  });
+
+  it('keeps an id scope in the Location of a 410', async () => {
+    fake.delta.expiredShape = 'gone';
+    const id = fake.directory.users.all()[0]!.id;
+    const first = await round(`/users/delta?$select=displayName&$filter=id eq '${id}'`);
+    fake.delta.expireTokens();
+    const error = await failure(client.api(first.deltaLink).get());
+    const location = new URL(error.headers!.get('location')!);
+    expect(location.searchParams.get('$filter')).toBe(`id eq '${id}'`);
+    expect(location.searchParams.get('$deltatoken')).toBe('');
   });
 
   it('treat a token the fake never issued, or one from another collection, like an expired one', async () => {

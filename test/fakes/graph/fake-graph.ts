@@ -235,7 +235,7 @@ export class FakeGraph {
             {
               method: record.method,
               path: url.pathname,
-              query: url.searchParams,
+              query: systemOptionsLowerCased(url.searchParams),
               headers,
               body,
               origin: `https://${headers.host ?? `127.0.0.1:${this.#port}`}`,
@@ -293,6 +293,13 @@ export class FakeGraph {
 const AGS_DIAGNOSTIC = JSON.stringify({
   ServerInfo: { DataCenter: 'Local', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'FAKE' },
 });
+
+/** Graph reads OData system query options case-insensitively (`$deltaToken=latest`, `$Select`). */
+function systemOptionsLowerCased(query: URLSearchParams): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const [name, value] of query) out.append(name.startsWith('$') ? name.toLowerCase() : name, value);
+  return out;
+}
 
 function lowerCaseHeaders(request: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};

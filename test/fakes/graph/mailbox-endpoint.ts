@@ -194,6 +194,7 @@ function contactsDelta(call: GraphCall, path: MailboxPath, folderId: string, sta
     render: (contact, select, only) => render(contact, select, MAIL_CONTACT_SHAPE, only),
     removed: (id) => ({ '@odata.type': '#microsoft.graph.contact', id, '@removed': { reason: 'deleted' } }),
     pageSize: state.settings.mailboxDeltaPageSize,
+    syncFromNow: false,
     idFilter: false,
     selectWithDeltaToken: false,
     maxPageSizePreference: true,

@@ -55,6 +55,7 @@ export function handleOrgContacts(call: GraphCall, rest: readonly string[], stat
         render: (contact, select, only) => project(contact, select, ORG_CONTACT_SHAPE, only),
         removed: (id, reason) => ({ id, '@removed': { reason } }),
         pageSize: state.settings.deltaPageSize,
+        syncFromNow: true,
         idFilter: true,
         selectWithDeltaToken: true,
         maxPageSizePreference: false,

@@ -98,6 +98,7 @@ function usersDelta(call: GraphCall, state: GraphState): DeltaFeed<GraphUser> {
     render: (user, select, only) => project(user, select, USER_SHAPE, only),
     removed: (id, reason) => ({ id, '@removed': { reason } }),
     pageSize: state.settings.deltaPageSize,
+    syncFromNow: true,
     idFilter: true,
     selectWithDeltaToken: true,
     maxPageSizePreference: false,
