@@ -23,6 +23,7 @@ import { ensureTestCa } from '../../../scripts/test-backends/test-ca.js';
 import { AccessTokens } from './access-tokens.js';
 import { DeltaEngine, type ExpiredTokenShape } from './delta-feed.js';
 import { DirectoryControl } from './directory-control.js';
+import { seedDirectory, type SeedOptions, type SeedSummary } from './directory-seeding.js';
 import type { GraphUser, OrgContact } from './directory-model.js';
 import { faultReply, Faults } from './faults.js';
 import { graphErrorBody, type RequestIds } from './graph-errors.js';
@@ -33,7 +34,6 @@ import { MailboxConcurrency } from './mailbox-concurrency.js';
 import { MailboxStore } from './mailbox-store.js';
 import { RequestLog, type RecordedRequest } from './request-log.js';
 import { isTokenEndpoint, route } from './router.js';
-import { generateMailContacts, generateOrgContacts, generateUsers } from './seed-data.js';
 import { TokenSealer } from './signed-tokens.js';
 import { TrackedCollection } from './tracked-collection.js';
 
@@ -50,23 +50,6 @@ export interface FakeGraphOptions extends IdentityOptions {
   readonly mailboxRetryAfterSeconds?: number;
   /** How an expired or unknown delta token is refused (default 400 syncStateNotFound). */
   readonly expiredDeltaTokenShape?: ExpiredTokenShape;
-}
-
-export interface SeedOptions {
-  readonly users?: number;
-  readonly orgContacts?: number;
-  /** How many users (enabled members with mail) get a mailbox with personal contacts. */
-  readonly mailboxes?: number;
-  readonly contactsPerMailbox?: number;
-  /** Same seed, same data (default 1). */
-  readonly seed?: number;
-}
-
-export interface SeedSummary {
-  readonly userIds: readonly string[];
-  readonly orgContactIds: readonly string[];
-  /** The users given a mailbox. */
-  readonly mailboxUserIds: readonly string[];
 }
 
 const MAX_BODY_BYTES = 1 << 20;
@@ -168,28 +151,7 @@ export class FakeGraph {
 
   /** Adds generated users, orgContacts and mailboxes (deterministic per seed). */
   seed(options: SeedOptions = {}): SeedSummary {
-    const seed = options.seed ?? 1;
-    const userIds = generateUsers(options.users ?? 0, seed).map((user) => this.#state.users.add(user).id);
-    const orgContactIds = generateOrgContacts(options.orgContacts ?? 0, seed + 1).map(
-      (contact) => this.#state.orgContacts.add(contact).id,
-    );
-    const owners = this.#state.users
-      .all()
-      .filter((user) => user.accountEnabled && user.userType === 'Member' && user.mail !== null)
-      .slice(0, options.mailboxes ?? 0);
-    owners.forEach((owner, index) =>
-      this.#fillMailbox(owner.id, options.contactsPerMailbox ?? 0, seed + 100 + index),
-    );
-    return { userIds, orgContactIds, mailboxUserIds: owners.map((owner) => owner.id) };
-  }
-
-  /** A mailbox for the user: most contacts in the default folder, a fifth in a "Lieferanten" subfolder. */
-  #fillMailbox(userId: string, contacts: number, seed: number): void {
-    const mailbox = this.mailboxes.ensure(userId);
-    const suppliers = mailbox.addFolder('Lieferanten');
-    generateMailContacts(contacts, seed).forEach((contact, index) => {
-      mailbox.addContact(contact, index % 5 === 4 ? suppliers.id : mailbox.defaultFolderId);
-    });
+    return seedDirectory(this.directory, this.mailboxes, options);
   }
 
   /** Stops listening and destroys every connection, hung requests included. */

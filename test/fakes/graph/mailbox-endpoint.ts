@@ -15,7 +15,7 @@
  */
 import type { DeltaFeed } from './delta-feed.js';
 import type { MailContact } from './directory-model.js';
-import { MAIL_CONTACT_FILTER_RULES } from './filter-rules.js';
+import { checkFilter, MAIL_CONTACT_FILTER_RULES } from './filter-rules.js';
 import { holdsAny, type GraphCall } from './graph-call.js';
 import {
   changeTrackingOptionRefused,
@@ -29,7 +29,6 @@ import {
 import type { GraphState } from './graph-state.js';
 import { jsonReply, withRelease, type HttpReply } from './http-reply.js';
 import { linkWith } from './list-paging.js';
-import { checkFilter } from './filter-rules.js';
 import { matchesFilter } from './odata-filter.js';
 import type { Mailbox } from './mailbox-store.js';
 import {
