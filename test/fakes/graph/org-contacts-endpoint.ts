@@ -12,7 +12,12 @@ import {
 } from './directory-listing.js';
 import { ORG_CONTACT_FILTER_RULES } from './filter-rules.js';
 import { holdsAny, type GraphCall } from './graph-call.js';
-import { directoryAccessDenied, directoryObjectNotFound, stateTokenOptionRefused } from './graph-errors.js';
+import {
+  directoryAccessDenied,
+  directoryObjectNotFound,
+  segmentNotFound,
+  stateTokenOptionRefused,
+} from './graph-errors.js';
 import type { GraphState } from './graph-state.js';
 import { jsonReply, type HttpReply } from './http-reply.js';
 import { contextSegment, ORG_CONTACT_SHAPE, project } from './property-selection.js';
@@ -41,7 +46,8 @@ export function handleOrgContacts(call: GraphCall, rest: readonly string[], stat
     filterRules: ORG_CONTACT_FILTER_RULES,
     searchable: SEARCHABLE,
   };
-  const [first] = rest;
+  const [first, second] = rest;
+  if (second !== undefined) throw segmentNotFound(second);
   if (first === undefined) return listDirectory(resource, call, state.sealer);
   if (first === '$count') return countDirectory(resource, call);
   if (first === 'delta' || first === 'microsoft.graph.delta') {

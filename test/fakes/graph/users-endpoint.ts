@@ -14,7 +14,12 @@ import {
 } from './directory-listing.js';
 import { USER_FILTER_RULES } from './filter-rules.js';
 import { holdsAny, type GraphCall } from './graph-call.js';
-import { directoryAccessDenied, directoryObjectNotFound, stateTokenOptionRefused } from './graph-errors.js';
+import {
+  directoryAccessDenied,
+  directoryObjectNotFound,
+  segmentNotFound,
+  stateTokenOptionRefused,
+} from './graph-errors.js';
 import type { GraphState } from './graph-state.js';
 import { jsonReply, type HttpReply } from './http-reply.js';
 import { contextSegment, project, USER_SHAPE } from './property-selection.js';
@@ -45,7 +50,8 @@ const SEARCHABLE = [
 export function handleUsers(call: GraphCall, rest: readonly string[], state: GraphState): HttpReply {
   if (!holdsAny(call.grant, READ_USERS)) throw directoryAccessDenied();
   const resource = usersResource(state);
-  const [first] = rest;
+  const [first, second] = rest;
+  if (second !== undefined) throw segmentNotFound(second);
   if (first === undefined) return listDirectory(resource, call, state.sealer);
   if (first === '$count') return countDirectory(resource, call);
   if (first === 'delta' || first === 'microsoft.graph.delta') {

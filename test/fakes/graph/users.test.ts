@@ -318,6 +318,15 @@ describe('one user', () => {
     expect(found.id).toBe(guest.id);
   });
 
+  it('answers an unknown path segment as Graph’s OData layer does', async () => {
+    const error = await graphFailure(client.api(`/users/${seeded[0]!.id}/photoz`).get());
+    expect(error).toMatchObject({
+      statusCode: 400,
+      code: 'BadRequest',
+      message: "Resource not found for the segment 'photoz'.",
+    });
+  });
+
   it('answers 404 Request_ResourceNotFound for an unknown id', async () => {
     const error = await graphFailure(client.api('/users/00000000-0000-0000-0000-000000000000').get());
     expect(error).toMatchObject({ statusCode: 404, code: 'Request_ResourceNotFound' });
