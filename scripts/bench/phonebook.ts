@@ -133,13 +133,62 @@ const DEPARTMENTS: Readonly<Record<string, readonly string[]>> = {
 
 const TOTAL_WEIGHT = OFFICES.reduce((sum, office) => sum + office.weight, 0);
 
-export function generatePhonebook(count: number, seed = 0x0b3c_2025): Phonebook {
+/**
+ * `shape: 'ad'` adds what an AD user entry carries besides: a UPN and a sAMAccountName, initials, a
+ * fax number (a third number), the city, a language and a description, about 1 KB of text and 20
+ * presented attributes per person, as the replica benchmark measures them. The phone columns are the
+ * same either way.
+ */
+export function generatePhonebook(
+  count: number,
+  seed = 0x0b3c_2025,
+  options: { readonly shape?: 'phonebook' | 'ad' } = {},
+): Phonebook {
   const random = new SeededRandom(seed);
   const mails = new Map<string, number>();
   const rows: Row[] = [];
   for (let i = 0; i < count; i++) rows.push(person(random, i, mails));
-  const lines = [COLUMNS.join(','), ...rows.map((row) => COLUMNS.map((c) => csvCell(row[c])).join(','))];
+  const lines =
+    options.shape === 'ad'
+      ? adLines(rows, new SeededRandom(seed + 1))
+      : [COLUMNS.join(','), ...rows.map((row) => COLUMNS.map((c) => csvCell(row[c])).join(','))];
   return { csv: `${lines.join('\n')}\n`, terms: terms(rows, random) };
+}
+
+const AD_COLUMNS = [
+  'userPrincipalName',
+  'sAMAccountName',
+  'initials',
+  'facsimileTelephoneNumber',
+  'l',
+  'preferredLanguage',
+  'description',
+] as const;
+
+const DESCRIPTION_WORDS = list(`
+  verantwortlich, für, die, Betreuung, der, Kunden, im, Raum, Projekte, Koordination, Ansprechpartner,
+  Lieferanten, Planung, Abstimmung, mit, Standorten, Vertretung, Urlaub, Schwerpunkt, Region, Support,
+  Produkte, Schulungen, Einführung, neuer, Systeme, Qualität, Prozesse, Team, Leitung, Berichte
+`);
+
+function adLines(rows: readonly Row[], random: SeededRandom): string[] {
+  const header = [...COLUMNS, ...AD_COLUMNS].join(',');
+  return [
+    header,
+    ...rows.map((row) => {
+      const account = row.mail.split('@')[0]!;
+      const extra = [
+        `${account}@example.com`,
+        account.slice(0, 20),
+        `${row.givenName[0] ?? ''}${row.sn[0] ?? ''}`,
+        row.telephoneNumber.replace(/\d{2}$/, '99'),
+        row.physicalDeliveryOfficeName,
+        random.pick(['de', 'de-AT', 'de-CH', 'en', 'fr']),
+        Array.from({ length: 70 }, () => random.pick(DESCRIPTION_WORDS)).join(' '),
+      ];
+      return [...COLUMNS.map((c) => csvCell(row[c])), ...extra.map(csvCell)].join(',');
+    }),
+  ];
 }
 
 function person(random: SeededRandom, index: number, mails: Map<string, number>): Row {

@@ -14,12 +14,18 @@
  *   decoy hash. So a name nobody owns costs what a local account's wrong password costs, and a
  *   password a backend refused costs the same again, which keeps a source's names (a lookup, a bind,
  *   a scrypt) from standing out against local accounts' (a scrypt) when both sign on.
+ *
+ * Those scrypts take their turns in a bounded queue (scrypt-queue.ts), so a flood of binds cannot
+ * take every thread of libuv's pool. A bind that finds no place is answered busy (51) before any
+ * password is checked, whatever its name, and counted as a failure like a wrong password, so the
+ * answer tells nothing about the password, and flooding the queue buys no uncounted guesses.
  */
 import type { AccessConfig } from '../config/types.js';
 import type { AuthFailure } from '../sources/source.js';
 import { ANONYMOUS, type Identity } from './identity.js';
 import { LocalAccounts, type LocalAccount, type PasswordVerifier } from './local-accounts.js';
-import { accountKey, sourceLoginKey, unownedNameKey } from './login-key.js';
+import { accountKey, nameKey } from './login-key.js';
+import { ScryptQueue, type ScryptLimits, type ScryptPlace } from './scrypt-queue.js';
 import { Throttle, addressKey, type BindAttempt } from './throttle.js';
 import type { Decoy, SignOn } from './sign-on.js';
 import { TrustedAddresses } from './trusted-addresses.js';
@@ -54,6 +60,8 @@ export interface AuthenticatorOptions {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Checks a password against a scrypt hash; tests pass one that records what it is asked. */
   readonly verifier?: PasswordVerifier;
+  /** How many scrypt computations run at once, and wait (scrypt-queue.ts); tests pass small ones. */
+  readonly scrypt?: ScryptLimits;
 }
 
 /** What checking a password found, before the throttle's delay is added. */
@@ -67,15 +75,24 @@ export const PLAINTEXT_REFUSED =
 const INVALID = 'invalid credentials';
 const WRONG_PASSWORD: Verdict = { ok: false, code: 'invalidCredentials', diagnostic: INVALID };
 
+export const SCRYPT_BUSY = 'too many binds are being checked at once: try again in a moment';
+/** No place in the scrypt queue (scrypt-queue.ts): RFC 4511's busy, which clients may retry. */
+const BUSY: Verdict = { ok: false, code: 'busy', diagnostic: SCRYPT_BUSY };
+
+/** Takes the bind's place in the scrypt queue (the same one when asked again); undefined when full. */
+type Reserve = () => ScryptPlace | undefined;
+
 export class Authenticator {
   readonly #accounts: LocalAccounts;
   readonly #trusted: TrustedAddresses;
   readonly #throttle: Throttle;
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly #signOn: SignOn | undefined;
+  readonly #scrypt: ScryptQueue;
 
   constructor(options: AuthenticatorOptions) {
     this.#signOn = options.signOn;
+    this.#scrypt = new ScryptQueue(options.scrypt);
     const { access, suffix } = options;
     this.#accounts = new LocalAccounts(access.accounts, suffix, options.verifier);
     this.#trusted = new TrustedAddresses(access.trustedAddresses, access.trustLoopback);
@@ -92,29 +109,60 @@ export class Authenticator {
     if (!request.secure && !trusted) return refuse(PLAINTEXT_REFUSED, 0, 'strongerAuthRequired');
     const account = this.#accounts.find(name);
     if (account) {
-      return this.#throttled({ login: accountKey(account.name), trusted }, signal, () =>
-        this.#checkAccount(account, request),
+      return this.#throttled(chargeTo(accountKey(account.name), request, trusted), signal, (reserve) =>
+        this.#checkAccount(account, request, reserve, signal),
       );
     }
     if (this.#signOn?.enabled) return this.#delegate(request, trusted, signal);
-    return this.#refuseUnowned(request, trusted, undefined, signal);
+    return this.#refuseUnowned(request, this.#nameKey(name), trusted, undefined, signal);
   }
 
-  async #checkAccount(account: LocalAccount, request: SimpleBind): Promise<Verdict> {
-    if (!(await this.#accounts.verify(account, request.password))) return WRONG_PASSWORD;
+  /**
+   * An account's password: a right one checked a few minutes ago is known without scrypt (phones
+   * bind before every lookup), any other costs a scrypt in its turn.
+   */
+  async #checkAccount(
+    account: LocalAccount,
+    request: SimpleBind,
+    reserve: Reserve,
+    signal: AbortSignal,
+  ): Promise<Verdict> {
+    if (!this.#accounts.remembers(account, request.password)) {
+      const place = reserve();
+      if (!place) return BUSY;
+      const right = await place.run(() => this.#accounts.verify(account, request.password), signal);
+      // `undefined`: gone while queued, unchecked, and counted as a client gone during its delay is.
+      if (right !== true) return WRONG_PASSWORD;
+    }
     return { ok: true, identity: accountIdentity(account, request.name) };
   }
 
-  /** A bind for a name that is no local account's: the source that owns it decides. */
+  /**
+   * A bind for a name that is no local account's: the source that owns it decides. It is counted
+   * under the key its form gives it (login-key.ts), decided before and apart from what any lookup
+   * finds, so that the throttle treats it alike whether or not anyone has it.
+   */
   async #delegate(request: SimpleBind, trusted: boolean, signal: AbortSignal): Promise<BindOutcome> {
     const signOn = this.#signOn!;
+    let login: string;
+    try {
+      login = (await signOn.loginKey(request.name, signal)) ?? this.#nameKey(request.name);
+    } catch (error) {
+      signal.throwIfAborted();
+      return refuse(error instanceof Error ? error.message : String(error), 0, 'unavailable');
+    }
     const ownership = await signOn.owner(request.name, signal);
     if (ownership.kind === 'unknown') return refuse(ownership.diagnostic, 0, 'unavailable');
-    if (ownership.kind === 'unowned') return this.#refuseUnowned(request, trusted, ownership.decoy, signal);
-    const login = sourceLoginKey(ownership.owner.mount, ownership.login.account);
-    return this.#throttled({ login, trusted }, signal, async () => {
+    if (ownership.kind === 'unowned') {
+      return this.#refuseUnowned(request, login, trusted, ownership.decoy, signal);
+    }
+    return this.#throttled(chargeTo(login, request, trusted), signal, async (reserve) => {
+      // The place for the scrypt a refusal costs is taken before the backend is asked: a bind that
+      // would have to be answered busy afterwards is not sent at all.
+      const place = reserve();
+      if (!place) return BUSY;
       const result = await signOn.verify(ownership, utf8(request.password), signal);
-      if (!result.ok) return this.#withDecoyScrypt(result, request.password);
+      if (!result.ok) return this.#withDecoyScrypt(result, request.password, place, signal);
       const identity: Identity = {
         kind: 'user',
         bindName: request.name,
@@ -126,33 +174,47 @@ export class Authenticator {
   }
 
   /**
-   * A name nobody owns: counted under its own login key (and the client's address, unless trusted),
-   * and refused only after its password was checked against the decoys, so it costs and answers
-   * what a wrong password for a real name does: the decoy bind of a source that looked the name up
-   * (answered with the backend's own refusal), and the decoy scrypt.
+   * A name nobody owns: counted under its login key, as a name someone owns would be (and the
+   * client's address, unless trusted, as every bind is), and refused only after its password was
+   * checked against the decoys, so it costs and answers what a wrong password for a real name does:
+   * the decoy bind of a source that looked the name up (answered with the backend's own refusal),
+   * and the decoy scrypt.
    */
   #refuseUnowned(
     request: SimpleBind,
+    login: string,
     trusted: boolean,
     decoy: Decoy | undefined,
     signal: AbortSignal,
   ): Promise<BindOutcome> {
-    const attempt: BindAttempt = {
-      login: unownedNameKey(request.name, this.#accounts.nameOf(request.name)),
-      trusted,
-      ...(trusted ? {} : { address: addressKey(request.remoteAddress) }),
-    };
-    return this.#throttled(attempt, signal, async () => {
+    return this.#throttled(chargeTo(login, request, trusted), signal, async (reserve) => {
+      const place = reserve();
+      if (!place) return BUSY;
       const verdict = decoy
         ? await this.#signOn!.verifyDecoy(decoy, utf8(request.password), signal)
         : WRONG_PASSWORD;
-      return this.#withDecoyScrypt(verdict, request.password);
+      return this.#withDecoyScrypt(verdict, request.password, place, signal);
     });
   }
 
-  /** A password refused other than by an account's own hash costs the decoy scrypt (see above). */
-  async #withDecoyScrypt<V extends Verdict>(verdict: V, password: Uint8Array): Promise<V> {
-    if (!verdict.ok && verdict.code === 'invalidCredentials') await this.#accounts.verifyDecoy(password);
+  /** The key of a name no source claims by its form (login-key.ts). */
+  #nameKey(name: string): string {
+    return nameKey(name, this.#accounts.nameOf(name));
+  }
+
+  /**
+   * A password refused other than by an account's own hash costs the decoy scrypt (see above), in
+   * its place in the queue. A client gone before its turn costs none: nobody reads the answer.
+   */
+  async #withDecoyScrypt<V extends Verdict>(
+    verdict: V,
+    password: Uint8Array,
+    place: ScryptPlace,
+    signal: AbortSignal,
+  ): Promise<V> {
+    if (!verdict.ok && verdict.code === 'invalidCredentials') {
+      await place.run(() => this.#accounts.verifyDecoy(password), signal);
+    }
     return verdict;
   }
 
@@ -163,7 +225,7 @@ export class Authenticator {
   async #throttled(
     attempt: BindAttempt,
     signal: AbortSignal,
-    check: () => Promise<Verdict>,
+    check: (reserve: Reserve) => Promise<Verdict>,
   ): Promise<BindOutcome> {
     const admission = await this.#throttle.admit(attempt, signal);
     // Gone before its turn came: nothing was tried, nothing is counted, and nobody reads the answer.
@@ -175,19 +237,36 @@ export class Authenticator {
       admission.failed();
       return refuse(INVALID, delayMs);
     }
+    let place: ScryptPlace | undefined;
+    const reserve: Reserve = () => (place ??= this.#scrypt.reserve(attempt.trusted ?? false));
     let verdict: Verdict;
     try {
-      verdict = await check();
+      verdict = await check(reserve);
     } catch (error) {
       admission.released();
       throw error;
+    } finally {
+      place?.release();
     }
     if (verdict.ok) admission.succeeded();
-    // Only a refused password counts: a backend that is down says nothing about the guess.
-    else if (verdict.code === 'invalidCredentials') admission.failed();
+    // A refused password counts, and so does busy: uncounted, a full queue would let guesses
+    // through free (a remembered right password is still accepted without a place).
+    else if (verdict.code === 'invalidCredentials' || verdict === BUSY) admission.failed();
+    // A backend that is down (or busy itself) says nothing about the guess.
     else admission.released();
     return { ...verdict, delayedMs: delayMs };
   }
+}
+
+/**
+ * What a bind is charged to: its login, and the client's address unless it is trusted. Every bind
+ * from an untrusted address is charged to the address, whoever owns its name: were only names
+ * nobody owns counted there, an attacker could push the address past `addressFailures` with made-up
+ * names and then tell real names by their fast answers. Trusted addresses (the PBX, which makes
+ * every user's sign-on) are never counted, so one mistyping user does not slow everyone.
+ */
+function chargeTo(login: string, request: SimpleBind, trusted: boolean): BindAttempt {
+  return { login, trusted, ...(trusted ? {} : { address: addressKey(request.remoteAddress) }) };
 }
 
 function accountIdentity(account: LocalAccount, bindName: string): Identity {

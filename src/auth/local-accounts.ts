@@ -77,15 +77,16 @@ export class LocalAccounts {
    * holds neither passwords nor anything that could be checked offline against them.
    */
   async verify(account: LocalAccount, password: Uint8Array): Promise<boolean> {
-    const key = createHmac('sha256', this.#memoKey)
-      .update(account.name)
-      .update('\0')
-      .update(password)
-      .digest('base64');
+    const key = this.#memoKeyOf(account, password);
     if (this.#verified.has(key)) return true;
     const ok = await this.verifier(password, account.hash);
     if (ok) this.#verified.set(key, true);
     return ok;
+  }
+
+  /** Whether `verify` would answer from memory (a right password checked a few minutes ago). */
+  remembers(account: LocalAccount, password: Uint8Array): boolean {
+    return this.#verified.has(this.#memoKeyOf(account, password));
   }
 
   /**
@@ -96,6 +97,14 @@ export class LocalAccounts {
   async verifyDecoy(password: Uint8Array): Promise<false> {
     await this.verifier(password, this.#decoy);
     return false;
+  }
+
+  #memoKeyOf(account: LocalAccount, password: Uint8Array): string {
+    return createHmac('sha256', this.#memoKey)
+      .update(account.name)
+      .update('\0')
+      .update(password)
+      .digest('base64');
   }
 
   /** The `cn` of a DN that is `cn=<something>,<suffix>`; undefined for any other DN or bad syntax. */

@@ -11,6 +11,7 @@
  * answer comes no sooner.
  */
 import type { AuthVerdict, LoginRef, Source, SourceRecord } from '../sources/source.js';
+import { sourceLoginKey } from './login-key.js';
 
 /** A mounted source whose users may sign on. */
 export interface SignOnSource {
@@ -55,6 +56,20 @@ export class SignOn {
 
   get enabled(): boolean {
     return this.sources.length > 0;
+  }
+
+  /**
+   * The throttle's key for a bind name as the first source that claims it by its form alone spells
+   * it (Source.loginKey), or undefined when none does. No backend is asked about the name, so the
+   * key is the same whether or not anyone has it, and whichever source turns out to own it.
+   * Throws when a source cannot tell (AD's naming cannot be read yet).
+   */
+  async loginKey(name: string, signal: AbortSignal): Promise<string | undefined> {
+    for (const { mount, source } of this.sources) {
+      const key = await source.loginKey?.(name, signal);
+      if (key !== undefined) return sourceLoginKey(mount, key);
+    }
+    return undefined;
   }
 
   async owner(name: string, signal: AbortSignal): Promise<Ownership> {

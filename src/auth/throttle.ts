@@ -3,10 +3,13 @@
  * `loginFailures` of them, each further bind for that login waits `delay`, then twice as long, and
  * so on up to `maxDelay`. A name nobody owns is a login too (keyed by its normal form), so guessing
  * at `nosuchname` is throttled exactly like guessing at `pbx`, and the throttle cannot tell anyone
- * which names exist. Failures for names nobody owns are also counted per client address, with a
- * much higher threshold (`addressFailures`); trusted addresses are not counted at all: the PBX makes
- * every user's sign-on, and one mistyping user must never slow everyone down. Counts leak away, one
- * failure every `decay` seconds, so a throttle ends by itself.
+ * which names exist. Every failure from a client address that is not trusted is also counted per
+ * address, with a much higher threshold (`addressFailures`), whoever owns the name, and the
+ * address's delay holds every bind from it: were only names nobody owns counted there (DESIGN.md's
+ * first plan), made-up names could push an address past its threshold and a name still answered
+ * fast would be a real one. Trusted addresses are not counted at all: the PBX makes every user's
+ * sign-on, and one mistyping user must never slow everyone down. Counts leak away, one failure every
+ * `decay` seconds, so a throttle ends by itself.
  *
  * Binds under way count as well as failures: a bind waits for its turn while as many binds for its
  * login (or address) are under way as it has fast answers left, so guesses sent all at once
@@ -26,11 +29,11 @@ import type { ThrottleConfig } from '../config/types.js';
 import { FailureCounts } from './failure-counts.js';
 import { InFlightBinds } from './in-flight-binds.js';
 
-/** What one bind is charged to: the login it names, and the client address for names nobody owns. */
+/** What one bind is charged to: the login it names, and the client address unless it is trusted. */
 export interface BindAttempt {
   /** A stable key of the login (see login-key.ts). */
   readonly login?: string;
-  /** The client's address (addressKey), for names nobody owns from addresses not trusted. */
+  /** The client's address (addressKey), for every bind from an address that is not trusted. */
   readonly address?: string;
   /** Whether the client's address is trusted: its binds take turns apart from the others'. */
   readonly trusted?: boolean;

@@ -250,7 +250,7 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
         },
         throttle: {
           description:
-            'Slowing down password guessing. After `loginFailures` failed binds for one login, each further bind for it is answered only after `delay` seconds, doubling up to `maxDelay`; binds still under way count too, so guesses sent at once get no more fast answers than guesses sent one by one. A name nobody owns is a login of its own, and is also counted per client address, from `addressFailures` on (trusted addresses are never counted). One failure is forgotten every `decay` seconds. Other connections are never held up.',
+            'Slowing down password guessing. After `loginFailures` failed binds for one login, each further bind for it is answered only after `delay` seconds, doubling up to `maxDelay`; binds still under way count too, so guesses sent at once get no more fast answers than guesses sent one by one. A name nobody owns is a login of its own. Every failed bind from a client address that is not trusted is also counted per address, whoever owns the name, and from `addressFailures` on every bind from that address waits, so the wait never tells which names exist (trusted addresses are never counted). One failure is forgotten every `decay` seconds. Other connections are never held up.',
           type: 'object',
           additionalProperties: false,
           default: {},
@@ -263,7 +263,7 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
             },
             addressFailures: {
               description:
-                'Failed binds for names nobody owns, from one client address (an IPv6 /64), before its binds are delayed.',
+                'Failed binds from one client address that is not trusted (an IPv6 /64), for any name, before every bind from it is delayed. Keep it high: many users may share an address behind NAT.',
               type: 'integer',
               minimum: 1,
               default: 50,

@@ -50,12 +50,15 @@ export class AttributeSelection {
    */
   select(entry: Entry, computed: ComputedAttributes = {}, rootDse = false): SelectedAttribute[] {
     const out: SelectedAttribute[] = [];
-    for (const [key, attribute] of entry.attributes) {
+    // Keys first, values only of what is wanted: a replica's entry decodes a value when it is read.
+    for (const key of entry.attributes.keys()) {
       if (this.withheld.has(key)) continue;
       const wanted = rootDse
         ? this.#named.has(key) || this.#allUser || this.#allOperational
-        : this.#wants(key, this.#isOperational(key, attribute.name));
-      if (wanted) out.push(this.#shape(attribute.name, attribute.values));
+        : this.#wants(key, this.#isOperational(key));
+      if (!wanted) continue;
+      const attribute = entry.attributes.get(key)!;
+      out.push(this.#shape(attribute.name, attribute.values));
     }
     for (const name of COMPUTED) {
       const value = computed[name];
@@ -70,10 +73,10 @@ export class AttributeSelection {
     return this.#allOperational || COMPUTED.some((name) => this.#named.has(name.toLowerCase()));
   }
 
-  #isOperational(key: string, name: string): boolean {
+  #isOperational(key: string): boolean {
     let operational = this.#operational.get(key);
     if (operational === undefined) {
-      operational = this.schema.attribute(name)?.operational ?? false;
+      operational = this.schema.attribute(key)?.operational ?? false;
       this.#operational.set(key, operational);
     }
     return operational;

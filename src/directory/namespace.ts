@@ -24,7 +24,11 @@ export type DnTarget =
   | { readonly kind: 'belowEntry'; readonly mount: string; readonly uuid: string }
   | { readonly kind: 'missing'; readonly matchedDN: string };
 
+/** What an entry UUID looks like (entry-uuid.ts makes nothing else). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export class Namespace {
+  readonly #mountDns = new Map<string, string>();
   readonly suffix: string;
   readonly #suffixRdns: readonly Rdn[];
   readonly #suffixNorm: string;
@@ -56,10 +60,17 @@ export class Namespace {
   }
 
   mountDn(mount: string): string {
-    return formatDn([[{ type: 'ou', value: mount }], ...this.#suffixRdns]);
+    let dn = this.#mountDns.get(mount);
+    if (dn === undefined) {
+      dn = formatDn([[{ type: 'ou', value: mount }], ...this.#suffixRdns]);
+      this.#mountDns.set(mount, dn);
+    }
+    return dn;
   }
 
   entryDn(mount: string, uuid: string): string {
+    // A UUID needs no escaping: every entry of a search gets its DN this way, so no formatter runs.
+    if (UUID.test(uuid)) return `entryUUID=${uuid},${this.mountDn(mount)}`;
     return formatDn([
       [{ type: 'entryUUID', value: uuid }],
       [{ type: 'ou', value: mount }],

@@ -23,7 +23,12 @@ export class Presenter {
 
   /** The DN a record is presented at. */
   dnOf(record: SourceRecord): string {
-    return this.namespace.entryDn(this.mount, entryUuid(this.mount, record.id, record.uuid));
+    return this.dnOfUuid(entryUuid(this.mount, record.id, record.uuid));
+  }
+
+  /** The DN of the mount's entry with this UUID. */
+  dnOfUuid(uuid: string): string {
+    return this.namespace.entryDn(this.mount, uuid);
   }
 
   present(record: SourceRecord): Entry {

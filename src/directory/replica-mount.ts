@@ -1,59 +1,64 @@
 /**
- * A mount answered from a local copy of its source: loaded before the directory serves, indexed,
- * and reloaded whole when the source says it changed. A reload that fails keeps the copy being
- * served (stale); searches in flight finish on the copy they started on.
+ * A mount answered from a local copy of its source, kept by the replica engine (src/replica/):
+ * loaded before the directory serves, then brought up to date whenever the source says it changed.
+ * A round that fails keeps the copy serving (stale); a round the deletion guard holds keeps it
+ * serving too, and says why.
  */
 import type { Filter } from '../filter/ast.js';
-import { LocalIndex } from '../cache/local-index.js';
-import { SourceError, type Source } from '../sources/source.js';
+import { ReplicaEngine, type ReplicaLogger, type RoundOutcome } from '../replica/replica-engine.js';
 import type { Entry } from '../schema/entry.js';
+import type { Schema } from '../schema/schema.js';
+import type { Source } from '../sources/source.js';
 import type { MountStrategy } from './mount-strategy.js';
 import type { Presenter } from './presenter.js';
-import type { Schema } from '../schema/schema.js';
 import { SourceHealth, type SourceStatus } from './source-status.js';
 
-export interface ReplicaLogger {
-  info(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type { ReplicaLogger } from '../replica/replica-engine.js';
 
 export interface ReplicaMountOptions {
   readonly source: Source;
   readonly presenter: Presenter;
   readonly schema: Schema;
   readonly defaultCountry: string;
+  /** Most deletions one round may apply (`10%`, or a count). */
+  readonly maxDeletes?: number | string;
   readonly logger?: ReplicaLogger;
 }
 
-/** Name attributes phones search (DOMAIN.md "What phones send"). */
+/** Name attributes phones search (DOMAIN.md "What phones send"): indexed before the copy serves. */
 const PHONEBOOK_NAME_ATTRIBUTES = ['cn', 'sn', 'givenName', 'displayName', 'o'];
 
-interface Copy {
-  readonly index: LocalIndex;
-  readonly byUuid: ReadonlyMap<string, Entry>;
-  /** Entry UUID -> record id, kept only for sources users sign on through (binds by presented DN). */
-  readonly recordIds?: ReadonlyMap<string, string>;
-  readonly loadedAt: Date;
-}
-
 export class ReplicaMount implements MountStrategy {
-  #copy: Copy | undefined;
+  readonly #engine: ReplicaEngine;
   readonly #health = new SourceHealth('replica');
-  #reloads: Promise<void> = Promise.resolve();
-  #reloadWaiting = false;
+  #following = false;
+  /** A round asked for by a change that has not started yet: later changes are covered by it. */
+  #waiting = false;
 
-  constructor(private readonly options: ReplicaMountOptions) {}
+  constructor(private readonly options: ReplicaMountOptions) {
+    const { presenter } = options;
+    this.#engine = new ReplicaEngine({
+      source: options.source,
+      present: (record) => presenter.present(record),
+      dnOf: (uuid) => presenter.dnOfUuid(uuid),
+      schema: options.schema,
+      defaultCountry: options.defaultCountry,
+      prepare: PHONEBOOK_NAME_ATTRIBUTES,
+      ...(options.maxDeletes === undefined ? {} : { maxDeletes: options.maxDeletes }),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  }
 
   get status(): SourceStatus {
     return this.#health.status;
   }
 
   get entryCount(): number | undefined {
-    return this.#copy?.index.size;
+    return this.#engine.loaded ? this.#engine.size : undefined;
   }
 
   get hasEntries(): boolean {
-    return (this.#copy?.index.size ?? 0) > 0;
+    return this.#engine.size > 0;
   }
 
   /** The first load, then the source's changes followed. */
@@ -61,84 +66,63 @@ export class ReplicaMount implements MountStrategy {
     const started = performance.now();
     await this.refresh(signal);
     this.options.logger?.info({ entries: this.entryCount, ms: msSince(started) }, 'replica loaded');
+    if (this.#following) return;
+    this.#following = true;
     this.options.source.onChange?.(() => this.#followChange());
   }
 
-  /** One batch: the index's candidates, or every entry when the index cannot narrow. */
   candidates(filter: Filter): Iterable<readonly Entry[]> {
-    const copy = this.#copy;
-    return copy ? [copy.index.candidates(filter) ?? copy.index.all()] : [];
+    return this.#engine.candidates(filter);
   }
 
   get(uuid: string): Promise<Entry | undefined> {
-    return Promise.resolve(this.#copy?.byUuid.get(uuid));
+    return Promise.resolve(this.#engine.get(uuid));
   }
 
   recordIdOf(uuid: string): string | undefined {
-    return this.#copy?.recordIds?.get(uuid);
+    return this.#engine.recordIdOf(uuid);
   }
 
-  /** Loads a fresh copy and swaps it in whole. */
-  async refresh(signal: AbortSignal): Promise<void> {
+  /** One round now; a failure leaves the copy serving (stale) and is thrown. */
+  async refresh(signal: AbortSignal, onStart?: () => void): Promise<void> {
+    let outcome: RoundOutcome | undefined;
     try {
-      this.#copy = await this.#load(signal);
+      outcome = await this.#engine.sync(signal, onStart);
     } catch (error) {
-      this.#health.failed(error, this.#copy !== undefined);
+      this.#health.failed(error, this.#engine.loaded);
       throw error;
     }
-    this.#health.succeeded(this.#copy.loadedAt);
+    if (outcome?.held) this.#health.held(outcome.held);
+    else this.#health.succeeded();
   }
 
-  /** One rebuild at a time; changes that come during one are covered by a single rebuild after it. */
+  /** Lets a round the guard holds through on the next round (`dirbridge sync --accept-deletes`). */
+  acceptDeletes(): boolean {
+    return this.#engine.acceptDeletes() !== undefined;
+  }
+
+  /** One round at a time; changes that come during one are covered by a single round after it. */
   #followChange(): void {
-    if (this.#reloadWaiting) return;
-    this.#reloadWaiting = true;
-    this.#reloads = this.#reloads.then(() => {
-      this.#reloadWaiting = false;
-      return this.#reloadAfterChange();
-    });
+    if (this.#waiting) return;
+    this.#waiting = true;
+    void this.#afterChange();
   }
 
-  /** A failed rebuild keeps the copy being served; there is no caller to throw to, so it is logged. */
-  async #reloadAfterChange(): Promise<void> {
+  /** A round after the source said it changed; there is no caller to throw to, so it is logged. */
+  async #afterChange(): Promise<void> {
     const started = performance.now();
     try {
-      await this.refresh(new AbortController().signal);
-      this.options.logger?.info({ entries: this.entryCount, ms: msSince(started) }, 'replica reloaded');
+      await this.refresh(new AbortController().signal, () => (this.#waiting = false));
+      const { held } = this.#health.status;
+      if (held) this.options.logger?.warn({ ...held }, this.#engine.describeHeld(held));
+      else this.options.logger?.info({ entries: this.entryCount, ms: msSince(started) }, 'replica reloaded');
     } catch (error) {
       const { staleSince } = this.#health.status;
       this.options.logger?.error(
         { err: error, staleSince: staleSince?.toISOString() },
-        `replica not reloaded; the copy loaded ${this.#copy?.loadedAt.toISOString() ?? 'never'} is still served (stale since ${staleSince?.toISOString() ?? 'now'})`,
+        `replica not reloaded; the copy loaded ${this.#health.status.lastLoad?.toISOString() ?? 'never'} is still served (stale since ${staleSince?.toISOString() ?? 'now'})`,
       );
     }
-  }
-
-  async #load(signal: AbortSignal): Promise<Copy> {
-    const { source, presenter, schema, defaultCountry } = this.options;
-    const entries: Entry[] = [];
-    const byUuid = new Map<string, Entry>();
-    const recordIds = source.capabilities.signOn ? new Map<string, string>() : undefined;
-    for await (const record of source.search({}, signal)) {
-      const entry = presenter.present(record);
-      const uuid = entry.attributes.get('entryuuid')!.values[0]!;
-      if (byUuid.has(uuid)) throw new SourceError(source.name, `two records share the id ${record.id}`);
-      byUuid.set(uuid, entry);
-      recordIds?.set(uuid, record.id);
-      entries.push(entry);
-    }
-    return {
-      // Name keys are built on first use; build the ones phones search now, or after a reload
-      // those the previous copy had, so the first keystroke after a (re)load is not the slow one.
-      index: LocalIndex.build(entries, schema, {
-        defaultCountry,
-        prepare: PHONEBOOK_NAME_ATTRIBUTES,
-        ...(this.#copy ? { warmFrom: this.#copy.index } : {}),
-      }),
-      byUuid,
-      ...(recordIds ? { recordIds } : {}),
-      loadedAt: new Date(),
-    };
   }
 }
 

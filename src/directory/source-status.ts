@@ -3,14 +3,16 @@
  * live source, its last search that reached the backend) and its last error. Updated as loads and
  * searches end, read when someone looks: nothing is computed in between.
  */
+import type { HeldRound } from '../replica/deletion-guard.js';
 import type { SourceMode } from '../sources/source.js';
 
 /**
  * `loading`: a replica before its first load ends. `ready`: serving current data. `stale`: a replica
- * whose last reload failed, still serving its previous copy. `failed`: nothing to serve (a replica
- * that never loaded, a live source whose last search failed).
+ * whose last reload failed, still serving its previous copy. `held`: a replica whose last round
+ * would have deleted more than maxDeletes allows, serving its copy until an operator accepts it.
+ * `failed`: nothing to serve (a replica that never loaded, a live source whose last search failed).
  */
-export type SourceState = 'loading' | 'ready' | 'stale' | 'failed';
+export type SourceState = 'loading' | 'ready' | 'stale' | 'held' | 'failed';
 
 export interface SourceFailure {
   readonly message: string;
@@ -24,6 +26,8 @@ export interface SourceStatus {
   readonly staleSince?: Date;
   /** Kept after the source recovers, so an operator can see what happened and when. */
   readonly lastError?: SourceFailure;
+  /** While held: the round the deletion guard holds back. */
+  readonly held?: HeldRound;
 }
 
 export class SourceHealth {
@@ -40,6 +44,17 @@ export class SourceHealth {
   succeeded(at: Date = new Date()): void {
     const { lastError } = this.#status;
     this.#status = { state: 'ready', lastLoad: at, ...(lastError ? { lastError } : {}) };
+  }
+
+  /** A round was held by the deletion guard: the copy before it is served. */
+  held(round: HeldRound): void {
+    const { lastLoad, lastError } = this.#status;
+    this.#status = {
+      state: 'held',
+      held: round,
+      ...(lastLoad ? { lastLoad } : {}),
+      ...(lastError ? { lastError } : {}),
+    };
   }
 
   /** `hasCopy`: whether an earlier copy is still being served (then the source is stale, not failed). */

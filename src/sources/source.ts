@@ -3,6 +3,7 @@
  * the field map turns its records into presented entries. Sources know nothing of the wire.
  */
 import type { Filter } from '../filter/ast.js';
+import type { ChangeFeed } from './change-feed.js';
 
 export type SourceKind = 'users' | 'contacts' | 'both';
 export type SourceMode = 'live' | 'replica';
@@ -107,6 +108,11 @@ export interface CheckReport {
 export interface SourceEvents {
   /** The source's data changed (a file reloaded, a delta arrived): replicas reload. */
   onChange?(listener: () => void): void;
+  /**
+   * The source's change feed, for a replica to follow (change-feed.ts); absent: the replica lists
+   * everything each round and applies the difference.
+   */
+  changeFeed?(): ChangeFeed;
 }
 
 export interface Source extends SourceEvents {
@@ -122,6 +128,15 @@ export interface Source extends SourceEvents {
    * (its backend is down and it must ask).
    */
   resolveLogin?(name: string, signal: AbortSignal): Promise<LoginRef | undefined>;
+  /**
+   * The key the bind throttle counts a name under, for a name this source claims by its form alone,
+   * without asking its backend (AD's `user@suffix`, `NETBIOS\\user`, DNs below its bases): one
+   * spelling for every way of writing the same account, the same whether or not anyone has it.
+   * Undefined for a name it does not claim, or finds only by asking its backend (Domino's): a key
+   * that merged what a lookup found would let the throttle's delays tell which names exist. Throws
+   * SourceError as resolveLogin does.
+   */
+  loginKey?(name: string, signal: AbortSignal): Promise<string | undefined>;
   /** The login of one of this source's records (a bind made with its presented DN). */
   loginOfRecord?(recordId: string, signal: AbortSignal): Promise<LoginRef | undefined>;
   authenticate?(login: LoginRef, password: string, signal: AbortSignal): Promise<AuthVerdict>;

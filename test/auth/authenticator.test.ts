@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Authenticator, PLAINTEXT_REFUSED, type SimpleBind } from '../../src/auth/authenticator.js';
+import {
+  Authenticator,
+  PLAINTEXT_REFUSED,
+  SCRYPT_BUSY,
+  type SimpleBind,
+} from '../../src/auth/authenticator.js';
 import { ANONYMOUS } from '../../src/auth/identity.js';
 import { DEFAULT_COST, hashPassword, verifyPassword, type ScryptHash } from '../../src/auth/password-hash.js';
 import type { AccessConfig } from '../../src/config/types.js';
@@ -133,11 +138,46 @@ describe('authenticator', () => {
     expect(await delays('203.0.113.5')).toEqual([0, 0, 0, 1000, 2000]);
     expect(await delays('192.0.2.1')).toEqual([0, 0, 0, 0, 0]);
     expect(await delays('127.0.0.1')).toEqual([0, 0, 0, 0, 0]);
-    // A known login from the throttled address is not slowed by the address's count.
-    expect(await auth.bind(attempt('pbx', 'right', '203.0.113.5', true), signal)).toMatchObject({
-      ok: true,
-      delayedMs: 0,
+  });
+
+  it('counts wrong passwords of real accounts per untrusted address too', async () => {
+    const { auth } = authenticator({
+      accounts: [
+        { name: 'pbx', passwordHash, read: 'all', sensitive: [] },
+        { name: 'phones', passwordHash, read: 'all', sensitive: [] },
+      ],
     });
+    const delays: number[] = [];
+    for (const name of ['pbx', 'phones', 'nosuchname', 'othername']) {
+      delays.push((await auth.bind(attempt(name, 'wrong', '203.0.113.5', true), signal)).delayedMs);
+    }
+    // Three failures from the address, whoever's names they were: the fourth bind waits.
+    expect(delays).toEqual([0, 0, 0, 1000]);
+  });
+
+  it('gives every bind from an address past addressFailures the same delay, whether its name exists or not', async () => {
+    /** The delay of one probe after the address was pushed past its threshold with made-up names. */
+    const probe = async (name: string, password: string): Promise<number> => {
+      const { auth } = authenticator();
+      for (let i = 0; i < 3; i++) await auth.bind(attempt(`made-up-${i}`, 'x', '203.0.113.5', true), signal);
+      return (await auth.bind(attempt(name, password, '203.0.113.5', true), signal)).delayedMs;
+    };
+    const nobody = await probe('nosuchname', 'wrong');
+    expect(nobody).toBe(1000);
+    // A real name is not told apart by a faster answer, not even with its right password.
+    expect(await probe('pbx', 'wrong')).toBe(nobody);
+    expect(await probe('pbx', 'right')).toBe(nobody);
+    expect(await probe(`cn=pbx,${SUFFIX}`, 'wrong')).toBe(nobody);
+  });
+
+  it('does not forget an address’s failures when a bind from it succeeds', async () => {
+    const { auth } = authenticator();
+    for (let i = 0; i < 3; i++) await auth.bind(attempt(`made-up-${i}`, 'x', '203.0.113.5', true), signal);
+    expect(await auth.bind(attempt('pbx', 'right', '203.0.113.5', true), signal)).toMatchObject({ ok: true });
+    // One right password (an attacker may own one account) does not buy more fast guesses.
+    expect(
+      (await auth.bind(attempt('made-up-9', 'x', '203.0.113.5', true), signal)).delayedMs,
+    ).toBeGreaterThan(0);
   });
 
   it('does not check the password when the client leaves during the delay', async () => {
@@ -318,5 +358,140 @@ describe('binds sent all at once', () => {
     const guesses = Array.from({ length: 6 }, (_, i) => auth.bind(attempt('pbx', `wrong-${i}`), signal));
     expect(await auth.bind(attempt('phones', 'right'), signal)).toMatchObject({ ok: true, delayedMs: 0 });
     await Promise.all(guesses);
+  });
+});
+
+/** A verifier that holds every check until let go, recording how many run at once. */
+function gatedVerifier() {
+  const gates: (() => void)[] = [];
+  let open = false;
+  let active = 0;
+  let mostAtOnce = 0;
+  let calls = 0;
+  const verifier = async (password: Uint8Array, hash: ScryptHash): Promise<boolean> => {
+    calls++;
+    active++;
+    mostAtOnce = Math.max(mostAtOnce, active);
+    if (!open) await new Promise<void>((resolve) => gates.push(resolve));
+    const right = await verifyPassword(password, hash);
+    active--;
+    return right;
+  };
+  return {
+    verifier,
+    calls: () => calls,
+    mostAtOnce: () => mostAtOnce,
+    /** Lets every check held so far finish, and every later one run at once. */
+    openAll(): void {
+      open = true;
+      for (const gate of gates.splice(0)) gate();
+    },
+  };
+}
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/** Binds from addresses of their own, as a flood across many names and addresses comes. */
+function fromElsewhere(name: string, password: string, i: number): SimpleBind {
+  return attempt(name, password, `198.51.100.${i + 1}`, true);
+}
+
+describe('scrypt work', () => {
+  function queued(limits = { running: 1, waiting: 2 }, overrides: Partial<AccessConfig> = {}) {
+    const gated = gatedVerifier();
+    const auth = new Authenticator({
+      access: access(overrides),
+      suffix: SUFFIX,
+      now: () => 0,
+      sleep: () => Promise.resolve(),
+      verifier: gated.verifier,
+      scrypt: limits,
+    });
+    return { auth, gated };
+  }
+
+  it('runs at most `running` scrypts at once, however many names and addresses bind', async () => {
+    const { auth, gated } = queued({ running: 2, waiting: 50 });
+    const binds = Array.from({ length: 20 }, (_, i) =>
+      auth.bind(fromElsewhere(i % 2 === 0 ? 'pbx' : `guess-${i}`, 'wrong', i), signal),
+    );
+    await settle();
+    expect(gated.calls()).toBe(2);
+    gated.openAll();
+    const outcomes = await Promise.all(binds);
+    expect(outcomes.every((outcome) => !outcome.ok && outcome.code === 'invalidCredentials')).toBe(true);
+    expect(gated.calls()).toBe(20);
+    expect(gated.mostAtOnce()).toBe(2);
+  });
+
+  it('answers busy past the queue, before any password is checked, alike for a real name and a made-up one', async () => {
+    const { auth, gated } = queued();
+    // One running, two waiting: the queue is full.
+    const first = [0, 1, 2].map((i) => auth.bind(fromElsewhere(`guess-${i}`, 'x', i), signal));
+    await settle();
+    const real = await auth.bind(fromElsewhere('pbx', 'right', 3), signal);
+    const madeUp = await auth.bind(fromElsewhere('nosuchname', 'right', 4), signal);
+    expect(real).toEqual({ ok: false, code: 'busy', diagnostic: SCRYPT_BUSY, delayedMs: 0 });
+    expect(madeUp).toEqual(real);
+    expect(gated.calls()).toBe(1);
+    gated.openAll();
+    await Promise.all(first);
+    expect(gated.calls()).toBe(3);
+  });
+
+  it('counts a busy answer as a failure, so a full queue gives no free guesses', async () => {
+    const { auth, gated } = queued({ running: 1, waiting: 1 });
+    const full = [0, 1].map((i) => auth.bind(fromElsewhere(`guess-${i}`, 'x', i), signal));
+    await settle();
+    for (let i = 0; i < 2; i++) {
+      expect(await auth.bind(fromElsewhere('pbx', `guess-${i}`, 9), signal)).toMatchObject({ code: 'busy' });
+    }
+    gated.openAll();
+    await Promise.all(full);
+    // loginFailures (2) used up by the busy answers: the next guess for pbx waits.
+    const next = auth.bind(fromElsewhere('pbx', 'guess-2', 9), signal);
+    gated.openAll();
+    expect(await next).toMatchObject({ ok: false, delayedMs: 1000 });
+  });
+
+  it('still accepts a right password checked a moment ago while the queue is full: it needs no scrypt', async () => {
+    const { auth, gated } = queued({ running: 1, waiting: 1 });
+    const first = auth.bind(attempt('pbx', 'right'), signal);
+    gated.openAll();
+    expect(await first).toMatchObject({ ok: true });
+    const full = [0, 1].map((i) => auth.bind(fromElsewhere(`guess-${i}`, 'x', i), signal));
+    await settle();
+    expect(await auth.bind(fromElsewhere('pbx', 'right', 7), signal)).toMatchObject({ ok: true });
+    gated.openAll();
+    await Promise.all(full);
+  });
+
+  it('keeps places for trusted clients: a flood from outside never makes the PBX busy', async () => {
+    const { auth, gated } = queued();
+    const flood = [0, 1, 2].map((i) => auth.bind(fromElsewhere(`guess-${i}`, 'x', i), signal));
+    await settle();
+    expect(await auth.bind(fromElsewhere('guess-3', 'x', 3), signal)).toMatchObject({ code: 'busy' });
+    const pbx = auth.bind(attempt('pbx', 'right', '192.0.2.10'), signal);
+    gated.openAll();
+    expect(await pbx).toMatchObject({ ok: true });
+    await Promise.all(flood);
+  });
+
+  it('costs no scrypt for a client that leaves while its bind waits in the queue', async () => {
+    const { auth, gated } = queued();
+    const running = auth.bind(fromElsewhere('guess-0', 'x', 0), signal);
+    await settle();
+    const clients = [new AbortController(), new AbortController()];
+    const leaving = clients.map((client, i) =>
+      auth.bind(fromElsewhere(i === 0 ? 'pbx' : 'nosuchname', 'x', i + 1), client.signal),
+    );
+    await settle();
+    for (const client of clients) client.abort();
+    for (const outcome of await Promise.all(leaving)) expect(outcome).toMatchObject({ ok: false });
+    gated.openAll();
+    await running;
+    expect(gated.calls()).toBe(1);
   });
 });

@@ -58,6 +58,25 @@ describe('local accounts', () => {
     expect(await accounts.verify(pbx, Buffer.from('PBX-SECRET'))).toBe(false);
   });
 
+  it('tells whether a password would be answered from memory, without checking it', async () => {
+    const passwordHash = await hashPassword(Buffer.from('same'), { N: 1024, r: 8, p: 1 });
+    const fresh = new LocalAccounts(
+      [
+        { name: 'a', passwordHash, read: 'all', sensitive: [] },
+        { name: 'b', passwordHash, read: 'all', sensitive: [] },
+      ],
+      SUFFIX,
+    );
+    const [a, b] = [fresh.find('a')!, fresh.find('b')!];
+    expect(fresh.remembers(a, Buffer.from('same'))).toBe(false);
+    expect(await fresh.verify(a, Buffer.from('wrong'))).toBe(false);
+    expect(fresh.remembers(a, Buffer.from('wrong'))).toBe(false);
+    expect(await fresh.verify(a, Buffer.from('same'))).toBe(true);
+    expect(fresh.remembers(a, Buffer.from('same'))).toBe(true);
+    // For that account only, though b has the same password.
+    expect(fresh.remembers(b, Buffer.from('same'))).toBe(false);
+  });
+
   it('remembers only right passwords: a wrong one after a right one is still wrong', async () => {
     const pbx = accounts.find('pbx')!;
     for (let i = 0; i < 3; i++) {

@@ -24,6 +24,13 @@ class RecordingSource implements Partial<Source> {
   searches = false;
   /** Records whose presented DN binds; others are looked up and not found. */
   records: readonly string[] | undefined;
+  /**
+   * Other names the backend finds an account by (lower-cased name -> account), as Domino finds a
+   * person's DN by a common name; a DN found is bound as it was written, as Domino's is.
+   */
+  aliases: Readonly<Record<string, string>> = {};
+  /** Names it claims by their form alone, and the key it gives them (AD's Source.loginKey). */
+  formKeys: ((name: string) => string | undefined) | undefined;
 
   constructor(
     readonly name: string,
@@ -37,7 +44,15 @@ class RecordingSource implements Partial<Source> {
     if (this.down) return Promise.reject(new Error(`source ${this.name}: connect: refused`));
     if (name.toLowerCase().endsWith(`@${this.domain}`))
       return Promise.resolve({ source: this.name, account: name });
+    const alias = this.aliases[name.toLowerCase().replace(/\s*,\s*/g, ',')];
+    if (alias !== undefined) {
+      return Promise.resolve({ source: this.name, account: alias.includes('=') ? name : alias });
+    }
     return Promise.resolve(this.searches ? this.#decoy() : undefined);
+  }
+
+  loginKey(name: string): Promise<string | undefined> {
+    return Promise.resolve(this.formKeys?.(name));
   }
 
   loginOfRecord(recordId: string): Promise<LoginRef | undefined> {
@@ -317,7 +332,8 @@ describe('delegated binds', () => {
       'alice@example.test': 'pw',
       'bob@example.test': 'pw',
     });
-    const { auth, waits } = setUp([ad]);
+    // Through the PBX, as sign-ons come: its address is trusted, so only the login is counted.
+    const { auth, waits } = setUp([ad], { trustedAddresses: ['203.0.113.0/24'] });
     for (let i = 0; i < 3; i++) await auth.bind(bind('alice@example.test', 'wrong'), signal);
     expect(ad.binds).toEqual(['alice@example.test', 'alice@example.test', 'alice@example.test']);
     expect(waits).toEqual([1000]);
@@ -344,6 +360,25 @@ describe('delegated binds', () => {
     expect(waits).toEqual([1000]);
   });
 
+  it("counts a source's refused passwords per untrusted address too, so the address's delay does not tell which names exist", async () => {
+    const domino = new RecordingSource('domino', 'acme.example', { 'anna@acme.example': 'pw' });
+    domino.searches = true;
+    const { auth, waits } = setUp([domino]);
+    for (const name of ['anna@acme.example', 'bert@acme.example', 'carl@acme.example']) {
+      await auth.bind(bind(name, 'wrong'), signal);
+    }
+    expect(waits).toEqual([]);
+    // Past addressFailures (3): a name a source owns waits as long as a name nobody has.
+    const owned = await auth.bind(bind('dora@acme.example', 'wrong'), signal);
+    const nobody = await auth.bind(bind('Nobody Atall', 'wrong'), signal);
+    expect(owned.delayedMs).toBe(1000);
+    expect(nobody.delayedMs).toBe(2000);
+    // And from a trusted address, the PBX's, nothing is counted per address.
+    const trusted = setUp([domino], { trustedAddresses: ['203.0.113.0/24'] });
+    for (let i = 0; i < 5; i++) await trusted.auth.bind(bind(`user${i}@acme.example`, 'wrong'), signal);
+    expect(trusted.waits).toEqual([]);
+  });
+
   it('counts a name nobody owns per name too, from a trusted address as well, like a login', async () => {
     const domino = new RecordingSource('domino', 'acme.example', {});
     domino.searches = true;
@@ -355,6 +390,99 @@ describe('delegated binds', () => {
     };
     expect(await delays('anna@acme.example')).toEqual([0, 0, 1000, 2000]);
     expect(await delays('Nobody Atall')).toEqual([0, 0, 1000, 2000]);
+  });
+
+  it('counts a name under its own spelling, not under the person a lookup found: failing one name of a person does not slow another', async () => {
+    const domino = new RecordingSource('domino', 'acme.example', {});
+    domino.searches = true;
+    domino.aliases = { 'anna schmidt': 'anna@acme.example' };
+    const { auth } = setUp([domino], { trustedAddresses: ['203.0.113.0/24'] });
+    for (let i = 0; i < 2; i++) await auth.bind(bind('anna@acme.example', 'wrong'), signal);
+    expect((await auth.bind(bind('anna@acme.example', 'wrong'), signal)).delayedMs).toBe(1000);
+    // Were Anna Schmidt held back now, the delay would tell that the name is anna's, so exists.
+    const alias = await auth.bind(bind('Anna Schmidt', 'wrong'), signal);
+    const nobody = await auth.bind(bind('Nobody Atall', 'wrong'), signal);
+    expect(alias.delayedMs).toBe(0);
+    expect(alias.delayedMs).toBe(nobody.delayedMs);
+    expect(domino.binds).toContain('anna@acme.example');
+  });
+
+  it('counts every spelling of a DN alike, whether or not a lookup finds anyone by it', async () => {
+    const domino = new RecordingSource('domino', 'acme.example', {});
+    domino.searches = true;
+    domino.aliases = { 'cn=anna schmidt,o=acme': 'cn=Anna Schmidt,o=Acme' };
+    const { auth } = setUp([domino], { trustedAddresses: ['203.0.113.0/24'] });
+    const delayAfterOtherSpelling = async (first: string, second: string): Promise<number> => {
+      for (let i = 0; i < 2; i++) await auth.bind(bind(first, 'wrong'), signal);
+      return (await auth.bind(bind(second, 'wrong'), signal)).delayedMs;
+    };
+    const known = await delayAfterOtherSpelling('cn=Anna Schmidt,o=Acme', 'CN=anna schmidt, O=acme');
+    const unknown = await delayAfterOtherSpelling('cn=Nobody,o=Acme', 'CN=nobody, O=acme');
+    expect(unknown).toBe(1000);
+    expect(known).toBe(unknown);
+  });
+
+  it('counts names a source claims by their form under the key it gives them, whichever source owns the name', async () => {
+    const ad = new RecordingSource('ad', 'example.test', {});
+    // user@NETBIOS is NETBIOS\user, whatever case: AD's own rule, no lookup.
+    ad.formKeys = (name) => {
+      const sam = /^example\\(.+)$/i.exec(name)?.[1] ?? /^(.+)@example$/i.exec(name)?.[1];
+      return sam === undefined ? undefined : `example\\${sam.toLowerCase()}`;
+    };
+    ad.aliases = { 'example\\alice': 'EXAMPLE\\alice', 'alice@example': 'EXAMPLE\\alice' };
+    const domino = new RecordingSource('domino', 'acme.example', {});
+    domino.searches = true;
+    // Domino comes first and finds one of the forms (someone's odd short name): the key is AD's still.
+    domino.aliases = { 'alice@example': 'someone@acme.example' };
+    const { auth } = setUp([domino, ad], { trustedAddresses: ['203.0.113.0/24'] });
+    for (let i = 0; i < 2; i++) await auth.bind(bind('EXAMPLE\\alice', 'wrong'), signal);
+    expect((await auth.bind(bind('alice@EXAMPLE', 'wrong'), signal)).delayedMs).toBe(1000);
+    expect((await auth.bind(bind('example\\ALICE', 'wrong'), signal)).delayedMs).toBe(2000);
+    // A UPN is not NETBIOS\sam (its prefix need not be the sAMAccountName): a key of its own.
+    expect((await auth.bind(bind('alice@example.test', 'wrong'), signal)).delayedMs).toBe(0);
+  });
+
+  it('answers 52 when a source cannot tell the key of a name (its naming cannot be read)', async () => {
+    const ad = new RecordingSource('ad', 'example.test', {});
+    ad.loginKey = () => Promise.reject(new Error('source ad: cannot read the naming: connect: refused'));
+    const { auth } = setUp([ad]);
+    const outcome = await auth.bind(bind('alice@example.test', 'pw'), signal);
+    expect(outcome).toMatchObject({ ok: false, code: 'unavailable' });
+    expect(!outcome.ok && outcome.diagnostic).toContain('refused');
+    expect(ad.binds).toEqual([]);
+  });
+
+  it('answers busy without asking the backend while the scrypt queue is full, for a name a source owns as for one nobody has', async () => {
+    const domino = new RecordingSource('domino', 'acme.example', { 'anna@acme.example': 'pw' });
+    domino.searches = true;
+    const held: (() => void)[] = [];
+    const auth = new Authenticator({
+      access: access(),
+      suffix: SUFFIX,
+      signOn: new SignOn([{ mount: 'domino', source: domino as unknown as Source }], ENTRIES),
+      now: () => 0,
+      sleep: () => Promise.resolve(),
+      // Every scrypt is held until the end, so the first two binds fill the queue (one runs, one waits).
+      verifier: () => new Promise((resolve) => held.push(() => resolve(false))),
+      scrypt: { running: 1, waiting: 1 },
+    });
+    const filling: Promise<unknown>[] = [];
+    for (const [i, name] of ['bert@acme.example', 'carl@acme.example'].entries()) {
+      filling.push(auth.bind(bind(name, 'wrong', `198.51.100.${i + 1}`), signal));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const owned = await auth.bind(bind('anna@acme.example', 'pw', '198.51.100.3'), signal);
+    const nobody = await auth.bind(bind('Nobody Atall', 'pw', '198.51.100.4'), signal);
+    expect(owned).toMatchObject({ ok: false, code: 'busy' });
+    expect(nobody).toEqual(owned);
+    // Neither reached the backend: no bind is spent on an answer that is busy anyway.
+    expect(domino.binds).toEqual(['bert@acme.example', 'carl@acme.example']);
+    expect(domino.decoyPasswords).toEqual([]);
+    while (held.length > 0) {
+      held.shift()!();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all(filling);
   });
 
   it('answers Who am I? with u:<name> when the source cannot tell which entry signed on', async () => {

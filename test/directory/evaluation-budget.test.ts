@@ -99,5 +99,5 @@ describe('EvaluationBudget', () => {
     const importCost = cost(`(|${terms})`, entries);
     expect(importCost).toBe(1_000_000);
     expect(importCost).toBeLessThanOrEqual(DEFAULT_BUDGET / 2);
-  });
+  }, 60_000);
 });

@@ -68,7 +68,7 @@ function mount(source: ChangingSource, logged: string[]): MountedSource {
     schema,
     defaultCountry: 'DE',
     description: 'test',
-    logger: { info: log, error: log },
+    logger: { info: log, warn: log, error: log },
   });
 }
 

@@ -144,7 +144,7 @@ describe.each(['replica', 'live'] as const)('withheld attributes in a %s mount',
       }),
       { numRuns: 150 },
     );
-  });
+  }, 60_000);
 });
 
 describe('the same filters, with the passwords granted', () => {

@@ -5,12 +5,18 @@
  * once, pipelined on one connection or on many connections at the same moment, get no more fast
  * answers than `loginFailures`, whether the name is an account's or nobody's. Meanwhile a normal
  * client binds and searches and is answered at once, and correct binds of one account sent all at
- * once are never held back.
+ * once are never held back. From an address that is not trusted, every failed bind counts against
+ * the address, so made-up names that push it past `addressFailures` hold back real names as well:
+ * no name is told apart by a faster answer. A flood across many names, more than scrypt's bounded
+ * queue holds, is answered busy (51) past it, alike for real and made-up names, while other clients
+ * are served; and binds whose clients left while they waited cost no scrypt (the process's CPU).
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Client, InvalidCredentialsError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpuSeconds } from '../../scripts/bench/proc-stats.js';
+import { ensureTestCa } from '../../scripts/test-backends/test-ca.js';
 import { hashPassword } from '../../src/auth/password-hash.js';
 import { FrameReader } from '../../src/protocol/frame-reader.js';
 import { encodeRequest } from '../../src/protocol/request-encoder.js';
@@ -28,17 +34,26 @@ const PASSWORDS = {
 };
 const WRONG = registerTestSecret('Wrong#Guessing-9999');
 const INVALID_CREDENTIALS = 49;
+const BUSY = 51;
+/** The server's scrypt queue (src/auth/scrypt-queue.ts): running at once, and places to wait in. */
+const SCRYPT_RUNNING = 2;
+const SCRYPT_WAITING = 64;
 /** Failures of one login answered at once (then `DELAY_S`, doubling). */
 const LOGIN_FAILURES = 3;
 /** Long enough that today's scrypt work on a busy machine never comes close. */
 const DELAY_S = 2;
 const BURST = 20;
+/** Failed binds from one untrusted address before every bind from it is held back. */
+const ADDRESS_FAILURES = 4;
 
 let accounts: Record<string, unknown>[];
 /** Throttling on, as an operator runs it. */
 let server: DirbridgeProcess;
 /** Throttling off: the CPU comparison measures the work of a bind, not its wait. */
 let unthrottled: DirbridgeProcess;
+/** Loopback not trusted, over LDAPS: its clients are counted per address, as outsiders are. */
+let untrusted: DirbridgeProcess;
+let caPem: Buffer;
 
 beforeAll(async () => {
   const cost = { N: 16384, r: 8, p: 1 };
@@ -48,7 +63,9 @@ beforeAll(async () => {
       passwordHash: await hashPassword(Buffer.from(password), cost),
     })),
   );
-  [server, unthrottled] = await Promise.all([
+  const ca = ensureTestCa();
+  caPem = readFileSync(ca.caCert);
+  [server, unthrottled, untrusted] = await Promise.all([
     startDirbridge({
       config: {
         access: {
@@ -63,11 +80,29 @@ beforeAll(async () => {
       config: { access: { anonymous: true, accounts, throttle: { delay: 0 } } },
       logName: 'bind-guessing-unthrottled',
     }),
+    startDirbridge({
+      config: {
+        listen: [{ url: 'ldaps://127.0.0.1:0' }],
+        tls: { cert: ca.serverCert, key: ca.serverKey },
+        access: {
+          anonymous: true,
+          accounts,
+          trustLoopback: false,
+          throttle: {
+            loginFailures: LOGIN_FAILURES,
+            addressFailures: ADDRESS_FAILURES,
+            delay: DELAY_S,
+            maxDelay: DELAY_S * 2,
+          },
+        },
+      },
+      logName: 'bind-guessing-untrusted',
+    }),
   ]);
 });
 
 afterAll(async () => {
-  await Promise.all([server.stop(), unthrottled.stop()]);
+  await Promise.all([server.stop(), unthrottled.stop(), untrusted.stop()]);
 });
 
 function bindPdu(messageId: number, name: string, password: string): Buffer {
@@ -85,16 +120,27 @@ function bindPdu(messageId: number, name: string, password: string): Buffer {
   );
 }
 
-/** When each bind response arrives on a raw connection (ms after `start`), with its result code. */
-function answerTimes(conn: RawConnection, start: number): { at: number; code: number }[] {
-  const answers: { at: number; code: number }[] = [];
+interface Answer {
+  readonly at: number;
+  readonly code: number;
+  readonly diagnostic: string;
+}
+
+/** When each bind response arrives on a raw connection (ms after `start`), with its result. */
+function answerTimes(conn: RawConnection, start: number): Answer[] {
+  const answers: Answer[] = [];
   const frames = new FrameReader(1 << 20);
   const read = (chunk: Buffer): void => {
     frames.push(chunk);
     for (let frame = frames.next(); frame; frame = frames.next()) {
       const { response } = decodeResponse(frame);
-      if (response.type === 'bindResponse')
-        answers.push({ at: performance.now() - start, code: response.resultCode });
+      if (response.type === 'bindResponse') {
+        answers.push({
+          at: performance.now() - start,
+          code: response.resultCode,
+          diagnostic: response.diagnosticMessage ?? '',
+        });
+      }
     }
   };
   read(conn.received());
@@ -253,5 +299,123 @@ describe('guesses sent all at once', () => {
     );
     await Promise.all(clients.map((client) => client.unbind()));
     expect(Math.max(...took)).toBeLessThan(DELAY_S * 1000);
+  });
+});
+
+describe('from one address that is not trusted', () => {
+  it(`made-up names past addressFailures hold back real names as long as made-up ones: no name is told by a fast answer`, async () => {
+    const client = new Client({ url: untrusted.url, timeout: 30_000, tlsOptions: { ca: caPem } });
+    const held = async (name: string, password: string): Promise<number> => {
+      const started = performance.now();
+      await client.bind(name, password).catch(() => undefined);
+      return performance.now() - started;
+    };
+    try {
+      // Names nobody has, each once: no login is throttled, only the address counts them.
+      for (let i = 0; i < ADDRESS_FAILURES; i++) await held(`made-up-${randomUUID()}`, WRONG);
+      // Each probe names a login that has not failed yet; only the address can hold it back.
+      expect(await held('other', WRONG), 'a real account').toBeGreaterThanOrEqual(DELAY_S * 1000);
+      expect(await held(`made-up-${randomUUID()}`, WRONG), 'a made-up name').toBeGreaterThanOrEqual(
+        DELAY_S * 1000,
+      );
+      expect(await held(`cn=target,${SUFFIX}`, WRONG), 'a real account by DN').toBeGreaterThanOrEqual(
+        DELAY_S * 1000,
+      );
+      // Not even the right password is answered sooner: that would tell that the name exists.
+      expect(await held('pbx', PASSWORDS.pbx), 'a right password').toBeGreaterThanOrEqual(DELAY_S * 1000);
+    } finally {
+      await client.unbind();
+    }
+  });
+});
+
+describe('a flood of binds across many names', () => {
+  /** Wrong binds on `connections` connections, `perConnection` each, real and made-up names mixed. */
+  async function flood(connections: number, perConnection: number) {
+    const conns = await Promise.all(Array.from({ length: connections }, () => connectRaw(unthrottled.port)));
+    const start = performance.now();
+    const answers = conns.map((conn) => answerTimes(conn, start));
+    const names: string[][] = conns.map((conn, c) => {
+      const sent = Array.from({ length: perConnection }, (_, i) =>
+        (c + i) % 2 === 0 ? ['pbx', 'target', 'PHONES'][(c + i) % 3]! : `made-up-${c}-${i}`,
+      );
+      conn.socket.write(Buffer.concat(sent.map((name, i) => bindPdu(i + 1, name, WRONG))));
+      return sent;
+    });
+    const count = (): number => answers.reduce((sum, list) => sum + list.length, 0);
+    return { conns, answers, names, count };
+  }
+
+  it(`answers busy (51) past the queue, alike for real and made-up names, and serves other clients meanwhile`, async () => {
+    const total = 300;
+    const anonymous = new Client({ url: unthrottled.url, timeout: 30_000 });
+    const { conns, answers, names, count } = await flood(30, total / 30);
+    const searches: number[] = [];
+    try {
+      while (count() < total) {
+        const started = performance.now();
+        const { searchEntries } = await anonymous.search(SUFFIX, { filter: '(cn=anna*)', sizeLimit: 5 });
+        expect(searchEntries.length).toBeGreaterThan(0);
+        searches.push(performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      for (const conn of conns) conn.socket.destroy();
+      await anonymous.unbind();
+    }
+    // Answers come in order on each connection: pair them with the names sent.
+    const byKind = { real: new Set<string>(), madeUp: new Set<string>() };
+    answers.forEach((list, c) =>
+      list.forEach((answer, i) => {
+        const kind = names[c]![i]!.startsWith('made-up-') ? 'madeUp' : 'real';
+        byKind[kind].add(`${answer.code} ${answer.diagnostic}`);
+      }),
+    );
+    const codes = answers.flat().map((answer) => answer.code);
+    expect(codes.every((code) => code === INVALID_CREDENTIALS || code === BUSY)).toBe(true);
+    // The queue held every bind it had room for, and refused the rest at once.
+    expect(codes.filter((code) => code === INVALID_CREDENTIALS).length).toBeGreaterThanOrEqual(
+      SCRYPT_RUNNING + SCRYPT_WAITING,
+    );
+    expect(codes.filter((code) => code === BUSY).length).toBeGreaterThan(0);
+    // Word for word the same answers for real names as for made-up ones: busy tells nothing.
+    expect([...byKind.real].sort()).toEqual([...byKind.madeUp].sort());
+    expect(byKind.real.size).toBe(2);
+    // Generous: the flood takes a few seconds of scrypt, a search none.
+    expect(searches.length).toBeGreaterThan(0);
+    expect(Math.max(...searches), 'a search during the flood').toBeLessThan(5_000);
+  });
+
+  it('costs no scrypt for binds whose clients left while they waited', async () => {
+    const client = new Client({ url: unthrottled.url, timeout: 30_000 });
+    const pid = unthrottled.child.pid!;
+    // What one refused bind costs the server here, one after another.
+    const before = cpuSeconds(pid);
+    const alone = 8;
+    for (let i = 0; i < alone; i++) await client.bind(`made-up-alone-${i}`, WRONG).catch(() => undefined);
+    const perBind = (cpuSeconds(pid) - before) / alone;
+    await client.unbind();
+    expect(perBind, 'a refused bind costs a scrypt').toBeGreaterThan(0.005);
+
+    const waiting = SCRYPT_WAITING;
+    const cpuBefore = cpuSeconds(pid);
+    const { conns, answers } = await flood(waiting, 1);
+    const checked = (): number =>
+      answers.flat().filter((answer) => answer.code === INVALID_CREDENTIALS).length;
+    // Once the first has been checked the rest are surely queued: then every client leaves.
+    await until(checked, 1, 30_000);
+    const answeredBeforeLeaving = checked();
+    for (const conn of conns) conn.socket.destroy();
+    // Long enough for every scrypt still running (or, were they not dropped, queued) to end.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(2_000, waiting * perBind * 1000)));
+    const spent = cpuSeconds(pid) - cpuBefore;
+    // Those answered, those running when the clients left, a few that started as the closes came in:
+    // far fewer than the binds that were waiting.
+    const bound = (answeredBeforeLeaving + SCRYPT_RUNNING + 10) * perBind;
+    expect(
+      spent,
+      `CPU ${spent.toFixed(2)} s for ${waiting} binds, ${answeredBeforeLeaving} answered; one bind ${perBind.toFixed(3)} s`,
+    ).toBeLessThan(bound);
+    expect(bound).toBeLessThan(waiting * perBind * 0.5);
   });
 });

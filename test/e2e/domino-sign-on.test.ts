@@ -120,17 +120,19 @@ describe('domino sign-on', () => {
     expect((await whoami(presentedDn(lisa), anna.password)).code).toBe(INVALID_CREDENTIALS);
   });
 
-  it("refuses a name two people share (49) with either one's correct password, and logs it", async () => {
+  it("refuses a name two people share (49) with either one's correct password, as a wrong password is, and logs why", async () => {
     const [shared] = domino.ambiguousNames;
     expect(shared).toBeDefined();
     const sharing = everyone.filter((person) => person.cn.includes(shared!));
     expect(sharing.length).toBe(2);
+    const wrong = await whoami(domino.people.anna.mail, WRONG_PASSWORD);
     for (const name of [shared!, `cn=${shared!}`, shared!.toUpperCase()]) {
       // Were either bound, its own password would succeed: both passwords are refused.
       for (const person of sharing) {
         const answer = await whoami(name, person.password);
         expect(answer.code, `"${name}" with ${person.key}'s password`).toBe(INVALID_CREDENTIALS);
-        expect(answer.stderr).toContain(`the name matches ${sharing.length} people`);
+        // The answer a wrong password gets, word for word: it does not tell that the name exists.
+        expect(answer.stderr).toBe(wrong.stderr);
       }
     }
     const refusals = server
@@ -162,6 +164,26 @@ describe('domino sign-on', () => {
     expect(Date.now() - started).toBeLessThan(TIMEOUT_S * 1000);
     // A name nobody has is refused as well, once Domino has said so.
     expect((await whoami('Nobody Atall', anna.password)).code).toBe(INVALID_CREDENTIALS);
+  });
+
+  it("counts each of a person's names apart: failing one does not hold back another, which would tell both exist", async () => {
+    const { katharina } = domino.people;
+    const throttledNames = (): string[] =>
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { msg?: string; dn?: string })
+        .filter((line) => line.msg === 'bind throttled after repeated failures')
+        .map((line) => line.dn ?? '');
+    // The default loginFailures (5), then one more: the throttle is on for the mail address.
+    for (let i = 0; i < 6; i++) {
+      expect((await whoami(katharina.mail, WRONG_PASSWORD)).code).toBe(INVALID_CREDENTIALS);
+    }
+    expect(throttledNames()).toContain(katharina.mail);
+    // Her common name resolves to the same DN, yet counts on its own, as a name nobody has would.
+    expect((await whoami(katharina.cn[0]!, WRONG_PASSWORD)).code).toBe(INVALID_CREDENTIALS);
+    expect(throttledNames()).not.toContain(katharina.cn[0]);
   });
 });
 

@@ -104,7 +104,7 @@ describe('a client that does not read', () => {
     client.socket.resume();
     await until(() => client.messages.length === 200_000, 20_000);
     expect(directory.started).toBe(0);
-  });
+  }, 60_000);
 
   it('is dropped once its output has not moved for writeTimeout, and every search it held ends', async () => {
     const directory = new FakeDirectory();

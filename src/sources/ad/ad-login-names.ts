@@ -42,6 +42,21 @@ export class AdLoginNames implements LoginNames {
     return account === undefined ? undefined : { account };
   }
 
+  /**
+   * The throttle's key of a name AD owns, from its form alone: forms that provably name the same
+   * account share it, and no others. `user@NETBIOS` is sent to AD as `NETBIOS\user`, so the two are
+   * one; case never matters to AD (UPNs, sAMAccountNames and DNs compare without it), nor does the
+   * spelling of a DN. A UPN and `NETBIOS\sam` stay apart: a UPN's prefix need not be the account's
+   * sAMAccountName, and AD reads `sam@dnsdomain` as some other account's explicit UPN when one has
+   * it. Joining them would take a lookup, and a key that depends on what a lookup found tells
+   * whoever watches the throttle which names exist.
+   */
+  async key(name: string, signal: AbortSignal): Promise<string | undefined> {
+    const dn = await this.#dns.key(name);
+    if (dn !== undefined) return dn;
+    return (await this.#account(name, signal))?.toLowerCase();
+  }
+
   async #account(name: string, signal: AbortSignal): Promise<string | undefined> {
     if (this.#dns.owns(name)) return name;
     const backslash = name.indexOf('\\');

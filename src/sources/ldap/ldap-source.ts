@@ -234,6 +234,21 @@ export class LdapSource implements Source {
     return { source: this.name, account: claim.account };
   }
 
+  /** The throttle's key for a name this source claims by its form alone (LoginNames.key). */
+  async loginKey(name: string, signal: AbortSignal): Promise<string | undefined> {
+    if (!this.#bindPool || !this.#loginNames.key) return undefined;
+    try {
+      return await this.#loginNames.key(name, signal);
+    } catch (error) {
+      signal.throwIfAborted();
+      throw new SourceError(
+        this.name,
+        `cannot tell whether it owns "${name}": ${describe(error, this.settings.urls.join(', '))}`,
+        { cause: error },
+      );
+    }
+  }
+
   /**
    * The login of a presented entry. A presented DN that names no record gets no decoy bind, so the
    * backend never hears of it: its entryUUID is no name anyone guesses (a backend's UUID, or one
@@ -262,7 +277,8 @@ export class LdapSource implements Source {
    * Binds as the user on the bind pool and passes the backend's verdict on as it is; after a
    * success, reads the user's record with the service account so the session can present its DN.
    * A decoy login, and a name several people share, are bound as nobody (decoy-login.ts) and
-   * refused: they cost the backend what a wrong password costs.
+   * refused with the backend's own refusal: they cost the backend what a wrong password costs, and
+   * are answered as one is.
    */
   async authenticate(login: LoginRef, password: string, signal: AbortSignal): Promise<AuthVerdict> {
     if (!this.#bindPool)
@@ -275,17 +291,14 @@ export class LdapSource implements Source {
     if (password === '') return { ok: false, code: 'invalidCredentials', diagnostic: 'empty password' };
     if (login.decoy) return this.#bindAsNobody(login.account, password);
     if (login.ambiguous !== undefined) {
-      // Never bound to the first match: that could sign one person on with another's name.
+      // Never bound to the first match: that could sign one person on with another's name. Nor told
+      // apart from a wrong password: "the name matches 2 people" would tell anyone that the name
+      // exists. Why it was refused is for the operator, in the log (names only, never the password).
       this.logger?.warn(
         { source: this.name, login: login.account, matches: login.ambiguous },
         'ambiguous sign-on name refused',
       );
-      await this.#bindAsNobody(this.#decoy().account, password);
-      return {
-        ok: false,
-        code: 'invalidCredentials',
-        diagnostic: `the name matches ${login.ambiguous} people: sign on with a unique name (a mail address or the full name)`,
-      };
+      return this.#bindAsNobody(this.#decoy().account, password);
     }
     const verdict = await this.#bind(login.account, password);
     if (!verdict.ok) return verdict;

@@ -45,6 +45,13 @@ export interface LoginNames {
   claim(name: string, signal: AbortSignal): Promise<LoginClaim | undefined>;
   /** How to find the entry of an account `claim` returned. */
   lookup(account: string): AccountLookup;
+  /**
+   * For names claimed by their form alone (no backend lookup): one spelling shared by every way of
+   * writing the same account, whether or not anyone has it (Source.loginKey). Absent where names
+   * are found by asking the backend: a key that merged what a lookup found would tell the throttle,
+   * and whoever watches its delays, that two names are one real person's.
+   */
+  key?(name: string, signal: AbortSignal): Promise<string | undefined>;
 }
 
 /** The DNs below the source's bases, bound as they are. */
@@ -74,6 +81,11 @@ export class DnLoginNames implements LoginNames {
 
   lookup(account: string): AccountLookup {
     return { kind: 'dn', dn: account };
+  }
+
+  /** A DN below the bases in the form the backend compares it in: every spelling of it alike. */
+  key(name: string): Promise<string | undefined> {
+    return Promise.resolve(this.owns(name) ? dnKey(name) : undefined);
   }
 }
 

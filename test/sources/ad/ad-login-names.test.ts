@@ -75,6 +75,38 @@ describe('AD login names', () => {
     }
   });
 
+  it('keys the forms that provably name one account alike, without asking AD about the name', async () => {
+    const { reader, reads } = adReader();
+    const names = new AdLoginNames([BASE], {}, reader);
+    const sam = await names.key('EXAMPLE\\alice', signal);
+    expect(sam).toBe('example\\alice');
+    // user@NETBIOS is sent to AD as NETBIOS\user; case never matters to AD.
+    expect(await names.key('alice@EXAMPLE', signal)).toBe(sam);
+    expect(await names.key('example\\ALICE', signal)).toBe(sam);
+    expect(await names.key('ALICE@example.test', signal)).toBe('alice@example.test');
+    const dn = await names.key('CN=Alice Smith,CN=Users,DC=example,DC=test', signal);
+    expect(await names.key('cn=alice smith, cn=users, dc=example, dc=test', signal)).toBe(dn);
+    // Only the naming was read (once), never anything about alice.
+    expect(reads.every((read) => !read.toLowerCase().includes('alice'))).toBe(true);
+  });
+
+  it('keeps a UPN, NETBIOS\\sam and a DN apart: only a lookup could tell they are one account', async () => {
+    const names = new AdLoginNames([BASE], {}, adReader().reader);
+    const keys = await Promise.all(
+      ['alice@example.test', 'EXAMPLE\\alice', 'CN=alice,CN=Users,DC=example,DC=test'].map((name) =>
+        names.key(name, signal),
+      ),
+    );
+    expect(new Set(keys).size).toBe(3);
+  });
+
+  it('gives no key to names it does not own', async () => {
+    const names = new AdLoginNames([BASE], {}, adReader().reader);
+    for (const name of ['alice', 'OTHER\\alice', 'alice@other.test', 'cn=alice,dc=other,dc=test']) {
+      expect(await names.key(name, signal), name).toBeUndefined();
+    }
+  });
+
   it('reads the naming once and answers from memory after that', async () => {
     const { reader, reads } = adReader();
     const names = new AdLoginNames([BASE], {}, reader);

@@ -57,6 +57,11 @@ describe('Domino login names', () => {
     }
   });
 
+  it('gives the throttle no key: its names are found by asking Domino, and a key joining them would tell they exist', () => {
+    const names = new DominoLoginNames([''], SCOPE, reader().reader);
+    expect('key' in names).toBe(false);
+  });
+
   it('takes a DN of a person it presents as it is, and a flat root entry too', async () => {
     const names = new DominoLoginNames([''], SCOPE, reader().reader);
     expect(await names.claim('CN=Anna Schmidt,OU=Berlin,O=Acme', signal)).toEqual({

@@ -75,7 +75,8 @@ class OnePersonDirectory {
             type: 'bindResponse',
             resultCode: ok ? ResultCode.success : ResultCode.invalidCredentials,
             matchedDN: '',
-            diagnosticMessage: '',
+            // A backend's own words, the same for a wrong password and a name it does not know.
+            diagnosticMessage: ok ? '' : 'backend: invalid credentials',
           });
         } else if (request.type === 'search') {
           send({
@@ -107,6 +108,7 @@ class OnePersonDirectory {
 let ca: TestCa;
 let directory: OnePersonDirectory;
 let source: LdapSource;
+let url: string;
 const signal = new AbortController().signal;
 
 beforeAll(() => {
@@ -115,7 +117,7 @@ beforeAll(() => {
 
 beforeEach(async () => {
   directory = new OnePersonDirectory(ca);
-  const url = await directory.listen();
+  url = await directory.listen();
   source = createLdapSource({
     name: 'dir',
     type: 'ldap',
@@ -150,6 +152,14 @@ describe('ldap source: what sign-ons cost the backend', () => {
     expect(directory.binds.filter((name) => name === ALICE.dn)).toHaveLength(3);
   });
 
+  it('keys every spelling of a DN below its base alike for the throttle, without asking the backend', async () => {
+    const key = await source.loginKey(ALICE.dn, signal);
+    expect(key).toBeDefined();
+    expect(await source.loginKey('UID=Alice, OU=People, DC=example, DC=test', signal)).toBe(key);
+    expect(await source.loginKey('uid=alice,dc=other,dc=test', signal)).toBeUndefined();
+    expect(directory.connections).toBe(0);
+  });
+
   it('reads records by id (a bind by presented DN, a base search) on one pooled connection', async () => {
     for (let i = 0; i < 3; i++) expect((await source.get(ALICE_UUID, signal))?.id).toBe(ALICE_UUID);
     expect(directory.connections).toBe(1);
@@ -163,7 +173,11 @@ describe('ldap source: what a name nobody has costs the backend', () => {
 
   it("binds a decoy login on the bind pool as its made-up DN under the base, and passes the backend's refusal on", async () => {
     const verdict = await source.authenticate(decoyLogin('dir', BASE), 'a guess', signal);
-    expect(verdict).toEqual({ ok: false, code: 'invalidCredentials', diagnostic: '' });
+    expect(verdict).toEqual({
+      ok: false,
+      code: 'invalidCredentials',
+      diagnostic: 'backend: invalid credentials',
+    });
     const userBinds = directory.binds.filter((name) => name !== SERVICE.name);
     expect(userBinds).toHaveLength(1);
     expect(userBinds[0]).toMatch(DECOY);
@@ -175,10 +189,51 @@ describe('ldap source: what a name nobody has costs the backend', () => {
       ALICE.password,
       signal,
     );
-    expect(verdict).toMatchObject({ ok: false, code: 'invalidCredentials', diagnostic: /matches 2 people/ });
+    expect(verdict).toMatchObject({ ok: false, code: 'invalidCredentials' });
     const userBinds = directory.binds.filter((name) => name !== SERVICE.name);
     expect(userBinds).toHaveLength(1);
     expect(userBinds[0]).toMatch(DECOY);
+  });
+
+  it("answers a name several people share with the backend's refusal of a wrong password, word for word, and logs why", async () => {
+    const warnings: { obj: object; msg: string }[] = [];
+    const lines: string[] = [];
+    const logger = {
+      info: (obj: object, msg: string) => lines.push(JSON.stringify({ ...obj, msg })),
+      warn: (obj: object, msg: string) => {
+        warnings.push({ obj, msg });
+        lines.push(JSON.stringify({ ...obj, msg }));
+      },
+    };
+    const logged = createLdapSource(
+      {
+        name: 'dir',
+        type: 'ldap',
+        urls: [url],
+        tls: { ca: ca.caCert },
+        base: BASE,
+        bind: SERVICE,
+        signOn: true,
+      },
+      { logger },
+    );
+    try {
+      const wrong = await logged.authenticate({ source: 'dir', account: ALICE.dn }, 'a guess', signal);
+      const shared = await logged.authenticate(
+        { source: 'dir', account: 'Alice', ambiguous: 2 },
+        ALICE.password,
+        signal,
+      );
+      expect(wrong).toMatchObject({ ok: false, code: 'invalidCredentials' });
+      expect(shared).toEqual(wrong);
+      expect(warnings).toContainEqual({
+        obj: { source: 'dir', login: 'Alice', matches: 2 },
+        msg: 'ambiguous sign-on name refused',
+      });
+      expect(lines.join('\n')).not.toContain(ALICE.password);
+    } finally {
+      await logged.close();
+    }
   });
 
   it('never sends an empty password, not even to a decoy', async () => {

@@ -26,6 +26,15 @@ describe('DN login names', () => {
     }
   });
 
+  it('keys every spelling of a DN below a base alike, and nothing else', async () => {
+    const key = await names.key('CN=Ann Schmidt, OU=Berlin, O=Acme');
+    expect(key).toBeDefined();
+    expect(await names.key('cn=ann schmidt,ou=berlin,o=acme')).toBe(key);
+    expect(await names.key('cn=Ann\\20Schmidt,ou=Berlin,o=Acme')).toBe(key);
+    expect(await names.key('cn=Ann Schmidt,ou=Berlin,o=Acme2')).toBeUndefined();
+    expect(await names.key('alice@example.test')).toBeUndefined();
+  });
+
   it('looks the account up by its DN', () => {
     expect(names.lookup('uid=ann,o=Acme')).toEqual({ kind: 'dn', dn: 'uid=ann,o=Acme' });
   });

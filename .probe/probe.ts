@@ -1,0 +1,23 @@
+import { writeFileSync, readFileSync } from 'node:fs';
+import { generatePhonebook } from '../scripts/bench/phonebook.ts';
+import { buildDirectory } from '../src/app.ts';
+import { createLogger } from '../src/observability/logger.ts';
+const silentLogger = createLogger('silent');
+import { loadConfig } from '../src/config/load.ts';
+import { SOURCE_TYPES } from '../src/sources/registry.ts';
+const N = Number(process.argv[2] ?? 100000);
+if (process.argv[3] === 'gen') { writeFileSync('/tmp/probe/people.csv', generatePhonebook(N, undefined, { shape: 'ad' }).csv); process.exit(0); }
+writeFileSync('/tmp/probe/c.yaml', 'sources:\n  - { name: people, type: file, path: people.csv }\n');
+const mem = () => { const s = readFileSync('/proc/self/status', 'utf8'); const g = (k: string) => Number(/(\d+) kB/.exec(s.split('\n').find((l) => l.startsWith(k))!)![1]) / 1024; return { rss: g('VmRSS:').toFixed(0), hwm: g('VmHWM:').toFixed(0), heap: (process.memoryUsage().heapUsed / 1048576).toFixed(0) }; };
+globalThis.gc?.();
+console.log('before', mem());
+const config = await loadConfig('/tmp/probe/c.yaml', { sourceTypes: SOURCE_TYPES });
+const t = performance.now();
+const dir = await buildDirectory(config, silentLogger, new AbortController().signal);
+console.log('load ms', Math.round(performance.now() - t));
+globalThis.gc?.();
+console.log('after', mem());
+const s = { base: 'dc=dirbridge,dc=local', scope: 'sub' as const, filter: { type: 'substrings' as const, attribute: 'cn', initial: 'mül', any: [] }, attributes: ['cn'], typesOnly: false };
+let n = 0; for await (const _ of dir.search(s, new AbortController().signal)) n++;
+globalThis.gc?.();
+console.log('after search', n, mem());

@@ -1,0 +1,110 @@
+/**
+ * What an index knows about one attribute: the slots whose entries hold it, and its keys (numbers:
+ * their canonical digit forms, read up front; text: folded values, built on the first search that
+ * needs them, from the entries where they are stored).
+ */
+import type { EntryAttribute } from '../schema/entry.js';
+import type { PhoneNumbers } from '../schema/phone-number.js';
+import type { AttributeType } from '../schema/schema.js';
+import { foldText } from '../schema/text-fold.js';
+import { GrowableIds } from './growable-ids.js';
+import { ALL_REACH } from './key-reach.js';
+import { addPhoneKeys } from './phone-keys.js';
+import { filterIds, union, type Ids } from './sorted-ids.js';
+import { TermIndex } from './term-index.js';
+import { TermsBuilder } from './terms-builder.js';
+
+/** The attributes of the entry in a slot, for text keys built on first use; undefined when free. */
+export type SlotReader = (slot: number) => ReadonlyMap<string, EntryAttribute> | undefined;
+
+export class AttributeIndex {
+  #terms: TermIndex | undefined;
+  #pending: TermsBuilder | undefined;
+
+  constructor(
+    readonly type: AttributeType,
+    /** The slots whose entries hold the attribute, ascending. */
+    readonly present: Ids,
+    terms: TermsBuilder | TermIndex | undefined,
+    private readonly read: SlotReader,
+    /** The calling codes of the numbers held (telephone attributes). */
+    readonly callingCodes: ReadonlySet<string>,
+  ) {
+    if (terms instanceof TermIndex) this.#terms = terms;
+    else this.#pending = terms;
+  }
+
+  get key(): string {
+    return this.type.name.toLowerCase();
+  }
+
+  /** The keys, for text and telephone attributes. */
+  terms(): TermIndex | undefined {
+    if (this.#terms || !this.#pending) return this.#terms;
+    const builder = this.#pending;
+    this.#pending = undefined;
+    const key = this.key;
+    for (const slot of this.present) {
+      for (const value of this.read(slot)?.get(key)?.values ?? [])
+        builder.add(foldText(value), slot, ALL_REACH);
+    }
+    return (this.#terms = builder.build(false));
+  }
+
+  /** The keys if they have been built, without building them. */
+  builtTerms(): TermIndex | undefined {
+    return this.#terms;
+  }
+
+  /**
+   * This attribute as it is once `newer` (an index of changed slots) is laid over it: the slots
+   * `keep` refuses (changed or deleted since this index was built) drop out, `newer`'s come in. Keys
+   * are merged as they are, sorted lists with their slots, so no number is read again; text keys
+   * not built here yet stay unbuilt.
+   */
+  mergedWith(newer: AttributeIndex | undefined, keep: (slot: number) => boolean): AttributeIndex {
+    const present = union(filterIds(this.present, keep), newer?.present ?? new Uint32Array(0));
+    const callingCodes = new Set([...this.callingCodes, ...(newer?.callingCodes ?? [])]);
+    const mine = this.#terms;
+    if (this.type.matching === 'text' && !mine) {
+      return new AttributeIndex(this.type, present, new TermsBuilder(), this.read, callingCodes);
+    }
+    const theirs = newer?.terms();
+    const terms =
+      mine && theirs ? TermIndex.merge(mine, theirs, keep) : mine && TermIndex.merge(mine, undefined, keep);
+    return new AttributeIndex(this.type, present, terms, this.read, callingCodes);
+  }
+}
+
+/**
+ * Collects one attribute during the pass over the entries: who holds it, and for numbers their keys
+ * (reading numbers is the slow part, and phones search them on every call, so it is done up front).
+ */
+export class AttributeIndexBuilder {
+  readonly #present = new GrowableIds();
+  readonly #numbers: TermsBuilder | undefined;
+  readonly #callingCodes = new Set<string>();
+
+  constructor(readonly type: AttributeType) {
+    this.#numbers = type.matching === 'telephone' ? new TermsBuilder() : undefined;
+  }
+
+  add(slot: number, values: readonly string[], phones: PhoneNumbers): void {
+    if (this.#present.last() !== slot) this.#present.push(slot);
+    // Read without caching: holding the forms of every number for the evaluator would cost more
+    // memory than re-reading the few candidates a query hands it.
+    if (!this.#numbers) return;
+    for (const value of values) {
+      const forms = phones.read(value);
+      if (forms.callingCode !== undefined) this.#callingCodes.add(forms.callingCode);
+      addPhoneKeys(this.#numbers, forms, slot);
+    }
+  }
+
+  build(read: SlotReader, everyone: Ids): AttributeIndex {
+    const terms =
+      this.#numbers?.build(true) ?? (this.type.matching === 'text' ? new TermsBuilder() : undefined);
+    const present = this.#present.length === everyone.length ? everyone : this.#present.toArray();
+    return new AttributeIndex(this.type, present, terms, read, this.#callingCodes);
+  }
+}

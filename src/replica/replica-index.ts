@@ -1,0 +1,103 @@
+/**
+ * The index of a replica that changes in place: a large index of the copy as it was (`base`) and a
+ * small one of the entries changed since (`recent`), as a log-structured merge tree keeps them. A
+ * change marks its slot stale in the base and indexes the entry anew in the recent index, so
+ * applying k changes reads k entries, not the copy; when the recent index outgrows a share of the
+ * base, the two are merged as sorted key lists (no number is read again). A search takes the base's
+ * candidates without the stale slots, plus the recent index's.
+ */
+import type { Filter } from '../filter/ast.js';
+import type { MatchingRules } from '../schema/matching-rules.js';
+import type { Schema } from '../schema/schema.js';
+import type { SlotReader } from './attribute-index.js';
+import { SlotIndex, type SlotEntry } from './slot-index.js';
+import { filterIds, union, type Ids } from './sorted-ids.js';
+
+/** Merge the recent index into the base once it holds this share of the base (or this many slots). */
+const MERGE_SHARE = 0.05;
+const MERGE_MIN = 1024;
+
+export interface ReplicaIndexParts {
+  readonly schema: Schema;
+  readonly rules: MatchingRules;
+  readonly read: SlotReader;
+  /** Attributes whose keys and trigrams are built before a (re)built index serves (phonebook names). */
+  readonly prepare: readonly string[];
+}
+
+export class ReplicaIndex {
+  #base: SlotIndex;
+  #recent: SlotIndex;
+  /** Slots whose entries in the base are out of date (changed or deleted since it was built). */
+  #stale = new Set<number>();
+  readonly #keepInBase = (slot: number): boolean => !this.#stale.has(slot);
+
+  private constructor(
+    private readonly parts: ReplicaIndexParts,
+    base: SlotIndex,
+  ) {
+    this.#base = base;
+    this.#recent = this.#build([], 0);
+  }
+
+  /** An index of entries given in ascending slot order. */
+  static build(parts: ReplicaIndexParts, entries: Iterable<SlotEntry>, slotCount: number): ReplicaIndex {
+    return ReplicaIndex.over(
+      parts,
+      SlotIndex.build(entries, parts.schema, parts.rules, parts.read, slotCount),
+    );
+  }
+
+  /** An index whose base is built already (a streamed first load, a snapshot). */
+  static over(parts: ReplicaIndexParts, base: SlotIndex): ReplicaIndex {
+    base.prepare(parts.prepare);
+    return new ReplicaIndex(parts, base);
+  }
+
+  /** Live slots, ascending. */
+  all(): Ids {
+    return union(filterIds(this.#base.all, this.#keepInBase), this.#recent.all);
+  }
+
+  /** A superset of the slots whose entries can match the filter; undefined when it cannot be narrowed. */
+  candidates(filter: Filter): Ids | undefined {
+    const old = this.#base.candidates(filter);
+    const recent = this.#recent.candidates(filter);
+    if (old === undefined || recent === undefined) return undefined;
+    return union(filterIds(old, this.#keepInBase), recent);
+  }
+
+  /**
+   * Takes in one batch of changes: `changed` entries (new or rewritten, in their slots) and `removed`
+   * slots. Costs the changed entries' keys plus a merge of the small recent index, and now and then
+   * a merge into the base.
+   */
+  apply(changed: readonly SlotEntry[], removed: Iterable<number>, slotCount: number): void {
+    const touched = new Set<number>();
+    for (const { slot } of changed) touched.add(slot);
+    for (const slot of removed) touched.add(slot);
+    if (touched.size === 0) return;
+    for (const slot of touched) this.#stale.add(slot);
+    const sorted = [...changed].sort((a, b) => a.slot - b.slot);
+    const batch = this.#build(sorted, slotCount);
+    this.#recent = this.#recent.mergedWith(batch, (slot) => !touched.has(slot), slotCount);
+    if (this.#recent.size >= Math.max(MERGE_MIN, this.#base.size * MERGE_SHARE)) this.merge(slotCount);
+  }
+
+  /** Folds the recent index into the base (before a snapshot, or once it has grown). */
+  merge(slotCount: number): void {
+    if (this.#recent.size === 0 && this.#stale.size === 0) return;
+    this.#base = this.#base.mergedWith(this.#recent, this.#keepInBase, slotCount);
+    this.#recent = this.#build([], slotCount);
+    this.#stale = new Set();
+  }
+
+  /** The base index; after `merge`, the whole index (for a snapshot). */
+  get base(): SlotIndex {
+    return this.#base;
+  }
+
+  #build(entries: readonly SlotEntry[], slotCount: number): SlotIndex {
+    return SlotIndex.build(entries, this.parts.schema, this.parts.rules, this.parts.read, slotCount);
+  }
+}

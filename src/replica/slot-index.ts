@@ -1,0 +1,279 @@
+/**
+ * An index over some of a replica's slots (DESIGN.md "Live and replica sources"): names keyed by
+ * their folded form, numbers by their normalised digit forms, so that a phone's lookup on every key
+ * press touches the few entries that can match instead of scanning the copy.
+ *
+ * `candidates(filter)` is a SUPERSET of the slots whose entries match, ascending: the directory
+ * re-checks each entry with its predicate, which alone decides. Every attribute is indexed by its
+ * schema matching kind: text and telephone attributes by key (exact, prefix, suffix, contains),
+ * every attribute by presence. Per attribute, keys are sorted strings with their slots in one shared
+ * Uint32Array (CSR layout), so 100,000 entries cost a few typed arrays rather than millions of
+ * small objects. The replica keeps a large index of the copy as loaded and a small one of what has
+ * changed since (replica-index.ts); `mergedWith` folds the second into the first.
+ */
+import type { Filter } from '../filter/ast.js';
+import type { EntryAttribute } from '../schema/entry.js';
+import type { MatchingRules } from '../schema/matching-rules.js';
+import type { Schema } from '../schema/schema.js';
+import { foldSubstrings, type SubstringPattern } from '../schema/text-fold.js';
+import { AttributeIndexBuilder, type AttributeIndex, type SlotReader } from './attribute-index.js';
+import { GrowableIds } from './growable-ids.js';
+import { IdCollector } from './id-collector.js';
+import { EMPTY, filterIds, intersect, union, type Ids } from './sorted-ids.js';
+import type { TermIndex } from './term-index.js';
+
+/** One entry handed to `build`: its slot and its attributes. */
+export interface SlotEntry {
+  readonly slot: number;
+  readonly attributes: ReadonlyMap<string, EntryAttribute>;
+}
+
+export class SlotIndex {
+  readonly #all: Ids;
+  readonly #attributes: ReadonlyMap<string, AttributeIndex>;
+  readonly #schema: Schema;
+  readonly #rules: MatchingRules;
+  readonly #collector: IdCollector;
+
+  private constructor(
+    all: Ids,
+    attributes: ReadonlyMap<string, AttributeIndex>,
+    schema: Schema,
+    rules: MatchingRules,
+    slotCount: number,
+  ) {
+    this.#all = all;
+    this.#attributes = attributes;
+    this.#schema = schema;
+    this.#rules = rules;
+    this.#collector = new IdCollector(Math.max(slotCount, (all.at(-1) ?? -1) + 1));
+  }
+
+  /** Indexes entries given in ascending slot order; `slotCount` bounds every slot number. */
+  static build(
+    entries: Iterable<SlotEntry>,
+    schema: Schema,
+    rules: MatchingRules,
+    read: SlotReader,
+    slotCount: number,
+  ): SlotIndex {
+    const builder = new SlotIndexBuilder(schema, rules);
+    for (const entry of entries) builder.add(entry.slot, entry.attributes);
+    return builder.build(read, slotCount);
+  }
+
+  /** @internal For SlotIndexBuilder. */
+  static of(
+    all: Ids,
+    attributes: ReadonlyMap<string, AttributeIndex>,
+    schema: Schema,
+    rules: MatchingRules,
+    slotCount: number,
+  ): SlotIndex {
+    return new SlotIndex(all, attributes, schema, rules, slotCount);
+  }
+
+  /** Every slot this index covers, ascending. */
+  get all(): Ids {
+    return this.#all;
+  }
+
+  get size(): number {
+    return this.#all.length;
+  }
+
+  /** Builds, as if searched, the keys and trigrams of these attributes (any name or OID). */
+  prepare(names: Iterable<string>): void {
+    for (const name of names) this.#index(name)?.terms()?.trigrams();
+  }
+
+  /** Attributes whose keys are built, with whether their trigrams and suffix order are too. */
+  *builtAttributes(): Generator<{ readonly key: string; readonly trigrams: boolean }> {
+    for (const [key, index] of this.#attributes) {
+      const terms = index.builtTerms();
+      if (terms) yield { key, trigrams: terms.hasTrigrams };
+    }
+  }
+
+  /**
+   * This index with `newer` (an index of slots changed since this one was built) folded in: slots
+   * `keep` refuses (changed or deleted since) leave this index's lists, and `newer`'s lists join.
+   */
+  mergedWith(newer: SlotIndex, keep: (slot: number) => boolean, slotCount: number): SlotIndex {
+    const slots = union(filterIds(this.#all, keep), newer.#all);
+    const attributes = new Map<string, AttributeIndex>();
+    for (const [key, index] of this.#attributes)
+      attributes.set(key, index.mergedWith(newer.#attributes.get(key), keep));
+    // An attribute only changed entries hold so far comes over as it is.
+    for (const [key, index] of newer.#attributes) if (!attributes.has(key)) attributes.set(key, index);
+    return new SlotIndex(slots, attributes, this.#schema, this.#rules, slotCount);
+  }
+
+  /** A superset of the slots the filter can match, ascending; undefined when it cannot be narrowed. */
+  candidates(filter: Filter): Ids | undefined {
+    return this.#plan(filter);
+  }
+
+  #index(name: string): AttributeIndex | undefined {
+    const type = this.#schema.attribute(name);
+    return type && this.#attributes.get(type.name.toLowerCase());
+  }
+
+  #plan(filter: Filter): Ids | undefined {
+    switch (filter.type) {
+      case 'and':
+        return this.#and(filter.filters);
+      case 'or':
+        return this.#or(filter.filters);
+      case 'not':
+        // Anything can be outside a set: NOT never narrows.
+        return undefined;
+      case 'present':
+      case 'greaterOrEqual':
+      case 'lessOrEqual':
+        return this.#onAttribute(filter.attribute, (index) => index.present);
+      case 'equality':
+        return this.#onAttribute(filter.attribute, (index) => this.#equality(index, filter.value));
+      case 'substrings':
+        return this.#onAttribute(filter.attribute, (index) =>
+          this.#substrings(index, filter.initial, filter.any, filter.final),
+        );
+      case 'approx':
+        // The evaluator's approx is "contains".
+        return this.#onAttribute(filter.attribute, (index) =>
+          this.#substrings(index, undefined, [filter.value], undefined),
+        );
+      case 'extensible':
+        // A rule applies to the named attribute's values; the entry's DN and rule-only filters are not indexed.
+        if (filter.attribute === undefined || filter.dnAttributes) return undefined;
+        return this.#onAttribute(filter.attribute, (index) => index.present);
+    }
+  }
+
+  /** AND: the intersection of the children that narrow, smallest first. */
+  #and(children: readonly Filter[]): Ids | undefined {
+    const sets: Ids[] = [];
+    for (const child of children) {
+      const ids = this.#plan(child);
+      if (ids?.length === 0) return EMPTY;
+      if (ids !== undefined) sets.push(ids);
+    }
+    if (sets.length === 0) return undefined;
+    sets.sort((a, b) => a.length - b.length);
+    let result = sets[0]!;
+    for (let i = 1; i < sets.length && result.length > 0; i++) result = intersect(result, sets[i]!);
+    return result;
+  }
+
+  /** OR: the union, when every child narrows (`(|)` is FALSE: nothing). */
+  #or(children: readonly Filter[]): Ids | undefined {
+    const sets: Ids[] = [];
+    for (const child of children) {
+      const ids = this.#plan(child);
+      if (ids === undefined) return undefined;
+      if (ids.length > 0) sets.push(ids);
+    }
+    if (sets.length <= 1) return sets[0] ?? EMPTY;
+    const collector = this.#collector.begin();
+    for (const ids of sets) collector.addAll(ids);
+    return collector.finish();
+  }
+
+  /**
+   * A filter item on one attribute. An attribute the schema does not know is Undefined and one no
+   * entry holds is FALSE, so neither can be TRUE: no candidates.
+   */
+  #onAttribute(attribute: string, plan: (index: AttributeIndex) => Ids): Ids {
+    const index = this.#index(attribute);
+    return index ? plan(index) : EMPTY;
+  }
+
+  #equality(index: AttributeIndex, value: string): Ids {
+    const terms = index.terms();
+    if (!terms) return index.present;
+    if (index.type.matching === 'text') return terms.exact(this.#rules.textAssertion(index.type, value));
+    const phones = this.#rules.phoneNumbers;
+    const asserted = phones.formsOf(value);
+    // Without digits a number compares as text, which is not keyed.
+    if (asserted.raw === '') return index.present;
+    const collector = this.#collector.begin();
+    for (const key of phones.canonicalKeysEqualTo(asserted, index.callingCodes))
+      collector.addAll(terms.exact(key));
+    return collector.finish();
+  }
+
+  #substrings(
+    index: AttributeIndex,
+    initial: string | undefined,
+    any: readonly string[],
+    final: string | undefined,
+  ): Ids {
+    const terms = index.terms();
+    if (!terms) return index.present;
+    if (index.type.matching === 'text')
+      return this.#matchingKeys(terms, foldSubstrings(initial, any, final), index);
+    const phones = this.#rules.phoneNumbers;
+    const assertion = phones.substrings(initial, any, final);
+    if (assertion.kind === 'text') return index.present;
+    const patterns = phones.canonicalPatterns(assertion, index.callingCodes);
+    if (patterns.length === 1) return this.#matchingKeys(terms, patterns[0]!, index);
+    const sets = patterns.map((pattern) => this.#matchingKeys(terms, pattern, index));
+    const collector = this.#collector.begin();
+    for (const ids of sets) collector.addAll(ids);
+    return collector.finish();
+  }
+
+  /** The slots holding a key that can match the pattern (see TermIndex.forEachCandidateKey). */
+  #matchingKeys(terms: TermIndex, pattern: SubstringPattern, index: AttributeIndex): Ids {
+    if (pattern.initial === undefined && pattern.final === undefined && pattern.any.length === 0)
+      return index.present;
+    const collector = this.#collector.begin();
+    terms.forEachCandidateKey(pattern, (key) =>
+      collector.addRange(terms.postings, terms.offsets[key]!, terms.offsets[key + 1]!),
+    );
+    return collector.finish();
+  }
+}
+
+/**
+ * Builds a SlotIndex from entries handed one at a time, in ascending slot order, as a first load
+ * streams them: the presented entry is indexed and can be dropped at once.
+ */
+export class SlotIndexBuilder {
+  readonly #builders = new Map<string, AttributeIndexBuilder>();
+  /** Builder by the name as entries spell it; null for attributes the schema does not know. */
+  readonly #byName = new Map<string, AttributeIndexBuilder | null>();
+  readonly #slots = new GrowableIds();
+
+  constructor(
+    private readonly schema: Schema,
+    private readonly rules: MatchingRules,
+  ) {}
+
+  add(slot: number, attributes: ReadonlyMap<string, EntryAttribute>): void {
+    this.#slots.push(slot);
+    // forEach rather than for-of: no [name, value] pair allocated per attribute of 100,000 entries.
+    attributes.forEach((attribute, name) => {
+      let builder = this.#byName.get(name);
+      if (builder === undefined) this.#byName.set(name, (builder = this.#builderFor(name)));
+      builder?.add(slot, attribute.values, this.rules.phoneNumbers);
+    });
+  }
+
+  build(read: SlotReader, slotCount: number): SlotIndex {
+    const all = this.#slots.toArray();
+    const indexes = new Map<string, AttributeIndex>();
+    for (const [key, builder] of this.#builders) indexes.set(key, builder.build(read, all));
+    return SlotIndex.of(all, indexes, this.schema, this.rules, slotCount);
+  }
+
+  #builderFor(name: string): AttributeIndexBuilder | null {
+    const type = this.schema.attribute(name);
+    // Attributes the schema does not know are Undefined in every filter: nothing to index.
+    if (!type) return null;
+    const key = type.name.toLowerCase();
+    let builder = this.#builders.get(key);
+    if (!builder) this.#builders.set(key, (builder = new AttributeIndexBuilder(type)));
+    return builder;
+  }
+}

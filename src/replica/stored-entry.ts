@@ -1,0 +1,104 @@
+/**
+ * An entry of the replica read where it is stored: its attribute map decodes an attribute's values
+ * only when something asks for them (a filter testing `cn` decodes `cn`, not the description), and
+ * keeps what it decoded for as long as the view lives (one search's use of it).
+ */
+import type { Entry, EntryAttribute } from '../schema/entry.js';
+import { RecordReader } from './entry-record.js';
+import type { RecordNames } from './record-names.js';
+
+export class StoredEntry implements Entry {
+  readonly attributes: ReadonlyMap<string, EntryAttribute>;
+
+  constructor(
+    readonly dn: string,
+    bytes: Buffer,
+    offset: number,
+    names: RecordNames,
+  ) {
+    this.attributes = new StoredAttributes(bytes, offset, names);
+  }
+}
+
+/** The attribute section of one record as a read-only map from lower-cased name to attribute. */
+class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
+  /** Per group: its lower-cased name, and where its values start; read on first use. */
+  #keys: string[] | undefined;
+  #starts: number[] | undefined;
+  readonly #decoded = new Map<string, EntryAttribute>();
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly offset: number,
+    private readonly names: RecordNames,
+  ) {}
+
+  get size(): number {
+    return this.#groupKeys().length;
+  }
+
+  has(key: string): boolean {
+    return this.#groupKeys().includes(key);
+  }
+
+  get(key: string): EntryAttribute | undefined {
+    const cached = this.#decoded.get(key);
+    if (cached) return cached;
+    const index = this.#groupKeys().indexOf(key);
+    return index < 0 ? undefined : this.#decode(index);
+  }
+
+  forEach(
+    callback: (value: EntryAttribute, key: string, map: ReadonlyMap<string, EntryAttribute>) => void,
+  ): void {
+    const keys = this.#groupKeys();
+    for (let i = 0; i < keys.length; i++) callback(this.#decodedAt(i), keys[i]!, this);
+  }
+
+  *entries(): MapIterator<[string, EntryAttribute]> {
+    const keys = this.#groupKeys();
+    for (let i = 0; i < keys.length; i++) yield [keys[i]!, this.#decodedAt(i)];
+  }
+
+  *keys(): MapIterator<string> {
+    yield* this.#groupKeys();
+  }
+
+  *values(): MapIterator<EntryAttribute> {
+    const keys = this.#groupKeys();
+    for (let i = 0; i < keys.length; i++) yield this.#decodedAt(i);
+  }
+
+  [Symbol.iterator](): MapIterator<[string, EntryAttribute]> {
+    return this.entries();
+  }
+
+  #decodedAt(index: number): EntryAttribute {
+    return this.#decoded.get(this.#keys![index]!) ?? this.#decode(index);
+  }
+
+  #decode(index: number): EntryAttribute {
+    const key = this.#keys![index]!;
+    const reader = new RecordReader(this.bytes, this.#starts![index]!);
+    const nameId = reader.varint();
+    const attribute: EntryAttribute = { name: this.names.nameOf(nameId), values: reader.strings() };
+    this.#decoded.set(key, attribute);
+    return attribute;
+  }
+
+  /** Walks the group headers once, skipping the values. */
+  #groupKeys(): string[] {
+    if (this.#keys) return this.#keys;
+    const reader = new RecordReader(this.bytes, this.offset);
+    const count = reader.varint();
+    const keys = new Array<string>(count);
+    const starts = new Array<number>(count);
+    for (let g = 0; g < count; g++) {
+      starts[g] = reader.position;
+      keys[g] = this.names.keyOf(reader.varint());
+      reader.skipStrings();
+    }
+    this.#starts = starts;
+    return (this.#keys = keys);
+  }
+}
