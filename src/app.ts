@@ -20,6 +20,7 @@ import { loadServerTls, TlsSetupError, type ServerTls } from './protocol/tls-con
 import { LdapServer, ListenerConfigError, type ListeningAddress } from './server.js';
 import { SUPPORTED_CONTROLS, SUPPORTED_FEATURES, supportedExtensions } from './session/supported.js';
 import { sourceType } from './sources/registry.js';
+import type { SourceDescriptor } from './sources/source-descriptor.js';
 import { SourceError, type Source, type SourceKind } from './sources/source.js';
 import { VERSION } from './version.js';
 import type { ResultCacheSettings } from './cache/result-cache.js';
@@ -152,7 +153,7 @@ export function mountSource(sourceConfig: SourceConfig, where: string, context: 
     ...(context.snapshots && context.config.directory.dataDir !== undefined
       ? {
           dataDir: context.config.directory.dataDir,
-          fingerprint: presentationFingerprint(sourceConfig, type.defaultMap, context),
+          fingerprint: presentationFingerprint(sourceConfig, type, context),
         }
       : {}),
   });
@@ -166,13 +167,16 @@ export function mountSource(sourceConfig: SourceConfig, where: string, context: 
  */
 function presentationFingerprint(
   sourceConfig: SourceConfig,
-  defaultMap: unknown,
+  type: SourceDescriptor,
   context: MountContext,
 ): string {
   const presentation = {
     type: sourceConfig.type,
-    defaultMap,
+    defaultMap: type.defaultMap,
     map: sourceConfig.map ?? {},
+    ...(type.copyScope
+      ? { scope: type.copyScope.map((setting) => [setting, sourceConfig[setting] ?? null]) }
+      : {}),
     defaultCountry: context.config.directory.defaultCountry,
     version: VERSION,
   };

@@ -6,11 +6,18 @@
 import { AD_SOURCE } from './ad/descriptor.js';
 import { DOMINO_SOURCE } from './domino/descriptor.js';
 import { FILE_SOURCE } from './file/descriptor.js';
+import { GRAPH_SOURCE } from './graph/descriptor.js';
 import { LDAP_SOURCE } from './ldap/descriptor.js';
 import type { SourceDescriptor } from './source-descriptor.js';
 
 /** In the order the configuration reference lists them. */
-export const SOURCE_TYPES: readonly SourceDescriptor[] = [FILE_SOURCE, LDAP_SOURCE, AD_SOURCE, DOMINO_SOURCE];
+export const SOURCE_TYPES: readonly SourceDescriptor[] = [
+  FILE_SOURCE,
+  LDAP_SOURCE,
+  AD_SOURCE,
+  DOMINO_SOURCE,
+  GRAPH_SOURCE,
+];
 
 let registered: readonly SourceDescriptor[] = SOURCE_TYPES;
 

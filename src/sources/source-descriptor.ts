@@ -27,6 +27,11 @@ export interface SourceContext {
 export interface SourceDescriptor extends SourceTypeSchema {
   /** Presented attribute -> source field; config's `map` is laid over it. */
   readonly defaultMap: FieldMapSpec | typeof IDENTITY_MAP;
+  /**
+   * Settings that decide which records a replica holds when its backend cannot tell (a filter it
+   * evaluates itself, the collections it mounts): a snapshot written under others is not served.
+   */
+  readonly copyScope?: readonly string[];
   /** Builds the source from its config (checked against `settings` and defaulted; nothing contacted yet). */
   create(config: SourceConfig, context: SourceContext): Source;
 }

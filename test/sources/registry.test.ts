@@ -18,8 +18,8 @@ function setting(descriptor: SourceDescriptor, dotted: string): JsonSchema | und
 }
 
 describe('source descriptors', () => {
-  it('lists file, ldap, ad and domino, in the order of the reference', () => {
-    expect(SOURCE_TYPES.map((type) => type.type)).toEqual(['file', 'ldap', 'ad', 'domino']);
+  it('lists file, ldap, ad, domino and graph, in the order of the reference', () => {
+    expect(SOURCE_TYPES.map((type) => type.type)).toEqual(['file', 'ldap', 'ad', 'domino', 'graph']);
   });
 
   it.each(SOURCE_TYPES.map((type) => [type.type, type] as const))(
@@ -49,7 +49,7 @@ describe('source descriptors', () => {
   it('the config schema holds one definition per type, chosen by `type`', () => {
     const schema = configSchema(SOURCE_TYPES);
     const source = schema.$defs!.source!;
-    expect((source.properties!.type as JsonSchema).enum).toEqual(['file', 'ldap', 'ad', 'domino']);
+    expect((source.properties!.type as JsonSchema).enum).toEqual(['file', 'ldap', 'ad', 'domino', 'graph']);
     for (const type of SOURCE_TYPES) {
       expect(schema.$defs![`${type.type}Source`]).toEqual(sourceTypeDefinition(type));
       expect(source.allOf).toContainEqual({

@@ -1,0 +1,103 @@
+/**
+ * The app's access tokens (OAuth client credentials, CLOUD-APIS.md §1.4): asked of Entra ID's token
+ * endpoint with the client secret, cached, and renewed five minutes before they expire (half-way for
+ * a token that lives shorter), one request at a time however many callers wait. A refusal becomes a
+ * GraphTokenError with one plain sentence naming the setting to fix (aadsts-reason.ts).
+ */
+import { fetch, type Dispatcher } from 'undici';
+import { SourceError } from '../source.js';
+import { readRefusal, refusalSentence, type TokenRefusal } from './aadsts-reason.js';
+
+/** How long before it expires a token is renewed. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+export interface AppTokenSettings {
+  readonly source: string;
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scope: string;
+  readonly timeoutMs: number;
+}
+
+/** Entra ID refused the token: the message is the sentence for `check` and the log. */
+export class GraphTokenError extends SourceError {
+  constructor(
+    source: string,
+    readonly refusal: TokenRefusal,
+  ) {
+    super(source, refusalSentence(refusal));
+  }
+}
+
+export class AppTokens {
+  #current: { readonly token: string; readonly renewAt: number } | undefined;
+  #pending: Promise<string> | undefined;
+
+  constructor(
+    private readonly settings: AppTokenSettings,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  /** A token valid for a while yet. */
+  token(): Promise<string> {
+    const current = this.#current;
+    if (current && Date.now() < current.renewAt) return Promise.resolve(current.token);
+    this.#pending ??= this.#request().finally(() => (this.#pending = undefined));
+    return this.#pending;
+  }
+
+  /** Forgets the cached token (Graph answered 401 to it): the next call asks for a new one. */
+  invalidate(): void {
+    this.#current = undefined;
+  }
+
+  async #request(): Promise<string> {
+    const { source, tokenUrl, clientId, clientSecret, scope, timeoutMs } = this.settings;
+    const asked = Date.now();
+    let response;
+    try {
+      response = await fetch(tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          client_secret: clientSecret,
+          scope,
+        }).toString(),
+        dispatcher: this.dispatcher,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new SourceError(source, `cannot reach ${new URL(tokenUrl).origin}: ${reasonOf(error)}`, {
+        cause: error,
+      });
+    }
+    const body = await readJson(response);
+    if (!response.ok) throw new GraphTokenError(source, readRefusal(response.status, body));
+    const token = typeof body?.access_token === 'string' ? body.access_token : undefined;
+    const lifetime = Number(body?.expires_in);
+    if (token === undefined || !Number.isFinite(lifetime))
+      throw new SourceError(source, `${new URL(tokenUrl).origin} answered the token request without a token`);
+    const lifetimeMs = lifetime * 1000;
+    const renewIn = lifetimeMs > 2 * RENEW_BEFORE_MS ? lifetimeMs - RENEW_BEFORE_MS : lifetimeMs / 2;
+    this.#current = { token, renewAt: asked + renewIn };
+    return token;
+  }
+}
+
+async function readJson(response: { text(): Promise<string> }): Promise<Record<string, unknown> | undefined> {
+  try {
+    const parsed = JSON.parse(await response.text()) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function reasonOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  if (cause?.code !== undefined) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,24 @@
+/** The `graph` source type: Microsoft 365 (Entra ID users and organisational contacts) through Graph. */
+import type { SourceConfig } from '../../config/types.js';
+import type { SourceDescriptor } from '../source-descriptor.js';
+import { validSettings } from '../valid-settings.js';
+import { GRAPH_DEFAULT_MAP } from './default-map.js';
+import { readGraphSettings } from './graph-settings.js';
+import { GraphSource } from './graph-source.js';
+import { GRAPH_SETTINGS } from './settings-schema.js';
+
+export const GRAPH_SOURCE: SourceDescriptor = {
+  type: 'graph',
+  description:
+    "Microsoft 365 through Microsoft Graph: Entra ID users (and, with `orgContacts: true`, the organisational contacts) copied into a replica with delta queries (`/users/delta`, `/contacts/delta`), asked again every `changeInterval` from the saved delta link; an expired delta token loads everything again while the old copy serves. Reads with an app registration's client credentials (application permissions User.Read.All, OrgContact.Read.All, admin consent). Default map: the seed's Office 365 fields under AD's names (`telephoneNumber` <- the first of `businessPhones`, `otherTelephone` <- the others, `mobile` <- mobilePhone, `facsimileTelephoneNumber` <- faxNumber, `title` <- jobTitle, `physicalDeliveryOfficeName` <- officeLocation, `company` <- companyName, `sn` <- surname, ...); `extensionAttribute1`..`15` can be mapped to `ipPhone`.",
+  settings: GRAPH_SETTINGS,
+  pathSettings: ['tls.ca'],
+  copyScope: ['tenant', 'users', 'usersFilter', 'orgContacts'],
+  defaultMap: GRAPH_DEFAULT_MAP,
+  create: (config) => createGraphSource(config),
+};
+
+/** Builds a graph source from its config (checked and defaulted; nothing is contacted yet). */
+export function createGraphSource(config: SourceConfig): GraphSource {
+  return new GraphSource(readGraphSettings(validSettings(GRAPH_SOURCE, config)));
+}

@@ -1,0 +1,79 @@
+/**
+ * Graph's JSON objects as records in the source's own field names: each property a field (strings
+ * as they are, numbers and booleans written out, lists as several values, nulls left out), plus the
+ * derived fields of graph-properties.ts. The record's id is the object id, its UUID where the id is
+ * one (users' and organisational contacts' ids are GUIDs).
+ */
+import type { SourceRecord } from '../source.js';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Fields = Record<string, string[]>;
+
+export function userRecord(user: Readonly<Record<string, unknown>>): SourceRecord | undefined {
+  const fields = scalarFields(user);
+  const phones = fields.businessPhones ?? [];
+  if (phones.length > 0) fields.firstBusinessPhone = [phones[0]!];
+  if (phones.length > 1) fields.otherBusinessPhones = phones.slice(1);
+  const extensions = user.onPremisesExtensionAttributes;
+  if (typeof extensions === 'object' && extensions !== null) {
+    for (const [name, value] of Object.entries(extensions)) {
+      if (typeof value === 'string' && value !== '') fields[name] = [value];
+    }
+  }
+  return record(user, fields, 'user');
+}
+
+/** An organisational contact, its phones by type under a user's property names. */
+export function orgContactRecord(contact: Readonly<Record<string, unknown>>): SourceRecord | undefined {
+  const fields = scalarFields(contact);
+  const byType = new Map<string, string[]>();
+  for (const phone of listOf(contact.phones)) {
+    const { type, number } = phone as { type?: unknown; number?: unknown };
+    if (typeof type === 'string' && typeof number === 'string' && number !== '')
+      byType.set(type, [...(byType.get(type) ?? []), number]);
+  }
+  const business = byType.get('business') ?? [];
+  if (business.length > 0) {
+    fields.businessPhones = business;
+    fields.firstBusinessPhone = [business[0]!];
+    if (business.length > 1) fields.otherBusinessPhones = business.slice(1);
+  }
+  if (byType.has('mobile')) fields.mobilePhone = byType.get('mobile')!;
+  if (byType.has('businessFax')) fields.faxNumber = byType.get('businessFax')!;
+  const [address] = listOf(contact.addresses) as { officeLocation?: unknown }[];
+  if (typeof address?.officeLocation === 'string' && address.officeLocation !== '')
+    fields.officeLocation = [address.officeLocation];
+  return record(contact, fields, 'contact');
+}
+
+function record(
+  object: Readonly<Record<string, unknown>>,
+  fields: Fields,
+  kind: 'user' | 'contact',
+): SourceRecord | undefined {
+  const id = object.id;
+  if (typeof id !== 'string' || id === '') return undefined;
+  return { id, ...(GUID.test(id) ? { uuid: id.toLowerCase() } : {}), kind, fields };
+}
+
+/** Every property that holds text, a number, a boolean or a list of them. */
+function scalarFields(object: Readonly<Record<string, unknown>>): Fields {
+  const fields: Fields = {};
+  for (const [name, value] of Object.entries(object)) {
+    if (name.startsWith('@')) continue;
+    const values = (Array.isArray(value) ? value : [value]).flatMap(text);
+    if (values.length > 0) fields[name] = values;
+  }
+  return fields;
+}
+
+function text(value: unknown): string[] {
+  if (typeof value === 'string') return value === '' ? [] : [value];
+  if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
+  return [];
+}
+
+function listOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? (value as unknown[]) : [];
+}

@@ -1,0 +1,100 @@
+/** The graph source's settings, read from its config once checked and defaulted against its schema. */
+import { readFileSync } from 'node:fs';
+import type { SourceConfig } from '../../config/types.js';
+import { SourceError } from '../source.js';
+import { ODataFilterError, parseODataFilter, type ODataFilter } from './odata-filter.js';
+
+/** Graph's hosts: each cloud's token is asked for its own Graph, any other host's (a proxy's) for worldwide Graph. */
+const GRAPH_CLOUDS = new Set([
+  'graph.microsoft.com',
+  'graph.microsoft.us',
+  'dod-graph.microsoft.us',
+  'microsoftgraph.chinacloudapi.cn',
+]);
+const WORLDWIDE_GRAPH = 'https://graph.microsoft.com';
+
+export interface GraphSourceSettings {
+  readonly name: string;
+  readonly tenant: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** `https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token` or the national cloud's. */
+  readonly tokenUrl: string;
+  /** `https://graph.microsoft.com/.default`, or a national cloud's Graph. */
+  readonly scope: string;
+  /** `https://graph.microsoft.com` (no trailing slash). */
+  readonly graphUrl: string;
+  /** PEM text of extra CAs to trust, if set. */
+  readonly ca?: string;
+  readonly users: boolean;
+  readonly usersFilter?: { readonly text: string; readonly filter: ODataFilter };
+  readonly orgContacts: boolean;
+  readonly changeIntervalMs: number;
+  readonly timeoutMs: number;
+}
+
+interface GraphConfig extends SourceConfig {
+  readonly tenant: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly authorityUrl: string;
+  readonly graphUrl: string;
+  readonly tls: { readonly ca?: string };
+  readonly users: boolean;
+  readonly usersFilter?: string;
+  readonly orgContacts: boolean;
+  readonly changeInterval: number;
+  readonly timeout: number;
+}
+
+export function readGraphSettings(config: SourceConfig): GraphSourceSettings {
+  const graph = config as GraphConfig;
+  const fail = (message: string, cause?: unknown): never => {
+    throw new SourceError(config.name, message, cause === undefined ? undefined : { cause });
+  };
+  if (!graph.users && !graph.orgContacts)
+    fail('users and orgContacts are both false: the source would serve nobody');
+  const graphUrl = withoutSlash(graph.graphUrl);
+  return {
+    name: config.name,
+    tenant: graph.tenant,
+    clientId: graph.clientId,
+    clientSecret: graph.clientSecret,
+    tokenUrl: `${withoutSlash(graph.authorityUrl)}/${encodeURIComponent(graph.tenant)}/oauth2/v2.0/token`,
+    scope: `${GRAPH_CLOUDS.has(new URL(graphUrl).hostname) ? graphUrl : WORLDWIDE_GRAPH}/.default`,
+    graphUrl,
+    ...(graph.tls.ca === undefined ? {} : { ca: readCa(graph.tls.ca, fail) }),
+    users: graph.users,
+    ...(graph.usersFilter === undefined ? {} : { usersFilter: usersFilter(graph.usersFilter, fail) }),
+    orgContacts: graph.orgContacts,
+    changeIntervalMs: graph.changeInterval * 1000,
+    timeoutMs: graph.timeout * 1000,
+  };
+}
+
+function usersFilter(
+  text: string,
+  fail: (message: string, cause?: unknown) => never,
+): GraphSourceSettings['usersFilter'] {
+  try {
+    return { text, filter: parseODataFilter(text) };
+  } catch (error) {
+    if (error instanceof ODataFilterError) return fail(`usersFilter: ${error.message}`, error);
+    throw error;
+  }
+}
+
+function withoutSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function readCa(file: string, fail: (message: string, cause?: unknown) => never): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    return fail(
+      `tls.ca: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+      error,
+    );
+  }
+}

@@ -1,0 +1,4 @@
+/** The `graph` source type: Microsoft 365 through Microsoft Graph, as a delta-synced replica. */
+export { GRAPH_SOURCE, createGraphSource } from './descriptor.js';
+export { GraphSource } from './graph-source.js';
+export type { GraphSourceSettings } from './graph-settings.js';

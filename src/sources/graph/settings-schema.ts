@@ -1,0 +1,89 @@
+/** The graph source's settings, each default written once here and read from the validated config. */
+import type { SourceTypeSchema } from '../../config/source-type-schema.js';
+
+export const GRAPH_SETTINGS: SourceTypeSchema['settings'] = {
+  required: ['tenant', 'clientId', 'clientSecret'],
+  properties: {
+    mode: {
+      description: 'Microsoft 365 is always served from a local copy, kept up to date by delta queries.',
+      const: 'replica',
+      default: 'replica',
+    },
+    tenant: {
+      description: 'The Entra ID tenant: its id (a GUID) or one of its domains (`contoso.onmicrosoft.com`).',
+      type: 'string',
+      minLength: 1,
+      pattern: '^[A-Za-z0-9.-]+$',
+      patternDescription: 'a tenant id or domain name',
+    },
+    clientId: {
+      description:
+        'The application (client) id of the app registration dirbridge reads with: it needs the application permissions User.Read.All (users), OrgContact.Read.All (organisational contacts) and Contacts.Read (mailbox contacts), with admin consent.',
+      type: 'string',
+      minLength: 1,
+    },
+    clientSecret: {
+      description:
+        "The app registration's client secret (its value, not its id); put it in a secret (`${env:NAME}` or `file:`), not in the config.",
+      type: 'string',
+      minLength: 1,
+    },
+    authorityUrl: {
+      description:
+        'Where tokens come from: Entra ID worldwide by default; `https://login.microsoftonline.us` or `https://login.chinacloudapi.cn` for national clouds.',
+      type: 'string',
+      pattern: '^https://[^/]+/?$',
+      patternDescription: 'an https:// URL (scheme and host)',
+      default: 'https://login.microsoftonline.com',
+    },
+    graphUrl: {
+      description:
+        'Microsoft Graph: worldwide by default; `https://graph.microsoft.us`, `https://dod-graph.microsoft.us` or `https://microsoftgraph.chinacloudapi.cn` for national clouds.',
+      type: 'string',
+      pattern: '^https://[^/]+/?$',
+      patternDescription: 'an https:// URL (scheme and host)',
+      default: 'https://graph.microsoft.com',
+    },
+    tls: {
+      description:
+        'How the certificates of Entra ID and Graph are checked: `ca` is a PEM file of the CAs to trust in addition to the system ones (a TLS-inspecting proxy), relative to the config file.',
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        ca: { description: 'PEM file of CA certificates to trust.', type: 'string', minLength: 1 },
+      },
+    },
+    users: {
+      description: "Serve the tenant's users (`/users`): `true` (the default) or `false`.",
+      type: 'boolean',
+      default: true,
+    },
+    usersFilter: {
+      description:
+        "An OData filter every user must match to be served, evaluated by dirbridge on each user the delta query returns (Graph's delta takes no filter), e.g. `accountEnabled eq true` or `userType eq 'Member' and startswith(department,'Sales')`. A user who stops matching is removed.",
+      type: 'string',
+      minLength: 1,
+    },
+    orgContacts: {
+      description:
+        "Serve the tenant's organisational contacts (`/contacts`, Exchange mail contacts) as contacts.",
+      type: 'boolean',
+      default: false,
+    },
+    changeInterval: {
+      description:
+        'Seconds between two delta queries: a change in Microsoft 365 is served within about this long (plus the few minutes Graph may take to report it).',
+      type: 'number',
+      minimum: 5,
+      default: 60,
+    },
+    timeout: {
+      description:
+        'Seconds for each request to Entra ID or Graph; a request that takes longer fails the round (the copy keeps serving).',
+      type: 'number',
+      minimum: 1,
+      default: 30,
+    },
+  },
+};
