@@ -263,10 +263,8 @@ export class ReplicaEngine {
         return added(outcome, await this.#reconcile(feed, signal));
       } catch (error) {
         if (!(error instanceof CursorExpired)) throw error;
-        this.options.logger?.warn(
-          { source: this.options.source.name },
-          `${error.message}: listing everything again`,
-        );
+        // The mount's logger names the source already.
+        this.options.logger?.warn({}, `${error.message}: listing everything again`);
       }
     }
     return this.#diff(feed, signal);

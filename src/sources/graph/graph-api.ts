@@ -114,8 +114,10 @@ function plainWords(error: GraphError): string {
   if (error.statusCode === 403 || code === 'Authorization_RequestDenied')
     return `403 ${code}: the app lacks a permission (users need User.Read.All, organisational contacts OrgContact.Read.All, mailbox contacts Contacts.Read, each with admin consent)`;
   if (error.statusCode === 401) return `401 ${code}: the token was not accepted (check tenant and clientId)`;
-  if (error.statusCode === 429 || error.statusCode === 503 || error.statusCode === 504)
-    return `${error.statusCode} ${code}: Graph kept throttling after ${MAX_RETRIES} retries; the copy keeps serving`;
+  if (error.statusCode === 429)
+    return `429 ${code}: Graph kept throttling after ${MAX_RETRIES} retries; the copy keeps serving`;
+  if (error.statusCode === 503 || error.statusCode === 504)
+    return `${error.statusCode} ${code}: Graph stayed unavailable after ${MAX_RETRIES} retries; the copy keeps serving`;
   return `${error.statusCode} ${code}: ${error.message}`.trim();
 }
 
