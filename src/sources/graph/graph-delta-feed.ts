@@ -6,9 +6,9 @@
  * token is a CursorExpired (graph-api.ts): the engine lists everything again while the copy serves.
  */
 import { CursorExpired, type ChangeFeed, type FeedItem } from '../change-feed.js';
-import { SourceError } from '../source.js';
-import type { GraphApi, GraphJson } from './graph-api.js';
+import type { GraphApi } from './graph-api.js';
 import type { GraphCollection, GraphItem } from './graph-collections.js';
+import { deltaRound } from './graph-pages.js';
 
 type DeltaLinks = Readonly<Record<string, string>>;
 
@@ -45,21 +45,11 @@ export class GraphDeltaFeed implements ChangeFeed {
     start: string,
     signal: AbortSignal,
   ): AsyncGenerator<FeedItem, string> {
-    let link = start;
+    const round = deltaRound(this.api, this.source, collection.what, start, { background: true }, signal);
     for (;;) {
-      const page = await this.api.get(link, { background: true }, signal);
-      for (const item of itemsOf(page)) yield* this.#item(collection, item);
-      const next = page['@odata.nextLink'];
-      if (typeof next === 'string') {
-        link = next;
-        continue;
-      }
-      const delta = page['@odata.deltaLink'];
-      if (typeof delta === 'string') return delta;
-      throw new SourceError(
-        this.source,
-        `Graph ended a delta page of ${collection.what} with neither a next nor a delta link`,
-      );
+      const next = await round.next();
+      if (next.done === true) return next.value;
+      yield* this.#item(collection, next.value);
     }
   }
 
@@ -73,13 +63,6 @@ export class GraphDeltaFeed implements ChangeFeed {
     const record = collection.record(item);
     if (record) yield { kind: 'upsert', record };
   }
-}
-
-function itemsOf(page: GraphJson): GraphItem[] {
-  const value = page.value;
-  return Array.isArray(value)
-    ? value.filter((item): item is GraphItem => typeof item === 'object' && item !== null)
-    : [];
 }
 
 function parseCursor(cursor: string): DeltaLinks {
