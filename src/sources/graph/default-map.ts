@@ -18,6 +18,7 @@ export const GRAPH_DEFAULT_MAP: FieldMapSpec = {
   telephoneNumber: 'firstBusinessPhone',
   otherTelephone: 'otherBusinessPhones',
   mobile: 'mobilePhone',
+  homePhone: 'homePhones',
   facsimileTelephoneNumber: 'faxNumber',
   title: 'jobTitle',
   department: 'department',

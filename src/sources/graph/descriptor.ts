@@ -1,6 +1,6 @@
-/** The `graph` source type: Microsoft 365 (Entra ID users and organisational contacts) through Graph. */
+/** The `graph` source type: Microsoft 365 (Entra ID users, organisational and mailbox contacts) through Graph. */
 import type { SourceConfig } from '../../config/types.js';
-import type { SourceDescriptor } from '../source-descriptor.js';
+import type { SourceContext, SourceDescriptor } from '../source-descriptor.js';
 import { validSettings } from '../valid-settings.js';
 import { GRAPH_DEFAULT_MAP } from './default-map.js';
 import { readGraphSettings } from './graph-settings.js';
@@ -10,15 +10,15 @@ import { GRAPH_SETTINGS } from './settings-schema.js';
 export const GRAPH_SOURCE: SourceDescriptor = {
   type: 'graph',
   description:
-    "Microsoft 365 through Microsoft Graph: Entra ID users (and, with `orgContacts: true`, the organisational contacts) copied into a replica with delta queries (`/users/delta`, `/contacts/delta`), asked again every `changeInterval` from the saved delta link; an expired delta token loads everything again while the old copy serves. Reads with an app registration's client credentials (application permissions User.Read.All, OrgContact.Read.All, admin consent). Default map: the seed's Office 365 fields under AD's names (`telephoneNumber` <- the first of `businessPhones`, `otherTelephone` <- the others, `mobile` <- mobilePhone, `facsimileTelephoneNumber` <- faxNumber, `title` <- jobTitle, `physicalDeliveryOfficeName` <- officeLocation, `company` <- companyName, `sn` <- surname, ...); `extensionAttribute1`..`15` can be mapped to `ipPhone`.",
+    "Microsoft 365 through Microsoft Graph: Entra ID users (and, with `orgContacts: true`, the organisational contacts; with `mailboxContacts`, the personal contacts of the listed mailboxes) copied into a replica with delta queries (`/users/delta`, `/contacts/delta`, each contact folder's `/contacts/delta`), asked again every `changeInterval` from the saved delta link; an expired delta token loads everything again while the old copy serves. Reads with an app registration's client credentials (application permissions User.Read.All, OrgContact.Read.All, Contacts.Read for mailbox contacts, admin consent). Default map: the seed's Office 365 fields under AD's names (`telephoneNumber` <- the first of `businessPhones`, `otherTelephone` <- the others, `mobile` <- mobilePhone, `homePhone` <- homePhones (mailbox contacts), `facsimileTelephoneNumber` <- faxNumber, `title` <- jobTitle, `physicalDeliveryOfficeName` <- officeLocation, `company` <- companyName, `sn` <- surname, ...); `extensionAttribute1`..`15` can be mapped to `ipPhone`.",
   settings: GRAPH_SETTINGS,
   pathSettings: ['tls.ca'],
-  copyScope: ['tenant', 'users', 'usersFilter', 'orgContacts'],
+  copyScope: ['tenant', 'users', 'usersFilter', 'orgContacts', 'mailboxContacts'],
   defaultMap: GRAPH_DEFAULT_MAP,
-  create: (config) => createGraphSource(config),
+  create: (config, context) => createGraphSource(config, context),
 };
 
 /** Builds a graph source from its config (checked and defaulted; nothing is contacted yet). */
-export function createGraphSource(config: SourceConfig): GraphSource {
-  return new GraphSource(readGraphSettings(validSettings(GRAPH_SOURCE, config)));
+export function createGraphSource(config: SourceConfig, context?: Partial<SourceContext>): GraphSource {
+  return new GraphSource(readGraphSettings(validSettings(GRAPH_SOURCE, config)), context?.logger);
 }

@@ -4,7 +4,7 @@
  * `Retry-After`), `x-ms-throttle-priority: low` on background sync, a timeout per request, and
  * Graph's errors turned into the source's errors in plain words. An expired delta token (410, or
  * 400 `syncStateNotFound`/`resyncRequired`) is a CursorExpired: the replica lists everything again
- * while the old copy serves.
+ * while the old copy serves. Requests to a mailbox wait for one of its slots (mailbox-slots.ts).
  */
 import {
   Client,
@@ -16,6 +16,7 @@ import type { Dispatcher } from 'undici';
 import { CursorExpired } from '../change-feed.js';
 import { SourceError } from '../source.js';
 import type { AppTokens } from './app-tokens.js';
+import { MailboxSlots } from './mailbox-slots.js';
 
 /** Retries of a throttled or unavailable request (the client's default is 3). */
 const MAX_RETRIES = 5;
@@ -28,12 +29,15 @@ export interface GraphRequestOptions {
   /** Background sync: Graph may throttle it before interactive traffic. */
   readonly background?: boolean;
   readonly headers?: Readonly<Record<string, string>>;
+  /** The mailbox the request reads (as configured): it waits for one of the mailbox's slots. */
+  readonly mailbox?: string;
 }
 
 export type GraphJson = Readonly<Record<string, unknown>>;
 
 export class GraphApi {
   readonly #client: Client;
+  readonly #mailboxSlots = new MailboxSlots();
 
   constructor(
     private readonly source: string,
@@ -63,7 +67,10 @@ export class GraphApi {
   async get(path: string, options: GraphRequestOptions, signal: AbortSignal): Promise<GraphJson> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#request(path, options, signal);
+        const mailbox = options.mailbox;
+        return await (mailbox === undefined
+          ? this.#request(path, options, signal)
+          : this.#mailboxSlots.run(mailbox, () => this.#request(path, options, signal), signal));
       } catch (error) {
         signal.throwIfAborted();
         // A token revoked or expired early: one more try with a new one.

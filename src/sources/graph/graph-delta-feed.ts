@@ -4,13 +4,21 @@
  * deltaLinks (the cursor, kept with the snapshot), and report changed items whole and removed ones
  * as `@removed`. An item the users filter no longer admits is a deletion too. An expired delta
  * token is a CursorExpired (graph-api.ts): the engine lists everything again while the copy serves.
+ * Mailbox contacts follow, with a delta link per mailbox folder (mailbox-contacts.ts). The cursor is
+ * JSON: `{ "users": deltaLink, "orgContacts": deltaLink, "mailboxContacts": { mailbox: { "defaultFolder",
+ * "folders": { folderId: deltaLink } } or { "missing": code } } }`.
  */
 import { CursorExpired, type ChangeFeed, type FeedItem } from '../change-feed.js';
-import { SourceError } from '../source.js';
-import type { GraphApi, GraphJson } from './graph-api.js';
+import type { GraphApi } from './graph-api.js';
 import type { GraphCollection, GraphItem } from './graph-collections.js';
+import { deltaRound } from './graph-pages.js';
+import { parseMailboxCursors, type MailboxContacts, type MailboxCursors } from './mailbox-contacts.js';
 
-type DeltaLinks = Readonly<Record<string, string>>;
+/** The delta links of `users` and `orgContacts` by collection key, and the mailboxes' cursors. */
+interface FeedCursor {
+  readonly [collection: string]: string | MailboxCursors | undefined;
+  readonly mailboxContacts?: MailboxCursors;
+}
 
 export class GraphDeltaFeed implements ChangeFeed {
   readonly reportsDeletions = true;
@@ -19,22 +27,31 @@ export class GraphDeltaFeed implements ChangeFeed {
     private readonly source: string,
     private readonly api: GraphApi,
     private readonly collections: readonly GraphCollection[],
+    private readonly mailboxes?: MailboxContacts,
   ) {}
 
   async *full(signal: AbortSignal): AsyncIterable<FeedItem> {
-    const links: Record<string, string> = {};
+    const links: Record<string, string | MailboxCursors> = {};
     for (const collection of this.collections)
       links[collection.key] = yield* this.#round(collection, collection.deltaStart, signal);
+    if (this.mailboxes) links.mailboxContacts = yield* this.mailboxes.full(signal);
     yield { kind: 'cursor', cursor: JSON.stringify(links) };
   }
 
   async *changes(cursor: string, signal: AbortSignal): AsyncIterable<FeedItem> {
     const previous = parseCursor(cursor);
-    const links: Record<string, string> = {};
+    const links: Record<string, string | MailboxCursors> = {};
     for (const collection of this.collections) {
       const link = previous[collection.key];
-      if (link === undefined) throw new CursorExpired(`the copy holds no delta link for ${collection.what}`);
+      if (typeof link !== 'string')
+        throw new CursorExpired(`the copy holds no delta link for ${collection.what}`);
       links[collection.key] = yield* this.#round(collection, link, signal);
+    }
+    if (this.mailboxes) {
+      const mailboxes = previous.mailboxContacts;
+      if (mailboxes === undefined)
+        throw new CursorExpired('the copy holds no delta links for mailbox contacts');
+      links.mailboxContacts = yield* this.mailboxes.changes(mailboxes, signal);
     }
     yield { kind: 'cursor', cursor: JSON.stringify(links) };
   }
@@ -45,21 +62,11 @@ export class GraphDeltaFeed implements ChangeFeed {
     start: string,
     signal: AbortSignal,
   ): AsyncGenerator<FeedItem, string> {
-    let link = start;
+    const round = deltaRound(this.api, this.source, collection.what, start, { background: true }, signal);
     for (;;) {
-      const page = await this.api.get(link, { background: true }, signal);
-      for (const item of itemsOf(page)) yield* this.#item(collection, item);
-      const next = page['@odata.nextLink'];
-      if (typeof next === 'string') {
-        link = next;
-        continue;
-      }
-      const delta = page['@odata.deltaLink'];
-      if (typeof delta === 'string') return delta;
-      throw new SourceError(
-        this.source,
-        `Graph ended a delta page of ${collection.what} with neither a next nor a delta link`,
-      );
+      const next = await round.next();
+      if (next.done === true) return next.value;
+      yield* this.#item(collection, next.value);
     }
   }
 
@@ -75,24 +82,20 @@ export class GraphDeltaFeed implements ChangeFeed {
   }
 }
 
-function itemsOf(page: GraphJson): GraphItem[] {
-  const value = page.value;
-  return Array.isArray(value)
-    ? value.filter((item): item is GraphItem => typeof item === 'object' && item !== null)
-    : [];
-}
-
-function parseCursor(cursor: string): DeltaLinks {
+function parseCursor(cursor: string): FeedCursor {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(cursor) as unknown;
-    if (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      Object.values(parsed).every((v) => typeof v === 'string')
-    )
-      return parsed as DeltaLinks;
+    parsed = JSON.parse(cursor);
   } catch {
     // not JSON: not a cursor this feed wrote
   }
-  throw new CursorExpired("the replica's cursor holds no delta links");
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new CursorExpired("the replica's cursor holds no delta links");
+  const { mailboxContacts, ...links } = parsed as Readonly<Record<string, unknown>>;
+  if (!Object.values(links).every((link) => typeof link === 'string'))
+    throw new CursorExpired("the replica's cursor holds no delta links");
+  return {
+    ...(links as Readonly<Record<string, string>>),
+    ...(mailboxContacts === undefined ? {} : { mailboxContacts: parseMailboxCursors(mailboxContacts) }),
+  };
 }

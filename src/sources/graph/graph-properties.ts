@@ -63,6 +63,35 @@ export const ORG_CONTACT_PROPERTIES: readonly PropertyInfo[] = [
   { name: 'proxyAddresses', description: 'every address the contact receives at' },
 ];
 
+/** A mailbox's personal contacts (Outlook's `contact`: v1.0 has no fax number). */
+export const MAILBOX_CONTACT_PROPERTIES: readonly PropertyInfo[] = [
+  {
+    name: 'id',
+    description:
+      "Exchange's immutable item id: a long string, not a GUID (the entry's UUID is derived from it), kept when the contact moves to another folder of its mailbox",
+  },
+  { name: 'displayName', description: 'the name shown in the address book' },
+  { name: 'givenName', description: 'first name' },
+  { name: 'surname', description: 'last name' },
+  { name: 'emailAddresses', description: "the contact's e-mail addresses (the first is also `mail`)" },
+  { name: 'businessPhones', description: 'office numbers (the first also firstBusinessPhone)' },
+  { name: 'homePhones', description: 'home numbers' },
+  { name: 'mobilePhone', description: 'mobile number' },
+  { name: 'companyName', description: 'company' },
+  { name: 'department', description: 'department' },
+  { name: 'jobTitle', description: 'job title' },
+  { name: 'officeLocation', description: 'office (room or building)' },
+  {
+    name: 'mailbox',
+    description: 'the mailbox a personal contact is kept in, as mailboxContacts.mailboxes names it',
+  },
+];
+
+/** The mailbox contact properties a folder's delta asks for (`mailbox` is dirbridge's own). */
+export const MAILBOX_CONTACT_SELECTION: readonly string[] = MAILBOX_CONTACT_PROPERTIES.map(
+  (p) => p.name,
+).filter((name) => name !== 'mailbox');
+
 /** Fields a record derives from its properties, and what each holds. */
 export const DERIVED_FIELDS: readonly (PropertyInfo & { readonly from: string })[] = [
   { name: 'firstBusinessPhone', from: 'businessPhones', description: 'the first office number' },

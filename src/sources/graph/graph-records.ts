@@ -2,7 +2,8 @@
  * Graph's JSON objects as records in the source's own field names: each property a field (strings
  * as they are, numbers and booleans written out, lists as several values, nulls left out), plus the
  * derived fields of graph-properties.ts. The record's id is the object id, its UUID where the id is
- * one (users' and organisational contacts' ids are GUIDs).
+ * one (users' and organisational contacts' ids are GUIDs; a mailbox contact's id is Exchange's long
+ * item id, from which the directory derives the entry's UUID).
  */
 import type { SourceRecord } from '../source.js';
 
@@ -12,9 +13,7 @@ type Fields = Record<string, string[]>;
 
 export function userRecord(user: Readonly<Record<string, unknown>>): SourceRecord | undefined {
   const fields = scalarFields(user);
-  const phones = fields.businessPhones ?? [];
-  if (phones.length > 0) fields.firstBusinessPhone = [phones[0]!];
-  if (phones.length > 1) fields.otherBusinessPhones = phones.slice(1);
+  splitBusinessPhones(fields);
   const extensions = user.onPremisesExtensionAttributes;
   if (typeof extensions === 'object' && extensions !== null) {
     for (const [name, value] of Object.entries(extensions)) {
@@ -45,6 +44,35 @@ export function orgContactRecord(contact: Readonly<Record<string, unknown>>): So
   if (typeof address?.officeLocation === 'string' && address.officeLocation !== '')
     fields.officeLocation = [address.officeLocation];
   return record(contact, fields, 'contact');
+}
+
+/**
+ * A personal contact from a mailbox folder: its first e-mail address as `mail` and all of them as
+ * `emailAddresses`, its office numbers split as a user's, and the mailbox it is kept in.
+ */
+export function mailboxContactRecord(
+  contact: Readonly<Record<string, unknown>>,
+  mailbox: string,
+): SourceRecord | undefined {
+  const fields = scalarFields(contact);
+  const addresses = listOf(contact.emailAddresses).flatMap((entry) => {
+    const address = (entry as { address?: unknown } | null)?.address;
+    return typeof address === 'string' && address !== '' ? [address] : [];
+  });
+  if (addresses.length > 0) {
+    fields.emailAddresses = addresses;
+    fields.mail = [addresses[0]!];
+  }
+  splitBusinessPhones(fields);
+  fields.mailbox = [mailbox];
+  return record(contact, fields, 'contact');
+}
+
+/** The first office number apart from the others, so AD's telephoneNumber/otherTelephone map them. */
+function splitBusinessPhones(fields: Fields): void {
+  const phones = fields.businessPhones ?? [];
+  if (phones.length > 0) fields.firstBusinessPhone = [phones[0]!];
+  if (phones.length > 1) fields.otherBusinessPhones = phones.slice(1);
 }
 
 function record(

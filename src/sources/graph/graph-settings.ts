@@ -29,6 +29,8 @@ export interface GraphSourceSettings {
   readonly users: boolean;
   readonly usersFilter?: { readonly text: string; readonly filter: ODataFilter };
   readonly orgContacts: boolean;
+  /** The mailboxes whose personal contacts are served, as configured (UPN or object id). */
+  readonly mailboxContacts?: { readonly mailboxes: readonly string[] };
   readonly changeIntervalMs: number;
   readonly timeoutMs: number;
 }
@@ -43,6 +45,7 @@ interface GraphConfig extends SourceConfig {
   readonly users: boolean;
   readonly usersFilter?: string;
   readonly orgContacts: boolean;
+  readonly mailboxContacts?: { readonly mailboxes: readonly string[] };
   readonly changeInterval: number;
   readonly timeout: number;
 }
@@ -52,8 +55,10 @@ export function readGraphSettings(config: SourceConfig): GraphSourceSettings {
   const fail = (message: string, cause?: unknown): never => {
     throw new SourceError(config.name, message, cause === undefined ? undefined : { cause });
   };
-  if (!graph.users && !graph.orgContacts)
-    fail('users and orgContacts are both false: the source would serve nobody');
+  if (!graph.users && !graph.orgContacts && graph.mailboxContacts === undefined)
+    fail(
+      'users and orgContacts are both false and mailboxContacts is not set: the source would serve nobody',
+    );
   const graphUrl = withoutSlash(graph.graphUrl);
   return {
     name: config.name,
@@ -67,6 +72,9 @@ export function readGraphSettings(config: SourceConfig): GraphSourceSettings {
     users: graph.users,
     ...(graph.usersFilter === undefined ? {} : { usersFilter: usersFilter(graph.usersFilter, fail) }),
     orgContacts: graph.orgContacts,
+    ...(graph.mailboxContacts === undefined
+      ? {}
+      : { mailboxContacts: { mailboxes: mailboxes(graph.mailboxContacts.mailboxes, fail) } }),
     changeIntervalMs: graph.changeInterval * 1000,
     timeoutMs: graph.timeout * 1000,
   };
@@ -82,6 +90,19 @@ function usersFilter(
     if (error instanceof ODataFilterError) return fail(`usersFilter: ${error.message}`, error);
     throw error;
   }
+}
+
+/** The mailboxes, each once: Graph reads `Alice@contoso.com` and `alice@contoso.com` as one. */
+function mailboxes(
+  names: readonly string[],
+  fail: (message: string, cause?: unknown) => never,
+): readonly string[] {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name.toLowerCase())) fail(`mailboxContacts.mailboxes: ${name} is listed twice`);
+    seen.add(name.toLowerCase());
+  }
+  return names;
 }
 
 function withoutSlash(url: string): string {

@@ -7,6 +7,7 @@ import { rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 import type { ChangeFeed } from '../change-feed.js';
 import { checkReport } from '../check-report.js';
+import type { SourceLogger } from '../source-descriptor.js';
 import type {
   CheckReport,
   CheckStep,
@@ -21,8 +22,14 @@ import { AppTokens } from './app-tokens.js';
 import { GraphApi } from './graph-api.js';
 import { graphCollections, type GraphCollection, type GraphItem } from './graph-collections.js';
 import { GraphDeltaFeed } from './graph-delta-feed.js';
-import { DERIVED_FIELDS, ORG_CONTACT_PROPERTIES, USER_PROPERTIES } from './graph-properties.js';
+import {
+  DERIVED_FIELDS,
+  MAILBOX_CONTACT_PROPERTIES,
+  ORG_CONTACT_PROPERTIES,
+  USER_PROPERTIES,
+} from './graph-properties.js';
 import type { GraphSourceSettings } from './graph-settings.js';
+import { MailboxContacts } from './mailbox-contacts.js';
 
 const CAPABILITIES: SourceCapabilities = { modes: ['replica'], filterPushdown: false, signOn: false };
 /** Items `fields()` samples per collection. */
@@ -37,8 +44,12 @@ export class GraphSource implements Source {
   readonly #api: GraphApi;
   readonly #timers: NodeJS.Timeout[] = [];
   #feed: { readonly key: string; readonly feed: ChangeFeed } | undefined;
+  #mailboxes: MailboxContacts | undefined;
 
-  constructor(readonly settings: GraphSourceSettings) {
+  constructor(
+    readonly settings: GraphSourceSettings,
+    private readonly logger?: SourceLogger,
+  ) {
     this.name = settings.name;
     this.#dispatcher = new Agent({
       connect: settings.ca === undefined ? {} : { ca: [...rootCertificates, settings.ca] },
@@ -70,7 +81,12 @@ export class GraphSource implements Source {
     if (this.#feed?.key !== key)
       this.#feed = {
         key,
-        feed: new GraphDeltaFeed(this.name, this.#api, graphCollections(this.settings, fields)),
+        feed: new GraphDeltaFeed(
+          this.name,
+          this.#api,
+          graphCollections(this.settings, fields),
+          this.#mailboxContacts(),
+        ),
       };
     return this.#feed.feed;
   }
@@ -90,6 +106,8 @@ export class GraphSource implements Source {
         const record = collection.record(item);
         if (record) yield record;
       }
+    const mailboxes = this.#mailboxContacts();
+    if (mailboxes) yield* mailboxes.records(signal);
   }
 
   async get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined> {
@@ -103,7 +121,7 @@ export class GraphSource implements Source {
       }
       return collection.admits(item) ? collection.record(item) : undefined;
     }
-    return undefined;
+    return this.#mailboxContacts()?.get(id, signal);
   }
 
   /** Every property of users (and organisational contacts) with its meaning and how many sampled hold it. */
@@ -118,10 +136,15 @@ export class GraphSource implements Source {
           counts.set(name, (counts.get(name) ?? 0) + 1);
       }
     }
+    for await (const record of this.#mailboxContacts()?.records(signal, FIELD_SAMPLE) ?? []) {
+      sampled++;
+      for (const name of Object.keys(record.fields)) counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
     const described = new Map<string, string>();
     for (const property of [
       ...USER_PROPERTIES,
       ...(this.settings.orgContacts ? ORG_CONTACT_PROPERTIES : []),
+      ...(this.settings.mailboxContacts ? MAILBOX_CONTACT_PROPERTIES : []),
       ...DERIVED_FIELDS,
     ])
       if (!described.has(property.name)) described.set(property.name, property.description);
@@ -164,6 +187,12 @@ export class GraphSource implements Source {
       } catch (error) {
         steps.push({ step: collection.key, ok: false, detail: messageOf(error, this.name) });
       }
+    }
+    const mailboxes = await this.#mailboxContacts()?.check(signal);
+    if (mailboxes) {
+      steps.push(...mailboxes.steps);
+      total += mailboxes.count;
+      samples.push(...mailboxes.samples);
     }
     const filterStep = await this.#filterStep(signal);
     if (filterStep) steps.push(filterStep);
@@ -238,6 +267,14 @@ export class GraphSource implements Source {
       const next = page['@odata.nextLink'];
       link = typeof next === 'string' ? next : undefined;
     }
+  }
+
+  /** The listed mailboxes' contacts, when `mailboxContacts` is set: one reader for sync, check and reads. */
+  #mailboxContacts(): MailboxContacts | undefined {
+    const mailboxes = this.settings.mailboxContacts?.mailboxes;
+    if (mailboxes === undefined) return undefined;
+    this.#mailboxes ??= new MailboxContacts(this.name, this.#api, mailboxes, this.logger);
+    return this.#mailboxes;
   }
 }
 

@@ -71,6 +71,26 @@ export const GRAPH_SETTINGS: SourceTypeSchema['settings'] = {
       type: 'boolean',
       default: false,
     },
+    mailboxContacts: {
+      description:
+        "Also serve the personal contacts of these mailboxes (Outlook's Contacts folder and every folder below it) as contacts, each folder followed by its own delta query; needs the application permission Contacts.Read. `mailboxes` lists the mailboxes' users by user principal name or object id, e.g. `mailboxContacts: { mailboxes: [reception@contoso.com] }`. A mailbox Graph does not find (no such user, no Exchange Online mailbox) is left out with a warning and fails `check`, while the users and the other mailboxes are served; at most 4 requests run against one mailbox at a time (Exchange's limit).",
+      type: 'object',
+      additionalProperties: false,
+      required: ['mailboxes'],
+      properties: {
+        mailboxes: {
+          description: 'The mailboxes: user principal names (`reception@contoso.com`) or object ids.',
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'string',
+            pattern:
+              '^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[^@\\s/\\\\?]+@[^@\\s/\\\\?]+)$',
+            patternDescription: "a user principal name (user@domain) or a user's object id (a GUID)",
+          },
+        },
+      },
+    },
     changeInterval: {
       description:
         'Seconds between two delta queries: a change in Microsoft 365 is served within about this long (plus the few minutes Graph may take to report it).',
