@@ -471,7 +471,7 @@ describe('graph mailbox contacts', () => {
       await engine.sync(signal);
       const size = engine.size;
       const storm = fake.faults.storm({ match: /\/contacts\/delta$/, status: 503, retryAfter: 0 });
-      await expect(engine.sync(signal)).rejects.toThrow(/503 .*kept throttling/);
+      await expect(engine.sync(signal)).rejects.toThrow(/503 .*stayed unavailable/);
       storm.cancel();
       expect(engine.size).toBe(size);
     } finally {
