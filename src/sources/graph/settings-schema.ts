@@ -1,5 +1,6 @@
 /** The graph source's settings, each default written once here and read from the validated config. */
 import type { SourceTypeSchema } from '../../config/source-type-schema.js';
+import { WAITERS_PER_SLOT } from './request-slots.js';
 
 export const GRAPH_SETTINGS: SourceTypeSchema['settings'] = {
   required: ['tenant', 'clientId', 'clientSecret'],
@@ -111,7 +112,8 @@ export const GRAPH_SETTINGS: SourceTypeSchema['settings'] = {
     },
     signOnConcurrency: {
       description:
-        'Most ROPC requests in flight to Entra ID at once. Up to 4 more sign-ons per request wait for one (at most `signOnTimeout`); any beyond answer busy (51) at once.',
+        'Most ROPC requests in flight to Entra ID at once. ' +
+        `Up to ${WAITERS_PER_SLOT} more sign-ons per request wait for one (at most \`signOnTimeout\`); any beyond answer busy (51) at once.`,
       type: 'integer',
       minimum: 1,
       maximum: 64,
@@ -119,7 +121,7 @@ export const GRAPH_SETTINGS: SourceTypeSchema['settings'] = {
     },
     signOnTimeout: {
       description:
-        "Seconds a sign-on waits for its turn and for Entra ID's answer; one that takes longer answers unavailable (52), or busy (51) when it never got its turn.",
+        "Seconds a sign-on waits for its turn, and then for Entra ID's answer: one that gets no turn answers busy (51), one that gets no answer unavailable (52).",
       type: 'number',
       minimum: 1,
       default: 10,
