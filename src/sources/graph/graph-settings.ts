@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { SourceConfig } from '../../config/types.js';
 import { SourceError } from '../source.js';
 import { ODataFilterError, parseODataFilter, type ODataFilter } from './odata-filter.js';
+import { readRopcSettings, type RopcSettings } from './ropc-settings.js';
 
 /** Graph's hosts: each cloud's token is asked for its own Graph, any other host's (a proxy's) for worldwide Graph. */
 const GRAPH_CLOUDS = new Set([
@@ -33,6 +34,8 @@ export interface GraphSourceSettings {
   readonly mailboxContacts?: { readonly mailboxes: readonly string[] };
   readonly changeIntervalMs: number;
   readonly timeoutMs: number;
+  /** Checking users' passwords with ROPC (`signOn: ropc`); absent when off. */
+  readonly signOn?: RopcSettings;
 }
 
 interface GraphConfig extends SourceConfig {
@@ -77,6 +80,7 @@ export function readGraphSettings(config: SourceConfig): GraphSourceSettings {
       : { mailboxContacts: { mailboxes: mailboxes(graph.mailboxContacts.mailboxes, fail) } }),
     changeIntervalMs: graph.changeInterval * 1000,
     timeoutMs: graph.timeout * 1000,
+    ...readRopcSettings(config, fail),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The `graph` source: Microsoft 365's users and organisational contacts through Microsoft Graph,
- * served from a replica that delta queries keep up to date (graph-delta-feed.ts). Nothing here
- * signs users on (yet): binds with Entra ID passwords are for a later `signOn: ropc`.
+ * served from a replica that delta queries keep up to date (graph-delta-feed.ts). With
+ * `signOn: ropc`, binds as `user@<upnSuffix>` are checked by Entra ID (ropc-sign-on.ts).
  */
 import { rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
@@ -9,9 +9,11 @@ import type { ChangeFeed } from '../change-feed.js';
 import { checkReport } from '../check-report.js';
 import type { SourceLogger } from '../source-descriptor.js';
 import type {
+  AuthVerdict,
   CheckReport,
   CheckStep,
   FieldInfo,
+  LoginRef,
   Source,
   SourceCapabilities,
   SourceQuery,
@@ -30,6 +32,8 @@ import {
 } from './graph-properties.js';
 import type { GraphSourceSettings } from './graph-settings.js';
 import { MailboxContacts } from './mailbox-contacts.js';
+import { userRecord } from './graph-records.js';
+import { RopcSignOn } from './ropc-sign-on.js';
 
 const CAPABILITIES: SourceCapabilities = { modes: ['replica'], filterPushdown: false, signOn: false };
 /** Items `fields()` samples per collection. */
@@ -38,19 +42,21 @@ const FIELD_SAMPLE = 200;
 export class GraphSource implements Source {
   readonly name: string;
   readonly kind = 'both' as const;
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities: SourceCapabilities;
   readonly #dispatcher: Agent;
   readonly #tokens: AppTokens;
   readonly #api: GraphApi;
   readonly #timers: NodeJS.Timeout[] = [];
   #feed: { readonly key: string; readonly feed: ChangeFeed } | undefined;
   #mailboxes: MailboxContacts | undefined;
+  readonly #signOn: RopcSignOn | undefined;
 
   constructor(
     readonly settings: GraphSourceSettings,
     private readonly logger?: SourceLogger,
   ) {
     this.name = settings.name;
+    this.capabilities = { ...CAPABILITIES, signOn: settings.signOn !== undefined };
     this.#dispatcher = new Agent({
       connect: settings.ca === undefined ? {} : { ca: [...rootCertificates, settings.ca] },
       headersTimeout: settings.timeoutMs,
@@ -74,6 +80,53 @@ export class GraphSource implements Source {
       this.#dispatcher,
       settings.timeoutMs,
     );
+    this.#signOn = this.#ropc();
+  }
+
+  resolveLogin(name: string): Promise<LoginRef | undefined> {
+    return Promise.resolve(this.#signOn?.resolveLogin(name));
+  }
+
+  loginKey(name: string): Promise<string | undefined> {
+    return Promise.resolve(this.#signOn?.loginKey(name));
+  }
+
+  async loginOfRecord(recordId: string, signal: AbortSignal): Promise<LoginRef | undefined> {
+    return this.#signOn?.loginOfRecord(recordId, signal);
+  }
+
+  async authenticate(login: LoginRef, password: string, signal: AbortSignal): Promise<AuthVerdict> {
+    if (!this.#signOn)
+      return {
+        ok: false,
+        code: 'unwillingToPerform',
+        diagnostic: `source ${this.name} does not sign users on`,
+      };
+    return this.#signOn.authenticate(login, password, signal);
+  }
+
+  /** Sign-on with `signOn: ropc`: what it asks of Graph goes through the app's client. */
+  #ropc(): RopcSignOn | undefined {
+    const { signOn, users, usersFilter } = this.settings;
+    if (!signOn) return undefined;
+    return new RopcSignOn(this.name, signOn, this.#dispatcher, {
+      userPrincipalName: async (id, signal) => {
+        try {
+          const user = await this.#api.get(
+            `/users/${encodeURIComponent(id)}?$select=userPrincipalName`,
+            {},
+            signal,
+          );
+          return typeof user.userPrincipalName === 'string' ? user.userPrincipalName : undefined;
+        } catch (error) {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        }
+      },
+      // Every user served as Graph has it: the id is all Who am I? needs, and nothing is asked.
+      servedRecord: (id, signal) =>
+        users && usersFilter === undefined ? Promise.resolve(userRecord({ id })) : this.get(id, signal),
+    });
   }
 
   changeFeed(fields?: readonly string[]): ChangeFeed {
@@ -196,6 +249,7 @@ export class GraphSource implements Source {
     }
     const filterStep = await this.#filterStep(signal);
     if (filterStep) steps.push(filterStep);
+    if (this.#signOn) steps.push(...(await this.#signOn.checkSteps()));
     steps.push({
       step: 'changes',
       ok: true,

@@ -1,5 +1,6 @@
 /** The graph source's settings, each default written once here and read from the validated config. */
 import type { SourceTypeSchema } from '../../config/source-type-schema.js';
+import { WAITERS_PER_SLOT } from './request-slots.js';
 
 export const GRAPH_SETTINGS: SourceTypeSchema['settings'] = {
   required: ['tenant', 'clientId', 'clientSecret'],
@@ -104,6 +105,46 @@ export const GRAPH_SETTINGS: SourceTypeSchema['settings'] = {
       type: 'number',
       minimum: 1,
       default: 30,
+    },
+    // Sign-on (ropc-settings.ts): checking users' passwords with Entra ID.
+    signOn: {
+      description:
+        "`ropc`: a bind to dirbridge as `user@<upnSuffix>` is checked by Entra ID with the resource-owner password grant (ROPC), and Entra ID's verdict is passed back as an LDAP result with the AADSTS reason. Off (`false`) by default: ROPC cannot sign on accounts that need MFA or are blocked by Conditional Access, federated (AD FS) or passwordless accounts, and Microsoft discourages it (see docs/sign-on.md).",
+      enum: [false, 'ropc'],
+      default: false,
+    },
+    upnSuffixes: {
+      description:
+        "With `signOn: ropc`, required: the domains whose `user@<domain>` names this source signs on (the tenant's verified domains that users sign in with, e.g. `contoso.com`). A name is claimed by its form alone, without asking Entra ID, so an unknown name costs what a wrong password costs.",
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$',
+      },
+      patternDescription: 'domain names such as contoso.com',
+    },
+    signOnClientId: {
+      description:
+        'The app registration ROPC signs users on through. Default: `clientId`, sending `clientSecret` with each request (Entra ID requires a confidential client\'s secret). Another id is taken for a public client ("Allow public client flows" on, delegated User.Read with admin consent) and sent without a secret; a separate app lets Conditional Access policies name exactly dirbridge\'s sign-ons.',
+      type: 'string',
+      minLength: 1,
+    },
+    signOnConcurrency: {
+      description:
+        'Most ROPC requests in flight to Entra ID at once. ' +
+        `Up to ${WAITERS_PER_SLOT} more sign-ons per request wait for one (at most \`signOnTimeout\`); any beyond answer busy (51) at once.`,
+      type: 'integer',
+      minimum: 1,
+      maximum: 64,
+      default: 4,
+    },
+    signOnTimeout: {
+      description:
+        "Seconds a sign-on waits for its turn, and then for Entra ID's answer: one that gets no turn answers busy (51), one that gets no answer unavailable (52).",
+      type: 'number',
+      minimum: 1,
+      default: 10,
     },
   },
 };
