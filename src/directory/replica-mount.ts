@@ -16,7 +16,7 @@ import { SnapshotSchedule } from '../replica/snapshot-schedule.js';
 import type { FieldMap } from '../mapping/field-map.js';
 import type { Entry } from '../schema/entry.js';
 import type { Schema } from '../schema/schema.js';
-import type { Source } from '../sources/source.js';
+import { SourceError, type Source } from '../sources/source.js';
 import type { MountStrategy } from './mount-strategy.js';
 import type { Presenter } from './presenter.js';
 import { SourceHealth, type SourceStatus } from './source-status.js';
@@ -218,8 +218,10 @@ export class ReplicaMount implements MountStrategy {
         );
     } catch (error) {
       const { staleSince } = this.#health.status;
+      // A backend's refusal is one plain sentence for the operator; only a fault of ours needs its stack.
+      const cause = error instanceof SourceError ? { reason: error.message } : { err: error };
       this.options.logger?.error(
-        { err: error, staleSince: staleSince?.toISOString() },
+        { ...cause, staleSince: staleSince?.toISOString() },
         `replica not reloaded; the copy loaded ${this.#health.status.lastLoad?.toISOString() ?? 'never'} is still served (stale since ${staleSince?.toISOString() ?? 'now'})`,
       );
     }

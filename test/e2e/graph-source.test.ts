@@ -510,6 +510,13 @@ describe('graph source: credentials', () => {
       expect(entry.dirbridgeStaleSince).toHaveLength(1);
       expect(entry.dirbridgeEntries).toEqual([String(served.size)]);
       await eventually(() => logCount('replica not reloaded') > failures, 'the failed round in the log');
+      // In the log too, one plain sentence naming the setting, never a stack trace.
+      const line = running()
+        .output()
+        .split('\n')
+        .findLast((text) => text.includes('replica not reloaded'));
+      expect(line).toContain('AADSTS7000215): the client secret is wrong: check `clientSecret`');
+      expect(line).not.toMatch(/"stack"|\bat [\w.]+ \(/);
       // The old copy, as it was before the change it cannot read.
       await expectImport(served);
     } finally {
