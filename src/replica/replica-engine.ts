@@ -203,8 +203,9 @@ export class ReplicaEngine {
     this.#store = store;
     this.#index = ReplicaIndex.over(this.#indexParts(), base);
     this.#cursor = header.cursor;
-    // Who was deleted while the copy lay on disk, no feed can say: the first round reconciles.
-    this.#listedAt = -Infinity;
+    // Who was deleted while the copy lay on disk, a feed that cannot report deletions cannot say:
+    // its first round reconciles. One that can resumes, and reconciles when its interval is due.
+    this.#listedAt = this.#feed().reportsDeletions === false ? -Infinity : performance.now();
     if (store.size >= RELEASE_AFTER) releaseMemory();
     return header;
   }
@@ -259,7 +260,7 @@ export class ReplicaEngine {
     if (this.#cursor !== undefined && feed.changes) {
       try {
         const outcome = await this.#changes(feed, this.#cursor, signal);
-        if (outcome.held || feed.reportsDeletions !== false || !this.#reconciliationDue(feed)) return outcome;
+        if (outcome.held || !reconciles(feed) || !this.#reconciliationDue(feed)) return outcome;
         return added(outcome, await this.#reconcile(feed, signal));
       } catch (error) {
         if (!(error instanceof CursorExpired)) throw error;
@@ -441,6 +442,14 @@ interface PendingUpsert {
   readonly uuid: string;
   readonly entry: Entry;
   readonly content: RecordContent;
+}
+
+/**
+ * Whether a feed is reconciled: one that cannot report deletions always, one that can when it asks
+ * to be (a safety net against a change it missed).
+ */
+function reconciles(feed: ChangeFeed): boolean {
+  return feed.reportsDeletions === false || feed.reconcileEveryMs !== undefined;
 }
 
 /** Two parts of one round, counted together (a held part holds the round). */

@@ -28,7 +28,10 @@ export interface ChangeFeed {
   ids?(signal: AbortSignal): AsyncIterable<string>;
   /** Whether `changes` reports deletions; when it does not, the engine reconciles periodically. */
   readonly reportsDeletions?: boolean;
-  /** How often (ms) a feed that cannot report every deletion is reconciled; the engine's default if absent. */
+  /**
+   * How often (ms) the feed is reconciled: one that cannot report deletions every this long (the
+   * engine's default if absent), one that can only if it sets this (a safety net).
+   */
   readonly reconcileEveryMs?: number;
 }
 

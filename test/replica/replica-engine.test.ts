@@ -296,6 +296,23 @@ describe('ReplicaEngine with a change feed', () => {
       expect(engine.size).toBe(1011);
     });
 
+    it('reconciles a feed that reports deletions only when it asks to, at its interval', async () => {
+      const source = new ScriptedFeedSource('crm', people(5));
+      const { engine } = engineFor(source, { reconcileEveryMs: 0 });
+      await engine.sync(signal);
+      await engine.sync(signal);
+      // Reports deletions, no interval of its own: never reconciled.
+      expect(source.asked).toEqual(['full', 'changes c0']);
+      source.reconcileEveryMs = 60_000;
+      vi.spyOn(performance, 'now').mockReturnValue(performance.now() + 61_000);
+      source.records = people(4);
+      const outcome = await engine.sync(signal);
+      // No id listing: the safety net lists everything.
+      expect(source.asked).toEqual(['full', 'changes c0', 'changes c0', 'full']);
+      expect(outcome).toEqual({ applied: { upserts: 0, deletions: 1 } });
+      vi.restoreAllMocks();
+    });
+
     it("follows the feed's own reconciliation interval over the engine's default", async () => {
       const source = new ScriptedFeedSource('crm', people(5));
       source.reportsDeletions = false;

@@ -117,6 +117,17 @@ describe('replica snapshots', () => {
     expect(source.asked).toEqual(['changes c1', 'ids', 'changes c1']);
   });
 
+  it('resumes without reconciling after a restore, for a feed that reports deletions', async () => {
+    const file = join(folder, 'crm.snapshot');
+    await savedEngine(file);
+    const source = new ScriptedFeedSource('crm', []);
+    source.reconcileEveryMs = 3_600_000;
+    const { engine } = engineFor(source);
+    await engine.restore(file, 'map-1');
+    await engine.sync(signal);
+    expect(source.asked).toEqual(['changes c1']);
+  });
+
   it("writes atomically: the file is its owner's alone and no temporary file is left", async () => {
     const file = join(folder, 'crm.snapshot');
     await savedEngine(file);

@@ -22,13 +22,18 @@ interface FeedCursor {
 
 export class GraphDeltaFeed implements ChangeFeed {
   readonly reportsDeletions = true;
+  /** A full enumeration now and then, applied as a difference, in case a delta round missed something. */
+  readonly reconcileEveryMs: number;
 
   constructor(
     private readonly source: string,
     private readonly api: GraphApi,
     private readonly collections: readonly GraphCollection[],
+    options: { readonly reconcileEveryMs: number },
     private readonly mailboxes?: MailboxContacts,
-  ) {}
+  ) {
+    this.reconcileEveryMs = options.reconcileEveryMs;
+  }
 
   async *full(signal: AbortSignal): AsyncIterable<FeedItem> {
     const links: Record<string, string | MailboxCursors> = {};

@@ -33,6 +33,8 @@ export interface GraphSourceSettings {
   /** The mailboxes whose personal contacts are served, as configured (UPN or object id). */
   readonly mailboxContacts?: { readonly mailboxes: readonly string[] };
   readonly changeIntervalMs: number;
+  /** Milliseconds between two full enumerations applied as a difference (a safety net). */
+  readonly reconcileIntervalMs: number;
   readonly timeoutMs: number;
   /** Checking users' passwords with ROPC (`signOn: ropc`); absent when off. */
   readonly signOn?: RopcSettings;
@@ -50,6 +52,7 @@ interface GraphConfig extends SourceConfig {
   readonly orgContacts: boolean;
   readonly mailboxContacts?: { readonly mailboxes: readonly string[] };
   readonly changeInterval: number;
+  readonly reconcileInterval: number;
   readonly timeout: number;
 }
 
@@ -79,6 +82,7 @@ export function readGraphSettings(config: SourceConfig): GraphSourceSettings {
       ? {}
       : { mailboxContacts: { mailboxes: mailboxes(graph.mailboxContacts.mailboxes, fail) } }),
     changeIntervalMs: graph.changeInterval * 1000,
+    reconcileIntervalMs: graph.reconcileInterval * 1000,
     timeoutMs: graph.timeout * 1000,
     ...readRopcSettings(config, fail),
   };

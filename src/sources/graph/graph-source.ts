@@ -138,6 +138,7 @@ export class GraphSource implements Source {
           this.name,
           this.#api,
           graphCollections(this.settings, fields),
+          { reconcileEveryMs: this.settings.reconcileIntervalMs },
           this.#mailboxContacts(),
         ),
       };

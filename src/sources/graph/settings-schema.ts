@@ -99,6 +99,13 @@ export const GRAPH_SETTINGS: SourceTypeSchema['settings'] = {
       minimum: 5,
       default: 60,
     },
+    reconcileInterval: {
+      description:
+        "Seconds between two full delta enumerations, applied as a difference: a safety net, since Graph's delta reports changes and deletions itself (a day by default).",
+      type: 'number',
+      minimum: 60,
+      default: 86400,
+    },
     timeout: {
       description:
         'Seconds for each request to Entra ID or Graph; a request that takes longer fails the round (the copy keeps serving).',

@@ -5,7 +5,7 @@
  * delta tokens in both of Graph's shapes, a throttling burst, a token Graph stops accepting, and
  * `check` in plain words for a wrong secret, a missing consent and an unknown tenant.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Namespace } from '../../../src/directory/namespace.js';
 import { Presenter } from '../../../src/directory/presenter.js';
 import { FieldMap } from '../../../src/mapping/field-map.js';
@@ -177,6 +177,32 @@ describe('graph source', () => {
       }
     },
   );
+
+  it('enumerates everything again once a reconcileInterval has passed, applied as a difference', async () => {
+    const graph = source({ reconcileInterval: 3600 });
+    const engine = replicaOf(graph);
+    try {
+      await engine.sync(signal);
+      fake.requests.clear();
+      await engine.sync(signal);
+      // Within the interval: the delta link only.
+      expect(fake.requests.to('/v1.0/users/delta').every((request) => '$deltatoken' in request.query)).toBe(
+        true,
+      );
+      vi.spyOn(performance, 'now').mockReturnValue(performance.now() + 3_601_000);
+      fake.requests.clear();
+      const outcome = await engine.sync(signal);
+      expect(
+        fake.requests
+          .to('/v1.0/users/delta')
+          .some((request) => !('$deltatoken' in request.query) && !('$skiptoken' in request.query)),
+      ).toBe(true);
+      expect(outcome?.applied).toEqual({ upserts: 0, deletions: 0 });
+    } finally {
+      vi.restoreAllMocks();
+      await graph.close();
+    }
+  });
 
   it('rides out a burst of 429s with Retry-After and loses nothing', async () => {
     const graph = source();
