@@ -54,6 +54,14 @@ export function sourceTypeDefinition(type: SourceTypeSchema): JsonSchema {
       ...Object.fromEntries(COMMON_SOURCE_SETTINGS.map((name) => [name, true] as const)),
       ...type.settings.properties,
     },
+    ...(type.settings.oneOf === undefined
+      ? {}
+      : {
+          oneOf: type.settings.oneOf,
+          ...(type.settings.oneOfDescription === undefined
+            ? {}
+            : { patternDescription: type.settings.oneOfDescription }),
+        }),
   };
 }
 

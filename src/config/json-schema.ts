@@ -18,6 +18,7 @@ export interface JsonSchema {
   readonly items?: JsonSchema;
   readonly allOf?: readonly JsonSchema[];
   readonly anyOf?: readonly JsonSchema[];
+  readonly oneOf?: readonly JsonSchema[];
   readonly if?: JsonSchema;
   readonly then?: JsonSchema;
   readonly $defs?: Readonly<Record<string, JsonSchema>>;

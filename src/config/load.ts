@@ -212,7 +212,12 @@ function resolveTlsPaths(tls: TlsConfig, folder: string): TlsConfig {
   };
 }
 
-/** The source with each of its path settings (`path`, or `tls.ca` inside a mapping) made absolute. */
+/**
+ * The source with each of its path settings (`path`, or `tls.ca` inside a mapping) made absolute. A
+ * value that is PEM text rather than a path (a key from a `file:` or `${env:…}` secret) is kept.
+ */
+const PEM_TEXT = /^\s*-----BEGIN /;
+
 function resolvePaths<T extends { readonly [setting: string]: unknown }>(
   source: T,
   pathSettings: readonly string[],
@@ -223,11 +228,11 @@ function resolvePaths<T extends { readonly [setting: string]: unknown }>(
     const [outer, inner] = setting.split('.') as [string, string | undefined];
     if (inner === undefined) {
       const value = resolved[outer];
-      if (typeof value === 'string') resolved[outer] = resolve(folder, value);
+      if (typeof value === 'string' && !PEM_TEXT.test(value)) resolved[outer] = resolve(folder, value);
       continue;
     }
     const section = resolved[outer];
-    if (!isRecord(section) || typeof section[inner] !== 'string') continue;
+    if (!isRecord(section) || typeof section[inner] !== 'string' || PEM_TEXT.test(section[inner])) continue;
     resolved[outer] = { ...section, [inner]: resolve(folder, section[inner]) };
   }
   return resolved as T;

@@ -12,11 +12,11 @@ export function schemaProblems(errors: readonly ErrorObject[]): Problem[] {
 }
 
 /**
- * A value that fits none of the forms of an `anyOf` gets one error per form, and more inside them;
- * the anyOf's own error, worded by its `patternDescription`, says all of it at once.
+ * A value that fits none of the forms of an `anyOf` (or `oneOf`) gets one error per form, and more
+ * inside them; the anyOf's own error, worded by its `patternDescription`, says all of it at once.
  */
 function withoutBranchErrors(errors: readonly ErrorObject[]): ErrorObject[] {
-  const failed = errors.filter((error) => error.keyword === 'anyOf');
+  const failed = errors.filter((error) => error.keyword === 'anyOf' || error.keyword === 'oneOf');
   const inside = (error: ErrorObject, anyOf: ErrorObject): boolean =>
     error.schemaPath.startsWith(`${anyOf.schemaPath}/`) &&
     (error.instancePath === anyOf.instancePath || error.instancePath.startsWith(`${anyOf.instancePath}/`));
@@ -44,6 +44,7 @@ function describeSchemaError(error: ErrorObject): Problem[] {
     case 'pattern':
       return [{ at, message: `must be ${parent?.patternDescription ?? `like ${String(params.pattern)}`}` }];
     case 'anyOf':
+    case 'oneOf':
       return [
         { at, message: `must be ${parent?.patternDescription ?? 'one of the forms the reference shows'}` },
       ];

@@ -12,12 +12,18 @@ export interface SourceTypeSchema {
   /** One paragraph for the configuration reference: what it connects to, its defaults, its map. */
   readonly description: string;
   /**
-   * The type's own settings: `properties` (with `mode`, whose default is the type's default mode)
-   * and `required`. `name`, `type` and `map` are every source's and are added around them.
+   * The type's own settings: `properties` (with `mode`, whose default is the type's default mode),
+   * `required` and, where settings exclude each other, `oneOf`. `name`, `type` and `map` are every source's and are added around them.
    */
   readonly settings: {
     readonly properties: Readonly<Record<string, JsonSchema>>;
     readonly required?: readonly string[];
+    /**
+     * Alternatives of which exactly one must hold, e.g. `[{ required: ['clientSecret'] }, { required:
+     * ['certificate'] }]`; `oneOfDescription` words the problem ("configured with exactly one of …").
+     */
+    readonly oneOf?: readonly JsonSchema[];
+    readonly oneOfDescription?: string;
   };
   /** Settings that hold file paths (dotted inside a mapping: `tls.ca`), read from the config file's folder. */
   readonly pathSettings: readonly string[];

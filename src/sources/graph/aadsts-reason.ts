@@ -10,7 +10,15 @@ const APP_REASONS: Readonly<Record<number, string>> = {
   700016: 'no application with this client id in the tenant: check `clientId` and `tenant`',
   7000215: 'the client secret is wrong: check `clientSecret` (use the secret value, not its id)',
   7000222: 'the client secret has expired: create a new one and set `clientSecret`',
-  7000218: 'the application needs a client secret: set `clientSecret`',
+  7000218: 'the application needs a credential: set `clientSecret` or `certificate`',
+  700027:
+    'the certificate is not registered on the application, or `certificate.key` is not its private key: upload `certificate.cert` to the app registration (Certificates & secrets) or fix `certificate`',
+  700024:
+    "the certificate's client assertion is outside its valid time range: check this machine's clock (assertions are signed for ten minutes from now)",
+  700023:
+    'the client assertion names another token endpoint: check `authorityUrl` and `tenant` (used with `certificate`)',
+  50027:
+    'the client assertion was not accepted as a JWT: check `certificate` (an RSA certificate and its key)',
   700025: 'the application is a public client, which cannot use a client secret: register a confidential one',
   65001:
     "an administrator has not consented to the application's permissions: grant admin consent for User.Read.All (and OrgContact.Read.All, Contacts.Read as needed)",

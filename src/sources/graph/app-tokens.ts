@@ -1,12 +1,14 @@
 /**
  * The app's access tokens (OAuth client credentials, CLOUD-APIS.md §1.4): asked of Entra ID's token
- * endpoint with the client secret, cached, and renewed five minutes before they expire (half-way for
+ * endpoint with the client secret or a client assertion signed with the app's certificate (a fresh one
+ * per request, client-assertion.ts), cached, and renewed five minutes before they expire (half-way for
  * a token that lives shorter), one request at a time however many callers wait. A refusal becomes a
  * GraphTokenError with one plain sentence naming the setting to fix (aadsts-reason.ts).
  */
 import { fetch, type Dispatcher } from 'undici';
 import { SourceError } from '../source.js';
 import { readRefusal, refusalSentence, type TokenRefusal } from './aadsts-reason.js';
+import { JWT_BEARER_ASSERTION, signClientAssertion, type AppCertificate } from './client-assertion.js';
 
 /** How long before it expires a token is renewed. */
 const RENEW_BEFORE_MS = 5 * 60_000;
@@ -15,9 +17,25 @@ export interface AppTokenSettings {
   readonly source: string;
   readonly tokenUrl: string;
   readonly clientId: string;
-  readonly clientSecret: string;
+  readonly credential: ClientCredential;
   readonly scope: string;
   readonly timeoutMs: number;
+}
+
+/** How the app proves itself: `clientSecret` or `certificate` (exactly one is configured). */
+export type ClientCredential = { readonly clientSecret: string } | { readonly certificate: AppCertificate };
+
+/** The form fields that authenticate the client, for a request to `tokenUrl`. */
+export function credentialFields(
+  credential: ClientCredential,
+  clientId: string,
+  tokenUrl: string,
+): Record<string, string> {
+  if ('clientSecret' in credential) return { client_secret: credential.clientSecret };
+  return {
+    client_assertion_type: JWT_BEARER_ASSERTION,
+    client_assertion: signClientAssertion(credential.certificate, clientId, tokenUrl),
+  };
 }
 
 /** Entra ID refused the token: the message is the sentence for `check` and the log. */
@@ -53,7 +71,7 @@ export class AppTokens {
   }
 
   async #request(): Promise<string> {
-    const { source, tokenUrl, clientId, clientSecret, scope, timeoutMs } = this.settings;
+    const { source, tokenUrl, clientId, credential, scope, timeoutMs } = this.settings;
     const asked = Date.now();
     let response;
     try {
@@ -63,7 +81,7 @@ export class AppTokens {
         body: new URLSearchParams({
           grant_type: 'client_credentials',
           client_id: clientId,
-          client_secret: clientSecret,
+          ...credentialFields(credential, clientId, tokenUrl),
           scope,
         }).toString(),
         dispatcher: this.dispatcher,

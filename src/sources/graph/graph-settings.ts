@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { SourceConfig } from '../../config/types.js';
 import { SourceError } from '../source.js';
+import type { ClientCredential } from './app-tokens.js';
+import { readCredential, type CredentialConfig } from './credential-settings.js';
 import { ODataFilterError, parseODataFilter, type ODataFilter } from './odata-filter.js';
 import { readRopcSettings, type RopcSettings } from './ropc-settings.js';
 
@@ -18,7 +20,8 @@ export interface GraphSourceSettings {
   readonly name: string;
   readonly tenant: string;
   readonly clientId: string;
-  readonly clientSecret: string;
+  /** `clientSecret` or `certificate` (credential-settings.ts). */
+  readonly credential: ClientCredential;
   /** `https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token` or the national cloud's. */
   readonly tokenUrl: string;
   /** `https://graph.microsoft.com/.default`, or a national cloud's Graph. */
@@ -40,10 +43,9 @@ export interface GraphSourceSettings {
   readonly signOn?: RopcSettings;
 }
 
-interface GraphConfig extends SourceConfig {
+interface GraphConfig extends SourceConfig, CredentialConfig {
   readonly tenant: string;
   readonly clientId: string;
-  readonly clientSecret: string;
   readonly authorityUrl: string;
   readonly graphUrl: string;
   readonly tls: { readonly ca?: string };
@@ -70,7 +72,7 @@ export function readGraphSettings(config: SourceConfig): GraphSourceSettings {
     name: config.name,
     tenant: graph.tenant,
     clientId: graph.clientId,
-    clientSecret: graph.clientSecret,
+    credential: readCredential(graph, fail),
     tokenUrl: `${withoutSlash(graph.authorityUrl)}/${encodeURIComponent(graph.tenant)}/oauth2/v2.0/token`,
     scope: `${GRAPH_CLOUDS.has(new URL(graphUrl).hostname) ? graphUrl : WORLDWIDE_GRAPH}/.default`,
     graphUrl,

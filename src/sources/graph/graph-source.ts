@@ -67,7 +67,7 @@ export class GraphSource implements Source {
         source: settings.name,
         tokenUrl: settings.tokenUrl,
         clientId: settings.clientId,
-        clientSecret: settings.clientSecret,
+        credential: settings.credential,
         scope: settings.scope,
         timeoutMs: settings.timeoutMs,
       },

@@ -29,7 +29,7 @@ export interface RopcSettings {
 interface RopcConfig extends SourceConfig {
   readonly tenant: string;
   readonly clientId: string;
-  readonly clientSecret: string;
+  readonly clientSecret?: string;
   readonly authorityUrl: string;
   readonly signOn: false | 'ropc';
   readonly upnSuffixes?: readonly string[];
@@ -53,6 +53,10 @@ export function readRopcSettings(
     fail('signOn: ropc needs upnSuffixes, the domains whose user@domain names it signs on');
   const authority = graph.authorityUrl.replace(/\/+$/, '');
   const separate = graph.signOnClientId !== undefined && graph.signOnClientId !== graph.clientId;
+  if (!separate && graph.clientSecret === undefined)
+    fail(
+      'signOn: ropc through clientId needs clientSecret; with certificate, set signOnClientId to a public client app',
+    );
   return {
     signOn: {
       tokenUrl: `${authority}/${encodeURIComponent(graph.tenant)}/oauth2/v2.0/token`,

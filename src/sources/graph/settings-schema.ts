@@ -3,7 +3,13 @@ import type { SourceTypeSchema } from '../../config/source-type-schema.js';
 import { WAITERS_PER_SLOT } from './request-slots.js';
 
 export const GRAPH_SETTINGS: SourceTypeSchema['settings'] = {
-  required: ['tenant', 'clientId', 'clientSecret'],
+  required: ['tenant', 'clientId'],
+  // The app's credential (credential-settings.ts): a client secret or a certificate, exactly one.
+  oneOf: [
+    { required: ['clientSecret'], properties: { clientSecret: true } },
+    { required: ['certificate'], properties: { certificate: true } },
+  ],
+  oneOfDescription: 'configured with exactly one of `clientSecret` and `certificate`',
   properties: {
     mode: {
       description: 'Microsoft 365 is always served from a local copy, kept up to date by delta queries.',
@@ -25,9 +31,28 @@ export const GRAPH_SETTINGS: SourceTypeSchema['settings'] = {
     },
     clientSecret: {
       description:
-        "The app registration's client secret (its value, not its id); put it in a secret (`${env:NAME}` or `file:`), not in the config.",
+        "The app registration's client secret (its value, not its id); put it in a secret (`${env:NAME}` or `file:`), not in the config. Either this or `certificate` is required.",
       type: 'string',
       minLength: 1,
+    },
+    certificate: {
+      description:
+        "Instead of `clientSecret`: a certificate uploaded to the app registration (Certificates & secrets), whose private key signs a short-lived client assertion (RS256, `x5t#S256`) for each token request. `cert` is its PEM file; `key` the PEM file of its unencrypted RSA private key, or the key's PEM text itself from a secret (`key: file:/run/secrets/graph-key.pem` or `${env:NAME}`). Paths are relative to the config file. Either this or `clientSecret` is required.",
+      type: 'object',
+      additionalProperties: false,
+      required: ['cert', 'key'],
+      properties: {
+        cert: {
+          description: 'PEM file of the certificate registered on the app.',
+          type: 'string',
+          minLength: 1,
+        },
+        key: {
+          description: 'PEM file of its private key, or the PEM text from a secret.',
+          type: 'string',
+          minLength: 1,
+        },
+      },
     },
     authorityUrl: {
       description:

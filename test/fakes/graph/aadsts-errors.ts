@@ -214,3 +214,77 @@ export function blockedByConditionalAccess(): AadstsError {
       'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
   };
 }
+
+// ---- Certificate credentials (client_assertion) ----
+
+const CERTIFICATE_DOCS =
+  'Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .';
+
+function keysHint(clientId: string): string {
+  return `Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${clientId}'.`;
+}
+
+/** No certificate with the assertion's thumbprint is registered on the app. */
+export function assertionKeyNotFound(clientId: string, thumbprint: string): AadstsError {
+  return {
+    status: 401,
+    error: 'invalid_client',
+    code: 700027,
+    message: `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}', ${keysHint(clientId)}]`,
+  };
+}
+
+/** The registered certificate does not verify the signature. */
+export function assertionSignatureWrong(thumbprint: string, start: string, end: string): AadstsError {
+  return {
+    status: 401,
+    error: 'invalid_client',
+    code: 700027,
+    message: `Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '${thumbprint}', Found key 'Start=${start}, End=${end}']`,
+  };
+}
+
+/** `exp` is past (or `nbf` ahead): Entra ID's sentence quotes the times, with seven fraction digits. */
+export function assertionOutOfTime(now: Date, notBefore: Date, expiry: Date): AadstsError {
+  const at = (date: Date): string =>
+    `${date.toISOString().slice(0, 19)}.${String(date.getUTCMilliseconds()).padStart(3, '0')}0000Z`;
+  return {
+    status: 401,
+    error: 'invalid_client',
+    code: 700024,
+    message: `Client assertion is not within its valid time range. Current time: ${at(now)}, assertion valid from ${at(notBefore)}, expiry time of assertion ${at(expiry)}. ${CERTIFICATE_DOCS}`,
+  };
+}
+
+export function assertionAudienceWrong(): AadstsError {
+  return {
+    status: 401,
+    error: 'invalid_client',
+    code: 700023,
+    message: `Client assertion audience claim does not match Realm issuer. ${CERTIFICATE_DOCS}`,
+  };
+}
+
+/** The assertion is not a JWT the endpoint can read, or its header or claims are not as documented. */
+export function assertionMalformed(detail: string): AadstsError {
+  return {
+    status: 401,
+    error: 'invalid_client',
+    code: 50027,
+    message: `JWT token is invalid or malformed. ${detail}`,
+  };
+}
+
+/**
+ * Both a client secret and a client assertion. Entra ID refuses the request; the exact code is not in
+ * its reference, so the fake answers with the generic invalid-credentials one.
+ */
+export function twoClientCredentials(): AadstsError {
+  return {
+    status: 401,
+    error: 'invalid_client',
+    code: 70002,
+    message:
+      "Error validating credentials. Only one of 'client_assertion' and 'client_secret' may be presented.",
+  };
+}

@@ -11,6 +11,11 @@ export interface AppRegistration {
   readonly displayName: string;
   /** Confidential clients authenticate with this; a public client has none. */
   readonly clientSecret?: string;
+  /**
+   * Certificates (PEM) registered under "Certificates & secrets": a client assertion signed with the
+   * private key of one of them authenticates the app instead of the secret (client-assertion.ts).
+   */
+  readonly certificates?: readonly string[];
   /** "Allow public client flows": no secret, ROPC allowed without one. */
   readonly publicClient?: boolean;
   /** Application permissions (app roles) on Graph, e.g. User.Read.All, OrgContact.Read.All, Contacts.Read. */

@@ -61,6 +61,7 @@ function login(request: IncomingRequest, segments: readonly string[], state: Gra
         body: request.body,
         authorization: request.headers.authorization,
         correlationId: request.headers['client-request-id'],
+        endpoint: `${request.origin}${request.path}`,
       },
       { identity: state.identity, tokens: state.tokens, users: state.users },
     );

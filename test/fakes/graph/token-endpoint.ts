@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import * as aadsts from './aadsts-errors.js';
 import { GRAPH_RESOURCE_ID, jwt, type AccessTokens } from './access-tokens.js';
+import { JWT_BEARER, checkAssertion } from './client-assertion.js';
 import type { GraphUser } from './directory-model.js';
 import { LOGIN_JSON, jsonReply, type HttpReply } from './http-reply.js';
 import type { AppRegistration, Identity } from './identity.js';
@@ -26,6 +27,8 @@ export interface TokenRequest {
   readonly body: string;
   readonly authorization: string | undefined;
   readonly correlationId: string | undefined;
+  /** `https://host:port/{tenant}/oauth2/v2.0/token` as addressed: a client assertion's audience. */
+  readonly endpoint: string;
 }
 
 const GRAPH_RESOURCES = new Set([
@@ -58,7 +61,7 @@ function issue(request: TokenRequest, context: TokenEndpointContext): HttpReply 
   if (!organizations && !identity.isThisTenant(request.tenant)) refuse(aadsts.tenantNotFound(request.tenant));
   if (grantType !== 'client_credentials' && grantType !== 'password')
     refuse(aadsts.unsupportedGrantType(grantType));
-  const app = authenticateClient(form, request.authorization, grantType, identity);
+  const app = authenticateClient(form, request, grantType, identity);
   const scope = required(form, 'scope');
   return grantType === 'client_credentials'
     ? clientCredentials(app, scope, context)
@@ -75,28 +78,53 @@ function required(form: URLSearchParams, name: string): string {
   return value;
 }
 
-/** The app registration, once its secret (or its being public) checks out. */
+/** The app registration, once its secret or client assertion (or its being public) checks out. */
 function authenticateClient(
   form: URLSearchParams,
-  authorization: string | undefined,
+  request: TokenRequest,
   grantType: string,
   identity: Identity,
 ): AppRegistration {
-  const basic = basicCredentials(authorization);
+  const basic = basicCredentials(request.authorization);
   const clientId = form.get('client_id') ?? basic?.clientId;
   if (clientId === undefined || clientId === '') refuse(aadsts.missingParameter('client_id'));
   const app = identity.app(clientId);
   if (app === undefined) refuse(aadsts.appNotFound(clientId, identity.tenantName));
   const secret = form.get('client_secret') ?? basic?.secret;
+  const assertion = form.get('client_assertion') ?? '';
   if (app.publicClient === true) {
-    if (secret !== undefined && secret !== '') refuse(aadsts.publicClientWithSecret());
+    if ((secret !== undefined && secret !== '') || assertion !== '') refuse(aadsts.publicClientWithSecret());
     // A public client has no credential, so it cannot prove itself for an app-only token.
     if (grantType === 'client_credentials') refuse(aadsts.secretMissing());
+    return app;
+  }
+  if (assertion !== '') {
+    if (secret !== undefined && secret !== '') refuse(aadsts.twoClientCredentials());
+    if (form.get('client_assertion_type') !== JWT_BEARER)
+      refuse(aadsts.missingParameter('client_assertion_type'));
+    const verdict = checkAssertion({
+      assertion,
+      clientId: app.clientId,
+      certificates: app.certificates ?? [],
+      audiences: audiences(request.endpoint, identity),
+    });
+    if (!verdict.ok) refuse(verdict.failure);
     return app;
   }
   if (secret === undefined || secret === '') refuse(aadsts.secretMissing());
   if (secret !== app.clientSecret) refuse(aadsts.secretWrong(app.clientId));
   return app;
+}
+
+/** The token endpoint as addressed, and the same with the tenant named by its id or any domain. */
+function audiences(endpoint: string, identity: Identity): string[] {
+  const url = new URL(endpoint);
+  const path = url.pathname.replace(/\/+$/, '');
+  const tail = path.slice(path.indexOf('/', 1));
+  return [
+    `${url.origin}${path}`,
+    ...[identity.tenantId, ...identity.domains].map((tenant) => `${url.origin}/${tenant}${tail}`),
+  ];
 }
 
 function basicCredentials(
