@@ -119,7 +119,7 @@ export class GraphApi {
 function plainWords(error: GraphError): string {
   const code = error.code ?? '';
   if (error.statusCode === 403 || code === 'Authorization_RequestDenied')
-    return `403 ${code}: the app lacks a permission (users need User.Read.All, organisational contacts OrgContact.Read.All, mailbox contacts Contacts.Read, each with admin consent)`;
+    return `403 ${code}: the app lacks a permission (users need User.Read.All, organisational contacts OrgContact.Read.All, mailbox contacts Contacts.Read, a group's members GroupMember.Read.All, each with admin consent)`;
   if (error.statusCode === 401) return `401 ${code}: the token was not accepted (check tenant and clientId)`;
   if (error.statusCode === 429)
     return `429 ${code}: Graph kept throttling after ${MAX_RETRIES} retries; the copy keeps serving`;

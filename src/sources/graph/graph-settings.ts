@@ -33,8 +33,11 @@ export interface GraphSourceSettings {
   readonly users: boolean;
   readonly usersFilter?: { readonly text: string; readonly filter: ODataFilter };
   readonly orgContacts: boolean;
-  /** The mailboxes whose personal contacts are served, as configured (UPN or object id). */
-  readonly mailboxContacts?: { readonly mailboxes: readonly string[] };
+  /**
+   * The mailboxes whose personal contacts are served, as configured (UPN or object id), and a
+   * group (object id) whose users' mailboxes are served too.
+   */
+  readonly mailboxContacts?: { readonly mailboxes: readonly string[]; readonly group?: string };
   readonly changeIntervalMs: number;
   /** Milliseconds between two full enumerations applied as a difference (a safety net). */
   readonly reconcileIntervalMs: number;
@@ -52,7 +55,7 @@ interface GraphConfig extends SourceConfig, CredentialConfig {
   readonly users: boolean;
   readonly usersFilter?: string;
   readonly orgContacts: boolean;
-  readonly mailboxContacts?: { readonly mailboxes: readonly string[] };
+  readonly mailboxContacts?: { readonly mailboxes?: readonly string[]; readonly group?: string };
   readonly changeInterval: number;
   readonly reconcileInterval: number;
   readonly timeout: number;
@@ -82,7 +85,7 @@ export function readGraphSettings(config: SourceConfig): GraphSourceSettings {
     orgContacts: graph.orgContacts,
     ...(graph.mailboxContacts === undefined
       ? {}
-      : { mailboxContacts: { mailboxes: mailboxes(graph.mailboxContacts.mailboxes, fail) } }),
+      : { mailboxContacts: mailboxContacts(graph.mailboxContacts, fail) }),
     changeIntervalMs: graph.changeInterval * 1000,
     reconcileIntervalMs: graph.reconcileInterval * 1000,
     timeoutMs: graph.timeout * 1000,
@@ -100,6 +103,17 @@ function usersFilter(
     if (error instanceof ODataFilterError) return fail(`usersFilter: ${error.message}`, error);
     throw error;
   }
+}
+
+/** The listed mailboxes and the group: at least one of them. */
+function mailboxContacts(
+  setting: NonNullable<GraphConfig['mailboxContacts']>,
+  fail: (message: string, cause?: unknown) => never,
+): NonNullable<GraphSourceSettings['mailboxContacts']> {
+  const { group } = setting;
+  if (setting.mailboxes === undefined && group === undefined)
+    fail("mailboxContacts: set `mailboxes` (a list of mailboxes), `group` (a group's object id) or both");
+  return { mailboxes: mailboxes(setting.mailboxes ?? [], fail), ...(group === undefined ? {} : { group }) };
 }
 
 /** The mailboxes, each once: Graph reads `Alice@contoso.com` and `alice@contoso.com` as one. */

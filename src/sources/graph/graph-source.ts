@@ -324,11 +324,17 @@ export class GraphSource implements Source {
     }
   }
 
-  /** The listed mailboxes' contacts, when `mailboxContacts` is set: one reader for sync, check and reads. */
+  /** The listed mailboxes' and the group's contacts, when `mailboxContacts` is set: one reader for sync, check and reads. */
   #mailboxContacts(): MailboxContacts | undefined {
-    const mailboxes = this.settings.mailboxContacts?.mailboxes;
-    if (mailboxes === undefined) return undefined;
-    this.#mailboxes ??= new MailboxContacts(this.name, this.#api, mailboxes, this.logger);
+    const setting = this.settings.mailboxContacts;
+    if (setting === undefined) return undefined;
+    this.#mailboxes ??= new MailboxContacts(
+      this.name,
+      this.#api,
+      setting.mailboxes,
+      this.logger,
+      setting.group,
+    );
     return this.#mailboxes;
   }
 }

@@ -14,6 +14,14 @@
  * mailbox or folder that disappears after it was read is a CursorExpired: only a full listing can
  * tell which contacts went with it. Any other failure (throttling past the retries, a refused
  * permission, a broken connection) fails the round as for users: the copy keeps serving, stale.
+ *
+ * With `group`, the group's users are mailboxes too, by object id: its transitive user members are
+ * read again at the start of every round (one small paged request), so a member who joined is read
+ * in full at the next round, and one who left (or whose group is gone) is a CursorExpired, as a
+ * mailbox taken out of the config is: only a full listing can tell which contacts went with it. A
+ * member without a mail address has no mailbox and is skipped without a request; one with a mail
+ * address but no mailbox is skipped with a warning as a listed one is. An unknown group is warned
+ * about once and has no members; `check` fails on it.
  */
 import { CursorExpired, type FeedItem } from '../change-feed.js';
 import type { SourceLogger } from '../source-descriptor.js';
@@ -24,6 +32,7 @@ import type { GraphItem } from './graph-collections.js';
 import { deltaRound, listed } from './graph-pages.js';
 import { MAILBOX_CONTACT_SELECTION } from './graph-properties.js';
 import { mailboxContactRecord } from './graph-records.js';
+import { groupMembers, type GroupMember } from './group-members.js';
 import {
   folderPath,
   mailboxFolders,
@@ -64,19 +73,25 @@ export class MailboxContacts {
   readonly #missing = new Map<string, string>();
   /** Mailboxes found to repeat another's contacts (warned about once). */
   readonly #repeating = new Set<string>();
+  /** The group's members are mailboxes (by object id) too. */
+  readonly #members: Set<string> = new Set();
+  /** Whether the group was last found missing (warned about once). */
+  #groupMissing = false;
 
   constructor(
     private readonly source: string,
     private readonly api: GraphApi,
     readonly mailboxes: readonly string[],
     private readonly logger?: SourceLogger,
+    /** `mailboxContacts.group`: a group's object id, whose transitive user members are mailboxes too. */
+    readonly group?: string,
   ) {}
 
   /** Every contact of every mailbox; returns each mailbox's cursor. */
   async *full(signal: AbortSignal): AsyncGenerator<FeedItem, MailboxCursors> {
     const cursors: Record<string, MailboxEntry> = {};
     const served = new Set<string>();
-    for (const mailbox of this.mailboxes) {
+    for (const mailbox of await this.#current(signal, true)) {
       const { items, cursor } = await this.#read(mailbox, undefined, signal);
       yield* this.#once(mailbox, items, served);
       cursors[mailbox] = cursor;
@@ -86,12 +101,22 @@ export class MailboxContacts {
 
   /** What changed in each mailbox since `previous`; a mailbox new to the config is read in full. */
   async *changes(previous: MailboxCursors, signal: AbortSignal): AsyncGenerator<FeedItem, MailboxCursors> {
-    const dropped = Object.keys(previous).find((mailbox) => !this.mailboxes.includes(mailbox));
+    const current = await this.#current(signal, true);
+    const now = new Set(current);
+    // One that served nothing (missing, or an empty Contacts folder) leaves nothing behind.
+    const dropped = Object.entries(previous).find(
+      ([mailbox, entry]) =>
+        !now.has(mailbox) && !('missing' in entry) && Object.keys(entry.folders).length > 0,
+    )?.[0];
     if (dropped !== undefined)
-      throw new CursorExpired(`mailbox ${dropped} is no longer in mailboxContacts: its contacts must go`);
+      throw new CursorExpired(
+        this.group !== undefined && !this.mailboxes.includes(dropped)
+          ? `mailbox ${dropped} is no longer a member of group ${this.group}: its contacts must go`
+          : `mailbox ${dropped} is no longer in mailboxContacts: its contacts must go`,
+      );
     const cursors: Record<string, MailboxEntry> = {};
     const served = new Set<string>();
-    for (const mailbox of this.mailboxes) {
+    for (const mailbox of current) {
       const before = previous[mailbox];
       const { items, cursor } = await this.#read(
         mailbox,
@@ -107,7 +132,7 @@ export class MailboxContacts {
   /** Every contact by plain listing (no delta), at most `limit`; missing mailboxes are left out. */
   async *records(signal: AbortSignal, limit = Infinity): AsyncGenerator<SourceRecord> {
     let given = 0;
-    for (const mailbox of this.mailboxes) {
+    for (const mailbox of await this.#current(signal)) {
       const found = await this.#folders(mailbox, undefined, signal);
       if ('missing' in found) continue;
       for (const folder of found.folders)
@@ -123,7 +148,7 @@ export class MailboxContacts {
   /** One contact by id, from whichever mailbox holds it (contact ids are never GUIDs). */
   async get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined> {
     if (GUID.test(id)) return undefined;
-    for (const mailbox of this.mailboxes) {
+    for (const mailbox of await this.#current(signal)) {
       try {
         const item = await this.api.get(
           `${mailboxPath(mailbox)}/contacts/${encodeURIComponent(id)}?$select=${SELECT}`,
@@ -139,7 +164,10 @@ export class MailboxContacts {
     return undefined;
   }
 
-  /** One step per mailbox for `check`: its contacts counted by folder, or why it cannot be read. */
+  /**
+   * One step per listed mailbox for `check`: its contacts counted by folder, or why it cannot be
+   * read; with `group`, one step for the group: its members, their mailboxes and contacts.
+   */
   async check(signal: AbortSignal): Promise<{ steps: CheckStep[]; count: number; samples: SourceRecord[] }> {
     const steps: CheckStep[] = [];
     const samples: SourceRecord[] = [];
@@ -147,36 +175,135 @@ export class MailboxContacts {
     for (const mailbox of this.mailboxes) {
       const step = `mailbox ${mailbox}`;
       try {
-        const found = await this.#folders(mailbox, undefined, signal);
+        const found = await this.#countContacts(mailbox, samples, signal);
         if ('missing' in found) {
           steps.push({ step, ok: false, detail: `${missingSentence(mailbox, found.missing)}.` });
           continue;
         }
-        const counts: string[] = [];
-        let total = 0;
-        for (const folder of found.folders) {
-          let inFolder = 0;
-          for await (const item of this.#listFolder(mailbox, folder, signal)) {
-            inFolder++;
-            if (samples.length === 0) {
-              const record = mailboxContactRecord(item, mailbox);
-              if (record) samples.push(record);
-            }
-          }
-          total += inFolder;
-          counts.push(`${inFolder} in ${folder.name ?? 'the default Contacts folder'}`);
-        }
-        count += total;
+        count += found.total;
         steps.push({
           step,
           ok: true,
-          detail: `${total} contacts served from ${mailbox}${counts.length > 0 ? ` (${counts.join(', ')})` : ' (its Contacts folder is empty)'}`,
+          detail: `${found.total} contacts served from ${mailbox}${found.counts.length > 0 ? ` (${found.counts.join(', ')})` : ' (its Contacts folder is empty)'}`,
         });
       } catch (error) {
         steps.push({ step, ok: false, detail: `${mailbox}: ${this.#messageOf(error)}` });
       }
     }
+    if (this.group !== undefined) {
+      const step = `group ${this.group}`;
+      try {
+        const group = await this.#checkGroup(this.group, samples, signal);
+        count += group.count;
+        steps.push({ step, ...group.step });
+      } catch (error) {
+        steps.push({ step, ok: false, detail: `${this.group}: ${this.#messageOf(error)}` });
+      }
+    }
     return { steps, count, samples };
+  }
+
+  /** The group's members counted: how many, how many mailboxes, how many contacts. */
+  async #checkGroup(
+    group: string,
+    samples: SourceRecord[],
+    signal: AbortSignal,
+  ): Promise<{ step: Omit<CheckStep, 'step'>; count: number }> {
+    const found = await groupMembers(this.api, group, false, signal);
+    if ('missing' in found)
+      return { step: { ok: false, detail: `${groupMissingSentence(group, found.missing)}.` }, count: 0 };
+    const listed = this.#listedNames();
+    const members = found.members.filter((member) => !isListed(member, listed));
+    let mailboxes = 0;
+    let contacts = 0;
+    const without: string[] = [];
+    for (const member of members) {
+      if (member.mail === undefined) {
+        without.push(member.name);
+        continue;
+      }
+      const counted = await this.#countContacts(member.id, samples, signal);
+      if ('missing' in counted) {
+        without.push(member.name);
+        continue;
+      }
+      mailboxes++;
+      contacts += counted.total;
+    }
+    const also = found.members.length - members.length;
+    return {
+      step: {
+        ok: true,
+        detail:
+          `${found.name}: ${found.members.length} user members (nested groups included), ${mailboxes} mailboxes serving ${contacts} contacts` +
+          (without.length > 0
+            ? `; ${without.length} without an Exchange Online mailbox, left out (${without.slice(0, 5).join(', ')}${without.length > 5 ? ', …' : ''})`
+            : '') +
+          (also > 0 ? `; ${also} also listed in \`mailboxContacts.mailboxes\`` : ''),
+      },
+      count: contacts,
+    };
+  }
+
+  /** A mailbox's contacts counted by folder (and the first as a sample), or why it has none. */
+  async #countContacts(
+    mailbox: string,
+    samples: SourceRecord[],
+    signal: AbortSignal,
+  ): Promise<MissingMailbox | { total: number; counts: string[] }> {
+    const found = await this.#folders(mailbox, undefined, signal);
+    if ('missing' in found) return found;
+    const counts: string[] = [];
+    let total = 0;
+    for (const folder of found.folders) {
+      let inFolder = 0;
+      for await (const item of this.#listFolder(mailbox, folder, signal)) {
+        inFolder++;
+        if (samples.length === 0) {
+          const record = mailboxContactRecord(item, mailbox);
+          if (record) samples.push(record);
+        }
+      }
+      total += inFolder;
+      counts.push(`${inFolder} in ${folder.name ?? 'the default Contacts folder'}`);
+    }
+    return { total, counts };
+  }
+
+  /**
+   * The mailboxes of this round: the listed ones, then the group's members (by object id) that
+   * have a mail address and are not listed already (by object id or user principal name).
+   */
+  async #current(signal: AbortSignal, background = false): Promise<readonly string[]> {
+    if (this.group === undefined) return this.mailboxes;
+    const found = await groupMembers(this.api, this.group, background, signal);
+    if ('missing' in found) {
+      if (!this.#groupMissing)
+        this.logger?.warn(
+          { source: this.source, group: this.group, code: found.missing },
+          `${groupMissingSentence(this.group, found.missing)}; the other mailboxes and collections are served, and it is asked for again every round`,
+        );
+      this.#groupMissing = true;
+      this.#members.clear();
+      return this.mailboxes;
+    }
+    if (this.#groupMissing)
+      this.logger?.info(
+        { source: this.source, group: this.group },
+        `group ${this.group} answers now: its members' contacts are read`,
+      );
+    this.#groupMissing = false;
+    const listed = this.#listedNames();
+    const members = found.members
+      .filter((member) => member.mail !== undefined && !isListed(member, listed))
+      .map((member) => member.id);
+    this.#members.clear();
+    for (const member of members) this.#members.add(member);
+    return [...this.mailboxes, ...members];
+  }
+
+  #listedNames(): ReadonlySet<string> {
+    return new Set(this.mailboxes.map((mailbox) => mailbox.toLowerCase()));
   }
 
   /**
@@ -259,7 +386,7 @@ export class MailboxContacts {
       if (!this.#missing.has(mailbox))
         this.logger?.warn(
           { source: this.source, mailbox, code: missing },
-          `${missingSentence(mailbox, missing)}; the other mailboxes and collections are served, and it is asked for again every round`,
+          `${missingSentence(mailbox, missing, this.#members.has(mailbox) ? this.group : undefined)}; the other mailboxes and collections are served, and it is asked for again every round`,
         );
       this.#missing.set(mailbox, missing);
       return { missing };
@@ -349,6 +476,15 @@ export function parseMailboxCursors(value: unknown): MailboxCursors {
     if (!isObject(folders) || !Object.values(folders).every((link) => typeof link === 'string')) invalid();
   }
   return value as MailboxCursors;
+}
+
+function isListed(member: GroupMember, listed: ReadonlySet<string>): boolean {
+  return listed.has(member.id.toLowerCase()) || listed.has(member.name.toLowerCase());
+}
+
+/** A group Graph did not find, in one sentence naming the setting. */
+function groupMissingSentence(group: string, code: string): string {
+  return `group ${group} is no group of the tenant (404 ${code}), so no member's contacts are served: check the group's object id in \`mailboxContacts.group\``;
 }
 
 function isObject(value: unknown): value is Readonly<Record<string, unknown>> {

@@ -135,8 +135,13 @@ export function missingMailbox(error: unknown): string | undefined {
   return typeof code === 'string' && code !== '' ? code : 'NotFound';
 }
 
-/** A mailbox Graph did not find, in one sentence naming it and what to do. */
-export function missingSentence(mailbox: string, code: string): string {
+/**
+ * A mailbox Graph did not find, in one sentence naming it and what to do; `group` when it is a
+ * member of `mailboxContacts.group` rather than listed.
+ */
+export function missingSentence(mailbox: string, code: string, group?: string): string {
+  if (group !== undefined)
+    return `${mailbox}, a member of group ${group} (\`mailboxContacts.group\`), has no mailbox Graph can read (404 ${code}), so its contacts are left out: give the user an Exchange Online mailbox or take it out of the group`;
   switch (code) {
     case 'MailboxNotEnabledForRESTAPI':
       return `${mailbox} has no Exchange Online mailbox (404 ${code}: unlicensed, inactive, soft-deleted or on premises), so its contacts are left out: give the user a mailbox or remove it from \`mailboxContacts.mailboxes\``;

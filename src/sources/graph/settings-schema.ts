@@ -25,7 +25,7 @@ export const GRAPH_SETTINGS: SourceTypeSchema['settings'] = {
     },
     clientId: {
       description:
-        'The application (client) id of the app registration dirbridge reads with: it needs the application permissions User.Read.All (users), OrgContact.Read.All (organisational contacts) and Contacts.Read (mailbox contacts), with admin consent.',
+        'The application (client) id of the app registration dirbridge reads with: it needs the application permissions User.Read.All (users), OrgContact.Read.All (organisational contacts) and Contacts.Read (mailbox contacts), GroupMember.Read.All for `mailboxContacts.group`, with admin consent.',
       type: 'string',
       minLength: 1,
     },
@@ -99,10 +99,9 @@ export const GRAPH_SETTINGS: SourceTypeSchema['settings'] = {
     },
     mailboxContacts: {
       description:
-        "Also serve the personal contacts of these mailboxes (Outlook's Contacts folder and every folder below it) as contacts, each folder followed by its own delta query; needs the application permission Contacts.Read. `mailboxes` lists the mailboxes' users by user principal name or object id, e.g. `mailboxContacts: { mailboxes: [reception@contoso.com] }`. A mailbox Graph does not find (no such user, no Exchange Online mailbox) is left out with a warning and fails `check`, while the users and the other mailboxes are served; at most 4 requests run against one mailbox at a time (Exchange's limit).",
+        "Also serve the personal contacts of these mailboxes (Outlook's Contacts folder and every folder below it) as contacts, each folder followed by its own delta query; needs the application permission Contacts.Read. `mailboxes` lists the mailboxes' users by user principal name or object id, e.g. `mailboxContacts: { mailboxes: [reception@contoso.com] }`; `group` adds every user of a group (nested groups included) by its object id, read again each round, so a member who joins is served at the next round and one who leaves loses their contacts (the application permission GroupMember.Read.All is needed too). At least one of the two. A mailbox Graph does not find (no such user, no Exchange Online mailbox) is left out with a warning and fails `check` (a group member without one is left out and counted), while the users and the other mailboxes are served; at most 4 requests run against one mailbox at a time (Exchange's limit).",
       type: 'object',
       additionalProperties: false,
-      required: ['mailboxes'],
       properties: {
         mailboxes: {
           description: 'The mailboxes: user principal names (`reception@contoso.com`) or object ids.',
@@ -114,6 +113,13 @@ export const GRAPH_SETTINGS: SourceTypeSchema['settings'] = {
               '^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[^@\\s/\\\\?]+@[^@\\s/\\\\?]+)$',
             patternDescription: "a user principal name (user@domain) or a user's object id (a GUID)",
           },
+        },
+        group: {
+          description:
+            "A group's object id (a GUID, from the Entra admin center): the mailboxes of all its users, members of nested groups included, are served too.",
+          type: 'string',
+          pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$',
+          patternDescription: "a group's object id (a GUID)",
         },
       },
     },

@@ -1,13 +1,16 @@
 /**
  * How a test changes the directory between delta rounds: add, change, disable, soft-delete
  * (Graph's `@removed: {reason: "changed"}`, restorable), permanently delete (`"deleted"`) and
- * restore users and orgContacts. Each call is one change in the collection's log, so the next delta
+ * restore users and orgContacts; add groups and change their members. Each call is one change in the collection's log, so the next delta
  * round reports it exactly once.
  */
 import {
+  groupFrom,
   orgContactFrom,
   userFrom,
+  type GraphGroup,
   type GraphUser,
+  type NewGroup,
   type NewOrgContact,
   type NewUser,
   type OnPremisesExtensionAttributes,
@@ -28,6 +31,7 @@ export class DirectoryControl {
   constructor(
     readonly users: TrackedCollection<GraphUser>,
     readonly orgContacts: TrackedCollection<OrgContact>,
+    readonly groups: TrackedCollection<GraphGroup>,
   ) {}
 
   addUser(fields: NewUser): GraphUser {
@@ -93,5 +97,36 @@ export class DirectoryControl {
 
   restoreOrgContact(id: string): OrgContact {
     return this.orgContacts.restore(id);
+  }
+
+  /** A group; `members` are user or group object ids (a group member nests its members). */
+  addGroup(fields: NewGroup): GraphGroup {
+    for (const member of fields.members ?? []) this.#memberExists(member);
+    return this.groups.add(groupFrom(fields));
+  }
+
+  /** Adds a user or group (by object id) to a group's direct members; already a member: no change. */
+  addMember(groupId: string, memberId: string): GraphGroup {
+    const group = this.group(groupId);
+    this.#memberExists(memberId);
+    if (group.members.includes(memberId)) return group;
+    return this.groups.update(groupId, { members: [...group.members, memberId] });
+  }
+
+  removeMember(groupId: string, memberId: string): GraphGroup {
+    const group = this.group(groupId);
+    if (!group.members.includes(memberId)) throw new Error(`${memberId} is no member of group ${groupId}`);
+    return this.groups.update(groupId, { members: group.members.filter((id) => id !== memberId) });
+  }
+
+  group(id: string): GraphGroup {
+    const group = this.groups.get(id);
+    if (group === undefined) throw new Error(`No group ${id}`);
+    return group;
+  }
+
+  #memberExists(id: string): void {
+    if (this.users.get(id) === undefined && this.groups.get(id) === undefined)
+      throw new Error(`No live user or group ${id} to make a member`);
   }
 }

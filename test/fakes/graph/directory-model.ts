@@ -242,3 +242,37 @@ export const NO_ADDRESS: PhysicalAddress = {
 export type NewMailContact = Partial<
   Omit<MailContact, 'id' | 'parentFolderId' | 'changeKey' | 'createdDateTime' | 'lastModifiedDateTime'>
 > & { readonly id?: string };
+
+/**
+ * A group (`/groups/{id}`): a few of Graph's properties, and its direct members (user and group
+ * object ids) in the order they were added. `members` is the fake's own bookkeeping, never written
+ * out: Graph serves membership through `/members` and `/transitiveMembers`, not as a property.
+ */
+export interface GraphGroup {
+  readonly id: string;
+  readonly displayName: string;
+  readonly description: string | null;
+  readonly mail: string | null;
+  readonly mailEnabled: boolean;
+  readonly mailNickname: string;
+  readonly securityEnabled: boolean;
+  readonly groupTypes: readonly string[];
+  readonly createdDateTime: string;
+  readonly members: readonly string[];
+}
+
+export type NewGroup = Partial<Omit<GraphGroup, 'displayName'>> & { readonly displayName: string };
+
+export function groupFrom(fields: NewGroup): Omit<GraphGroup, 'id'> & { readonly id?: string } {
+  return {
+    description: null,
+    mail: null,
+    mailEnabled: false,
+    mailNickname: fields.displayName.replace(/[^A-Za-z0-9]/g, '') || 'group',
+    securityEnabled: true,
+    groupTypes: [],
+    createdDateTime: '2021-01-04T09:00:00Z',
+    members: [],
+    ...fields,
+  };
+}

@@ -24,7 +24,7 @@ import { AccessTokens } from './access-tokens.js';
 import { DeltaEngine, type ExpiredTokenShape } from './delta-feed.js';
 import { DirectoryControl } from './directory-control.js';
 import { seedDirectory, type SeedOptions, type SeedSummary } from './directory-seeding.js';
-import type { GraphUser, OrgContact } from './directory-model.js';
+import type { GraphGroup, GraphUser, OrgContact } from './directory-model.js';
 import { faultReply, Faults } from './faults.js';
 import { graphErrorBody, type RequestIds } from './graph-errors.js';
 import type { GraphSettings, GraphState } from './graph-state.js';
@@ -90,12 +90,14 @@ export class FakeGraph {
     };
     const users = new TrackedCollection<GraphUser>();
     const orgContacts = new TrackedCollection<OrgContact>();
-    this.directory = new DirectoryControl(users, orgContacts);
+    const groups = new TrackedCollection<GraphGroup>();
+    this.directory = new DirectoryControl(users, orgContacts, groups);
     this.#state = {
       identity: this.identity,
       tokens: this.tokens,
       users,
       orgContacts,
+      groups,
       mailboxes: this.mailboxes,
       concurrency: this.concurrency,
       sealer,

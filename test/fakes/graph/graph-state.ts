@@ -1,10 +1,10 @@
 /**
- * Everything the routes read: the tenant and its apps, issued tokens, the directory's users and
- * orgContacts, mailboxes, and the settings tests may change between requests.
+ * Everything the routes read: the tenant and its apps, issued tokens, the directory's users,
+ * orgContacts and groups, mailboxes, and the settings tests may change between requests.
  */
 import type { AccessTokens } from './access-tokens.js';
 import type { DeltaEngine } from './delta-feed.js';
-import type { GraphUser, OrgContact } from './directory-model.js';
+import type { GraphGroup, GraphUser, OrgContact } from './directory-model.js';
 import type { Identity } from './identity.js';
 import type { MailboxConcurrency } from './mailbox-concurrency.js';
 import type { MailboxStore } from './mailbox-store.js';
@@ -23,6 +23,7 @@ export interface GraphState {
   readonly tokens: AccessTokens;
   readonly users: TrackedCollection<GraphUser>;
   readonly orgContacts: TrackedCollection<OrgContact>;
+  readonly groups: TrackedCollection<GraphGroup>;
   readonly mailboxes: MailboxStore;
   readonly concurrency: MailboxConcurrency;
   readonly sealer: TokenSealer;

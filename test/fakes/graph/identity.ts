@@ -18,7 +18,7 @@ export interface AppRegistration {
   readonly certificates?: readonly string[];
   /** "Allow public client flows": no secret, ROPC allowed without one. */
   readonly publicClient?: boolean;
-  /** Application permissions (app roles) on Graph, e.g. User.Read.All, OrgContact.Read.All, Contacts.Read. */
+  /** Application permissions (app roles) on Graph, e.g. User.Read.All, OrgContact.Read.All, Contacts.Read, GroupMember.Read.All. */
   readonly applicationPermissions: readonly string[];
   /** Delegated permissions (scopes) on Graph, for ROPC tokens. */
   readonly delegatedPermissions: readonly string[];
@@ -42,7 +42,7 @@ export const SYNC_APP: AppRegistration = {
   clientId: '5e0c7d7a-1b2c-4d3e-8f90-a1b2c3d4e5f6',
   displayName: 'dirbridge sync',
   clientSecret: 'fake~secret.value-for-dirbridge-sync',
-  applicationPermissions: ['User.Read.All', 'OrgContact.Read.All', 'Contacts.Read'],
+  applicationPermissions: ['User.Read.All', 'OrgContact.Read.All', 'Contacts.Read', 'GroupMember.Read.All'],
   delegatedPermissions: ['User.Read'],
   adminConsent: true,
 };

@@ -154,6 +154,25 @@ export const CONTACT_FOLDER_SHAPE: EntityShape = {
   idFirst: true,
 };
 
+/** A group's properties (not `members`: membership is a navigation, see groups-endpoint.ts). */
+export const GROUP_SHAPE: EntityShape = {
+  odataType: 'Microsoft.DirectoryServices.Group',
+  unknownPropertyCode: 'Request_BadRequest',
+  properties: [
+    'id',
+    'displayName',
+    'description',
+    'mail',
+    'mailEnabled',
+    'mailNickname',
+    'securityEnabled',
+    'groupTypes',
+    'createdDateTime',
+  ],
+  defaults: 'all',
+  idFirst: true,
+};
+
 /** The canonical property names `$select` asks for, or undefined when it is absent or empty. */
 export function parseSelect(raw: string | null, shape: EntityShape): readonly string[] | undefined {
   if (raw === null || raw.trim() === '') return undefined;

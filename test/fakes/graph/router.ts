@@ -16,6 +16,7 @@ import type { GraphCall } from './graph-call.js';
 import type { GraphState } from './graph-state.js';
 import { jsonReply, type HttpReply } from './http-reply.js';
 import { openIdConfiguration, userRealm } from './login-discovery.js';
+import { handleGroups } from './groups-endpoint.js';
 import { handleMailbox } from './mailbox-endpoint.js';
 import { handleOrgContacts } from './org-contacts-endpoint.js';
 import { handleOrganization } from './organization-endpoint.js';
@@ -113,6 +114,8 @@ function graphResource(call: GraphCall, state: GraphState): HttpReply {
       throw segmentNotFound(rest[0]!);
     case 'contacts':
       return handleOrgContacts(call, rest, state);
+    case 'groups':
+      return handleGroups(call, rest, state);
     case 'organization':
       if (rest.length > 0) throw segmentNotFound(rest[0]!);
       return handleOrganization(call, state);

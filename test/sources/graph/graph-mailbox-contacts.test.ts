@@ -577,3 +577,191 @@ describe('graph mailbox contacts', () => {
     expect(nobody).toThrow(/would serve nobody/);
   });
 });
+
+describe('graph mailbox contacts of a group', () => {
+  /** A user with mail and a mailbox holding `contacts` contacts named `${name} 1..n`. */
+  function mailboxUser(name: string, contacts: number): GraphUser {
+    const user = fake.directory.addUser({
+      userPrincipalName: `${name.toLowerCase()}@contoso.com`,
+      mail: `${name.toLowerCase()}@contoso.com`,
+      displayName: name,
+    });
+    const box = fake.mailboxes.ensure(user.id);
+    for (let i = 1; i <= contacts; i++) box.addContact({ displayName: `${name} Kontakt ${i}` });
+    return user;
+  }
+
+  function memberRequests(): ReturnType<FakeGraph['requests']['all']> {
+    return fake.requests.all().filter((request) => request.path.startsWith('/v1.0/groups/'));
+  }
+
+  it('serves the contacts of every user of the group, nested groups included, re-reading members each round', async () => {
+    const carla = mailboxUser('Carla', 3);
+    const dora = mailboxUser('Dora', 2);
+    const emil = mailboxUser('Emil', 4);
+    const noMail = fake.directory.addUser({
+      userPrincipalName: 'nomail@contoso.com',
+      displayName: 'No Mail',
+    });
+    const nested = fake.directory.addGroup({ displayName: 'Empfang Nord', members: [dora.id] });
+    const group = fake.directory.addGroup({
+      displayName: 'Empfang',
+      members: [carla.id, noMail.id, nested.id],
+    });
+    const logged: Logged[] = [];
+    const graph = source({ users: false, mailboxContacts: { group: group.id } }, logged);
+    const engine = replicaOf(graph);
+    try {
+      fake.requests.clear();
+      await engine.sync(signal);
+      expect(engine.size).toBe(5);
+      expect(names(engine, '(cn=Dora Kontakt 2)')).toEqual(['Dora Kontakt 2']);
+      expect(Object.keys(mailboxCursors(engine))).toEqual([carla.id, dora.id]);
+      // One paged request for the members, with the advanced query parameters the cast needs.
+      const [members, ...others] = memberRequests();
+      expect(others).toEqual([]);
+      expect(members?.path).toBe(`/v1.0/groups/${group.id}/transitiveMembers/microsoft.graph.user`);
+      expect(members?.query).toMatchObject({
+        $count: 'true',
+        $select: 'id,userPrincipalName,mail',
+        $top: '999',
+      });
+      expect(members?.headers.consistencylevel).toBe('eventual');
+      // A member without a mail address has no mailbox: nothing is asked of it, nothing is warned.
+      expect(fake.requests.all().some((request) => request.path.includes(noMail.id))).toBe(false);
+      expect(logged.filter((entry) => entry.level === 'warn')).toEqual([]);
+
+      // A member who joins is read in full at the next round; the others resume from their links.
+      fake.directory.addMember(nested.id, emil.id);
+      fake.requests.clear();
+      let outcome = await engine.sync(signal);
+      expect(outcome?.applied).toEqual({ upserts: 4, deletions: 0 });
+      expect(names(engine, '(cn=Emil Kontakt 4)')).toEqual(['Emil Kontakt 4']);
+      expect(memberRequests()).toHaveLength(1);
+
+      // A change in a member's mailbox still comes by delta.
+      fake.mailboxes.get(carla.id)!.addContact({ displayName: 'Carla Kontakt neu' });
+      outcome = await engine.sync(signal);
+      expect(outcome?.applied).toEqual({ upserts: 1, deletions: 0 });
+
+      // One who leaves (here the nested group's member) loses their contacts at the next round.
+      fake.directory.removeMember(nested.id, dora.id);
+      await engine.sync(signal);
+      expect(names(engine, '(cn=Dora Kontakt 1)')).toEqual([]);
+      expect(engine.size).toBe(4 + 4);
+      expect(Object.keys(mailboxCursors(engine))).toEqual([carla.id, emil.id]);
+    } finally {
+      await graph.close();
+    }
+  });
+
+  it('serves a mailbox listed and in the group once, and both settings together', async () => {
+    const fritz = mailboxUser('Fritz', 2);
+    const greta = mailboxUser('Greta', 1);
+    const group = fake.directory.addGroup({ displayName: 'Werkstatt', members: [fritz.id, greta.id] });
+    const logged: Logged[] = [];
+    const graph = source(
+      { users: false, mailboxContacts: { mailboxes: [fritz.userPrincipalName], group: group.id } },
+      logged,
+    );
+    const engine = replicaOf(graph);
+    try {
+      await engine.sync(signal);
+      expect(engine.size).toBe(3);
+      expect(Object.keys(mailboxCursors(engine))).toEqual([fritz.userPrincipalName, greta.id]);
+      expect(logged.filter((entry) => entry.level === 'warn')).toEqual([]);
+    } finally {
+      await graph.close();
+    }
+  });
+
+  it('leaves out a member with mail but no mailbox with one warning naming the group', async () => {
+    const hanna = mailboxUser('Hanna', 1);
+    const unlicensed = fake.directory.addUser({
+      userPrincipalName: 'unlicensed@contoso.com',
+      mail: 'unlicensed@contoso.com',
+    });
+    const group = fake.directory.addGroup({ displayName: 'Lager', members: [hanna.id, unlicensed.id] });
+    const logged: Logged[] = [];
+    const graph = source({ users: false, mailboxContacts: { group: group.id } }, logged);
+    const engine = replicaOf(graph);
+    try {
+      await engine.sync(signal);
+      await engine.sync(signal);
+      expect(engine.size).toBe(1);
+      expect(logged.filter((entry) => entry.level === 'warn').map((entry) => entry.msg)).toEqual([
+        `${unlicensed.id}, a member of group ${group.id} (\`mailboxContacts.group\`), has no mailbox Graph can read (404 MailboxNotEnabledForRESTAPI), so its contacts are left out: give the user an Exchange Online mailbox or take it out of the group; the other mailboxes and collections are served, and it is asked for again every round`,
+      ]);
+      const report = await graph.check();
+      expect(report.steps.find((step) => step.step === `group ${group.id}`)).toEqual({
+        step: `group ${group.id}`,
+        ok: true,
+        detail:
+          'Lager: 2 user members (nested groups included), 1 mailboxes serving 1 contacts; 1 without an Exchange Online mailbox, left out (unlicensed@contoso.com)',
+      });
+      expect(report.count).toBe(1);
+    } finally {
+      await graph.close();
+    }
+  });
+
+  it('warns about an unknown group, serves the rest, and check names `mailboxContacts.group`', async () => {
+    const unknown = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
+    const logged: Logged[] = [];
+    const graph = source({ mailboxContacts: { mailboxes: [bob.id], group: unknown } }, logged);
+    const engine = replicaOf(graph);
+    try {
+      await engine.sync(signal);
+      await engine.sync(signal);
+      expect(engine.size).toBe(fake.directory.users.size + contactsOf(bobBox));
+      expect(logged.filter((entry) => entry.level === 'warn').map((entry) => entry.msg)).toEqual([
+        `group ${unknown} is no group of the tenant (404 Request_ResourceNotFound), so no member's contacts are served: check the group's object id in \`mailboxContacts.group\`; the other mailboxes and collections are served, and it is asked for again every round`,
+      ]);
+      const report = await graph.check();
+      expect(report.ok).toBe(false);
+      expect(report.steps.find((step) => step.step === `group ${unknown}`)).toEqual({
+        step: `group ${unknown}`,
+        ok: false,
+        detail: `group ${unknown} is no group of the tenant (404 Request_ResourceNotFound), so no member's contacts are served: check the group's object id in \`mailboxContacts.group\`.`,
+      });
+    } finally {
+      await graph.close();
+    }
+  });
+
+  it('says GroupMember.Read.All is missing when the app may not read the group', async () => {
+    const group = fake.directory.addGroup({ displayName: 'Ohne Recht', members: [bob.id] });
+    const clientId = '2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901';
+    fake.identity.registerApp({
+      ...SYNC_APP,
+      clientId,
+      applicationPermissions: ['User.Read.All', 'Contacts.Read'],
+    });
+    const graph = source({ clientId, users: false, mailboxContacts: { group: group.id } });
+    try {
+      const report = await graph.check();
+      expect(report.steps.find((step) => step.step === `group ${group.id}`)).toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(
+          new RegExp(
+            `^${group.id}: Graph refused /groups/${group.id}: 403 Authorization_RequestDenied: .*GroupMember\\.Read\\.All`,
+          ),
+        ) as string,
+      });
+      await expect(replicaOf(graph).sync(signal)).rejects.toThrow(
+        /403 Authorization_RequestDenied.*GroupMember\.Read\.All/,
+      );
+    } finally {
+      await graph.close();
+    }
+  });
+
+  it('checks the setting: a group object id, and mailboxes or group', () => {
+    expect(() => source({ mailboxContacts: { group: 'Empfang' } })).toThrow(
+      /mailboxContacts\.group: must be a group's object id \(a GUID\)/,
+    );
+    expect(() => source({ mailboxContacts: {} })).toThrow(
+      /mailboxContacts: set `mailboxes` \(a list of mailboxes\), `group` \(a group.s object id\) or both/,
+    );
+  });
+});
