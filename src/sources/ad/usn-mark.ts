@@ -21,6 +21,7 @@ import { SourceError } from '../source.js';
 import type { ChangeMark, FeedIntervals, MarkRound } from '../ldap/change-mark.js';
 import type { FeedBackend, FeedSession } from '../ldap/feed-backend.js';
 import { guidToUuid } from '../ldap/index.js';
+import { entryValues, rawValues } from '../ldap/ldap-entry.js';
 
 /** LDAP_SERVER_SHOW_DELETED_OID: tombstones are returned to those allowed to read them. */
 const SHOW_DELETED = '1.2.840.113556.1.4.417';
@@ -95,16 +96,16 @@ export class UsnMark implements ChangeMark {
       ['highestCommittedUSN', 'dsServiceName', 'defaultNamingContext'],
       signal,
     );
-    const usn = Number(text(rootDse, 'highestCommittedUSN'));
-    const service = text(rootDse, 'dsServiceName');
-    const domainNc = text(rootDse, 'defaultNamingContext');
+    const usn = Number(entryValues(rootDse, 'highestCommittedUSN')[0]);
+    const [service] = entryValues(rootDse, 'dsServiceName');
+    const [domainNc] = entryValues(rootDse, 'defaultNamingContext');
     if (!Number.isSafeInteger(usn) || service === undefined || domainNc === undefined)
       throw new SourceError(
         this.backend.name,
         'the root DSE shows no highestCommittedUSN, dsServiceName and defaultNamingContext: is this an Active Directory domain controller?',
       );
     const settings = await first(session, service, ['invocationId'], signal, ['invocationId']);
-    const raw = valueOf(settings, 'invocationId');
+    const [raw] = rawValues(settings, 'invocationId');
     if (!(raw instanceof Buffer) || raw.length !== 16)
       throw new SourceError(this.backend.name, `${service} shows no invocationId to the service account`);
     return { invocationId: guidToUuid(raw), usn, domainNc };
@@ -188,16 +189,4 @@ async function first(
   ))
     return entry;
   return undefined;
-}
-
-function valueOf(entry: Entry | undefined, name: string): Buffer | string | undefined {
-  if (!entry) return undefined;
-  const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
-  const raw = key === undefined ? undefined : entry[key];
-  return Array.isArray(raw) ? raw[0] : raw;
-}
-
-function text(entry: Entry | undefined, name: string): string | undefined {
-  const value = valueOf(entry, name);
-  return typeof value === 'string' || value === undefined ? value : value.toString('utf8');
 }

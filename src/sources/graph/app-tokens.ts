@@ -7,6 +7,7 @@
  */
 import { fetch, type Dispatcher } from 'undici';
 import { SourceError } from '../source.js';
+import { jsonObject, networkReason } from './http-answer.js';
 import { readRefusal, refusalSentence, type TokenRefusal } from './aadsts-reason.js';
 import { JWT_BEARER_ASSERTION, signClientAssertion, type AppCertificate } from './client-assertion.js';
 
@@ -88,11 +89,11 @@ export class AppTokens {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new SourceError(source, `cannot reach ${new URL(tokenUrl).origin}: ${reasonOf(error)}`, {
+      throw new SourceError(source, `cannot reach ${new URL(tokenUrl).origin}: ${networkReason(error)}`, {
         cause: error,
       });
     }
-    const body = await readJson(response);
+    const body = jsonObject(await response.text());
     if (!response.ok) throw new GraphTokenError(source, readRefusal(response.status, body));
     const token = typeof body?.access_token === 'string' ? body.access_token : undefined;
     const lifetime = Number(body?.expires_in);
@@ -103,19 +104,4 @@ export class AppTokens {
     this.#current = { token, renewAt: asked + renewIn };
     return token;
   }
-}
-
-async function readJson(response: { text(): Promise<string> }): Promise<Record<string, unknown> | undefined> {
-  try {
-    const parsed = JSON.parse(await response.text()) as unknown;
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function reasonOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  if (cause?.code !== undefined) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
-  return error instanceof Error ? error.message : String(error);
 }

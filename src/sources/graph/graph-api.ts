@@ -16,6 +16,7 @@ import type { Dispatcher } from 'undici';
 import { CursorExpired } from '../change-feed.js';
 import { SourceError } from '../source.js';
 import type { AppTokens } from './app-tokens.js';
+import { networkReason } from './http-answer.js';
 import { MailboxSlots } from './mailbox-slots.js';
 
 /** Retries of a throttled or unavailable request (the client's default is 3). */
@@ -103,7 +104,7 @@ export class GraphApi {
     if (error instanceof SourceError) return error;
     const where = describePath(path);
     if (!(error instanceof GraphError))
-      return new SourceError(this.source, `cannot reach Graph for ${where}: ${reasonOf(error)}`, {
+      return new SourceError(this.source, `cannot reach Graph for ${where}: ${networkReason(error)}`, {
         cause: error,
       });
     const code = error.code ?? '';
@@ -132,10 +133,4 @@ function plainWords(error: GraphError): string {
 function describePath(path: string): string {
   const withoutQuery = path.split('?')[0] ?? path;
   return withoutQuery.replace(/^https:\/\/[^/]+\/v1\.0/, '');
-}
-
-function reasonOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
-  const message = error instanceof Error ? error.message : String(error);
-  return cause?.code === undefined ? message : `${message} (${cause.code})`;
 }

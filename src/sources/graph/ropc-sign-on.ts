@@ -9,6 +9,7 @@
  * password is sent once, never retried, so Entra ID's smart lockout sees exactly the user's own
  * attempts; at most `signOnConcurrency` requests are in flight (request-slots.ts).
  */
+import { jsonObject, networkReason } from './http-answer.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fetch, type Dispatcher } from 'undici';
 import type { AuthVerdict, CheckStep, LoginRef, SourceRecord } from '../source.js';
@@ -185,7 +186,7 @@ export class RopcSignOn {
       const why =
         error instanceof Error && error.name === 'TimeoutError'
           ? `no answer within ${timeoutMs / 1000} s`
-          : reasonOf(error);
+          : networkReason(error);
       return {
         ok: false,
         code: 'unavailable',
@@ -248,18 +249,3 @@ const REALM_WORDS: Readonly<Record<Realm, string>> = {
     'federated (AD FS): ROPC cannot check its passwords unless a Home Realm Discovery policy allows cloud password validation',
   unknown: 'not a domain of this tenant: check upnSuffixes',
 };
-
-function jsonObject(text: string): Readonly<Record<string, unknown>> | undefined {
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function reasonOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  if (cause?.code !== undefined) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
-  return error instanceof Error ? error.message : String(error);
-}

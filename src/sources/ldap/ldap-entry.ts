@@ -63,10 +63,7 @@ export function toRecord(
 
 /** An entry's record id: its id attribute's first value, else (where allowed) its DN. */
 export function recordIdOf(entry: Entry, idAttribute: string, dnAsFallbackId = false): string | undefined {
-  const wanted = idAttribute.toLowerCase();
-  const name = Object.keys(entry).find((key) => key.toLowerCase() === wanted);
-  const raw = name === undefined ? undefined : entry[name];
-  const first = Array.isArray(raw) ? raw[0] : raw;
+  const first = rawValues(entry, idAttribute)[0];
   const id = first === undefined ? undefined : idText(first);
   if (id !== undefined && id !== '') return id;
   return dnAsFallbackId && entry.dn !== '' ? entry.dn : undefined;
@@ -74,6 +71,21 @@ export function recordIdOf(entry: Entry, idAttribute: string, dnAsFallbackId = f
 
 function textOf(value: Buffer | string): string {
   return typeof value === 'string' ? value : value.toString('utf8');
+}
+
+/** An attribute's values as ldapts gives them, its name matched case-insensitively (servers differ in case). */
+export function rawValues(entry: Entry | undefined, attribute: string): (Buffer | string)[] {
+  if (entry === undefined) return [];
+  const wanted = attribute.toLowerCase();
+  const key = Object.keys(entry).find((name) => name.toLowerCase() === wanted);
+  const value = key === undefined ? undefined : entry[key];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** An attribute's values as UTF-8 text, its name matched case-insensitively. */
+export function entryValues(entry: Entry | undefined, attribute: string): string[] {
+  return rawValues(entry, attribute).map(textOf);
 }
 
 /** An entry's values as UTF-8 text, without its DN. */

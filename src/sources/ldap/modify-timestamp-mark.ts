@@ -20,6 +20,7 @@ import { CursorExpired } from '../change-feed.js';
 import type { CheckStep } from '../source.js';
 import type { ChangeMark, FeedIntervals, MarkRound } from './change-mark.js';
 import type { FeedBackend, FeedSession } from './feed-backend.js';
+import { entryValues } from './ldap-entry.js';
 
 const ATTRIBUTE = 'modifyTimestamp';
 /** The timestamp's precision: a cursor a second back re-reads at most that second's changes. */
@@ -115,11 +116,8 @@ export class ModifyTimestampMark implements ChangeMark {
 
 /** The latest modifyTimestamp of an entry, in ms since the epoch. */
 function timestampOf(entry: Entry): number | undefined {
-  const name = Object.keys(entry).find((key) => key.toLowerCase() === 'modifytimestamp');
-  const raw = name === undefined ? undefined : entry[name];
-  const first = Array.isArray(raw) ? raw[0] : raw;
-  if (first === undefined) return undefined;
-  return parseGeneralizedTime(typeof first === 'string' ? first : first.toString('utf8'));
+  const first = entryValues(entry, ATTRIBUTE)[0];
+  return first === undefined ? undefined : parseGeneralizedTime(first);
 }
 
 const GENERALIZED_TIME = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)?(\d\d)?(?:[.,](\d+))?(Z|[+-]\d\d(?:\d\d)?)$/;

@@ -17,6 +17,7 @@ import type { ChangeFeed, FeedItem } from '../change-feed.js';
 import type { SourceRecord } from '../source.js';
 import type { ChangeMark, MarkRound } from './change-mark.js';
 import type { FeedBackend, FeedSession } from './feed-backend.js';
+import { entryValues } from './ldap-entry.js';
 import { dnKey } from './login-names.js';
 import { within } from './source-scope.js';
 
@@ -156,7 +157,7 @@ export class PolledChangeFeed implements ChangeFeed {
     const contexts: string[] = [];
     const search = { scope: 'base', filter: MATCH_ALL, attributes: ['namingContexts'] } as const;
     for await (const entry of session.entries('', search, signal))
-      contexts.push(...valuesOf(entry, 'namingContexts'));
+      contexts.push(...entryValues(entry, 'namingContexts'));
     const roots = new Map<string, string>();
     for (const base of this.backend.bases) {
       const root = containingContext(base, contexts) ?? base;
@@ -165,7 +166,7 @@ export class PolledChangeFeed implements ChangeFeed {
     // A root below another root is searched with it already.
     const keys = [...roots.keys()];
     return [...roots]
-      .filter(([key]) => !keys.some((other) => other !== key && isUnder(key, other)))
+      .filter(([key]) => !keys.some((other) => other !== key && isDescendantOf(key, other)))
       .map(([, dn]) => dn);
   }
 
@@ -187,27 +188,16 @@ function* cursorOf(round: MarkRound, previous?: string): Iterable<FeedItem> {
   if (cursor !== undefined) yield { kind: 'cursor', cursor };
 }
 
-function valuesOf(entry: Entry, name: string): string[] {
-  const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
-  const raw = key === undefined ? undefined : entry[key];
-  const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-  return list.map((value) => (typeof value === 'string' ? value : value.toString('utf8')));
-}
-
 /** The longest naming context a base lies in (or is). */
 function containingContext(base: string, contexts: readonly string[]): string | undefined {
   const key = safeKey(base);
   let best: string | undefined;
   for (const context of contexts) {
     const contextKey = safeKey(context);
-    if (contextKey !== key && !isUnder(key, contextKey)) continue;
+    if (contextKey !== key && !isDescendantOf(key, contextKey)) continue;
     if (best === undefined || context.length > best.length) best = context;
   }
   return best;
-}
-
-function isUnder(childKey: string, parentKey: string): boolean {
-  return isDescendantOf(childKey, parentKey);
 }
 
 /** A DN's comparison key; text that is no DN compares as itself. */

@@ -7,8 +7,9 @@
  * `dITContentRules` (`( 1.2.840.113556.1.5.9 NAME 'user' AUX ( securityPrincipal $ mailRecipient ...`),
  * and without them a user has no `sAMAccountName`. So both are read.
  */
-import type { Client, Entry } from 'ldapts';
+import type { Client } from 'ldapts';
 import type { Filter } from '../../filter/ast.js';
+import { entryValues } from './ldap-entry.js';
 import { parseObjectClassDescription, type ObjectClassDescription } from './object-class-description.js';
 
 export { parseObjectClassDescription } from './object-class-description.js';
@@ -86,16 +87,16 @@ export async function readSchemaAttributes(
     filter: '(objectClass=*)',
     attributes: ['subschemaSubentry'],
   });
-  const subschema = valuesOf(rootDse.searchEntries[0], 'subschemaSubentry')[0];
+  const subschema = entryValues(rootDse.searchEntries[0], 'subschemaSubentry')[0];
   if (subschema === undefined || subschema === '') return undefined;
   const { searchEntries } = await client.search(subschema, {
     scope: 'base',
     filter: '(objectClass=subschema)', // RFC 4512 5.1: how a subschema entry is read
     attributes: ['objectClasses', 'dITContentRules'],
   });
-  const objectClasses = valuesOf(searchEntries[0], 'objectClasses');
+  const objectClasses = entryValues(searchEntries[0], 'objectClasses');
   if (objectClasses.length === 0) return undefined;
-  return schemaAttributes(objectClasses, classes, valuesOf(searchEntries[0], 'dITContentRules'));
+  return schemaAttributes(objectClasses, classes, entryValues(searchEntries[0], 'dITContentRules'));
 }
 
 /**
@@ -159,15 +160,4 @@ class AttributeSet {
   sorted(): string[] {
     return [...this.#names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, name]) => name);
   }
-}
-
-/** An attribute's values as strings, its name matched case-insensitively (servers differ in case). */
-function valuesOf(entry: Entry | undefined, attribute: string): string[] {
-  if (entry === undefined) return [];
-  const key = Object.keys(entry).find((name) => name.toLowerCase() === attribute.toLowerCase());
-  const value = key === undefined ? undefined : entry[key];
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map((item) =>
-    Buffer.isBuffer(item) ? item.toString('utf8') : item,
-  );
 }

@@ -5,17 +5,13 @@
  * secret and a certificate, or neither, is a config error naming both; paths and a key from a
  * secret are read as the reference says.
  */
+import { graphReplica } from '../../support/graph-replica.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/config-error.js';
-import { Namespace } from '../../../src/directory/namespace.js';
-import { Presenter } from '../../../src/directory/presenter.js';
-import { FieldMap } from '../../../src/mapping/field-map.js';
 import { ReplicaEngine } from '../../../src/replica/replica-engine.js';
-import { Schema } from '../../../src/schema/schema.js';
-import { GRAPH_DEFAULT_MAP } from '../../../src/sources/graph/default-map.js';
 import { createGraphSource, type GraphSource } from '../../../src/sources/graph/index.js';
 import { SourceError } from '../../../src/sources/source.js';
 import { makeAppCertificate, type AppCertificatePair } from '../../fakes/graph/app-certificates.js';
@@ -23,7 +19,6 @@ import { FakeGraph } from '../../fakes/graph/fake-graph.js';
 import { SYNC_APP } from '../../fakes/graph/identity.js';
 import { loadTestConfig } from '../../support/load-test-config.js';
 
-const schema = Schema.load();
 const signal = new AbortController().signal;
 let fake: FakeGraph;
 let folder: string;
@@ -65,21 +60,7 @@ function source(overrides: Record<string, unknown> = {}): GraphSource {
 }
 
 function replicaOf(graph: GraphSource): ReplicaEngine {
-  const map = new FieldMap(schema, GRAPH_DEFAULT_MAP);
-  const presenter = new Presenter(
-    graph.name,
-    graph.kind,
-    map,
-    new Namespace('dc=test', [graph.name], schema),
-  );
-  return new ReplicaEngine({
-    source: graph,
-    present: (record) => presenter.present(record),
-    dnOf: (uuid) => presenter.dnOfUuid(uuid),
-    schema,
-    defaultCountry: 'US',
-    fields: map.nativeFields() ?? [],
-  });
+  return graphReplica(graph, { defaultCountry: 'US' });
 }
 
 /** The client assertion of the last token request, decoded. */

@@ -9,18 +9,14 @@
  * mailbox that disappears; a round Graph keeps throttling; `check`, `fields` and reads by id; the
  * settings' checks.
  */
+import { graphReplica } from '../../support/graph-replica.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Namespace } from '../../../src/directory/namespace.js';
-import { Presenter } from '../../../src/directory/presenter.js';
 import { parseFilter } from '../../../src/filter/parse.js';
-import { FieldMap } from '../../../src/mapping/field-map.js';
 import { ReplicaEngine } from '../../../src/replica/replica-engine.js';
-import { Schema } from '../../../src/schema/schema.js';
 import type { SourceLogger } from '../../../src/sources/source-descriptor.js';
-import { GRAPH_DEFAULT_MAP } from '../../../src/sources/graph/default-map.js';
 import { createGraphSource, type GraphSource } from '../../../src/sources/graph/index.js';
 import type { GraphUser } from '../../fakes/graph/directory-model.js';
 import { FakeGraph } from '../../fakes/graph/fake-graph.js';
@@ -28,7 +24,6 @@ import { SYNC_APP } from '../../fakes/graph/identity.js';
 import type { Mailbox } from '../../fakes/graph/mailbox-store.js';
 import { namesFor as names } from '../../support/replica-engine-harness.js';
 
-const schema = Schema.load();
 const signal = new AbortController().signal;
 let fake: FakeGraph;
 let caFile: string;
@@ -108,22 +103,7 @@ function source(overrides: Record<string, unknown> = {}, logged: Logged[] = []):
 }
 
 function replicaOf(graph: GraphSource): ReplicaEngine {
-  const map = new FieldMap(schema, GRAPH_DEFAULT_MAP);
-  const presenter = new Presenter(
-    graph.name,
-    graph.kind,
-    map,
-    new Namespace('dc=test', [graph.name], schema),
-  );
-  return new ReplicaEngine({
-    source: graph,
-    present: (record) => presenter.present(record),
-    dnOf: (uuid) => presenter.dnOfUuid(uuid),
-    schema,
-    defaultCountry: 'DE',
-    fields: map.nativeFields() ?? [],
-    maxDeletes: '100%',
-  });
+  return graphReplica(graph, { defaultCountry: 'DE', maxDeletes: '100%' });
 }
 
 /** Every live contact of a mailbox, in all its folders. */

@@ -5,14 +5,10 @@
  * delta tokens in both of Graph's shapes, a throttling burst, a token Graph stops accepting, and
  * `check` in plain words for a wrong secret, a missing consent and an unknown tenant.
  */
+import { graphReplica } from '../../support/graph-replica.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Namespace } from '../../../src/directory/namespace.js';
-import { Presenter } from '../../../src/directory/presenter.js';
-import { FieldMap } from '../../../src/mapping/field-map.js';
 import { ReplicaEngine } from '../../../src/replica/replica-engine.js';
-import { Schema } from '../../../src/schema/schema.js';
 import { createGraphSource, type GraphSource } from '../../../src/sources/graph/index.js';
-import { GRAPH_DEFAULT_MAP } from '../../../src/sources/graph/default-map.js';
 import { FakeGraph } from '../../fakes/graph/fake-graph.js';
 import { SYNC_APP } from '../../fakes/graph/identity.js';
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -20,7 +16,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { namesFor as names } from '../../support/replica-engine-harness.js';
 
-const schema = Schema.load();
 const signal = new AbortController().signal;
 let fake: FakeGraph;
 let caFile: string;
@@ -52,21 +47,7 @@ function source(overrides: Record<string, unknown> = {}): GraphSource {
 }
 
 function replicaOf(graph: GraphSource): ReplicaEngine {
-  const map = new FieldMap(schema, GRAPH_DEFAULT_MAP);
-  const presenter = new Presenter(
-    graph.name,
-    graph.kind,
-    map,
-    new Namespace('dc=test', [graph.name], schema),
-  );
-  return new ReplicaEngine({
-    source: graph,
-    present: (record) => presenter.present(record),
-    dnOf: (uuid) => presenter.dnOfUuid(uuid),
-    schema,
-    defaultCountry: 'US',
-    fields: map.nativeFields() ?? [],
-  });
+  return graphReplica(graph, { defaultCountry: 'US' });
 }
 
 /** Whether the copy holds the object with this id (a GUID, so its entryUUID). */
