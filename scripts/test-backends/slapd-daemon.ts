@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { ensureDebianPackages } from './debian-packages.js';
 
 const POLICY_RC = '/usr/sbin/policy-rc.d';
@@ -26,16 +26,45 @@ export function installSlapd(): void {
   }
 }
 
-export function freePort(): Promise<number> {
+/** Distinct free loopback ports, held open together so the kernel cannot hand one out twice. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, () => listenAnywhere()));
+  const ports = servers.map((server) => {
+    const address = server.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  });
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+function listenAnywhere(): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.listen(0, '127.0.0.1', () => resolve(server));
   });
+}
+
+const START_ATTEMPTS = 3;
+
+/** slapd stopped before it listened (a port taken meanwhile, or a bad config). */
+class SlapdExited extends Error {}
+
+/**
+ * Starts slapd on free ports. A port is only free until slapd binds it, and tests running
+ * alongside open listeners all the time: a start whose daemon exits at once is retried on new ports.
+ */
+export async function launchSlapdOnFreePorts(
+  launch: Omit<SlapdLaunch, 'ldapPort' | 'ldapsPort'>,
+): Promise<{ child: ChildProcess; ldapPort: number; ldapsPort: number }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const [ldapPort = 0, ldapsPort = 0] = await freePorts(2);
+    try {
+      return { child: await launchSlapd({ ...launch, ldapPort, ldapsPort }), ldapPort, ldapsPort };
+    } catch (error) {
+      if (!(error instanceof SlapdExited) || attempt === START_ATTEMPTS) throw error;
+    }
+  }
 }
 
 export interface SlapdLaunch {
@@ -71,7 +100,7 @@ export async function launchSlapd(launch: SlapdLaunch): Promise<ChildProcess> {
 async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + LISTEN_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`slapd exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) throw new SlapdExited(`slapd exited with ${child.exitCode}:\n${output()}`);
     if (await accepts(port)) return;
     await sleep(50);
   }

@@ -26,7 +26,13 @@ import {
 } from './domino/directory.js';
 import { dominoLdif } from './domino/ldif.js';
 import { dominoSlapdConf } from './domino/slapd-conf.js';
-import { freePort, installSlapd, launchSlapd, stopChild, stopRecordedSlapd } from './slapd-daemon.js';
+import {
+  installSlapd,
+  launchSlapd,
+  launchSlapdOnFreePorts,
+  stopChild,
+  stopRecordedSlapd,
+} from './slapd-daemon.js';
 import { ensureTestCa } from './test-ca.js';
 
 export type {
@@ -119,7 +125,10 @@ export async function startSlapdDomino(options: SlapdDominoOptions): Promise<Sla
     directory,
     options.monitor ?? false,
   );
-  const [ldapPort, ldapsPort] = [await freePort(), await freePort()];
+  const detached = options.detached ?? false;
+  const started = await launchSlapdOnFreePorts({ conf: l.conf, log: l.log, detached });
+  const { ldapPort, ldapsPort } = started;
+  let child = started.child;
   const info: SlapdDominoInfo = {
     ...directory,
     name: options.name,
@@ -137,8 +146,7 @@ export async function startSlapdDomino(options: SlapdDominoOptions): Promise<Sla
     passwordAttributes: PASSWORD_ATTRIBUTES,
   };
   const launch = (): Promise<ChildProcess> =>
-    launchSlapd({ conf: l.conf, ldapPort, ldapsPort, log: l.log, detached: options.detached ?? false });
-  let child = await launch();
+    launchSlapd({ conf: l.conf, ldapPort, ldapsPort, log: l.log, detached });
   const running = (): boolean => child.exitCode === null && child.signalCode === null;
   return {
     ...info,

@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Client } from 'ldapts';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, installSlapd, launchSlapd, stopChild } from './slapd-daemon.js';
+import { installSlapd, launchSlapd, launchSlapdOnFreePorts, stopChild } from './slapd-daemon.js';
 import { ensureTestCa } from './test-ca.js';
 
 export const SLAPD_SUFFIX = 'dc=example,dc=test';
@@ -113,12 +113,13 @@ export async function startSlapd(options: SlapdOptions): Promise<Slapd> {
   const ldif = join(folder, 'seed.ldif');
   writeFileSync(ldif, `${base}\n${options.ldif.trim()}\n`);
   execFileSync('slapadd', ['-q', '-f', conf, '-l', ldif], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const [ldapPort, ldapsPort] = [await freePort(), await freePort()];
+  const log = join(folder, 'slapd.log');
+  const started = await launchSlapdOnFreePorts({ conf, log });
+  const { ldapPort, ldapsPort } = started;
+  let child = started.child;
   const ldapUrl = `ldap://127.0.0.1:${ldapPort}`;
   const ldapsUrl = `ldaps://127.0.0.1:${ldapsPort}`;
-  const run = (): Promise<ChildProcess> =>
-    launchSlapd({ conf, ldapPort, ldapsPort, log: join(folder, 'slapd.log') });
-  let child = await run();
+  const run = (): Promise<ChildProcess> => launchSlapd({ conf, ldapPort, ldapsPort, log });
   return {
     folder,
     ldapUrl,
