@@ -16,6 +16,7 @@ export type OAuth2Client = InstanceType<typeof auth.OAuth2>;
 const GOOGLE_TOKEN_AUDIENCE = 'https://oauth2.googleapis.com/token';
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const DIRECTORY_SCOPE = 'https://www.googleapis.com/auth/directory.readonly';
+export const CONTACTS_SCOPE = 'https://www.googleapis.com/auth/contacts.readonly';
 
 /** The token endpoint refused: its OAuth error code and description. */
 export class TokenRefused extends Error {

@@ -8,7 +8,8 @@
  */
 import type { people_v1 } from '@googleapis/people';
 import { CursorExpired, type ChangeFeed, type FeedItem } from '../change-feed.js';
-import { PERSON_FIELDS, personRecord } from './google-records.js';
+import type { SourceRecord } from '../source.js';
+import { contactId, contactRecord, PERSON_FIELDS, personRecord } from './google-records.js';
 import type { GoogleSourceSettings } from './google-settings.js';
 import { googleError, isExpiredSyncToken } from './people-api.js';
 
@@ -25,12 +26,55 @@ export interface DirectoryPage {
   readonly nextSyncToken?: string;
 }
 
+/** Options of one listing: a full one (asking for a sync token unless told not to) or the changes since a sync token. */
+export interface PageOptions {
+  readonly syncToken?: string;
+  readonly requestSyncToken?: boolean;
+  readonly pageSize?: number;
+}
+
+/** A user's own contacts (`people.connections.list` as that user) page by page. */
+export async function* contactPages(
+  api: people_v1.People,
+  settings: GoogleSourceSettings,
+  user: string,
+  signal: AbortSignal,
+  options: PageOptions,
+): AsyncGenerator<DirectoryPage> {
+  let pageToken: string | undefined;
+  do {
+    let data: people_v1.Schema$ListConnectionsResponse;
+    try {
+      ({ data } = await api.people.connections.list(
+        {
+          resourceName: 'people/me',
+          personFields: PERSON_FIELDS.join(','),
+          pageSize: options.pageSize ?? PAGE_SIZE,
+          ...(options.requestSyncToken === false ? {} : { requestSyncToken: true }),
+          ...(options.syncToken === undefined ? {} : { syncToken: options.syncToken }),
+          ...(pageToken === undefined ? {} : { pageToken }),
+        },
+        { signal },
+      ));
+    } catch (error) {
+      if (options.syncToken !== undefined && isExpiredSyncToken(error))
+        throw new CursorExpired(`Google no longer knows the sync token of ${user}'s contacts`);
+      throw googleError(settings.name, settings, error, user);
+    }
+    pageToken = data.nextPageToken ?? undefined;
+    yield {
+      people: data.connections ?? [],
+      ...(typeof data.nextSyncToken === 'string' ? { nextSyncToken: data.nextSyncToken } : {}),
+    };
+  } while (pageToken !== undefined && pageToken !== '');
+}
+
 /** The directory page by page: a full listing (asking for a sync token) or the changes since one. */
 export async function* directoryPages(
   api: people_v1.People,
   settings: GoogleSourceSettings,
   signal: AbortSignal,
-  options: { readonly syncToken?: string; readonly requestSyncToken?: boolean; readonly pageSize?: number },
+  options: PageOptions,
 ): AsyncGenerator<DirectoryPage> {
   let pageToken: string | undefined;
   do {
@@ -60,52 +104,106 @@ export async function* directoryPages(
   } while (pageToken !== undefined && pageToken !== '');
 }
 
+/** Where the next round starts: the directory's sync token and each user's contacts' sync token. */
+interface FeedCursor {
+  readonly directory?: string;
+  readonly contacts?: Readonly<Record<string, string>>;
+}
+
 export class DirectoryFeed implements ChangeFeed {
   readonly reportsDeletions = true;
 
   constructor(
     private readonly api: people_v1.People,
     private readonly settings: GoogleSourceSettings,
+    /** The People API as each user of `userContacts` (their own contacts). */
+    private readonly apiAs: (user: string) => people_v1.People,
   ) {}
 
   async *full(signal: AbortSignal): AsyncIterable<FeedItem> {
-    yield* this.#round(signal, undefined);
+    yield* this.#rounds(signal, undefined);
   }
 
   async *changes(cursor: string, signal: AbortSignal): AsyncIterable<FeedItem> {
-    yield* this.#round(signal, parseCursor(cursor));
+    yield* this.#rounds(signal, parseCursor(cursor, this.settings));
   }
 
-  async *#round(signal: AbortSignal, syncToken: string | undefined): AsyncIterable<FeedItem> {
-    let next: string | undefined;
-    for await (const page of directoryPages(this.api, this.settings, signal, {
-      ...(syncToken === undefined ? {} : { syncToken }),
-    })) {
+  async *#rounds(signal: AbortSignal, previous: FeedCursor | undefined): AsyncIterable<FeedItem> {
+    const next: { directory?: string; contacts?: Record<string, string> } = {};
+    let complete = true;
+    if (this.settings.directory) {
+      const pages = directoryPages(this.api, this.settings, signal, {
+        ...(previous?.directory === undefined ? {} : { syncToken: previous.directory }),
+      });
+      const token = yield* this.#round(
+        pages,
+        (person) => personRecord(person),
+        (id) => id,
+      );
+      if (token === undefined) complete = false;
+      else next.directory = token;
+    }
+    const users = this.settings.userContacts ?? [];
+    if (users.length > 0) next.contacts = {};
+    for (const user of users) {
+      const syncToken = previous?.contacts?.[user];
+      const pages = contactPages(this.apiAs(user), this.settings, user, signal, {
+        ...(syncToken === undefined ? {} : { syncToken }),
+      });
+      const token = yield* this.#round(
+        pages,
+        (person) => contactRecord(person, user),
+        (id) => contactId(user, id),
+      );
+      if (token === undefined) complete = false;
+      else next.contacts![user] = token;
+    }
+    if (complete) yield { kind: 'cursor', cursor: JSON.stringify(next) };
+  }
+
+  /** One listing's people as upserts and deletions; returns the last page's sync token. */
+  async *#round(
+    pages: AsyncIterable<DirectoryPage>,
+    record: (person: Person) => SourceRecord | undefined,
+    idOf: (resourceName: string) => string,
+  ): AsyncGenerator<FeedItem, string | undefined> {
+    let token: string | undefined;
+    for await (const page of pages) {
       for (const person of page.people) {
         const id = person.resourceName;
         if (typeof id !== 'string' || id === '') continue;
         if (person.metadata?.deleted === true) {
-          yield { kind: 'delete', id };
+          yield { kind: 'delete', id: idOf(id) };
           continue;
         }
-        const record = personRecord(person);
-        if (record) yield { kind: 'upsert', record };
+        const upsert = record(person);
+        if (upsert) yield { kind: 'upsert', record: upsert };
       }
-      next = page.nextSyncToken ?? next;
+      token = page.nextSyncToken ?? token;
     }
-    if (next !== undefined) yield { kind: 'cursor', cursor: JSON.stringify({ directory: next }) };
+    return token;
   }
 }
 
-function parseCursor(cursor: string): string {
+/** The previous round's tokens: a round without one for a listing it must follow lists everything again. */
+function parseCursor(cursor: string, settings: GoogleSourceSettings): FeedCursor {
   let parsed: unknown;
   try {
     parsed = JSON.parse(cursor);
   } catch {
     // not JSON: not a cursor this feed wrote
   }
-  const token = (parsed as { directory?: unknown } | null)?.directory;
-  if (typeof token !== 'string' || token === '')
+  const { directory, contacts } = (parsed ?? {}) as { directory?: unknown; contacts?: unknown };
+  if (settings.directory && (typeof directory !== 'string' || directory === ''))
     throw new CursorExpired("the replica's cursor holds no directory sync token");
-  return token;
+  const tokens = (typeof contacts === 'object' && contacts !== null ? contacts : {}) as Readonly<
+    Record<string, unknown>
+  >;
+  for (const user of settings.userContacts ?? [])
+    if (typeof tokens[user] !== 'string')
+      throw new CursorExpired(`the replica's cursor holds no sync token for ${user}'s contacts`);
+  return {
+    ...(typeof directory === 'string' ? { directory } : {}),
+    contacts: tokens as Readonly<Record<string, string>>,
+  };
 }

@@ -52,6 +52,7 @@ export const RECORD_FIELDS: readonly { readonly name: string; readonly descripti
   { name: 'department', description: 'organizations: the department' },
   { name: 'preferredLanguage', description: 'locales: the first (an IETF tag such as `de`)' },
   { name: 'employeeId', description: 'externalIds of type organization (the employee id)' },
+  { name: 'owner', description: 'userContacts: the user whose own contact this is' },
 ];
 
 export function personRecord(person: Person): SourceRecord | undefined {
@@ -88,6 +89,24 @@ export function personRecord(person: Person): SourceRecord | undefined {
     ...(sourceType === 'DOMAIN_CONTACT' ? { kind: 'contact' } : sourceType ? { kind: 'user' } : {}),
     fields,
   };
+}
+
+/**
+ * One of a user's own contacts: a contact whatever its source, its id the user's address and its
+ * resource name (resource names are the user's own, not the domain's), and the user as `owner`.
+ */
+export function contactRecord(person: Person, user: string): SourceRecord | undefined {
+  const record = personRecord(person);
+  if (!record) return undefined;
+  return {
+    id: contactId(user, record.id),
+    kind: 'contact',
+    fields: { ...record.fields, owner: [user] },
+  };
+}
+
+export function contactId(user: string, resourceName: string): string {
+  return `${user.toLowerCase()}/${resourceName}`;
 }
 
 /** The phone types a person holds (for `fields`). */

@@ -20,6 +20,8 @@ export interface GoogleSourceSettings {
   /** The People API's root, ending in `/`. */
   readonly rootUrl: string;
   readonly directory: boolean;
+  /** Users whose own Google Contacts are served as contacts (`userContacts.users`), each once. */
+  readonly userContacts?: readonly string[];
   readonly changeIntervalMs: number;
   readonly timeoutMs: number;
 }
@@ -28,6 +30,7 @@ interface GoogleConfig extends SourceConfig {
   readonly serviceAccountKey: string;
   readonly adminEmail: string;
   readonly directory: boolean;
+  readonly userContacts?: { readonly users: readonly string[] };
   readonly tokenUrl?: string;
   readonly rootUrl: string;
   readonly changeInterval: number;
@@ -39,7 +42,14 @@ export function readGoogleSettings(config: SourceConfig): GoogleSourceSettings {
   const fail = (message: string, cause?: unknown): never => {
     throw new SourceError(config.name, message, cause === undefined ? undefined : { cause });
   };
-  if (!google.directory) fail('directory is false: the source would serve nobody');
+  if (!google.directory && google.userContacts === undefined)
+    fail('directory is false and userContacts is not set: the source would serve nobody');
+  const users = google.userContacts?.users ?? [];
+  const seen = new Set<string>();
+  for (const user of users) {
+    if (seen.has(user.toLowerCase())) fail(`userContacts.users: ${user} is listed twice`);
+    seen.add(user.toLowerCase());
+  }
   const key = readKey(google.serviceAccountKey, fail);
   return {
     name: config.name,
@@ -48,6 +58,7 @@ export function readGoogleSettings(config: SourceConfig): GoogleSourceSettings {
     tokenUrl: google.tokenUrl ?? key.token_uri,
     rootUrl: google.rootUrl.endsWith('/') ? google.rootUrl : `${google.rootUrl}/`,
     directory: google.directory,
+    ...(users.length > 0 ? { userContacts: users } : {}),
     changeIntervalMs: google.changeInterval * 1000,
     timeoutMs: google.timeout * 1000,
   };

@@ -17,9 +17,9 @@ import type {
   SourceQuery,
   SourceRecord,
 } from '../source.js';
-import { delegatedToken, DIRECTORY_SCOPE } from './delegated-tokens.js';
-import { DirectoryFeed, directoryPages } from './directory-feed.js';
-import { personRecord, phoneTypes, RECORD_FIELDS } from './google-records.js';
+import { CONTACTS_SCOPE, delegatedToken, DIRECTORY_SCOPE } from './delegated-tokens.js';
+import { contactPages, DirectoryFeed, directoryPages, type DirectoryPage } from './directory-feed.js';
+import { contactRecord, personRecord, phoneTypes, RECORD_FIELDS } from './google-records.js';
 import type { GoogleSourceSettings } from './google-settings.js';
 import { explain, peopleApi } from './people-api.js';
 
@@ -32,6 +32,8 @@ export class GoogleSource implements Source {
   readonly kind = 'both' as const;
   readonly capabilities = CAPABILITIES;
   readonly #api: people_v1.People;
+  /** The People API as each user of `userContacts`. */
+  readonly #userApis = new Map<string, people_v1.People>();
   readonly #timers: NodeJS.Timeout[] = [];
   #feed: ChangeFeed | undefined;
 
@@ -45,7 +47,7 @@ export class GoogleSource implements Source {
 
   /** One feed whatever `fields` asks: the read mask is fixed, so a sync token stays valid across them. */
   changeFeed(): ChangeFeed {
-    this.#feed ??= new DirectoryFeed(this.#api, this.settings);
+    this.#feed ??= new DirectoryFeed(this.#api, this.settings, (user) => this.#apiAs(user));
     return this.#feed;
   }
 
@@ -62,6 +64,12 @@ export class GoogleSource implements Source {
       const record = personRecord(person);
       if (record) yield record;
     }
+    for (const user of this.settings.userContacts ?? [])
+      for await (const page of this.#contactPages(user, signal))
+        for (const person of page.people) {
+          const record = contactRecord(person, user);
+          if (record) yield record;
+        }
   }
 
   /**
@@ -69,6 +77,10 @@ export class GoogleSource implements Source {
    * only, and not shared contacts), so the listing is searched: the replica serves reads itself.
    */
   async get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined> {
+    if (!id.startsWith('people/')) {
+      for await (const record of this.search({}, signal)) if (record.id === id) return record;
+      return undefined;
+    }
     for await (const person of this.#people(signal))
       if (person.resourceName === id) return personRecord(person);
     return undefined;
@@ -107,49 +119,69 @@ export class GoogleSource implements Source {
   async check(): Promise<CheckReport> {
     const steps: CheckStep[] = [];
     const { settings } = this;
-    try {
-      await delegatedToken({
-        key: settings.key,
-        tokenUrl: settings.tokenUrl,
-        subject: settings.adminEmail,
-        scopes: [DIRECTORY_SCOPE],
-        timeoutMs: settings.timeoutMs,
-      });
-      steps.push({
-        step: 'token',
-        ok: true,
-        detail: `the service account ${settings.key.client_email} acts as ${settings.adminEmail} (domain-wide delegation of ${DIRECTORY_SCOPE})`,
-      });
-    } catch (error) {
-      steps.push({ step: 'token', ok: false, detail: explain(settings, error) });
-      return checkReport(this.name, steps);
-    }
+    // The admin's token only where the directory is read: each user of userContacts has a step of its own.
+    if (settings.directory)
+      try {
+        await delegatedToken({
+          key: settings.key,
+          tokenUrl: settings.tokenUrl,
+          subject: settings.adminEmail,
+          scopes: [DIRECTORY_SCOPE],
+          timeoutMs: settings.timeoutMs,
+        });
+        steps.push({
+          step: 'token',
+          ok: true,
+          detail: `the service account ${settings.key.client_email} acts as ${settings.adminEmail} (domain-wide delegation of ${DIRECTORY_SCOPE})`,
+        });
+      } catch (error) {
+        steps.push({ step: 'token', ok: false, detail: explain(settings, error) });
+        return checkReport(this.name, steps);
+      }
     let users = 0;
     let contacts = 0;
     const samples: SourceRecord[] = [];
-    try {
-      for await (const person of this.#people(new AbortController().signal)) {
-        const record = personRecord(person);
-        if (!record) continue;
-        if (record.kind === 'contact') contacts++;
-        else users++;
-        if (samples.length < 2) samples.push(record);
+    if (settings.directory)
+      try {
+        for await (const person of this.#people(new AbortController().signal)) {
+          const record = personRecord(person);
+          if (!record) continue;
+          if (record.kind === 'contact') contacts++;
+          else users++;
+          if (samples.length < 2) samples.push(record);
+        }
+        steps.push({
+          step: 'directory',
+          ok: true,
+          detail: `${users} users (domain profiles) and ${contacts} shared contacts served`,
+        });
+      } catch (error) {
+        steps.push({ step: 'directory', ok: false, detail: messageOf(error, this.name) });
+        return checkReport(this.name, steps);
       }
-      steps.push({
-        step: 'directory',
-        ok: true,
-        detail: `${users} users (domain profiles) and ${contacts} shared contacts served`,
-      });
-    } catch (error) {
-      steps.push({ step: 'directory', ok: false, detail: messageOf(error, this.name) });
-      return checkReport(this.name, steps);
+    let owned = 0;
+    for (const user of settings.userContacts ?? []) {
+      try {
+        let count = 0;
+        for await (const page of this.#contactPages(user, new AbortController().signal))
+          for (const person of page.people) {
+            const record = contactRecord(person, user);
+            if (!record) continue;
+            count++;
+            if (samples.length < 3) samples.push(record);
+          }
+        owned += count;
+        steps.push({ step: `contacts of ${user}`, ok: true, detail: `${count} contacts served` });
+      } catch (error) {
+        steps.push({ step: `contacts of ${user}`, ok: false, detail: messageOf(error, this.name) });
+      }
     }
     steps.push({
       step: 'changes',
       ok: true,
       detail: `sync-token rounds every ${settings.changeIntervalMs / 1000} s (Google may take a few minutes to report a change)`,
     });
-    return checkReport(this.name, steps, users + contacts, samples);
+    return checkReport(this.name, steps, users + contacts + owned, samples);
   }
 
   close(): Promise<void> {
@@ -157,8 +189,22 @@ export class GoogleSource implements Source {
     return Promise.resolve();
   }
 
+  #apiAs(user: string): people_v1.People {
+    let api = this.#userApis.get(user);
+    if (!api) {
+      api = peopleApi(this.settings, user, CONTACTS_SCOPE);
+      this.#userApis.set(user, api);
+    }
+    return api;
+  }
+
+  #contactPages(user: string, signal: AbortSignal): AsyncIterable<DirectoryPage> {
+    return contactPages(this.#apiAs(user), this.settings, user, signal, { requestSyncToken: false });
+  }
+
   /** The directory's people by plain listing, at most `limit`. */
   async *#people(signal: AbortSignal, limit = Infinity): AsyncIterable<people_v1.Schema$Person> {
+    if (!this.settings.directory) return;
     let given = 0;
     for await (const page of directoryPages(this.#api, this.settings, signal, {
       requestSyncToken: false,

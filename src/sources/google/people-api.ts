@@ -7,18 +7,23 @@
 import { people, type people_v1 } from '@googleapis/people';
 import { CursorExpired } from '../change-feed.js';
 import { SourceError } from '../source.js';
-import { delegatedClient, DIRECTORY_SCOPE, TokenRefused } from './delegated-tokens.js';
+import { CONTACTS_SCOPE, delegatedClient, DIRECTORY_SCOPE, TokenRefused } from './delegated-tokens.js';
 import type { GoogleSourceSettings } from './google-settings.js';
 
-export function peopleApi(settings: GoogleSourceSettings): people_v1.People {
+/** The People API as `subject` (the admin for the directory, a user of `userContacts` for their own contacts). */
+export function peopleApi(
+  settings: GoogleSourceSettings,
+  subject = settings.adminEmail,
+  scope = DIRECTORY_SCOPE,
+): people_v1.People {
   return people({
     version: 'v1',
     rootUrl: settings.rootUrl,
     auth: delegatedClient({
       key: settings.key,
       tokenUrl: settings.tokenUrl,
-      subject: settings.adminEmail,
-      scopes: [DIRECTORY_SCOPE],
+      subject,
+      scopes: [scope],
       timeoutMs: settings.timeoutMs,
     }),
     timeout: settings.timeoutMs,
@@ -70,19 +75,34 @@ export function isExpiredSyncToken(error: unknown): boolean {
 }
 
 /** A failed call as the sentence an operator acts on, naming the setting to fix. */
-export function googleError(source: string, settings: GoogleSourceSettings, error: unknown): Error {
+/** `user`: the call was made as this user of `userContacts` (for their own contacts). */
+export function googleError(
+  source: string,
+  settings: GoogleSourceSettings,
+  error: unknown,
+  user?: string,
+): Error {
   if (error instanceof SourceError || error instanceof CursorExpired) return error;
-  return new SourceError(source, explain(settings, error), { cause: error });
+  return new SourceError(source, explain(settings, error, user), { cause: error });
 }
 
-export function explain(settings: GoogleSourceSettings, error: unknown): string {
-  if (error instanceof TokenRefused) return tokenSentence(settings, error);
+export function explain(settings: GoogleSourceSettings, error: unknown, user?: string): string {
+  if (error instanceof TokenRefused) {
+    const sentence = tokenSentence(settings, error, user);
+    return user === undefined ? sentence : `${user}'s contacts: ${sentence}`;
+  }
+  const sentence = apiSentence(settings, error, user);
+  return user === undefined ? sentence : `${user}'s contacts: ${sentence}`;
+}
+
+function apiSentence(settings: GoogleSourceSettings, error: unknown, user: string | undefined): string {
+  const scope = user === undefined ? DIRECTORY_SCOPE : CONTACTS_SCOPE;
   const failure = failureOf(error);
   const clientId = settings.key.client_id;
   if (failure.reason === 'SERVICE_DISABLED')
     return `the People API is disabled in the service account's Google Cloud project: enable it (APIs & Services > Library > People API) and wait a few minutes (Google: ${failure.message})`;
   if (failure.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT')
-    return `the token does not carry the scope ${DIRECTORY_SCOPE}: grant it to client id ${clientId} in the Admin console (Security > API controls > Domain-wide delegation)`;
+    return `the token does not carry the scope ${scope}: grant it to client id ${clientId} in the Admin console (Security > API controls > Domain-wide delegation)`;
   if (failure.code === 'FAILED_PRECONDITION' && /domain user/i.test(failure.message))
     return `Google refuses to list the directory for \`adminEmail\` ${settings.adminEmail} (${failure.message}): give a user of the Workspace domain`;
   if (failure.status === 429)
@@ -92,13 +112,20 @@ export function explain(settings: GoogleSourceSettings, error: unknown): string 
   return `cannot reach the People API at ${settings.rootUrl}: ${failure.message}`;
 }
 
-function tokenSentence(settings: GoogleSourceSettings, error: TokenRefused): string {
+function tokenSentence(
+  settings: GoogleSourceSettings,
+  error: TokenRefused,
+  user: string | undefined,
+): string {
   const clientId = settings.key.client_id;
+  const scope = user === undefined ? DIRECTORY_SCOPE : CONTACTS_SCOPE;
   const account = settings.key.client_email;
   if (error.error === 'unauthorized_client')
-    return `the service account ${account} has no domain-wide delegation of ${DIRECTORY_SCOPE}: in the Admin console (Security > API controls > Domain-wide delegation) add client id ${clientId} with that scope (Google: ${error.error}: ${error.description})`;
+    return `the service account ${account} has no domain-wide delegation of ${scope}: in the Admin console (Security > API controls > Domain-wide delegation) add client id ${clientId} with that scope (Google: ${error.error}: ${error.description})`;
   if (error.error === 'access_denied')
-    return `the domain-wide delegation of client id ${clientId} does not cover ${DIRECTORY_SCOPE}: add that scope to it in the Admin console (Google: ${error.error}: ${error.description})`;
+    return `the domain-wide delegation of client id ${clientId} does not cover ${scope}: add that scope to it in the Admin console (Google: ${error.error}: ${error.description})`;
+  if (error.error === 'invalid_grant' && /email or user id/i.test(error.description) && user !== undefined)
+    return `${user} (in \`userContacts\`) is not a user of the Workspace domain (Google: ${error.error}: ${error.description})`;
   if (error.error === 'invalid_grant' && /email or user id/i.test(error.description))
     return `\`adminEmail\` ${settings.adminEmail} is not a user of the Workspace domain: give an existing user the service account may act as (Google: ${error.error}: ${error.description})`;
   if (error.error === 'invalid_grant' && /account not found|signature/i.test(error.description))

@@ -28,6 +28,22 @@ export const GOOGLE_SETTINGS: SourceTypeSchema['settings'] = {
       type: 'boolean',
       default: true,
     },
+    userContacts: {
+      description:
+        "Also serve the users' own Google Contacts (`people.connections.list` as each user, with a sync token per user) as contacts, each with its user as `owner`: `users` lists them by address, e.g. `userContacts: { users: [reception@example.com] }`. Needs domain-wide delegation of `https://www.googleapis.com/auth/contacts.readonly` too.",
+      type: 'object',
+      additionalProperties: false,
+      required: ['users'],
+      properties: {
+        users: {
+          description: 'The users whose contacts are served, by their primary address.',
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
+          patternDescription: 'e-mail addresses (user@domain)',
+        },
+      },
+    },
     tokenUrl: {
       description:
         "Where service-account tokens are asked for: the key's `token_uri` by default (`https://oauth2.googleapis.com/token`). For a proxy or a test stand-in.",
