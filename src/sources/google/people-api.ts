@@ -109,6 +109,9 @@ function apiSentence(settings: GoogleSourceSettings, error: unknown, user: strin
     return `Google's quota is exhausted and stayed so through 3 retries (${failure.message}); the copy keeps serving and the next round tries again`;
   if (failure.status !== undefined)
     return `the People API answered ${failure.status}${failure.code ? ` ${failure.code}` : ''}: ${failure.message}`;
+  // gaxios aborts a request at `timeout` and does not retry it (verified against the fake's hang).
+  if (/aborted|timeout/i.test(failure.message))
+    return `the People API at ${settings.rootUrl} did not answer within ${settings.timeoutMs / 1000} s (\`timeout\`); the copy keeps serving and the next round tries again`;
   return `cannot reach the People API at ${settings.rootUrl}: ${failure.message}`;
 }
 

@@ -236,16 +236,42 @@ describe('google source', () => {
     try {
       await engine.sync(signal);
       fake.accessTokens.revoke();
+      fake.requests.clear();
       fake.domain.directory.add({
         names: [{ givenName: 'After', familyName: 'Revoke', displayName: 'After Revoke' }],
         emailAddresses: [{ value: 'after.revoke@example.com', type: 'work' }],
       });
       await engine.sync(signal);
       expect(names(engine, '(cn=After Revoke)')).toEqual(['After Revoke']);
+      // The 401 dropped the token: a new one was asked for once, and the call made again.
+      expect(fake.requests.all('/token')).toHaveLength(1);
+      expect(directoryCalls().map((call) => call.status)).toEqual([401, 200]);
     } finally {
       await google.close();
     }
   });
+
+  it('gives up on a request Google does not answer within timeout, keeping the copy', async () => {
+    const google = source({ timeout: 1 });
+    const engine = replicaOf(google);
+    try {
+      await engine.sync(signal);
+      const size = engine.size;
+      fake.faults.hang({ storm: true });
+      const started = Date.now();
+      const outcome = await engine.sync(signal).then(
+        () => 'synced',
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      expect(outcome).toMatch(/did not answer within 1 s \(`timeout`\)/);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(engine.size).toBe(size);
+    } finally {
+      fake.faults.clear();
+      fake.releaseHung();
+      await google.close();
+    }
+  }, 20_000);
 
   it('checks in plain words: counts when all is well, what to fix when not', async () => {
     const good = source();
