@@ -80,7 +80,21 @@ describe('google source', () => {
       expect(calls[0]!.query.requestSyncToken).toEqual(['true']);
       expect(calls[0]!.query.pageSize).toEqual(['1000']);
       // A token by delegation: one token request, the admin as its subject.
-      expect(fake.requests.all('/token')).toHaveLength(1);
+      const tokenRequests = fake.requests.all('/token');
+      expect(tokenRequests).toHaveLength(1);
+      expect(tokenRequests[0]!.status).toBe(200);
+      expect(tokenRequests[0]!.form?.grant_type).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
+      const [header, claims] = tokenRequests[0]!
+        .form!.assertion!.split('.')
+        .slice(0, 2)
+        .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
+      expect(header).toMatchObject({ alg: 'RS256', kid: fake.serviceAccount.key.private_key_id });
+      expect(claims).toMatchObject({
+        iss: fake.serviceAccount.key.client_email,
+        sub: admin,
+        scope: 'https://www.googleapis.com/auth/directory.readonly',
+        aud: 'https://oauth2.googleapis.com/token',
+      });
       const someone = fake.domain.directory.live()[7]!;
       const mail = someone.data.emailAddresses![0]!.value;
       const name = someone.data.names![0]!;
@@ -244,7 +258,21 @@ describe('google source', () => {
       await engine.sync(signal);
       expect(names(engine, '(cn=After Revoke)')).toEqual(['After Revoke']);
       // The 401 dropped the token: a new one was asked for once, and the call made again.
-      expect(fake.requests.all('/token')).toHaveLength(1);
+      const tokenRequests = fake.requests.all('/token');
+      expect(tokenRequests).toHaveLength(1);
+      expect(tokenRequests[0]!.status).toBe(200);
+      expect(tokenRequests[0]!.form?.grant_type).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
+      const [header, claims] = tokenRequests[0]!
+        .form!.assertion!.split('.')
+        .slice(0, 2)
+        .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
+      expect(header).toMatchObject({ alg: 'RS256', kid: fake.serviceAccount.key.private_key_id });
+      expect(claims).toMatchObject({
+        iss: fake.serviceAccount.key.client_email,
+        sub: admin,
+        scope: 'https://www.googleapis.com/auth/directory.readonly',
+        aud: 'https://oauth2.googleapis.com/token',
+      });
       expect(directoryCalls().map((call) => call.status)).toEqual([401, 200]);
     } finally {
       await google.close();
