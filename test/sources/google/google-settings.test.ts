@@ -1,7 +1,11 @@
 /** The google source's settings: the service account's JSON key read and checked, never quoted. */
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGoogleSource } from '../../../src/sources/google/index.js';
+import { loadTestConfig } from '../../support/load-test-config.js';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const KEY = {
@@ -62,5 +66,19 @@ describe('google settings', () => {
   it('refuses a bad adminEmail and a source that would serve nobody', () => {
     expect(create({ adminEmail: 'admin' })).toThrow(/adminEmail/);
     expect(create({ directory: false })).toThrow(/serve nobody/);
+  });
+
+  it('takes the key from a file: secret in a config file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'dirbridge-google-'));
+    writeFileSync(join(folder, 'key.json'), `${JSON.stringify(KEY, null, 2)}\n`);
+    const file = join(folder, 'config.yaml');
+    writeFileSync(
+      file,
+      'sources:\n  - name: workspace\n    type: google\n    serviceAccountKey: file:key.json\n    adminEmail: admin@example.com\n',
+    );
+    const config = await loadTestConfig(file);
+    const source = createGoogleSource(config.sources[0]!);
+    expect(source.settings.key.client_email).toBe(KEY.client_email);
+    expect(source.settings.key.private_key).toBe(KEY.private_key);
   });
 });
