@@ -6,6 +6,7 @@
 import { AD_SOURCE } from './ad/descriptor.js';
 import { DOMINO_SOURCE } from './domino/descriptor.js';
 import { FILE_SOURCE } from './file/descriptor.js';
+import { GOOGLE_SOURCE } from './google/descriptor.js';
 import { GRAPH_SOURCE } from './graph/descriptor.js';
 import { LDAP_SOURCE } from './ldap/descriptor.js';
 import type { SourceDescriptor } from './source-descriptor.js';
@@ -17,6 +18,7 @@ export const SOURCE_TYPES: readonly SourceDescriptor[] = [
   AD_SOURCE,
   DOMINO_SOURCE,
   GRAPH_SOURCE,
+  GOOGLE_SOURCE,
 ];
 
 let registered: readonly SourceDescriptor[] = SOURCE_TYPES;

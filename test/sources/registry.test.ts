@@ -18,8 +18,15 @@ function setting(descriptor: SourceDescriptor, dotted: string): JsonSchema | und
 }
 
 describe('source descriptors', () => {
-  it('lists file, ldap, ad, domino and graph, in the order of the reference', () => {
-    expect(SOURCE_TYPES.map((type) => type.type)).toEqual(['file', 'ldap', 'ad', 'domino', 'graph']);
+  it('lists file, ldap, ad, domino, graph and google, in the order of the reference', () => {
+    expect(SOURCE_TYPES.map((type) => type.type)).toEqual([
+      'file',
+      'ldap',
+      'ad',
+      'domino',
+      'graph',
+      'google',
+    ]);
   });
 
   it.each(SOURCE_TYPES.map((type) => [type.type, type] as const))(
@@ -49,7 +56,14 @@ describe('source descriptors', () => {
   it('the config schema holds one definition per type, chosen by `type`', () => {
     const schema = configSchema(SOURCE_TYPES);
     const source = schema.$defs!.source!;
-    expect((source.properties!.type as JsonSchema).enum).toEqual(['file', 'ldap', 'ad', 'domino', 'graph']);
+    expect((source.properties!.type as JsonSchema).enum).toEqual([
+      'file',
+      'ldap',
+      'ad',
+      'domino',
+      'graph',
+      'google',
+    ]);
     for (const type of SOURCE_TYPES) {
       expect(schema.$defs![`${type.type}Source`]).toEqual(sourceTypeDefinition(type));
       expect(source.allOf).toContainEqual({

@@ -1,0 +1,24 @@
+/** The `google` source type: a Google Workspace directory through the People API. */
+import type { SourceConfig } from '../../config/types.js';
+import type { SourceContext, SourceDescriptor } from '../source-descriptor.js';
+import { validSettings } from '../valid-settings.js';
+import { GOOGLE_DEFAULT_MAP } from './default-map.js';
+import { readGoogleSettings } from './google-settings.js';
+import { GoogleSource } from './google-source.js';
+import { GOOGLE_SETTINGS } from './settings-schema.js';
+
+export const GOOGLE_SOURCE: SourceDescriptor = {
+  type: 'google',
+  description:
+    "Google Workspace through the People API: the domain's user profiles (as users) and shared contacts (as contacts) from `people.listDirectoryPeople`, copied into a replica and asked again every `changeInterval` with the saved sync token (changed and deleted people only); an expired sync token (after 7 days) loads everything again while the old copy serves. Reads as a service account (`serviceAccountKey`, its JSON key) acting for `adminEmail` by domain-wide delegation of `https://www.googleapis.com/auth/directory.readonly`; the People API must be enabled in its project. Default map: the person fields under AD's names (`telephoneNumber` <- the first work number, `otherTelephone` <- further work numbers and other types, `mobile`, `homePhone`, `facsimileTelephoneNumber` <- workFax, `pager`, `title`, `department`, `company`, `preferredLanguage` <- the first locale; numbers in E.164 where Google can read them); the employee id (`employeeId`, externalIds of type organization) can be mapped in config. With `userContacts`, the listed users' own Google Contacts are served too, as contacts (`owner` their user), each user's followed by its own sync token.",
+  settings: GOOGLE_SETTINGS,
+  pathSettings: [],
+  copyScope: ['adminEmail', 'directory', 'userContacts'],
+  defaultMap: GOOGLE_DEFAULT_MAP,
+  create: (config, context) => createGoogleSource(config, context),
+};
+
+/** Builds a google source from its config (checked and defaulted; nothing is contacted yet). */
+export function createGoogleSource(config: SourceConfig, context?: Partial<SourceContext>): GoogleSource {
+  return new GoogleSource(readGoogleSettings(validSettings(GOOGLE_SOURCE, config)), context?.logger);
+}
