@@ -19,8 +19,12 @@ export const PERSON_FIELDS = [
   'organizations',
   'locales',
   'externalIds',
+  'userDefined',
   'metadata',
 ] as const;
+
+/** What "other contacts" hold (the API refuses more in their `readMask`). */
+export const OTHER_CONTACT_FIELDS = ['names', 'emailAddresses', 'phoneNumbers', 'metadata'] as const;
 
 /** Phone types with a field of their own; the rest go to `otherPhones`. */
 const PHONE_FIELDS: Readonly<Record<string, string>> = {
@@ -52,7 +56,12 @@ export const RECORD_FIELDS: readonly { readonly name: string; readonly descripti
   { name: 'department', description: 'organizations: the department' },
   { name: 'preferredLanguage', description: 'locales: the first (an IETF tag such as `de`)' },
   { name: 'employeeId', description: 'externalIds of type organization (the employee id)' },
-  { name: 'owner', description: 'userContacts: the user whose own contact this is' },
+  {
+    name: 'userDefined.<key>',
+    description:
+      'userDefined: a custom field by its key (`userDefined.extension` for the key `extension`), e.g. to map to ipPhone',
+  },
+  { name: 'owner', description: 'userContacts: the user whose own contact (or other contact) this is' },
 ];
 
 export function personRecord(person: Person): SourceRecord | undefined {
@@ -84,6 +93,9 @@ export function personRecord(person: Person): SourceRecord | undefined {
   put(fields, 'preferredLanguage', person.locales?.[0]?.value);
   for (const external of person.externalIds ?? [])
     if (external.type === 'organization') put(fields, 'employeeId', external.value);
+  for (const custom of person.userDefined ?? [])
+    if (typeof custom.key === 'string' && custom.key !== '')
+      add(fields, `userDefined.${custom.key}`, ...text(custom.value));
   return {
     id,
     ...(sourceType === 'DOMAIN_CONTACT' ? { kind: 'contact' } : sourceType ? { kind: 'user' } : {}),
@@ -133,8 +145,8 @@ function put(fields: Fields, name: string, value: string | null | undefined): vo
   if (values.length > 0 && fields[name] === undefined) fields[name] = values;
 }
 
-function add(fields: Fields, name: string, value: string): void {
-  fields[name] = [...(fields[name] ?? []), value];
+function add(fields: Fields, name: string, ...values: string[]): void {
+  if (values.length > 0) fields[name] = [...(fields[name] ?? []), ...values];
 }
 
 function text(value: string | null | undefined): string[] {

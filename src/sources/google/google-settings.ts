@@ -1,45 +1,46 @@
 /** The google source's settings, read from its config once checked and defaulted against its schema. */
 import type { SourceConfig } from '../../config/types.js';
 import { SourceError } from '../source.js';
-
-/** The fields of a service account's JSON key the source reads. */
-export interface ServiceAccountKey {
-  readonly client_email: string;
-  readonly client_id: string;
-  readonly private_key: string;
-  readonly private_key_id?: string;
-  readonly token_uri: string;
-}
+import type { GoogleCredentialSettings } from './credential-settings.js';
+import { readServiceAccountKey } from './service-account-key.js';
 
 export interface GoogleSourceSettings {
   readonly name: string;
-  readonly key: ServiceAccountKey;
-  readonly adminEmail: string;
-  /** The token endpoint: `tokenUrl` or the key's `token_uri`. */
-  readonly tokenUrl: string;
+  readonly credential: GoogleCredentialSettings;
   /** The People API's root, ending in `/`. */
   readonly rootUrl: string;
   readonly directory: boolean;
   /** Users whose own Google Contacts are served as contacts (`userContacts.users`), each once. */
   readonly userContacts?: readonly string[];
+  /** Also their "other contacts" (addresses Gmail collected). */
+  readonly otherContacts: boolean;
   readonly changeIntervalMs: number;
   readonly timeoutMs: number;
 }
 
 interface GoogleConfig extends SourceConfig {
-  readonly serviceAccountKey: string;
-  readonly adminEmail: string;
+  readonly serviceAccountKey?: string;
+  readonly adminEmail?: string;
+  readonly oauth?: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly refreshToken: string;
+  };
   readonly directory: boolean;
-  readonly userContacts?: { readonly users: readonly string[] };
+  readonly userContacts?: { readonly users: readonly string[]; readonly otherContacts: boolean };
   readonly tokenUrl?: string;
   readonly rootUrl: string;
   readonly changeInterval: number;
   readonly timeout: number;
 }
 
+const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
+type Fail = (message: string, cause?: unknown) => never;
+
 export function readGoogleSettings(config: SourceConfig): GoogleSourceSettings {
   const google = config as GoogleConfig;
-  const fail = (message: string, cause?: unknown): never => {
+  const fail: Fail = (message, cause) => {
     throw new SourceError(config.name, message, cause === undefined ? undefined : { cause });
   };
   if (!google.directory && google.userContacts === undefined)
@@ -50,50 +51,39 @@ export function readGoogleSettings(config: SourceConfig): GoogleSourceSettings {
     if (seen.has(user.toLowerCase())) fail(`userContacts.users: ${user} is listed twice`);
     seen.add(user.toLowerCase());
   }
-  const key = readKey(google.serviceAccountKey, fail);
   return {
     name: config.name,
-    key,
-    adminEmail: google.adminEmail,
-    tokenUrl: google.tokenUrl ?? key.token_uri,
+    credential: readCredential(google, fail),
     rootUrl: google.rootUrl.endsWith('/') ? google.rootUrl : `${google.rootUrl}/`,
     directory: google.directory,
     ...(users.length > 0 ? { userContacts: users } : {}),
+    otherContacts: google.userContacts?.otherContacts ?? false,
     changeIntervalMs: google.changeInterval * 1000,
     timeoutMs: google.timeout * 1000,
   };
 }
 
-const KEY_FIELDS = ['client_email', 'client_id', 'private_key'] as const;
-
-/** The key's JSON text: a service account key (`"type": "service_account"`) with what signing needs. */
-function readKey(text: string, fail: (message: string, cause?: unknown) => never): ServiceAccountKey {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    // The text itself is a secret: never quoted.
-    return fail(
-      'serviceAccountKey is not JSON: give the JSON key file Google downloads (`file:/path/key.json`)',
-      error,
-    );
+/** The schema lets exactly one of `serviceAccountKey` and `oauth` through; what goes with each is checked here. */
+function readCredential(google: GoogleConfig, fail: Fail): GoogleCredentialSettings {
+  if (google.oauth !== undefined) {
+    if (google.adminEmail !== undefined)
+      fail(
+        'adminEmail goes with serviceAccountKey: with `oauth` everything is read as the account that consented',
+      );
+    const users = google.userContacts?.users ?? [];
+    if (users.length > 1)
+      fail(
+        `userContacts.users lists ${users.length} users, but a refresh token (\`oauth\`) reads one account's contacts: list that account only, or use a service account`,
+      );
+    return { kind: 'oauth', ...google.oauth, tokenUrl: google.tokenUrl ?? GOOGLE_TOKEN_URL };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    return fail('serviceAccountKey is not a JSON object: give the JSON key file Google downloads');
-  const key = parsed as Readonly<Record<string, unknown>>;
-  if (key.type !== 'service_account')
-    return fail(
-      `serviceAccountKey is not a service account's key (its type is ${JSON.stringify(key.type ?? null)}, not "service_account")`,
-    );
-  for (const field of KEY_FIELDS)
-    if (typeof key[field] !== 'string' || key[field] === '')
-      return fail(`serviceAccountKey has no ${field}: give the whole JSON key file Google downloads`);
-  const tokenUri = typeof key.token_uri === 'string' ? key.token_uri : 'https://oauth2.googleapis.com/token';
+  if (google.adminEmail === undefined)
+    return fail('adminEmail is required with serviceAccountKey: the user the service account acts as');
+  const key = readServiceAccountKey(google.serviceAccountKey ?? '', fail);
   return {
-    client_email: key.client_email as string,
-    client_id: key.client_id as string,
-    private_key: key.private_key as string,
-    ...(typeof key.private_key_id === 'string' ? { private_key_id: key.private_key_id } : {}),
-    token_uri: tokenUri,
+    kind: 'serviceAccount',
+    key,
+    adminEmail: google.adminEmail,
+    tokenUrl: google.tokenUrl ?? key.token_uri,
   };
 }

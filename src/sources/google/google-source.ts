@@ -1,8 +1,9 @@
 /**
  * The `google` source: a Google Workspace directory (the domain's user profiles and shared
- * contacts) through the People API, served from a replica that sync tokens keep up to date
- * (directory-feed.ts). It reads as a service account acting for `adminEmail` by domain-wide
- * delegation (delegated-tokens.ts).
+ * contacts) and, with `userContacts`, listed users' own contacts, through the People API, served
+ * from a replica that sync tokens keep up to date (directory-feed.ts). It reads with a service
+ * account acting for users by domain-wide delegation, or with one account's refresh token
+ * (credential-factory.ts): chosen once, behind one interface.
  */
 import type { people_v1 } from '@googleapis/people';
 import type { ChangeFeed } from '../change-feed.js';
@@ -17,11 +18,21 @@ import type {
   SourceQuery,
   SourceRecord,
 } from '../source.js';
-import { CONTACTS_SCOPE, delegatedToken, DIRECTORY_SCOPE } from './delegated-tokens.js';
-import { contactPages, DirectoryFeed, directoryPages, type DirectoryPage } from './directory-feed.js';
-import { contactRecord, personRecord, phoneTypes, RECORD_FIELDS } from './google-records.js';
+import { credentialOf } from './credential-factory.js';
+import { DirectoryFeed, type FeedListing } from './directory-feed.js';
+import type { GoogleCredential } from './google-credential.js';
+import { phoneTypes, RECORD_FIELDS } from './google-records.js';
 import type { GoogleSourceSettings } from './google-settings.js';
-import { explain, peopleApi } from './people-api.js';
+import { PeopleReader } from './people-api.js';
+import {
+  contactsListing,
+  directoryListing,
+  listPages,
+  otherContactsListing,
+  type PeopleListing,
+} from './people-listing.js';
+import { CONTACTS_SCOPE, DIRECTORY_SCOPE, OTHER_CONTACTS_SCOPE } from './people-scopes.js';
+import { QuotaBackOff } from './quota-back-off.js';
 
 const CAPABILITIES: SourceCapabilities = { modes: ['replica'], filterPushdown: false, signOn: false };
 /** People `fields()` samples. */
@@ -31,9 +42,9 @@ export class GoogleSource implements Source {
   readonly name: string;
   readonly kind = 'both' as const;
   readonly capabilities = CAPABILITIES;
-  readonly #api: people_v1.People;
-  /** The People API as each user of `userContacts`. */
-  readonly #userApis = new Map<string, people_v1.People>();
+  readonly #credential: GoogleCredential;
+  readonly #listings: readonly FeedListing[];
+  readonly #backOff: QuotaBackOff;
   readonly #timers: NodeJS.Timeout[] = [];
   #feed: ChangeFeed | undefined;
 
@@ -42,47 +53,41 @@ export class GoogleSource implements Source {
     readonly logger?: SourceLogger,
   ) {
     this.name = settings.name;
-    this.#api = peopleApi(settings);
+    this.#credential = credentialOf(settings);
+    this.#listings = this.#buildListings();
+    this.#backOff = new QuotaBackOff(settings.changeIntervalMs);
   }
 
-  /** One feed whatever `fields` asks: the read mask is fixed, so a sync token stays valid across them. */
+  /** One feed whatever `fields` asks: the read masks are fixed, so sync tokens stay valid across them. */
   changeFeed(): ChangeFeed {
-    this.#feed ??= new DirectoryFeed(this.#api, this.settings, (user) => this.#apiAs(user));
+    this.#feed ??= new DirectoryFeed(this.name, this.#listings, this.#backOff, this.logger);
     return this.#feed;
   }
 
-  /** A replica asks for a sync-token round every `changeInterval`. */
+  /** A replica asks for a sync-token round every `changeInterval`, unless the quota has it backing off. */
   onChange(listener: () => void): void {
-    const timer = setInterval(listener, this.settings.changeIntervalMs);
+    const timer = setInterval(() => {
+      if (this.#backOff.remaining() === 0) listener();
+    }, this.settings.changeIntervalMs);
     timer.unref();
     this.#timers.push(timer);
   }
 
   /** Every record, by plain listing (the replica uses the feed instead). */
   async *search(_query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
-    for await (const person of this.#people(signal)) {
-      const record = personRecord(person);
-      if (record) yield record;
-    }
-    for (const user of this.settings.userContacts ?? [])
-      for await (const page of this.#contactPages(user, signal))
-        for (const person of page.people) {
-          const record = contactRecord(person, user);
-          if (record) yield record;
-        }
+    for (const { listing } of this.#listings)
+      for await (const person of this.#people(listing, signal)) {
+        const record = listing.record(person);
+        if (record) yield record;
+      }
   }
 
   /**
-   * One person by resource name. The directory has no read by id (`people.get` reads profiles
-   * only, and not shared contacts), so the listing is searched: the replica serves reads itself.
+   * One record by id. The directory has no read by id (`people.get` reads profiles only, and not
+   * shared contacts), so the listings are searched: the replica serves reads itself.
    */
   async get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined> {
-    if (!id.startsWith('people/')) {
-      for await (const record of this.search({}, signal)) if (record.id === id) return record;
-      return undefined;
-    }
-    for await (const person of this.#people(signal))
-      if (person.resourceName === id) return personRecord(person);
+    for await (const record of this.search({}, signal)) if (record.id === id) return record;
     return undefined;
   }
 
@@ -92,12 +97,13 @@ export class GoogleSource implements Source {
     const counts = new Map<string, number>();
     const types = new Map<string, number>();
     let sampled = 0;
-    for await (const person of this.#people(signal, FIELD_SAMPLE)) {
-      sampled++;
-      for (const name of Object.keys(personRecord(person)?.fields ?? {}))
-        counts.set(name, (counts.get(name) ?? 0) + 1);
-      for (const type of new Set(phoneTypes(person))) types.set(type, (types.get(type) ?? 0) + 1);
-    }
+    for (const { listing } of this.#listings)
+      for await (const person of this.#people(listing, signal, FIELD_SAMPLE - sampled)) {
+        sampled++;
+        for (const name of Object.keys(listing.record(person)?.fields ?? {}))
+          counts.set(name, (counts.get(name) ?? 0) + 1);
+        for (const type of new Set(phoneTypes(person))) types.set(type, (types.get(type) ?? 0) + 1);
+      }
     const of = (count: number): string => `in ${count} of ${sampled} sampled people`;
     return [
       ...RECORD_FIELDS.map(({ name, description }) => ({
@@ -115,73 +121,43 @@ export class GoogleSource implements Source {
     ];
   }
 
-  /** The "import test": a delegated token, then the directory read and counted, and two samples. */
+  /** The "import test": a token, then each listing read and counted, and a few samples. */
   async check(): Promise<CheckReport> {
     const steps: CheckStep[] = [];
-    const { settings } = this;
-    // The admin's token only where the directory is read: each user of userContacts has a step of its own.
-    if (settings.directory)
-      try {
-        await delegatedToken({
-          key: settings.key,
-          tokenUrl: settings.tokenUrl,
-          subject: settings.adminEmail,
-          scopes: [DIRECTORY_SCOPE],
-          timeoutMs: settings.timeoutMs,
-        });
-        steps.push({
-          step: 'token',
-          ok: true,
-          detail: `the service account ${settings.key.client_email} acts as ${settings.adminEmail} (domain-wide delegation of ${DIRECTORY_SCOPE})`,
-        });
-      } catch (error) {
-        steps.push({ step: 'token', ok: false, detail: explain(settings, error) });
-        return checkReport(this.name, steps);
-      }
-    let users = 0;
-    let contacts = 0;
+    const first = this.#listings[0]!;
+    // The token step covers the first listing's reader; each user's listing reports its own token.
+    try {
+      const detail = await this.#credential.verify(first.user, first.listing.reader.scope);
+      steps.push({ step: 'token', ok: true, detail });
+    } catch (error) {
+      steps.push({ step: 'token', ok: false, detail: first.listing.reader.explain(error) });
+      return checkReport(this.name, steps);
+    }
+    let served = 0;
     const samples: SourceRecord[] = [];
-    if (settings.directory)
+    for (const { listing, user } of this.#listings) {
+      const step = stepName(listing, user);
       try {
-        for await (const person of this.#people(new AbortController().signal)) {
-          const record = personRecord(person);
+        const counts = { users: 0, contacts: 0 };
+        for await (const person of this.#people(listing, new AbortController().signal)) {
+          const record = listing.record(person);
           if (!record) continue;
-          if (record.kind === 'contact') contacts++;
-          else users++;
-          if (samples.length < 2) samples.push(record);
+          counts[record.kind === 'user' ? 'users' : 'contacts']++;
+          if (samples.length < 3) samples.push(record);
         }
-        steps.push({
-          step: 'directory',
-          ok: true,
-          detail: `${users} users (domain profiles) and ${contacts} shared contacts served`,
-        });
+        served += counts.users + counts.contacts;
+        steps.push({ step, ok: true, detail: countsSentence(counts, user === undefined) });
       } catch (error) {
-        steps.push({ step: 'directory', ok: false, detail: messageOf(error, this.name) });
-        return checkReport(this.name, steps);
-      }
-    let owned = 0;
-    for (const user of settings.userContacts ?? []) {
-      try {
-        let count = 0;
-        for await (const page of this.#contactPages(user, new AbortController().signal))
-          for (const person of page.people) {
-            const record = contactRecord(person, user);
-            if (!record) continue;
-            count++;
-            if (samples.length < 3) samples.push(record);
-          }
-        owned += count;
-        steps.push({ step: `contacts of ${user}`, ok: true, detail: `${count} contacts served` });
-      } catch (error) {
-        steps.push({ step: `contacts of ${user}`, ok: false, detail: messageOf(error, this.name) });
+        steps.push({ step, ok: false, detail: listing.reader.explain(error) });
+        if (user === undefined) return checkReport(this.name, steps);
       }
     }
     steps.push({
       step: 'changes',
       ok: true,
-      detail: `sync-token rounds every ${settings.changeIntervalMs / 1000} s (Google may take a few minutes to report a change)`,
+      detail: `sync-token rounds every ${this.settings.changeIntervalMs / 1000} s; Google may take several minutes to report a change to them, so a change can take that long to be served`,
     });
-    return checkReport(this.name, steps, users + contacts + owned, samples);
+    return checkReport(this.name, steps, served, samples);
   }
 
   close(): Promise<void> {
@@ -189,27 +165,33 @@ export class GoogleSource implements Source {
     return Promise.resolve();
   }
 
-  #apiAs(user: string): people_v1.People {
-    let api = this.#userApis.get(user);
-    if (!api) {
-      api = peopleApi(this.settings, user, CONTACTS_SCOPE);
-      this.#userApis.set(user, api);
+  #buildListings(): FeedListing[] {
+    const { settings } = this;
+    const reader = (user: string | undefined, scope: string): PeopleReader =>
+      new PeopleReader(settings, this.#credential, user, scope);
+    const listings: FeedListing[] = [];
+    if (settings.directory) listings.push({ listing: directoryListing(reader(undefined, DIRECTORY_SCOPE)) });
+    for (const user of settings.userContacts ?? []) {
+      listings.push({ user, listing: contactsListing(reader(user, CONTACTS_SCOPE), user) });
+      if (settings.otherContacts)
+        listings.push({ user, listing: otherContactsListing(reader(user, OTHER_CONTACTS_SCOPE), user) });
     }
-    return api;
+    return listings;
   }
 
-  #contactPages(user: string, signal: AbortSignal): AsyncIterable<DirectoryPage> {
-    return contactPages(this.#apiAs(user), this.settings, user, signal, { requestSyncToken: false });
-  }
-
-  /** The directory's people by plain listing, at most `limit`. */
-  async *#people(signal: AbortSignal, limit = Infinity): AsyncIterable<people_v1.Schema$Person> {
-    if (!this.settings.directory) return;
+  /** A listing's people by plain listing (no sync token), at most `limit`. */
+  async *#people(
+    listing: PeopleListing,
+    signal: AbortSignal,
+    limit = Infinity,
+  ): AsyncIterable<people_v1.Schema$Person> {
+    if (limit <= 0) return;
     let given = 0;
-    for await (const page of directoryPages(this.#api, this.settings, signal, {
+    const pages = listPages(listing, signal, {
       requestSyncToken: false,
       ...(limit < 1000 ? { pageSize: limit } : {}),
-    }))
+    });
+    for await (const page of pages)
       for (const person of page.people) {
         yield person;
         if (++given >= limit) return;
@@ -217,9 +199,13 @@ export class GoogleSource implements Source {
   }
 }
 
-/** A source's error without the `source X: ` its message starts with (the report names the source). */
-function messageOf(error: unknown, source: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const prefix = `source ${source}: `;
-  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+function stepName(listing: PeopleListing, user: string | undefined): string {
+  if (user === undefined) return 'directory';
+  return listing.key.startsWith('otherContacts/') ? `other contacts of ${user}` : `contacts of ${user}`;
+}
+
+function countsSentence(counts: { users: number; contacts: number }, directory: boolean): string {
+  return directory
+    ? `${counts.users} users (domain profiles) and ${counts.contacts} shared contacts served`
+    : `${counts.contacts} contacts served`;
 }

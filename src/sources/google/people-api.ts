@@ -1,42 +1,94 @@
 /**
- * The People API client for one source: `@googleapis/people` pointed at `rootUrl`, authenticated by
- * the delegated service account (delegated-tokens.ts), with gaxios's retries on 429 and 5xx
- * (3 retries, 100 ms, 500 ms, 1.5 s: CLOUD-APIS.md §2.4) and the source's timeout. Google's
- * errors become plain sentences here (googleError), read from their status and ErrorInfo reason.
+ * The People API as one reader: `@googleapis/people` pointed at `rootUrl`, authenticated by the
+ * source's credential as one user for one scope (the directory's reader, or a user of
+ * `userContacts` for their own contacts), with gaxios's retries on 429 and 5xx and the source's
+ * timeout. Google's errors become plain sentences here, read from their status and ErrorInfo reason.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { people, type people_v1 } from '@googleapis/people';
 import { CursorExpired } from '../change-feed.js';
 import { SourceError } from '../source.js';
-import { CONTACTS_SCOPE, delegatedClient, DIRECTORY_SCOPE, TokenRefused } from './delegated-tokens.js';
+import type { GoogleCredential } from './google-credential.js';
 import type { GoogleSourceSettings } from './google-settings.js';
+import { TokenRefused } from './token-request.js';
 
-/** The People API as `subject` (the admin for the directory, a user of `userContacts` for their own contacts). */
-export function peopleApi(
-  settings: GoogleSourceSettings,
-  subject = settings.adminEmail,
-  scope = DIRECTORY_SCOPE,
-): people_v1.People {
-  return people({
-    version: 'v1',
-    rootUrl: settings.rootUrl,
-    auth: delegatedClient({
-      key: settings.key,
-      tokenUrl: settings.tokenUrl,
-      subject,
-      scopes: [scope],
-      timeoutMs: settings.timeoutMs,
-    }),
-    timeout: settings.timeoutMs,
-    retryConfig: {
-      retry: 3,
-      statusCodesToRetry: [
-        [100, 199],
-        [408, 408],
-        [429, 429],
-        [500, 599],
-      ],
-    },
-  });
+/** gaxios's retries within one request: 3, after about 0.5, 1.5 and 3.5 s, each jittered. */
+const RETRIES = 3;
+/** A Retry-After longer than this is not waited for within a request: the round fails and backs off. */
+const LONGEST_RETRY_AFTER_MS = 30_000;
+
+export class PeopleReader {
+  readonly api: people_v1.People;
+
+  constructor(
+    readonly settings: GoogleSourceSettings,
+    readonly credential: GoogleCredential,
+    /** A user of `userContacts`; undefined for the directory. */
+    readonly user: string | undefined,
+    readonly scope: string,
+  ) {
+    this.api = people({
+      version: 'v1',
+      rootUrl: settings.rootUrl,
+      auth: credential.client(user, scope),
+      timeout: settings.timeoutMs,
+      retryConfig: {
+        retry: RETRIES,
+        statusCodesToRetry: [
+          [100, 199],
+          [408, 408],
+          [429, 429],
+          [500, 599],
+        ],
+        retryBackoff: (error, delayMs) => sleep(retryDelay(error.response?.headers, delayMs)),
+      },
+    });
+  }
+
+  /** A failed call as a SourceError with its sentence (a CursorExpired or SourceError passes). */
+  error(error: unknown): Error {
+    if (error instanceof SourceError || error instanceof CursorExpired) return error;
+    return new SourceError(this.settings.name, this.explain(error), { cause: error });
+  }
+
+  /** A failed call as the sentence an operator acts on, naming the setting to fix. */
+  explain(error: unknown): string {
+    const sentence =
+      error instanceof TokenRefused
+        ? this.credential.refusal(error, this.scope, this.user)
+        : this.#apiSentence(error);
+    return this.user === undefined ? sentence : `${this.user}'s contacts: ${sentence}`;
+  }
+
+  #apiSentence(error: unknown): string {
+    const { settings } = this;
+    const failure = failureOf(error);
+    if (failure.reason === 'SERVICE_DISABLED')
+      return `the People API is disabled in the Google Cloud project of ${this.credential.account}: enable it (APIs & Services > Library > People API) and wait a few minutes (Google: ${failure.message})`;
+    if (failure.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT') return this.credential.scopeMissing(this.scope);
+    if (failure.code === 'FAILED_PRECONDITION' && /domain user/i.test(failure.message))
+      return `Google refuses to list the directory for the account it is read as (${failure.message}): read it as a user of the Workspace domain`;
+    if (failure.status === 429)
+      return `Google's quota is exhausted and stayed so through ${RETRIES} retries (${failure.message}); the copy keeps serving and the source backs off before it asks again`;
+    if (failure.status !== undefined)
+      return `the People API answered ${failure.status}${failure.code ? ` ${failure.code}` : ''}: ${failure.message}`;
+    // gaxios aborts a request at `timeout` and does not retry it (verified against the fake's hang).
+    if (/aborted|timeout/i.test(failure.message))
+      return `the People API at ${settings.rootUrl} did not answer within ${settings.timeoutMs / 1000} s (\`timeout\`); the copy keeps serving and the next round tries again`;
+    return `cannot reach the People API at ${settings.rootUrl}: ${failure.message}`;
+  }
+}
+
+/**
+ * How long to wait before gaxios's next try: the answer's Retry-After where it gives a short one,
+ * else gaxios's exponential delay spread by ±50 % so that rounds of many sources (or many
+ * dirbridge instances) that failed together do not retry together.
+ */
+export function retryDelay(headers: Headers | undefined, delayMs: number, random = Math.random): number {
+  const retryAfter = Number(headers?.get('retry-after') ?? Number.NaN);
+  if (Number.isFinite(retryAfter) && retryAfter >= 0 && retryAfter * 1000 <= LONGEST_RETRY_AFTER_MS)
+    return retryAfter * 1000;
+  return delayMs * (0.5 + random());
 }
 
 interface GoogleErrorBody {
@@ -74,64 +126,9 @@ export function isExpiredSyncToken(error: unknown): boolean {
   return failure.status === 410 || failure.reason === 'EXPIRED_SYNC_TOKEN';
 }
 
-/** A failed call as the sentence an operator acts on, naming the setting to fix. */
-/** `user`: the call was made as this user of `userContacts` (for their own contacts). */
-export function googleError(
-  source: string,
-  settings: GoogleSourceSettings,
-  error: unknown,
-  user?: string,
-): Error {
-  if (error instanceof SourceError || error instanceof CursorExpired) return error;
-  return new SourceError(source, explain(settings, error, user), { cause: error });
-}
-
-export function explain(settings: GoogleSourceSettings, error: unknown, user?: string): string {
-  if (error instanceof TokenRefused) {
-    const sentence = tokenSentence(settings, error, user);
-    return user === undefined ? sentence : `${user}'s contacts: ${sentence}`;
-  }
-  const sentence = apiSentence(settings, error, user);
-  return user === undefined ? sentence : `${user}'s contacts: ${sentence}`;
-}
-
-function apiSentence(settings: GoogleSourceSettings, error: unknown, user: string | undefined): string {
-  const scope = user === undefined ? DIRECTORY_SCOPE : CONTACTS_SCOPE;
-  const failure = failureOf(error);
-  const clientId = settings.key.client_id;
-  if (failure.reason === 'SERVICE_DISABLED')
-    return `the People API is disabled in the service account's Google Cloud project: enable it (APIs & Services > Library > People API) and wait a few minutes (Google: ${failure.message})`;
-  if (failure.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT')
-    return `the token does not carry the scope ${scope}: grant it to client id ${clientId} in the Admin console (Security > API controls > Domain-wide delegation)`;
-  if (failure.code === 'FAILED_PRECONDITION' && /domain user/i.test(failure.message))
-    return `Google refuses to list the directory for \`adminEmail\` ${settings.adminEmail} (${failure.message}): give a user of the Workspace domain`;
-  if (failure.status === 429)
-    return `Google's quota is exhausted and stayed so through 3 retries (${failure.message}); the copy keeps serving and the next round tries again`;
-  if (failure.status !== undefined)
-    return `the People API answered ${failure.status}${failure.code ? ` ${failure.code}` : ''}: ${failure.message}`;
-  // gaxios aborts a request at `timeout` and does not retry it (verified against the fake's hang).
-  if (/aborted|timeout/i.test(failure.message))
-    return `the People API at ${settings.rootUrl} did not answer within ${settings.timeoutMs / 1000} s (\`timeout\`); the copy keeps serving and the next round tries again`;
-  return `cannot reach the People API at ${settings.rootUrl}: ${failure.message}`;
-}
-
-function tokenSentence(
-  settings: GoogleSourceSettings,
-  error: TokenRefused,
-  user: string | undefined,
-): string {
-  const clientId = settings.key.client_id;
-  const scope = user === undefined ? DIRECTORY_SCOPE : CONTACTS_SCOPE;
-  const account = settings.key.client_email;
-  if (error.error === 'unauthorized_client')
-    return `the service account ${account} has no domain-wide delegation of ${scope}: in the Admin console (Security > API controls > Domain-wide delegation) add client id ${clientId} with that scope (Google: ${error.error}: ${error.description})`;
-  if (error.error === 'access_denied')
-    return `the domain-wide delegation of client id ${clientId} does not cover ${scope}: add that scope to it in the Admin console (Google: ${error.error}: ${error.description})`;
-  if (error.error === 'invalid_grant' && /email or user id/i.test(error.description) && user !== undefined)
-    return `${user} (in \`userContacts\`) is not a user of the Workspace domain (Google: ${error.error}: ${error.description})`;
-  if (error.error === 'invalid_grant' && /email or user id/i.test(error.description))
-    return `\`adminEmail\` ${settings.adminEmail} is not a user of the Workspace domain: give an existing user the service account may act as (Google: ${error.error}: ${error.description})`;
-  if (error.error === 'invalid_grant' && /account not found|signature/i.test(error.description))
-    return `Google does not accept \`serviceAccountKey\` (${error.description}): the key was deleted or belongs to another account; download a new key`;
-  return `the token endpoint ${settings.tokenUrl} refused the service account ${account}: ${error.error}${error.description ? `: ${error.description}` : ''}`;
+/** Google's quota refused the call past the retries: 429 RESOURCE_EXHAUSTED. */
+export function isQuotaExhausted(error: unknown): boolean {
+  const failure = (error instanceof SourceError ? error.cause : error) ?? error;
+  const { status, code } = failureOf(failure);
+  return status === 429 || code === 'RESOURCE_EXHAUSTED';
 }

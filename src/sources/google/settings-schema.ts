@@ -2,7 +2,12 @@
 import type { SourceTypeSchema } from '../../config/source-type-schema.js';
 
 export const GOOGLE_SETTINGS: SourceTypeSchema['settings'] = {
-  required: ['serviceAccountKey', 'adminEmail'],
+  // The credential (google-credential.ts): a service account or one account's refresh token.
+  oneOf: [
+    { required: ['serviceAccountKey'], properties: { serviceAccountKey: true } },
+    { required: ['oauth'], properties: { oauth: true } },
+  ],
+  oneOfDescription: 'configured with exactly one of `serviceAccountKey` and `oauth`',
   properties: {
     mode: {
       description: 'Google Workspace is always served from a local copy, kept up to date by sync tokens.',
@@ -11,16 +16,32 @@ export const GOOGLE_SETTINGS: SourceTypeSchema['settings'] = {
     },
     serviceAccountKey: {
       description:
-        "The service account's JSON key as Google's console downloads it (type, client_email, client_id, private_key, token_uri, ...): its text from a secret, `file:/run/secrets/google-key.json` or `${env:NAME}`, never in the config itself. The service account needs domain-wide delegation (Admin console, Security > API controls) of the scope `https://www.googleapis.com/auth/directory.readonly` for its client id, and the People API enabled in its project.",
+        "The service account's JSON key as Google's console downloads it (type, client_email, client_id, private_key, token_uri, ...): its text from a secret, `file:/run/secrets/google-key.json` or `${env:NAME}`, never in the config itself. The service account needs domain-wide delegation (Admin console, Security > API controls) of the scope `https://www.googleapis.com/auth/directory.readonly` for its client id, and the People API enabled in its project. Either this (with `adminEmail`) or `oauth` is required.",
       type: 'string',
       minLength: 1,
     },
     adminEmail: {
       description:
-        'The Workspace user the service account acts as (domain-wide delegation) to read the directory: any user of the domain who may see it, e.g. `dirbridge-reader@example.com`.',
+        'The Workspace user the service account acts as (domain-wide delegation) to read the directory: any user of the domain who may see it, e.g. `dirbridge-reader@example.com`. Required with `serviceAccountKey`.',
       type: 'string',
       pattern: '^[^@\\s]+@[^@\\s]+$',
       patternDescription: 'an e-mail address (user@domain)',
+    },
+    oauth: {
+      description:
+        "Instead of `serviceAccountKey`: one account's OAuth refresh token, for a domain without domain-wide delegation or a single Google account. The directory (and, with `userContacts`, which then lists this one account, its own contacts) is read as the account that consented to the scopes `https://www.googleapis.com/auth/directory.readonly` (and `https://www.googleapis.com/auth/contacts.readonly`, `.../contacts.other.readonly` for `otherContacts`). Put `clientSecret` and `refreshToken` in secrets (`${env:NAME}` or `file:`).",
+      type: 'object',
+      additionalProperties: false,
+      required: ['clientId', 'clientSecret', 'refreshToken'],
+      properties: {
+        clientId: {
+          description: 'The OAuth client id (`…apps.googleusercontent.com`) the refresh token was issued to.',
+          type: 'string',
+          minLength: 1,
+        },
+        clientSecret: { description: "The OAuth client's secret.", type: 'string', minLength: 1 },
+        refreshToken: { description: "The account's refresh token.", type: 'string', minLength: 1 },
+      },
     },
     directory: {
       description:
@@ -42,11 +63,17 @@ export const GOOGLE_SETTINGS: SourceTypeSchema['settings'] = {
           items: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
           patternDescription: 'e-mail addresses (user@domain)',
         },
+        otherContacts: {
+          description:
+            'Also serve their "other contacts" (addresses Gmail collected from mail exchanged, `people.otherContacts.list`: names, addresses and numbers only), as contacts of their user. Needs the scope `https://www.googleapis.com/auth/contacts.other.readonly` too. `false` by default.',
+          type: 'boolean',
+          default: false,
+        },
       },
     },
     tokenUrl: {
       description:
-        "Where service-account tokens are asked for: the key's `token_uri` by default (`https://oauth2.googleapis.com/token`). For a proxy or a test stand-in.",
+        "Where tokens are asked for: the service account key's `token_uri`, else `https://oauth2.googleapis.com/token`. For a proxy or a test stand-in.",
       type: 'string',
       pattern: '^https?://',
       patternDescription: 'an http(s):// URL',

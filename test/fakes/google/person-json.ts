@@ -133,6 +133,12 @@ const RENDERERS: Readonly<Record<string, (record: PersonRecord, options: RenderO
       value: id.value,
       ...typed(id.type),
     })),
+  userDefined: (record) =>
+    (record.data.userDefined ?? []).map((field, i) => ({
+      metadata: fieldMetadata(record, i),
+      key: field.key,
+      value: field.value,
+    })),
 };
 
 export function renderPerson(record: PersonRecord, options: RenderOptions): Person {

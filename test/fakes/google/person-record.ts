@@ -40,6 +40,12 @@ export interface ExternalIdInput {
   readonly type: string;
 }
 
+/** A custom field (`userDefined`): free key and value, as the Admin console or Contacts sets them. */
+export interface UserDefinedInput {
+  readonly key: string;
+  readonly value: string;
+}
+
 export interface PersonInput {
   readonly names?: readonly NameInput[];
   readonly emailAddresses?: readonly EmailInput[];
@@ -47,6 +53,7 @@ export interface PersonInput {
   readonly organizations?: readonly OrganizationInput[];
   readonly locales?: readonly LocaleInput[];
   readonly externalIds?: readonly ExternalIdInput[];
+  readonly userDefined?: readonly UserDefinedInput[];
 }
 
 export interface PersonRecord {

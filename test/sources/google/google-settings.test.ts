@@ -38,17 +38,21 @@ describe('google settings', () => {
       adminEmail: 'admin@example.com',
     });
     expect(source.settings).toMatchObject({
-      adminEmail: 'admin@example.com',
-      tokenUrl: 'https://oauth2.googleapis.com/token',
+      credential: {
+        kind: 'serviceAccount',
+        adminEmail: 'admin@example.com',
+        tokenUrl: 'https://oauth2.googleapis.com/token',
+      },
+      otherContacts: false,
       rootUrl: 'https://people.googleapis.com/',
       changeIntervalMs: 60_000,
       timeoutMs: 30_000,
     });
     expect(source.kind).toBe('both');
     const proxied = create({ tokenUrl: 'http://127.0.0.1:9/token', rootUrl: 'http://127.0.0.1:9' })() as {
-      settings: { tokenUrl: string; rootUrl: string };
+      settings: { credential: { tokenUrl: string }; rootUrl: string };
     };
-    expect(proxied.settings.tokenUrl).toBe('http://127.0.0.1:9/token');
+    expect(proxied.settings.credential.tokenUrl).toBe('http://127.0.0.1:9/token');
     expect(proxied.settings.rootUrl).toBe('http://127.0.0.1:9/');
   });
 
@@ -78,7 +82,30 @@ describe('google settings', () => {
     );
     const config = await loadTestConfig(file);
     const source = createGoogleSource(config.sources[0]!);
-    expect(source.settings.key.client_email).toBe(KEY.client_email);
-    expect(source.settings.key.private_key).toBe(KEY.private_key);
+    expect(source.settings.credential).toMatchObject({
+      kind: 'serviceAccount',
+      key: { client_email: KEY.client_email, private_key: KEY.private_key },
+    });
+  });
+
+  it('takes an OAuth refresh token instead of a service account, for one account', () => {
+    const oauth = { clientId: '42.apps.googleusercontent.com', clientSecret: 's', refreshToken: 'r' };
+    const single = { name: 'workspace', type: 'google', oauth };
+    expect(createGoogleSource(single).settings.credential).toEqual({
+      kind: 'oauth',
+      ...oauth,
+      tokenUrl: 'https://oauth2.googleapis.com/token',
+    });
+    expect(() =>
+      createGoogleSource({ ...single, userContacts: { users: ['a@example.com', 'b@example.com'] } }),
+    ).toThrow(/refresh token \(`oauth`\) reads one account's contacts/);
+    expect(() => createGoogleSource({ ...single, adminEmail: 'admin@example.com' })).toThrow(
+      /adminEmail goes with serviceAccountKey/,
+    );
+    expect(() =>
+      createGoogleSource({ name: 'workspace', type: 'google', adminEmail: 'a@example.com' }),
+    ).toThrow(/exactly one of `serviceAccountKey` and `oauth`/);
+    expect(create({ oauth })).toThrow(/exactly one of `serviceAccountKey` and `oauth`/);
+    expect(create({ adminEmail: undefined })).toThrow(/adminEmail is required with serviceAccountKey/);
   });
 });

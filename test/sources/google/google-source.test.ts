@@ -5,18 +5,12 @@
  * expired token listed again, a burst of quota errors retried, and `check` in plain words for a
  * missing delegation, a disabled People API and an unknown `adminEmail`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Namespace } from '../../../src/directory/namespace.js';
-import { Presenter } from '../../../src/directory/presenter.js';
-import { FieldMap } from '../../../src/mapping/field-map.js';
-import { ReplicaEngine } from '../../../src/replica/replica-engine.js';
-import { Schema } from '../../../src/schema/schema.js';
-import { GOOGLE_DEFAULT_MAP } from '../../../src/sources/google/default-map.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGoogleSource, type GoogleSource } from '../../../src/sources/google/index.js';
 import { GoogleFake } from '../../fakes/google/google-fake.js';
+import { googleReplica } from '../../support/google-replica.js';
 import { namesFor as names } from '../../support/replica-engine-harness.js';
 
-const schema = Schema.load();
 const signal = new AbortController().signal;
 const PROFILES = 1200;
 const SHARED = 15;
@@ -41,24 +35,6 @@ function source(overrides: Record<string, unknown> = {}): GoogleSource {
   });
 }
 
-function replicaOf(google: GoogleSource): ReplicaEngine {
-  const map = new FieldMap(schema, GOOGLE_DEFAULT_MAP);
-  const presenter = new Presenter(
-    google.name,
-    google.kind,
-    map,
-    new Namespace('dc=test', [google.name], schema),
-  );
-  return new ReplicaEngine({
-    source: google,
-    present: (record) => presenter.present(record),
-    dnOf: (uuid) => presenter.dnOfUuid(uuid),
-    schema,
-    defaultCountry: 'DE',
-    fields: map.nativeFields() ?? [],
-  });
-}
-
 const directoryCalls = (): ReturnType<GoogleFake['requests']['all']> =>
   fake.requests.all('/v1/people:listDirectoryPeople');
 
@@ -66,7 +42,7 @@ describe('google source', () => {
   it('loads profiles and shared contacts in pages of 1000 and keeps the sync token as its cursor', async () => {
     fake.requests.clear();
     const google = source();
-    const engine = replicaOf(google);
+    const engine = googleReplica(google);
     try {
       await engine.sync(signal);
       expect(engine.size).toBe(PROFILES + SHARED);
@@ -125,6 +101,7 @@ describe('google source', () => {
           { value: 'EMP-4711', type: 'organization' },
           { value: 'KST-1', type: 'Kostenstelle' },
         ],
+        userDefined: [{ key: 'extension', value: '4711' }],
       });
       const record = await google.get(profile.resourceName, signal);
       expect(record?.kind).toBe('user');
@@ -143,8 +120,17 @@ describe('google source', () => {
         department: ['Purchasing'],
         preferredLanguage: ['de'],
         employeeId: ['EMP-4711'],
+        'userDefined.extension': ['4711'],
         sourceType: ['DOMAIN_PROFILE'],
       });
+      // The extension reaches ipPhone by the config's map, from a custom field or the employee id.
+      for (const field of ['userDefined.extension', 'employeeId']) {
+        const engine = googleReplica(source(), { ipPhone: field });
+        await engine.sync(signal);
+        expect(names(engine, `(ipPhone=${field === 'employeeId' ? 'EMP-4711' : '4711'})`)).toEqual([
+          'Petra Phone',
+        ]);
+      }
       const shared = fake.domain.directory.live().find((person) => person.sourceType === 'DOMAIN_CONTACT')!;
       expect((await google.get(shared.resourceName, signal))?.kind).toBe('contact');
       fake.domain.directory.delete(profile.resourceName);
@@ -155,7 +141,7 @@ describe('google source', () => {
 
   it('applies changes from the sync token: changed, added and deleted', async () => {
     const google = source();
-    const engine = replicaOf(google);
+    const engine = googleReplica(google);
     try {
       await engine.sync(signal);
       const size = engine.size;
@@ -189,7 +175,7 @@ describe('google source', () => {
 
   it('lists everything again when the sync token expired, serving the copy meanwhile', async () => {
     const google = source();
-    const engine = replicaOf(google);
+    const engine = googleReplica(google);
     try {
       await engine.sync(signal);
       const size = engine.size;
@@ -213,7 +199,7 @@ describe('google source', () => {
 
   it('rides out quota errors with retries and loses nothing', async () => {
     const google = source();
-    const engine = replicaOf(google);
+    const engine = googleReplica(google);
     try {
       fake.faults.quota({ times: 3 });
       fake.requests.clear();
@@ -228,13 +214,27 @@ describe('google source', () => {
 
   it('fails a round in a storm of quota errors, keeping the copy, and recovers after', async () => {
     const google = source();
-    const engine = replicaOf(google);
+    const engine = googleReplica(google);
     try {
       await engine.sync(signal);
       const size = engine.size;
       fake.faults.quota({ storm: true });
-      await expect(engine.sync(signal)).rejects.toThrow(/quota is exhausted/);
+      await expect(engine.sync(signal)).rejects.toThrow(/quota is exhausted.*next try in \d+ s$/);
       expect(engine.size).toBe(size);
+      // A second refused round pauses 1 to 2 change intervals (jittered): the next tick is skipped.
+      await expect(engine.sync(signal)).rejects.toThrow(/quota is exhausted/);
+      const interval = google.settings.changeIntervalMs;
+      const rounds = vi.fn();
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+      try {
+        google.onChange(rounds);
+        vi.advanceTimersByTime(interval);
+        expect(rounds).not.toHaveBeenCalled();
+        vi.advanceTimersByTime(interval);
+        expect(rounds).toHaveBeenCalledTimes(1);
+      } finally {
+        vi.useRealTimers();
+      }
       fake.faults.clear();
       await engine.sync(signal);
       expect(engine.size).toBe(size);
@@ -242,11 +242,11 @@ describe('google source', () => {
       fake.faults.clear();
       await google.close();
     }
-  }, 15_000);
+  }, 25_000);
 
   it('gets a new token when Google stops accepting the cached one', async () => {
     const google = source();
-    const engine = replicaOf(google);
+    const engine = googleReplica(google);
     try {
       await engine.sync(signal);
       fake.accessTokens.revoke();
@@ -281,7 +281,7 @@ describe('google source', () => {
 
   it('gives up on a request Google does not answer within timeout, keeping the copy', async () => {
     const google = source({ timeout: 1 });
-    const engine = replicaOf(google);
+    const engine = googleReplica(google);
     try {
       await engine.sync(signal);
       const size = engine.size;
@@ -310,7 +310,7 @@ describe('google source', () => {
       expect(report.steps.find((step) => step.step === 'directory')?.detail).toMatch(
         new RegExp(`users \\(domain profiles\\) and ${SHARED} shared contacts served$`),
       );
-      expect(report.samples).toHaveLength(2);
+      expect(report.samples).toHaveLength(3);
     } finally {
       await good.close();
     }

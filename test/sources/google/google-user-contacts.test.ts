@@ -3,17 +3,12 @@
  * delegation) as contacts beside the directory, each user's followed by its own sync token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Namespace } from '../../../src/directory/namespace.js';
-import { Presenter } from '../../../src/directory/presenter.js';
-import { FieldMap } from '../../../src/mapping/field-map.js';
-import { ReplicaEngine } from '../../../src/replica/replica-engine.js';
-import { Schema } from '../../../src/schema/schema.js';
-import { GOOGLE_DEFAULT_MAP } from '../../../src/sources/google/default-map.js';
 import { createGoogleSource, type GoogleSource } from '../../../src/sources/google/index.js';
+import type { SourceLogger } from '../../../src/sources/source-descriptor.js';
 import { GoogleFake } from '../../fakes/google/google-fake.js';
+import { googleReplica } from '../../support/google-replica.js';
 import { namesFor as names } from '../../support/replica-engine-harness.js';
 
-const schema = Schema.load();
 const signal = new AbortController().signal;
 let fake: GoogleFake;
 let admin: string;
@@ -31,46 +26,40 @@ beforeAll(async () => {
 
 afterAll(() => fake.stop());
 
-function source(overrides: Record<string, unknown> = {}): GoogleSource {
-  return createGoogleSource({
-    name: 'workspace',
-    type: 'google',
-    serviceAccountKey: JSON.stringify(fake.serviceAccount.key),
-    adminEmail: admin,
-    rootUrl: fake.rootUrl,
-    userContacts: { users: [alice, bob] },
-    ...overrides,
-  });
+function source(overrides: Record<string, unknown> = {}, logger?: SourceLogger): GoogleSource {
+  return createGoogleSource(
+    {
+      name: 'workspace',
+      type: 'google',
+      serviceAccountKey: JSON.stringify(fake.serviceAccount.key),
+      adminEmail: admin,
+      rootUrl: fake.rootUrl,
+      userContacts: { users: [alice, bob] },
+      ...overrides,
+    },
+    logger === undefined ? {} : { logger },
+  );
 }
 
-function replicaOf(google: GoogleSource): ReplicaEngine {
-  const map = new FieldMap(schema, GOOGLE_DEFAULT_MAP);
-  const presenter = new Presenter(
-    google.name,
-    google.kind,
-    map,
-    new Namespace('dc=test', [google.name], schema),
-  );
-  return new ReplicaEngine({
-    source: google,
-    present: (record) => presenter.present(record),
-    dnOf: (uuid) => presenter.dnOfUuid(uuid),
-    schema,
-    defaultCountry: 'DE',
-    fields: map.nativeFields() ?? [],
-  });
+/** A logger that keeps what was said. */
+function recordingLogger(): SourceLogger & { readonly lines: { level: string; msg: string }[] } {
+  const lines: { level: string; msg: string }[] = [];
+  const at = (level: string) => (_obj: object, msg: string) => void lines.push({ level, msg });
+  return { lines, warn: at('warn'), info: at('info'), error: at('error') };
 }
 
 describe('google user contacts', () => {
   it("loads each user's contacts beside the directory, then follows each user's sync token", async () => {
     const google = source();
-    const engine = replicaOf(google);
+    const engine = googleReplica(google);
     try {
       await engine.sync(signal);
       const directory = fake.domain.directory.size;
       expect(engine.size).toBe(directory + 40 + 25);
-      const cursor = JSON.parse(engine.cursor!) as { directory: string; contacts: Record<string, string> };
-      expect(Object.keys(cursor.contacts).sort()).toEqual([alice, bob].sort());
+      const cursor = JSON.parse(engine.cursor!) as Record<string, string>;
+      expect(Object.keys(cursor).sort()).toEqual(
+        ['directory', `contacts/${alice}`, `contacts/${bob}`].sort(),
+      );
       const contacts = fake.domain.contactsOf(alice);
       const [changed, deleted] = contacts.live();
       contacts.change(changed!.resourceName, (data) => ({
@@ -114,6 +103,64 @@ describe('google user contacts', () => {
       );
     } finally {
       await bad.close();
+    }
+  });
+
+  it("serves other contacts too when asked, each user's followed by its own sync token", async () => {
+    fake.seedOtherContacts(alice, { count: 9, seed: 3 });
+    const google = source({ userContacts: { users: [alice], otherContacts: true } });
+    const engine = googleReplica(google);
+    try {
+      await engine.sync(signal);
+      expect(engine.size).toBe(fake.domain.directory.size + fake.domain.contactsOf(alice).size + 9);
+      expect(Object.keys(JSON.parse(engine.cursor!) as object).sort()).toEqual(
+        ['directory', `contacts/${alice}`, `otherContacts/${alice}`].sort(),
+      );
+      const [collected] = fake.domain.otherContactsOf(alice).live();
+      fake.domain.otherContactsOf(alice).change(collected!.resourceName, (data) => ({
+        ...data,
+        names: [{ givenName: 'Gus', familyName: 'Gathered', displayName: 'Gus Gathered' }],
+      }));
+      fake.requests.clear();
+      const outcome = await engine.sync(signal);
+      expect(
+        fake.requests.all('/v1/otherContacts').map((call) => call.query.syncToken !== undefined),
+      ).toEqual([true]);
+      expect(outcome?.applied).toEqual({ upserts: 1, deletions: 0 });
+      expect(names(engine, '(cn=Gus Gathered)')).toEqual(['Gus Gathered']);
+    } finally {
+      await google.close();
+    }
+  });
+
+  it('leaves out a user the domain does not know, with one warning, and serves them once they answer', async () => {
+    const carol = 'carol.later@example.com';
+    const logger = recordingLogger();
+    const google = source({ userContacts: { users: [alice, carol] } }, logger);
+    const engine = googleReplica(google);
+    try {
+      await engine.sync(signal);
+      const aliceContacts = fake.domain.contactsOf(alice).size;
+      expect(engine.size).toBe(fake.domain.directory.size + aliceContacts);
+      await engine.sync(signal);
+      const warnings = logger.lines.filter((line) => line.level === 'warn');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.msg).toMatch(
+        /carol\.later@example\.com \(in `userContacts`\) is not a user of the Workspace domain .*asked for again every round/,
+      );
+      const profile = fake.addDomainUser(carol, 'Carol', 'Later');
+      fake.seedContacts(carol, { count: 6, seed: 9 });
+      await engine.sync(signal);
+      expect(engine.size).toBe(fake.domain.directory.size + aliceContacts + 6);
+      expect(logger.lines.at(-1)?.msg).toMatch(/carol\.later@example\.com answers now/);
+      // Carol leaves the domain: only a full listing can tell her contacts went with her.
+      fake.domain.directory.delete(profile.resourceName);
+      fake.accessTokens.revoke(); // Google drops a deleted user's tokens
+      await engine.sync(signal);
+      expect(engine.size).toBe(fake.domain.directory.size + aliceContacts);
+      expect(names(engine, `(owner=${carol})`)).toEqual([]);
+    } finally {
+      await google.close();
     }
   });
 });
