@@ -67,7 +67,7 @@ export class PeopleReader {
       return `the People API is disabled in the Google Cloud project of ${this.credential.account}: enable it (APIs & Services > Library > People API) and wait a few minutes (Google: ${failure.message})`;
     if (failure.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT') return this.credential.scopeMissing(this.scope);
     if (failure.code === 'FAILED_PRECONDITION' && /domain user/i.test(failure.message))
-      return `Google refuses to list the directory for the account it is read as (${failure.message}): read it as a user of the Workspace domain`;
+      return `Google refuses to list the directory for the account it is read as (${failure.message}): read it as a user of the Workspace domain (\`adminEmail\`, or the account that consented to \`oauth.refreshToken\`)`;
     if (failure.status === 429)
       return `Google's quota is exhausted and stayed so through ${RETRIES} retries (${failure.message}); the copy keeps serving and the source backs off before it asks again`;
     if (failure.status !== undefined)
