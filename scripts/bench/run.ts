@@ -18,24 +18,32 @@
  *   RSS per entry against a 10-user baseline, the snapshot, 5,000 changed numbers applied by one
  *   delta round (changes/s, fetch included), and number and name lookups from 1 and 8 connections.
  *   The fake's CPU competes with dirbridge's.
+ * - `google` (scripts/bench/google.ts): a `google` source (Google Workspace, People API) over the
+ *   Google fake, served by the bench process with 50,000 directory people: the full listing
+ *   (people/s, time to the first answer), RSS per entry against a 10-person baseline, the snapshot,
+ *   and 500 changed numbers applied by one sync-token round (changes/s, fetch included). The
+ *   fake's CPU competes with dirbridge's.
  *
  * Server and load generator share the machine's cores: compare ratios within one run, not figures
  * across machines.
  *
  *   npm run bench                                  every part
- *   BENCH_PART=file|replica|ad|binds|changes|graph npm run bench  one of them
+ *   BENCH_PART=file|replica|ad|binds|changes|graph|google npm run bench  one of them
  *   BENCH_ENTRIES=20000 BENCH_SECONDS=2 npm run bench   (BENCH_ENTRIES: the file part only)
  *   BENCH_CHANGES=8 BENCH_CHANGE_INTERVAL=2 npm run bench   (the changes part: how many numbers
  *                                                  change, and a change interval for a quick run)
  *   BENCH_GRAPH_USERS=5000 BENCH_GRAPH_CHANGES=500 BENCH_GRAPH_PAGE=999 npm run bench   (the graph
  *                                                  part: users seeded, numbers changed, users per
  *                                                  delta page, 100 by default)
+ *   BENCH_GOOGLE_PEOPLE=5000 BENCH_GOOGLE_CHANGES=500 npm run bench   (the google part: directory
+ *                                                  people seeded, numbers changed)
  *   BENCH_KEEP=1 npm run bench                     keep the temporary folders (configs, logs)
  */
 import { adComparisonBench } from './ad-comparison.js';
 import { bindTimingBench } from './bind-timing.js';
 import { changeLatencyBench } from './change-latency.js';
 import { fileSourceBench } from './file-source.js';
+import { googleBench } from './google.js';
 import { graphBench } from './graph.js';
 import { replicaBench } from './replica.js';
 
@@ -46,6 +54,7 @@ const PARTS: Readonly<Record<string, () => Promise<void>>> = {
   binds: bindTimingBench,
   changes: changeLatencyBench,
   graph: graphBench,
+  google: googleBench,
 };
 
 async function main(): Promise<void> {

@@ -1,8 +1,8 @@
 /**
  * Faults a test arms before a round: quota errors (429, N times or a storm until cleared), server
  * errors (500, 503), or requests that hang with no answer. Each armed fault matches requests by
- * path (by default every People API call, not the token endpoint) and is used up one request at
- * a time, in the order armed.
+ * path (by default every People API call, not the token endpoint), optionally only a full sync's
+ * first page or only later pages, and is used up one request at a time, in the order armed.
  */
 export type FaultKind = 'quota' | 'internal' | 'unavailable' | 'hang';
 
@@ -11,6 +11,8 @@ export interface FaultMatch {
   readonly path?: string;
   /** Only the first page of a full sync (no pageToken, no syncToken), which has its own quota. */
   readonly firstPageOfFullSync?: boolean;
+  /** Only the pages after the first of a listing or sync (requests with a pageToken): a fault mid-way. */
+  readonly laterPages?: boolean;
 }
 
 export interface FaultOptions {
@@ -68,6 +70,7 @@ export class FaultPlan {
 function matches(match: FaultMatch, target: FaultTarget): boolean {
   const pathMatches = match.path === undefined ? target.path.startsWith('/v1/') : target.path === match.path;
   if (!pathMatches) return false;
+  if (match.laterPages === true && !target.query.has('pageToken')) return false;
   if (match.firstPageOfFullSync !== true) return true;
   return !target.query.has('pageToken') && !target.query.has('syncToken');
 }

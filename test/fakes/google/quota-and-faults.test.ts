@@ -111,6 +111,15 @@ describe('429 RESOURCE_EXHAUSTED', () => {
     );
     expect(fake.requests.all(PATH).map((request) => request.status)).toEqual([429, 200, 200]);
   });
+
+  it('can hit only the pages after the first, to fail a listing mid-way', async () => {
+    fake.faults.quota({ storm: true, match: { path: PATH, laterPages: true } });
+    const first = await api.people.listDirectoryPeople(QUERY, { retry: false });
+    await expect(
+      api.people.listDirectoryPeople({ ...QUERY, pageToken: first.data.nextPageToken! }, { retry: false }),
+    ).rejects.toMatchObject({ status: 429 });
+    expect(fake.requests.all(PATH).map((request) => request.status)).toEqual([200, 429]);
+  });
 });
 
 describe('server faults and hangs', () => {
