@@ -7,6 +7,9 @@ import { mkdir } from 'node:fs/promises';
 import { AccessPolicy } from './auth/access-policy.js';
 import { Authenticator } from './auth/authenticator.js';
 import { SignOn } from './auth/sign-on.js';
+import { AdminServer, AdminServerError } from './admin/admin-server.js';
+import { Metrics } from './admin/metrics.js';
+import { readiness } from './admin/readiness.js';
 import type { Config, SourceConfig } from './config/types.js';
 import { Directory } from './directory/directory.js';
 import { FilterEvaluator } from './directory/evaluator.js';
@@ -29,6 +32,8 @@ export interface Running {
   readonly directory: Directory;
   readonly server: LdapServer;
   readonly addresses: readonly ListeningAddress[];
+  /** The admin listener's URL (`admin.listen`, its port resolved), when there is one. */
+  readonly adminUrl?: string;
   close(): Promise<void>;
 }
 
@@ -190,6 +195,9 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
   const tls = serverTls(config);
   await prepareDataDir(config);
   const directory = createDirectory(config, logger, true);
+  const metrics =
+    config.admin &&
+    new Metrics({ snapshot: () => directory.monitorSnapshot(), maxStaleMs: maxStaleOf(config) });
   const server = new LdapServer(
     {
       directory,
@@ -202,27 +210,61 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
       directoryConfig: config.directory,
       limits: config.limits,
       logger,
+      ...(metrics ? { events: metrics } : {}),
     },
     tls,
   );
   directory.reportListeners(() => server.connections.snapshot());
   const addresses = await listen(server, directory, config);
+  // Up before the sources load, so a probe sees the process alive and not yet ready.
+  const admin = metrics && (await startAdmin(config, metrics, directory, logger, server));
+  const close = async (): Promise<void> => {
+    await admin?.server.close();
+    await server.close();
+    await directory.close();
+  };
   try {
     await loadDirectory(directory, config, startup.signal);
   } catch (error) {
+    await admin?.server.close();
     await server.close();
     throw error;
   }
   server.open();
-  return {
-    directory,
-    server,
-    addresses,
-    async close() {
-      await server.close();
-      await directory.close();
-    },
-  };
+  return { directory, server, addresses, ...(admin ? { adminUrl: admin.url } : {}), close };
+}
+
+/** Each source's `maxStale` in ms (the schema fills its default). */
+function maxStaleOf(config: Config): (source: string) => number {
+  const seconds = new Map(config.sources.map((source) => [source.name, source.maxStale ?? 0]));
+  return (source) => (seconds.get(source) ?? 0) * 1000;
+}
+
+/** The admin listener; a port problem stops start-up naming `admin.listen`, like an LDAP listener's. */
+async function startAdmin(
+  config: Config,
+  metrics: Metrics,
+  directory: Directory,
+  logger: Logger,
+  server: LdapServer,
+): Promise<{ readonly server: AdminServer; readonly url: string }> {
+  const { listen: url, token } = config.admin!;
+  const admin = new AdminServer({
+    listen: url,
+    ...(token === undefined ? {} : { token }),
+    metrics,
+    readiness: () => readiness(directory.monitorSnapshot().sources, maxStaleOf(config)),
+    logger,
+  });
+  try {
+    const { host, port } = await admin.start();
+    return { server: admin, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+  } catch (error) {
+    await server.close();
+    await directory.close();
+    if (!(error instanceof AdminServerError)) throw error;
+    throw new StartupError(`${config.file}: ${error.message}`, { cause: error });
+  }
 }
 
 /** The folder replicas keep their snapshots in, made now so a bad path stops start-up in one line. */

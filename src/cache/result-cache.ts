@@ -28,8 +28,21 @@ export class ResultCache {
         : undefined;
   }
 
+  /** Searches answered from the cache, and looked up in vain, since start (for metrics). */
+  hits = 0;
+  misses = 0;
+
+  /** Whether answers are kept at all (size and ttl above 0). */
+  get enabled(): boolean {
+    return this.#answers !== undefined;
+  }
+
   get(key: string): readonly SourceRecord[] | undefined {
-    return this.#answers?.get(key);
+    if (!this.#answers) return undefined;
+    const answer = this.#answers.get(key);
+    if (answer) this.hits++;
+    else this.misses++;
+    return answer;
   }
 
   /**

@@ -35,6 +35,10 @@ export async function serve(configFile: string): Promise<number> {
     logger.info({ url: address.url }, 'listening');
     process.stdout.write(`dirbridge ${VERSION} serving ${config.directory.suffix} on ${address.url}\n`);
   }
+  if (running.adminUrl) {
+    logger.info({ url: running.adminUrl }, 'admin listening');
+    process.stdout.write(`metrics and health on ${running.adminUrl} (/metrics, /healthz, /readyz)\n`);
+  }
   const first = running.addresses[0];
   if (first) process.stdout.write(`Try: ${ldapsearchLine(first.url, config.directory.suffix)}\n`);
   await signalled;

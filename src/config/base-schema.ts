@@ -332,6 +332,27 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
         },
       },
     },
+    admin: {
+      description:
+        "An HTTP listener for the people and tools that watch dirbridge: Prometheus metrics at `/metrics`, `/healthz` (the process answers) and `/readyz` (every source serves: see a source's `maxStale`). Off unless set. Keep it on loopback or a management network; with `token`, every path but `/healthz` needs `Authorization: Bearer <token>`.",
+      type: 'object',
+      additionalProperties: false,
+      required: ['listen'],
+      properties: {
+        listen: {
+          description: 'Where it listens: `http://host:port`, e.g. `http://127.0.0.1:9389`.',
+          type: 'string',
+          pattern: '^http://(\\[[0-9A-Fa-f:.]+\\]|[^/:\\s]+):[0-9]{1,5}/?$',
+          patternDescription: 'http://host:port',
+        },
+        token: {
+          description:
+            'A bearer token the listener asks for (from a secret: `${env:NAME}` or `file:`); at least 16 characters.',
+          type: 'string',
+          minLength: 16,
+        },
+      },
+    },
     sources: {
       description: 'The directories dirbridge answers from, in the order their entries are merged.',
       type: 'array',
@@ -430,6 +451,13 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
           description:
             "`live` sends every search to the backend; `replica` answers from a local copy. Default: the type's own.",
           enum: ['live', 'replica'],
+        },
+        maxStale: {
+          description:
+            "Seconds a replica may serve a stale copy (its backend not answering) and still count as ready at the admin listener's `/readyz`, so that a load balancer prefers an instance with current data. A live source is ready whatever its last search met: each search reaches the backend itself.",
+          type: 'number',
+          minimum: 0,
+          default: 3600,
         },
         maxDeletes: {
           description:

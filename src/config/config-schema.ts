@@ -8,7 +8,7 @@ import type { JsonSchema } from './json-schema.js';
 import type { SourceTypeSchema } from './source-type-schema.js';
 
 /** The settings every source has, which each type's definition admits as they are. */
-const COMMON_SOURCE_SETTINGS = ['name', 'type', 'map', 'maxDeletes'] as const;
+const COMMON_SOURCE_SETTINGS = ['name', 'type', 'map', 'maxDeletes', 'maxStale'] as const;
 
 /**
  * `listTypes: false` leaves the list of types out of `type`, for a validator that reports an unknown

@@ -102,6 +102,8 @@ export interface SourceConfig {
   readonly map?: Readonly<Record<string, string | readonly string[]>>;
   /** Most deletions one replica sync may apply: a count, or a share such as `10%`. */
   readonly maxDeletes?: number | string;
+  /** Seconds a replica may serve a stale copy and still be ready (`/readyz`). */
+  readonly maxStale?: number;
   /** Type-specific settings, validated by the schema for that type. */
   readonly [setting: string]: unknown;
 }
@@ -121,4 +123,12 @@ export interface Config {
   readonly access: AccessConfig;
   readonly sources: readonly SourceConfig[];
   readonly log: LogConfig;
+  /** Absent: no admin listener. */
+  readonly admin?: AdminConfig;
+}
+
+export interface AdminConfig {
+  /** `http://host:port`. */
+  readonly listen: string;
+  readonly token?: string;
 }

@@ -38,7 +38,9 @@ export class LiveMount implements MountStrategy {
   }
 
   get status(): SourceStatus {
-    return this.#health.status;
+    const results = this.#results;
+    const status = this.#health.status;
+    return results.enabled ? { ...status, cache: { hits: results.hits, misses: results.misses } } : status;
   }
 
   start(): Promise<void> {

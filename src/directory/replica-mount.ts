@@ -141,11 +141,14 @@ export class ReplicaMount implements MountStrategy {
   /** One round, and what it applied (undefined when it was held back). */
   async #round(signal: AbortSignal, onStart?: () => void): Promise<RoundOutcome | undefined> {
     let outcome: RoundOutcome | undefined;
+    const started = performance.now();
     try {
       outcome = await this.#engine.sync(signal, onStart);
     } catch (error) {
       this.#health.failed(error, this.#engine.loaded);
       throw error;
+    } finally {
+      this.#health.timed(performance.now() - started);
     }
     if (outcome?.held) {
       const message = this.#engine.describeHeld(outcome.held);

@@ -29,17 +29,37 @@ export interface SourceStatus {
   /** While held: the round the deletion guard holds back, and what to do about it. */
   readonly held?: HeldRound;
   readonly heldMessage?: string;
+  /** Loads, reloads or live searches that failed since start. */
+  readonly errors?: number;
+  /** How long the last replica round took (ms), whatever its end. */
+  readonly lastRoundMs?: number;
+  /** A live source's result cache: answers served from it, and looked for in vain. */
+  readonly cache?: { readonly hits: number; readonly misses: number };
 }
 
+/** The status without its counters, as each event rebuilds it. */
+type StatusState = Omit<SourceStatus, 'errors' | 'lastRoundMs' | 'cache'>;
+
 export class SourceHealth {
-  #status: SourceStatus;
+  #status: StatusState;
+  #errors = 0;
+  #lastRoundMs: number | undefined;
 
   constructor(mode: SourceMode) {
     this.#status = { state: mode === 'replica' ? 'loading' : 'ready' };
   }
 
   get status(): SourceStatus {
-    return this.#status;
+    return {
+      ...this.#status,
+      errors: this.#errors,
+      ...(this.#lastRoundMs === undefined ? {} : { lastRoundMs: this.#lastRoundMs }),
+    };
+  }
+
+  /** A replica round ended after `ms`, well or not. */
+  timed(ms: number): void {
+    this.#lastRoundMs = ms;
   }
 
   succeeded(at: Date = new Date()): void {
@@ -67,6 +87,7 @@ export class SourceHealth {
   /** `hasCopy`: whether an earlier copy is still being served (then the source is stale, not failed). */
   failed(error: unknown, hasCopy: boolean, at: Date = new Date()): void {
     const message = error instanceof Error ? error.message : String(error);
+    this.#errors++;
     const staleSince = hasCopy ? (this.#status.staleSince ?? at) : undefined;
     this.#status = {
       ...this.#status,

@@ -21,6 +21,7 @@ export async function bind(op: Operation<BindRequest>): Promise<Identity | undef
     op.signal,
   );
   if (outcome.delayedMs > 0) {
+    op.services.events?.bindThrottled();
     // Names only, never the password: an operator sees which login is being guessed, and from where.
     op.services.logger.warn(
       { conn: op.connection.id, peer: remoteAddress, dn: request.name, delayMs: outcome.delayedMs },

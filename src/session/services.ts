@@ -1,9 +1,10 @@
-/** What every session shares: the directory, sign-on and policy, settings and the logger. */
+/** What every session shares: the directory, sign-on and policy, settings, the logger and the metrics. */
 import type { AccessPolicy } from '../auth/access-policy.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { DirectoryConfig, LimitsConfig } from '../config/types.js';
 import type { Directory } from '../directory/directory.js';
 import type { Logger } from '../observability/logger.js';
+import type { ServerEvents } from '../observability/server-events.js';
 
 export interface SessionServices {
   readonly directory: Directory;
@@ -12,4 +13,6 @@ export interface SessionServices {
   readonly directoryConfig: DirectoryConfig;
   readonly limits: LimitsConfig;
   readonly logger: Logger;
+  /** Who counts operations (the admin listener's metrics); absent: nobody. */
+  readonly events?: ServerEvents;
 }

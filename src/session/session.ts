@@ -381,7 +381,7 @@ export class Session {
   };
 
   #log(message: RequestMessage, bound: string, tally: Tally): void {
-    logOperation(this.services.logger, {
+    const record = {
       conn: this.id,
       peer: this.peer,
       bound,
@@ -390,7 +390,9 @@ export class Session {
       resultCode: tally.resultCode,
       entries: tally.entries,
       ms: Math.round((performance.now() - tally.started) * 10) / 10,
-    });
+    };
+    logOperation(this.services.logger, record);
+    this.services.events?.operationEnded(record);
   }
 
   async #perform(op: Operation): Promise<void> {

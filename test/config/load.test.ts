@@ -89,6 +89,7 @@ describe('loadConfig', () => {
           type: 'file',
           mode: 'replica',
           maxDeletes: '10%',
+          maxStale: 3600,
           path: resolve('config/demo-phonebook.csv'),
           kind: 'both',
           multiValueSeparator: '|',
@@ -124,6 +125,7 @@ describe('loadConfig', () => {
       mode: 'live',
       delayMs: 50,
       maxDeletes: '10%',
+      maxStale: 3600,
     });
     const typo = configFile('slow-typo.yaml', 'sources:\n  - { name: slow, type: slow, delayMS: 50 }\n');
     const error = await configError(typo, { sourceTypes: [SLOW_SOURCE_TYPE] });

@@ -280,6 +280,6 @@ describe('source states', () => {
       return seen;
     })();
     await expect(drained).rejects.toThrow('aborted');
-    expect(health.status).toEqual({ state: 'ready' });
+    expect(health.status).toEqual({ state: 'ready', errors: 0 });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SourceHealth } from '../../src/directory/source-status.js';
 
 describe('source health', () => {
-  it('a replica whose reloads fail is stale since the first failure, and ready again after a load', () => {
+  it('a replica whose reloads fail is stale since the first failure, and ready again after a load; failures and the last round are counted', () => {
     const health = new SourceHealth('replica');
     expect(health.status.state).toBe('loading');
     health.succeeded(new Date('2026-01-01T10:00:00Z'));
@@ -13,12 +13,16 @@ describe('source health', () => {
       lastLoad: new Date('2026-01-01T10:00:00Z'),
       staleSince: new Date('2026-01-01T10:15:00Z'),
       lastError: { message: 'refused again', at: new Date('2026-01-01T10:30:00Z') },
+      errors: 2,
     });
+    health.timed(1234);
     health.succeeded(new Date('2026-01-01T10:45:00Z'));
     expect(health.status).toEqual({
       state: 'ready',
       lastLoad: new Date('2026-01-01T10:45:00Z'),
       lastError: { message: 'refused again', at: new Date('2026-01-01T10:30:00Z') },
+      errors: 2,
+      lastRoundMs: 1234,
     });
   });
 
