@@ -34,7 +34,8 @@ export interface Running {
   readonly addresses: readonly ListeningAddress[];
   /** The admin listener's URL (`admin.listen`, its port resolved), when there is one. */
   readonly adminUrl?: string;
-  close(): Promise<void>;
+  /** Stops; with `drainMs`, operations under way may finish for up to that long first. */
+  close(drainMs?: number): Promise<void>;
 }
 
 export class StartupError extends Error {
@@ -218,9 +219,9 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
   const addresses = await listen(server, directory, config);
   // Up before the sources load, so a probe sees the process alive and not yet ready.
   const admin = metrics && (await startAdmin(config, metrics, directory, logger, server));
-  const close = async (): Promise<void> => {
+  const close = async (drainMs = 0): Promise<void> => {
+    await server.close(drainMs);
     await admin?.server.close();
-    await server.close();
     await directory.close();
   };
   try {

@@ -148,15 +148,21 @@ export class LdapServer {
     socket.once('close', () => this.#waiting.delete(socket));
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops listening at once; with `drainMs`, lets the operations under way finish for up to that
+   * long (each connection is closed as soon as it has none), then closes what is left.
+   */
+  async close(drainMs = 0): Promise<void> {
     this.#closed = true;
     for (const socket of this.#waiting.keys()) socket.destroy();
     this.#waiting.clear();
     const closed = this.#servers.map(
       (server) => new Promise<void>((resolve) => server.close(() => resolve())),
     );
-    for (const session of this.#sessions) session.shutdown();
     for (const socket of this.#handshaking) socket.destroy();
+    if (drainMs > 0)
+      await within(Promise.all([...this.#sessions].map((session) => session.drain())), drainMs);
+    for (const session of this.#sessions) session.shutdown();
     await Promise.all(closed);
   }
 }
@@ -211,4 +217,11 @@ function listenProblem(error: Error, host: string, port: number): string {
 
 function formatHost(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
+}
+
+/** `work`, or the end of `ms`, whichever comes first. */
+function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([work.then(() => undefined), deadline]).finally(() => clearTimeout(timer));
 }

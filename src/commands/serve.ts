@@ -43,7 +43,7 @@ export async function serve(configFile: string): Promise<number> {
   if (first) process.stdout.write(`Try: ${ldapsearchLine(first.url, config.directory.suffix)}\n`);
   await signalled;
   logger.info('shutting down');
-  await running.close();
+  await running.close(config.limits.shutdownTimeout * 1000);
   return 0;
 }
 

@@ -142,6 +142,13 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
           minimum: 1,
           default: 4096,
         },
+        shutdownTimeout: {
+          description:
+            'Seconds a stopping server (SIGTERM, SIGINT) lets the operations under way finish: it stops listening at once, closes each connection as soon as it has nothing under way (telling the client it is shutting down), and closes what is left when this runs out.',
+          type: 'number',
+          minimum: 0,
+          default: 10,
+        },
         idleTimeout: {
           description:
             'Seconds a connection may stay silent with no operation outstanding before it is closed.',

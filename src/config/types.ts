@@ -34,6 +34,8 @@ export interface DirectoryConfig {
 
 export interface LimitsConfig {
   readonly maxConnections: number;
+  /** Seconds a stopping server lets operations under way finish. */
+  readonly shutdownTimeout: number;
   /** Seconds a connection may stay silent with nothing outstanding. */
   readonly idleTimeout: number;
   /** Seconds a request that has started to arrive may take to arrive in full. */

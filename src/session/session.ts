@@ -81,6 +81,8 @@ export class Session {
   readonly #outstanding = new Map<number, AbortController>();
   readonly #paged = new PagedSearches();
   #closing = false;
+  /** Set by drain(): ends the session once no operation is under way. */
+  #draining: (() => void) | undefined;
   /** Runs while a request has started to arrive but is not complete (see #armRequestDeadline). */
   #requestDeadline: NodeJS.Timeout | undefined;
   /** A turn of the event loop is booked to start the requests waiting in the frame reader. */
@@ -134,6 +136,22 @@ export class Session {
 
   get #open(): boolean {
     return !this.#closing && !this.#upgrading;
+  }
+
+  /**
+   * A graceful stop: no new request starts, and once the operations under way are answered the
+   * client is told the server is shutting down. Resolves when that is done (or the client left).
+   */
+  drain(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#draining = () => {
+        this.#draining = () => undefined;
+        this.shutdown();
+        resolve();
+      };
+      this.socket.pause();
+      if (this.#outstanding.size === 0 || this.#closing) this.#draining();
+    });
   }
 
   /** Ends the session from the server's side (shutdown). */
@@ -327,6 +345,7 @@ export class Session {
       if (this.#outstanding.get(message.messageId) === controller)
         this.#outstanding.delete(message.messageId);
       this.#log(message, bound, tally);
+      if (this.#draining && this.#outstanding.size === 0) this.#draining();
       this.#readOn();
     }
   }
@@ -364,7 +383,12 @@ export class Session {
    * client that reads none of those answers must not have its requests read either.
    */
   #mayStart(): boolean {
-    return this.#open && this.#outstanding.size < MAX_OUTSTANDING && this.#gate.hasRoom(this.socket);
+    return (
+      this.#open &&
+      this.#draining === undefined &&
+      this.#outstanding.size < MAX_OUTSTANDING &&
+      this.#gate.hasRoom(this.socket)
+    );
   }
 
   /** The output queue is full: no more requests are read until it drains. */
@@ -492,6 +516,7 @@ export class Session {
     for (const controller of this.#outstanding.values()) controller.abort(new Error('connection closed'));
     this.#outstanding.clear();
     this.#paged.closeAll();
+    this.#draining?.();
   }
 }
 

@@ -54,5 +54,6 @@ describe('generated config schema and reference', () => {
         stdio: 'pipe',
       }),
     ).not.toThrow();
-  });
+    // A process starting tsx: seconds on a loaded machine, so a liveness bound, not a speed target.
+  }, 60_000);
 });

@@ -58,6 +58,7 @@ describe('loadConfig', () => {
       },
       limits: {
         maxConnections: 4096,
+        shutdownTimeout: 10,
         idleTimeout: 900,
         requestTimeout: 30,
         writeTimeout: 30,

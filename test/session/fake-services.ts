@@ -15,6 +15,7 @@ import type { SessionServices } from '../../src/session/services.js';
 
 export const LIMITS: LimitsConfig = {
   maxConnections: 100,
+  shutdownTimeout: 10,
   idleTimeout: 900,
   requestTimeout: 30,
   writeTimeout: 30,
