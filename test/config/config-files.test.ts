@@ -6,7 +6,9 @@ import {
   SCHEMA_PATH,
   expectedReference,
   expectedSchemaFile,
+  expectedSourcePages,
 } from '../../scripts/generate-config-files.js';
+import { SOURCE_TYPES } from '../../src/sources/registry.js';
 
 interface Schema {
   readonly description?: string;
@@ -46,6 +48,17 @@ describe('generated config schema and reference', () => {
 
   it('docs/configuration.md is the reference the code defines', async () => {
     expect(readFileSync(REFERENCE_PATH, 'utf8')).toBe(await expectedReference());
+  });
+
+  it("docs/sources/<type>.md is each source type's page the code defines, default map included", async () => {
+    const pages = await expectedSourcePages();
+    expect(pages.map(({ path }) => path.replace(/^.*\/docs\//, 'docs/'))).toEqual(
+      SOURCE_TYPES.map(({ type }) => `docs/sources/${type}.md`),
+    );
+    for (const { path, expected } of pages) expect(readFileSync(path, 'utf8')).toBe(expected);
+    const google = pages.find(({ path }) => path.endsWith('/google.md'))!.expected;
+    expect(google).toMatch(/\| `telephoneNumber` +\| `workPhone` +\|/);
+    expect(google).toMatch(/\| `sources\[\]\.adminEmail` /);
   });
 
   it('the generator --check passes on the committed files', () => {
