@@ -17,6 +17,9 @@
  *   npm run bench:compare
  *   BENCH_COMPARE_SIZES=10000 BENCH_SECONDS=2 npm run bench:compare   a few minutes
  *   BENCH_COMPARE_CONNECTIONS=1,32   BENCH_KEEP=1 (keep the folder: configs, logs)
+ *   BENCH_COMPARE_WORKLOADS=callerId,typeAhead   some workloads only (load.ts scenario names)
+ *   BENCH_COMPARE_TARGETS=slapd,file   some servers only (slapd, back-ldap, file, replica, live)
+ *   BENCH_CPU_PROF=/tmp/prof   a CPU profile of dirbridge (node --cpu-prof), written when it stops
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -49,6 +52,14 @@ const PASSWORD_VARIABLE = 'DIRBRIDGE_BENCH_SLAPD_PASSWORD';
 /** Entries each target's re-read scenario picks its DNs from. */
 const REREAD_DNS = 500;
 const CALLER_IDS = 2_000;
+
+function names(text: string | undefined): ReadonlySet<string> | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  return new Set(text.split(',').map((part) => part.trim()));
+}
+
+const ONLY_WORKLOADS = names(process.env.BENCH_COMPARE_WORKLOADS);
+const ONLY_TARGETS = names(process.env.BENCH_COMPARE_TARGETS);
 
 function numbers(text: string | undefined, fallback: number[]): number[] {
   if (text === undefined || text.trim() === '') return fallback;
@@ -299,8 +310,10 @@ async function runOn(
 async function runSize(load: LoadGenerator, setup: Setup, size: number): Promise<Measured[]> {
   const measured: Measured[] = [];
   for (const workload of WORKLOADS) {
+    if (ONLY_WORKLOADS && !ONLY_WORKLOADS.has(workload.scenario)) continue;
     for (const connections of CONNECTIONS) {
       for (const name of workload.targets) {
+        if (ONLY_TARGETS && !ONLY_TARGETS.has(name)) continue;
         const target = setup.targets.get(name)!;
         const warmUp = connections === CONNECTIONS[0];
         const run = await runOn(load, target, workload, connections, warmUp);
