@@ -99,6 +99,7 @@ export class Session {
   readonly #watchdog: WriteWatchdog;
   /** Responses encoded this turn and not yet written (src/session/response-batch.ts). */
   readonly #batch: ResponseBatch;
+  #peer: string | undefined;
 
   constructor(
     readonly id: number,
@@ -117,8 +118,9 @@ export class Session {
     );
   }
 
+  /** The client's address and port, formatted once: every operation's log line names it. */
   get peer(): string {
-    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? 0}`;
+    return (this.#peer ??= `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? 0}`);
   }
 
   start(): void {
