@@ -35,11 +35,18 @@ export async function startServer(
   writeFileSync(configFile, stringify(config));
   const logFile = join(folder, 'dirbridge.log');
   const started = performance.now();
-  const child = spawn(process.execPath, [...cliNodeFlags(), CLI, 'serve', '--config', configFile], {
-    cwd: REPO,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', openSync(logFile, 'w')],
-  });
+  // BENCH_CPU_PROF=<folder>: a V8 CPU profile of the server, written there when it stops.
+  const profile = process.env.BENCH_CPU_PROF;
+  const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child = spawn(
+    process.execPath,
+    [...cliNodeFlags(), ...profiling, CLI, 'serve', '--config', configFile],
+    {
+      cwd: REPO,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', openSync(logFile, 'w')],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -21,7 +21,8 @@ import { encodeRequest } from '../../src/protocol/request-encoder.js';
 import type { Terms } from './phonebook.js';
 import { SeededRandom } from '../seeded-random.js';
 
-export type Scenario = 'prefix' | 'suffix' | 'number' | 'equality' | 'bind' | 'export';
+export type Scenario =
+  'prefix' | 'suffix' | 'number' | 'equality' | 'bind' | 'export' | 'callerId' | 'typeAhead' | 'reread';
 
 export interface Credentials {
   readonly dn: string;
@@ -108,6 +109,25 @@ function steps(setup: Setup): Record<Scenario, Step> {
       const options = { filter, sizeLimit: PHONE_SIZE_LIMIT, attributes: PHONE_ATTRIBUTES };
       return timed(record, () => client.search(suffix, options));
     },
+    // A caller-ID lookup: the whole number, as the PBX has it from the incoming call.
+    callerId: (client, random, record) => {
+      const filter = `(telephoneNumber=${pick(required(terms.callerIds, 'callerIds'), random)})`;
+      return timed(record, () => client.search(suffix, { filter, attributes: PHONE_ATTRIBUTES }));
+    },
+    // A phone's type-ahead: letters typed anywhere in a name, or digits anywhere in a number.
+    typeAhead: (client, random, record) => {
+      const name = pick(terms.namePrefixes, random);
+      const digits = pick(terms.numberSuffixes, random).slice(1);
+      const filter = `(|(cn=*${name}*)(telephoneNumber=*${digits}*))`;
+      const options = { filter, sizeLimit: PHONE_SIZE_LIMIT, attributes: PHONE_ATTRIBUTES };
+      return timed(record, () => client.search(suffix, options));
+    },
+    // A Gigaset-style phone reads each hit again by its DN (base scope) before showing it.
+    reread: (client, random, record) => {
+      const dn = pick(required(terms.dns, 'dns'), random);
+      const options = { scope: 'base' as const, filter: '(objectClass=*)', attributes: PHONE_ATTRIBUTES };
+      return timed(record, () => client.search(dn, options));
+    },
     equality: (client, random, record) => {
       const filter = `(mail=${pick(terms.mails, random)})`;
       return timed(record, () => client.search(suffix, { filter, attributes: PHONE_ATTRIBUTES }));
@@ -131,6 +151,11 @@ function steps(setup: Setup): Record<Scenario, Step> {
       }
     },
   };
+}
+
+function required<T>(items: readonly T[] | undefined, name: string): readonly T[] {
+  if (items === undefined || items.length === 0) throw new Error(`the terms file has no ${name}`);
+  return items;
 }
 
 function pick<T>(items: readonly T[], random: () => number): T {

@@ -22,6 +22,10 @@ export interface Terms {
   readonly numberSuffixes: readonly string[];
   /** Mail addresses of real entries, for equality lookups. */
   readonly mails: readonly string[];
+  /** Whole numbers as a caller ID shows them (`+493012341042`), for scenarios that need them. */
+  readonly callerIds?: readonly string[];
+  /** DNs of entries of the server a run talks to, for re-reads by DN. */
+  readonly dns?: readonly string[];
 }
 
 const COLUMNS = [

@@ -20,25 +20,62 @@ export interface OperationRecord {
   readonly ms: number;
 }
 
+/**
+ * One flat object literal per request type, with the fields in one fixed order: spreading the record
+ * and the request's fields into a new object (as this once did) made a dictionary-mode object that
+ * cost pino several times the rest of the line (measured ~20 µs against ~6 µs a line), on every
+ * operation. Nothing is built when info lines are off.
+ */
 export function logOperation(logger: Logger, record: OperationRecord): void {
-  const { request, ...rest } = record;
-  logger.info({ ...rest, ...describe(request) }, request.type);
+  if (!logger.isLevelEnabled('info')) return;
+  const { conn, peer, bound, msgid, request, resultCode, entries, ms } = record;
+  switch (request.type) {
+    case 'search':
+      logger.info(
+        {
+          conn,
+          peer,
+          bound,
+          msgid,
+          resultCode,
+          entries,
+          ms,
+          op: 'search',
+          base: request.baseObject,
+          scope: request.scope,
+          filter: formatFilter(redactFilter(request.filter)),
+          attrs: request.attributes,
+          sizeLimit: request.sizeLimit,
+        },
+        'search',
+      );
+      return;
+    case 'bind':
+      logger.info(
+        {
+          conn,
+          peer,
+          bound,
+          msgid,
+          resultCode,
+          entries,
+          ms,
+          op: 'bind',
+          dn: request.name,
+          method: request.auth.method,
+          version: request.version,
+        },
+        'bind',
+      );
+      return;
+    default:
+      logger.info({ conn, peer, bound, msgid, resultCode, entries, ms, ...describe(request) }, request.type);
+  }
 }
 
-/** The fields worth logging for each request type: what it targeted, never its secrets. */
+/** The fields worth logging for the rarer request types: what it targeted, never its secrets. */
 function describe(request: Request): Record<string, unknown> {
   switch (request.type) {
-    case 'bind':
-      return { op: 'bind', dn: request.name, method: request.auth.method, version: request.version };
-    case 'search':
-      return {
-        op: 'search',
-        base: request.baseObject,
-        scope: request.scope,
-        filter: formatFilter(redactFilter(request.filter)),
-        attrs: request.attributes,
-        sizeLimit: request.sizeLimit,
-      };
     case 'compare':
       return { op: 'compare', dn: request.entry, attribute: request.attribute };
     case 'abandon':
@@ -47,6 +84,9 @@ function describe(request: Request): Record<string, unknown> {
       return { op: 'extended', oid: request.oid };
     case 'unbind':
       return { op: 'unbind' };
+    case 'search':
+    case 'bind':
+      return { op: request.type };
     default:
       return { op: request.type, dn: request.entry };
   }

@@ -167,7 +167,7 @@ export class EntryStore {
     if (offset === 0) return undefined;
     const uuid = this.#uuids.uuidAt(slot);
     if (uuid === undefined) return undefined;
-    return new StoredEntry(this.dnOf(uuid), this.#buffer, offset - 1, this.names, this.values);
+    return new StoredEntry(uuid, this.dnOf, this.#buffer, offset - 1, this.names, this.values);
   }
 
   /** The attributes of the entry in a slot, as stored (tests, snapshots). */

@@ -1,6 +1,7 @@
 /** One request being answered: its message, who asked, and how to answer it. */
 import type { Identity } from '../auth/identity.js';
 import type { Control, Request, RequestMessage, Response } from '../protocol/messages.js';
+import type { Cancellation } from './cancellation.js';
 import type { PagedSearches } from './paged-searches.js';
 import type { SessionServices } from './services.js';
 
@@ -19,7 +20,9 @@ export interface Operation<R extends Request = Request> {
   readonly identity: Identity;
   readonly connection: ConnectionInfo;
   readonly paged: PagedSearches;
-  /** Aborted when the client abandons the operation or the connection closes. */
+  /** Cancelled when the client abandons the operation or the connection closes. */
+  readonly cancellation: Cancellation;
+  /** The cancellation as an AbortSignal, made on first use (prefer `cancellation` on hot paths). */
   readonly signal: AbortSignal;
   /** Sends a response with this operation's message id; resolves when the socket can take more. */
   send(response: Response, controls?: readonly Control[]): Promise<void>;

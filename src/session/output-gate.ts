@@ -22,9 +22,9 @@ export class OutputGate {
    */
   constructor(private readonly maxQueuedBytes: number) {}
 
-  /** Whether a response may be written to `socket` now. */
-  hasRoom(socket: GatedSocket): boolean {
-    return socket.writableLength < this.maxQueuedBytes;
+  /** Whether a response may be written to `socket` now, `pending` more bytes waiting to be written. */
+  hasRoom(socket: GatedSocket, pending = 0): boolean {
+    return socket.writableLength + pending < this.maxQueuedBytes;
   }
 
   /**

@@ -89,13 +89,16 @@ function smallerLimit(a: number, b: number): number {
   return Math.min(a, b);
 }
 
-/** Aborts `controller` when the time limit passes or `abandon` fires; returns a disposer. */
-function watch(controller: AbortController, abandon: AbortSignal, seconds: number): () => void {
-  const onAbandon = (): void => controller.abort(abandon.reason);
-  abandon.addEventListener('abort', onAbandon, { once: true });
+/**
+ * Aborts `controller` when the time limit passes or the operation is cancelled; returns a disposer.
+ * The search's one AbortController is the signal the directory and live sources need.
+ */
+function watch(controller: AbortController, op: Operation, seconds: number): () => void {
+  const { cancellation } = op;
+  const unlisten = cancellation.onAbort(() => controller.abort(cancellation.reason));
   const timer = seconds > 0 ? setTimeout(() => controller.abort(new TimeLimit()), seconds * 1000) : undefined;
   return () => {
-    abandon.removeEventListener('abort', onAbandon);
+    unlisten();
     clearTimeout(timer);
   };
 }
@@ -106,7 +109,7 @@ class TimeLimit extends Error {
 
 /** Abandoned, out of time, or the error itself when it is not about stopping. */
 function stopped(op: Operation, controller: AbortController, error?: unknown): Answer | undefined {
-  if (op.signal.aborted) return 'abandoned';
+  if (op.cancellation.aborted) return 'abandoned';
   // A search whose time limit passed while it waited for a backend never reached it: busy says so.
   if (controller.signal.reason instanceof TimeLimit && !isBusy(error)) {
     return { result: { code: ResultCode.timeLimitExceeded, message: 'time limit exceeded' } };
@@ -125,7 +128,7 @@ async function unpaged(op: Operation<SearchRequest>, run: Run): Promise<Answer> 
   const { directoryConfig } = op.services;
   const sizeLimit = smallerLimit(request.sizeLimit, directoryConfig.sizeLimit);
   const controller = new AbortController();
-  const unwatch = watch(controller, op.signal, smallerLimit(request.timeLimit, directoryConfig.timeLimit));
+  const unwatch = watch(controller, op, smallerLimit(request.timeLimit, directoryConfig.timeLimit));
   let sent = 0;
   try {
     const budget = new EvaluationBudget(op.services.limits.maxFilterEvaluations);
@@ -188,7 +191,7 @@ function startPaged(op: Operation<SearchRequest>, fingerprint: string, run: Run)
 async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSize: number): Promise<Answer> {
   const { request } = op.message;
   const timeLimit = smallerLimit(request.timeLimit, op.services.directoryConfig.timeLimit);
-  const unwatch = watch(state.controller, op.signal, timeLimit);
+  const unwatch = watch(state.controller, op, timeLimit);
   state.budget.reset();
   try {
     for (let count = 0; count < pageSize; count++) {

@@ -19,11 +19,13 @@ import { ResultCode } from '../protocol/result-codes.js';
 import { handshakeTimeoutMs, serverHandshake } from '../protocol/tls-context.js';
 import { logOperation } from '../observability/operation-log.js';
 import { bind } from './bind-operation.js';
+import { Cancellation } from './cancellation.js';
 import { compare } from './compare-operation.js';
 import { extended } from './extended-operation.js';
 import type { Operation } from './operation.js';
 import { OutputGate } from './output-gate.js';
 import { PagedSearches } from './paged-searches.js';
+import { ResponseBatch } from './response-batch.js';
 import { search } from './search-operation.js';
 import type { SessionServices } from './services.js';
 import {
@@ -49,6 +51,12 @@ const MAX_OUTSTANDING = 64;
 
 /** Requests of one connection started in one turn of the event loop. */
 const FRAMES_PER_TURN = 16;
+
+/**
+ * Bytes of responses gathered before they are written without waiting for the end of the turn: a
+ * few TCP segments' worth, so a large answer streams while it is produced (see ResponseBatch).
+ */
+const BATCH_FLUSH_BYTES = 64 * 1024;
 
 /** How long a closing connection may take to flush before it is destroyed. */
 const CLOSE_GRACE_MS = 2_000;
@@ -78,7 +86,7 @@ export class Session {
   /** Between a StartTLS request and the end of its handshake: nothing may be read. */
   #upgrading = false;
   readonly #frames: FrameReader;
-  readonly #outstanding = new Map<number, AbortController>();
+  readonly #outstanding = new Map<number, Cancellation>();
   readonly #paged = new PagedSearches();
   #closing = false;
   /** Set by drain(): ends the session once no operation is under way. */
@@ -91,6 +99,9 @@ export class Session {
   #awaitingRoom = false;
   readonly #gate: OutputGate;
   readonly #watchdog: WriteWatchdog;
+  /** Responses encoded this turn and not yet written (src/session/response-batch.ts). */
+  readonly #batch: ResponseBatch;
+  #peer: string | undefined;
 
   constructor(
     readonly id: number,
@@ -103,13 +114,15 @@ export class Session {
     this.#frames = new FrameReader(maxRequestBytes);
     this.#secure = transport.secure;
     this.#gate = new OutputGate(maxQueuedBytes);
+    this.#batch = new ResponseBatch(Math.min(BATCH_FLUSH_BYTES, maxQueuedBytes), this.#writeBatch);
     this.#watchdog = new WriteWatchdog(writeTimeout * 1000, () =>
       this.#drop(`the client read nothing of its results for ${writeTimeout} s`),
     );
   }
 
+  /** The client's address and port, formatted once: every operation's log line names it. */
   get peer(): string {
-    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? 0}`;
+    return (this.#peer ??= `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? 0}`);
   }
 
   start(): void {
@@ -299,7 +312,8 @@ export class Session {
     raw.pause();
     raw.off('data', this.#onChunk).off('timeout', this.#onIdle).setTimeout(0);
     const bytes = encodeResponse({ messageId: message.messageId, response });
-    // The response must leave in clear, whole, before TLS takes the socket over.
+    // Answers of earlier operations first, then this one, in clear, whole, before TLS takes over.
+    this.#batch.flush();
     raw.write(bytes, (error) => {
       if (!error && !this.#closing) this.#upgrade(raw);
     });
@@ -327,22 +341,22 @@ export class Session {
   }
 
   async #run(message: RequestMessage, responseType: Response['type']): Promise<void> {
-    const controller = new AbortController();
+    const cancellation = new Cancellation();
     // A reused message id replaces the old entry; abandon then targets the newest, as clients expect.
-    this.#outstanding.set(message.messageId, controller);
+    this.#outstanding.set(message.messageId, cancellation);
     if (this.#outstanding.size >= MAX_OUTSTANDING) this.socket.pause();
     const tally: Tally = { resultCode: undefined, entries: 0, started: performance.now() };
     const bound = this.#identity.bindName;
-    const op = this.#operation(message, controller.signal, tally);
+    const op = this.#operation(message, cancellation, tally);
     try {
       await this.#perform(op);
     } catch (error) {
       this.services.logger.error({ conn: this.id, err: error }, 'operation failed');
-      if (!controller.signal.aborted) {
+      if (!cancellation.aborted) {
         await op.send(resultFor(responseType, ResultCode.other, 'internal error'));
       }
     } finally {
-      if (this.#outstanding.get(message.messageId) === controller)
+      if (this.#outstanding.get(message.messageId) === cancellation)
         this.#outstanding.delete(message.messageId);
       this.#log(message, bound, tally);
       if (this.#draining && this.#outstanding.size === 0) this.#draining();
@@ -356,7 +370,7 @@ export class Session {
    * before anyone else got a turn); then, once none wait, more from the socket.
    */
   #readOn(): void {
-    if (!this.#gate.hasRoom(this.socket)) {
+    if (!this.#hasRoom()) {
       this.#holdReading();
       return;
     }
@@ -387,7 +401,7 @@ export class Session {
       this.#open &&
       this.#draining === undefined &&
       this.#outstanding.size < MAX_OUTSTANDING &&
-      this.#gate.hasRoom(this.socket)
+      this.#hasRoom()
     );
   }
 
@@ -395,6 +409,12 @@ export class Session {
   #holdReading(): void {
     this.socket.pause();
     if (this.#awaitingRoom || !this.#open) return;
+    // Only the socket's queue drains: what waits in the batch has to be in it.
+    this.#batch.flush();
+    if (this.#hasRoom()) {
+      this.#readOn();
+      return;
+    }
     this.#awaitingRoom = true;
     void this.#gate.room(this.socket).then(this.#roomAgain);
   }
@@ -451,14 +471,17 @@ export class Session {
     }
   }
 
-  #operation(message: RequestMessage, signal: AbortSignal, tally: Tally): Operation {
+  #operation(message: RequestMessage, cancellation: Cancellation, tally: Tally): Operation {
     return {
       message,
       services: this.services,
       identity: this.#identity,
       connection: { id: this.id, remoteAddress: this.socket.remoteAddress ?? '', secure: this.#secure },
       paged: this.#paged,
-      signal,
+      cancellation,
+      get signal() {
+        return cancellation.signal;
+      },
       send: (response, controls) => {
         if (response.type === 'searchResultEntry') tally.entries++;
         else if ('resultCode' in response) tally.resultCode = response.resultCode;
@@ -469,18 +492,30 @@ export class Session {
 
   /**
    * Waits for room in the connection's queue before encoding, so a client that does not read holds
-   * neither encoded responses nor more than `maxQueuedBytes` of them in the socket.
+   * neither encoded responses nor more than `maxQueuedBytes` of them in the socket and the batch.
    */
   async #send(messageId: number, response: Response, controls?: readonly Control[]): Promise<void> {
-    while (!this.#gate.hasRoom(this.socket)) {
+    while (!this.#hasRoom()) {
       if (this.#closing || this.socket.destroyed) return;
-      await this.#gate.room(this.socket);
+      // A drain comes only for what the socket holds: what waits in the batch goes there first.
+      if (this.#batch.bytes > 0) this.#batch.flush();
+      else await this.#gate.room(this.socket);
     }
     if (this.#closing || this.socket.destroyed) return;
-    this.socket.write(encodeResponse({ messageId, response, ...(controls ? { controls } : {}) }));
-    this.#watchdog.watch(this.socket);
-    if (!this.#gate.hasRoom(this.socket)) this.#holdReading();
+    this.#batch.add(encodeResponse({ messageId, response, ...(controls ? { controls } : {}) }));
+    if (!this.#hasRoom()) this.#holdReading();
   }
+
+  /** Room for one more response: the socket's queue and the batch together below `maxQueuedBytes`. */
+  #hasRoom(): boolean {
+    return this.#gate.hasRoom(this.socket, this.#batch.bytes);
+  }
+
+  readonly #writeBatch = (bytes: Uint8Array): void => {
+    if (this.socket.destroyed) return;
+    this.socket.write(bytes);
+    this.#watchdog.watch(this.socket);
+  };
 
   /**
    * A client that stopped reading: a Notice of Disconnection would only queue behind what it does not
@@ -490,6 +525,7 @@ export class Session {
     if (this.#closing) return;
     this.services.logger.info({ conn: this.id, peer: this.peer, reason }, 'connection dropped');
     this.#closing = true;
+    this.#batch.discard();
     this.#teardown();
     this.socket.destroy();
   }
@@ -497,6 +533,7 @@ export class Session {
   /** RFC 4511 4.4.1: tell the client why, then close. */
   #disconnect(resultCode: number, message: string): void {
     if (this.#closing) return;
+    this.#batch.flush();
     if (!this.socket.destroyed) this.socket.write(noticeOfDisconnection(resultCode, message));
     this.#close();
   }
@@ -504,6 +541,8 @@ export class Session {
   #close(): void {
     if (this.#closing) return;
     this.#closing = true;
+    // What was answered before the close still goes out, ahead of the FIN.
+    this.#batch.flush();
     this.#teardown();
     this.socket.pause();
     this.socket.end();
@@ -513,7 +552,7 @@ export class Session {
   #teardown(): void {
     this.#clearRequestDeadline();
     this.#watchdog.stop();
-    for (const controller of this.#outstanding.values()) controller.abort(new Error('connection closed'));
+    for (const cancellation of this.#outstanding.values()) cancellation.abort(new Error('connection closed'));
     this.#outstanding.clear();
     this.#paged.closeAll();
     this.#draining?.();

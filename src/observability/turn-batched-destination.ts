@@ -1,0 +1,68 @@
+/**
+ * A log destination that hands the lines of one turn of the event loop to the stream below in one
+ * write. Every LDAP operation logs a line, and a synchronous destination made each line a write(2)
+ * of its own: one syscall per operation, as costly as the answer's own write. Gathered, the lines of
+ * every operation finished in one turn (all connections) leave together on the next `setImmediate`,
+ * or at once past `flushAt` characters, and whatever is left goes out synchronously when the process
+ * exits, so a normal exit or a crash still writes its last lines; only a SIGKILL can lose the lines
+ * of its last turn.
+ */
+import type { DestinationStream } from 'pino';
+
+/** The stream below: pino's synchronous sonic-boom, which copes with partial writes and EAGAIN. */
+export interface SyncDestination extends DestinationStream {
+  flushSync(): void;
+}
+
+const FLUSH_AT = 64 * 1024;
+
+export class TurnBatchedDestination implements DestinationStream {
+  #lines: string[] = [];
+  #length = 0;
+  #scheduled = false;
+
+  constructor(
+    private readonly target: SyncDestination,
+    private readonly flushAt = FLUSH_AT,
+  ) {
+    process.on('exit', this.flushSync);
+  }
+
+  write(line: string): void {
+    this.#lines.push(line);
+    this.#length += line.length;
+    if (this.#length >= this.flushAt) {
+      this.#handOver();
+      return;
+    }
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(this.#onImmediate);
+  }
+
+  /** pino's `logger.flush(callback)`: everything written, then the callback. */
+  flush(callback?: (error?: Error) => void): void {
+    this.flushSync();
+    callback?.();
+  }
+
+  /** Hands what is gathered to the stream below. */
+  #handOver(): void {
+    if (this.#lines.length === 0) return;
+    const text = this.#lines.length === 1 ? this.#lines[0]! : this.#lines.join('');
+    this.#lines = [];
+    this.#length = 0;
+    this.target.write(text);
+  }
+
+  /** Writes everything out before returning (process exit; pino.flush callers). */
+  readonly flushSync = (): void => {
+    this.#handOver();
+    this.target.flushSync();
+  };
+
+  readonly #onImmediate = (): void => {
+    this.#scheduled = false;
+    this.#handOver();
+  };
+}
