@@ -1,7 +1,7 @@
 /**
  * String comparison as a restriction's ContainmentComparison asks for it: case and/or non-spacing
- * characters (accents) ignored or not. Exchange's "Loose" variants also fold kana and width; for the
- * Latin text of a phone directory that is the same as ignoring case.
+ * characters (accents) ignored or not. The four "Loose" values all mean the same (the EWS Managed API
+ * maps them to IgnoreCaseAndNonSpacingCharacters): both ignored.
  */
 export interface Folding {
   readonly ignoreCase: boolean;
@@ -15,7 +15,7 @@ export function foldingFor(containmentComparison: string | undefined): Folding {
   const comparison = containmentComparison ?? 'Exact';
   return {
     ignoreCase: comparison.includes('IgnoreCase') || comparison.startsWith('Loose'),
-    ignoreAccents: comparison.includes('NonSpac') || comparison.includes('IgnoreNonSpace'),
+    ignoreAccents: comparison.includes('NonSpacing') || comparison.startsWith('Loose'),
   };
 }
 
