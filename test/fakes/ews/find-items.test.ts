@@ -136,6 +136,15 @@ describe('FindItem', () => {
     expect(byCompany.TotalCount).toBe(1);
   });
 
+  it('matches a quoted AQS phrase by whole words, with a trailing * by prefix', async () => {
+    const count = async (query: string): Promise<number> =>
+      (await service.FindItems(WellKnownFolderName.Contacts, query, new ItemView(10))).TotalCount;
+    expect(await count('"bob brown"')).toBe(1);
+    expect(await count('"bob bro"')).toBe(0);
+    expect(await count('"bob bro"*')).toBe(1);
+    expect(await count('bob OR zoe')).toBe(2);
+  });
+
   it('filters by restriction (Contains, IsEqualTo, Or)', async () => {
     const names = async (filter: SearchFilter): Promise<string[]> =>
       (await service.FindItems(WellKnownFolderName.Contacts, filter, new ItemView(10))).Items.map(

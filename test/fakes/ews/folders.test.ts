@@ -13,6 +13,7 @@ import {
   FolderTraversal,
   FolderView,
   PropertySet,
+  SearchFilter,
   ServiceError,
   WellKnownFolderName,
   type ExchangeService,
@@ -120,6 +121,16 @@ describe('FindFolder', () => {
     expect(
       folders.filter((folder) => folder.folderClass === 'IPF.Contact').map((folder) => folder.name),
     ).toEqual(['Suppliers', 'EU']);
+  });
+
+  it('filters by FolderClass server-side', async () => {
+    const view = new FolderView(100);
+    view.Traversal = FolderTraversal.Deep;
+    view.PropertySet = LISTING;
+    const filter = new SearchFilter.IsEqualTo(FolderSchema.FolderClass, 'IPF.Contact');
+    const results = await alice.FindFolders(WellKnownFolderName.Contacts, filter, view);
+    expect(results.Folders.map((folder) => folder.DisplayName)).toEqual(['Suppliers', 'EU']);
+    expect(results.TotalCount).toBe(2);
   });
 
   it('lists only children when shallow', async () => {

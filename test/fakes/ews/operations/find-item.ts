@@ -10,6 +10,7 @@ import { child, childText, type XmlElement } from '../soap/xml-node.js';
 import { storedContactView } from '../shape/contact-view.js';
 import { contactXml } from '../shape/contact-xml.js';
 import { parseShape } from '../shape/shape.js';
+import { contactValue } from '../query/contact-values.js';
 import { queryStringPredicate } from '../query/query-string.js';
 import { restrictionPredicate, type ContactPredicate } from '../query/restriction.js';
 import { sortComparator } from '../query/sort-order.js';
@@ -48,7 +49,7 @@ export const findItem: OperationHandler = (context, request) => {
 
 function filterOf(request: XmlElement): ContactPredicate | EwsError {
   const restriction = child(request, 'Restriction');
-  if (restriction !== undefined) return restrictionPredicate(restriction);
+  if (restriction !== undefined) return restrictionPredicate(restriction, contactValue);
   const query = childText(request, 'QueryString');
   if (query !== undefined && query !== '') return queryStringPredicate(query);
   return () => true;

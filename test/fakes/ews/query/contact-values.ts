@@ -13,11 +13,7 @@ import {
   type PhoneKey,
   type StoredContact,
 } from '../store/contact.js';
-
-export interface PropertyPath {
-  readonly uri: string;
-  readonly index?: string;
-}
+import type { PropertyPath } from './property-path.js';
 
 const SCALARS: Readonly<Record<string, (data: ContactData) => string | undefined>> = {
   'item:Subject': subjectOf,

@@ -1,22 +1,21 @@
 /**
- * FindItem's QueryString (AQS, Exchange 2013+): a content-index search, so it matches word prefixes,
- * ignoring case and accents, over the indexed text of a contact. Supported: terms (all must match),
- * `OR` between terms, quoted phrases, and `displayname:`/`firstname:`/`lastname:`/`company:`
- * property terms. That covers what a directory source sends (a name prefix typed on a phone).
+ * FindItem's QueryString (AQS, Exchange 2013+), as Microsoft documents it: a search of the content
+ * index over every indexed property of the item, case-insensitive; each word is a prefix match
+ * ("project" finds "projected"), several words must all occur; a quoted phrase needs its whole words
+ * in that order, and `"…"*` makes its last word a prefix again; OR between terms. Accents are
+ * ignored, as the content index folds them. AQS keywords for mail (from:, subject:, …) mean nothing
+ * on a contact and are searched as plain text.
  */
 import type { StoredContact } from '../store/contact.js';
 import { searchableText } from './contact-values.js';
 import { fold, LOOSE, wordsOf } from './text-comparison.js';
 import type { ContactPredicate } from './restriction.js';
 
-type Term = { readonly field: string | undefined; readonly words: readonly string[] };
-
-const FIELD_TEXT: Readonly<Record<string, (contact: StoredContact) => string | undefined>> = {
-  displayname: (contact) => contact.data.displayName,
-  firstname: (contact) => contact.data.givenName,
-  lastname: (contact) => contact.data.surname,
-  company: (contact) => contact.data.companyName,
-};
+interface Term {
+  readonly words: readonly string[];
+  /** Whether the last word may be a prefix (a bare word, or a quoted phrase ending in `*`). */
+  readonly prefixLast: boolean;
+}
 
 export function queryStringPredicate(query: string): ContactPredicate {
   const alternatives = splitOr(tokenize(query)).map((tokens) => tokens.map(term));
@@ -24,9 +23,9 @@ export function queryStringPredicate(query: string): ContactPredicate {
     alternatives.some((terms) => terms.every((candidate) => termMatches(candidate, contact)));
 }
 
-/** Tokens: quoted phrases kept whole, everything else split on whitespace. */
+/** Tokens: quoted phrases (with an optional trailing `*`) kept whole, everything else split on whitespace. */
 function tokenize(query: string): string[] {
-  return [...query.matchAll(/(\w+:)?"([^"]*)"|\S+/g)].map((match) => match[0]);
+  return [...query.matchAll(/"[^"]*"\*?|\S+/g)].map((match) => match[0]);
 }
 
 function splitOr(tokens: readonly string[]): string[][] {
@@ -39,30 +38,23 @@ function splitOr(tokens: readonly string[]): string[][] {
 }
 
 function term(token: string): Term {
-  const property = /^(\w+):(.*)$/.exec(token);
-  const field = property?.[1]?.toLowerCase();
-  const text = (
-    property !== null && field !== undefined && field in FIELD_TEXT ? property[2]! : token
-  ).replace(/"/g, '');
-  return {
-    field: field !== undefined && field in FIELD_TEXT ? field : undefined,
-    words: wordsOf(fold(text, LOOSE)),
-  };
+  const quoted = token.startsWith('"');
+  const words = wordsOf(fold(token.replace(/"\*?$|^"/g, ''), LOOSE));
+  return { words, prefixLast: !quoted || token.endsWith('*') };
 }
 
 function termMatches(candidate: Term, contact: StoredContact): boolean {
-  const texts =
-    candidate.field === undefined ? searchableText(contact) : [FIELD_TEXT[candidate.field]!(contact) ?? ''];
-  return texts.some((text) => phraseMatches(candidate.words, wordsOf(fold(text, LOOSE))));
+  return searchableText(contact).some((text) => phraseMatches(candidate, wordsOf(fold(text, LOOSE))));
 }
 
-/** The words follow each other in the text; the last one may be a prefix, as the index treats it. */
-function phraseMatches(phrase: readonly string[], words: readonly string[]): boolean {
+function phraseMatches(candidate: Term, words: readonly string[]): boolean {
+  const phrase = candidate.words;
   if (phrase.length === 0) return true;
   for (let start = 0; start + phrase.length <= words.length; start += 1) {
     const fits = phrase.every((word, offset) => {
-      const candidate = words[start + offset]!;
-      return offset === phrase.length - 1 ? candidate.startsWith(word) : candidate === word;
+      const actual = words[start + offset]!;
+      const prefix = offset === phrase.length - 1 && candidate.prefixLast;
+      return prefix ? actual.startsWith(word) : actual === word;
     });
     if (fits) return true;
   }

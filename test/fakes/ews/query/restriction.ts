@@ -1,15 +1,17 @@
 /**
- * FindItem's Restriction turned into a predicate over stored contacts: And, Or, Not, Exists,
- * IsEqualTo and the other comparisons (case-insensitive, as Exchange compares strings), and Contains
- * with its ContainmentMode and ContainmentComparison. Anything else is ErrorUnsupportedQueryFilter.
+ * A Restriction turned into a predicate: And, Or, Not, Exists, IsEqualTo and the other comparisons
+ * (case-insensitive, as Exchange compares strings), and Contains with its ContainmentMode and
+ * ContainmentComparison. Anything else is ErrorUnsupportedQueryFilter. FindItem applies it to
+ * contacts, FindFolder to folders (FolderClass, DisplayName).
  */
 import type { EwsError } from '../soap/ews-errors.js';
 import { attribute, child, type XmlElement } from '../soap/xml-node.js';
 import type { StoredContact } from '../store/contact.js';
-import { contactValue, type PropertyPath } from './contact-values.js';
+import { pathOf, type PathReader } from './property-path.js';
 import { CASE_INSENSITIVE, fold, foldingFor, wordsOf } from './text-comparison.js';
 
-export type ContactPredicate = (contact: StoredContact) => boolean;
+export type Predicate<T> = (subject: T) => boolean;
+export type ContactPredicate = Predicate<StoredContact>;
 
 const unsupported: EwsError = {
   code: 'ErrorUnsupportedQueryFilter',
@@ -26,57 +28,64 @@ const COMPARISONS: Readonly<Record<string, (order: number) => boolean>> = {
 };
 
 /** The predicate for a Restriction element's content, or the error Exchange would give. */
-export function restrictionPredicate(restriction: XmlElement): ContactPredicate | EwsError {
+export function restrictionPredicate<T>(
+  restriction: XmlElement,
+  read: PathReader<T>,
+): Predicate<T> | EwsError {
   const node = restriction.children[0];
-  return node === undefined ? () => true : predicate(node);
+  return node === undefined ? () => true : predicate(node, read);
 }
 
-function predicate(node: XmlElement): ContactPredicate | EwsError {
+function predicate<T>(node: XmlElement, read: PathReader<T>): Predicate<T> | EwsError {
   switch (node.name) {
     case 'And':
     case 'Or':
-      return combine(node);
+      return combine(node, read);
     case 'Not': {
-      const inner = node.children[0] === undefined ? unsupported : predicate(node.children[0]);
-      return typeof inner === 'function' ? (contact) => !inner(contact) : inner;
+      const inner = node.children[0] === undefined ? unsupported : predicate(node.children[0], read);
+      return typeof inner === 'function' ? (subject) => !inner(subject) : inner;
     }
     case 'Exists': {
       const path = pathOf(node);
-      return path === undefined ? unsupported : (contact) => contactValue(contact, path) !== undefined;
+      return path === undefined ? unsupported : (subject) => read(subject, path) !== undefined;
     }
     case 'Contains':
-      return contains(node);
+      return contains(node, read);
     default:
-      return node.name in COMPARISONS ? comparison(node, COMPARISONS[node.name]!) : unsupported;
+      return node.name in COMPARISONS ? comparison(node, read, COMPARISONS[node.name]!) : unsupported;
   }
 }
 
-function combine(node: XmlElement): ContactPredicate | EwsError {
-  const parts: ContactPredicate[] = [];
+function combine<T>(node: XmlElement, read: PathReader<T>): Predicate<T> | EwsError {
+  const parts: Predicate<T>[] = [];
   for (const childNode of node.children) {
-    const part = predicate(childNode);
+    const part = predicate(childNode, read);
     if (typeof part !== 'function') return part;
     parts.push(part);
   }
   return node.name === 'And'
-    ? (contact) => parts.every((part) => part(contact))
-    : (contact) => parts.some((part) => part(contact));
+    ? (subject) => parts.every((part) => part(subject))
+    : (subject) => parts.some((part) => part(subject));
 }
 
-function comparison(node: XmlElement, accept: (order: number) => boolean): ContactPredicate | EwsError {
+function comparison<T>(
+  node: XmlElement,
+  read: PathReader<T>,
+  accept: (order: number) => boolean,
+): Predicate<T> | EwsError {
   const path = pathOf(node);
   const constant = attribute(child(child(node, 'FieldURIOrConstant'), 'Constant'), 'Value');
   if (path === undefined || constant === undefined) return unsupported;
   const wanted = fold(constant, CASE_INSENSITIVE);
-  return (contact) => {
-    const value = contactValue(contact, path);
+  return (subject) => {
+    const value = read(subject, path);
     if (value === undefined) return false;
     const folded = fold(value, CASE_INSENSITIVE);
     return accept(folded === wanted ? 0 : folded < wanted ? -1 : 1);
   };
 }
 
-function contains(node: XmlElement): ContactPredicate | EwsError {
+function contains<T>(node: XmlElement, read: PathReader<T>): Predicate<T> | EwsError {
   const path = pathOf(node);
   const constant = attribute(child(node, 'Constant'), 'Value');
   if (path === undefined || constant === undefined) return unsupported;
@@ -97,16 +106,8 @@ function contains(node: XmlElement): ContactPredicate | EwsError {
         return value === wanted;
     }
   };
-  return (contact) => {
-    const value = contactValue(contact, path);
+  return (subject) => {
+    const value = read(subject, path);
     return value !== undefined && matches(fold(value, folding));
   };
-}
-
-function pathOf(node: XmlElement): PropertyPath | undefined {
-  const field = child(node, 'FieldURI') ?? child(node, 'IndexedFieldURI');
-  const uri = attribute(field, 'FieldURI');
-  if (uri === undefined) return undefined;
-  const index = attribute(field, 'FieldIndex');
-  return index === undefined ? { uri } : { uri, index };
 }

@@ -3,9 +3,10 @@
  * Strings compare case-insensitively in the mailbox's collation; a missing value sorts first, as an
  * empty property does in a MAPI table.
  */
-import { attribute, child, type XmlElement } from '../soap/xml-node.js';
+import { attribute, type XmlElement } from '../soap/xml-node.js';
 import type { StoredContact } from '../store/contact.js';
-import { contactValue, type PropertyPath } from './contact-values.js';
+import { contactValue } from './contact-values.js';
+import { pathOf } from './property-path.js';
 
 type Comparator = (a: StoredContact, b: StoredContact) => number;
 
@@ -25,11 +26,8 @@ export function sortComparator(sortOrder: XmlElement | undefined): Comparator | 
 }
 
 function fieldOrder(order: XmlElement): Comparator | undefined {
-  const field = child(order, 'FieldURI') ?? child(order, 'IndexedFieldURI');
-  const uri = attribute(field, 'FieldURI');
-  if (uri === undefined) return undefined;
-  const index = attribute(field, 'FieldIndex');
-  const path: PropertyPath = index === undefined ? { uri } : { uri, index };
+  const path = pathOf(order);
+  if (path === undefined) return undefined;
   const direction = attribute(order, 'Order') === 'Descending' ? -1 : 1;
   return (a, b) => direction * compareValues(contactValue(a, path), contactValue(b, path));
 }
