@@ -140,6 +140,22 @@ describe('SyncFolderItems', () => {
     ]);
   });
 
+  it('reports a contact moved between folders as a delete here and a create there', async () => {
+    const from = new FolderId(ids.suppliers);
+    const to = new FolderId(ids.euSuppliers);
+    const fromState = (await syncToEnd(from, '', 512)).state;
+    const toState = (await syncToEnd(to, '', 512)).state;
+    const moving = fake.store.contacts(ids.suppliers)[1]!;
+    const moved = fake.store.moveContact(moving.id, ids.euSuppliers);
+    expect(moved.id).not.toBe(moving.id);
+    expect((await syncRound(from, fromState, 512)).changes).toEqual([
+      { type: ChangeType.Delete, id: moving.id, name: undefined },
+    ]);
+    expect((await syncRound(to, toState, 512)).changes).toEqual([
+      { type: ChangeType.Create, id: moved.id, name: 'Wingtip Parts' },
+    ]);
+  });
+
   it('splits changes across batches without losing or repeating one', async () => {
     const folder = new FolderId(ids.suppliers);
     const { state } = await syncToEnd(folder, '', 512);

@@ -240,6 +240,14 @@ export class MailboxStore {
     deleted.set(id, this.nextChange());
   }
 
+  /** Moves a contact to another folder. As with EWS MoveItem, the moved item gets a new id. */
+  moveContact(id: string, targetFolderId: string): StoredContact {
+    const contact = this.requireItem(id);
+    this.requireFolder(targetFolderId);
+    this.deleteContact(id);
+    return this.createContact(targetFolderId, contact.data);
+  }
+
   private insertFolder(owner: FolderOwner, parentId: string | undefined, spec: FolderSpec): StoredFolder {
     const folder: StoredFolder = {
       id: spec.id ?? this.newId(owner, 'folder'),
