@@ -1,0 +1,49 @@
+/**
+ * One EWS call, retried when Exchange says it is busy. The library does not retry ErrorServerBusy
+ * (as an HTTP 500 fault or inside a 200): it carries the server's BackOffMilliseconds, which is
+ * waited out here, at most MAX_RETRIES times and only when the wait is short enough for a round to
+ * bear; otherwise the round fails (the copy keeps serving) and the next one tries again. Every
+ * other failure becomes a SourceError with one plain sentence.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SourceError } from '../source.js';
+import { failureSentence, readFailure, type EwsFailure, type FailureScene } from './ews-failure.js';
+
+const MAX_RETRIES = 3;
+/** Longest back-off waited inside a round. */
+const MAX_WAIT_MS = 60_000;
+/** When Exchange is busy without saying for how long. */
+const DEFAULT_WAIT_MS = 1_000;
+
+/** A failed EWS call: the sentence, with what EWS said kept for callers that act on it. */
+export class EwsCallFailed extends SourceError {
+  constructor(
+    source: string,
+    readonly failure: EwsFailure,
+    scene: FailureScene,
+    cause: unknown,
+  ) {
+    super(source, failureSentence(failure, scene), { cause });
+    this.name = 'EwsCallFailed';
+  }
+}
+
+export async function ewsCall<T>(
+  source: string,
+  scene: FailureScene,
+  call: () => Promise<T>,
+  signal: AbortSignal,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    signal.throwIfAborted();
+    try {
+      return await call();
+    } catch (error: unknown) {
+      const failure = readFailure(error);
+      const wait = failure.backOffMs ?? DEFAULT_WAIT_MS;
+      if (failure.code !== 'ErrorServerBusy' || attempt >= MAX_RETRIES || wait > MAX_WAIT_MS)
+        throw new EwsCallFailed(source, failure, scene, error);
+      await sleep(wait, undefined, { signal });
+    }
+  }
+}

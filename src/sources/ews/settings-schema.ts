@@ -1,0 +1,76 @@
+/** The ews source's settings, each default written once here and read from the validated config. */
+import type { SourceTypeSchema } from '../../config/source-type-schema.js';
+
+export const EWS_SETTINGS: SourceTypeSchema['settings'] = {
+  required: ['url'],
+  properties: {
+    mode: {
+      description:
+        "Exchange mailbox contacts are always served from a local copy, kept up to date by EWS's SyncFolderItems.",
+      const: 'replica',
+      default: 'replica',
+    },
+    url: {
+      description: "The Exchange server's EWS endpoint, e.g. `https://mail.contoso.com/EWS/Exchange.asmx`.",
+      type: 'string',
+      pattern: '^https?://[^/]+/.*\\.asmx$',
+      patternDescription: 'an http(s):// URL ending in .asmx (`https://host/EWS/Exchange.asmx`)',
+    },
+    auth: {
+      description:
+        "How dirbridge signs in to EWS: `ntlm` (Windows authentication, Exchange's default on EWS), `basic` (where the EWS virtual directory allows it; only over https) with `username` and `password`, or `bearer` with an OAuth access `token` (Exchange hybrid modern authentication).",
+      enum: ['ntlm', 'basic', 'bearer'],
+      default: 'ntlm',
+    },
+    username: {
+      description:
+        'The account dirbridge signs in as, with `ntlm` or `basic`: `DOMAIN\\user` or `user@domain`. To read mailboxes other than its own (`mailboxes`) it needs the ApplicationImpersonation role.',
+      type: 'string',
+      minLength: 1,
+    },
+    password: {
+      description:
+        "The account's password, with `ntlm` or `basic`: put it in a secret (`${env:NAME}` or `file:`), not in the config.",
+      type: 'string',
+      minLength: 1,
+    },
+    token: {
+      description:
+        'With `bearer`: the OAuth access token sent as `Authorization: Bearer`, from a secret (`${env:NAME}` or `file:`).',
+      type: 'string',
+      minLength: 1,
+    },
+    tls: {
+      description:
+        "How the Exchange server's certificate is checked: `ca` is a PEM file of the CAs to trust in addition to the system ones (an internal CA), relative to the config file; NTLM trusts it too.",
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        ca: { description: 'PEM file of CA certificates to trust.', type: 'string', minLength: 1 },
+      },
+    },
+    mailboxes: {
+      description:
+        "The mailboxes whose contacts are served, by primary SMTP address, each read as itself by impersonation (ExchangeImpersonation: the account needs the ApplicationImpersonation role). Empty (the default): the account's own mailbox. Each mailbox's Contacts folder and every user contact folder below it (folder class `IPF.Contact`; Exchange's hidden system folders such as the recipient cache are left out).",
+      type: 'array',
+      items: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
+      patternDescription: 'SMTP addresses (user@domain)',
+      default: [],
+    },
+    changeInterval: {
+      description:
+        'Seconds between two SyncFolderItems rounds: a change in a mailbox is served within about this long.',
+      type: 'number',
+      minimum: 5,
+      default: 60,
+    },
+    timeout: {
+      description:
+        'Seconds for each request to EWS; a request that takes longer fails the round (the copy keeps serving).',
+      type: 'number',
+      minimum: 1,
+      default: 30,
+    },
+  },
+};
