@@ -35,6 +35,14 @@ export function contactRecord(item: Item, place: ContactPlace): SourceRecord | u
   if (!(item instanceof Contact)) return undefined; // a distribution list kept among the contacts
   const id = loaded(() => item.Id.UniqueId);
   if (typeof id !== 'string' || id === '') return undefined;
+  const fields = contactFields(item);
+  if (place.mailbox) fields.mailbox = [place.mailbox];
+  if (place.folder) fields.folder = [place.folder];
+  return { id, kind: 'contact', fields };
+}
+
+/** A contact's properties as fields, whether a mailbox item or an address book entry. */
+export function contactFields(item: Contact): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   const put = (name: string, value: unknown): void => {
     const text = typeof value === 'string' ? value.trim() : '';
@@ -67,9 +75,7 @@ export function contactRecord(item: Item, place: ContactPlace): SourceRecord | u
         loaded(() => entry[part]),
       );
   }
-  put('mailbox', place.mailbox);
-  put('folder', place.folder);
-  return { id, kind: 'contact', fields };
+  return fields;
 }
 
 /** A property's value as a string, or undefined when it is not loaded, empty or not a string. */
@@ -92,7 +98,7 @@ function entryOf<T>(
 }
 
 /** Exchange writes directory addresses with their routing type (`SMTP:alice@contoso.com`). */
-function withoutRoutingPrefix(address: string | undefined): string | undefined {
+export function withoutRoutingPrefix(address: string | undefined): string | undefined {
   return address?.replace(/^smtp:/i, '');
 }
 

@@ -13,6 +13,8 @@ export const EWS_DEFAULT_MAP: FieldMapSpec = {
   givenName: 'GivenName',
   sn: 'Surname',
   mail: 'smtpAddress',
+  // Address book entries only: the alias (mailNickname).
+  uid: 'Alias',
   telephoneNumber: ['BusinessPhone', 'CompanyMainPhone', 'PrimaryPhone'],
   otherTelephone: 'otherPhones',
   mobile: ['MobilePhone', 'CarPhone'],

@@ -2,6 +2,7 @@
 import type { SourceConfig } from '../../config/types.js';
 import type { SourceContext, SourceDescriptor } from '../source-descriptor.js';
 import { validSettings } from '../valid-settings.js';
+import { EwsAddressBookSource } from './address-book-source.js';
 import { EWS_DEFAULT_MAP } from './default-map.js';
 import { readEwsSettings } from './ews-settings.js';
 import { EwsSource } from './ews-source.js';
@@ -10,7 +11,7 @@ import { EWS_SETTINGS } from './settings-schema.js';
 export const EWS_SOURCE: SourceDescriptor = {
   type: 'ews',
   description:
-    "Exchange Server 2013–2019 and Subscription Edition through Exchange Web Services (EWS): the contacts kept in mailboxes (each listed mailbox's Contacts folder and the user contact folders below it; the account's own mailbox when none is listed), served as contacts from a replica loaded and kept up to date by SyncFolderItems, asked again every `changeInterval` from each folder's saved sync state; a sync state Exchange no longer accepts, or a folder that is gone, loads everything again while the old copy serves. Signs in with NTLM (the default), Basic or an OAuth bearer token; listed mailboxes are read by impersonation (the ApplicationImpersonation role). Exchange's ErrorServerBusy is waited out for the back-off it asks. Default map: the contact properties under AD's names (`telephoneNumber` <- BusinessPhone, `mobile` <- MobilePhone, `facsimileTelephoneNumber` <- BusinessFax, `homePhone` <- HomePhone, `otherTelephone` <- BusinessPhone2 and other numbers, `pager`, `mail` <- the first SMTP address of EmailAddress1..3, `company` <- CompanyName, `department`, `title` <- JobTitle, `physicalDeliveryOfficeName` <- OfficeLocation, `l` <- the business address's city, ...). In Exchange Online EWS is being switched off: use the `graph` source there.",
+    "Exchange Server 2013–2019 and Subscription Edition through Exchange Web Services (EWS): the contacts kept in mailboxes (each listed mailbox's Contacts folder and the user contact folders below it; the account's own mailbox when none is listed), served as contacts from a replica loaded and kept up to date by SyncFolderItems, asked again every `changeInterval` from each folder's saved sync state; a sync state Exchange no longer accepts, or a folder that is gone, loads everything again while the old copy serves. Signs in with NTLM (the default), Basic or an OAuth bearer token; listed mailboxes are read by impersonation (the ApplicationImpersonation role). Exchange's ErrorServerBusy is waited out for the back-off it asks. Default map: the contact properties under AD's names (`telephoneNumber` <- BusinessPhone, `mobile` <- MobilePhone, `facsimileTelephoneNumber` <- BusinessFax, `homePhone` <- HomePhone, `otherTelephone` <- BusinessPhone2 and other numbers, `pager`, `mail` <- the first SMTP address of EmailAddress1..3, `company` <- CompanyName, `department`, `title` <- JobTitle, `physicalDeliveryOfficeName` <- OfficeLocation, `l` <- the business address's city, ...). With `addressBook: true` (and `mode: live`) the source serves Exchange's address book instead, asked by ResolveNames at each search: prefix name searches only (at most 100 entries a name; no \"contains\" or number searches, no listing); the `ad` source serves the same people fully. In Exchange Online EWS is being switched off: use the `graph` source there.",
   settings: EWS_SETTINGS,
   pathSettings: ['tls.ca'],
   copyScope: ['url', 'mailboxes'],
@@ -18,7 +19,16 @@ export const EWS_SOURCE: SourceDescriptor = {
   create: (config, context) => createEwsSource(config, context),
 };
 
-/** Builds an ews source from its config (checked and defaulted; nothing is contacted yet). */
-export function createEwsSource(config: SourceConfig, context?: Partial<SourceContext>): EwsSource {
-  return new EwsSource(readEwsSettings(validSettings(EWS_SOURCE, config)), context?.logger);
+/**
+ * Builds an ews source from its config (checked and defaulted; nothing is contacted yet): mailbox
+ * contacts, or with `addressBook` the address book.
+ */
+export function createEwsSource(
+  config: SourceConfig,
+  context?: Partial<SourceContext>,
+): EwsSource | EwsAddressBookSource {
+  const settings = readEwsSettings(validSettings(EWS_SOURCE, config));
+  return settings.addressBook
+    ? new EwsAddressBookSource(settings, context?.logger)
+    : new EwsSource(settings, context?.logger);
 }

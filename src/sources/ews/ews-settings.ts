@@ -15,6 +15,8 @@ export interface EwsSourceSettings {
   readonly credential: EwsCredential;
   /** PEM text of extra CAs to trust, if set. */
   readonly ca?: string;
+  /** Serve the address book (GAL) live by ResolveNames instead of mailbox contacts. */
+  readonly addressBook: boolean;
   /** SMTP addresses read by impersonation; empty: the account's own mailbox. */
   readonly mailboxes: readonly string[];
   readonly changeIntervalMs: number;
@@ -28,6 +30,7 @@ interface EwsConfig extends SourceConfig {
   readonly password?: string;
   readonly token?: string;
   readonly tls: { readonly ca?: string };
+  readonly addressBook: boolean;
   readonly mailboxes: readonly string[];
   readonly changeInterval: number;
   readonly timeout: number;
@@ -40,6 +43,12 @@ export function readEwsSettings(config: SourceConfig): EwsSourceSettings {
   const fail: Fail = (message, cause) => {
     throw new SourceError(config.name, message, cause === undefined ? undefined : { cause });
   };
+  if (ews.addressBook && ews.mode !== 'live')
+    fail('addressBook is asked at each search (Exchange cannot list it for a copy): set mode: live');
+  if (!ews.addressBook && ews.mode === 'live')
+    fail('mailbox contacts are served from a copy (mode: replica); mode: live goes with addressBook: true');
+  if (ews.addressBook && ews.mailboxes.length > 0)
+    fail("mailboxes goes with mailbox contacts: the address book is the organisation's, not a mailbox's");
   const seen = new Set<string>();
   for (const mailbox of ews.mailboxes) {
     if (seen.has(mailbox.toLowerCase())) fail(`mailboxes: ${mailbox} is listed twice`);
@@ -50,6 +59,7 @@ export function readEwsSettings(config: SourceConfig): EwsSourceSettings {
     url: ews.url,
     credential: readCredential(ews, fail),
     ...(ews.tls.ca === undefined ? {} : { ca: readCa(ews.tls.ca, fail) }),
+    addressBook: ews.addressBook,
     mailboxes: ews.mailboxes,
     changeIntervalMs: ews.changeInterval * 1000,
     timeoutMs: ews.timeout * 1000,

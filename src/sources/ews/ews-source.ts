@@ -145,6 +145,7 @@ export class EwsSource implements Source {
 
   close(): Promise<void> {
     for (const timer of this.#timers.splice(0)) clearInterval(timer);
+    this.#client.close();
     return Promise.resolve();
   }
 

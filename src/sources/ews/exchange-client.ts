@@ -22,13 +22,15 @@ import { NtlmOverTls } from './ntlm-over-tls.js';
 
 export class ExchangeClient {
   readonly #xhr: GuardedXhr;
+  readonly #agent: Agent | undefined;
   readonly #services = new Map<string, ExchangeService>();
 
   constructor(private readonly settings: EwsSourceSettings) {
     const ca = settings.ca === undefined ? undefined : [...rootCertificates, settings.ca];
+    this.#agent = ca === undefined ? undefined : new Agent({ ca, keepAlive: true });
     const inner = new XhrApi({
       timeout: settings.timeoutMs,
-      ...(ca === undefined ? {} : { httpsAgent: new Agent({ ca, keepAlive: true }) }),
+      ...(this.#agent === undefined ? {} : { httpsAgent: this.#agent }),
     });
     const { credential } = settings;
     if (credential.kind === 'ntlm')
@@ -45,6 +47,11 @@ export class ExchangeClient {
       this.#services.set(key, service);
     }
     return service;
+  }
+
+  /** Drops the kept-alive connections. */
+  close(): void {
+    this.#agent?.destroy();
   }
 
   #build(mailbox: string | undefined): ExchangeService {

@@ -6,9 +6,15 @@ export const EWS_SETTINGS: SourceTypeSchema['settings'] = {
   properties: {
     mode: {
       description:
-        "Exchange mailbox contacts are always served from a local copy, kept up to date by EWS's SyncFolderItems.",
-      const: 'replica',
+        "`replica` (the default): mailbox contacts served from a local copy kept up to date by EWS's SyncFolderItems. `live` goes with `addressBook: true`: the address book is asked at each search.",
+      enum: ['replica', 'live'],
       default: 'replica',
+    },
+    addressBook: {
+      description:
+        'Serve Exchange\'s address book (the GAL: mailboxes as users, mail contacts as contacts) instead of mailbox contacts, live (`mode: live`), by ResolveNames with full contact data: it matches the start of names, aliases and addresses, returns at most 100 entries a call and cannot list the whole address book, so this mount answers name searches that say how a name begins (`(cn=mül*)`, `(sn=Müller)`, `(mail=alice@contoso.com)`); "contains", number and catch-all searches find nothing in it. On premises, serve the GAL\'s people and numbers from the `ad` source, which holds the same people.',
+      type: 'boolean',
+      default: false,
     },
     url: {
       description: "The Exchange server's EWS endpoint, e.g. `https://mail.contoso.com/EWS/Exchange.asmx`.",

@@ -5,7 +5,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEwsSource, type EwsSource } from '../../../src/sources/ews/index.js';
+import type { SourceLogger } from '../../../src/sources/source-descriptor.js';
+import { createEwsSource, EwsAddressBookSource, EwsSource } from '../../../src/sources/ews/index.js';
 import {
   CONTOSO,
   EwsFake,
@@ -18,7 +19,10 @@ export interface EwsFixture {
   readonly fake: EwsFake;
   readonly ids: ContosoIds;
   readonly caFile: string;
+  /** A mailbox contacts source. */
   source(overrides?: Record<string, unknown>): EwsSource;
+  /** An address book source (`addressBook: true`, live), warning to `logger` if given. */
+  addressBook(overrides?: Record<string, unknown>, logger?: SourceLogger): EwsAddressBookSource;
 }
 
 export async function startEwsFixture(options: EwsFakeOptions = {}): Promise<EwsFixture> {
@@ -26,12 +30,12 @@ export async function startEwsFixture(options: EwsFakeOptions = {}): Promise<Ews
   const ids = seedContoso(fake);
   const caFile = join(mkdtempSync(join(tmpdir(), 'dirbridge-ews-')), 'ca.pem');
   writeFileSync(caFile, fake.caCertificate);
-  return {
-    fake,
-    ids,
-    caFile,
-    source: (overrides = {}) =>
-      createEwsSource({
+  const create = (
+    overrides: Record<string, unknown>,
+    logger?: SourceLogger,
+  ): EwsSource | EwsAddressBookSource =>
+    createEwsSource(
+      {
         name: 'exchange',
         type: 'ews',
         url: fake.url,
@@ -41,6 +45,22 @@ export async function startEwsFixture(options: EwsFakeOptions = {}): Promise<Ews
         tls: { ca: caFile },
         timeout: 5,
         ...overrides,
-      }),
+      },
+      logger === undefined ? {} : { logger },
+    );
+  return {
+    fake,
+    ids,
+    caFile,
+    source: (overrides = {}) => {
+      const source = create(overrides);
+      if (!(source instanceof EwsSource)) throw new Error('not a mailbox contacts source');
+      return source;
+    },
+    addressBook: (overrides = {}, logger) => {
+      const source = create({ addressBook: true, mode: 'live', ...overrides }, logger);
+      if (!(source instanceof EwsAddressBookSource)) throw new Error('not an address book source');
+      return source;
+    },
   };
 }

@@ -18,12 +18,13 @@ function settings(overrides: Record<string, unknown>) {
 }
 
 describe('ews settings', () => {
-  it('defaults: NTLM, 60 s rounds, 30 s requests, the own mailbox', () => {
+  it('defaults: NTLM, mailbox contacts, 60 s rounds, 30 s requests, the own mailbox', () => {
     const read = settings({ username: 'CONTOSO\\svc', password: 'S3cret!' });
     expect(read).toEqual({
       name: 'exchange',
       url: URL,
       credential: { kind: 'ntlm', username: 'CONTOSO\\svc', password: 'S3cret!' },
+      addressBook: false,
       mailboxes: [],
       changeIntervalMs: 60_000,
       timeoutMs: 30_000,
