@@ -9,18 +9,39 @@
  * folder is synced from empty (its contacts arrive as creates); a folder that is gone, a mailbox
  * the cursor does not know, or a state Exchange refuses (ErrorInvalidSyncStateData) is a
  * CursorExpired, and the engine loads everything while the old copy serves.
+ *
+ * Public contact folders cannot be synced (Exchange does not support SyncFolderItems on public
+ * folders): each is listed by FindItem every round, and the cursor keeps each of its items' change
+ * keys under `publicFolders`, `{ "<path>": { "<item id>": "<change key>" } }`, so a round passes on
+ * only the contacts whose change key changed and deletes those no longer listed.
  */
 import { CursorExpired, type ChangeFeed, type FeedItem } from '../change-feed.js';
+import { SourceError } from '../source.js';
 import { EwsCallFailed } from './busy-retry.js';
 import type { ContactFolder, MailboxReader } from './mailbox-reader.js';
 
 type FolderStates = Record<string, string>;
-type Cursor = Record<string, FolderStates>;
+/** Item id -> change key, for one public folder. */
+type ChangeKeys = Record<string, string>;
+interface Cursor {
+  readonly mailboxes: Record<string, FolderStates>;
+  readonly publicFolders: Record<string, ChangeKeys>;
+}
+
+/** The public folders a feed lists, by path, and the reader (the account's own) that lists them. */
+export interface PublicFolders {
+  readonly reader: MailboxReader;
+  readonly paths: readonly string[];
+}
 
 export class ContactsFeed implements ChangeFeed {
   readonly reportsDeletions = true;
 
-  constructor(private readonly readers: readonly MailboxReader[]) {}
+  constructor(
+    private readonly source: string,
+    private readonly readers: readonly MailboxReader[],
+    private readonly publicFolders?: PublicFolders,
+  ) {}
 
   full(signal: AbortSignal): AsyncIterable<FeedItem> {
     return this.#round(undefined, signal);
@@ -31,10 +52,10 @@ export class ContactsFeed implements ChangeFeed {
   }
 
   async *#round(previous: Cursor | undefined, signal: AbortSignal): AsyncIterable<FeedItem> {
-    const next: Cursor = {};
+    const next: Cursor = { mailboxes: {}, publicFolders: {} };
     for (const reader of this.readers) {
       const key = mailboxKey(reader.mailbox);
-      const states = previous?.[key];
+      const states = previous?.mailboxes[key];
       if (previous !== undefined && states === undefined)
         throw new CursorExpired(`the replica's cursor holds no sync states for ${describe(reader)}`);
       const folders = await reader.folders(signal);
@@ -49,9 +70,33 @@ export class ContactsFeed implements ChangeFeed {
       const reached: FolderStates = {};
       for (const folder of folders)
         reached[folder.id] = yield* this.#folder(reader, folder, states?.[folder.id] ?? '', signal);
-      next[key] = reached;
+      next.mailboxes[key] = reached;
     }
-    yield { kind: 'cursor', cursor: JSON.stringify({ mailboxes: next }) };
+    for (const path of this.publicFolders?.paths ?? []) {
+      const known = previous?.publicFolders[path];
+      if (previous !== undefined && known === undefined)
+        throw new CursorExpired(`the replica's cursor holds nothing of public folder ${path}`);
+      next.publicFolders[path] = yield* this.#publicFolder(path, known, signal);
+    }
+    yield { kind: 'cursor', cursor: JSON.stringify(next) };
+  }
+
+  /** A public folder listed in full: what is new or changed since `known`, and what is gone. */
+  async *#publicFolder(
+    path: string,
+    known: ChangeKeys | undefined,
+    signal: AbortSignal,
+  ): AsyncGenerator<FeedItem, ChangeKeys> {
+    const { reader } = this.publicFolders!;
+    const folder = await reader.publicFolder(path, signal);
+    if (folder === undefined) throw new SourceError(this.source, `there is no public folder ${path}`);
+    const listed: ChangeKeys = {};
+    for await (const { record, changeKey } of reader.listing(folder, signal)) {
+      listed[record.id] = changeKey;
+      if (known?.[record.id] !== changeKey) yield { kind: 'upsert', record };
+    }
+    for (const id of Object.keys(known ?? {})) if (!(id in listed)) yield { kind: 'delete', id };
+    return listed;
   }
 
   async *#folder(
@@ -87,17 +132,26 @@ function parseCursor(cursor: string): Cursor {
   } catch {
     // not JSON: not a cursor this feed wrote
   }
-  const mailboxes = (parsed as { mailboxes?: unknown } | null)?.mailboxes;
-  if (typeof mailboxes !== 'object' || mailboxes === null || Array.isArray(mailboxes))
-    throw new CursorExpired("the replica's cursor is not one this source wrote");
-  const cursorOf: Cursor = {};
-  for (const [mailbox, states] of Object.entries(mailboxes as Record<string, unknown>)) {
-    if (typeof states !== 'object' || states === null) continue;
-    cursorOf[mailbox] = Object.fromEntries(
-      Object.entries(states as Record<string, unknown>).filter(
-        (entry): entry is [string, string] => typeof entry[1] === 'string',
-      ),
+  const { mailboxes, publicFolders } = (parsed ?? {}) as { mailboxes?: unknown; publicFolders?: unknown };
+  if (!isObject(mailboxes)) throw new CursorExpired("the replica's cursor is not one this source wrote");
+  return {
+    mailboxes: stringMaps(mailboxes),
+    publicFolders: isObject(publicFolders) ? stringMaps(publicFolders) : {},
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `{ key: { key: string } }`, anything else left out. */
+function stringMaps(value: Record<string, unknown>): Record<string, Record<string, string>> {
+  const maps: Record<string, Record<string, string>> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (!isObject(inner)) continue;
+    maps[key] = Object.fromEntries(
+      Object.entries(inner).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
     );
   }
-  return cursorOf;
+  return maps;
 }

@@ -19,6 +19,8 @@ export interface EwsSourceSettings {
   readonly addressBook: boolean;
   /** SMTP addresses read by impersonation; empty: the account's own mailbox. */
   readonly mailboxes: readonly string[];
+  /** Public contact folders by their path below the public folder root (`Shared Contacts/Partners`). */
+  readonly publicFolders: readonly string[];
   readonly changeIntervalMs: number;
   readonly timeoutMs: number;
 }
@@ -32,6 +34,7 @@ interface EwsConfig extends SourceConfig {
   readonly tls: { readonly ca?: string };
   readonly addressBook: boolean;
   readonly mailboxes: readonly string[];
+  readonly publicFolders: readonly string[];
   readonly changeInterval: number;
   readonly timeout: number;
 }
@@ -49,6 +52,8 @@ export function readEwsSettings(config: SourceConfig): EwsSourceSettings {
     fail('mailbox contacts are served from a copy (mode: replica); mode: live goes with addressBook: true');
   if (ews.addressBook && ews.mailboxes.length > 0)
     fail("mailboxes goes with mailbox contacts: the address book is the organisation's, not a mailbox's");
+  if (ews.addressBook && ews.publicFolders.length > 0)
+    fail('publicFolders goes with mailbox contacts, not with addressBook');
   const seen = new Set<string>();
   for (const mailbox of ews.mailboxes) {
     if (seen.has(mailbox.toLowerCase())) fail(`mailboxes: ${mailbox} is listed twice`);
@@ -61,6 +66,7 @@ export function readEwsSettings(config: SourceConfig): EwsSourceSettings {
     ...(ews.tls.ca === undefined ? {} : { ca: readCa(ews.tls.ca, fail) }),
     addressBook: ews.addressBook,
     mailboxes: ews.mailboxes,
+    publicFolders: publicFolderPaths(ews.publicFolders, fail),
     changeIntervalMs: ews.changeInterval * 1000,
     timeoutMs: ews.timeout * 1000,
   };
@@ -80,6 +86,24 @@ function readCredential(ews: EwsConfig, fail: Fail): EwsCredential {
   if (ews.auth === 'basic' && ews.url.startsWith('http://'))
     fail('auth basic over http:// would send the password in the clear: use https://');
   return { kind: ews.auth, username: ews.username, password: ews.password };
+}
+
+/** Paths with their slashes tidied (`/Shared Contacts/Partners/` is `Shared Contacts/Partners`), each once. */
+function publicFolderPaths(paths: readonly string[], fail: Fail): string[] {
+  const tidied = paths.map((path) =>
+    path
+      .split('/')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .join('/'),
+  );
+  const seen = new Set<string>();
+  for (const [index, path] of tidied.entries()) {
+    if (path === '') fail(`publicFolders: "${paths[index]!}" names no folder`);
+    if (seen.has(path)) fail(`publicFolders: ${path} is listed twice`);
+    seen.add(path);
+  }
+  return tidied;
 }
 
 function readCa(file: string, fail: Fail): string {

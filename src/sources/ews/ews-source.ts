@@ -18,6 +18,7 @@ import type {
   SourceQuery,
   SourceRecord,
 } from '../source.js';
+import { SourceError } from '../source.js';
 import { EwsCallFailed } from './busy-retry.js';
 import { CONTACT_FIELDS, PHONE_KEYS } from './contact-properties.js';
 import { ContactsFeed } from './contacts-feed.js';
@@ -40,6 +41,8 @@ export class EwsSource implements Source {
   readonly capabilities = CAPABILITIES;
   readonly #client: ExchangeClient;
   readonly #readers: readonly MailboxReader[];
+  /** Lists the public folders, as the account itself; undefined without `publicFolders`. */
+  readonly #publicReader: MailboxReader | undefined;
   readonly #timers: NodeJS.Timeout[] = [];
   #feed: ChangeFeed | undefined;
 
@@ -50,18 +53,22 @@ export class EwsSource implements Source {
     this.name = settings.name;
     this.#client = new ExchangeClient(settings);
     const mailboxes = settings.mailboxes.length > 0 ? settings.mailboxes : [undefined];
-    this.#readers = mailboxes.map(
-      (mailbox) =>
-        new MailboxReader(this.name, this.#client.service(mailbox), mailbox, {
-          ...(mailbox === undefined ? {} : { mailbox }),
-          credential: settings.credential.kind,
-        }),
-    );
+    const reader = (mailbox: string | undefined): MailboxReader =>
+      new MailboxReader(this.name, this.#client.service(mailbox), mailbox, {
+        ...(mailbox === undefined ? {} : { mailbox }),
+        credential: settings.credential.kind,
+      });
+    this.#readers = mailboxes.map(reader);
+    this.#publicReader = settings.publicFolders.length > 0 ? reader(undefined) : undefined;
   }
 
   /** One feed whatever `fields` asks: the item shape is fixed, so sync states stay valid across maps. */
   changeFeed(): ChangeFeed {
-    this.#feed ??= new ContactsFeed(this.#readers);
+    this.#feed ??= new ContactsFeed(
+      this.name,
+      this.#readers,
+      this.#publicReader && { reader: this.#publicReader, paths: this.settings.publicFolders },
+    );
     return this.#feed;
   }
 
@@ -74,8 +81,8 @@ export class EwsSource implements Source {
 
   /** Every contact, by FindItem pages (the replica uses the feed instead). */
   async *search(_query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
-    for (const reader of this.#readers)
-      for (const folder of await reader.folders(signal)) yield* reader.records(folder, signal);
+    for (const { reader, folders } of this.#folderLists(signal))
+      for (const folder of await folders) yield* reader.records(folder, signal);
   }
 
   /** One contact by id: the replica serves reads itself, so this lists rather than binding by id. */
@@ -89,8 +96,8 @@ export class EwsSource implements Source {
     const signal = new AbortController().signal;
     const counts = new Map<string, number>();
     let sampled = 0;
-    for (const reader of this.#readers)
-      for (const folder of await reader.folders(signal))
+    for (const { reader, folders } of this.#folderLists(signal))
+      for (const folder of await folders)
         for await (const record of reader.records(folder, signal, FIELD_SAMPLE - sampled)) {
           sampled++;
           for (const name of Object.keys(record.fields)) counts.set(name, (counts.get(name) ?? 0) + 1);
@@ -135,12 +142,41 @@ export class EwsSource implements Source {
         steps.push({ step, ok: false, detail: messageOf(error, this.name) });
       }
     }
+    for (const path of this.settings.publicFolders) {
+      const step = `public folder ${path}`;
+      try {
+        const folder = await this.#publicFolder(path, signal);
+        const counted = await this.#count(this.#publicReader!, [folder], signal, samples);
+        served += counted.total;
+        steps.push({ step, ok: true, detail: `${counted.total} contacts (listed in full each round)` });
+      } catch (error) {
+        steps.push({ step, ok: false, detail: messageOf(error, this.name) });
+      }
+    }
     steps.push({
       step: 'changes',
       ok: true,
       detail: `SyncFolderItems rounds every ${this.settings.changeIntervalMs / 1000} s`,
     });
     return checkReport(this.name, steps, served, samples);
+  }
+
+  /** Each reader with the folders it reads: every mailbox's contact folders, then the public folders. */
+  *#folderLists(
+    signal: AbortSignal,
+  ): Iterable<{ readonly reader: MailboxReader; readonly folders: Promise<ContactFolder[]> }> {
+    for (const reader of this.#readers) yield { reader, folders: reader.folders(signal) };
+    if (this.#publicReader)
+      yield {
+        reader: this.#publicReader,
+        folders: Promise.all(this.settings.publicFolders.map((path) => this.#publicFolder(path, signal))),
+      };
+  }
+
+  async #publicFolder(path: string, signal: AbortSignal): Promise<ContactFolder> {
+    const folder = await this.#publicReader!.publicFolder(path, signal);
+    if (folder === undefined) throw new SourceError(this.name, `there is no public folder ${path}`);
+    return folder;
   }
 
   close(): Promise<void> {

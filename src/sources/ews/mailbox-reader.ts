@@ -21,7 +21,7 @@ import {
   WellKnownFolderName,
   type ExchangeService,
 } from 'ews-javascript-api';
-import type { SourceRecord } from '../source.js';
+import { SourceError, type SourceRecord } from '../source.js';
 import { ewsCall } from './busy-retry.js';
 import { contactPropertySet } from './contact-properties.js';
 import { contactRecord, type ContactPlace } from './contact-records.js';
@@ -32,6 +32,11 @@ export interface ContactFolder {
   readonly name: string;
   /** Items in it, as FindFolder counts them. */
   readonly count: number;
+}
+
+export interface ListedContact {
+  readonly record: SourceRecord;
+  readonly changeKey: string;
 }
 
 export type FolderChange =
@@ -124,6 +129,14 @@ export class MailboxReader {
 
   /** A folder's contacts by FindItem pages (no sync state), at most `limit`: for `check` and `fields`. */
   async *records(folder: ContactFolder, signal: AbortSignal, limit = Infinity): AsyncIterable<SourceRecord> {
+    for await (const { record } of this.listing(folder, signal, limit)) yield record;
+  }
+
+  /**
+   * A folder's contacts by FindItem pages of 500, each with its change key (which changes with
+   * every change to the item), at most `limit`.
+   */
+  async *listing(folder: ContactFolder, signal: AbortSignal, limit = Infinity): AsyncIterable<ListedContact> {
     const place = this.#place(folder);
     let offset = 0;
     let given = 0;
@@ -134,12 +147,48 @@ export class MailboxReader {
       for (const item of page.Items) {
         const record = contactRecord(item, place);
         if (!record) continue;
-        yield record;
+        yield { record, changeKey: item.Id.ChangeKey };
         if (++given >= limit) return;
       }
       const next = nextOffset(page);
       if (next === undefined) return;
       offset = next;
+    }
+  }
+
+  /**
+   * A public folder by its path below the public folder root (`Shared Contacts/Partners`), each
+   * level found by FindFolder (deep traversal is refused on public folders). Undefined when a
+   * level is missing; a SourceError when the folder is not a contacts folder.
+   */
+  async publicFolder(path: string, signal: AbortSignal): Promise<ContactFolder | undefined> {
+    let parent = new FolderId(WellKnownFolderName.PublicFoldersRoot);
+    let found: Folder | undefined;
+    for (const name of path.split('/').filter((part) => part !== '')) {
+      found = await this.#child(parent, name, signal);
+      if (found === undefined) return undefined;
+      parent = new FolderId(found.Id.UniqueId);
+    }
+    if (found === undefined) return undefined;
+    const folderClass = folderClassOf(found);
+    if (folderClass !== USER_CONTACT_FOLDER)
+      throw new SourceError(
+        this.source,
+        `public folder ${path} holds ${folderClass ?? 'no folder class'} items, not contacts (IPF.Contact)`,
+      );
+    return { id: found.Id.UniqueId, name: path, count: found.TotalCount };
+  }
+
+  async #child(parent: FolderId, name: string, signal: AbortSignal): Promise<Folder | undefined> {
+    const view = new FolderView(FOLDER_PAGE, 0);
+    view.PropertySet = FOLDER_SHAPE;
+    for (;;) {
+      const page: FindFoldersResults = await this.#call(() => this.service.FindFolders(parent, view), signal);
+      const match = page.Folders.find((folder) => folder.DisplayName === name);
+      if (match) return match;
+      const next = nextOffset(page);
+      if (next === undefined) return undefined;
+      view.Offset = next;
     }
   }
 

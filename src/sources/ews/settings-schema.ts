@@ -64,6 +64,13 @@ export const EWS_SETTINGS: SourceTypeSchema['settings'] = {
       patternDescription: 'SMTP addresses (user@domain)',
       default: [],
     },
+    publicFolders: {
+      description:
+        "Also serve these public contact folders (folder class `IPF.Contact`), each by its path below the public folder root, e.g. `[Firmenkontakte, Shared Contacts/Partners]` (a folder's subfolders are not included: list each). Exchange cannot sync public folders, so each is listed in full every `changeInterval` (FindItem) and only contacts whose change key changed, or that are gone, are passed on. Read as the account itself (it needs at least Reviewer rights on them).",
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      default: [],
+    },
     changeInterval: {
       description:
         'Seconds between two SyncFolderItems rounds: a change in a mailbox is served within about this long.',

@@ -26,6 +26,7 @@ describe('ews settings', () => {
       credential: { kind: 'ntlm', username: 'CONTOSO\\svc', password: 'S3cret!' },
       addressBook: false,
       mailboxes: [],
+      publicFolders: [],
       changeIntervalMs: 60_000,
       timeoutMs: 30_000,
     });
