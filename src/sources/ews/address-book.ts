@@ -15,6 +15,7 @@ import type { SourceRecord } from '../source.js';
 import { ewsCall } from './busy-retry.js';
 import { contactFields, withoutRoutingPrefix } from './contact-records.js';
 import type { FailureScene } from './ews-failure.js';
+import { xmlText } from './xml-text.js';
 
 export interface Resolved {
   readonly records: SourceRecord[];
@@ -33,7 +34,7 @@ export class AddressBook {
     const resolutions = await ewsCall(
       this.source,
       this.scene,
-      () => this.service.ResolveName(name, ResolveNameSearchLocation.DirectoryOnly, true),
+      () => this.service.ResolveName(xmlText(name), ResolveNameSearchLocation.DirectoryOnly, true),
       signal,
     );
     const records: SourceRecord[] = [];

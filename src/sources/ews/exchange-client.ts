@@ -19,6 +19,7 @@ import {
 import type { EwsSourceSettings } from './ews-settings.js';
 import { GuardedXhr } from './guarded-xhr.js';
 import { NtlmOverTls } from './ntlm-over-tls.js';
+import { xmlText } from './xml-text.js';
 
 export class ExchangeClient {
   readonly #xhr: GuardedXhr;
@@ -65,7 +66,8 @@ export class ExchangeClient {
         : new WebCredentials(credential.username, credential.password);
     service.XHRApi = this.#xhr;
     if (mailbox !== undefined) {
-      service.ImpersonatedUserId = new ImpersonatedUserId(ConnectingIdType.SmtpAddress, mailbox);
+      // The library writes the address into the SOAP header unescaped.
+      service.ImpersonatedUserId = new ImpersonatedUserId(ConnectingIdType.SmtpAddress, xmlText(mailbox));
       service.HttpHeaders.Add('X-AnchorMailbox', mailbox);
     }
     return service;

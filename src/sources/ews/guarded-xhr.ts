@@ -12,6 +12,7 @@
  */
 import type { XhrApi } from '@ewsjs/xhr';
 import type { IXHRApi, IXHROptions, IXHRProgress } from 'ews-javascript-api';
+import { xmlText } from './xml-text.js';
 
 type XhrAnswer = ReturnType<IXHRApi['xhr']>;
 
@@ -105,7 +106,7 @@ function transportSentence(error: Record<string, unknown>, timeoutMs: number): s
 
 /** A SOAP fault the library reads as SoapFaultDetails (ErrorInternalServerError) with `message`. */
 function soapFault(message: string): string {
-  const text = escapeXml(message);
+  const text = xmlText(message);
   return (
     '<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault>' +
     '<faultcode xmlns:a="http://schemas.microsoft.com/exchange/services/2006/types">a:ErrorInternalServerError</faultcode>' +
@@ -114,8 +115,4 @@ function soapFault(message: string): string {
     `<e:Message xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">${text}</e:Message>` +
     '</detail></s:Fault></s:Body></s:Envelope>'
   );
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -106,6 +106,14 @@ describe('the address book as a live mount', () => {
     expect(await cns('(telephoneNumber=+1 425 555 0101)')).toEqual([]);
     expect(await cns('(objectClass=*)')).toEqual([]);
     expect(fixture.fake.log.operations('ResolveNames')).toHaveLength(0);
+    // Text that means something in XML is only text to ResolveNames.
+    expect(await cns('(cn=<a&b>\\22*)')).toEqual([]);
+    expect(fixture.fake.log.operations('ResolveNames').at(-1)?.body).toContain('&lt;a&amp;b&gt;');
+    // The library escapes nothing it writes (not in CLOUD-APIS): a search cannot
+    // close the element and ask for another name.
+    expect(await cns('(cn=</m:UnresolvedEntry><m:UnresolvedEntry>al*)')).toEqual([]);
+    const injected = fixture.fake.log.operations('ResolveNames').at(-1)!.body;
+    expect(injected.match(/<m:UnresolvedEntry>/g)).toHaveLength(1);
     // An OR asks the branches it can.
     expect(await cns('(|(cn=anna*)(telephoneNumber=*0101*))')).toEqual(['Anna Åberg']);
   });
