@@ -55,6 +55,8 @@ export function failureSentence(failure: EwsFailure, scene: FailureScene): strin
       return `Exchange has no mailbox ${whose} (ErrorNonExistentMailbox)`;
     case 'ErrorServerBusy':
       return `Exchange is busy (ErrorServerBusy)${failure.backOffMs === undefined ? '' : ` and asked to wait ${Math.ceil(failure.backOffMs / 1000)} s`}`;
+    case 'ErrorExceededConnectionCount':
+      return 'the account has more connections to EWS open than Exchange allows (ErrorExceededConnectionCount, EWSMaxConcurrency): other applications may be using it too';
     case 'ErrorAccessDenied':
       return `EWS denied access to ${whose} (ErrorAccessDenied): ${failure.message}`;
     default:

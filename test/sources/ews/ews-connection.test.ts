@@ -187,6 +187,22 @@ describe("the library's traps", () => {
     expect(failure(await check())).toBe(sentence);
   });
 
+  it('an empty 500 leaves no unhandled rejection behind', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', record);
+    try {
+      fixture.fake.faults.inject({ kind: 'text-500' }, { times: 3 });
+      expect(failure(await check())).toBe('HTTP 500 from EWS with an empty body');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+
   it('a 503 without a body', async () => {
     fixture.fake.faults.inject({ kind: 'unavailable-503' });
     expect(failure(await check())).toBe(
@@ -214,6 +230,15 @@ describe('ErrorServerBusy', () => {
     fixture.fake.log.clear();
     expect(failure(await check())).toBe('Exchange is busy (ErrorServerBusy) and asked to wait 1 s');
     expect(fixture.fake.log.operations('GetFolder')).toHaveLength(4);
+  });
+
+  it('ErrorExceededConnectionCount is waited out too, and then named', async () => {
+    fixture.fake.faults.inject({ kind: 'exceeded-connection-count' }, { times: 1 });
+    expect((await check()).ok).toBe(true);
+    fixture.fake.faults.inject({ kind: 'exceeded-connection-count' }, { times: 10 });
+    expect(failure(await check())).toMatch(
+      /^the account has more connections to EWS open than Exchange allows/,
+    );
   });
 
   it('a back-off longer than a round can bear fails the round at once', async () => {
