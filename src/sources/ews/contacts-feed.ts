@@ -10,12 +10,19 @@
  * the cursor does not know, or a state Exchange refuses (ErrorInvalidSyncStateData) is a
  * CursorExpired, and the engine loads everything while the old copy serves.
  *
+ * A listed mailbox Exchange does not have, or will not let the account impersonate, is left out
+ * with one warning, not a failed round: no retry changes it, and failing every round for it would
+ * freeze the other mailboxes. It is asked again every round and synced from empty once it answers.
+ * One that was read before and now is refused is a CursorExpired: only a full load can tell that
+ * its contacts went with it.
+ *
  * Public contact folders cannot be synced (Exchange does not support SyncFolderItems on public
  * folders): each is listed by FindItem every round, and the cursor keeps each of its items' change
  * keys under `publicFolders`, `{ "<path>": { "<item id>": "<change key>" } }`, so a round passes on
  * only the contacts whose change key changed and deletes those no longer listed.
  */
 import { CursorExpired, type ChangeFeed, type FeedItem } from '../change-feed.js';
+import type { SourceLogger } from '../source-descriptor.js';
 import { SourceError } from '../source.js';
 import { EwsCallFailed } from './busy-retry.js';
 import type { ContactFolder, MailboxReader } from './mailbox-reader.js';
@@ -37,18 +44,22 @@ export interface PublicFolders {
 export class ContactsFeed implements ChangeFeed {
   readonly reportsDeletions = true;
 
+  /** Mailboxes left out and warned about, until they answer again. */
+  readonly #refused = new Set<string>();
+
   constructor(
     private readonly source: string,
     private readonly readers: readonly MailboxReader[],
     private readonly publicFolders?: PublicFolders,
+    private readonly logger?: SourceLogger,
   ) {}
 
-  full(signal: AbortSignal): AsyncIterable<FeedItem> {
-    return this.#round(undefined, signal);
+  async *full(signal: AbortSignal): AsyncIterable<FeedItem> {
+    yield* this.#round(undefined, signal);
   }
 
-  changes(cursor: string, signal: AbortSignal): AsyncIterable<FeedItem> {
-    return this.#round(parseCursor(cursor), signal);
+  async *changes(cursor: string, signal: AbortSignal): AsyncIterable<FeedItem> {
+    yield* this.#round(parseCursor(cursor), signal);
   }
 
   async *#round(previous: Cursor | undefined, signal: AbortSignal): AsyncIterable<FeedItem> {
@@ -58,7 +69,11 @@ export class ContactsFeed implements ChangeFeed {
       const states = previous?.mailboxes[key];
       if (previous !== undefined && states === undefined)
         throw new CursorExpired(`the replica's cursor holds no sync states for ${describe(reader)}`);
-      const folders = await reader.folders(signal);
+      const folders = await this.#folders(reader, states, signal);
+      if (folders === undefined) {
+        next.mailboxes[key] = {};
+        continue;
+      }
       if (states !== undefined) {
         const present = new Set(folders.map((folder) => folder.id));
         for (const id of Object.keys(states))
@@ -99,6 +114,39 @@ export class ContactsFeed implements ChangeFeed {
     return listed;
   }
 
+  /** The mailbox's contact folders; undefined for a mailbox Exchange refuses (left out, see above). */
+  async #folders(
+    reader: MailboxReader,
+    states: FolderStates | undefined,
+    signal: AbortSignal,
+  ): Promise<ContactFolder[] | undefined> {
+    const key = mailboxKey(reader.mailbox);
+    let folders: ContactFolder[];
+    try {
+      folders = await reader.folders(signal);
+    } catch (error) {
+      const refused = error instanceof EwsCallFailed && MAILBOX_REFUSALS.has(error.failure.code ?? '');
+      if (!refused || reader.mailbox === undefined) throw error;
+      if (states !== undefined && Object.keys(states).length > 0)
+        throw new CursorExpired(
+          `${stripSource(error.message, this.source)}: its contacts are listed again without it`,
+        );
+      if (!this.#refused.has(key))
+        this.logger?.warn(
+          { source: this.source, mailbox: reader.mailbox },
+          `${stripSource(error.message, this.source)}; the other mailboxes are served, and ${reader.mailbox} is asked for again every round`,
+        );
+      this.#refused.add(key);
+      return undefined;
+    }
+    if (this.#refused.delete(key))
+      this.logger?.info(
+        { source: this.source, mailbox: reader.mailbox },
+        `${reader.mailbox ?? 'the mailbox'} answers now: its contacts are served`,
+      );
+    return folders;
+  }
+
   async *#folder(
     reader: MailboxReader,
     folder: ContactFolder,
@@ -115,6 +163,15 @@ export class ContactsFeed implements ChangeFeed {
       throw error;
     }
   }
+}
+
+/** Refusals that concern one listed mailbox, not the account or the server. */
+const MAILBOX_REFUSALS = new Set(['ErrorNonExistentMailbox', 'ErrorImpersonateUserDenied']);
+
+/** A source's error without the `source X: ` its message starts with. */
+function stripSource(message: string, source: string): string {
+  const prefix = `source ${source}: `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
 function mailboxKey(mailbox: string | undefined): string {

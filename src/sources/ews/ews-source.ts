@@ -68,6 +68,7 @@ export class EwsSource implements Source {
       this.name,
       this.#readers,
       this.#publicReader && { reader: this.#publicReader, paths: this.settings.publicFolders },
+      this.logger,
     );
     return this.#feed;
   }

@@ -19,8 +19,8 @@ export interface EwsFixture {
   readonly fake: EwsFake;
   readonly ids: ContosoIds;
   readonly caFile: string;
-  /** A mailbox contacts source. */
-  source(overrides?: Record<string, unknown>): EwsSource;
+  /** A mailbox contacts source, warning to `logger` if given. */
+  source(overrides?: Record<string, unknown>, logger?: SourceLogger): EwsSource;
   /** An address book source (`addressBook: true`, live), warning to `logger` if given. */
   addressBook(overrides?: Record<string, unknown>, logger?: SourceLogger): EwsAddressBookSource;
 }
@@ -52,8 +52,8 @@ export async function startEwsFixture(options: EwsFakeOptions = {}): Promise<Ews
     fake,
     ids,
     caFile,
-    source: (overrides = {}) => {
-      const source = create(overrides);
+    source: (overrides = {}, logger) => {
+      const source = create(overrides, logger);
       if (!(source instanceof EwsSource)) throw new Error('not a mailbox contacts source');
       return source;
     },

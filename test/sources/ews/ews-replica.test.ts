@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EwsSource } from '../../../src/sources/ews/index.js';
+import type { SourceLogger } from '../../../src/sources/source-descriptor.js';
 import { CONTOSO, generatedContacts } from '../../fakes/ews/index.js';
 import { ewsReplica } from '../../support/ews-replica.js';
 import { namesFor as names } from '../../support/replica-engine-harness.js';
@@ -194,6 +195,35 @@ describe('ews contacts replica', () => {
     expect(outcome?.applied).toEqual({ upserts: 1, deletions: 0 });
     expect(syncCalls().every((body) => body.includes('<m:SyncState>H4sI'))).toBe(true);
     expect(names(restarted, '(sn=Restart)')).toEqual(['After Restart']);
+  });
+
+  it('leaves out a listed mailbox Exchange does not have, with one warning, and reads it once it exists', async () => {
+    const warnings: string[] = [];
+    const logger: SourceLogger = { warn: (_obj, msg) => warnings.push(msg), info: () => {}, error: () => {} };
+    const listed = fixture.source(
+      {
+        username: CONTOSO.service.signIn,
+        password: CONTOSO.service.password,
+        mailboxes: ['later@contoso.com', CONTOSO.alice.smtp],
+      },
+      logger,
+    );
+    const engine = ewsReplica(listed);
+    try {
+      await engine.sync(signal);
+      expect(engine.size).toBe(13);
+      await engine.sync(signal);
+      expect(warnings).toEqual([
+        'Exchange has no mailbox later@contoso.com (ErrorNonExistentMailbox); the other mailboxes are served, and later@contoso.com is asked for again every round',
+      ]);
+      const later = fixture.fake.store.addMailbox({ smtp: 'later@contoso.com', displayName: 'Later' });
+      fixture.fake.store.createContact(later.contactsId, { displayName: 'Late Contact', surname: 'Late' });
+      const outcome = await engine.sync(signal);
+      expect(outcome?.applied).toEqual({ upserts: 1, deletions: 0 });
+      expect(names(engine, '(sn=Late)')).toEqual(['Late Contact']);
+    } finally {
+      await listed.close();
+    }
   });
 
   it('reads listed mailboxes by impersonation, each with its own states', async () => {
