@@ -9,6 +9,7 @@ import {
   BasePropertySet,
   ContactSchema,
   EmailAddressKey,
+  IndexedPropertyDefinition,
   PhoneNumberKey,
   PhysicalAddressKey,
   PropertySet,
@@ -28,10 +29,7 @@ export const TEXT_PROPERTIES = [
   'OfficeLocation',
 ] as const;
 
-/**
- * The PhoneNumberKey values ContactSchema has an indexed property for (it has none for Callback,
- * Isdn and Telex), each a field of its own (`BusinessPhone`, `MobilePhone`, ...).
- */
+/** The PhoneNumberKey values, each a field of its own (`BusinessPhone`, `MobilePhone`, ...). */
 export const PHONE_KEYS = [
   'BusinessPhone',
   'BusinessPhone2',
@@ -49,6 +47,9 @@ export const PHONE_KEYS = [
   'PrimaryPhone',
   'RadioPhone',
   'TtyTddPhone',
+  'Callback',
+  'Isdn',
+  'Telex',
 ] as const satisfies readonly (keyof typeof PhoneNumberKey)[];
 
 /** Numbers with no presented attribute of their own, gathered in the derived `otherPhones`. */
@@ -82,11 +83,22 @@ export function addressField(
 }
 
 const schema = ContactSchema as unknown as Record<string, PropertyDefinitionBase>;
+/** The library's typings hide the constructor ContactSchema itself calls with (field URI, index). */
+const IndexedDefinition = IndexedPropertyDefinition as unknown as new (
+  uri: string,
+  index: string,
+) => PropertyDefinitionBase;
 
+/**
+ * ContactSchema's definition of a property; for the phone keys it has none of (Callback, Isdn and
+ * Telex, though PhoneNumberKey names them), one made the way ContactSchema makes the others.
+ */
 function definition(name: string): PropertyDefinitionBase {
   const found = schema[name];
-  if (found === undefined) throw new Error(`ews-javascript-api has no ContactSchema.${name}`);
-  return found;
+  if (found !== undefined) return found;
+  if ((PHONE_KEYS as readonly string[]).includes(name))
+    return new IndexedDefinition('contacts:PhoneNumber', name);
+  throw new Error(`ews-javascript-api has no ContactSchema.${name}`);
 }
 
 /** Every field a contact record can hold, with what it means (for `fields`). */

@@ -62,6 +62,8 @@ describe('ews contacts replica', () => {
     for (const key of ['BusinessPhone', 'BusinessPhone2', 'MobilePhone', 'BusinessFax', 'HomePhone'])
       expect(first).toContain(`FieldURI="contacts:PhoneNumber" FieldIndex="${key}"`);
     expect(first).toContain('FieldURI="contacts:EmailAddress" FieldIndex="EmailAddress3"');
+    // Keys ContactSchema has no property for are asked for too.
+    expect(first).toContain('FieldURI="contacts:PhoneNumber" FieldIndex="Callback"');
     expect(first).toContain('FieldURI="contacts:PhysicalAddress:City" FieldIndex="Business"');
   });
 
@@ -80,6 +82,22 @@ describe('ews contacts replica', () => {
       'Zoë Ångström',
     ]);
     expect(names(engine, '(department=Vertrieb)')).toEqual(['Jörg Müller']);
+  });
+
+  it('reads every phone key, those ContactSchema lacks too', async () => {
+    const { fake, ids } = fixture;
+    fake.store.createContact(ids.suppliers, {
+      displayName: 'Rückruf Zentrale',
+      phoneNumbers: { Callback: '030 555 0001', Isdn: '030 555 0002', Telex: '030 555 0003' },
+    });
+    const records = [];
+    for await (const record of ews.search({}, signal)) records.push(record);
+    const callback = records.find((record) => record.fields.DisplayName?.[0] === 'Rückruf Zentrale');
+    expect(callback?.fields).toMatchObject({
+      Callback: ['030 555 0001'],
+      Isdn: ['030 555 0002'],
+      Telex: ['030 555 0003'],
+    });
   });
 
   it('asks at most 512 changes a call', async () => {
