@@ -16,9 +16,8 @@ import type {
   SourceQuery,
   SourceRecord,
 } from '../source.js';
-import { AddressBook } from './address-book.js';
-import { CONTACT_FIELDS } from './contact-properties.js';
-import { ExchangeClient } from './exchange-client.js';
+import { CONTACT_FIELDS } from './contact-fields.js';
+import type { AddressBookParts } from './exchange-parts.js';
 import type { EwsSourceSettings } from './ews-settings.js';
 import { namesToResolve } from './gal-query.js';
 
@@ -39,8 +38,8 @@ export class EwsAddressBookSource implements Source {
   readonly name: string;
   readonly kind = 'both' as const;
   readonly capabilities = CAPABILITIES;
-  readonly #client: ExchangeClient;
-  readonly #book: AddressBook;
+  /** The parts that talk to Exchange, loaded on first use (exchange-parts.ts says why). */
+  #loaded: Promise<AddressBookParts> | undefined;
   /** Names already warned about as cut at 100 entries. */
   readonly #truncated = new Set<string>();
 
@@ -49,16 +48,22 @@ export class EwsAddressBookSource implements Source {
     readonly logger?: SourceLogger,
   ) {
     this.name = settings.name;
-    this.#client = new ExchangeClient(settings);
-    this.#book = new AddressBook(this.name, this.#client.service(undefined), {
-      credential: settings.credential.kind,
-    });
+  }
+
+  #parts(): Promise<AddressBookParts> {
+    this.#loaded ??= import('./exchange-parts.js').then(({ addressBookParts }) =>
+      addressBookParts(this.settings),
+    );
+    return this.#loaded;
   }
 
   async *search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
     const given = new Set<string>();
-    for (const name of namesToResolve(query.filter)) {
-      const { records, complete } = await this.#book.resolve(name, signal);
+    const names = namesToResolve(query.filter);
+    if (names.length === 0) return;
+    const { book } = await this.#parts();
+    for (const name of names) {
+      const { records, complete } = await book.resolve(name, signal);
       if (!complete) this.#warnTruncated(name);
       for (const record of records) {
         if (given.has(record.id)) continue;
@@ -68,8 +73,8 @@ export class EwsAddressBookSource implements Source {
     }
   }
 
-  get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined> {
-    return this.#book.get(id, signal);
+  async get(id: string, signal: AbortSignal): Promise<SourceRecord | undefined> {
+    return (await this.#parts()).book.get(id, signal);
   }
 
   /** The address book's fields with how many of the entries a few probe names resolve to hold each. */
@@ -94,7 +99,7 @@ export class EwsAddressBookSource implements Source {
     }
     const users = sample.filter((record) => record.kind === 'user').length;
     const steps: CheckStep[] = [
-      this.#connected(),
+      this.#connected(await this.#parts()),
       {
         step: 'address book',
         ok: true,
@@ -104,23 +109,23 @@ export class EwsAddressBookSource implements Source {
     return checkReport(this.name, steps, sample.length, sample.slice(0, SAMPLES));
   }
 
-  close(): Promise<void> {
-    this.#client.close();
-    return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.#loaded) (await this.#loaded).client.close();
   }
 
   async #sample(signal: AbortSignal): Promise<SourceRecord[]> {
+    const { book } = await this.#parts();
     const found = new Map<string, SourceRecord>();
     for (const probe of PROBES)
-      for (const record of (await this.#book.resolve(probe, signal)).records) found.set(record.id, record);
+      for (const record of (await book.resolve(probe, signal)).records) found.set(record.id, record);
     return [...found.values()];
   }
 
-  #connected(): CheckStep {
+  #connected({ client }: AddressBookParts): CheckStep {
     const { credential, url } = this.settings;
     const who = credential.kind === 'bearer' ? ' with a bearer token' : ` as ${credential.username}`;
     // Null until a response's ServerVersionInfo was read.
-    const info = this.#client.service(undefined).ServerInfo as ExchangeServerInfo | null;
+    const info = client.service(undefined).ServerInfo as ExchangeServerInfo | null;
     const version = info === null ? '' : ` (Exchange ${info.MajorVersion}.${info.MinorVersion})`;
     return { step: 'connection', ok: true, detail: `signed in to ${new URL(url).host}${who}${version}` };
   }

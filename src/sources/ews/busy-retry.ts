@@ -8,8 +8,8 @@
  * a SourceError with one plain sentence.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SourceError } from '../source.js';
-import { failureSentence, readFailure, type EwsFailure, type FailureScene } from './ews-failure.js';
+import { EwsCallFailed, type FailureScene } from './ews-failure.js';
+import { readFailure } from './failure-reading.js';
 
 const MAX_RETRIES = 3;
 const RETRIED = new Set(['ErrorServerBusy', 'ErrorExceededConnectionCount']);
@@ -17,19 +17,6 @@ const RETRIED = new Set(['ErrorServerBusy', 'ErrorExceededConnectionCount']);
 const MAX_WAIT_MS = 60_000;
 /** When Exchange is busy without saying for how long. */
 const DEFAULT_WAIT_MS = 1_000;
-
-/** A failed EWS call: the sentence, with what EWS said kept for callers that act on it. */
-export class EwsCallFailed extends SourceError {
-  constructor(
-    source: string,
-    readonly failure: EwsFailure,
-    scene: FailureScene,
-    cause: unknown,
-  ) {
-    super(source, failureSentence(failure, scene), { cause });
-    this.name = 'EwsCallFailed';
-  }
-}
 
 export async function ewsCall<T>(
   source: string,

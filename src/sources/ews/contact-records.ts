@@ -22,7 +22,7 @@ import {
   OTHER_PHONE_KEYS,
   PHONE_KEYS,
   TEXT_PROPERTIES,
-} from './contact-properties.js';
+} from './contact-fields.js';
 
 /** Where a contact is kept, for its `mailbox` and `folder` fields. */
 export interface ContactPlace {

@@ -24,7 +24,7 @@
 import { CursorExpired, type ChangeFeed, type FeedItem } from '../change-feed.js';
 import type { SourceLogger } from '../source-descriptor.js';
 import { SourceError } from '../source.js';
-import { EwsCallFailed } from './busy-retry.js';
+import { EwsCallFailed } from './ews-failure.js';
 import type { ContactFolder, MailboxReader } from './mailbox-reader.js';
 
 type FolderStates = Record<string, string>;

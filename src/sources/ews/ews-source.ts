@@ -19,12 +19,12 @@ import type {
   SourceRecord,
 } from '../source.js';
 import { SourceError } from '../source.js';
-import { EwsCallFailed } from './busy-retry.js';
-import { CONTACT_FIELDS, PHONE_KEYS } from './contact-properties.js';
+import { CONTACT_FIELDS, PHONE_KEYS } from './contact-fields.js';
 import { ContactsFeed } from './contacts-feed.js';
-import { ExchangeClient } from './exchange-client.js';
+import type { MailboxParts } from './exchange-parts.js';
+import { EwsCallFailed } from './ews-failure.js';
 import type { EwsSourceSettings } from './ews-settings.js';
-import { MailboxReader, type ContactFolder } from './mailbox-reader.js';
+import type { ContactFolder, MailboxReader } from './mailbox-reader.js';
 
 const CAPABILITIES: SourceCapabilities = { modes: ['replica'], filterPushdown: false, signOn: false };
 /** Contacts `fields()` samples. */
@@ -39,38 +39,51 @@ export class EwsSource implements Source {
   readonly name: string;
   readonly kind = 'contacts' as const;
   readonly capabilities = CAPABILITIES;
-  readonly #client: ExchangeClient;
-  readonly #readers: readonly MailboxReader[];
-  /** Lists the public folders, as the account itself; undefined without `publicFolders`. */
-  readonly #publicReader: MailboxReader | undefined;
   readonly #timers: NodeJS.Timeout[] = [];
   #feed: ChangeFeed | undefined;
+  /** The parts that talk to Exchange, loaded on first use (exchange-parts.ts says why). */
+  #loaded: Promise<MailboxParts> | undefined;
 
   constructor(
     readonly settings: EwsSourceSettings,
     readonly logger?: SourceLogger,
   ) {
     this.name = settings.name;
-    this.#client = new ExchangeClient(settings);
-    const mailboxes = settings.mailboxes.length > 0 ? settings.mailboxes : [undefined];
-    const reader = (mailbox: string | undefined): MailboxReader =>
-      new MailboxReader(this.name, this.#client.service(mailbox), mailbox, {
-        ...(mailbox === undefined ? {} : { mailbox }),
-        credential: settings.credential.kind,
-      });
-    this.#readers = mailboxes.map(reader);
-    this.#publicReader = settings.publicFolders.length > 0 ? reader(undefined) : undefined;
   }
 
   /** One feed whatever `fields` asks: the item shape is fixed, so sync states stay valid across maps. */
   changeFeed(): ChangeFeed {
-    this.#feed ??= new ContactsFeed(
-      this.name,
-      this.#readers,
-      this.#publicReader && { reader: this.#publicReader, paths: this.settings.publicFolders },
-      this.logger,
-    );
+    this.#feed ??= this.#deferredFeed();
     return this.#feed;
+  }
+
+  /** The contacts feed, built when a round first needs it. */
+  #deferredFeed(): ChangeFeed {
+    let built: Promise<ContactsFeed> | undefined;
+    const feed = (): Promise<ContactsFeed> =>
+      (built ??= this.#parts().then(
+        ({ readers, publicReader }) =>
+          new ContactsFeed(
+            this.name,
+            readers,
+            publicReader && { reader: publicReader, paths: this.settings.publicFolders },
+            this.logger,
+          ),
+      ));
+    return {
+      reportsDeletions: true,
+      async *full(signal: AbortSignal) {
+        yield* (await feed()).full(signal);
+      },
+      async *changes(cursor: string, signal: AbortSignal) {
+        yield* (await feed()).changes(cursor, signal);
+      },
+    };
+  }
+
+  #parts(): Promise<MailboxParts> {
+    this.#loaded ??= import('./exchange-parts.js').then(({ mailboxParts }) => mailboxParts(this.settings));
+    return this.#loaded;
   }
 
   /** A replica asks for a SyncFolderItems round every `changeInterval`. */
@@ -82,7 +95,8 @@ export class EwsSource implements Source {
 
   /** Every contact, by FindItem pages (the replica uses the feed instead). */
   async *search(_query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
-    for (const { reader, folders } of this.#folderLists(signal))
+    const parts = await this.#parts();
+    for (const { reader, folders } of this.#folderLists(parts, signal))
       for (const folder of await folders) yield* reader.records(folder, signal);
   }
 
@@ -97,7 +111,8 @@ export class EwsSource implements Source {
     const signal = new AbortController().signal;
     const counts = new Map<string, number>();
     let sampled = 0;
-    for (const { reader, folders } of this.#folderLists(signal))
+    const parts = await this.#parts();
+    for (const { reader, folders } of this.#folderLists(parts, signal))
       for (const folder of await folders)
         for await (const record of reader.records(folder, signal, FIELD_SAMPLE - sampled)) {
           sampled++;
@@ -123,18 +138,19 @@ export class EwsSource implements Source {
     const samples: SourceRecord[] = [];
     let served = 0;
     let signedIn = false;
-    for (const reader of this.#readers) {
+    const parts = await this.#parts();
+    for (const reader of parts.readers) {
       const step = reader.mailbox === undefined ? 'own mailbox' : `mailbox ${reader.mailbox}`;
       try {
         const folders = await reader.folders(signal);
-        if (!signedIn) steps.push(this.#connected(reader));
+        if (!signedIn) steps.push(this.#connected(parts, reader));
         signedIn = true;
         const counted = await this.#count(reader, folders, signal, samples);
         served += counted.total;
         steps.push({ step, ok: true, detail: counted.sentence });
       } catch (error) {
         const mailboxOnly = error instanceof EwsCallFailed && MAILBOX_CODES.has(error.failure.code ?? '');
-        if (!signedIn && mailboxOnly) steps.push(this.#connected(reader));
+        if (!signedIn && mailboxOnly) steps.push(this.#connected(parts, reader));
         signedIn ||= mailboxOnly;
         if (!signedIn) {
           steps.push({ step: 'connection', ok: false, detail: messageOf(error, this.name) });
@@ -146,8 +162,8 @@ export class EwsSource implements Source {
     for (const path of this.settings.publicFolders) {
       const step = `public folder ${path}`;
       try {
-        const folder = await this.#publicFolder(path, signal);
-        const counted = await this.#count(this.#publicReader!, [folder], signal, samples);
+        const folder = await this.#publicFolder(parts, path, signal);
+        const counted = await this.#count(parts.publicReader!, [folder], signal, samples);
         served += counted.total;
         steps.push({ step, ok: true, detail: `${counted.total} contacts (listed in full each round)` });
       } catch (error) {
@@ -164,33 +180,35 @@ export class EwsSource implements Source {
 
   /** Each reader with the folders it reads: every mailbox's contact folders, then the public folders. */
   *#folderLists(
+    parts: MailboxParts,
     signal: AbortSignal,
   ): Iterable<{ readonly reader: MailboxReader; readonly folders: Promise<ContactFolder[]> }> {
-    for (const reader of this.#readers) yield { reader, folders: reader.folders(signal) };
-    if (this.#publicReader)
+    for (const reader of parts.readers) yield { reader, folders: reader.folders(signal) };
+    if (parts.publicReader)
       yield {
-        reader: this.#publicReader,
-        folders: Promise.all(this.settings.publicFolders.map((path) => this.#publicFolder(path, signal))),
+        reader: parts.publicReader,
+        folders: Promise.all(
+          this.settings.publicFolders.map((path) => this.#publicFolder(parts, path, signal)),
+        ),
       };
   }
 
-  async #publicFolder(path: string, signal: AbortSignal): Promise<ContactFolder> {
-    const folder = await this.#publicReader!.publicFolder(path, signal);
+  async #publicFolder(parts: MailboxParts, path: string, signal: AbortSignal): Promise<ContactFolder> {
+    const folder = await parts.publicReader!.publicFolder(path, signal);
     if (folder === undefined) throw new SourceError(this.name, `there is no public folder ${path}`);
     return folder;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     for (const timer of this.#timers.splice(0)) clearInterval(timer);
-    this.#client.close();
-    return Promise.resolve();
+    if (this.#loaded) (await this.#loaded).client.close();
   }
 
-  #connected(reader: MailboxReader): CheckStep {
+  #connected(parts: MailboxParts, reader: MailboxReader): CheckStep {
     const { credential, url } = this.settings;
     const who = credential.kind === 'bearer' ? '' : ` as ${credential.username}`;
     // Null until a response's ServerVersionInfo was read.
-    const info = this.#client.service(reader.mailbox).ServerInfo as ExchangeServerInfo | null;
+    const info = parts.client.service(reader.mailbox).ServerInfo as ExchangeServerInfo | null;
     const version =
       info === null
         ? ''
