@@ -1,7 +1,8 @@
 /**
  * The `ews` source: the contacts kept in Exchange mailboxes (each listed mailbox by impersonation,
- * or the account's own), served from a replica that SyncFolderItems keeps up to date
- * (contacts-feed.ts). The XHR layer under ews-javascript-api is ours (exchange-client.ts), so every
+ * or the account's own) and listed public folders, served from a replica that SyncFolderItems
+ * keeps up to date (contacts-feed.ts). With `addressBook` the type builds an
+ * EwsAddressBookSource instead (address-book-source.ts). The XHR layer under ews-javascript-api is ours (exchange-client.ts), so every
  * request has a real timeout, trusts the configured CA, and fails with a sentence instead of
  * hanging.
  */
@@ -30,7 +31,7 @@ const CAPABILITIES: SourceCapabilities = { modes: ['replica'], filterPushdown: f
 /** Contacts `fields()` samples. */
 const FIELD_SAMPLE = 1000;
 const SAMPLES = 3;
-/** Failures that say the sign-in or the connection failed, not one mailbox. */
+/** Failures that concern one mailbox: EWS answered them, so the sign-in itself worked. */
 const MAILBOX_CODES = new Set(['ErrorImpersonateUserDenied', 'ErrorNonExistentMailbox', 'ErrorAccessDenied']);
 
 const AUTH_NAMES = { ntlm: 'NTLM', basic: 'Basic authentication', bearer: 'a bearer token' } as const;
