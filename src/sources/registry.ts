@@ -5,6 +5,7 @@
  */
 import { AD_SOURCE } from './ad/descriptor.js';
 import { DOMINO_SOURCE } from './domino/descriptor.js';
+import { EWS_SOURCE } from './ews/descriptor.js';
 import { FILE_SOURCE } from './file/descriptor.js';
 import { GOOGLE_SOURCE } from './google/descriptor.js';
 import { GRAPH_SOURCE } from './graph/descriptor.js';
@@ -19,6 +20,7 @@ export const SOURCE_TYPES: readonly SourceDescriptor[] = [
   DOMINO_SOURCE,
   GRAPH_SOURCE,
   GOOGLE_SOURCE,
+  EWS_SOURCE,
 ];
 
 let registered: readonly SourceDescriptor[] = SOURCE_TYPES;

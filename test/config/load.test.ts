@@ -266,7 +266,7 @@ describe('loadConfig', () => {
         name: 'unknown source type',
         yaml: `${FILE_SOURCE}  - { name: b, type: foo, url: x }\n`,
         path: 'sources[1].type',
-        problem: "unknown source type 'foo' (known: file, ldap, ad, domino, graph, google)",
+        problem: "unknown source type 'foo' (known: file, ldap, ad, domino, graph, google, ews)",
       },
       {
         name: 'unknown source type, known types given by the caller',

@@ -18,7 +18,7 @@ function setting(descriptor: SourceDescriptor, dotted: string): JsonSchema | und
 }
 
 describe('source descriptors', () => {
-  it('lists file, ldap, ad, domino, graph and google, in the order of the reference', () => {
+  it('lists file, ldap, ad, domino, graph, google and ews, in the order of the reference', () => {
     expect(SOURCE_TYPES.map((type) => type.type)).toEqual([
       'file',
       'ldap',
@@ -26,6 +26,7 @@ describe('source descriptors', () => {
       'domino',
       'graph',
       'google',
+      'ews',
     ]);
   });
 
@@ -63,6 +64,7 @@ describe('source descriptors', () => {
       'domino',
       'graph',
       'google',
+      'ews',
     ]);
     for (const type of SOURCE_TYPES) {
       expect(schema.$defs![`${type.type}Source`]).toEqual(sourceTypeDefinition(type));
