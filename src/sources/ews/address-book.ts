@@ -42,7 +42,9 @@ export class AddressBook {
       const record = galRecord(resolution);
       if (record) records.push(record);
     }
-    return { records, complete: resolutions.IncludesAllResolutions };
+    // The library leaves IncludesAllResolutions false when Exchange found nobody (its
+    // ErrorNameResolutionNoResults answer has no ResolutionSet): no name is not a cut-off list.
+    return { records, complete: resolutions.Count === 0 || resolutions.IncludesAllResolutions };
   }
 
   /** One entry by its SMTP address (resolved with the `SMTP:` routing prefix: that address only). */

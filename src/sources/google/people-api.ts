@@ -45,6 +45,15 @@ export class PeopleReader {
     });
   }
 
+  /**
+   * The longest one page may take, retries and their waits included: each try has `timeout`, but a
+   * round stuck past this (seen once on a loaded CI machine, not understood) would hold every later
+   * round, so the page is abandoned and the round fails.
+   */
+  get pageDeadlineMs(): number {
+    return this.settings.timeoutMs * (RETRIES + 1) + 10_000;
+  }
+
   /** A failed call as a SourceError with its sentence (a CursorExpired or SourceError passes). */
   error(error: unknown): Error {
     if (error instanceof SourceError || error instanceof CursorExpired) return error;

@@ -69,14 +69,14 @@ export async function* listPages(
   do {
     let page: PeoplePage;
     try {
-      page = await listing.page(
-        {
-          pageSize: options.pageSize ?? PAGE_SIZE,
-          requestSyncToken: options.requestSyncToken ?? true,
-          ...(options.syncToken === undefined ? {} : { syncToken: options.syncToken }),
-          ...(pageToken === undefined ? {} : { pageToken }),
-        },
-        signal,
+      const request = {
+        pageSize: options.pageSize ?? PAGE_SIZE,
+        requestSyncToken: options.requestSyncToken ?? true,
+        ...(options.syncToken === undefined ? {} : { syncToken: options.syncToken }),
+        ...(pageToken === undefined ? {} : { pageToken }),
+      };
+      page = await withinDeadline(listing.reader.pageDeadlineMs, signal, (bounded) =>
+        listing.page(request, bounded),
       );
     } catch (error) {
       if (options.syncToken !== undefined && isExpiredSyncToken(error))
@@ -93,6 +93,30 @@ interface CommonParams {
   readonly requestSyncToken?: boolean;
   readonly syncToken?: string;
   readonly pageToken?: string;
+}
+
+/**
+ * `call` with a signal that aborts at the deadline, and an answer by then whatever the call does
+ * with it (gaxios replaces an aborted signal by a bare timeout when it retries).
+ */
+async function withinDeadline<T>(
+  deadlineMs: number,
+  signal: AbortSignal,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const deadline = AbortSignal.timeout(deadlineMs);
+  const bounded = AbortSignal.any([signal, deadline]);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () =>
+      reject(bounded.reason instanceof Error ? bounded.reason : new Error(String(bounded.reason)));
+    bounded.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([call(bounded), aborted]);
+  } finally {
+    if (onAbort) bounded.removeEventListener('abort', onAbort);
+  }
 }
 
 /** The parameters every listing shares, as the client library takes them. */

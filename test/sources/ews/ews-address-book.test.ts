@@ -124,6 +124,11 @@ describe('the address book as a live mount', () => {
     expect(warnings.filter((warning) => warning.includes('more than 100 entries for "zed"'))).toHaveLength(1);
   });
 
+  it('finds nobody for a name nobody has, without taking that for a cut-off list', async () => {
+    expect(await cns('(cn=qqxyz*)')).toEqual([]);
+    expect(warnings.filter((warning) => warning.includes('"qqxyz"'))).toEqual([]);
+  });
+
   it('gets an entry by its SMTP address', async () => {
     expect((await book.get('joerg.mueller@contoso.com', signal))?.fields.DisplayName).toEqual([
       'Jörg Müller',

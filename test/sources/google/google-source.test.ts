@@ -5,7 +5,7 @@
  * expired token listed again, a burst of quota errors retried, and `check` in plain words for a
  * missing delegation, a disabled People API and an unknown `adminEmail`.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGoogleSource, type GoogleSource } from '../../../src/sources/google/index.js';
 import { GoogleFake } from '../../fakes/google/google-fake.js';
 import { googleReplica } from '../../support/google-replica.js';
@@ -23,6 +23,12 @@ beforeAll(async () => {
 });
 
 afterAll(() => fake.stop());
+
+// A test that fails or times out midway must not leave the fake hanging or refusing for the next.
+afterEach(() => {
+  fake.faults.clear();
+  fake.releaseHung();
+});
 
 function source(overrides: Record<string, unknown> = {}): GoogleSource {
   return createGoogleSource({
