@@ -210,7 +210,11 @@ function contactAttributes(contact: StoredContact): Attributes {
     company: one(data.companyName),
     o: one(data.companyName),
     physicalDeliveryOfficeName: one(data.officeLocation),
+    streetAddress: first(addresses.Business?.Street, addresses.Home?.Street),
     l: first(addresses.Business?.City, addresses.Home?.City),
+    st: first(addresses.Business?.State, addresses.Home?.State),
+    postalCode: first(addresses.Business?.PostalCode, addresses.Home?.PostalCode),
+    co: first(addresses.Business?.CountryOrRegion, addresses.Home?.CountryOrRegion),
     entryUUID: [uuidV5(SOURCE, contact.id)],
   };
 }

@@ -2,8 +2,8 @@
  * The ews source's default map: Exchange contact properties under AD's attribute names, so a PBX's
  * AD map imports mailbox contacts unchanged. Numbers without an attribute of their own (a second
  * business number, other, assistant, radio and TTY numbers: the derived `otherPhones`) go to
- * otherTelephone; the city of the business
- * (else home) address to `l`, the one postal attribute the presented schema has.
+ * otherTelephone; the business (else home) address's parts to `streetAddress`, `l`, `st`,
+ * `postalCode` and `co`, AD's names for them.
  */
 import type { FieldMapSpec } from '../../mapping/field-map.js';
 
@@ -26,5 +26,9 @@ export const EWS_DEFAULT_MAP: FieldMapSpec = {
   company: 'CompanyName',
   o: 'CompanyName',
   physicalDeliveryOfficeName: 'OfficeLocation',
+  streetAddress: ['BusinessAddressStreet', 'HomeAddressStreet'],
   l: ['BusinessAddressCity', 'HomeAddressCity'],
+  st: ['BusinessAddressState', 'HomeAddressState'],
+  postalCode: ['BusinessAddressPostalCode', 'HomeAddressPostalCode'],
+  co: ['BusinessAddressCountryOrRegion', 'HomeAddressCountryOrRegion'],
 };
