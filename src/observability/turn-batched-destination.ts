@@ -1,6 +1,6 @@
 /**
- * A log destination that hands the lines of one turn of the event loop to the stream below in one
- * write. Every LDAP operation logs a line, and a synchronous destination made each line a write(2)
+ * A log destination that hands the operation lines of one turn of the event loop to the stream
+ * below in one write. Every LDAP operation logs a line, and a synchronous destination made each line a write(2)
  * of its own: one syscall per operation, as costly as the answer's own write. Gathered, the lines of
  * every operation finished in one turn (all connections) leave together on the next `setImmediate`,
  * or at once past `flushAt` characters, and whatever is left goes out synchronously when the process
@@ -15,6 +15,8 @@ export interface SyncDestination extends DestinationStream {
 }
 
 const FLUSH_AT = 64 * 1024;
+/** What an operation line holds and no other line does (operation-log.ts names the operation `op`). */
+const OPERATION_MARK = '"op":"';
 
 export class TurnBatchedDestination implements DestinationStream {
   #lines: string[] = [];
@@ -31,6 +33,13 @@ export class TurnBatchedDestination implements DestinationStream {
   write(line: string): void {
     this.#lines.push(line);
     this.#length += line.length;
+    // Only the per-operation lines (operation-log.ts, the one with `op`) wait for the turn's end:
+    // any other line (a warning, a replica's state) goes out at once, after what was gathered, so
+    // the log keeps its order and nothing an operator or a test waits for comes after the answer.
+    if (!line.includes(OPERATION_MARK)) {
+      this.#handOver();
+      return;
+    }
     if (this.#length >= this.flushAt) {
       this.#handOver();
       return;

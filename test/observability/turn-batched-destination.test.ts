@@ -17,29 +17,41 @@ class Recorder implements SyncDestination {
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** A per-operation line as operation-log.ts writes it (the ones that wait for the turn's end). */
+const op = (name: string): string => `{"level":30,"conn":1,"op":"${name}"}\n`;
 
 describe('TurnBatchedDestination', () => {
-  it('writes the lines of one turn in one write, in order, on the next turn', async () => {
+  it('writes the operation lines of one turn in one write, in order, on the next turn', async () => {
     const target = new Recorder();
     const destination = new TurnBatchedDestination(target);
-    destination.write('a\n');
-    destination.write('b\n');
+    destination.write(op('a'));
+    destination.write(op('b'));
     await Promise.resolve();
-    destination.write('c\n');
+    destination.write(op('c'));
     expect(target.writes).toEqual([]);
     await nextTurn();
-    expect(target.writes).toEqual(['a\nb\nc\n']);
-    destination.write('d\n');
+    expect(target.writes).toEqual([op('a') + op('b') + op('c')]);
+    destination.write(op('d'));
     await nextTurn();
-    expect(target.writes).toEqual(['a\nb\nc\n', 'd\n']);
+    expect(target.writes).toEqual([op('a') + op('b') + op('c'), op('d')]);
+  });
+
+  it('writes any other line at once, after what was gathered, so the order holds', () => {
+    const target = new Recorder();
+    const destination = new TurnBatchedDestination(target);
+    destination.write(op('search'));
+    const warning = '{"level":40,"msg":"bind throttled after repeated failures"}\n';
+    destination.write(warning);
+    expect(target.writes).toEqual([op('search') + warning]);
   });
 
   it('writes at once past flushAt characters', () => {
     const target = new Recorder();
-    const destination = new TurnBatchedDestination(target, 4);
-    destination.write('ab\n');
-    destination.write('cd\n');
-    expect(target.writes).toEqual(['ab\ncd\n']);
+    const destination = new TurnBatchedDestination(target, 40);
+    destination.write(op('ab'));
+    expect(target.writes).toEqual([]);
+    destination.write(op('cd'));
+    expect(target.writes).toEqual([op('ab') + op('cd')]);
   });
 
   it('writes everything out synchronously on flushSync and on pino flush(callback)', () => {
