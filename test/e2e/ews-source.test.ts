@@ -40,7 +40,15 @@ import {
 import { anrMatches } from '../fakes/ews/query/anr.js';
 import { primarySmtp } from '../fakes/ews/store/gal.js';
 import { startDirbridge, SUFFIX, type DirbridgeProcess } from './support/dirbridge-process.js';
-import { ldapsearch, type LdifEntry } from './support/ldap-utils.js';
+import { ldapsearch } from './support/ldap-utils.js';
+import {
+  filterValue,
+  importDifferences,
+  MountImport,
+  uuidOf,
+  type Attributes,
+  type ExpectedEntry,
+} from './support/mount-import.js';
 import { scryptHash } from './support/scrypt-hash.js';
 import { registerTestSecret } from './support/test-secrets.js';
 
@@ -127,6 +135,14 @@ function running(): DirbridgeProcess {
   return server;
 }
 
+/** The mount as the PBX and phones read it, against what the fake holds (support/mount-import.ts). */
+const mountImport = new MountImport(
+  () => running().url,
+  MOUNT,
+  () => expectedEntries(),
+);
+const { read: pbxImport, matches: importMatches, expectMatches: expectImport, found, holding } = mountImport;
+
 /** Runs `step` until it reports done; fails after the liveness bound. */
 async function eventually(step: () => Promise<boolean> | boolean, what: string): Promise<void> {
   const deadline = Date.now() + LIVENESS_MS;
@@ -154,12 +170,7 @@ async function sourceState(): Promise<string | undefined> {
 
 // ---- what the fake holds, as the default map presents it -----------------------------------------
 
-type Attributes = Record<string, string[] | undefined>;
-
-interface Expected {
-  readonly kind: 'user' | 'contact';
-  readonly attributes: Attributes;
-}
+type Expected = ExpectedEntry;
 
 function one(value: string | undefined): string[] | undefined {
   const text = value?.trim();
@@ -256,81 +267,6 @@ function contactNamed(displayName: string): StoredContact {
 }
 
 // ---- what dirbridge serves --------------------------------------------------------------------
-
-/** The PBX's import: every person under the mount, 500 a page, as an anonymous PBX reads it. */
-async function pbxImport(): Promise<LdifEntry[]> {
-  const result = await ldapsearch(running().url, '(objectClass=person)', {
-    base: MOUNT,
-    extensions: ['pr=500/noprompt'],
-    attributes: ['*', 'entryUUID'],
-  });
-  expect(result.code, result.stderr).toBe(0);
-  return result.entries;
-}
-
-function uuidOf(entry: LdifEntry): string {
-  return entry.attributes.entryUUID?.[0] ?? `(no entryUUID: ${entry.dn})`;
-}
-
-/** Each way the import differs from what is expected (at most `limit`), as readable lines. */
-function differences(
-  imported: readonly LdifEntry[],
-  expected: Map<string, Expected>,
-  mount = MOUNT,
-  limit = 20,
-): string[] {
-  const found: string[] = [];
-  const seen = new Set<string>();
-  for (const entry of imported) {
-    const uuid = uuidOf(entry);
-    if (seen.has(uuid)) found.push(`${uuid} returned twice`);
-    seen.add(uuid);
-    const want = expected.get(uuid);
-    if (want === undefined) {
-      found.push(`${uuid} (${entry.attributes.cn?.[0]}) is not expected`);
-      continue;
-    }
-    if (entry.dn !== `entryUUID=${uuid},${mount}`) found.push(`${uuid} presented at ${entry.dn}`);
-    const classes = (entry.attributes.objectClass ?? []).map((name) => name.toLowerCase());
-    if (!classes.includes(want.kind)) found.push(`${uuid} is not a ${want.kind}: ${classes.join(' ')}`);
-    for (const [name, values] of Object.entries(want.attributes))
-      if (JSON.stringify(entry.attributes[name]) !== JSON.stringify(values))
-        found.push(`${uuid} ${name}: ${JSON.stringify(entry.attributes[name])} != ${JSON.stringify(values)}`);
-  }
-  for (const uuid of expected.keys()) if (!seen.has(uuid)) found.push(`${uuid} is missing`);
-  return found.slice(0, limit);
-}
-
-async function importMatches(expected = expectedEntries()): Promise<boolean> {
-  return differences(await pbxImport(), expected).length === 0;
-}
-
-async function expectImport(expected = expectedEntries()): Promise<void> {
-  const imported = await pbxImport();
-  expect(differences(imported, expected)).toEqual([]);
-  expect(imported).toHaveLength(expected.size);
-}
-
-/** The entryUUIDs a search of a mount finds, sorted. */
-async function found(filter: string, base = MOUNT): Promise<string[]> {
-  const result = await ldapsearch(running().url, filter, { base, attributes: ['entryUUID'] });
-  expect(result.code, result.stderr).toBe(0);
-  return result.entries.map(uuidOf).sort();
-}
-
-/** The ids of the expected entries one of whose values of `attributes` passes `test`, sorted. */
-function holding(attributes: string | readonly string[], test: (value: string) => boolean): string[] {
-  const names = typeof attributes === 'string' ? [attributes] : attributes;
-  return [...expectedEntries()]
-    .filter(([, entry]) => names.some((name) => (entry.attributes[name] ?? []).some(test)))
-    .map(([uuid]) => uuid)
-    .sort();
-}
-
-/** A value as an LDAP filter writes it (RFC 4515): `(030) 1234` is `\28030\29 1234`. */
-function filterValue(value: string): string {
-  return value.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 /**
  * A number as digits with its country code, however people wrote it (the directory's default
@@ -483,7 +419,7 @@ describe('ews source: the address book', () => {
         attributes: ['*', 'entryUUID'],
       });
       expect(result.code, result.stderr).toBe(0);
-      expect(differences(result.entries, expected, GAL_MOUNT), prefix).toEqual([]);
+      expect(importDifferences(result.entries, expected, GAL_MOUNT), prefix).toEqual([]);
       expect(result.entries, prefix).toHaveLength(expected.size);
     }
     // Groups and recipients hidden from address lists are never answered.
