@@ -28,6 +28,8 @@ import './support/samba-ad-setup.js';
 import { scryptHash } from './support/scrypt-hash.js';
 import { replaceInSnapshotHeader, snapshotHeader } from './support/snapshot-header.js';
 import { registerTestSecret } from './support/test-secrets.js';
+import { eventually } from './support/eventually.js';
+import { sourceState } from './support/source-monitor.js';
 
 const ad = inject('sambaAd');
 const OU = `OU=ChangeFeed,${ad.baseDn}`;
@@ -37,8 +39,6 @@ const GROUP = `CN=Phone Users,${OU}`;
 const ENABLED = '(!(userAccountControl:1.2.840.113556.1.4.803:=2))';
 const PEOPLE = '(&(objectCategory=person)(objectClass=user))';
 const OPS_PASSWORD = registerTestSecret('Ops#Feed-Monitor-8812');
-/** Far above a 1 s poll, far below a hang. */
-const LIVENESS_MS = 30_000;
 
 /**
  * Three replicas of the same OU: `plain` reads as the ordinary service account (deletions at its
@@ -169,14 +169,6 @@ async function lookup(name: SourceName, filter: string): Promise<string[]> {
   return result.entries.map((entry) => entry.attributes.cn?.[0] ?? '').sort();
 }
 
-async function eventually(step: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + LIVENESS_MS;
-  while (!(await step())) {
-    if (Date.now() > deadline) throw new Error(`not within ${LIVENESS_MS} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 /** Waits until the import equals the DC's answer, then says so (no duplicate, nobody missing). */
 async function expectInSync(name: SourceName, what: string): Promise<void> {
   await eventually(async () => {
@@ -186,16 +178,7 @@ async function expectInSync(name: SourceName, what: string): Promise<void> {
   expect(await pbxImport(name)).toEqual(await fromDc(name));
 }
 
-async function monitorState(name: SourceName): Promise<string | undefined> {
-  const result = await ldapsearch(server.url, '(objectClass=*)', {
-    base: `cn=${name},cn=Sources,cn=Monitor`,
-    scope: 'base',
-    bind: { dn: 'ops', password: OPS_PASSWORD },
-    attributes: ['dirbridgeSourceState'],
-  });
-  expect(result.code, result.stderr).toBe(0);
-  return result.entries[0]?.attributes.dirbridgeSourceState?.[0];
-}
+const monitorState = (name: SourceName) => sourceState(server.url, name, OPS_PASSWORD);
 
 // ---------------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import { ldapsearch, runTool } from './support/ldap-utils.js';
 import './support/samba-ad-setup.js';
 import { startTcpRelay, type TcpRelay } from './support/tcp-relay.js';
 import { registerTestSecret } from './support/test-secrets.js';
+import { eventually } from './support/eventually.js';
 
 const ad = inject('sambaAd');
 const MOUNT = `ou=ad,${SUFFIX}`;
@@ -67,15 +68,6 @@ async function expectUnavailable(server: DirbridgeProcess): Promise<void> {
   expect(answer.ms).toBeLessThan(ANSWER_BOUND_MS);
 }
 
-/** Runs `step` until it reports done; fails after `ms`. */
-async function eventually(step: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await step())) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 const dc = new URL(ad.url);
 const relayUrl = (relay: TcpRelay): string => `ldaps://127.0.0.1:${relay.port}`;
 
@@ -123,8 +115,8 @@ describe('ad source with two URLs: a relay in front of the DC first, the DC itse
         await expectAlice(server);
         return relay.accepted > accepted;
       },
-      ANSWER_BOUND_MS,
       'a backend connection through the relay again',
+      ANSWER_BOUND_MS,
     );
     for (let i = 0; i < 3; i++) {
       const forwarded = relay.forwarded;
@@ -248,8 +240,8 @@ describe('sign-on through the relay and the DC', () => {
         expect((await signOn(server, alice.userPrincipalName, alice.password)).code).toBe(0);
         return relay.forwarded > before;
       },
-      ANSWER_BOUND_MS,
       'a bind through the relay again',
+      ANSWER_BOUND_MS,
     );
     const before = await badPwdCount();
     await relay.setMode('blackhole');

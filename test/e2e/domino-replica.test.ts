@@ -27,16 +27,15 @@ import {
 import { ldapsearch, type LdifEntry } from './support/ldap-utils.js';
 import { registerTestSecret } from './support/test-secrets.js';
 import { scryptHash } from './support/scrypt-hash.js';
+import { eventually } from './support/eventually.js';
+import { sourceMonitor } from './support/source-monitor.js';
 
 const OPS_PASSWORD = registerTestSecret('Ops#Domino-Monitor-7301');
-const MONITOR_ENTRY = 'cn=domino,cn=Sources,cn=Monitor';
 /** How long anything here may take to happen: far above a 1 s refresh, far below a hang. */
-const LIVENESS_MS = 30_000;
 const NO_SUCH_OBJECT = 32;
 
 let domino: SlapdDomino;
 let server: DirbridgeProcess;
-/** The people the stand-in holds now, as the test changed them. */
 let current: DominoPerson[];
 
 beforeAll(async () => {
@@ -56,15 +55,6 @@ afterAll(async () => {
   await server.stop();
   await domino.stop();
 });
-
-/** Runs `step` until it reports done; fails after the liveness bound. */
-async function eventually(step: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + LIVENESS_MS;
-  while (!(await step())) {
-    if (Date.now() > deadline) throw new Error(`not within ${LIVENESS_MS} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** The PBX import, by entryUUID. */
 async function pbxImport(): Promise<Map<string, LdifEntry>> {
@@ -103,16 +93,7 @@ async function expectImportCurrent(): Promise<void> {
 }
 
 /** The source's cn=Monitor entry, read as the ops account. */
-async function monitor(): Promise<Readonly<Record<string, string[]>>> {
-  const result = await ldapsearch(server.url, '(objectClass=*)', {
-    base: MONITOR_ENTRY,
-    scope: 'base',
-    bind: { dn: 'ops', password: OPS_PASSWORD },
-    attributes: ['*', '+'],
-  });
-  expect(result.code, result.stderr).toBe(0);
-  return result.entries[0]!.attributes;
-}
+const monitor = () => sourceMonitor(server.url, 'domino', OPS_PASSWORD);
 
 /** `20250102030405Z` as a Date. */
 function fromGeneralized(time: string): Date {

@@ -51,16 +51,15 @@ import {
 } from './support/mount-import.js';
 import { scryptHash } from './support/scrypt-hash.js';
 import { registerTestSecret } from './support/test-secrets.js';
+import { eventually } from './support/eventually.js';
+import { sourceMonitor, sourceState as stateOf } from './support/source-monitor.js';
 
 const SOURCE = 'exchange';
 const GAL_SOURCE = 'gal';
 const MOUNT = `ou=${SOURCE},${SUFFIX}`;
 const GAL_MOUNT = `ou=${GAL_SOURCE},${SUFFIX}`;
-const MONITOR_ENTRY = `cn=${SOURCE},cn=Sources,cn=Monitor`;
 /** Contacts added to a user folder of alice's, so that the import needs more than one page. */
 const BULK_CONTACTS = 1100;
-/** How long anything here may take to happen: far above a 5 s sync interval, far below a hang. */
-const LIVENESS_MS = 30_000;
 const PASSWORD_VARIABLE = 'DIRBRIDGE_E2E_EWS_PASSWORD';
 
 const OPS_PASSWORD = registerTestSecret('Ops#Ews-Monitor-5093');
@@ -143,30 +142,10 @@ const mountImport = new MountImport(
 );
 const { read: pbxImport, matches: importMatches, expectMatches: expectImport, found, holding } = mountImport;
 
-/** Runs `step` until it reports done; fails after the liveness bound. */
-async function eventually(step: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  const deadline = Date.now() + LIVENESS_MS;
-  while (!(await step())) {
-    if (Date.now() > deadline) throw new Error(`not within ${LIVENESS_MS} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 /** The source's cn=Monitor entry, read as the ops account. */
-async function monitor(): Promise<Readonly<Record<string, string[]>>> {
-  const result = await ldapsearch(running().url, '(objectClass=*)', {
-    base: MONITOR_ENTRY,
-    scope: 'base',
-    bind: { dn: 'ops', password: OPS_PASSWORD },
-    attributes: ['*', '+'],
-  });
-  expect(result.code, result.stderr).toBe(0);
-  return result.entries[0]!.attributes;
-}
+const monitor = () => sourceMonitor(running().url, SOURCE, OPS_PASSWORD);
 
-async function sourceState(): Promise<string | undefined> {
-  return (await monitor()).dirbridgeSourceState?.[0];
-}
+const sourceState = () => stateOf(running().url, SOURCE, OPS_PASSWORD);
 
 // ---- what the fake holds, as the default map presents it -----------------------------------------
 

@@ -48,17 +48,16 @@ import {
 } from './support/mount-import.js';
 import { scryptHash } from './support/scrypt-hash.js';
 import { registerTestSecret } from './support/test-secrets.js';
+import { eventually } from './support/eventually.js';
+import { sourceMonitor, sourceState as stateOf } from './support/source-monitor.js';
 
 const SOURCE = 'workspace';
 const MOUNT = `ou=${SOURCE},${SUFFIX}`;
-const MONITOR_ENTRY = `cn=${SOURCE},cn=Sources,cn=Monitor`;
 const PROFILES = 3000;
 const SHARED_CONTACTS = 40;
 /** The source asks for pages of this many people. */
 const PAGE_SIZE = 1000;
 const LIST_PATH = '/v1/people:listDirectoryPeople';
-/** How long anything here may take to happen: far above a 5 s sync interval, far below a hang. */
-const LIVENESS_MS = 30_000;
 const DWD_SENTENCE = 'has no domain-wide delegation of https://www.googleapis.com/auth/directory.readonly';
 
 const OPS_PASSWORD = registerTestSecret('Ops#Google-Monitor-4182');
@@ -123,30 +122,10 @@ const mountImport = new MountImport(
 );
 const { read: pbxImport, matches: importMatches, expectMatches: expectImport, found, holding } = mountImport;
 
-/** Runs `step` until it reports done; fails after the liveness bound. */
-async function eventually(step: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  const deadline = Date.now() + LIVENESS_MS;
-  while (!(await step())) {
-    if (Date.now() > deadline) throw new Error(`not within ${LIVENESS_MS} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 /** The source's cn=Monitor entry, read as the ops account. */
-async function monitor(): Promise<Readonly<Record<string, string[]>>> {
-  const result = await ldapsearch(running().url, '(objectClass=*)', {
-    base: MONITOR_ENTRY,
-    scope: 'base',
-    bind: { dn: 'ops', password: OPS_PASSWORD },
-    attributes: ['*', '+'],
-  });
-  expect(result.code, result.stderr).toBe(0);
-  return result.entries[0]!.attributes;
-}
+const monitor = () => sourceMonitor(running().url, SOURCE, OPS_PASSWORD);
 
-async function sourceState(): Promise<string | undefined> {
-  return (await monitor()).dirbridgeSourceState?.[0];
-}
+const sourceState = () => stateOf(running().url, SOURCE, OPS_PASSWORD);
 
 function logCount(message: string): number {
   return running().output().split(message).length - 1;

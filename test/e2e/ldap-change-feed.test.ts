@@ -45,6 +45,8 @@ import {
   type Person,
 } from './support/slapd-people.js';
 import { registerTestSecret } from './support/test-secrets.js';
+import { eventually } from './support/eventually.js';
+import { sourceMonitor } from './support/source-monitor.js';
 
 const PEOPLE = 40;
 const BASE = `ou=people,${SLAPD_SUFFIX}`;
@@ -59,8 +61,6 @@ const POLLED = 'polled';
 /** Reconciled every 3 s: finds plain deletions. */
 const RECONCILED = 'reconciled';
 const OPS_PASSWORD = registerTestSecret('Ops#Feed-Monitor-4410');
-/** How long anything here may take to be served: far above a 1 s poll, far below a hang. */
-const LIVENESS_MS = 20_000;
 
 let slapd: Slapd;
 let server: DirbridgeProcess | undefined;
@@ -123,15 +123,6 @@ afterAll(async () => {
   await stop();
   await slapd.stop();
 });
-
-/** Runs `step` until it reports done; fails after the liveness bound. */
-async function eventually(step: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + LIVENESS_MS;
-  while (!(await step())) {
-    if (Date.now() > deadline) throw new Error(`not within ${LIVENESS_MS} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -207,16 +198,7 @@ async function barrier(mount: string): Promise<void> {
 }
 
 /** The source's cn=Monitor entry, read as the ops account. */
-async function monitor(source: string): Promise<Readonly<Record<string, string[]>>> {
-  const result = await ldapsearch(server!.url, '(objectClass=*)', {
-    base: `cn=${source},cn=Sources,cn=Monitor`,
-    scope: 'base',
-    bind: { dn: 'ops', password: OPS_PASSWORD },
-    attributes: ['*', '+'],
-  });
-  expect(result.code, result.stderr).toBe(0);
-  return result.entries[0]!.attributes;
-}
+const monitor = (source: string) => sourceMonitor(server!.url, source, OPS_PASSWORD);
 
 async function status(): Promise<string> {
   const result = await runCli(['status', '--url', server!.url, '--bind-name', 'ops'], {

@@ -20,9 +20,10 @@ import {
 import { ldapsearch } from './support/ldap-utils.js';
 import { scryptHash } from './support/scrypt-hash.js';
 import { registerTestSecret } from './support/test-secrets.js';
+import { eventually } from './support/eventually.js';
+import { sourceMonitor } from './support/source-monitor.js';
 
 const OPS_PASSWORD = registerTestSecret('Ops#Snapshot-Monitor-5521');
-const LIVENESS_MS = 30_000;
 const MOUNT = `ou=book,${SUFFIX}`;
 
 const folder = mkdtempSync(join(tmpdir(), 'dirbridge-snapshot-'));
@@ -65,24 +66,7 @@ async function importCount(): Promise<number> {
   return result.entries.length;
 }
 
-async function monitor(): Promise<Readonly<Record<string, string[]>>> {
-  const result = await ldapsearch(server!.url, '(objectClass=*)', {
-    base: 'cn=book,cn=Sources,cn=Monitor',
-    scope: 'base',
-    bind: { dn: 'ops', password: OPS_PASSWORD },
-    attributes: ['*', '+'],
-  });
-  expect(result.code, result.stderr).toBe(0);
-  return result.entries[0]!.attributes;
-}
-
-async function eventually(step: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + LIVENESS_MS;
-  while (!(await step())) {
-    if (Date.now() > deadline) throw new Error(`not within ${LIVENESS_MS} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const monitor = () => sourceMonitor(server!.url, 'book', OPS_PASSWORD);
 
 describe('replica snapshots and the deletion guard, end to end', () => {
   it('restarts from its snapshot while the source cannot be read, and says the copy is stale', async () => {
