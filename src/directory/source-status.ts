@@ -4,7 +4,7 @@
  * searches end, read when someone looks: nothing is computed in between.
  */
 import type { HeldRound } from '../replica/deletion-guard.js';
-import type { SourceMode } from '../sources/source.js';
+import { SourceBusy, type SourceMode } from '../sources/source.js';
 
 /**
  * `loading`: a replica before its first load ends. `ready`: serving current data. `stale`: a replica
@@ -97,12 +97,15 @@ export class SourceHealth {
     };
   }
 
-  /** Passes a live search through, noting whether it reached the backend; an abandoned one says nothing. */
+  /**
+   * Passes a live search through, noting whether it reached the backend. An abandoned one says
+   * nothing, nor does one refused as busy: it never reached the backend, which is not down for it.
+   */
   async *track<T>(items: AsyncIterable<T> | Iterable<T>, signal: AbortSignal): AsyncIterable<T> {
     try {
       yield* items;
     } catch (error) {
-      if (!signal.aborted) this.failed(error, false);
+      if (!signal.aborted && !(error instanceof SourceBusy)) this.failed(error, false);
       throw error;
     }
     this.succeeded();

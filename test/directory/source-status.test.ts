@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SourceHealth } from '../../src/directory/source-status.js';
+import { SourceBusy, SourceError } from '../../src/sources/source.js';
 
 describe('source health', () => {
   it('a replica whose reloads fail is stale since the first failure, and ready again after a load; failures and the last round are counted', () => {
@@ -31,5 +32,28 @@ describe('source health', () => {
     health.failed(new Error('refused'), false, new Date('2026-01-01T10:00:00Z'));
     expect(health.status.state).toBe('failed');
     expect(health.status.staleSince).toBeUndefined();
+  });
+
+  it('a live search refused as busy leaves the state as it was; one the backend failed marks it failed', async () => {
+    const health = new SourceHealth('live');
+    const drain = async (items: AsyncIterable<unknown>): Promise<unknown> => {
+      try {
+        for await (const item of items) expect(item).toBeUndefined();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const refused = (error: Error): AsyncIterable<never> => ({
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }),
+    });
+    const signal = new AbortController().signal;
+    const busy = new SourceBusy('gal', 'every backend request is taken');
+    expect(await drain(health.track(refused(busy), signal))).toBe(busy);
+    expect(health.status).toMatchObject({ state: 'ready', errors: 0 });
+    expect(health.status.lastError).toBeUndefined();
+    await drain(health.track(refused(new SourceError('gal', 'connection refused')), signal));
+    expect(health.status).toMatchObject({ state: 'failed', errors: 1 });
+    expect(health.status.lastError?.message).toBe('source gal: connection refused');
   });
 });
