@@ -222,7 +222,7 @@ export class ReplicaMount implements MountStrategy {
     } catch (error) {
       const { staleSince } = this.#health.status;
       // A backend's refusal is one plain sentence for the operator; only a fault of ours needs its stack.
-      const cause = error instanceof SourceError ? { reason: error.message } : { err: error };
+      const cause = error instanceof SourceError ? { reason: error.detail } : { err: error };
       this.options.logger?.error(
         { ...cause, staleSince: staleSince?.toISOString() },
         `replica not reloaded; the copy loaded ${this.#health.status.lastLoad?.toISOString() ?? 'never'} is still served (stale since ${staleSince?.toISOString() ?? 'now'})`,

@@ -153,6 +153,9 @@ export interface Source extends SourceEvents {
 
 /** A source's error, naming the source so the operator knows where to look. */
 export class SourceError extends Error {
+  /** The message without the source's name, for a log line that names the source already. */
+  readonly detail: string;
+
   constructor(
     readonly source: string,
     message: string,
@@ -160,6 +163,7 @@ export class SourceError extends Error {
   ) {
     super(`source ${source}: ${message}`, options);
     this.name = 'SourceError';
+    this.detail = message;
   }
 }
 

@@ -399,6 +399,8 @@ describe('google source: domain-wide delegation', () => {
       // In the log too, one plain sentence, never a stack trace.
       const line = lastLogLine('replica not reloaded');
       expect(line).toContain(DWD_SENTENCE);
+      // The line names its source once, as a field; the reason does not repeat it.
+      expect(line).toMatch(/"reason":"(?!source )/);
       expect(line).not.toMatch(/"stack"|\bat [\w.]+ \(/);
       // The old copy, as it was before the change it cannot read.
       await expectImport(copy);

@@ -435,6 +435,8 @@ describe('graph source: credentials', () => {
         .split('\n')
         .findLast((text) => text.includes('replica not reloaded'));
       expect(line).toContain('AADSTS7000215): the client secret is wrong: check `clientSecret`');
+      // The line names its source once, as a field; the reason does not repeat it.
+      expect(line).toMatch(/"reason":"(?!source )/);
       expect(line).not.toMatch(/"stack"|\bat [\w.]+ \(/);
       // The old copy, as it was before the change it cannot read.
       await expectImport(served);
