@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { installSlapd, launchSlapdOnFreePorts, stopChild } from '../test-backends/slapd-daemon.js';
 import { ensureTestCa } from '../test-backends/test-ca.js';
+import { PERSON_COLUMNS } from './phonebook.js';
 
 export const SLAPD_SUFFIX = 'dc=example,dc=test';
 export const PEOPLE_BASE = `ou=people,${SLAPD_SUFFIX}`;
@@ -33,22 +34,6 @@ attributetype ( 1.2.840.113556.1.2.146 NAME 'company'
 objectclass ( 1.3.6.1.4.1.4203.666.11.77.2 NAME 'dirbridgeBenchPerson' AUXILIARY
   MAY ( ipPhone $ department $ company ) )
 `;
-
-/** The phonebook's columns that become LDAP attributes (the rest: id is the RDN, objectClass). */
-const ATTRIBUTES = [
-  'cn',
-  'displayName',
-  'givenName',
-  'sn',
-  'mail',
-  'telephoneNumber',
-  'ipPhone',
-  'mobile',
-  'department',
-  'title',
-  'company',
-  'physicalDeliveryOfficeName',
-] as const;
 
 export interface RunningSlapd {
   readonly url: string;
@@ -108,7 +93,7 @@ export function peopleLdif(rows: readonly Record<string, string>[]): string {
       'objectClass: dirbridgeBenchPerson',
       `uid: ${row.id}`,
     ];
-    for (const attribute of ATTRIBUTES) {
+    for (const attribute of PERSON_COLUMNS) {
       for (const value of (row[attribute] ?? '').split('|')) {
         if (value !== '') lines.push(ldifLine(attribute, value));
       }

@@ -28,9 +28,8 @@ export interface Terms {
   readonly dns?: readonly string[];
 }
 
-const COLUMNS = [
-  'id',
-  'objectClass',
+/** The phonebook's columns that are attributes of a person (the id and objectClass are not). */
+export const PERSON_COLUMNS = [
   'cn',
   'displayName',
   'givenName',
@@ -44,6 +43,8 @@ const COLUMNS = [
   'company',
   'physicalDeliveryOfficeName',
 ] as const;
+
+const COLUMNS = ['id', 'objectClass', ...PERSON_COLUMNS] as const;
 
 type Row = Record<(typeof COLUMNS)[number], string>;
 
