@@ -69,8 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // Undefined when start-up failed half-way.
   await (haproxy as Haproxy | undefined)?.stop();
-  for (const instance of instances)
-    if (instance.process.child.signalCode === null) await instance.process.stop();
+  for (const instance of instances) await instance.process.stop();
   delete process.env.DIRBRIDGE_E2E_BALANCER_TOKEN;
 });
 

@@ -110,7 +110,8 @@ export async function startDirbridge(options: StartOptions = {}): Promise<Dirbri
 }
 
 function stopProcess(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  // Gone already (exited, or killed by a signal, which leaves exitCode null): its exit event has fired.
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     child.once('exit', (code) => {
