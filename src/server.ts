@@ -9,9 +9,12 @@
  * meanwhile; connections accepted before `open` wait, unread, as they would in the kernel's backlog.
  */
 import net from 'node:net';
+import { AddressList } from './access/address-list.js';
 import type { ListenerConfig } from './config/types.js';
 import { ConnectionCounters } from './observability/connection-counters.js';
 import { noticeOfDisconnection } from './protocol/notice-of-disconnection.js';
+import type { ProxiedClient } from './protocol/proxy-header.js';
+import { readProxyHeader } from './protocol/proxy-header-reader.js';
 import { ResultCode } from './protocol/result-codes.js';
 import { handshakeTimeoutMs, serverHandshake, type ServerTls } from './protocol/tls-context.js';
 import { Session } from './session/session.js';
@@ -33,7 +36,10 @@ export class LdapServer {
   readonly connections = new ConnectionCounters();
   readonly #servers: net.Server[] = [];
   readonly #sessions = new Set<Session>();
-  /** LDAPS connections still in their TLS handshake: they count against `maxConnections` too. */
+  /**
+   * Connections still in their TLS handshake or their PROXY header: they count against
+   * `maxConnections` too.
+   */
   readonly #handshaking = new Set<net.Socket>();
   /** Connections accepted before `open`, and how their sessions will run. */
   readonly #waiting = new Map<net.Socket, SessionTransport>();
@@ -69,8 +75,11 @@ export class LdapServer {
 
   async #listenOne(listener: ListenerConfig, where: string): Promise<ListeningAddress> {
     const { host, port, secure } = parseListenUrl(listener.url, where, this.tls !== undefined);
+    const balancers = listener.proxyProtocol && new AddressList(listener.proxyProtocol.from);
+    const accept = (socket: net.Socket, client?: ProxiedClient): void =>
+      secure ? this.#acceptTls(socket, client) : this.#accept(socket, client);
     const server = net.createServer({ noDelay: true }, (socket) =>
-      secure ? this.#acceptTls(socket) : this.#accept(socket),
+      balancers ? this.#acceptProxied(socket, balancers, accept) : accept(socket),
     );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error) =>
@@ -94,18 +103,50 @@ export class LdapServer {
     return this.connectionCount >= this.services.limits.maxConnections;
   }
 
-  #accept(socket: net.Socket): void {
+  #accept(socket: net.Socket, client?: ProxiedClient): void {
     if (this.#full) {
       socket.on('error', () => undefined);
       socket.end(noticeOfDisconnection(ResultCode.busy, 'too many connections'));
       setTimeout(() => socket.destroy(), 1_000).unref();
       return;
     }
-    this.#startSession(socket, { secure: false, tls: this.tls });
+    this.#startSession(socket, { secure: false, tls: this.tls, ...(client ? { client } : {}) });
+  }
+
+  /**
+   * A connection through a balancer: only from the balancers listed, and only once its PROXY header
+   * (within the handshake's time limit) has named the client it relays.
+   */
+  #acceptProxied(
+    socket: net.Socket,
+    balancers: AddressList,
+    accept: (socket: net.Socket, client?: ProxiedClient) => void,
+  ): void {
+    socket.on('error', () => undefined);
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    if (!balancers.has(socket.remoteAddress ?? '')) {
+      this.services.logger.warn({ peer }, 'connection refused: not from a balancer in proxyProtocol.from');
+      socket.destroy();
+      return;
+    }
+    this.#handshaking.add(socket);
+    readProxyHeader(socket, handshakeTimeoutMs(this.services.limits.idleTimeout)).then(
+      (client) => {
+        this.#handshaking.delete(socket);
+        if (this.#closed) socket.destroy();
+        else accept(socket, client);
+      },
+      (error: unknown) => {
+        this.#handshaking.delete(socket);
+        socket.destroy();
+        const reason = error instanceof Error ? error.message : String(error);
+        this.services.logger.info({ peer, err: reason }, 'PROXY header refused');
+      },
+    );
   }
 
   /** An LDAPS connection: TLS first, within a time limit, then a session that is secure throughout. */
-  #acceptTls(raw: net.Socket): void {
+  #acceptTls(raw: net.Socket, client?: ProxiedClient): void {
     // Errors of the plain socket surface on the TLS socket, which the handshake and session log.
     raw.on('error', () => undefined);
     const tls = this.tls;
@@ -114,14 +155,16 @@ export class LdapServer {
       raw.destroy();
       return;
     }
-    const peer = `${raw.remoteAddress ?? '?'}:${raw.remotePort ?? 0}`;
+    const peer = client
+      ? `${client.address}:${client.port}`
+      : `${raw.remoteAddress ?? '?'}:${raw.remotePort ?? 0}`;
     const handshake = serverHandshake(raw, tls, handshakeTimeoutMs(this.services.limits.idleTimeout));
     this.#handshaking.add(raw);
     handshake.done.then(
       () => {
         this.#handshaking.delete(raw);
         if (this.#closed) handshake.socket.destroy();
-        else this.#startSession(handshake.socket, { secure: true, tls });
+        else this.#startSession(handshake.socket, { secure: true, tls, ...(client ? { client } : {}) });
       },
       (error: unknown) => {
         this.#handshaking.delete(raw);
@@ -140,6 +183,8 @@ export class LdapServer {
     this.#sessions.add(session);
     socket.on('close', () => this.#sessions.delete(session));
     session.start();
+    // Left paused by the PROXY header's reader, with what followed the header put back.
+    if (socket.isPaused()) socket.resume();
   }
 
   #wait(socket: net.Socket, transport: SessionTransport): void {

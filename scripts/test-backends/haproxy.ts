@@ -43,6 +43,8 @@ export interface HaproxyOptions {
   readonly checkIntervalMs?: number;
   readonly fall?: number;
   readonly rise?: number;
+  /** Each connection to a server starts with a PROXY protocol header (`send-proxy-v2`) naming the client. */
+  readonly sendProxy?: boolean;
 }
 
 /** One server as HAProxy's stats show it (`show stat`). */
@@ -162,7 +164,8 @@ export function haproxyConfig(options: HaproxyOptions, port: number, statsSocket
     '  http-check expect status 200',
     `  default-server inter ${inter}ms fall ${options.fall ?? 2} rise ${options.rise ?? 2}`,
     ...options.servers.map(
-      (server) => `  server ${server.name} 127.0.0.1:${server.ldapPort} check port ${server.adminPort}`,
+      (server) =>
+        `  server ${server.name} 127.0.0.1:${server.ldapPort} check port ${server.adminPort}${options.sendProxy ? ' send-proxy-v2' : ''}`,
     ),
     '',
   ].join('\n');

@@ -4,29 +4,17 @@
  * phones speak nothing else on a LAN, and they are exempt from the per-address bind throttle,
  * because one PBX makes every user's sign-on.
  */
-import { BlockList, isIP } from 'node:net';
-import { parseAddressRange, type AddressRange } from '../access/address-range.js';
+import { AddressList } from '../access/address-list.js';
+import type { AddressRange } from '../access/address-range.js';
 
 const LOOPBACK: readonly AddressRange[] = [
   { address: '127.0.0.0', prefix: 8, family: 'ipv4' },
   { address: '::1', prefix: 128, family: 'ipv6' },
 ];
 
-export class TrustedAddresses {
-  readonly #list = new BlockList();
-
+export class TrustedAddresses extends AddressList {
   /** Throws AddressSyntaxError; the config loader has reported those already. */
   constructor(addresses: readonly string[], trustLoopback: boolean) {
-    const ranges = [...(trustLoopback ? LOOPBACK : []), ...addresses.map(parseAddressRange)];
-    for (const { address, prefix, family } of ranges) this.#list.addSubnet(address, prefix, family);
-  }
-
-  /** Whether a client address (as the socket reports it, IPv4-mapped or not) is trusted. */
-  has(address: string): boolean {
-    const unzoned = address.split('%', 1)[0] ?? '';
-    const version = isIP(unzoned);
-    if (version === 0) return false;
-    // BlockList matches IPv4 rules against IPv4-mapped IPv6 addresses (::ffff:10.0.0.1) too.
-    return this.#list.check(unzoned, version === 4 ? 'ipv4' : 'ipv6');
+    super([...(trustLoopback ? LOOPBACK : []), ...addresses]);
   }
 }

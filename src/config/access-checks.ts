@@ -72,7 +72,8 @@ function checkRead(read: unknown, at: ConfigPath, sources: readonly string[]): P
   });
 }
 
-function checkAddress(address: unknown, at: ConfigPath): Problem[] {
+/** An address or CIDR range config gives (trusted addresses, balancers). */
+export function checkAddress(address: unknown, at: ConfigPath): Problem[] {
   if (typeof address !== 'string') return [];
   try {
     parseAddressRange(address);

@@ -437,6 +437,21 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
           pattern: '^ldaps?://(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?/?$',
           patternDescription: 'an ldap:// or ldaps:// URL such as ldap://0.0.0.0:1389',
         },
+        proxyProtocol: {
+          description:
+            "For a listener behind a TCP balancer (HAProxy's `send-proxy` or `send-proxy-v2`): every connection comes from one of the balancers in `from` and starts with a PROXY protocol header (version 1 or 2) naming the client, whose address dirbridge then uses as the connection's (trusted addresses, bind throttling, logs). A connection from any other address, or without a valid header within the idle timeout, is closed. Absent: connections are the clients' own.",
+          type: 'object',
+          additionalProperties: false,
+          required: ['from'],
+          properties: {
+            from: {
+              description: "The balancers' addresses or CIDR ranges, as they connect to dirbridge.",
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', minLength: 1 },
+            },
+          },
+        },
       },
     },
     source: {

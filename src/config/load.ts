@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
-import { checkAccess } from './access-checks.js';
+import { checkAccess, checkAddress } from './access-checks.js';
 import { ConfigError } from './config-error.js';
 import type { ConfigProblem } from './config-error.js';
 import { configSchema } from './config-schema.js';
@@ -169,9 +169,17 @@ function checkListeners(data: unknown): Problem[] {
   const listeners = isRecord(data) && Array.isArray(data.listen) ? (data.listen as unknown[]) : [];
   const hasTls = isRecord(data) && data.tls !== undefined;
   return listeners.flatMap((listener, index): Problem[] => {
-    const url = isRecord(listener) ? listener.url : undefined;
-    if (typeof url !== 'string') return [];
-    return listenerUrlProblems(url, hasTls).map((message) => ({ at: ['listen', index, 'url'], message }));
+    if (!isRecord(listener)) return [];
+    const { url, proxyProtocol } = listener;
+    const balancers = isRecord(proxyProtocol) && Array.isArray(proxyProtocol.from) ? proxyProtocol.from : [];
+    return [
+      ...(typeof url === 'string'
+        ? listenerUrlProblems(url, hasTls).map((message) => ({ at: ['listen', index, 'url'], message }))
+        : []),
+      ...balancers.flatMap((address, at) =>
+        checkAddress(address, ['listen', index, 'proxyProtocol', 'from', at]),
+      ),
+    ];
   });
 }
 

@@ -3,6 +3,8 @@
 export interface ListenerConfig {
   /** `ldap://host:port` or `ldaps://host:port`. */
   readonly url: string;
+  /** Connections come through balancers at these addresses, each starting with a PROXY header. */
+  readonly proxyProtocol?: { readonly from: readonly string[] };
 }
 
 /** TLS for the LDAP front: LDAPS listeners, and StartTLS on plain ones. */

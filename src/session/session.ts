@@ -122,7 +122,15 @@ export class Session {
 
   /** The client's address and port, formatted once: every operation's log line names it. */
   get peer(): string {
-    return (this.#peer ??= `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? 0}`);
+    const client = this.transport.client;
+    return (this.#peer ??= client
+      ? `${client.address}:${client.port}`
+      : `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? 0}`);
+  }
+
+  /** The client's address: the one a balancer's PROXY header named, or the socket's peer. */
+  get #remoteAddress(): string {
+    return this.transport.client?.address ?? this.socket.remoteAddress ?? '';
   }
 
   start(): void {
@@ -476,7 +484,7 @@ export class Session {
       message,
       services: this.services,
       identity: this.#identity,
-      connection: { id: this.id, remoteAddress: this.socket.remoteAddress ?? '', secure: this.#secure },
+      connection: { id: this.id, remoteAddress: this.#remoteAddress, secure: this.#secure },
       paged: this.#paged,
       cancellation,
       get signal() {

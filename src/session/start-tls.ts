@@ -5,6 +5,7 @@
  */
 import type { ExtendedRequest, Request, Response } from '../protocol/messages.js';
 import { ResultCode } from '../protocol/result-codes.js';
+import type { ProxiedClient } from '../protocol/proxy-header.js';
 import type { ServerTls } from '../protocol/tls-context.js';
 import { START_TLS_OID } from './supported.js';
 
@@ -13,6 +14,8 @@ export interface SessionTransport {
   readonly secure: boolean;
   /** The server's TLS settings; undefined when no `tls` is configured (StartTLS is then unknown). */
   readonly tls: ServerTls | undefined;
+  /** The client a balancer's PROXY header named; absent, the socket's peer is the client. */
+  readonly client?: ProxiedClient;
 }
 
 export const PLAIN_TRANSPORT: SessionTransport = { secure: false, tls: undefined };

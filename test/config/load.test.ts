@@ -107,6 +107,22 @@ describe('loadConfig', () => {
     expect(config.sources[0]?.path).toBe(join(folder, 'people.csv'));
   });
 
+  it('reads the balancers a listener takes PROXY headers from, and names a bad address at its place', async () => {
+    const listen = (from: string): string =>
+      `listen:\n  - url: ldap://0.0.0.0:1389\n    proxyProtocol: { from: ${from} }\n${FILE_SOURCE}`;
+    const config = await loadTestConfig(configFile('proxied.yaml', listen('[10.0.0.5, "fd00::/8"]')));
+    expect(config.listen).toEqual([
+      { url: 'ldap://0.0.0.0:1389', proxyProtocol: { from: ['10.0.0.5', 'fd00::/8'] } },
+    ]);
+    const error = await configError(configFile('proxied-bad.yaml', listen('[10.0.0.5, balancer1]')));
+    expect(error.message).toContain(
+      "listen[0].proxyProtocol.from[1]: 'balancer1' is not an IP address or a CIDR range such as 10.0.0.0/8",
+    );
+    expect((await configError(configFile('proxied-empty.yaml', listen('[]')))).message).toContain(
+      'listen[0].proxyProtocol.from',
+    );
+  });
+
   it('keeps absolute paths and resolves relative ones against the config folder, not the working directory', async () => {
     const config = await loadTestConfig(
       configFile(

@@ -40,11 +40,20 @@ export function searchPdu(messageId: number, filter: string, options: SearchPduO
 }
 
 export function anonymousBindPdu(messageId: number): Buffer {
+  return simpleBindPdu(messageId, '', '');
+}
+
+export function simpleBindPdu(messageId: number, name: string, password: string): Buffer {
   return Buffer.from(
     encodeRequest({
       messageId,
       controls: [],
-      request: { type: 'bind', version: 3, name: '', auth: { method: 'simple', password: new Uint8Array() } },
+      request: {
+        type: 'bind',
+        version: 3,
+        name,
+        auth: { method: 'simple', password: new TextEncoder().encode(password) },
+      },
     }),
   );
 }
