@@ -150,7 +150,8 @@ export class AdminServer {
       'content-security-policy': STATUS_PAGE_CSP,
       'x-frame-options': 'DENY',
       'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
+      // Not no-referrer: under it a browser sends `Origin: null` with the bind form, which same-origin.ts refuses.
+      'referrer-policy': 'same-origin',
     });
     response.end(request.method === 'HEAD' ? undefined : answer.html);
   }

@@ -27,12 +27,12 @@ export interface StatusView {
 }
 
 const STYLE = `
-body{font:14px/1.4 system-ui,sans-serif;margin:1.5em auto;max-width:72em;padding:0 1em;color:#1b1b1b}
+body{font:14px/1.4 system-ui,sans-serif;margin:1.5em auto;max-width:80em;padding:0 1em;color:#1b1b1b}
 h1{font-size:1.4em;margin:0}h2{font-size:1.15em;margin:1.6em 0 .4em}h3{font-size:1em;margin:1em 0 .3em}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid #ddd;vertical-align:top}
 th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .muted{color:#666}.ok{color:#176a1d}.warn{color:#8a5a00}.bad{color:#a11}
-code{background:#f3f3f3;padding:0 .2em;word-break:break-all}
+code{background:#f3f3f3;padding:0 .2em;word-break:break-all}td.dn{min-width:16em;font-size:.85em}
 form{display:flex;gap:.5em;flex-wrap:wrap;align-items:end;margin:.3em 0}
 label{display:flex;flex-direction:column;font-size:.9em}input{font:inherit;padding:.25em .4em}
 button{font:inherit;padding:.3em .9em}.verdict{padding:.4em .6em;border-left:4px solid #ccc;background:#fafafa}
@@ -54,7 +54,7 @@ export function renderStatusPage(view: StatusView): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>dirbridge status</title>
 <style>${new Html(STYLE)}</style>
 </head>
@@ -130,7 +130,7 @@ ${count} in ${ms(result.ms)}${result.more ? ` (the first ${SHOWN_ENTRIES} shown)
       const values = byName.get(name.toLowerCase()) ?? [];
       return markup`<td>${values.map((value, i) => markup`${i > 0 ? markup`<br>` : false}${value}`)}</td>`;
     });
-    return markup`<tr><td><code>${entry.dn}</code></td>${cells}</tr>`;
+    return markup`<tr><td class="dn"><code>${entry.dn}</code></td>${cells}</tr>`;
   });
   return markup`${summary}${error}
 <table id="search-results">

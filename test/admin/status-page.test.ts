@@ -158,7 +158,7 @@ describe('status page', () => {
     const text = visibleText(page);
     expect(text).toMatch(/name search \(\|\(cn=\*müller\*\)\):\n1\+ entry in 3\.3 ms \(the first 50 shown\)/);
     expect(page).toContain('<td>+49 30 1<br>+49 30 2</td>');
-    expect(page).toContain('<code>entryUUID=1,ou=hr,dc=x</code></td><td>Anna Müller</td>');
+    expect(page).toContain('<td class="dn"><code>entryUUID=1,ou=hr,dc=x</code></td><td>Anna Müller</td>');
   });
 
   it("shows a bind's verdict and never has a password in it", () => {
