@@ -12,7 +12,7 @@ import { FormBodyError } from './form-body.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 import { STATUS_PAGE_CSP } from './status-page.js';
-import { isStatusPath, statusMethods, type StatusPage } from './status-routes.js';
+import { isStatusPath, statusMethods, type StatusAnswer, type StatusPage } from './status-routes.js';
 
 export interface AdminServerOptions {
   /** `http://host:port`. */
@@ -127,7 +127,7 @@ export class AdminServer {
   ): Promise<void> {
     const gone = new AbortController();
     response.once('close', () => gone.abort());
-    let answer;
+    let answer: StatusAnswer;
     try {
       answer = await this.options.status!.answer({
         request,
