@@ -2,7 +2,8 @@
  * Whether a POST comes from the status page itself, not from a form on another site that a browser
  * holding the token (Basic credentials it remembers) would submit for it. Browsers say where a
  * request comes from in `Sec-Fetch-Site` and, for every POST, in `Origin`; either naming another
- * site refuses it. A request with neither is no browser's, and carries no remembered credentials.
+ * site (or `Origin: null`, an opaque one) refuses it. A request with neither is no browser's, and
+ * carries no remembered credentials.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -14,6 +15,8 @@ export function crossSiteReason(headers: IncomingHttpHeaders): string | undefine
   const origin = headers.origin;
   if (origin === undefined) return undefined;
   const host = headers.host;
-  if (host === undefined || origin !== `http://${host}`) return 'a form from another origin is refused';
+  // https: the page seen through a proxy that terminates TLS in front of the listener.
+  if (host === undefined || (origin !== `http://${host}` && origin !== `https://${host}`))
+    return 'a form from another origin is refused';
   return undefined;
 }

@@ -145,6 +145,8 @@ export class MountedSource {
    */
   async fillCounts(signal: AbortSignal): Promise<FillCounts | undefined> {
     if (this.mode !== 'replica') return undefined;
+    // Nothing counted is not "no entry fills anything": say so rather than show zeros.
+    if (this.entryCount === undefined) throw new Error(`source ${this.name}: its copy is not loaded yet`);
     const counts = new Map<string, number>();
     let entries = 0;
     let sliceStart = performance.now();

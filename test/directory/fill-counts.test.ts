@@ -34,6 +34,11 @@ describe('fill counts', () => {
     expect(await mounts[0]!.fillCounts(signal)).toBeUndefined();
   });
 
+  it('says a replica not loaded yet has no count, rather than zeros', async () => {
+    const { mounts } = buildTestDirectory([{ name: 'hr', records: records(3) }]);
+    await expect(mounts[0]!.fillCounts(signal)).rejects.toThrow('source hr: its copy is not loaded yet');
+  });
+
   it('stops when asked to', async () => {
     const { directory, mounts } = buildTestDirectory([{ name: 'hr', records: records(1000) }]);
     await directory.start(signal);
