@@ -12,6 +12,8 @@ import { FieldFillCounts } from './admin/field-fill-counts.js';
 import { Metrics } from './admin/metrics.js';
 import { readiness } from './admin/readiness.js';
 import { StatusPage } from './admin/status-routes.js';
+import { ADMINISTRATOR } from './admin/status-search.js';
+import { ANONYMOUS } from './auth/identity.js';
 import type { Config, SourceConfig } from './config/types.js';
 import { Directory } from './directory/directory.js';
 import { FilterEvaluator } from './directory/evaluator.js';
@@ -207,11 +209,12 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
     suffix: config.directory.suffix,
     signOn: signOnThrough(directory),
   });
+  const access = new AccessPolicy(config.access);
   const server = new LdapServer(
     {
       directory,
       authenticator,
-      access: new AccessPolicy(config.access),
+      access,
       directoryConfig: config.directory,
       limits: config.limits,
       logger,
@@ -222,7 +225,8 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
   directory.reportListeners(() => server.connections.snapshot());
   const addresses = await listen(server, directory, config);
   // Up before the sources load, so a probe sees the process alive and not yet ready.
-  const admin = metrics && (await startAdmin(config, { metrics, directory, authenticator, logger }, server));
+  const admin =
+    metrics && (await startAdmin(config, { metrics, directory, authenticator, access, logger }, server));
   const close = async (drainMs = 0): Promise<void> => {
     await server.close(drainMs);
     await admin?.server.close();
@@ -250,13 +254,14 @@ interface AdminParts {
   readonly metrics: Metrics;
   readonly directory: Directory;
   readonly authenticator: Authenticator;
+  readonly access: AccessPolicy;
   readonly logger: Logger;
 }
 
 /** The admin listener; a port problem stops start-up naming `admin.listen`, like an LDAP listener's. */
 async function startAdmin(
   config: Config,
-  { metrics, directory, authenticator, logger }: AdminParts,
+  { metrics, directory, authenticator, access, logger }: AdminParts,
   server: LdapServer,
 ): Promise<{ readonly server: AdminServer; readonly url: string }> {
   const { listen: url, token } = config.admin!;
@@ -265,7 +270,7 @@ async function startAdmin(
     ...(token === undefined ? {} : { token }),
     metrics,
     readiness: () => readiness(directory.monitorSnapshot().sources, maxStaleOf(config)),
-    status: statusPage(config, directory, authenticator),
+    status: statusPage(config, { directory, authenticator, access }),
     logger,
   });
   try {
@@ -279,13 +284,24 @@ async function startAdmin(
   }
 }
 
-/** The status page: cn=Monitor's view, each mount's map and counts, the search path, the authenticator. */
-function statusPage(config: Config, directory: Directory, authenticator: Authenticator): StatusPage {
+/**
+ * The status page: cn=Monitor's view, each mount's map and counts, the search path, the
+ * authenticator. Its search reads as the administrator behind `admin.token`; without a token, as an
+ * anonymous LDAP client may.
+ */
+function statusPage(
+  config: Config,
+  { directory, authenticator, access }: Pick<AdminParts, 'directory' | 'authenticator' | 'access'>,
+): StatusPage {
   return new StatusPage({
     snapshot: () => directory.monitorSnapshot(),
     fieldCounts: new FieldFillCounts(directory.mounts),
     search: {
       directory,
+      grant:
+        config.admin?.token === undefined
+          ? () => access.read(ANONYMOUS, false, 'search')
+          : () => ADMINISTRATOR,
       suffix: config.directory.suffix,
       maxFilterEvaluations: config.limits.maxFilterEvaluations,
       timeLimitSeconds: config.directory.timeLimit,

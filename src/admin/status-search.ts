@@ -71,8 +71,20 @@ export interface SearchPath {
   ): AsyncIterable<SearchHit>;
 }
 
+/**
+ * What the page's visitor may read. With `admin.token`, the visitor is the administrator: every
+ * mount, no secret. Without one, anyone who reaches the listener: what an anonymous LDAP client may
+ * read (access.anonymous), so the page is no way around the access policy.
+ */
+export type SearchGrant =
+  | { readonly allowed: true; readonly visibility: Visibility }
+  | { readonly allowed: false; readonly diagnostic: string };
+
+export const ADMINISTRATOR: SearchGrant = { allowed: true, visibility: DEFAULT_VISIBILITY };
+
 export interface StatusSearchOptions {
   readonly directory: SearchPath;
+  readonly grant: () => SearchGrant;
   readonly suffix: string;
   /** `limits.maxFilterEvaluations`: the same bound as an LDAP search's. */
   readonly maxFilterEvaluations: number;
@@ -110,6 +122,11 @@ export async function runStatusSearch(
       ? Math.min(options.timeLimitSeconds * 1000, PAGE_TIME_LIMIT_MS)
       : PAGE_TIME_LIMIT_MS;
   const stop = AbortSignal.any([signal, AbortSignal.timeout(limitMs)]);
+  const grant = options.grant();
+  if (!grant.allowed) {
+    const error = `insufficientAccessRights: ${grant.diagnostic} (without admin.token the page searches as an anonymous LDAP client)`;
+    return { search, filterText: filterText(search.filter), entries: [], more: false, ms: 0, error };
+  }
   const started = performance.now();
   const entries: FoundEntry[] = [];
   let more = false;
@@ -124,7 +141,7 @@ export async function runStatusSearch(
         typesOnly: false,
       },
       stop,
-      DEFAULT_VISIBILITY,
+      grant.visibility,
       new EvaluationBudget(options.maxFilterEvaluations),
     );
     for await (const hit of hits) {

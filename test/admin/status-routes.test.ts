@@ -10,6 +10,7 @@ import { AdminServer } from '../../src/admin/admin-server.js';
 import { FieldFillCounts } from '../../src/admin/field-fill-counts.js';
 import { Metrics } from '../../src/admin/metrics.js';
 import { MAX_FORM_BYTES, StatusPage } from '../../src/admin/status-routes.js';
+import { ADMINISTRATOR } from '../../src/admin/status-search.js';
 import { Authenticator } from '../../src/auth/authenticator.js';
 import { hashPassword } from '../../src/auth/password-hash.js';
 import type { AccessConfig } from '../../src/config/types.js';
@@ -76,7 +77,13 @@ async function start(
   const status = new StatusPage({
     snapshot: () => directory.monitorSnapshot(),
     fieldCounts: new FieldFillCounts(directory.mounts),
-    search: { directory, suffix: TEST_SUFFIX, maxFilterEvaluations: 100_000, timeLimitSeconds: 30 },
+    search: {
+      directory,
+      grant: () => ADMINISTRATOR,
+      suffix: TEST_SUFFIX,
+      maxFilterEvaluations: 100_000,
+      timeLimitSeconds: 30,
+    },
     authenticator: new Authenticator({ access, suffix: TEST_SUFFIX }),
   });
   const server = new AdminServer({

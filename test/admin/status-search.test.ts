@@ -5,12 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  ADMINISTRATOR,
   filterText,
   phoneSearch,
   runStatusSearch,
   SHOWN_ENTRIES,
   type StatusSearchOptions,
 } from '../../src/admin/status-search.js';
+import { DEFAULT_VISIBILITY } from '../../src/directory/visibility.js';
 import type { SourceRecord } from '../../src/sources/source.js';
 import { TEST_SUFFIX, testDirectory } from '../support/test-directory.js';
 
@@ -36,6 +38,7 @@ const PEOPLE = [
 async function options(records: readonly SourceRecord[] = PEOPLE): Promise<StatusSearchOptions> {
   return {
     directory: await testDirectory([{ name: 'hr', records }]),
+    grant: () => ADMINISTRATOR,
     suffix: TEST_SUFFIX,
     maxFilterEvaluations: 1_000_000,
     timeLimitSeconds: 30,
@@ -127,6 +130,42 @@ describe('test search through the directory', () => {
     const result = await runStatusSearch(phoneSearch('many')!, await options(many), signal);
     expect(result.entries).toHaveLength(SHOWN_ENTRIES);
     expect(result.more).toBe(true);
+  });
+
+  it('searches only what its visitor may read: nothing when refused, only the mounts granted', async () => {
+    const refused = {
+      ...(await options()),
+      grant: () => ({
+        allowed: false as const,
+        diagnostic: 'anonymous search is not allowed: bind with an account first',
+      }),
+    };
+    const none = await runStatusSearch(phoneSearch('anna')!, refused, signal);
+    expect(none.entries).toEqual([]);
+    expect(none.error).toBe(
+      'insufficientAccessRights: anonymous search is not allowed: bind with an account first (without admin.token the page searches as an anonymous LDAP client)',
+    );
+    const directory = await testDirectory([
+      { name: 'hr', records: PEOPLE },
+      { name: 'crm', records: [person('c1', { cn: ['Anna Crm'] })] },
+    ]);
+    const both = { ...(await options()), directory };
+    const onlyCrm = {
+      ...both,
+      grant: () => ({
+        allowed: true as const,
+        visibility: {
+          mounts: new Set(['crm']),
+          withheld: DEFAULT_VISIBILITY.withheld,
+        },
+      }),
+    };
+    const cns = async (opts: StatusSearchOptions) =>
+      (await runStatusSearch(phoneSearch('anna')!, opts, signal)).entries.map(
+        (e) => e.attributes[0]!.values[0],
+      );
+    expect(await cns(both)).toEqual(['Anna Müller', 'Anna Crm']);
+    expect(await cns(onlyCrm)).toEqual(['Anna Crm']);
   });
 
   it('reports a search over its filter budget as the LDAP client would be told', async () => {

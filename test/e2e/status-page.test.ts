@@ -37,13 +37,20 @@ interface PageElement {
 let browser: Browser;
 const servers: DirbridgeProcess[] = [];
 
-/** A dirbridge with the admin listener (token from the environment) and a local account `pbx`. */
-async function start(sources?: Record<string, unknown>[]): Promise<string> {
+/**
+ * A dirbridge with the admin listener (token from the environment, unless `withoutToken`) and a
+ * local account `pbx`.
+ */
+async function start(
+  sources?: Record<string, unknown>[],
+  { withoutToken = false, anonymous = true } = {},
+): Promise<string> {
   process.env.DIRBRIDGE_E2E_STATUS_TOKEN = TOKEN;
+  const token = withoutToken ? {} : { token: '${env:DIRBRIDGE_E2E_STATUS_TOKEN}' };
   const server = await startDirbridge({
     config: {
-      admin: { listen: 'http://127.0.0.1:0', token: '${env:DIRBRIDGE_E2E_STATUS_TOKEN}' },
-      access: { anonymous: true, accounts: [{ name: 'pbx', passwordHash: scryptHash(PASSWORD) }] },
+      admin: { listen: 'http://127.0.0.1:0', ...token },
+      access: { anonymous, accounts: [{ name: 'pbx', passwordHash: scryptHash(PASSWORD) }] },
       ...(sources ? { sources } : {}),
     },
     logName: 'status-page',
@@ -202,6 +209,18 @@ describe('status page showing hostile directory data', () => {
     expect(await page.title()).toBe('dirbridge status');
     expect(await page.$$('#search-results script, #search-results img')).toHaveLength(0);
     await page.close();
+  });
+});
+
+describe('status page without a token', () => {
+  it('searches as an anonymous LDAP client may: not at all when access.anonymous is off', async () => {
+    const url = await start(undefined, { withoutToken: true, anonymous: false });
+    const page = await (await fetch(`${url}/status/search?q=anna`)).text();
+    expect(page).toContain('<tr data-source="demo">');
+    expect(page).toMatch(
+      /<p id="search-error" class="bad">insufficientAccessRights: anonymous search is not allowed/,
+    );
+    expect(page).not.toContain('search-results');
   });
 });
 
