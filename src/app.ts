@@ -8,8 +8,12 @@ import { AccessPolicy } from './auth/access-policy.js';
 import { Authenticator } from './auth/authenticator.js';
 import { SignOn } from './auth/sign-on.js';
 import { AdminServer, AdminServerError } from './admin/admin-server.js';
+import { FieldFillCounts } from './admin/field-fill-counts.js';
 import { Metrics } from './admin/metrics.js';
 import { readiness } from './admin/readiness.js';
+import { StatusPage } from './admin/status-routes.js';
+import { ADMINISTRATOR } from './admin/status-search.js';
+import { ANONYMOUS } from './auth/identity.js';
 import type { Config, SourceConfig } from './config/types.js';
 import { Directory } from './directory/directory.js';
 import { FilterEvaluator } from './directory/evaluator.js';
@@ -199,15 +203,18 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
   const metrics =
     config.admin &&
     new Metrics({ snapshot: () => directory.monitorSnapshot(), maxStaleMs: maxStaleOf(config) });
+  // One authenticator for LDAP binds and the status page's test binds: one throttle counts both.
+  const authenticator = new Authenticator({
+    access: config.access,
+    suffix: config.directory.suffix,
+    signOn: signOnThrough(directory),
+  });
+  const access = new AccessPolicy(config.access);
   const server = new LdapServer(
     {
       directory,
-      authenticator: new Authenticator({
-        access: config.access,
-        suffix: config.directory.suffix,
-        signOn: signOnThrough(directory),
-      }),
-      access: new AccessPolicy(config.access),
+      authenticator,
+      access,
       directoryConfig: config.directory,
       limits: config.limits,
       logger,
@@ -218,7 +225,8 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
   directory.reportListeners(() => server.connections.snapshot());
   const addresses = await listen(server, directory, config);
   // Up before the sources load, so a probe sees the process alive and not yet ready.
-  const admin = metrics && (await startAdmin(config, metrics, directory, logger, server));
+  const admin =
+    metrics && (await startAdmin(config, { metrics, directory, authenticator, access, logger }, server));
   const close = async (drainMs = 0): Promise<void> => {
     await server.close(drainMs);
     await admin?.server.close();
@@ -241,12 +249,19 @@ function maxStaleOf(config: Config): (source: string) => number {
   return (source) => (seconds.get(source) ?? 0) * 1000;
 }
 
+/** What the admin listener is handed: it reads the directory, and binds as the LDAP front does. */
+interface AdminParts {
+  readonly metrics: Metrics;
+  readonly directory: Directory;
+  readonly authenticator: Authenticator;
+  readonly access: AccessPolicy;
+  readonly logger: Logger;
+}
+
 /** The admin listener; a port problem stops start-up naming `admin.listen`, like an LDAP listener's. */
 async function startAdmin(
   config: Config,
-  metrics: Metrics,
-  directory: Directory,
-  logger: Logger,
+  { metrics, directory, authenticator, access, logger }: AdminParts,
   server: LdapServer,
 ): Promise<{ readonly server: AdminServer; readonly url: string }> {
   const { listen: url, token } = config.admin!;
@@ -255,6 +270,7 @@ async function startAdmin(
     ...(token === undefined ? {} : { token }),
     metrics,
     readiness: () => readiness(directory.monitorSnapshot().sources, maxStaleOf(config)),
+    status: statusPage(config, { directory, authenticator, access }),
     logger,
   });
   try {
@@ -266,6 +282,32 @@ async function startAdmin(
     if (!(error instanceof AdminServerError)) throw error;
     throw new StartupError(`${config.file}: ${error.message}`, { cause: error });
   }
+}
+
+/**
+ * The status page: cn=Monitor's view, each mount's map and counts, the search path, the
+ * authenticator. Its search reads as the administrator behind `admin.token`; without a token, as an
+ * anonymous LDAP client may.
+ */
+function statusPage(
+  config: Config,
+  { directory, authenticator, access }: Pick<AdminParts, 'directory' | 'authenticator' | 'access'>,
+): StatusPage {
+  return new StatusPage({
+    snapshot: () => directory.monitorSnapshot(),
+    fieldCounts: new FieldFillCounts(directory.mounts),
+    search: {
+      directory,
+      grant:
+        config.admin?.token === undefined
+          ? () => access.read(ANONYMOUS, false, 'search')
+          : () => ADMINISTRATOR,
+      suffix: config.directory.suffix,
+      maxFilterEvaluations: config.limits.maxFilterEvaluations,
+      timeLimitSeconds: config.directory.timeLimit,
+    },
+    authenticator,
+  });
 }
 
 /** The folder replicas keep their snapshots in, made now so a bad path stops start-up in one line. */

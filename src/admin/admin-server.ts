@@ -1,14 +1,18 @@
 /**
  * The admin HTTP listener (`admin.listen`): `/metrics` for Prometheus, `/healthz` (the process
- * answers) and `/readyz` (every source serves, readiness.ts). Read-only and small: GET and HEAD
- * only, nothing read from a request but its path and its Authorization header. With `admin.token`
- * every path but `/healthz` asks for it as a bearer token, compared in constant time.
+ * answers), `/readyz` (every source serves, readiness.ts) and the status page (status-routes.ts).
+ * Read-only and small: GET and HEAD, and one POST (the status page's test bind, a bounded form).
+ * With `admin.token` every path but `/healthz` asks for it (admin-token.ts): as a bearer token, or,
+ * for the status page, which a browser opens, as the password of HTTP Basic.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../observability/logger.js';
+import { AdminToken } from './admin-token.js';
+import { FormBodyError } from './form-body.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
+import { STATUS_PAGE_CSP } from './status-page.js';
+import { isStatusPath, statusMethods, type StatusAnswer, type StatusPage } from './status-routes.js';
 
 export interface AdminServerOptions {
   /** `http://host:port`. */
@@ -16,7 +20,11 @@ export interface AdminServerOptions {
   readonly token?: string;
   readonly metrics: Metrics;
   readonly readiness: () => Readiness;
+  /** The status page; absent, its paths are not served. */
+  readonly status?: StatusPage;
   readonly logger: Logger;
+  /** How long a request (headers and body) may take to arrive; tests pass a short one. */
+  readonly requestTimeoutMs?: number;
 }
 
 /** A scraper or a probe needs a few connections; more is someone else. */
@@ -29,12 +37,18 @@ export class AdminServerError extends Error {
 
 export class AdminServer {
   readonly #server: Server;
-  readonly #token: Buffer | undefined;
+  readonly #token: AdminToken;
 
   constructor(private readonly options: AdminServerOptions) {
-    this.#token = options.token === undefined ? undefined : digest(options.token);
+    this.#token = new AdminToken(options.token);
+    const timeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
     this.#server = createServer(
-      { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS },
+      // Node looks for requests past their time every `connectionsCheckingInterval` (30 s by default).
+      {
+        requestTimeout: timeout,
+        headersTimeout: timeout,
+        connectionsCheckingInterval: Math.min(1000, timeout / 2),
+      },
       (request, response) => {
         this.#answer(request, response).catch((error: unknown) => {
           options.logger.error({ err: error, path: request.url }, 'admin listener: cannot answer');
@@ -76,16 +90,21 @@ export class AdminServer {
   }
 
   async #answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.setHeader('allow', 'GET, HEAD');
-      return send(response, 405, 'text/plain', 'only GET and HEAD\n');
+    const url = new URL(request.url ?? '/', 'http://admin.invalid');
+    const path = url.pathname;
+    const page = this.options.status !== undefined && isStatusPath(path);
+    const methods = page ? statusMethods(path) : ['GET', 'HEAD'];
+    if (!methods.includes(request.method ?? '')) {
+      response.setHeader('allow', methods.join(', '));
+      return send(response, 405, 'text/plain', `only ${methods.join(' and ')}\n`);
     }
-    const path = new URL(request.url ?? '/', 'http://admin.invalid').pathname;
     if (path === '/healthz') return send(response, 200, 'text/plain', 'ok\n');
-    if (!this.#authorized(request)) {
-      response.setHeader('www-authenticate', 'Bearer realm="dirbridge"');
-      return send(response, 401, 'text/plain', 'a bearer token is needed (admin.token)\n');
+    if (!this.#token.allows(request.headers.authorization)) {
+      // A browser asks its user for Basic credentials; a scraper is told to send its bearer token.
+      response.setHeader('www-authenticate', page ? 'Basic realm="dirbridge"' : 'Bearer realm="dirbridge"');
+      return send(response, 401, 'text/plain', 'the admin token is needed (admin.token)\n');
     }
+    if (page) return this.#statusPage(request, response, path, url.searchParams);
     if (path === '/readyz') {
       const verdict = this.options.readiness();
       return send(response, verdict.ready ? 200 : 503, 'application/json', `${JSON.stringify(verdict)}\n`);
@@ -94,23 +113,56 @@ export class AdminServer {
       const { body, contentType } = await this.options.metrics.exposition();
       return send(response, 200, contentType, body);
     }
-    return send(response, 404, 'text/plain', 'not found: /metrics, /healthz and /readyz are served\n');
+    const served = this.options.status
+      ? '/metrics, /healthz, /readyz and /status'
+      : '/metrics, /healthz and /readyz';
+    return send(response, 404, 'text/plain', `not found: ${served} are served\n`);
   }
 
-  #authorized(request: IncomingMessage): boolean {
-    if (this.#token === undefined) return true;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    return match !== null && timingSafeEqual(digest(match[1]!), this.#token);
+  async #statusPage(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+  ): Promise<void> {
+    const gone = new AbortController();
+    response.once('close', () => gone.abort());
+    let answer: StatusAnswer;
+    try {
+      answer = await this.options.status!.answer({
+        request,
+        path,
+        query,
+        signal: gone.signal,
+        throttled: () => this.options.metrics.bindThrottled(),
+        logger: this.options.logger,
+      });
+    } catch (error) {
+      if (!(error instanceof FormBodyError)) throw error;
+      // The rest of the body is not read: the connection goes with the answer.
+      response.setHeader('connection', 'close');
+      return send(response, error.status, 'text/plain', `${error.message}\n`);
+    }
+    if (answer.kind === 'refused') return send(response, answer.status, 'text/plain', `${answer.message}\n`);
+    response.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': STATUS_PAGE_CSP,
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      // Not no-referrer: under it a browser sends `Origin: null` with the bind form, which same-origin.ts refuses.
+      'referrer-policy': 'same-origin',
+    });
+    response.end(request.method === 'HEAD' ? undefined : answer.html);
   }
-}
-
-/** Equal-length digests, so the comparison's time says nothing about the token's length either. */
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }
 
 function send(response: ServerResponse, status: number, contentType: string, body: string): void {
-  response.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
+  response.writeHead(status, {
+    'content-type': contentType,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   response.end(response.req.method === 'HEAD' ? undefined : body);
 }
 

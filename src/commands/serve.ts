@@ -37,7 +37,9 @@ export async function serve(configFile: string): Promise<number> {
   }
   if (running.adminUrl) {
     logger.info({ url: running.adminUrl }, 'admin listening');
-    process.stdout.write(`metrics and health on ${running.adminUrl} (/metrics, /healthz, /readyz)\n`);
+    process.stdout.write(
+      `metrics and health on ${running.adminUrl} (/metrics, /healthz, /readyz; status page: /status)\n`,
+    );
   }
   const first = running.addresses[0];
   if (first) process.stdout.write(`Try: ${ldapsearchLine(first.url, config.directory.suffix)}\n`);

@@ -341,7 +341,7 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
     },
     admin: {
       description:
-        "An HTTP listener for the people and tools that watch dirbridge: Prometheus metrics at `/metrics`, `/healthz` (the process answers) and `/readyz` (every source serves: see a source's `maxStale`). Off unless set. Keep it on loopback or a management network; with `token`, every path but `/healthz` needs `Authorization: Bearer <token>`.",
+        "An HTTP listener for the people and tools that watch dirbridge: Prometheus metrics at `/metrics`, `/healthz` (the process answers), `/readyz` (every source serves: see a source's `maxStale`) and a status page for people at `/status` (sources, field maps, a test search and a test bind). Off unless set. Keep it on loopback or a management network; with `token`, every path but `/healthz` needs `Authorization: Bearer <token>`, or the token as the password of HTTP Basic (what a browser sends; any user name).",
       type: 'object',
       additionalProperties: false,
       required: ['listen'],
@@ -354,7 +354,7 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
         },
         token: {
           description:
-            'A bearer token the listener asks for (from a secret: `${env:NAME}` or `file:`); at least 16 characters.',
+            'A token the listener asks for, as a bearer token or as the HTTP Basic password (from a secret: `${env:NAME}` or `file:`); at least 16 characters.',
           type: 'string',
           minLength: 16,
         },

@@ -3,7 +3,7 @@
  * map, and its entries found by the strategy its mode chose once (a replica's local copy, or the
  * source asked live). The strategy offers candidates; the directory's predicate decides.
  */
-import type { Filter } from '../filter/ast.js';
+import { MATCH_ALL, type Filter } from '../filter/ast.js';
 import type { ResultCacheSettings } from '../cache/result-cache.js';
 import type { FieldMap } from '../mapping/field-map.js';
 import type { Source, SourceMode, SourceRecord } from '../sources/source.js';
@@ -16,6 +16,16 @@ import type { Schema } from '../schema/schema.js';
 import type { SourceStatus } from './source-status.js';
 
 export type { ReplicaLogger } from './replica-mount.js';
+
+/** A replica's entries counted by the attribute they hold (the status page's fill counts). */
+export interface FillCounts {
+  readonly entries: number;
+  /** Lower-cased presented attribute name -> entries holding it. */
+  readonly counts: ReadonlyMap<string, number>;
+}
+
+/** Longest a count holds the event loop before letting searches in. */
+const COUNT_SLICE_MS = 5;
 
 export interface MountedSourceOptions {
   readonly source: Source;
@@ -125,5 +135,32 @@ export class MountedSource {
 
   recordIdOf(uuid: string): string | undefined {
     return this.#strategy.recordIdOf(uuid);
+  }
+
+  /**
+   * How many of a replica's entries hold each presented attribute, counted now over its copy;
+   * undefined for a live source, whose entries are not held (counting them would read the whole
+   * backend). Only attribute names are read (a stored entry decodes no value for that), and other
+   * work gets the event loop every few ms, so 100,000 entries cost searches nothing noticeable.
+   */
+  async fillCounts(signal: AbortSignal): Promise<FillCounts | undefined> {
+    if (this.mode !== 'replica') return undefined;
+    // Nothing counted is not "no entry fills anything": say so rather than show zeros.
+    if (this.entryCount === undefined) throw new Error(`source ${this.name}: its copy is not loaded yet`);
+    const counts = new Map<string, number>();
+    let entries = 0;
+    let sliceStart = performance.now();
+    for await (const batch of this.#strategy.candidates(MATCH_ALL, signal)) {
+      signal.throwIfAborted();
+      for (const entry of batch) {
+        entries++;
+        for (const key of entry.attributes.keys()) counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      if (performance.now() - sliceStart >= COUNT_SLICE_MS) {
+        await new Promise(setImmediate);
+        sliceStart = performance.now();
+      }
+    }
+    return { entries, counts };
   }
 }
