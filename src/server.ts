@@ -62,15 +62,16 @@ export class LdapServer {
   async listen(listeners: readonly ListenerConfig[]): Promise<ListeningAddress[]> {
     const addresses: ListeningAddress[] = [];
     for (const [index, listener] of listeners.entries()) {
-      addresses.push(await this.#listenOne(listener, `listen[${index}]`));
+      addresses.push(await this.#listenOne(listener, index));
     }
     return addresses;
   }
 
-  async #listenOne(listener: ListenerConfig, where: string): Promise<ListeningAddress> {
+  async #listenOne(listener: ListenerConfig, index: number): Promise<ListeningAddress> {
+    const where = `listen[${index}]`;
     const { host, port, secure } = parseListenUrl(listener.url, where, this.tls !== undefined);
     const server = net.createServer({ noDelay: true }, (socket) =>
-      secure ? this.#acceptTls(socket) : this.#accept(socket),
+      secure ? this.#acceptTls(socket, index) : this.#accept(socket, index),
     );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error) =>
@@ -94,18 +95,18 @@ export class LdapServer {
     return this.connectionCount >= this.services.limits.maxConnections;
   }
 
-  #accept(socket: net.Socket): void {
+  #accept(socket: net.Socket, listener: number): void {
     if (this.#full) {
       socket.on('error', () => undefined);
       socket.end(noticeOfDisconnection(ResultCode.busy, 'too many connections'));
       setTimeout(() => socket.destroy(), 1_000).unref();
       return;
     }
-    this.#startSession(socket, { secure: false, tls: this.tls });
+    this.#startSession(socket, { secure: false, tls: this.tls, listener });
   }
 
   /** An LDAPS connection: TLS first, within a time limit, then a session that is secure throughout. */
-  #acceptTls(raw: net.Socket): void {
+  #acceptTls(raw: net.Socket, listener: number): void {
     // Errors of the plain socket surface on the TLS socket, which the handshake and session log.
     raw.on('error', () => undefined);
     const tls = this.tls;
@@ -121,7 +122,7 @@ export class LdapServer {
       () => {
         this.#handshaking.delete(raw);
         if (this.#closed) handshake.socket.destroy();
-        else this.#startSession(handshake.socket, { secure: true, tls });
+        else this.#startSession(handshake.socket, { secure: true, tls, listener });
       },
       (error: unknown) => {
         this.#handshaking.delete(raw);

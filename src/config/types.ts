@@ -3,6 +3,8 @@
 export interface ListenerConfig {
   /** `ldap://host:port` or `ldaps://host:port`. */
   readonly url: string;
+  /** The view its clients get unless their account names one (docs/views.md). */
+  readonly view?: string;
 }
 
 /** TLS for the LDAP front: LDAPS listeners, and StartTLS on plain ones. */
@@ -63,6 +65,8 @@ export interface AccountConfig {
   readonly read: ReadGrant;
   /** Sensitive attributes (`userPassword`, `wuserPasswordSip`) this account may read. */
   readonly sensitive: readonly string[];
+  /** The view its clients get, over the listener's (docs/views.md). */
+  readonly view?: string;
 }
 
 /** Bind throttling; durations in seconds. */
@@ -124,6 +128,8 @@ export interface Config {
   readonly limits: LimitsConfig;
   readonly access: AccessConfig;
   readonly sources: readonly SourceConfig[];
+  /** Views defined in config, by name: client name -> presented attribute (docs/views.md). */
+  readonly views: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly log: LogConfig;
   /** Absent: no admin listener. */
   readonly admin?: AdminConfig;

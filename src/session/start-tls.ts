@@ -13,6 +13,8 @@ export interface SessionTransport {
   readonly secure: boolean;
   /** The server's TLS settings; undefined when no `tls` is configured (StartTLS is then unknown). */
   readonly tls: ServerTls | undefined;
+  /** Index of the listener (`listen[]`) the connection arrived on. */
+  readonly listener?: number;
 }
 
 export const PLAIN_TRANSPORT: SessionTransport = { secure: false, tls: undefined };
