@@ -15,14 +15,16 @@ let schema: Schema | undefined;
 export function checkViews(data: unknown): Problem[] {
   if (!isRecord(data)) return [];
   const defined = isRecord(data.views) ? data.views : {};
-  const known = [PRESENTED_VIEW, ...Object.keys(SHIPPED_VIEWS), ...Object.keys(defined)];
+  const known = [...new Set([PRESENTED_VIEW, ...Object.keys(SHIPPED_VIEWS), ...Object.keys(defined)])];
   const accounts = isRecord(data.access) ? listOf(data.access.accounts) : [];
   return [
     ...Object.entries(defined).flatMap(([name, definition]) => checkDefinition(name, definition)),
     ...accounts.flatMap((account, index) =>
       checkChoice(account, ['access', 'accounts', index, 'view'], known),
     ),
-    ...listOf(data.listen).flatMap((listener, index) => checkChoice(listener, ['listen', index, 'view'], known)),
+    ...listOf(data.listen).flatMap((listener, index) =>
+      checkChoice(listener, ['listen', index, 'view'], known),
+    ),
   ];
 }
 
