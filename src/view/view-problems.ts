@@ -38,7 +38,8 @@ export function viewProblems(definition: ViewDefinition, schema: Schema): ViewPr
       continue;
     }
     const other = shownBy.get(presented);
-    if (other !== undefined) problem(`'${clientName}' and '${other}' both show presented '${presented.name}'`);
+    if (other !== undefined)
+      problem(`'${clientName}' and '${other}' both show presented '${presented.name}'`);
     else shownBy.set(presented, clientName);
     renames.push([clientName, presented]);
   }
