@@ -50,13 +50,14 @@ describe('view problems', () => {
   });
 
   it('refuses every renaming of a password attribute, in either direction and under any spelling', () => {
-    for (const definition of [
+    const definitions: Record<string, string>[] = [
       { secret: 'userPassword' },
       { sip: '1.3.6.1.4.1.4203.666.11.1.1' },
       { USERPASSWORD: 'wuserPasswordSip', wuserPasswordSip: 'userPassword' },
       { userPassword: 'mail', mail: 'userPassword' },
       { wuserpasswordsip: 'mobile', mobile: 'title', title: 'wuserPasswordSip' },
-    ]) {
+    ];
+    for (const definition of definitions) {
       const found = messages(definition);
       expect(found.length, JSON.stringify(definition)).toBeGreaterThan(0);
       expect(

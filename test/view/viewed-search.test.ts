@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Directory, DirectorySearch } from '../../src/directory/directory.js';
 import { parseFilter } from '../../src/filter/parse.js';
 import { Schema } from '../../src/schema/schema.js';
-import type { SourceMode } from '../../src/sources/source.js';
+import type { SourceMode, SourceRecord } from '../../src/sources/source.js';
 import { PresentedView } from '../../src/view/presented-view.js';
 import { SHIPPED_VIEWS } from '../../src/view/shipped-views.js';
 import { clientHit, presentedSearch } from '../../src/view/viewed-search.js';
@@ -15,7 +15,7 @@ import { TEST_SUFFIX, testDirectory } from '../support/test-directory.js';
 const schema = Schema.load();
 const view = (name: string): PresentedView => new PresentedView(name, SHIPPED_VIEWS[name]!, schema);
 
-const RECORDS = [
+const RECORDS: SourceRecord[] = [
   {
     id: 'anna',
     fields: {
