@@ -51,9 +51,17 @@ describe('filter renaming', () => {
     expect(presentedFilter(parseFilter(client), office365)).toEqual({ type: 'or', filters: [] });
   });
 
-  it('keeps renamed-away names false under not, so (!(title=x)) is true', () => {
-    expect(renamed('(!(title=boss))', office365)).toBe('(!(|))');
+  it('folds renamed-away names into the filter: false in or, and, true under not', () => {
+    expect(renamed('(!(title=boss))', office365)).toBe('(&)');
+    expect(renamed('(|(title=boss)(cn=a*))', office365)).toBe('(cn=a*)');
+    expect(renamed('(|(title=boss)(cn=a*)(businessPhones=1))', office365)).toBe('(|(cn=a*)(ipPhone=1))');
+    expect(renamed('(&(title=boss)(cn=a*))', office365)).toBe('(|)');
+    expect(renamed('(&(!(title=boss))(cn=a*))', office365)).toBe('(cn=a*)');
+    expect(renamed('(|(!(title=boss))(cn=a*))', office365)).toBe('(&)');
+    expect(renamed('(!(!(title=boss)))', office365)).toBe('(|)');
     expect(renamed('(&(jobTitle=boss)(businessPhones=200))', office365)).toBe('(&(title=boss)(ipPhone=200))');
+    // What the client sent as (|) or (&) itself is kept as it is.
+    expect(renamed('(|(|)(businessPhones=1))', office365)).toBe('(|(|)(ipPhone=1))');
   });
 
   it('returns the same filter object when nothing is renamed', () => {
