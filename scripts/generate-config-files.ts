@@ -82,7 +82,9 @@ function renderSection(root: Schema, name: string, schema: Schema, required: boo
     .join(' ');
   const element = schema.type === 'array' && schema.items ? resolve(root, schema.items) : schema;
   const prefix = schema.type === 'array' ? `${name}[].` : `${name}.`;
-  const parts = [`## \`${name}\``, intro, table(rows(element, prefix))];
+  const settings = rows(element, prefix);
+  // A section of free-form names (`views`) has no settings of its own to list.
+  const parts = [`## \`${name}\``, intro, ...(settings.length > 0 ? [table(settings)] : [])];
   const types = sourceTypes(root, element);
   if (types.length > 0)
     parts.push(

@@ -25,6 +25,7 @@ import { FieldMap } from './mapping/field-map.js';
 import type { Logger } from './observability/logger.js';
 import { loadServerTls, TlsSetupError, type ServerTls } from './protocol/tls-context.js';
 import { LdapServer, ListenerConfigError, type ListeningAddress } from './server.js';
+import { ViewCatalog } from './view/view-catalog.js';
 import { SUPPORTED_CONTROLS, SUPPORTED_FEATURES, supportedExtensions } from './session/supported.js';
 import { sourceType } from './sources/registry.js';
 import type { SourceDescriptor } from './sources/source-descriptor.js';
@@ -219,6 +220,7 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
       limits: config.limits,
       logger,
       ...(metrics ? { events: metrics } : {}),
+      views: new ViewCatalog(config, directory.schema),
     },
     tls,
   );

@@ -68,16 +68,17 @@ export class LdapServer {
   async listen(listeners: readonly ListenerConfig[]): Promise<ListeningAddress[]> {
     const addresses: ListeningAddress[] = [];
     for (const [index, listener] of listeners.entries()) {
-      addresses.push(await this.#listenOne(listener, `listen[${index}]`));
+      addresses.push(await this.#listenOne(listener, index));
     }
     return addresses;
   }
 
-  async #listenOne(listener: ListenerConfig, where: string): Promise<ListeningAddress> {
+  async #listenOne(listener: ListenerConfig, index: number): Promise<ListeningAddress> {
+    const where = `listen[${index}]`;
     const { host, port, secure } = parseListenUrl(listener.url, where, this.tls !== undefined);
     const balancers = listener.proxyProtocol && new AddressList(listener.proxyProtocol.from);
     const accept = (socket: net.Socket, client?: ProxiedClient): void =>
-      secure ? this.#acceptTls(socket, client) : this.#accept(socket, client);
+      secure ? this.#acceptTls(socket, index, client) : this.#accept(socket, index, client);
     const server = net.createServer({ noDelay: true }, (socket) =>
       balancers ? this.#acceptProxied(socket, balancers, accept) : accept(socket),
     );
@@ -103,14 +104,14 @@ export class LdapServer {
     return this.connectionCount >= this.services.limits.maxConnections;
   }
 
-  #accept(socket: net.Socket, client?: ProxiedClient): void {
+  #accept(socket: net.Socket, listener: number, client?: ProxiedClient): void {
     if (this.#full) {
       socket.on('error', () => undefined);
       socket.end(noticeOfDisconnection(ResultCode.busy, 'too many connections'));
       setTimeout(() => socket.destroy(), 1_000).unref();
       return;
     }
-    this.#startSession(socket, { secure: false, tls: this.tls, ...(client ? { client } : {}) });
+    this.#startSession(socket, { secure: false, tls: this.tls, listener, ...(client ? { client } : {}) });
   }
 
   /**
@@ -146,7 +147,7 @@ export class LdapServer {
   }
 
   /** An LDAPS connection: TLS first, within a time limit, then a session that is secure throughout. */
-  #acceptTls(raw: net.Socket, client?: ProxiedClient): void {
+  #acceptTls(raw: net.Socket, listener: number, client?: ProxiedClient): void {
     // Errors of the plain socket surface on the TLS socket, which the handshake and session log.
     raw.on('error', () => undefined);
     const tls = this.tls;
@@ -164,7 +165,13 @@ export class LdapServer {
       () => {
         this.#handshaking.delete(raw);
         if (this.#closed) handshake.socket.destroy();
-        else this.#startSession(handshake.socket, { secure: true, tls, ...(client ? { client } : {}) });
+        else
+          this.#startSession(handshake.socket, {
+            secure: true,
+            tls,
+            listener,
+            ...(client ? { client } : {}),
+          });
       },
       (error: unknown) => {
         this.#handshaking.delete(raw);

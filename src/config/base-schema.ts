@@ -5,6 +5,13 @@
  */
 import { oneOrList, type JsonSchema } from './json-schema.js';
 
+/** How accounts and listeners name their view. */
+const VIEW_NAME = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+  patternDescription: 'the name of a view: shipped, defined under `views`, or `presented`',
+} as const;
+
 export const BASE_CONFIG_SCHEMA: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://dirbridge.invalid/schemas/config.schema.json',
@@ -238,7 +245,7 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
         },
         accounts: {
           description:
-            'Local service accounts for the PBX and the phones. Each has `name` (bind as `<name>`, any case, or as `cn=<name>,<suffix>`), `passwordHash` (what `dirbridge hash-password` prints), `read` (the sources it may search, or `all`, the default) and `sensitive` (which of `userPassword` and `wuserPasswordSip` it may read and filter on; default none).',
+            'Local service accounts for the PBX and the phones. Each has `name` (bind as `<name>`, any case, or as `cn=<name>,<suffix>`), `passwordHash` (what `dirbridge hash-password` prints), `read` (the sources it may search, or `all`, the default), `sensitive` (which of `userPassword` and `wuserPasswordSip` it may read and filter on; default none) and `view` (the names its clients see attributes under, e.g. `seed-ad` for a PBX importing with its AD map: see docs/views.md; otherwise the one of its listener applies).',
           type: 'array',
           default: [],
           items: {
@@ -360,6 +367,27 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
         },
       },
     },
+    views: {
+      description:
+        "Views of your own, by name: each maps the names a client (a PBX's fixed import map) uses to the presented attributes they show, e.g. `{ extension: ipPhone }`. Accounts and listeners choose one with `view`. Besides these, `seed-ad`, `seed-domino` and `seed-office365` are shipped, and `presented` renames nothing. A presented attribute a view shows under another name is no longer seen under its own, unless the view gives that name to another attribute (a swap). Refused at load: an unknown presented attribute, two names for one attribute, a name that is a presented attribute the view leaves visible, and any renaming of `userPassword` or `wuserPasswordSip`. See docs/views.md.",
+      type: 'object',
+      default: {},
+      propertyNames: {
+        pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+      },
+      additionalProperties: {
+        description: 'One view: client name -> presented attribute.',
+        type: 'object',
+        propertyNames: {
+          pattern: '^[A-Za-z][A-Za-z0-9-]*$',
+        },
+        additionalProperties: {
+          type: 'string',
+          pattern: '^[A-Za-z][A-Za-z0-9-]*$',
+          patternDescription: 'the name of a presented attribute',
+        },
+      },
+    },
     sources: {
       description: 'The directories dirbridge answers from, in the order their entries are merged.',
       type: 'array',
@@ -403,6 +431,11 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
             enum: ['userPassword', 'wuserPasswordSip'],
           },
           default: [],
+        },
+        view: {
+          description:
+            "The names this account's clients see attributes under: a shipped view (`seed-ad`, `seed-domino`, `seed-office365`), one defined under `views`, or `presented` (no renaming, whatever the listener's view). Wins over the listener's `view`. See docs/views.md.",
+          ...VIEW_NAME,
         },
       },
     },
@@ -451,6 +484,11 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
               items: { type: 'string', minLength: 1 },
             },
           },
+        },
+        view: {
+          description:
+            'The names the clients of this listener see attributes under (a view: see `access.accounts[].view`), unless their account names its own. See docs/views.md.',
+          ...VIEW_NAME,
         },
       },
     },

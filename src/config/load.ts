@@ -17,6 +17,7 @@ import { formatConfigPath, type ConfigPath, type Problem } from './problem.js';
 import { compileSchema } from './schema-compiler.js';
 import { schemaProblems } from './schema-problems.js';
 import { expandSecrets } from './secrets.js';
+import { checkViews } from './view-checks.js';
 import type { SourceTypeSchema } from './source-type-schema.js';
 import type { Config, TlsConfig } from './types.js';
 
@@ -59,6 +60,7 @@ function validateConfig(data: unknown, sourceTypes: readonly SourceTypeSchema[])
     ),
     ...checkListeners(data),
     ...checkAccess(data),
+    ...checkViews(data),
   ];
 }
 

@@ -5,6 +5,8 @@ export interface ListenerConfig {
   readonly url: string;
   /** Connections come through balancers at these addresses, each starting with a PROXY header. */
   readonly proxyProtocol?: { readonly from: readonly string[] };
+  /** The view its clients get unless their account names one (docs/views.md). */
+  readonly view?: string;
 }
 
 /** TLS for the LDAP front: LDAPS listeners, and StartTLS on plain ones. */
@@ -65,6 +67,8 @@ export interface AccountConfig {
   readonly read: ReadGrant;
   /** Sensitive attributes (`userPassword`, `wuserPasswordSip`) this account may read. */
   readonly sensitive: readonly string[];
+  /** The view its clients get, over the listener's (docs/views.md). */
+  readonly view?: string;
 }
 
 /** Bind throttling; durations in seconds. */
@@ -126,6 +130,8 @@ export interface Config {
   readonly limits: LimitsConfig;
   readonly access: AccessConfig;
   readonly sources: readonly SourceConfig[];
+  /** Views defined in config, by name: client name -> presented attribute (docs/views.md). */
+  readonly views: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly log: LogConfig;
   /** Absent: no admin listener. */
   readonly admin?: AdminConfig;

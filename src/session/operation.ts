@@ -12,6 +12,8 @@ export interface ConnectionInfo {
   readonly remoteAddress: string;
   /** Whether the connection is protected by TLS (LDAPS, or after StartTLS). */
   readonly secure: boolean;
+  /** Index of the listener (`listen[]`) it arrived on, for that listener's view. */
+  readonly listener?: number;
 }
 
 export interface Operation<R extends Request = Request> {

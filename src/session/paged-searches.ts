@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SearchHit } from '../directory/directory.js';
 import type { EvaluationBudget } from '../directory/evaluation-budget.js';
+import type { PresentedView } from '../view/presented-view.js';
 
 /** How many paged searches one connection may hold open; the oldest is dropped beyond it. */
 const MAX_OPEN_PER_CONNECTION = 16;
@@ -24,6 +25,8 @@ export class PagedSearch {
     readonly controller: AbortController,
     /** The filter work the search may do, given afresh for each page. */
     readonly budget: EvaluationBudget,
+    /** The first page's view: later pages name attributes as it did. */
+    readonly view?: PresentedView,
   ) {}
 
   /** Stops the underlying search and lets its sources clean up. */

@@ -15,6 +15,8 @@ import {
   encodePagedResultsValue,
 } from '../protocol/paged-results-control.js';
 import { ResultCode } from '../protocol/result-codes.js';
+import type { PresentedView } from '../view/presented-view.js';
+import { clientHit, presentedSearch } from '../view/viewed-search.js';
 import type { Operation } from './operation.js';
 import { PagedSearch } from './paged-searches.js';
 
@@ -48,21 +50,24 @@ type Answer = 'abandoned' | { readonly result: Outcome; readonly controls?: read
 interface Run {
   readonly prepared: PreparedSearch;
   readonly visibility: Visibility;
+  /** The caller's names for attributes (docs/views.md); undefined: the presented names. */
+  readonly view: PresentedView | undefined;
 }
 
 async function answer(op: Operation<SearchRequest>): Promise<Answer> {
   const { request, controls } = op.message;
-  const { directory, access } = op.services;
+  const { directory, access, views } = op.services;
   try {
+    const view = views?.viewFor(op.identity, op.connection.listener);
     // cn=Monitor: service accounts only, whatever mounts they may read (src/auth/monitor-access.ts).
-    const prepared = directory.prepare(directorySearch(request));
+    const prepared = directory.prepare(presentedSearch(directorySearch(request), view));
     if (prepared.access === 'monitor' && !mayReadMonitor(op.identity)) return { result: MONITOR_REFUSED };
     const decision = access.read(op.identity, prepared.access !== 'tree', 'search');
     if (!decision.allowed) {
       return { result: { code: ResultCode.insufficientAccessRights, message: decision.diagnostic } };
     }
     const pagedControl = controls.find((c) => c.oid === PAGED_RESULTS_OID);
-    const run: Run = { prepared, visibility: decision.visibility };
+    const run: Run = { prepared, visibility: decision.visibility, view };
     return pagedControl ? await pagedPage(op, pagedControl, run) : await unpaged(op, run);
   } catch (error) {
     if (error instanceof DirectoryError) {
@@ -140,7 +145,7 @@ async function unpaged(op: Operation<SearchRequest>, run: Run): Promise<Answer> 
           result: { code: ResultCode.sizeLimitExceeded, message: `size limit ${sizeLimit} exceeded` },
         };
       }
-      await sendHit(op, hit);
+      await sendHit(op, hit, run.view);
       sent++;
     }
   } catch (error) {
@@ -185,7 +190,7 @@ function startPaged(op: Operation<SearchRequest>, fingerprint: string, run: Run)
   const controller = new AbortController();
   const budget = new EvaluationBudget(op.services.limits.maxFilterEvaluations);
   const hits = run.prepared.hits(controller.signal, run.visibility, budget);
-  return new PagedSearch(fingerprint, hits, controller, budget);
+  return new PagedSearch(fingerprint, hits, controller, budget, run.view);
 }
 
 async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSize: number): Promise<Answer> {
@@ -205,7 +210,7 @@ async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSi
           message: `size limit ${request.sizeLimit} exceeded`,
         });
       }
-      await sendHit(op, hit);
+      await sendHit(op, hit, state.view);
       state.sent++;
     }
     state.lookahead = await next(state);
@@ -246,6 +251,7 @@ function fingerprintOf(request: SearchRequest): string {
   return JSON.stringify([baseObject, scope, derefAliases, filter, attributes, typesOnly]);
 }
 
-function sendHit(op: Operation, hit: SearchHit): Promise<void> {
-  return op.send({ type: 'searchResultEntry', objectName: hit.dn, attributes: hit.attributes });
+function sendHit(op: Operation, hit: SearchHit, view: PresentedView | undefined): Promise<void> {
+  const { dn, attributes } = clientHit(hit, view);
+  return op.send({ type: 'searchResultEntry', objectName: dn, attributes });
 }

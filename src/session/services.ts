@@ -5,6 +5,7 @@ import type { DirectoryConfig, LimitsConfig } from '../config/types.js';
 import type { Directory } from '../directory/directory.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServerEvents } from '../observability/server-events.js';
+import type { ViewCatalog } from '../view/view-catalog.js';
 
 export interface SessionServices {
   readonly directory: Directory;
@@ -15,4 +16,6 @@ export interface SessionServices {
   readonly logger: Logger;
   /** Who counts operations (the admin listener's metrics); absent: nobody. */
   readonly events?: ServerEvents;
+  /** Which view each caller gets (docs/views.md); absent: none. */
+  readonly views?: ViewCatalog;
 }

@@ -484,7 +484,12 @@ export class Session {
       message,
       services: this.services,
       identity: this.#identity,
-      connection: { id: this.id, remoteAddress: this.#remoteAddress, secure: this.#secure },
+      connection: {
+        id: this.id,
+        remoteAddress: this.#remoteAddress,
+        secure: this.#secure,
+        listener: this.transport.listener,
+      },
       paged: this.#paged,
       cancellation,
       get signal() {

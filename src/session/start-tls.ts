@@ -16,6 +16,8 @@ export interface SessionTransport {
   readonly tls: ServerTls | undefined;
   /** The client a balancer's PROXY header named; absent, the socket's peer is the client. */
   readonly client?: ProxiedClient;
+  /** Index of the listener (`listen[]`) the connection arrived on. */
+  readonly listener?: number;
 }
 
 export const PLAIN_TRANSPORT: SessionTransport = { secure: false, tls: undefined };

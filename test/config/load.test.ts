@@ -84,6 +84,7 @@ describe('loadConfig', () => {
         signedOn: {},
       },
       log: { level: 'info' },
+      views: {},
       sources: [
         {
           name: 'demo',

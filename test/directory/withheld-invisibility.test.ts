@@ -4,15 +4,23 @@
  * presence, extensible matches with and without an attribute, by rule name or OID, with `:dn:` —
  * naming attributes by name, OID or with options, and searches entries whose password attributes
  * hold values the filters are likely to hit. Changing or removing the passwords never changes a
- * result, through a replica's index and a live source's pushdown alike. Granted the passwords, the
- * same filters do tell them apart: the property is not vacuous.
+ * result, through a replica's index and a live source's pushdown alike, nor what the entries found
+ * show, whatever attributes are asked for. Every search runs through each shipped view too
+ * (src/view/shipped-views.ts), as the session edge applies it, with filters and attribute lists
+ * that also use the views' names: no view shows a password under another name or lets a filter on
+ * one of its names test one. Granted the passwords, the same filters do tell them apart: the
+ * property is not vacuous.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Directory } from '../../src/directory/directory.js';
 import { DEFAULT_VISIBILITY, type Visibility } from '../../src/directory/visibility.js';
 import type { Filter } from '../../src/filter/ast.js';
+import { Schema } from '../../src/schema/schema.js';
 import type { SourceMode, SourceRecord } from '../../src/sources/source.js';
+import { PresentedView } from '../../src/view/presented-view.js';
+import { SHIPPED_VIEWS } from '../../src/view/shipped-views.js';
+import { clientHit, presentedSearch } from '../../src/view/viewed-search.js';
 import { TEST_SUFFIX, testDirectory } from '../support/test-directory.js';
 
 /** Values shared by visible and withheld attributes, so a filter aimed at one can hit the other. */
@@ -39,8 +47,20 @@ const RULES = [
 ];
 const ENTRIES = 6;
 
+const schema = Schema.load();
+/** No view, then every shipped view. */
+const VIEWS: readonly (PresentedView | undefined)[] = [
+  undefined,
+  ...Object.entries(SHIPPED_VIEWS).map(([name, definition]) => new PresentedView(name, definition, schema)),
+];
+/** The names the views give and take, so filters and attribute lists use them too. */
+const VIEW_NAMES = [...new Set(Object.values(SHIPPED_VIEWS).flatMap((view) => Object.entries(view).flat()))];
+
 const value = fc.constantFrom(...VALUES);
-const attribute = fc.constantFrom(...VISIBLE, ...WITHHELD_NAMES);
+const attribute = fc.constantFrom(...VISIBLE, ...VIEW_NAMES, ...WITHHELD_NAMES);
+const requested = fc.subarray([...VISIBLE, ...VIEW_NAMES, ...WITHHELD_NAMES, '*', '+', '1.1'], {
+  maxLength: 6,
+});
 
 const leaf: fc.Arbitrary<Filter> = fc.oneof(
   fc.record({ type: fc.constant('equality' as const), attribute, value }),
@@ -106,11 +126,21 @@ function records(visible: readonly Visible[], withheld: readonly Secrets[]): Sou
   return visible.map((fields, i) => ({ id: `p${i}`, fields: { ...fields, ...withheld[i] } }));
 }
 
-async function found(directory: Directory, filter: Filter, visibility: Visibility): Promise<string[]> {
+/** The entries a search finds through a view, as the client sees them. */
+async function found(
+  directory: Directory,
+  filter: Filter,
+  visibility: Visibility,
+  view?: PresentedView,
+  attributes: readonly string[] = ['cn'],
+): Promise<string[]> {
   const hits: string[] = [];
-  const search = { base: TEST_SUFFIX, scope: 'sub' as const, filter, attributes: ['cn'], typesOnly: false };
+  const search = presentedSearch(
+    { base: TEST_SUFFIX, scope: 'sub', filter, attributes, typesOnly: false },
+    view,
+  );
   for await (const hit of directory.search(search, new AbortController().signal, visibility))
-    hits.push(hit.dn);
+    hits.push(JSON.stringify(clientHit(hit, view)));
   return hits;
 }
 
@@ -126,20 +156,26 @@ const scenario = fc.record({
   first: fc.array(secrets, { minLength: ENTRIES, maxLength: ENTRIES }),
   second: fc.array(secrets, { minLength: ENTRIES, maxLength: ENTRIES }),
   filters: fc.array(anyFilter, { minLength: 1, maxLength: 8 }),
+  attributes: requested,
 });
 
 describe.each(['replica', 'live'] as const)('withheld attributes in a %s mount', (mode) => {
   it('never change what a filter finds, whatever its shape', async () => {
     await fc.assert(
-      fc.asyncProperty(scenario, async ({ visible, first, second, filters }) => {
+      fc.asyncProperty(scenario, async ({ visible, first, second, filters, attributes }) => {
         const none = visible.map(() => ({}));
         const directories = await Promise.all(
           [first, second, none].map((withheld) => directoryOf(mode, withheld, visible)),
         );
         for (const filter of filters) {
-          const [a, b, c] = await Promise.all(directories.map((d) => found(d, filter, DEFAULT_VISIBILITY)));
-          expect(a, JSON.stringify(filter)).toEqual(c);
-          expect(b, JSON.stringify(filter)).toEqual(c);
+          for (const view of VIEWS) {
+            const [a, b, c] = await Promise.all(
+              directories.map((d) => found(d, filter, DEFAULT_VISIBILITY, view, attributes)),
+            );
+            const what = `${view?.name ?? 'no view'}: ${JSON.stringify(filter)} ${attributes.join(' ')}`;
+            expect(a, what).toEqual(c);
+            expect(b, what).toEqual(c);
+          }
         }
       }),
       { numRuns: 150 },
@@ -158,7 +194,11 @@ describe('the same filters, with the passwords granted', () => {
       value: 'pw1',
       dnAttributes: false,
     };
-    expect(await found(directory, probe, granted)).toHaveLength(1);
-    expect(await found(directory, probe, DEFAULT_VISIBILITY)).toHaveLength(0);
+    for (const view of VIEWS) {
+      expect(await found(directory, probe, granted, view)).toHaveLength(1);
+      expect(await found(directory, probe, DEFAULT_VISIBILITY, view)).toHaveLength(0);
+      const shown = await found(directory, probe, granted, view, ['*']);
+      expect(shown[0], view?.name).toContain('"type":"userPassword","values":["pw1"]');
+    }
   });
 });

@@ -5,7 +5,9 @@
  * extensible matches with and without an attribute, with `:dn:`, by name or OID, under NOT, inside
  * AND and OR — may answer differently for a right guess than for a wrong one; the account that may
  * read the passwords does find them, so the searches would notice an oracle. No guess reaches the
- * log, whatever the filter's shape.
+ * log, whatever the filter's shape. All of it runs again through every shipped view
+ * (src/view/shipped-views.ts), with guesses under each name the view gives or takes: a view never
+ * lets a filter test a password under another name.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,12 +19,21 @@ import { SUFFIX, startDirbridge, type DirbridgeProcess } from './support/dirbrid
 import { ldapsearch } from './support/ldap-utils.js';
 import { scryptHash } from './support/scrypt-hash.js';
 import { registerTestSecret } from './support/test-secrets.js';
+import { SHIPPED_VIEWS } from '../../src/view/shipped-views.js';
 
 const PEOPLE = 3_000;
 const PASSWORDS = {
   pbx: registerTestSecret('Pbx#Withheld-Import-7101'),
   phones: registerTestSecret('Phones#Withheld-Lookup-7102'),
 };
+/** No view, then each shipped view: each has a `pbx-<view>` and a `phones-<view>` account. */
+const VIEWS = ['none', ...Object.keys(SHIPPED_VIEWS)];
+type Role = 'pbx' | 'phones';
+
+function accountOf(role: Role, view: string): string {
+  return view === 'none' ? role : `${role}-${view}`;
+}
+
 /** The people whose passwords the attacker guesses (right, and wrong). */
 const PROBED = [17, 2_500];
 
@@ -68,14 +79,18 @@ beforeAll(async () => {
       sources: [{ name: 'people', type: 'file', path }],
       access: {
         anonymous: false,
-        accounts: [
-          {
-            name: 'pbx',
-            passwordHash: scryptHash(PASSWORDS.pbx),
-            sensitive: ['userPassword', 'wuserPasswordSip'],
-          },
-          { name: 'phones', passwordHash: scryptHash(PASSWORDS.phones) },
-        ],
+        accounts: VIEWS.flatMap((view) => {
+          const chosen = view === 'none' ? {} : { view };
+          return [
+            {
+              name: accountOf('pbx', view),
+              passwordHash: scryptHash(PASSWORDS.pbx),
+              sensitive: ['userPassword', 'wuserPasswordSip'],
+              ...chosen,
+            },
+            { name: accountOf('phones', view), passwordHash: scryptHash(PASSWORDS.phones), ...chosen },
+          ];
+        }),
       },
     },
   });
@@ -85,10 +100,10 @@ afterAll(async () => {
   await server.stop();
 });
 
-/** The cns a search finds, bound as `account`, sorted. */
-async function found(account: 'pbx' | 'phones', filter: string): Promise<string[]> {
+/** The cns a search finds, bound as the account of `role` with `view`, sorted. */
+async function found(role: Role, filter: string, view = 'none'): Promise<string[]> {
   const result = await ldapsearch(server.url, filter, {
-    bind: { dn: account, password: PASSWORDS[account] },
+    bind: { dn: accountOf(role, view), password: PASSWORDS[role] },
     attributes: ['cn'],
   });
   expect(result.code, `${filter}: ${result.stderr}`).toBe(0);
@@ -128,25 +143,48 @@ const GUESSES: readonly [string, Guess, Polarity?][] = [
   ['presence', () => '(userPassword=*)'],
 ];
 
-describe('withheld attributes', () => {
+/**
+ * Guesses under each name a view gives or takes. These names are not password attributes, so the
+ * log shows their values as typed: the guesses use the middle of the passwords (a substring match
+ * would still find it), never the passwords themselves.
+ */
+function viewGuesses(view: string): [string, Guess][] {
+  const names = view === 'none' ? [] : [...new Set(Object.entries(SHIPPED_VIEWS[view]!).flat())];
+  return names.flatMap((name): [string, Guess][] => [
+    [`${name} substrings`, (w) => `(${name}=*${escaped(w.slice(2, -2))}*)`],
+    [`${name} substrings of the SIP password`, (_, s) => `(${name}=*${escaped(s.slice(2, -2))}*)`],
+  ]);
+}
+
+describe.each(VIEWS)('withheld attributes, view %s', (view) => {
   it.each(GUESSES)('%s: a right guess answers exactly as a wrong one', async (_shape, guess, polarity) => {
     for (const index of PROBED) {
       const { web, sip } = people[index]!;
-      const right = await found('phones', guess(web, sip));
-      const wrong = await found('phones', guess(`${web}-wrong`, `${sip}-wrong`));
+      const right = await found('phones', guess(web, sip), view);
+      const wrong = await found('phones', guess(`${web}-wrong`, `${sip}-wrong`), view);
       expect(right).toEqual(wrong);
       if (polarity !== 'same either way') expect(right).not.toContain(people[index]!.cn);
+    }
+  });
+
+  it("guesses under the view's names find nobody, granted or not", async () => {
+    const { web, sip } = people[PROBED[0]!]!;
+    for (const [shape, guess] of viewGuesses(view)) {
+      expect(await found('phones', guess(web, sip), view), shape).toEqual([]);
+      expect(await found('pbx', guess(web, sip), view), shape).toEqual([]);
     }
   });
 
   it('the account granted the passwords finds their owner by the same filters (the probe works)', async () => {
     const [index] = PROBED;
     const { cn, web, sip } = people[index!]!;
-    expect(await found('pbx', `(:2.5.13.17:=${web})`)).toEqual([cn]);
-    expect(await found('pbx', `(:dn:octetStringMatch:=${sip})`)).toEqual([cn]);
-    expect(await found('pbx', `(userPassword=${web})`)).toEqual([cn]);
+    expect(await found('pbx', `(:2.5.13.17:=${web})`, view)).toEqual([cn]);
+    expect(await found('pbx', `(:dn:octetStringMatch:=${sip})`, view)).toEqual([cn]);
+    expect(await found('pbx', `(userPassword=${web})`, view)).toEqual([cn]);
   });
+});
 
+describe('withheld attributes in the log', () => {
   it('no guess reaches the log, whatever the filter shape; the operations are logged redacted', () => {
     const log = server.output();
     for (const index of PROBED) {

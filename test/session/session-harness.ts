@@ -12,6 +12,7 @@ import { encodeRequest } from '../../src/protocol/request-encoder.js';
 import { decodeResponse } from '../../src/protocol/response-decoder.js';
 import { Session } from '../../src/session/session.js';
 import type { SessionServices } from '../../src/session/services.js';
+import type { SessionTransport } from '../../src/session/start-tls.js';
 
 /** How long a wait lasts before it fails (a liveness bound, not a timing assertion). */
 const WAIT_MS = 5_000;
@@ -53,7 +54,11 @@ export class SessionHarness {
   }
 
   /** A Session on one end of a fresh loopback pair, started; the harness holds the other end. */
-  static async open(services: SessionServices, id = 1): Promise<SessionHarness> {
+  static async open(
+    services: SessionServices,
+    id = 1,
+    transport?: SessionTransport,
+  ): Promise<SessionHarness> {
     const listener = net.createServer({ noDelay: true });
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     const accepted = new Promise<net.Socket>((resolve) => listener.once('connection', resolve));
@@ -65,7 +70,7 @@ export class SessionHarness {
     ]);
     // The pair stays connected; nothing else may connect.
     listener.close();
-    const session = new Session(id, serverEnd, services);
+    const session = new Session(id, serverEnd, services, transport);
     session.start();
     return new SessionHarness(client, session);
   }
