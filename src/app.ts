@@ -12,6 +12,7 @@ import { Metrics } from './admin/metrics.js';
 import { readiness } from './admin/readiness.js';
 import type { Config, SourceConfig } from './config/types.js';
 import { Directory } from './directory/directory.js';
+import type { MonitorSnapshot } from './directory/monitor-entries.js';
 import { FilterEvaluator } from './directory/evaluator.js';
 import { MountedSource } from './directory/mounted-source.js';
 import { Namespace } from './directory/namespace.js';
@@ -19,17 +20,29 @@ import { Presenter } from './directory/presenter.js';
 import { Schema } from './schema/schema.js';
 import { FieldMap } from './mapping/field-map.js';
 import type { Logger } from './observability/logger.js';
+import type { ServerEvents } from './observability/server-events.js';
 import { loadServerTls, TlsSetupError, type ServerTls } from './protocol/tls-context.js';
 import { LdapServer, ListenerConfigError, type ListeningAddress } from './server.js';
+import { CurrentServices } from './session/current-services.js';
+import type { SessionServices } from './session/services.js';
 import { SUPPORTED_CONTROLS, SUPPORTED_FEATURES, supportedExtensions } from './session/supported.js';
 import { sourceType } from './sources/registry.js';
 import type { SourceDescriptor } from './sources/source-descriptor.js';
 import { SourceError, type Source, type SourceKind } from './sources/source.js';
 import { VERSION } from './version.js';
 import type { ResultCacheSettings } from './cache/result-cache.js';
+import type { Throttle } from './auth/throttle.js';
 
 export interface Running {
+  /** The directory serving now (a reload swaps in another). */
   readonly directory: Directory;
+  /** What sessions use now: directory, sign-on, access, limits (src/session/current-services.ts). */
+  readonly services: SessionServices;
+  /** The config in force: as last (re)loaded, less what only a restart applies (src/reload/). */
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Puts what a reload built in force; operations under way finish with what they started with. */
+  swap(config: Config, services: SessionServices): void;
   readonly server: LdapServer;
   readonly addresses: readonly ListeningAddress[];
   /** The admin listener's URL (`admin.listen`, its port resolved), when there is one. */
@@ -171,7 +184,7 @@ export function mountSource(sourceConfig: SourceConfig, where: string, context: 
  * not served. No connection setting goes in: a snapshot outlives a password change, and the
  * deletion guard, not a discarded snapshot, answers a base DN that changed.
  */
-function presentationFingerprint(
+export function presentationFingerprint(
   sourceConfig: SourceConfig,
   type: SourceDescriptor,
   context: MountContext,
@@ -189,6 +202,29 @@ function presentationFingerprint(
   return createHash('sha256').update(JSON.stringify(presentation)).digest('hex');
 }
 
+/** What sessions use under a config, over a directory; `throttle` keeps the failures counted so far. */
+export function sessionServices(
+  config: Config,
+  directory: Directory,
+  logger: Logger,
+  options: { readonly events?: ServerEvents; readonly throttle?: Throttle } = {},
+): SessionServices {
+  return {
+    directory,
+    authenticator: new Authenticator({
+      access: config.access,
+      suffix: config.directory.suffix,
+      signOn: signOnThrough(directory),
+      ...(options.throttle ? { throttle: options.throttle } : {}),
+    }),
+    access: new AccessPolicy(config.access),
+    directoryConfig: config.directory,
+    limits: config.limits,
+    logger,
+    ...(options.events ? { events: options.events } : {}),
+  };
+}
+
 export async function startDirbridge(config: Config, logger: Logger): Promise<Running> {
   const startup = new AbortController();
   // A certificate or a port problem stops start-up before the sources load: it is the first and only
@@ -196,33 +232,35 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
   const tls = serverTls(config);
   await prepareDataDir(config);
   const directory = createDirectory(config, logger, true);
-  const metrics =
+  let running = config;
+  // Metrics and readiness read whatever directory and config are in force when they are asked.
+  const metrics: Metrics | undefined =
     config.admin &&
-    new Metrics({ snapshot: () => directory.monitorSnapshot(), maxStaleMs: maxStaleOf(config) });
-  const server = new LdapServer(
-    {
-      directory,
-      authenticator: new Authenticator({
-        access: config.access,
-        suffix: config.directory.suffix,
-        signOn: signOnThrough(directory),
-      }),
-      access: new AccessPolicy(config.access),
-      directoryConfig: config.directory,
-      limits: config.limits,
-      logger,
-      ...(metrics ? { events: metrics } : {}),
-    },
-    tls,
+    new Metrics({
+      snapshot: (): MonitorSnapshot => current.current.directory.monitorSnapshot(),
+      maxStaleMs: (source) => maxStaleOf(running)(source),
+    });
+  const current: CurrentServices = new CurrentServices(
+    sessionServices(config, directory, logger, metrics ? { events: metrics } : {}),
   );
+  const server = new LdapServer(current, tls);
   directory.reportListeners(() => server.connections.snapshot());
   const addresses = await listen(server, directory, config);
   // Up before the sources load, so a probe sees the process alive and not yet ready.
-  const admin = metrics && (await startAdmin(config, metrics, directory, logger, server));
+  const admin =
+    metrics &&
+    (await startAdmin(
+      config,
+      metrics,
+      () => current.current.directory,
+      () => running,
+      logger,
+      server,
+    ));
   const close = async (drainMs = 0): Promise<void> => {
     await server.close(drainMs);
     await admin?.server.close();
-    await directory.close();
+    await current.current.directory.close();
   };
   try {
     await loadDirectory(directory, config, startup.signal);
@@ -232,7 +270,26 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
     throw error;
   }
   server.open();
-  return { directory, server, addresses, ...(admin ? { adminUrl: admin.url } : {}), close };
+  return {
+    get directory() {
+      return current.current.directory;
+    },
+    get services() {
+      return current.current;
+    },
+    get config() {
+      return running;
+    },
+    logger,
+    swap(config, services) {
+      running = config;
+      current.replace(services);
+    },
+    server,
+    addresses,
+    ...(admin ? { adminUrl: admin.url } : {}),
+    close,
+  };
 }
 
 /** Each source's `maxStale` in ms (the schema fills its default). */
@@ -245,7 +302,8 @@ function maxStaleOf(config: Config): (source: string) => number {
 async function startAdmin(
   config: Config,
   metrics: Metrics,
-  directory: Directory,
+  directory: () => Directory,
+  running: () => Config,
   logger: Logger,
   server: LdapServer,
 ): Promise<{ readonly server: AdminServer; readonly url: string }> {
@@ -254,7 +312,7 @@ async function startAdmin(
     listen: url,
     ...(token === undefined ? {} : { token }),
     metrics,
-    readiness: () => readiness(directory.monitorSnapshot().sources, maxStaleOf(config)),
+    readiness: () => readiness(directory().monitorSnapshot().sources, maxStaleOf(running())),
     logger,
   });
   try {
@@ -262,7 +320,7 @@ async function startAdmin(
     return { server: admin, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
   } catch (error) {
     await server.close();
-    await directory.close();
+    await directory().close();
     if (!(error instanceof AdminServerError)) throw error;
     throw new StartupError(`${config.file}: ${error.message}`, { cause: error });
   }
