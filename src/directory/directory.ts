@@ -255,7 +255,7 @@ export class Directory {
     const walk: Walk = {
       filter: maskWithheld(search.filter, withheld, this.schema),
       matches: this.evaluator.predicate(search.filter, { withheld, budget }),
-      mounts: this.#visibleMounts(visibility),
+      mounts: this.#mountsAt(target, visibility),
       signal,
     };
     let tested = 0;
@@ -287,19 +287,29 @@ export class Directory {
     if (visibility.withheld.has(this.schema.canonicalName(attribute).toLowerCase())) {
       throw new DirectoryError('insufficientAccessRights', `${attribute} cannot be compared`);
     }
+    const target = this.#resolve(dn);
     const walk: Walk = {
       filter: MATCH_ALL,
       matches: () => true,
-      mounts: this.#visibleMounts(visibility),
+      mounts: this.#mountsAt(target, visibility),
       signal,
     };
     enter(walk.mounts);
     try {
-      const found = await this.#base(this.#resolve(dn), walk);
+      const found = await this.#base(target, walk);
       return this.evaluator.compare(found.entries[0]!, attribute, value);
     } finally {
       leave(walk.mounts);
     }
+  }
+
+  /**
+   * The mounts a search at `target` may walk: the one it names, or every one the caller may read
+   * from the suffix up. Only those are kept open for it when a reload retires them (MountedSource.retire).
+   */
+  #mountsAt(target: DnTarget, visibility: Visibility): readonly MountedSource[] {
+    const visible = this.#visibleMounts(visibility);
+    return 'mount' in target ? visible.filter((mount) => mount.name === target.mount) : visible;
   }
 
   #visibleMounts(visibility: Visibility): readonly MountedSource[] {
