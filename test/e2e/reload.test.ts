@@ -263,6 +263,19 @@ describe('reload without restart', () => {
     expect(await binds('phones', PHONES_PASSWORD)).toBe(false);
   });
 
+  it('SIGHUP with a source that fails to load: the running version serves on, the failure named', async () => {
+    const missing = join(folder, 'missing.csv');
+    const { line, from } = await reloadWith(config({ accounts: [PBX], book: missing }));
+    expect(line).toContain('config reloaded: sources changed: book; not loaded: book');
+    const failure = await logged(/the running version keeps serving/, from);
+    expect(JSON.parse(failure)).toMatchObject({ source: 'book', level: 50 });
+    expect(failure).toContain(`${server.configFile}: sources[0]: `);
+    expect(failure).toContain(missing);
+    expect(await cnsOf('(sn=Neu)')).toEqual(['Zora Neu']);
+    expect(server.output().slice(from)).not.toMatch(/"source":"book".*source closed/);
+    expect(await importPage()).toBe(true);
+  });
+
   it('the import got every entry and no lookup failed, each on the connection it opened with', async () => {
     while (await importPage());
     const everyone = demoRows().map((row) => row.cn?.[0] ?? '');
