@@ -71,7 +71,8 @@ export async function serve(configFile: string, pidFileOption?: string): Promise
   if (hangup.early) reload();
   await signalled;
   logger.info('shutting down');
-  process.off('SIGHUP', reload);
+  // Still handled: Node's default for SIGHUP would end the process before the connections drain.
+  process.off('SIGHUP', reload).on('SIGHUP', () => logger.info('reload ignored: shutting down'));
   reloader.close();
   await running.close(running.config.limits.shutdownTimeout * 1000);
   if (pidFile !== undefined) await removePidFile(pidFile);
