@@ -184,7 +184,7 @@ export function mountSource(sourceConfig: SourceConfig, where: string, context: 
  * not served. No connection setting goes in: a snapshot outlives a password change, and the
  * deletion guard, not a discarded snapshot, answers a base DN that changed.
  */
-export function presentationFingerprint(
+function presentationFingerprint(
   sourceConfig: SourceConfig,
   type: SourceDescriptor,
   context: MountContext,
