@@ -276,6 +276,21 @@ describe('reload without restart', () => {
     expect(await importPage()).toBe(true);
   });
 
+  it('SIGHUP with another listener set: restart needed for listen, the rest applies', async () => {
+    const listeners = [{ url: 'ldap://127.0.0.1:0' }, { url: 'ldap://[::1]:0' }];
+    const { line, from } = await reloadWith({
+      ...config({ accounts: [PBX], book: BOOK_V2 }),
+      listen: listeners,
+      limits: { maxConnections: 500 },
+    });
+    expect(line).toContain('config reloaded: settings: limits; restart needed for: listen');
+    const warning = await logged(/restart needed for listen/, from);
+    expect(JSON.parse(warning)).toMatchObject({ level: 40, setting: 'listen' });
+    // The listener it had serves on, to new clients as to those it had.
+    expect(await cnsOf('(sn=Neu)')).toEqual(['Zora Neu']);
+    expect(await importPage()).toBe(true);
+  });
+
   it('the import got every entry and no lookup failed, each on the connection it opened with', async () => {
     while (await importPage());
     const everyone = demoRows().map((row) => row.cn?.[0] ?? '');
