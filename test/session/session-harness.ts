@@ -11,6 +11,7 @@ import type { RequestMessage, Response, ResponseMessage } from '../../src/protoc
 import { encodeRequest } from '../../src/protocol/request-encoder.js';
 import { decodeResponse } from '../../src/protocol/response-decoder.js';
 import { Session } from '../../src/session/session.js';
+import type { CurrentServices } from '../../src/session/current-services.js';
 import type { SessionServices } from '../../src/session/services.js';
 
 /** How long a wait lasts before it fails (a liveness bound, not a timing assertion). */
@@ -53,7 +54,7 @@ export class SessionHarness {
   }
 
   /** A Session on one end of a fresh loopback pair, started; the harness holds the other end. */
-  static async open(services: SessionServices, id = 1): Promise<SessionHarness> {
+  static async open(services: SessionServices | CurrentServices, id = 1): Promise<SessionHarness> {
     const listener = net.createServer({ noDelay: true });
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     const accepted = new Promise<net.Socket>((resolve) => listener.once('connection', resolve));
