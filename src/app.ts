@@ -209,8 +209,15 @@ export function sessionServices(
   logger: Logger,
   options: { readonly events?: ServerEvents; readonly throttle?: Throttle } = {},
 ): SessionServices {
+  const signOnMounts = directory.mounts.filter((mount) => mount.source.capabilities.signOn);
   return {
     directory,
+    holdSignOn: () => {
+      for (const mount of signOnMounts) mount.enter();
+      return () => {
+        for (const mount of signOnMounts) mount.leave();
+      };
+    },
     authenticator: new Authenticator({
       access: config.access,
       suffix: config.directory.suffix,
