@@ -16,6 +16,7 @@ import { ADMINISTRATOR } from './admin/status-search.js';
 import { ANONYMOUS } from './auth/identity.js';
 import type { Config, SourceConfig } from './config/types.js';
 import { Directory } from './directory/directory.js';
+import type { MonitorSnapshot } from './directory/monitor-entries.js';
 import { FilterEvaluator } from './directory/evaluator.js';
 import { MountedSource } from './directory/mounted-source.js';
 import { Namespace } from './directory/namespace.js';
@@ -23,8 +24,11 @@ import { Presenter } from './directory/presenter.js';
 import { Schema } from './schema/schema.js';
 import { FieldMap } from './mapping/field-map.js';
 import type { Logger } from './observability/logger.js';
+import type { ServerEvents } from './observability/server-events.js';
 import { loadServerTls, TlsSetupError, type ServerTls } from './protocol/tls-context.js';
 import { LdapServer, ListenerConfigError, type ListeningAddress } from './server.js';
+import { CurrentServices } from './session/current-services.js';
+import type { SessionServices } from './session/services.js';
 import { ViewCatalog } from './view/view-catalog.js';
 import { SUPPORTED_CONTROLS, SUPPORTED_FEATURES, supportedExtensions } from './session/supported.js';
 import { sourceType } from './sources/registry.js';
@@ -32,9 +36,18 @@ import type { SourceDescriptor } from './sources/source-descriptor.js';
 import { SourceError, type Source, type SourceKind } from './sources/source.js';
 import { VERSION } from './version.js';
 import type { ResultCacheSettings } from './cache/result-cache.js';
+import type { Throttle } from './auth/throttle.js';
 
 export interface Running {
+  /** The directory serving now (a reload swaps in another). */
   readonly directory: Directory;
+  /** What sessions use now: directory, sign-on, access, limits (src/session/current-services.ts). */
+  readonly services: SessionServices;
+  /** The config in force: as last (re)loaded, less what only a restart applies (src/reload/). */
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Puts what a reload built in force; operations under way finish with what they started with. */
+  swap(config: Config, services: SessionServices): void;
   readonly server: LdapServer;
   readonly addresses: readonly ListeningAddress[];
   /** The admin listener's URL (`admin.listen`, its port resolved), when there is one. */
@@ -194,6 +207,37 @@ function presentationFingerprint(
   return createHash('sha256').update(JSON.stringify(presentation)).digest('hex');
 }
 
+/** What sessions use under a config, over a directory; `throttle` keeps the failures counted so far. */
+export function sessionServices(
+  config: Config,
+  directory: Directory,
+  logger: Logger,
+  options: { readonly events?: ServerEvents; readonly throttle?: Throttle } = {},
+): SessionServices {
+  const signOnMounts = directory.mounts.filter((mount) => mount.source.capabilities.signOn);
+  return {
+    directory,
+    holdSignOn: () => {
+      for (const mount of signOnMounts) mount.enter();
+      return () => {
+        for (const mount of signOnMounts) mount.leave();
+      };
+    },
+    authenticator: new Authenticator({
+      access: config.access,
+      suffix: config.directory.suffix,
+      signOn: signOnThrough(directory),
+      ...(options.throttle ? { throttle: options.throttle } : {}),
+    }),
+    access: new AccessPolicy(config.access),
+    directoryConfig: config.directory,
+    limits: config.limits,
+    logger,
+    ...(options.events ? { events: options.events } : {}),
+    views: new ViewCatalog(config, directory.schema),
+  };
+}
+
 export async function startDirbridge(config: Config, logger: Logger): Promise<Running> {
   const startup = new AbortController();
   // A certificate or a port problem stops start-up before the sources load: it is the first and only
@@ -201,38 +245,35 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
   const tls = serverTls(config);
   await prepareDataDir(config);
   const directory = createDirectory(config, logger, true);
-  const metrics =
+  let running = config;
+  // Metrics and readiness read whatever directory and config are in force when they are asked.
+  const metrics: Metrics | undefined =
     config.admin &&
-    new Metrics({ snapshot: () => directory.monitorSnapshot(), maxStaleMs: maxStaleOf(config) });
-  // One authenticator for LDAP binds and the status page's test binds: one throttle counts both.
-  const authenticator = new Authenticator({
-    access: config.access,
-    suffix: config.directory.suffix,
-    signOn: signOnThrough(directory),
-  });
-  const access = new AccessPolicy(config.access);
-  const server = new LdapServer(
-    {
-      directory,
-      authenticator,
-      access,
-      directoryConfig: config.directory,
-      limits: config.limits,
-      logger,
-      ...(metrics ? { events: metrics } : {}),
-      views: new ViewCatalog(config, directory.schema),
-    },
-    tls,
+    new Metrics({
+      snapshot: (): MonitorSnapshot => current.current.directory.monitorSnapshot(),
+      maxStaleMs: (source) => maxStaleOf(running)(source),
+    });
+  const current: CurrentServices = new CurrentServices(
+    sessionServices(config, directory, logger, metrics ? { events: metrics } : {}),
   );
+  const server = new LdapServer(current, tls);
   directory.reportListeners(() => server.connections.snapshot());
   const addresses = await listen(server, directory, config);
   // Up before the sources load, so a probe sees the process alive and not yet ready.
   const admin =
-    metrics && (await startAdmin(config, { metrics, directory, authenticator, access, logger }, server));
+    metrics &&
+    (await startAdmin(
+      config,
+      metrics,
+      () => current.current,
+      () => running,
+      logger,
+      server,
+    ));
   const close = async (drainMs = 0): Promise<void> => {
     await server.close(drainMs);
     await admin?.server.close();
-    await directory.close();
+    await current.current.directory.close();
   };
   try {
     await loadDirectory(directory, config, startup.signal);
@@ -242,7 +283,26 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
     throw error;
   }
   server.open();
-  return { directory, server, addresses, ...(admin ? { adminUrl: admin.url } : {}), close };
+  return {
+    get directory() {
+      return current.current.directory;
+    },
+    get services() {
+      return current.current;
+    },
+    get config() {
+      return running;
+    },
+    logger,
+    swap(config, services) {
+      running = config;
+      current.replace(services);
+    },
+    server,
+    addresses,
+    ...(admin ? { adminUrl: admin.url } : {}),
+    close,
+  };
 }
 
 /** Each source's `maxStale` in ms (the schema fills its default). */
@@ -251,19 +311,13 @@ function maxStaleOf(config: Config): (source: string) => number {
   return (source) => (seconds.get(source) ?? 0) * 1000;
 }
 
-/** What the admin listener is handed: it reads the directory, and binds as the LDAP front does. */
-interface AdminParts {
-  readonly metrics: Metrics;
-  readonly directory: Directory;
-  readonly authenticator: Authenticator;
-  readonly access: AccessPolicy;
-  readonly logger: Logger;
-}
-
 /** The admin listener; a port problem stops start-up naming `admin.listen`, like an LDAP listener's. */
 async function startAdmin(
   config: Config,
-  { metrics, directory, authenticator, access, logger }: AdminParts,
+  metrics: Metrics,
+  services: () => SessionServices,
+  running: () => Config,
+  logger: Logger,
   server: LdapServer,
 ): Promise<{ readonly server: AdminServer; readonly url: string }> {
   const { listen: url, token } = config.admin!;
@@ -271,8 +325,8 @@ async function startAdmin(
     listen: url,
     ...(token === undefined ? {} : { token }),
     metrics,
-    readiness: () => readiness(directory.monitorSnapshot().sources, maxStaleOf(config)),
-    status: statusPage(config, { directory, authenticator, access }),
+    readiness: () => readiness(services().directory.monitorSnapshot().sources, maxStaleOf(running())),
+    status: currentStatusPage(services, running),
     logger,
   });
   try {
@@ -280,10 +334,25 @@ async function startAdmin(
     return { server: admin, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
   } catch (error) {
     await server.close();
-    await directory.close();
+    await services().directory.close();
     if (!(error instanceof AdminServerError)) throw error;
     throw new StartupError(`${config.file}: ${error.message}`, { cause: error });
   }
+}
+
+/** The status page of the settings in force: made anew after a reload, kept (with its counts) until then. */
+function currentStatusPage(
+  services: () => SessionServices,
+  running: () => Config,
+): Pick<StatusPage, 'answer'> {
+  let page: { readonly for: SessionServices; readonly page: StatusPage } | undefined;
+  return {
+    answer: (call) => {
+      const now = services();
+      if (page?.for !== now) page = { for: now, page: statusPage(running(), now) };
+      return page.page.answer(call);
+    },
+  };
 }
 
 /**
@@ -291,10 +360,7 @@ async function startAdmin(
  * authenticator. Its search reads as the administrator behind `admin.token`; without a token, as an
  * anonymous LDAP client may.
  */
-function statusPage(
-  config: Config,
-  { directory, authenticator, access }: Pick<AdminParts, 'directory' | 'authenticator' | 'access'>,
-): StatusPage {
+function statusPage(config: Config, { directory, authenticator, access }: SessionServices): StatusPage {
   return new StatusPage({
     snapshot: () => directory.monitorSnapshot(),
     fieldCounts: new FieldFillCounts(directory.mounts),

@@ -18,6 +18,7 @@ import { readProxyHeader } from './protocol/proxy-header-reader.js';
 import { ResultCode } from './protocol/result-codes.js';
 import { handshakeTimeoutMs, serverHandshake, type ServerTls } from './protocol/tls-context.js';
 import { Session } from './session/session.js';
+import { currentServices, type CurrentServices } from './session/current-services.js';
 import type { SessionServices } from './session/services.js';
 import type { SessionTransport } from './session/start-tls.js';
 
@@ -46,12 +47,16 @@ export class LdapServer {
   #serving = false;
   #nextId = 1;
   #closed = false;
+  readonly #services: CurrentServices;
 
   constructor(
-    private readonly services: SessionServices,
+    /** A swappable set when the server reloads its config (src/session/current-services.ts). */
+    services: SessionServices | CurrentServices,
     /** The certificate for LDAPS and StartTLS; undefined when no `tls` is configured. */
     private readonly tls?: ServerTls,
-  ) {}
+  ) {
+    this.#services = currentServices(services);
+  }
 
   get connectionCount(): number {
     return this.#sessions.size + this.#handshaking.size + this.#waiting.size;
@@ -91,7 +96,7 @@ export class LdapServer {
       server.listen({ host, port }, resolve);
     });
     server.on('error', (error) =>
-      this.services.logger.error({ err: error, url: listener.url }, 'listener error'),
+      this.#services.current.logger.error({ err: error, url: listener.url }, 'listener error'),
     );
     this.#servers.push(server);
     const bound = server.address() as net.AddressInfo;
@@ -101,7 +106,7 @@ export class LdapServer {
   }
 
   get #full(): boolean {
-    return this.connectionCount >= this.services.limits.maxConnections;
+    return this.connectionCount >= this.#services.current.limits.maxConnections;
   }
 
   #accept(socket: net.Socket, listener: number, client?: ProxiedClient): void {
@@ -126,12 +131,15 @@ export class LdapServer {
     socket.on('error', () => undefined);
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     if (!balancers.has(socket.remoteAddress ?? '')) {
-      this.services.logger.warn({ peer }, 'connection refused: not from a balancer in proxyProtocol.from');
+      this.#services.current.logger.warn(
+        { peer },
+        'connection refused: not from a balancer in proxyProtocol.from',
+      );
       socket.destroy();
       return;
     }
     this.#handshaking.add(socket);
-    readProxyHeader(socket, handshakeTimeoutMs(this.services.limits.idleTimeout)).then(
+    readProxyHeader(socket, handshakeTimeoutMs(this.#services.current.limits.idleTimeout)).then(
       (client) => {
         this.#handshaking.delete(socket);
         if (this.#closed) socket.destroy();
@@ -141,7 +149,7 @@ export class LdapServer {
         this.#handshaking.delete(socket);
         socket.destroy();
         const reason = error instanceof Error ? error.message : String(error);
-        this.services.logger.info({ peer, err: reason }, 'PROXY header refused');
+        this.#services.current.logger.info({ peer, err: reason }, 'PROXY header refused');
       },
     );
   }
@@ -159,7 +167,11 @@ export class LdapServer {
     const peer = client
       ? `${client.address}:${client.port}`
       : `${raw.remoteAddress ?? '?'}:${raw.remotePort ?? 0}`;
-    const handshake = serverHandshake(raw, tls, handshakeTimeoutMs(this.services.limits.idleTimeout));
+    const handshake = serverHandshake(
+      raw,
+      tls,
+      handshakeTimeoutMs(this.#services.current.limits.idleTimeout),
+    );
     this.#handshaking.add(raw);
     handshake.done.then(
       () => {
@@ -176,7 +188,7 @@ export class LdapServer {
       (error: unknown) => {
         this.#handshaking.delete(raw);
         const reason = error instanceof Error ? error.message : String(error);
-        this.services.logger.info({ peer, err: reason }, 'LDAPS handshake failed');
+        this.#services.current.logger.info({ peer, err: reason }, 'LDAPS handshake failed');
       },
     );
   }
@@ -186,7 +198,7 @@ export class LdapServer {
       this.#wait(socket, transport);
       return;
     }
-    const session = new Session(this.#nextId++, socket, this.services, transport);
+    const session = new Session(this.#nextId++, socket, this.#services, transport);
     this.#sessions.add(session);
     socket.on('close', () => this.#sessions.delete(session));
     session.start();

@@ -21,7 +21,7 @@ export interface AdminServerOptions {
   readonly metrics: Metrics;
   readonly readiness: () => Readiness;
   /** The status page; absent, its paths are not served. */
-  readonly status?: StatusPage;
+  readonly status?: Pick<StatusPage, 'answer'>;
   readonly logger: Logger;
   /** How long a request (headers and body) may take to arrive; tests pass a short one. */
   readonly requestTimeoutMs?: number;

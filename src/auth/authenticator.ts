@@ -54,6 +54,11 @@ export interface AuthenticatorOptions {
   readonly suffix: string;
   /** Sources users sign on through; absent: local accounts only. */
   readonly signOn?: SignOn;
+  /**
+   * The failures counted so far (a config reload that left `access.throttle` as it was keeps them, so
+   * a reload does not forgive a guesser); absent: a new throttle from `access.throttle`.
+   */
+  readonly throttle?: Throttle;
   /** The throttle's clock; tests pass a fake one. */
   readonly now?: () => number;
   /** Waits `ms`, or less when `signal` aborts; tests pass a fake one. */
@@ -96,8 +101,13 @@ export class Authenticator {
     const { access, suffix } = options;
     this.#accounts = new LocalAccounts(access.accounts, suffix, options.verifier);
     this.#trusted = new TrustedAddresses(access.trustedAddresses, access.trustLoopback);
-    this.#throttle = new Throttle(access.throttle, options.now);
+    this.#throttle = options.throttle ?? new Throttle(access.throttle, options.now);
     this.#sleep = options.sleep ?? sleep;
+  }
+
+  /** The failures counted, for the authenticator a reload builds (see AuthenticatorOptions.throttle). */
+  get throttle(): Throttle {
+    return this.#throttle;
   }
 
   async bind(request: SimpleBind, signal: AbortSignal): Promise<BindOutcome> {

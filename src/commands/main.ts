@@ -14,6 +14,7 @@ import { CommandError, EXIT, UsageError, type Finish } from './command-error.js'
 import { exportCommand } from './export.js';
 import { fieldsCommand } from './fields.js';
 import { hashPasswordCommand } from './hash-password.js';
+import { reloadCommand } from './reload.js';
 import { searchCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
@@ -28,6 +29,7 @@ const COMMANDS: readonly ((finish: Finish) => Command)[] = [
   exportCommand,
   statusCommand,
   syncCommand,
+  reloadCommand,
 ];
 
 const HELP_HINT = 'Run "dirbridge <command> --help" for its options.';

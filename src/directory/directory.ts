@@ -89,6 +89,16 @@ export interface DirectoryOptions {
   /** In config order, which is the order results come in. */
   readonly mounts: readonly MountedSource[];
   readonly features: ServerFeatures;
+  /** When the server started, which a directory rebuilt by a reload keeps (cn=Monitor). */
+  readonly startedAt?: Date;
+}
+
+/** What a reload changes: the mounts, and what depends on the sources' names or the settings. */
+export interface Remount {
+  readonly namespace: Namespace;
+  readonly evaluator: FilterEvaluator;
+  /** In the new config order; unchanged sources are the same objects as before. */
+  readonly mounts: readonly MountedSource[];
 }
 
 export class Directory {
@@ -100,8 +110,8 @@ export class Directory {
   readonly #subschema: Entry;
   readonly #suffix: Entry;
   readonly #mountEntries: ReadonlyMap<string, Entry>;
-  readonly #version: string;
-  readonly #startedAt = new Date();
+  readonly #features: ServerFeatures;
+  readonly #startedAt: Date;
   #listeners: () => readonly ListenerStatus[] = () => [];
 
   constructor(options: DirectoryOptions) {
@@ -112,7 +122,8 @@ export class Directory {
     this.#rootDse = rootDseEntry(this.namespace, options.features);
     this.#subschema = subschemaEntry(this.schema);
     this.#suffix = suffixEntry(this.namespace);
-    this.#version = options.features.vendorVersion;
+    this.#features = options.features;
+    this.#startedAt = options.startedAt ?? new Date();
     this.#mountEntries = new Map(
       options.mounts.map((m) => [m.name, mountEntry(this.namespace, m.name, m.description)]),
     );
@@ -120,6 +131,22 @@ export class Directory {
 
   get mounts(): readonly MountedSource[] {
     return [...this.#mounts.values()];
+  }
+
+  /**
+   * The directory a reload swaps in: other mounts (and names, and settings) under the same schema,
+   * features, start time and listeners. This one is left as it is, so a search under way (a paged
+   * one between its pages) ends on the tree it began on; closing mounts is the reload's business.
+   */
+  remount(next: Remount): Directory {
+    const directory = new Directory({
+      ...next,
+      schema: this.schema,
+      features: this.#features,
+      startedAt: this.#startedAt,
+    });
+    directory.#listeners = this.#listeners;
+    return directory;
   }
 
   /** Loads every replica; the directory serves once this resolves. */
@@ -140,7 +167,7 @@ export class Directory {
   /** What cn=Monitor shows now. */
   monitorSnapshot(): MonitorSnapshot {
     return {
-      version: this.#version,
+      version: this.#features.vendorVersion,
       startedAt: this.#startedAt,
       sources: this.mounts.map((mount) => ({
         name: mount.name,
@@ -228,20 +255,25 @@ export class Directory {
     const walk: Walk = {
       filter: maskWithheld(search.filter, withheld, this.schema),
       matches: this.evaluator.predicate(search.filter, { withheld, budget }),
-      mounts: this.#visibleMounts(visibility),
+      mounts: this.#mountsAt(target, visibility),
       signal,
     };
     let tested = 0;
     let sliceStart = performance.now();
-    for await (const found of this.#scope(target, search.scope, walk)) {
-      for (const entry of found.entries) {
-        if (++tested % CLOCK_EVERY === 0 && performance.now() - sliceStart >= SLICE_MS) {
-          await new Promise(setImmediate);
-          if (signal.aborted) return;
-          sliceStart = performance.now();
+    enter(walk.mounts);
+    try {
+      for await (const found of this.#scope(target, search.scope, walk)) {
+        for (const entry of found.entries) {
+          if (++tested % CLOCK_EVERY === 0 && performance.now() - sliceStart >= SLICE_MS) {
+            await new Promise(setImmediate);
+            if (signal.aborted) return;
+            sliceStart = performance.now();
+          }
+          if (walk.matches(entry)) yield this.#hit(entry, found, selection);
         }
-        if (walk.matches(entry)) yield this.#hit(entry, found, selection);
       }
+    } finally {
+      leave(walk.mounts);
     }
   }
 
@@ -255,14 +287,29 @@ export class Directory {
     if (visibility.withheld.has(this.schema.canonicalName(attribute).toLowerCase())) {
       throw new DirectoryError('insufficientAccessRights', `${attribute} cannot be compared`);
     }
+    const target = this.#resolve(dn);
     const walk: Walk = {
       filter: MATCH_ALL,
       matches: () => true,
-      mounts: this.#visibleMounts(visibility),
+      mounts: this.#mountsAt(target, visibility),
       signal,
     };
-    const found = await this.#base(this.#resolve(dn), walk);
-    return this.evaluator.compare(found.entries[0]!, attribute, value);
+    enter(walk.mounts);
+    try {
+      const found = await this.#base(target, walk);
+      return this.evaluator.compare(found.entries[0]!, attribute, value);
+    } finally {
+      leave(walk.mounts);
+    }
+  }
+
+  /**
+   * The mounts a search at `target` may walk: the one it names, or every one the caller may read
+   * from the suffix up. Only those are kept open for it when a reload retires them (MountedSource.retire).
+   */
+  #mountsAt(target: DnTarget, visibility: Visibility): readonly MountedSource[] {
+    const visible = this.#visibleMounts(visibility);
+    return 'mount' in target ? visible.filter((mount) => mount.name === target.mount) : visible;
   }
 
   #visibleMounts(visibility: Visibility): readonly MountedSource[] {
@@ -406,6 +453,15 @@ export class Directory {
       subschemaSubentry: SUBSCHEMA_DN,
     };
   }
+}
+
+/** The mounts a search walks stay open until it ends, even when a reload retires them meanwhile. */
+function enter(mounts: readonly MountedSource[]): void {
+  for (const mount of mounts) mount.enter();
+}
+
+function leave(mounts: readonly MountedSource[]): void {
+  for (const mount of mounts) mount.leave();
 }
 
 function accessOf({ kind }: DnTarget): BaseAccess {

@@ -51,6 +51,15 @@ export class LiveMount implements MountStrategy {
     return Promise.resolve();
   }
 
+  /** A live mount keeps no snapshot. */
+  holdSnapshot(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  releaseSnapshot(): void {
+    // nothing written, nothing to write again
+  }
+
   async *candidates(filter: Filter, signal: AbortSignal): AsyncIterable<readonly Entry[]> {
     const { source, map, presenter } = this.options;
     const nativeFilter = source.capabilities.filterPushdown ? toNativeFilter(filter, map) : undefined;

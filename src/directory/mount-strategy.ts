@@ -15,8 +15,15 @@ export interface MountStrategy {
   readonly entryCount: number | undefined;
   /** Whether the mount has entries below it (hasSubordinates); a live mount assumes it does. */
   readonly hasEntries: boolean;
-  /** Whatever must happen before the mount serves: a replica's first load. */
-  start(signal: AbortSignal): Promise<void>;
+  /**
+   * Whatever must happen before the mount serves: a replica's first load. With `current`, a replica
+   * restored from its snapshot also waits for its first round (a reload swaps it in only then).
+   */
+  start(signal: AbortSignal, current?: boolean): Promise<void>;
+  /** A reload builds another mount of the same source: stop writing the snapshot file until released. */
+  holdSnapshot(): Promise<void>;
+  /** That other mount was not swapped in: this one writes its snapshot again. */
+  releaseSnapshot(): void;
   /** Stops following the source; a replica writes its snapshot if its copy changed since the last. */
   close(): Promise<void>;
   /** Brings a replica's copy up to date now (a failure leaves it stale); a live mount has nothing to do. */

@@ -54,6 +54,10 @@ export class MountedSource {
   readonly name: string;
   readonly mode: SourceMode;
   readonly #strategy: MountStrategy;
+  /** Searches walking this mount now (see `retire`). */
+  #searches = 0;
+  /** Set by `retire` while searches still walk the mount: closes it when the last one ends. */
+  #retiring: (() => void) | undefined;
 
   constructor(private readonly options: MountedSourceOptions) {
     this.name = options.source.name;
@@ -102,9 +106,46 @@ export class MountedSource {
     return this.options.presenter.dnOf(record);
   }
 
-  /** A replica loads before the directory serves, then follows the source's changes. */
-  start(signal: AbortSignal): Promise<void> {
-    return this.#strategy.start(signal);
+  /**
+   * A replica loads before the directory serves, then follows the source's changes. With `current`
+   * (a reload), a replica restored from its snapshot also waits for its first round to succeed.
+   */
+  start(signal: AbortSignal, current = false): Promise<void> {
+    return this.#strategy.start(signal, current);
+  }
+
+  /** A reload is building a new mount of this source: stop writing the snapshot both would write. */
+  holdSnapshot(): Promise<void> {
+    return this.#strategy.holdSnapshot();
+  }
+
+  /** The new mount failed to load and this one serves on: its snapshot is written again. */
+  releaseSnapshot(): void {
+    this.#strategy.releaseSnapshot();
+  }
+
+  /** A search starts walking this mount; `leave` when it ends (the directory does both). */
+  enter(): void {
+    this.#searches++;
+  }
+
+  leave(): void {
+    if (--this.#searches === 0) this.#retiring?.();
+  }
+
+  /**
+   * A reload took the mount out of the directory: it closes once no search walks it any more, so a
+   * paged search begun before the reload ends on the source it began on. Resolves when closed.
+   */
+  retire(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const close = (): void => {
+        this.#retiring = undefined;
+        this.close().then(resolve, reject);
+      };
+      if (this.#searches === 0) close();
+      else this.#retiring = close;
+    });
   }
 
   /** Stops the mount (a replica writes its snapshot if the copy changed), then closes the source. */

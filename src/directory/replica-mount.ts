@@ -100,11 +100,12 @@ export class ReplicaMount implements MountStrategy {
    * The copy from the snapshot when there is a good one (served at once, stale, while the source is
    * asked what changed since), else the first load; then the source's changes followed.
    */
-  async start(signal: AbortSignal): Promise<void> {
+  async start(signal: AbortSignal, current = false): Promise<void> {
     const started = performance.now();
     if (await this.#restore()) {
       this.#follow();
-      this.#followChange();
+      if (current) await this.refresh(signal);
+      else this.#followChange();
       return;
     }
     await this.refresh(signal);
@@ -119,6 +120,14 @@ export class ReplicaMount implements MountStrategy {
   async close(): Promise<void> {
     this.#approval?.close();
     await this.#snapshots?.close();
+  }
+
+  holdSnapshot(): Promise<void> {
+    return this.#snapshots?.hold() ?? Promise.resolve();
+  }
+
+  releaseSnapshot(): void {
+    this.#snapshots?.release();
   }
 
   candidates(filter: Filter): Iterable<readonly Entry[]> {

@@ -14,6 +14,8 @@ export class SnapshotSchedule {
   #timer: NodeJS.Timeout | undefined;
   #lastWrite = Number.NEGATIVE_INFINITY;
   #writing: Promise<void> = Promise.resolve();
+  /** Another mount of the same source owns the file for now (a reload is building it): no writes. */
+  #held = false;
 
   constructor(
     private readonly engine: ReplicaEngine,
@@ -26,7 +28,7 @@ export class SnapshotSchedule {
   /** The copy was loaded, restored as written, or changed. */
   changed(): void {
     this.#dirty = true;
-    if (this.#timer) return;
+    if (this.#timer || this.#held) return;
     const wait = Math.max(0, this.#lastWrite + this.intervalMs - Date.now());
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
@@ -41,14 +43,32 @@ export class SnapshotSchedule {
     await this.#write();
   }
 
-  /** Writes what changed since the last write, and stops. */
+  /** Writes what changed since the last write (unless held), and stops. */
   async close(): Promise<void> {
     await this.flush();
   }
 
+  /**
+   * A reload is building a new mount of this source, which restores from and writes the same file:
+   * this one stops writing it (a write under way ends first), so it never overwrites the new copy.
+   */
+  async hold(): Promise<void> {
+    this.#held = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#writing;
+  }
+
+  /** The new mount failed and this one serves on: its copy is written again (the file may be gone). */
+  release(): void {
+    this.#held = false;
+    this.#dirty = true;
+    void this.flush();
+  }
+
   #write(): Promise<void> {
     this.#writing = this.#writing.then(async () => {
-      if (!this.#dirty) return;
+      if (!this.#dirty || this.#held) return;
       this.#dirty = false;
       this.#lastWrite = Date.now();
       const started = performance.now();

@@ -16,10 +16,17 @@ export async function bind(op: Operation<BindRequest>): Promise<Identity | undef
     return undefined;
   }
   const { remoteAddress, secure } = op.connection;
-  const outcome = await op.services.authenticator.bind(
-    { name: request.name, password: request.auth.password, remoteAddress, secure },
-    op.signal,
-  );
+  // A reload that retires a sign-on source meanwhile closes it only once this bind is answered.
+  const release = op.services.holdSignOn?.();
+  let outcome;
+  try {
+    outcome = await op.services.authenticator.bind(
+      { name: request.name, password: request.auth.password, remoteAddress, secure },
+      op.signal,
+    );
+  } finally {
+    release?.();
+  }
   if (outcome.delayedMs > 0) {
     op.services.events?.bindThrottled();
     // Names only, never the password: an operator sees which login is being guessed, and from where.

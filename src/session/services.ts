@@ -14,6 +14,11 @@ export interface SessionServices {
   readonly directoryConfig: DirectoryConfig;
   readonly limits: LimitsConfig;
   readonly logger: Logger;
+  /**
+   * Keeps the sources binds sign on through open until the returned function is called: a reload
+   * that retires one meanwhile closes it only after the bind is answered. Absent: nothing to keep.
+   */
+  readonly holdSignOn?: () => () => void;
   /** Who counts operations (the admin listener's metrics); absent: nobody. */
   readonly events?: ServerEvents;
   /** Which view each caller gets (docs/views.md); absent: none. */

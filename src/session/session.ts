@@ -27,6 +27,7 @@ import { OutputGate } from './output-gate.js';
 import { PagedSearches } from './paged-searches.js';
 import { ResponseBatch } from './response-batch.js';
 import { search } from './search-operation.js';
+import { currentServices, type CurrentServices } from './current-services.js';
 import type { SessionServices } from './services.js';
 import {
   PLAIN_TRANSPORT,
@@ -102,15 +103,18 @@ export class Session {
   /** Responses encoded this turn and not yet written (src/session/response-batch.ts). */
   readonly #batch: ResponseBatch;
   #peer: string | undefined;
+  readonly #current: CurrentServices;
 
   constructor(
     readonly id: number,
     /** The TLS socket replaces the plain one after StartTLS. */
     private socket: Socket,
-    private readonly services: SessionServices,
+    services: SessionServices | CurrentServices,
     private readonly transport: SessionTransport = PLAIN_TRANSPORT,
   ) {
-    const { maxRequestBytes, maxQueuedBytes, writeTimeout } = services.limits;
+    this.#current = currentServices(services);
+    // The connection's own bounds are those of when it opened; a reload's apply to new connections.
+    const { maxRequestBytes, maxQueuedBytes, writeTimeout } = this.#services.limits;
     this.#frames = new FrameReader(maxRequestBytes);
     this.#secure = transport.secure;
     this.#gate = new OutputGate(maxQueuedBytes);
@@ -118,6 +122,11 @@ export class Session {
     this.#watchdog = new WriteWatchdog(writeTimeout * 1000, () =>
       this.#drop(`the client read nothing of its results for ${writeTimeout} s`),
     );
+  }
+
+  /** The services now; an operation takes them once, when it starts (src/session/current-services.ts). */
+  get #services(): SessionServices {
+    return this.#current.current;
   }
 
   /** The client's address and port, formatted once: every operation's log line names it. */
@@ -140,11 +149,11 @@ export class Session {
 
   /** Reads requests from `socket`: the plain one at first, the TLS one after StartTLS. */
   #listen(socket: Socket): void {
-    socket.setTimeout(this.services.limits.idleTimeout * 1000);
+    socket.setTimeout(this.#services.limits.idleTimeout * 1000);
     socket.on('data', this.#onChunk);
     socket.on('timeout', this.#onIdle);
     socket.on('error', (error) =>
-      this.services.logger.debug({ conn: this.id, err: error.message }, 'socket error'),
+      this.#services.logger.debug({ conn: this.id, err: error.message }, 'socket error'),
     );
     socket.on('close', () => this.#teardown());
   }
@@ -218,7 +227,7 @@ export class Session {
    */
   #armRequestDeadline(): void {
     if (this.#requestDeadline || this.#frames.partialBytes === 0 || !this.#open) return;
-    const seconds = this.services.limits.requestTimeout;
+    const seconds = this.#services.limits.requestTimeout;
     this.#requestDeadline = setTimeout(() => {
       this.#requestDeadline = undefined;
       // Reading is paused while too many operations run or the output queue is full: the rest may be
@@ -236,7 +245,7 @@ export class Session {
   #onFrame(frame: Uint8Array): void {
     let message: RequestMessage;
     try {
-      message = decodeRequest(frame, this.services.limits);
+      message = decodeRequest(frame, this.#services.limits);
     } catch (error) {
       this.#rejectFrame(error);
       return;
@@ -263,7 +272,7 @@ export class Session {
       }
     }
     const reason = error instanceof Error ? error.message : String(error);
-    this.services.logger.debug({ conn: this.id, peer: this.peer, reason }, 'undecodable request');
+    this.#services.logger.debug({ conn: this.id, peer: this.peer, reason }, 'undecodable request');
     this.#disconnect(ResultCode.protocolError, reason);
   }
 
@@ -331,7 +340,7 @@ export class Session {
     const handshake = serverHandshake(
       raw,
       this.transport.tls!,
-      handshakeTimeoutMs(this.services.limits.idleTimeout),
+      handshakeTimeoutMs(this.#services.limits.idleTimeout),
     );
     this.socket = handshake.socket;
     handshake.done.then(
@@ -341,7 +350,7 @@ export class Session {
         this.#listen(handshake.socket);
       },
       (error: unknown) =>
-        this.services.logger.info(
+        this.#services.logger.info(
           { conn: this.id, peer: this.peer, err: error instanceof Error ? error.message : String(error) },
           'StartTLS handshake failed',
         ),
@@ -359,7 +368,7 @@ export class Session {
     try {
       await this.#perform(op);
     } catch (error) {
-      this.services.logger.error({ conn: this.id, err: error }, 'operation failed');
+      this.#services.logger.error({ conn: this.id, err: error }, 'operation failed');
       if (!cancellation.aborted) {
         await op.send(resultFor(responseType, ResultCode.other, 'internal error'));
       }
@@ -443,8 +452,8 @@ export class Session {
       entries: tally.entries,
       ms: Math.round((performance.now() - tally.started) * 10) / 10,
     };
-    logOperation(this.services.logger, record);
-    this.services.events?.operationEnded(record);
+    logOperation(this.#services.logger, record);
+    this.#services.events?.operationEnded(record);
   }
 
   async #perform(op: Operation): Promise<void> {
@@ -482,7 +491,7 @@ export class Session {
   #operation(message: RequestMessage, cancellation: Cancellation, tally: Tally): Operation {
     return {
       message,
-      services: this.services,
+      services: this.#services,
       identity: this.#identity,
       connection: {
         id: this.id,
@@ -536,7 +545,7 @@ export class Session {
    */
   #drop(reason: string): void {
     if (this.#closing) return;
-    this.services.logger.info({ conn: this.id, peer: this.peer, reason }, 'connection dropped');
+    this.#services.logger.info({ conn: this.id, peer: this.peer, reason }, 'connection dropped');
     this.#closing = true;
     this.#batch.discard();
     this.#teardown();

@@ -52,6 +52,8 @@ describe('the systemd unit', () => {
       'ProtectSystem=strict',
       'StateDirectory=dirbridge',
       'CapabilityBoundingSet=\n',
+      // `systemctl reload` sends what `dirbridge reload` sends (src/reload/reloader.ts).
+      'ExecReload=/bin/kill -HUP $MAINPID\n',
     ])
       expect(unit).toContain(line);
     expect(unit).not.toMatch(/^MemoryDenyWriteExecute=yes/m); // V8's JIT would die

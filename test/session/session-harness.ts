@@ -11,6 +11,7 @@ import type { RequestMessage, Response, ResponseMessage } from '../../src/protoc
 import { encodeRequest } from '../../src/protocol/request-encoder.js';
 import { decodeResponse } from '../../src/protocol/response-decoder.js';
 import { Session } from '../../src/session/session.js';
+import type { CurrentServices } from '../../src/session/current-services.js';
 import type { SessionServices } from '../../src/session/services.js';
 import type { SessionTransport } from '../../src/session/start-tls.js';
 
@@ -55,7 +56,7 @@ export class SessionHarness {
 
   /** A Session on one end of a fresh loopback pair, started; the harness holds the other end. */
   static async open(
-    services: SessionServices,
+    services: SessionServices | CurrentServices,
     id = 1,
     transport?: SessionTransport,
   ): Promise<SessionHarness> {

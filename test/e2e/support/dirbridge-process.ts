@@ -22,6 +22,8 @@ export interface DirbridgeProcess {
   /** Every listener's URL (`ldap://` or `ldaps://`), in config order. */
   readonly urls: readonly string[];
   readonly child: ChildProcess;
+  /** The config file it was started with (a reload test rewrites it). */
+  readonly configFile: string;
   /** Everything the process wrote, for assertions and for debugging a failed test. */
   output(): string;
   stop(): Promise<number | null>;
@@ -104,6 +106,7 @@ export async function startDirbridge(options: StartOptions = {}): Promise<Dirbri
     port: Number(new URL(url).port),
     urls,
     child,
+    configFile: file,
     output: () => output,
     stop: () => stopProcess(child),
   };
