@@ -21,7 +21,7 @@ import { UuidSlots } from './uuid-slots.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import type { SnapshotReader } from './snapshot-reader.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
-import { StoredEntry } from './stored-entry.js';
+import { StoredEntry, type DecodeListener } from './stored-entry.js';
 
 /** A slot as a search noted it: which, and in which generation. */
 export interface SlotRef {
@@ -50,6 +50,8 @@ export class EntryStore {
   readonly #uuids = new UuidSlots();
   readonly #free: number[] = [];
   readonly #encoder: RecordEncoder;
+  /** Told of what views of this store decode (its phone readings). */
+  listener: DecodeListener | undefined;
 
   constructor(
     /** The presented DN of an entry, from its UUID. */
@@ -167,7 +169,21 @@ export class EntryStore {
     if (offset === 0) return undefined;
     const uuid = this.#uuids.uuidAt(slot);
     if (uuid === undefined) return undefined;
-    return new StoredEntry(uuid, this.dnOf, this.#buffer, offset - 1, this.names, this.values);
+    const { listener } = this;
+    return new StoredEntry(
+      uuid,
+      this.dnOf,
+      this.#buffer,
+      offset - 1,
+      this.names,
+      this.values,
+      listener && { slot, record: offset, listener },
+    );
+  }
+
+  /** Which record a slot holds now (0: none): another value once its entry changes or moves. */
+  recordAt(slot: number): number {
+    return slot < this.#offsets.length ? this.#offsets.get(slot) : 0;
   }
 
   /** The attributes of the entry in a slot, as stored (tests, snapshots). */

@@ -20,6 +20,7 @@ import type { RecordContent } from './entry-record.js';
 import { EntryStore } from './entry-store.js';
 import { RELEASE_AFTER, releaseMemory } from './release-memory.js';
 import { ReplicaIndex, type ReplicaIndexParts } from './replica-index.js';
+import { PhoneReadings } from './phone-readings.js';
 import { SlotIndex, SlotIndexBuilder, type SlotEntry } from './slot-index.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import { SnapshotReader } from './snapshot-reader.js';
@@ -81,6 +82,7 @@ const MOST_READ_ONE_BY_ONE = 1000;
 
 export class ReplicaEngine {
   #store: EntryStore;
+  #readings!: PhoneReadings;
   readonly #rules: MatchingRules;
   readonly #guard: DeletionGuard;
   #index: ReplicaIndex | undefined;
@@ -91,8 +93,8 @@ export class ReplicaEngine {
   #rounds: Promise<unknown> = Promise.resolve(undefined);
 
   constructor(private readonly options: ReplicaEngineOptions) {
-    this.#store = new EntryStore(options.dnOf);
     this.#rules = new MatchingRules(options.schema, { defaultCountry: options.defaultCountry });
+    this.#store = this.#readable(new EntryStore(options.dnOf));
     this.#guard = new DeletionGuard(options.source.name, options.maxDeletes ?? '10%');
   }
 
@@ -200,7 +202,7 @@ export class ReplicaEngine {
     });
     if (store.size !== header.entries || base.size !== header.entries)
       throw new SnapshotUnusable(`it says ${header.entries} entries but holds ${store.size}`);
-    this.#store = store;
+    this.#store = this.#readable(store);
     this.#index = ReplicaIndex.over(this.#indexParts(), base);
     this.#cursor = header.cursor;
     // Who was deleted while the copy lay on disk, a feed that cannot report deletions cannot say:
@@ -253,7 +255,7 @@ export class ReplicaEngine {
         return await this.#firstLoad(feed, signal);
       } catch (error) {
         // What a failed first load stored is nobody's copy: the next round starts afresh.
-        this.#store = new EntryStore(this.options.dnOf);
+        this.#store = this.#readable(new EntryStore(this.options.dnOf));
         throw error;
       }
     }
@@ -321,7 +323,7 @@ export class ReplicaEngine {
 
   /** Streams the listing straight into the store and the index: nobody reads the copy yet. */
   async #firstLoad(feed: ChangeFeed, signal: AbortSignal): Promise<RoundOutcome> {
-    const builder = new SlotIndexBuilder(this.options.schema, this.#rules);
+    const builder = new SlotIndexBuilder(this.options.schema, this.#rules, this.#readings);
     let cursor: string | undefined;
     for await (const item of feed.full(signal)) {
       if (item.kind === 'cursor') cursor = item.cursor;
@@ -427,12 +429,22 @@ export class ReplicaEngine {
 
   readonly #read = (slot: number): Entry['attributes'] | undefined => this.#store.entry(slot)?.attributes;
 
+  /** A store with phone readings of its own: a reading is only good for the store it was made in. */
+  #readable(store: EntryStore): EntryStore {
+    this.#readings = new PhoneReadings(this.#rules.phoneNumbers, this.options.schema, (slot) =>
+      store.recordAt(slot),
+    );
+    store.listener = this.#readings;
+    return store;
+  }
+
   #indexParts(): ReplicaIndexParts {
     return {
       schema: this.options.schema,
       rules: this.#rules,
       read: this.#read,
       prepare: this.options.prepare ?? [],
+      readings: this.#readings,
     };
   }
 }

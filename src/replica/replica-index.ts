@@ -10,6 +10,7 @@ import type { Filter } from '../filter/ast.js';
 import type { MatchingRules } from '../schema/matching-rules.js';
 import type { Schema } from '../schema/schema.js';
 import type { SlotReader } from './attribute-index.js';
+import type { PhoneReadings } from './phone-readings.js';
 import { SlotIndex, type SlotEntry } from './slot-index.js';
 import { filterIds, union, type Ids } from './sorted-ids.js';
 
@@ -23,6 +24,8 @@ export interface ReplicaIndexParts {
   readonly read: SlotReader;
   /** Attributes whose keys and trigrams are built before a (re)built index serves (phonebook names). */
   readonly prepare: readonly string[];
+  /** Where the numbers' readings are noted as entries are indexed (the store's). */
+  readonly readings?: PhoneReadings;
 }
 
 export class ReplicaIndex {
@@ -44,7 +47,7 @@ export class ReplicaIndex {
   static build(parts: ReplicaIndexParts, entries: Iterable<SlotEntry>, slotCount: number): ReplicaIndex {
     return ReplicaIndex.over(
       parts,
-      SlotIndex.build(entries, parts.schema, parts.rules, parts.read, slotCount),
+      SlotIndex.build(entries, parts.schema, parts.rules, parts.read, slotCount, parts.readings),
     );
   }
 
@@ -98,6 +101,7 @@ export class ReplicaIndex {
   }
 
   #build(entries: readonly SlotEntry[], slotCount: number): SlotIndex {
-    return SlotIndex.build(entries, this.parts.schema, this.parts.rules, this.parts.read, slotCount);
+    const { schema, rules, read, readings } = this.parts;
+    return SlotIndex.build(entries, schema, rules, read, slotCount, readings);
   }
 }

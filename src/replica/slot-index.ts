@@ -19,6 +19,7 @@ import { foldSubstrings, type SubstringPattern } from '../schema/text-fold.js';
 import { AttributeIndex, AttributeIndexBuilder, type SlotReader } from './attribute-index.js';
 import { GrowableIds } from './growable-ids.js';
 import { IdCollector } from './id-collector.js';
+import type { PhoneReadings } from './phone-readings.js';
 import { EMPTY, filterIds, intersect, union, type Ids } from './sorted-ids.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import type { SnapshotReader } from './snapshot-reader.js';
@@ -59,8 +60,9 @@ export class SlotIndex {
     rules: MatchingRules,
     read: SlotReader,
     slotCount: number,
+    readings?: PhoneReadings,
   ): SlotIndex {
-    const builder = new SlotIndexBuilder(schema, rules);
+    const builder = new SlotIndexBuilder(schema, rules, readings);
     for (const entry of entries) builder.add(entry.slot, entry.attributes);
     return builder.build(read, slotCount);
   }
@@ -290,6 +292,8 @@ export class SlotIndexBuilder {
   constructor(
     private readonly schema: Schema,
     private readonly rules: MatchingRules,
+    /** Where the numbers' readings are noted for the searches that test them. */
+    private readonly readings?: PhoneReadings,
   ) {}
 
   add(slot: number, attributes: ReadonlyMap<string, EntryAttribute>): void {
@@ -298,7 +302,7 @@ export class SlotIndexBuilder {
     attributes.forEach((attribute, name) => {
       let builder = this.#byName.get(name);
       if (builder === undefined) this.#byName.set(name, (builder = this.#builderFor(name)));
-      builder?.add(slot, attribute.values, this.rules.phoneNumbers);
+      builder?.add(slot, name, attribute.values, this.rules.phoneNumbers, this.readings);
     });
   }
 
