@@ -44,8 +44,10 @@ export class EntryStore {
   readonly #offsets = new SharedUint32s();
   /** Slot -> record length in bytes. */
   readonly #lengths = new SharedUint32s();
-  /** Slot -> generation, bumped when the slot is freed. */
+  /** Slot -> generation: the number of frees in the store when the slot was last freed (0: never). */
   readonly #generations = new SharedUint32s();
+  /** Slots freed so far: the generation the next free gives its slot. */
+  #frees = 0;
   readonly #recordIds = new RecordIdSlots();
   readonly #uuids = new UuidSlots();
   readonly #free: number[] = [];
@@ -104,6 +106,14 @@ export class EntryStore {
     return this.#generations.get(slot);
   }
 
+  /**
+   * Slots freed so far. A slot whose generation is above what this said at some moment has been
+   * freed (and perhaps reused) since: whoever noted it then should not read it now.
+   */
+  get frees(): number {
+    return this.#frees;
+  }
+
   /** The live slots, in slot order. */
   *slots(): Generator<number> {
     for (let slot = 0; slot < this.#offsets.length; slot++) if (this.#offsets.get(slot) !== 0) yield slot;
@@ -138,7 +148,8 @@ export class EntryStore {
     this.#garbage += this.#lengths.get(slot);
     this.#offsets.set(slot, 0);
     this.#lengths.set(slot, 0);
-    this.#generations.set(slot, (this.#generations.get(slot) + 1) >>> 0);
+    this.#frees = (this.#frees + 1) >>> 0;
+    this.#generations.set(slot, this.#frees);
     this.#uuids.clear(slot);
     this.#recordIds.clear(slot);
     this.#free.push(slot);

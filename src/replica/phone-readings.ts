@@ -43,27 +43,28 @@ export class PhoneReadings {
   }
 
   /**
-   * The forms of a slot's values of an attribute, from their readings (made now if there are none
-   * for this record), handed to the matching rules for as long as the values array lives. Other
-   * attributes are left alone.
+   * Tells the matching rules how to get the forms of a slot's values of an attribute, should a
+   * filter test them: from their readings, or (none for this record yet) by reading them once and
+   * keeping the readings. Other attributes are left alone; so are values nobody tests (an entry
+   * sent back with its numbers costs nothing here).
    */
   attach(slot: number, record: number, key: string, values: readonly string[]): void {
     const canonical = this.#telephoneKey(key);
-    if (canonical === null) return;
-    const slots = this.#slots(canonical);
+    if (canonical !== null) this.phones.provide(values, () => this.#formsOf(slot, record, canonical, values));
+  }
+
+  #formsOf(slot: number, record: number, key: string, values: readonly string[]): readonly PhoneForms[] {
+    const slots = this.#slots(key);
     const packed = this.#records[slot] === record ? slots[slot] : undefined;
     const readings = packed?.split(VALUES);
-    let forms: PhoneForms[];
-    if (readings !== undefined && readings.length === values.length) {
-      forms = values.map((value, i) => this.phones.formsWith(value, unpack(readings[i]!)));
-    } else {
-      forms = values.map((value) => this.phones.read(value));
-      if (record !== 0 && this.recordOf(slot) === record) {
-        this.#claim(slot);
-        slots[slot] = packAll(forms);
-      }
+    if (readings !== undefined && readings.length === values.length)
+      return values.map((value, i) => this.phones.formsWith(value, unpack(readings[i]!)));
+    const forms = values.map((value) => this.phones.read(value));
+    if (record !== 0 && this.recordOf(slot) === record) {
+      this.#claim(slot);
+      slots[slot] = packAll(forms);
     }
-    this.phones.remember(values, forms);
+    return forms;
   }
 
   /** Makes the slot's readings those of its current record, dropping any of an earlier one. */

@@ -21,11 +21,11 @@ import { EntryStore } from './entry-store.js';
 import { RELEASE_AFTER, releaseMemory } from './release-memory.js';
 import { ReplicaIndex, type ReplicaIndexParts } from './replica-index.js';
 import { PhoneReadings } from './phone-readings.js';
+import { DONE, SlotSet } from './slot-stream.js';
 import { SlotIndex, SlotIndexBuilder, type SlotEntry } from './slot-index.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { SnapshotWriter } from './snapshot-writer.js';
-import type { Ids } from './sorted-ids.js';
 
 export interface ReplicaLogger {
   info(obj: object, msg: string): void;
@@ -74,6 +74,8 @@ export interface SnapshotHeader {
 
 /** Entries handed to a search per batch: views are made as the search reaches them. */
 const BATCH = 256;
+/** The first batch: a phone's search stops at 50 entries or so. */
+const FIRST_BATCH = 64;
 /**
  * Most records a reconciliation reads one by one (ids listed that the copy lacks); past this, a
  * full listing costs the backend less than the single reads.
@@ -212,20 +214,25 @@ export class ReplicaEngine {
     return header;
   }
 
-  /** Candidate entries for a (masked) filter, in batches, in slot order. */
+  /**
+   * Candidate entries for a (masked) filter, in batches, found as the batches are asked for (a
+   * search that stops at its size limit never pays for the rest); each entry once. The first batch
+   * is small, as a phone's search needs a few dozen entries.
+   */
   *candidates(filter: Filter): Generator<readonly Entry[]> {
     const index = this.#index;
     if (!index) return;
-    const slots = index.candidates(filter) ?? index.all();
-    const generations = this.#generationsOf(slots);
-    for (let start = 0; start < slots.length; start += BATCH) {
+    const store = this.#store;
+    const stream = index.stream(filter);
+    const seen = new SlotSet(store.slotCount);
+    // A slot freed (and perhaps reused) since the search started holds nobody it should see.
+    const frees = store.frees;
+    let size = FIRST_BATCH;
+    for (let slot = stream.next(); slot !== DONE; size = BATCH) {
       const batch: Entry[] = [];
-      const end = Math.min(start + BATCH, slots.length);
-      for (let i = start; i < end; i++) {
-        const slot = slots[i]!;
-        // A slot freed (and perhaps reused) since the search noted it holds nobody it should see.
-        if (this.#store.generationOf(slot) !== generations[i]) continue;
-        const entry = this.#store.entry(slot);
+      for (; slot !== DONE && batch.length < size; slot = stream.next()) {
+        if (!seen.add(slot) || store.generationOf(slot) > frees) continue;
+        const entry = store.entry(slot);
         if (entry) batch.push(entry);
       }
       if (batch.length > 0) yield batch;
@@ -240,12 +247,6 @@ export class ReplicaEngine {
   recordIdOf(uuid: string): string | undefined {
     const slot = this.#store.slotOfUuid(uuid);
     return slot === undefined ? undefined : this.#store.recordIdAt(slot);
-  }
-
-  #generationsOf(slots: Ids): Uint32Array {
-    const generations = new Uint32Array(slots.length);
-    for (let i = 0; i < slots.length; i++) generations[i] = this.#store.generationOf(slots[i]!);
-    return generations;
   }
 
   async #round(signal: AbortSignal): Promise<RoundOutcome> {

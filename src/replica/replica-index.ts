@@ -12,6 +12,7 @@ import type { Schema } from '../schema/schema.js';
 import type { SlotReader } from './attribute-index.js';
 import type { PhoneReadings } from './phone-readings.js';
 import { SlotIndex, type SlotEntry } from './slot-index.js';
+import { chainStreams, filterStream, listStream, type SlotStream } from './slot-stream.js';
 import { filterIds, union, type Ids } from './sorted-ids.js';
 
 /** Merge the recent index into the base once it holds this share of the base (or this many slots). */
@@ -31,8 +32,11 @@ export interface ReplicaIndexParts {
 export class ReplicaIndex {
   #base: SlotIndex;
   #recent: SlotIndex;
-  /** Slots whose entries in the base are out of date (changed or deleted since it was built). */
-  #stale = new Set<number>();
+  /**
+   * Slots whose entries in the base are out of date (changed or deleted since it was built). Never
+   * changed once made, only replaced: a search streaming candidates keeps the one it started with.
+   */
+  #stale: ReadonlySet<number> = new Set<number>();
   readonly #keepInBase = (slot: number): boolean => !this.#stale.has(slot);
 
   private constructor(
@@ -71,6 +75,21 @@ export class ReplicaIndex {
   }
 
   /**
+   * The slots the filter can match (a superset, with repeats), found as they are read (see
+   * SlotIndex.stream), as the index is now: later changes do not reach a stream made before them.
+   */
+  stream(filter: Filter): SlotStream {
+    const base = this.#base;
+    const recent = this.#recent;
+    const stale = this.#stale;
+    const old = base.stream(filter) ?? listStream(base.all);
+    return chainStreams([
+      stale.size === 0 ? old : filterStream(old, (slot) => !stale.has(slot)),
+      recent.stream(filter) ?? listStream(recent.all),
+    ]);
+  }
+
+  /**
    * Takes in one batch of changes: `changed` entries (new or rewritten, in their slots) and `removed`
    * slots. Costs the changed entries' keys plus a merge of the small recent index, and now and then
    * a merge into the base.
@@ -80,7 +99,7 @@ export class ReplicaIndex {
     for (const { slot } of changed) touched.add(slot);
     for (const slot of removed) touched.add(slot);
     if (touched.size === 0) return;
-    for (const slot of touched) this.#stale.add(slot);
+    this.#stale = new Set([...this.#stale, ...touched]);
     const sorted = [...changed].sort((a, b) => a.slot - b.slot);
     const batch = this.#build(sorted, slotCount);
     this.#recent = this.#recent.mergedWith(batch, (slot) => !touched.has(slot), slotCount);

@@ -20,11 +20,23 @@ import { AttributeIndex, AttributeIndexBuilder, type SlotReader } from './attrib
 import { GrowableIds } from './growable-ids.js';
 import { IdCollector } from './id-collector.js';
 import type { PhoneReadings } from './phone-readings.js';
-import { EMPTY, filterIds, intersect, union, type Ids } from './sorted-ids.js';
+import { chainStreams, filterStream, listStream, postingsStream, type SlotStream } from './slot-stream.js';
+import { EMPTY, filterIds, has, intersect, union, type Ids } from './sorted-ids.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import type { SnapshotReader } from './snapshot-reader.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
 import type { TermIndex } from './term-index.js';
+
+/**
+ * An AND whose narrowest list child holds at most this many slots is answered by intersecting its
+ * lists; with more, a child that streams is read instead (its first matches come at once).
+ */
+const SHORT_LIST = 1024;
+
+/** Whether a filter is found key by key (its candidates stream) rather than as one list. */
+function streams(filter: Filter): boolean {
+  return filter.type === 'substrings' || filter.type === 'approx' || filter.type === 'or';
+}
 
 /** One entry handed to `build`: its slot and its attributes. */
 export interface SlotEntry {
@@ -156,6 +168,100 @@ export class SlotIndex {
   /** A superset of the slots the filter can match, ascending; undefined when it cannot be narrowed. */
   candidates(filter: Filter): Ids | undefined {
     return this.#plan(filter);
+  }
+
+  /**
+   * The slots the filter can match (a superset, with repeats), found as they are read; undefined
+   * when it cannot be narrowed. Unlike `candidates`, nothing is gathered before the first slot.
+   */
+  stream(filter: Filter): SlotStream | undefined {
+    switch (filter.type) {
+      case 'and':
+        return this.#andStream(filter.filters);
+      case 'or': {
+        const streams: SlotStream[] = [];
+        for (const child of filter.filters) {
+          const stream = this.stream(child);
+          if (stream === undefined) return undefined;
+          streams.push(stream);
+        }
+        return chainStreams(streams);
+      }
+      case 'substrings':
+        return this.#onAttributeStream(filter.attribute, (index) =>
+          this.#substringsStream(index, filter.initial, filter.any, filter.final),
+        );
+      case 'approx':
+        return this.#onAttributeStream(filter.attribute, (index) =>
+          this.#substringsStream(index, undefined, [filter.value], undefined),
+        );
+      default: {
+        const ids = this.#plan(filter);
+        return ids && listStream(ids);
+      }
+    }
+  }
+
+  /**
+   * AND: any child that narrows is a superset. Children that are lists (equality, presence) are
+   * intersected when the smallest is short; else the first child that streams is read, less what
+   * a list child rules out.
+   */
+  #andStream(children: readonly Filter[]): SlotStream | undefined {
+    const lists: Ids[] = [];
+    const streamed: Filter[] = [];
+    for (const child of children) {
+      if (streams(child)) {
+        streamed.push(child);
+        continue;
+      }
+      const ids = this.#plan(child);
+      if (ids?.length === 0) return listStream(EMPTY);
+      if (ids !== undefined) lists.push(ids);
+    }
+    lists.sort((a, b) => a.length - b.length);
+    const narrowest = lists[0];
+    for (const child of streamed) {
+      if (narrowest !== undefined && narrowest.length <= SHORT_LIST) break;
+      const stream = this.stream(child);
+      if (stream === undefined) continue;
+      return lists.length === 0
+        ? stream
+        : filterStream(stream, (slot) => lists.every((ids) => has(ids, slot)));
+    }
+    if (narrowest === undefined) return undefined;
+    let result = narrowest;
+    for (let i = 1; i < lists.length && result.length > 0; i++) result = intersect(result, lists[i]!);
+    return listStream(result);
+  }
+
+  #onAttributeStream(attribute: string, plan: (index: AttributeIndex) => SlotStream): SlotStream {
+    const index = this.#index(attribute);
+    return index ? plan(index) : listStream(EMPTY);
+  }
+
+  #substringsStream(
+    index: AttributeIndex,
+    initial: string | undefined,
+    any: readonly string[],
+    final: string | undefined,
+  ): SlotStream {
+    const terms = index.terms();
+    if (!terms) return listStream(index.present);
+    if (index.type.matching === 'text')
+      return this.#keyStream(terms, foldSubstrings(initial, any, final), index);
+    const phones = this.#rules.phoneNumbers;
+    const assertion = phones.substrings(initial, any, final);
+    if (assertion.kind === 'text') return listStream(index.present);
+    const patterns = phones.canonicalPatterns(assertion, index.callingCodes);
+    return chainStreams(patterns.map((pattern) => this.#keyStream(terms, pattern, index)));
+  }
+
+  /** The slots of the keys that can match the pattern, key by key (see TermIndex.candidateKeys). */
+  #keyStream(terms: TermIndex, pattern: SubstringPattern, index: AttributeIndex): SlotStream {
+    if (pattern.initial === undefined && pattern.final === undefined && pattern.any.length === 0)
+      return listStream(index.present);
+    return postingsStream(terms.candidateKeys(pattern), terms.offsets, terms.postings);
   }
 
   #index(name: string): AttributeIndex | undefined {

@@ -17,6 +17,7 @@ import {
 } from 'libphonenumber-js/max';
 import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
+import { ValuesMemo } from './values-memo.js';
 import { foldSubstrings, foldText, matchesSubstrings, type SubstringPattern } from './text-fold.js';
 
 /** What a stored or asserted telephone value is known by. */
@@ -94,7 +95,8 @@ export class PhoneNumbers {
   /** The prefix national numbers are dialled with in the default country (`0` in Germany, none in the US). */
   readonly #nationalPrefix: string;
   readonly #byValue = new Map<string, PhoneForms>();
-  readonly #byValues = new WeakMap<readonly string[], readonly PhoneForms[]>();
+  readonly #byValues = new ValuesMemo<readonly PhoneForms[]>('phone forms');
+  readonly #provided = new ValuesMemo<() => readonly PhoneForms[]>('phone forms provided');
 
   constructor(defaultCountry: string) {
     const country = defaultCountry.toUpperCase();
@@ -133,7 +135,7 @@ export class PhoneNumbers {
   formsOfValues(values: readonly string[]): readonly PhoneForms[] {
     let forms = this.#byValues.get(values);
     if (!forms) {
-      forms = values.map((value) => this.formsOf(value));
+      forms = this.#provided.get(values)?.() ?? values.map((value) => this.formsOf(value));
       this.#byValues.set(values, forms);
     }
     return forms;
@@ -157,9 +159,12 @@ export class PhoneNumbers {
     return this.#forms(value, flat(value.replace(NON_DIAL, '')), reading);
   }
 
-  /** Notes the forms of an attribute's values (read with `formsWith`), for as long as the array lives. */
-  remember(values: readonly string[], forms: readonly PhoneForms[]): void {
-    this.#byValues.set(values, forms);
+  /**
+   * Says how to get the forms of an attribute's values without reading them (from their readings,
+   * see `formsWith`), should a filter test them.
+   */
+  provide(values: readonly string[], forms: () => readonly PhoneForms[]): void {
+    this.#provided.set(values, forms);
   }
 
   #forms(value: string, raw: string, reading: PhoneReading | undefined): PhoneForms {
