@@ -4,7 +4,8 @@
  * press touches the few entries that can match instead of scanning the copy.
  *
  * `candidates(filter)` is a SUPERSET of the slots whose entries match, ascending: the directory
- * re-checks each entry with its predicate, which alone decides. Every attribute is indexed by its
+ * re-checks each entry with its predicate, which alone decides. Searches read `stream(filter)`, the
+ * same superset found as it is read (slot-stream.ts), so a size limit stops the index too. Every attribute is indexed by its
  * schema matching kind: text and telephone attributes by key (exact, prefix, suffix, contains),
  * every attribute by presence. Per attribute, keys are sorted strings with their slots in one shared
  * Uint32Array (CSR layout), so 100,000 entries cost a few typed arrays rather than millions of
