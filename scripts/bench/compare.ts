@@ -40,7 +40,7 @@ import type { Credentials, RunResult, Scenario } from './load.js';
 import { LoadGenerator } from './load-generator.js';
 import { ms, perSecond } from './markdown.js';
 import { generatePhonebook, type Terms } from './phonebook.js';
-import { cpuSeconds } from './proc-stats.js';
+import { cpuSeconds, memoryMiB } from './proc-stats.js';
 
 const SIZES = numbers(process.env.BENCH_COMPARE_SIZES, [10_000, 100_000]);
 const CONNECTIONS = numbers(process.env.BENCH_COMPARE_CONNECTIONS, [1, 8, 32]);
@@ -380,7 +380,15 @@ function table(measured: readonly Measured[]): string {
   return rows.join('\n');
 }
 
-function report(measured: readonly Measured[], loadBefore: number): string {
+/** dirbridge's memory at one size: once both copies are loaded, and after the runs. */
+interface Memory {
+  readonly size: number;
+  readonly loaded: number;
+  readonly after: number;
+  readonly peak: number;
+}
+
+function report(measured: readonly Measured[], loadBefore: number, memory: readonly Memory[]): string {
   return [
     '### dirbridge vs OpenLDAP slapd, side by side',
     '',
@@ -392,6 +400,10 @@ function report(measured: readonly Measured[], loadBefore: number): string {
     '- slapd: mdb, `eq,sub` on cn/sn/givenName/telephoneNumber/mobile, `eq` on mail and objectClass; binds to slapd and back-ldap are the service account (`{SSHA}`), to dirbridge its local account (scrypt); dirbridge logs every operation (info) to a file',
     '- dirbridge mounts: `file` (the CSV), `replica` (an `ldap` source copying the slapd, change polls off during the runs), `live` (an `ldap` source searching the slapd, result cache off)',
     '- entries/op differs where the matching differs: dirbridge folds accents (`mul` finds `Müller`) and matches numbers in any written form; slapd does neither',
+    ...memory.map(
+      ({ size, loaded, after, peak }) =>
+        `- dirbridge RSS at ${size / 1000}k (one process holding the file copy and the replica, each of ${size} people): ${loaded} MiB once loaded, ${after} MiB after the runs, ${peak} MiB peak`,
+    ),
   ].join('\n');
 }
 
@@ -400,12 +412,20 @@ function report(measured: readonly Measured[], loadBefore: number): string {
 export async function compareBench(): Promise<void> {
   const loadBefore = loadavg()[0] ?? Number.NaN;
   const measured: Measured[] = [];
+  const memory: Memory[] = [];
   for (const size of SIZES) {
     const folder = mkdtempSync(join(tmpdir(), 'dirbridge-bench-compare-'));
     const setup = await setUp(folder, size);
     const load = new LoadGenerator();
+    const { pid } = setup.server;
+    const loaded = Math.round(memoryMiB(pid, 'VmRSS'));
     try {
       measured.push(...(await runSize(load, setup, size)));
+      const [after, peak] = [memoryMiB(pid, 'VmRSS'), memoryMiB(pid, 'VmHWM')].map(Math.round) as [
+        number,
+        number,
+      ];
+      memory.push({ size, loaded, after, peak });
     } finally {
       load.end();
       await stopServer(setup.server);
@@ -414,7 +434,7 @@ export async function compareBench(): Promise<void> {
       else process.stderr.write(`kept ${folder}\n`);
     }
   }
-  process.stdout.write(`${report(measured, loadBefore)}\n`);
+  process.stdout.write(`${report(measured, loadBefore, memory)}\n`);
 }
 
 await compareBench();

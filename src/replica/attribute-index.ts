@@ -10,6 +10,7 @@ import { foldText } from '../schema/text-fold.js';
 import { GrowableIds } from './growable-ids.js';
 import { ALL_REACH } from './key-reach.js';
 import { addPhoneKeys } from './phone-keys.js';
+import type { PhoneReadings } from './phone-readings.js';
 import { filterIds, union, type Ids } from './sorted-ids.js';
 import type { SnapshotReader } from './snapshot-reader.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
@@ -119,16 +120,23 @@ export class AttributeIndexBuilder {
     this.#numbers = type.matching === 'telephone' ? new TermsBuilder() : undefined;
   }
 
-  add(slot: number, values: readonly string[], phones: PhoneNumbers): void {
+  add(
+    slot: number,
+    key: string,
+    values: readonly string[],
+    phones: PhoneNumbers,
+    readings: PhoneReadings | undefined,
+  ): void {
     if (this.#present.last() !== slot) this.#present.push(slot);
-    // Read without caching: holding the forms of every number for the evaluator would cost more
-    // memory than re-reading the few candidates a query hands it.
     if (!this.#numbers) return;
-    for (const value of values) {
-      const forms = phones.read(value);
+    // The forms themselves are not kept (they would cost more memory than the entries), but what
+    // libphonenumber read is, so that a search testing these numbers need not parse them again.
+    const read = values.map((value) => phones.read(value));
+    for (const forms of read) {
       if (forms.callingCode !== undefined) this.#callingCodes.add(forms.callingCode);
       addPhoneKeys(this.#numbers, forms, slot);
     }
+    readings?.note(slot, key, read);
   }
 
   build(read: SlotReader, everyone: Ids): AttributeIndex {

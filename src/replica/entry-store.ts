@@ -21,7 +21,7 @@ import { UuidSlots } from './uuid-slots.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import type { SnapshotReader } from './snapshot-reader.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
-import { StoredEntry } from './stored-entry.js';
+import { StoredEntry, type DecodeListener } from './stored-entry.js';
 
 /** A slot as a search noted it: which, and in which generation. */
 export interface SlotRef {
@@ -44,12 +44,16 @@ export class EntryStore {
   readonly #offsets = new SharedUint32s();
   /** Slot -> record length in bytes. */
   readonly #lengths = new SharedUint32s();
-  /** Slot -> generation, bumped when the slot is freed. */
+  /** Slot -> generation: the number of frees in the store when the slot was last freed (0: never). */
   readonly #generations = new SharedUint32s();
+  /** Slots freed so far: the generation the next free gives its slot. */
+  #frees = 0;
   readonly #recordIds = new RecordIdSlots();
   readonly #uuids = new UuidSlots();
   readonly #free: number[] = [];
   readonly #encoder: RecordEncoder;
+  /** Told of what views of this store decode (its phone readings). */
+  listener: DecodeListener | undefined;
 
   constructor(
     /** The presented DN of an entry, from its UUID. */
@@ -102,6 +106,14 @@ export class EntryStore {
     return this.#generations.get(slot);
   }
 
+  /**
+   * Slots freed so far. A slot whose generation is above what this said at some moment has been
+   * freed (and perhaps reused) since: whoever noted it then should not read it now.
+   */
+  get frees(): number {
+    return this.#frees;
+  }
+
   /** The live slots, in slot order. */
   *slots(): Generator<number> {
     for (let slot = 0; slot < this.#offsets.length; slot++) if (this.#offsets.get(slot) !== 0) yield slot;
@@ -136,7 +148,8 @@ export class EntryStore {
     this.#garbage += this.#lengths.get(slot);
     this.#offsets.set(slot, 0);
     this.#lengths.set(slot, 0);
-    this.#generations.set(slot, (this.#generations.get(slot) + 1) >>> 0);
+    this.#frees = (this.#frees + 1) >>> 0;
+    this.#generations.set(slot, this.#frees);
     this.#uuids.clear(slot);
     this.#recordIds.clear(slot);
     this.#free.push(slot);
@@ -167,7 +180,21 @@ export class EntryStore {
     if (offset === 0) return undefined;
     const uuid = this.#uuids.uuidAt(slot);
     if (uuid === undefined) return undefined;
-    return new StoredEntry(uuid, this.dnOf, this.#buffer, offset - 1, this.names, this.values);
+    const { listener } = this;
+    return new StoredEntry(
+      uuid,
+      this.dnOf,
+      this.#buffer,
+      offset - 1,
+      this.names,
+      this.values,
+      listener && { slot, record: offset, listener },
+    );
+  }
+
+  /** Which record a slot holds now (0: none): another value once its entry changes or moves. */
+  recordAt(slot: number): number {
+    return slot < this.#offsets.length ? this.#offsets.get(slot) : 0;
   }
 
   /** The attributes of the entry in a slot, as stored (tests, snapshots). */

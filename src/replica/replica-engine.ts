@@ -20,11 +20,12 @@ import type { RecordContent } from './entry-record.js';
 import { EntryStore } from './entry-store.js';
 import { RELEASE_AFTER, releaseMemory } from './release-memory.js';
 import { ReplicaIndex, type ReplicaIndexParts } from './replica-index.js';
+import { PhoneReadings } from './phone-readings.js';
+import { DONE, SlotSet } from './slot-stream.js';
 import { SlotIndex, SlotIndexBuilder, type SlotEntry } from './slot-index.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { SnapshotWriter } from './snapshot-writer.js';
-import type { Ids } from './sorted-ids.js';
 
 export interface ReplicaLogger {
   info(obj: object, msg: string): void;
@@ -73,6 +74,8 @@ export interface SnapshotHeader {
 
 /** Entries handed to a search per batch: views are made as the search reaches them. */
 const BATCH = 256;
+/** The first batch: a phone's search stops at 50 entries or so. */
+const FIRST_BATCH = 64;
 /**
  * Most records a reconciliation reads one by one (ids listed that the copy lacks); past this, a
  * full listing costs the backend less than the single reads.
@@ -81,6 +84,7 @@ const MOST_READ_ONE_BY_ONE = 1000;
 
 export class ReplicaEngine {
   #store: EntryStore;
+  #readings!: PhoneReadings;
   readonly #rules: MatchingRules;
   readonly #guard: DeletionGuard;
   #index: ReplicaIndex | undefined;
@@ -91,8 +95,8 @@ export class ReplicaEngine {
   #rounds: Promise<unknown> = Promise.resolve(undefined);
 
   constructor(private readonly options: ReplicaEngineOptions) {
-    this.#store = new EntryStore(options.dnOf);
     this.#rules = new MatchingRules(options.schema, { defaultCountry: options.defaultCountry });
+    this.#store = this.#readable(new EntryStore(options.dnOf));
     this.#guard = new DeletionGuard(options.source.name, options.maxDeletes ?? '10%');
   }
 
@@ -200,7 +204,7 @@ export class ReplicaEngine {
     });
     if (store.size !== header.entries || base.size !== header.entries)
       throw new SnapshotUnusable(`it says ${header.entries} entries but holds ${store.size}`);
-    this.#store = store;
+    this.#store = this.#readable(store);
     this.#index = ReplicaIndex.over(this.#indexParts(), base);
     this.#cursor = header.cursor;
     // Who was deleted while the copy lay on disk, a feed that cannot report deletions cannot say:
@@ -210,20 +214,25 @@ export class ReplicaEngine {
     return header;
   }
 
-  /** Candidate entries for a (masked) filter, in batches, in slot order. */
+  /**
+   * Candidate entries for a (masked) filter, in batches, found as the batches are asked for (a
+   * search that stops at its size limit never pays for the rest); each entry once. The first batch
+   * is small, as a phone's search needs a few dozen entries.
+   */
   *candidates(filter: Filter): Generator<readonly Entry[]> {
     const index = this.#index;
     if (!index) return;
-    const slots = index.candidates(filter) ?? index.all();
-    const generations = this.#generationsOf(slots);
-    for (let start = 0; start < slots.length; start += BATCH) {
+    const store = this.#store;
+    const stream = index.stream(filter);
+    const seen = new SlotSet(store.slotCount);
+    // A slot freed (and perhaps reused) since the search started holds nobody it should see.
+    const frees = store.frees;
+    let size = FIRST_BATCH;
+    for (let slot = stream.next(); slot !== DONE; size = BATCH) {
       const batch: Entry[] = [];
-      const end = Math.min(start + BATCH, slots.length);
-      for (let i = start; i < end; i++) {
-        const slot = slots[i]!;
-        // A slot freed (and perhaps reused) since the search noted it holds nobody it should see.
-        if (this.#store.generationOf(slot) !== generations[i]) continue;
-        const entry = this.#store.entry(slot);
+      for (; slot !== DONE && batch.length < size; slot = stream.next()) {
+        if (!seen.add(slot) || store.generationOf(slot) > frees) continue;
+        const entry = store.entry(slot);
         if (entry) batch.push(entry);
       }
       if (batch.length > 0) yield batch;
@@ -240,12 +249,6 @@ export class ReplicaEngine {
     return slot === undefined ? undefined : this.#store.recordIdAt(slot);
   }
 
-  #generationsOf(slots: Ids): Uint32Array {
-    const generations = new Uint32Array(slots.length);
-    for (let i = 0; i < slots.length; i++) generations[i] = this.#store.generationOf(slots[i]!);
-    return generations;
-  }
-
   async #round(signal: AbortSignal): Promise<RoundOutcome> {
     const feed = this.#feed();
     if (!this.#index) {
@@ -253,7 +256,7 @@ export class ReplicaEngine {
         return await this.#firstLoad(feed, signal);
       } catch (error) {
         // What a failed first load stored is nobody's copy: the next round starts afresh.
-        this.#store = new EntryStore(this.options.dnOf);
+        this.#store = this.#readable(new EntryStore(this.options.dnOf));
         throw error;
       }
     }
@@ -321,7 +324,7 @@ export class ReplicaEngine {
 
   /** Streams the listing straight into the store and the index: nobody reads the copy yet. */
   async #firstLoad(feed: ChangeFeed, signal: AbortSignal): Promise<RoundOutcome> {
-    const builder = new SlotIndexBuilder(this.options.schema, this.#rules);
+    const builder = new SlotIndexBuilder(this.options.schema, this.#rules, this.#readings);
     let cursor: string | undefined;
     for await (const item of feed.full(signal)) {
       if (item.kind === 'cursor') cursor = item.cursor;
@@ -427,12 +430,22 @@ export class ReplicaEngine {
 
   readonly #read = (slot: number): Entry['attributes'] | undefined => this.#store.entry(slot)?.attributes;
 
+  /** A store with phone readings of its own: a reading is only good for the store it was made in. */
+  #readable(store: EntryStore): EntryStore {
+    this.#readings = new PhoneReadings(this.#rules.phoneNumbers, this.options.schema, (slot) =>
+      store.recordAt(slot),
+    );
+    store.listener = this.#readings;
+    return store;
+  }
+
   #indexParts(): ReplicaIndexParts {
     return {
       schema: this.options.schema,
       rules: this.#rules,
       read: this.#read,
       prepare: this.options.prepare ?? [],
+      readings: this.#readings,
     };
   }
 }

@@ -10,7 +10,9 @@ import type { Filter } from '../filter/ast.js';
 import type { MatchingRules } from '../schema/matching-rules.js';
 import type { Schema } from '../schema/schema.js';
 import type { SlotReader } from './attribute-index.js';
+import type { PhoneReadings } from './phone-readings.js';
 import { SlotIndex, type SlotEntry } from './slot-index.js';
+import { chainStreams, filterStream, listStream, type SlotStream } from './slot-stream.js';
 import { filterIds, union, type Ids } from './sorted-ids.js';
 
 /** Merge the recent index into the base once it holds this share of the base (or this many slots). */
@@ -23,13 +25,18 @@ export interface ReplicaIndexParts {
   readonly read: SlotReader;
   /** Attributes whose keys and trigrams are built before a (re)built index serves (phonebook names). */
   readonly prepare: readonly string[];
+  /** Where the numbers' readings are noted as entries are indexed (the store's). */
+  readonly readings?: PhoneReadings;
 }
 
 export class ReplicaIndex {
   #base: SlotIndex;
   #recent: SlotIndex;
-  /** Slots whose entries in the base are out of date (changed or deleted since it was built). */
-  #stale = new Set<number>();
+  /**
+   * Slots whose entries in the base are out of date (changed or deleted since it was built). Never
+   * changed once made, only replaced: a search streaming candidates keeps the one it started with.
+   */
+  #stale: ReadonlySet<number> = new Set<number>();
   readonly #keepInBase = (slot: number): boolean => !this.#stale.has(slot);
 
   private constructor(
@@ -44,7 +51,7 @@ export class ReplicaIndex {
   static build(parts: ReplicaIndexParts, entries: Iterable<SlotEntry>, slotCount: number): ReplicaIndex {
     return ReplicaIndex.over(
       parts,
-      SlotIndex.build(entries, parts.schema, parts.rules, parts.read, slotCount),
+      SlotIndex.build(entries, parts.schema, parts.rules, parts.read, slotCount, parts.readings),
     );
   }
 
@@ -68,6 +75,21 @@ export class ReplicaIndex {
   }
 
   /**
+   * The slots the filter can match (a superset, with repeats), found as they are read (see
+   * SlotIndex.stream), as the index is now: later changes do not reach a stream made before them.
+   */
+  stream(filter: Filter): SlotStream {
+    const base = this.#base;
+    const recent = this.#recent;
+    const stale = this.#stale;
+    const old = base.stream(filter) ?? listStream(base.all);
+    return chainStreams([
+      stale.size === 0 ? old : filterStream(old, (slot) => !stale.has(slot)),
+      recent.stream(filter) ?? listStream(recent.all),
+    ]);
+  }
+
+  /**
    * Takes in one batch of changes: `changed` entries (new or rewritten, in their slots) and `removed`
    * slots. Costs the changed entries' keys plus a merge of the small recent index, and now and then
    * a merge into the base.
@@ -77,7 +99,7 @@ export class ReplicaIndex {
     for (const { slot } of changed) touched.add(slot);
     for (const slot of removed) touched.add(slot);
     if (touched.size === 0) return;
-    for (const slot of touched) this.#stale.add(slot);
+    this.#stale = new Set([...this.#stale, ...touched]);
     const sorted = [...changed].sort((a, b) => a.slot - b.slot);
     const batch = this.#build(sorted, slotCount);
     this.#recent = this.#recent.mergedWith(batch, (slot) => !touched.has(slot), slotCount);
@@ -98,6 +120,7 @@ export class ReplicaIndex {
   }
 
   #build(entries: readonly SlotEntry[], slotCount: number): SlotIndex {
-    return SlotIndex.build(entries, this.parts.schema, this.parts.rules, this.parts.read, slotCount);
+    const { schema, rules, read, readings } = this.parts;
+    return SlotIndex.build(entries, schema, rules, read, slotCount, readings);
   }
 }

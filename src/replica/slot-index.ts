@@ -4,7 +4,8 @@
  * press touches the few entries that can match instead of scanning the copy.
  *
  * `candidates(filter)` is a SUPERSET of the slots whose entries match, ascending: the directory
- * re-checks each entry with its predicate, which alone decides. Every attribute is indexed by its
+ * re-checks each entry with its predicate, which alone decides. Searches read `stream(filter)`, the
+ * same superset found as it is read (slot-stream.ts), so a size limit stops the index too. Every attribute is indexed by its
  * schema matching kind: text and telephone attributes by key (exact, prefix, suffix, contains),
  * every attribute by presence. Per attribute, keys are sorted strings with their slots in one shared
  * Uint32Array (CSR layout), so 100,000 entries cost a few typed arrays rather than millions of
@@ -19,11 +20,24 @@ import { foldSubstrings, type SubstringPattern } from '../schema/text-fold.js';
 import { AttributeIndex, AttributeIndexBuilder, type SlotReader } from './attribute-index.js';
 import { GrowableIds } from './growable-ids.js';
 import { IdCollector } from './id-collector.js';
-import { EMPTY, filterIds, intersect, union, type Ids } from './sorted-ids.js';
+import type { PhoneReadings } from './phone-readings.js';
+import { chainStreams, filterStream, listStream, postingsStream, type SlotStream } from './slot-stream.js';
+import { EMPTY, filterIds, has, intersect, union, type Ids } from './sorted-ids.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import type { SnapshotReader } from './snapshot-reader.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
 import type { TermIndex } from './term-index.js';
+
+/**
+ * An AND whose narrowest list child holds at most this many slots is answered by intersecting its
+ * lists; with more, a child that streams is read instead (its first matches come at once).
+ */
+const SHORT_LIST = 1024;
+
+/** Whether a filter is found key by key (its candidates stream) rather than as one list. */
+function streams(filter: Filter): boolean {
+  return filter.type === 'substrings' || filter.type === 'approx' || filter.type === 'or';
+}
 
 /** One entry handed to `build`: its slot and its attributes. */
 export interface SlotEntry {
@@ -59,8 +73,9 @@ export class SlotIndex {
     rules: MatchingRules,
     read: SlotReader,
     slotCount: number,
+    readings?: PhoneReadings,
   ): SlotIndex {
-    const builder = new SlotIndexBuilder(schema, rules);
+    const builder = new SlotIndexBuilder(schema, rules, readings);
     for (const entry of entries) builder.add(entry.slot, entry.attributes);
     return builder.build(read, slotCount);
   }
@@ -154,6 +169,100 @@ export class SlotIndex {
   /** A superset of the slots the filter can match, ascending; undefined when it cannot be narrowed. */
   candidates(filter: Filter): Ids | undefined {
     return this.#plan(filter);
+  }
+
+  /**
+   * The slots the filter can match (a superset, with repeats), found as they are read; undefined
+   * when it cannot be narrowed. Unlike `candidates`, nothing is gathered before the first slot.
+   */
+  stream(filter: Filter): SlotStream | undefined {
+    switch (filter.type) {
+      case 'and':
+        return this.#andStream(filter.filters);
+      case 'or': {
+        const streams: SlotStream[] = [];
+        for (const child of filter.filters) {
+          const stream = this.stream(child);
+          if (stream === undefined) return undefined;
+          streams.push(stream);
+        }
+        return chainStreams(streams);
+      }
+      case 'substrings':
+        return this.#onAttributeStream(filter.attribute, (index) =>
+          this.#substringsStream(index, filter.initial, filter.any, filter.final),
+        );
+      case 'approx':
+        return this.#onAttributeStream(filter.attribute, (index) =>
+          this.#substringsStream(index, undefined, [filter.value], undefined),
+        );
+      default: {
+        const ids = this.#plan(filter);
+        return ids && listStream(ids);
+      }
+    }
+  }
+
+  /**
+   * AND: any child that narrows is a superset. Children that are lists (equality, presence) are
+   * intersected when the smallest is short; else the first child that streams is read, less what
+   * a list child rules out.
+   */
+  #andStream(children: readonly Filter[]): SlotStream | undefined {
+    const lists: Ids[] = [];
+    const streamed: Filter[] = [];
+    for (const child of children) {
+      if (streams(child)) {
+        streamed.push(child);
+        continue;
+      }
+      const ids = this.#plan(child);
+      if (ids?.length === 0) return listStream(EMPTY);
+      if (ids !== undefined) lists.push(ids);
+    }
+    lists.sort((a, b) => a.length - b.length);
+    const narrowest = lists[0];
+    for (const child of streamed) {
+      if (narrowest !== undefined && narrowest.length <= SHORT_LIST) break;
+      const stream = this.stream(child);
+      if (stream === undefined) continue;
+      return lists.length === 0
+        ? stream
+        : filterStream(stream, (slot) => lists.every((ids) => has(ids, slot)));
+    }
+    if (narrowest === undefined) return undefined;
+    let result = narrowest;
+    for (let i = 1; i < lists.length && result.length > 0; i++) result = intersect(result, lists[i]!);
+    return listStream(result);
+  }
+
+  #onAttributeStream(attribute: string, plan: (index: AttributeIndex) => SlotStream): SlotStream {
+    const index = this.#index(attribute);
+    return index ? plan(index) : listStream(EMPTY);
+  }
+
+  #substringsStream(
+    index: AttributeIndex,
+    initial: string | undefined,
+    any: readonly string[],
+    final: string | undefined,
+  ): SlotStream {
+    const terms = index.terms();
+    if (!terms) return listStream(index.present);
+    if (index.type.matching === 'text')
+      return this.#keyStream(terms, foldSubstrings(initial, any, final), index);
+    const phones = this.#rules.phoneNumbers;
+    const assertion = phones.substrings(initial, any, final);
+    if (assertion.kind === 'text') return listStream(index.present);
+    const patterns = phones.canonicalPatterns(assertion, index.callingCodes);
+    return chainStreams(patterns.map((pattern) => this.#keyStream(terms, pattern, index)));
+  }
+
+  /** The slots of the keys that can match the pattern, key by key (see TermIndex.candidateKeys). */
+  #keyStream(terms: TermIndex, pattern: SubstringPattern, index: AttributeIndex): SlotStream {
+    if (pattern.initial === undefined && pattern.final === undefined && pattern.any.length === 0)
+      return listStream(index.present);
+    return postingsStream(terms.candidateKeys(pattern), terms.offsets, terms.postings);
   }
 
   #index(name: string): AttributeIndex | undefined {
@@ -290,6 +399,8 @@ export class SlotIndexBuilder {
   constructor(
     private readonly schema: Schema,
     private readonly rules: MatchingRules,
+    /** Where the numbers' readings are noted for the searches that test them. */
+    private readonly readings?: PhoneReadings,
   ) {}
 
   add(slot: number, attributes: ReadonlyMap<string, EntryAttribute>): void {
@@ -298,7 +409,7 @@ export class SlotIndexBuilder {
     attributes.forEach((attribute, name) => {
       let builder = this.#byName.get(name);
       if (builder === undefined) this.#byName.set(name, (builder = this.#builderFor(name)));
-      builder?.add(slot, attribute.values, this.rules.phoneNumbers);
+      builder?.add(slot, name, attribute.values, this.rules.phoneNumbers, this.readings);
     });
   }
 

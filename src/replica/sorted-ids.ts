@@ -17,6 +17,18 @@ export function lowerBound(sorted: readonly string[], target: string): number {
   return low;
 }
 
+/** Whether an ascending id list holds the id (binary search). */
+export function has(ids: Ids, id: number): boolean {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ids[middle]! < id) low = middle + 1;
+    else high = middle;
+  }
+  return ids[low] === id;
+}
+
 /** The intersection of two ascending id lists; gallops through the longer one when sizes differ a lot. */
 export function intersect(a: Ids, b: Ids): Ids {
   const [small, large] = a.length <= b.length ? [a, b] : [b, a];

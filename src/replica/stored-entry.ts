@@ -8,6 +8,21 @@ import { RecordReader } from './entry-record.js';
 import type { RecordNames } from './record-names.js';
 import type { RecordValues } from './record-values.js';
 
+/**
+ * Told of each attribute a view decodes, with the slot and record it was read from (the store's
+ * phone readings hand the matching rules the numbers' forms this way).
+ */
+export interface DecodeListener {
+  attach(slot: number, record: number, key: string, values: readonly string[]): void;
+}
+
+/** Where a view was read from, for its DecodeListener. */
+export interface ViewSource {
+  readonly slot: number;
+  readonly record: number;
+  readonly listener: DecodeListener;
+}
+
 export class StoredEntry implements Entry {
   readonly attributes: ReadonlyMap<string, EntryAttribute>;
   #dn: string | undefined;
@@ -20,8 +35,9 @@ export class StoredEntry implements Entry {
     offset: number,
     names: RecordNames,
     values: RecordValues,
+    source?: ViewSource,
   ) {
-    this.attributes = new StoredAttributes(bytes, offset, names, values);
+    this.attributes = new StoredAttributes(bytes, offset, names, values, source);
   }
 
   /**
@@ -46,6 +62,7 @@ class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
     private readonly offset: number,
     private readonly names: RecordNames,
     private readonly shared: RecordValues,
+    private readonly source: ViewSource | undefined,
   ) {}
 
   get size(): number {
@@ -98,6 +115,8 @@ class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
     const nameId = reader.varint();
     const attribute: EntryAttribute = { name: this.names.nameOf(nameId), values: reader.strings() };
     this.#decoded.set(key, attribute);
+    const source = this.source;
+    source?.listener.attach(source.slot, source.record, key, attribute.values);
     return attribute;
   }
 

@@ -1,7 +1,8 @@
 import { matchesSubstrings, type SubstringPattern } from '../schema/text-fold.js';
 import { GrowableIds } from './growable-ids.js';
 import { ALL_REACH } from './key-reach.js';
-import { EMPTY, filterIds, intersect, lowerBound, union, type Ids } from './sorted-ids.js';
+import { DONE, type KeyCursor } from './slot-stream.js';
+import { EMPTY, filterIds, lowerBound, union, type Ids } from './sorted-ids.js';
 import { suffixLowerBound, suffixOrder } from './suffix-order.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import type { SnapshotReader } from './snapshot-reader.js';
@@ -171,63 +172,133 @@ export class TermIndex {
   }
 
   /**
-   * Calls `visit` with every key that can match the pattern (and maybe a few more). The most
-   * selective access path is chosen from the pattern's components: a long initial component uses the
-   * sorted keys, a long final one the suffix order, a long middle one the trigrams; short components
-   * fall back to a scan of the distinct keys, never of the entries.
+   * Calls `visit` with every key that can match the pattern (and maybe a few more), in the order
+   * `candidateKeys` finds them.
    */
   forEachCandidateKey(pattern: SubstringPattern, visit: (key: number) => void): void {
+    const cursor = this.candidateKeys(pattern);
+    for (let key = cursor.next(); key !== DONE; key = cursor.next()) visit(key);
+  }
+
+  /**
+   * The keys that can match the pattern (and maybe a few more), found as they are asked for. The
+   * most selective access path is chosen from the pattern's components: a long initial component
+   * uses the sorted keys, a long final one the suffix order, a long middle one the trigrams; short
+   * components fall back to a scan of the distinct keys, never of the entries.
+   */
+  candidateKeys(pattern: SubstringPattern): KeyCursor {
     const { initial, final } = pattern;
     const { suffixes } = this;
     const inner = suffixes || final === undefined ? pattern.any : [...pattern.any, final];
     const longestInner = inner.reduce((longest, part) => (part.length > longest.length ? part : longest), '');
-    if (initial !== undefined && initial.length >= GRAM) return this.#prefix(initial, pattern, visit);
-    if (final !== undefined && final.length >= GRAM && suffixes) return this.#suffix(final, pattern, visit);
-    if (longestInner.length >= GRAM) return this.#contains(longestInner, pattern, visit);
-    if (initial !== undefined) return this.#prefix(initial, pattern, visit);
-    if (final !== undefined && suffixes) return this.#suffix(final, pattern, visit);
-    this.#scan(pattern, visit);
+    if (initial !== undefined && initial.length >= GRAM) return this.#prefix(initial, pattern);
+    if (final !== undefined && final.length >= GRAM && suffixes) return this.#suffix(final, pattern);
+    if (longestInner.length >= GRAM) return this.#contains(longestInner, pattern);
+    if (initial !== undefined) return this.#prefix(initial, pattern);
+    if (final !== undefined && suffixes) return this.#suffix(final, pattern);
+    return this.#scan(pattern);
   }
 
-  #prefix(prefix: string, pattern: SubstringPattern, visit: (key: number) => void): void {
+  #prefix(prefix: string, pattern: SubstringPattern): KeyCursor {
     const { keys } = this;
-    for (let k = lowerBound(keys, prefix); k < keys.length && keys[k]!.startsWith(prefix); k++) {
-      if (matchesSubstrings(keys[k]!, pattern)) visit(k);
-    }
+    let k = lowerBound(keys, prefix);
+    return {
+      next: () => {
+        for (; k < keys.length && keys[k]!.startsWith(prefix); k++)
+          if (matchesSubstrings(keys[k]!, pattern)) return k++;
+        return DONE;
+      },
+    };
   }
 
-  #suffix(suffix: string, pattern: SubstringPattern, visit: (key: number) => void): void {
+  #suffix(suffix: string, pattern: SubstringPattern): KeyCursor {
     const { keys } = this;
     const bySuffix = this.suffixOrder();
     // As for contains: a shorter form reached through a longer one is checked on the suffix alone.
     const check: SubstringPattern = this.reach ? { any: [], final: suffix } : pattern;
-    for (let i = suffixLowerBound(keys, bySuffix, suffix); i < bySuffix.length; i++) {
-      const k = bySuffix[i]!;
-      if (!keys[k]!.endsWith(suffix)) break;
-      if (matchesSubstrings(keys[k]!, check)) visit(k);
-    }
+    let i = suffixLowerBound(keys, bySuffix, suffix);
+    return {
+      next: () => {
+        for (; i < bySuffix.length; i++) {
+          const k = bySuffix[i]!;
+          if (!keys[k]!.endsWith(suffix)) break;
+          if (matchesSubstrings(keys[k]!, check)) {
+            i++;
+            return k;
+          }
+        }
+        i = bySuffix.length;
+        return DONE;
+      },
+    };
   }
 
-  #contains(part: string, pattern: SubstringPattern, visit: (key: number) => void): void {
+  /**
+   * Keys holding every trigram of `part`: the shortest trigram list is walked and each key looked
+   * up in the next two shortest (two or three lists narrow enough; the check settles the rest).
+   */
+  #contains(part: string, pattern: SubstringPattern): KeyCursor {
     const trigrams = this.trigrams();
     const lists: Uint32Array[] = [];
     for (let i = 0; i + GRAM <= part.length; i++) {
       const list = trigrams.keysWith(trigramAt(part, i));
-      if (!list) return;
+      if (!list) return { next: () => DONE };
       lists.push(list);
     }
     lists.sort((a, b) => a.length - b.length);
-    // Two or three of the shortest lists narrow enough; the check below settles the rest.
-    let candidates = lists[0]!;
-    for (let i = 1; i < Math.min(lists.length, 3); i++) candidates = intersect(candidates, lists[i]!);
+    const [walked, ...others] = lists.slice(0, 3) as [Uint32Array, ...Uint32Array[]];
+    const from = others.map(() => 0);
     // A number is found through its longest forms only, which contain its shorter ones, so an
     // anchored pattern may match the shorter form alone: check the component, not the pattern.
     const check: SubstringPattern = this.reach ? { any: [part] } : pattern;
-    for (const k of candidates) if (matchesSubstrings(this.keys[k]!, check)) visit(k);
+    const { keys } = this;
+    let i = 0;
+    return {
+      next: () => {
+        while (i < walked.length) {
+          const k = walked[i++]!;
+          if (inAll(others, from, k) && matchesSubstrings(keys[k]!, check)) return k;
+        }
+        return DONE;
+      },
+    };
   }
 
-  #scan(pattern: SubstringPattern, visit: (key: number) => void): void {
+  #scan(pattern: SubstringPattern): KeyCursor {
     const { keys } = this;
-    for (let k = 0; k < keys.length; k++) if (matchesSubstrings(keys[k]!, pattern)) visit(k);
+    let k = 0;
+    return {
+      next: () => {
+        for (; k < keys.length; k++) if (matchesSubstrings(keys[k]!, pattern)) return k++;
+        return DONE;
+      },
+    };
   }
+}
+
+/**
+ * Whether ascending lists all hold `key`, for keys asked in ascending order: `from[i]` keeps where
+ * list i was left, and the search gallops from there, so a walk costs O(m log(n/m)).
+ */
+function inAll(lists: readonly Uint32Array[], from: number[], key: number): boolean {
+  for (let l = 0; l < lists.length; l++) {
+    const list = lists[l]!;
+    let low = from[l]!;
+    let step = 1;
+    let high = low;
+    while (high < list.length && list[high]! < key) {
+      low = high + 1;
+      high += step;
+      step *= 2;
+    }
+    high = Math.min(high, list.length);
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (list[middle]! < key) low = middle + 1;
+      else high = middle;
+    }
+    from[l] = low;
+    if (list[low] !== key) return false;
+  }
+  return true;
 }

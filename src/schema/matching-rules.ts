@@ -14,6 +14,7 @@ import { normalizeDn } from './normalized-dn.js';
 import { PhoneNumbers } from './phone-number.js';
 import type { AttributeType, MatchingKind, Schema } from './schema.js';
 import { foldSubstrings, foldText, matchesSubstrings, type SubstringPattern } from './text-fold.js';
+import { ValuesMemo } from './values-memo.js';
 
 /** Whether any of an attribute's values satisfies a prepared assertion. */
 export type ValuesTest = (values: readonly string[]) => boolean;
@@ -46,7 +47,7 @@ export class MatchingRules {
   /** Object class OIDs -> names, so that `(objectClass=2.5.6.6)` finds persons. */
   readonly #objectClassNames = new Map<string, string>();
   readonly #extensible = new Map<string, ExtensibleRule>();
-  readonly #folded = new WeakMap<readonly string[], readonly string[]>();
+  readonly #folded = new ValuesMemo<readonly string[]>('folded values');
   readonly #dns = new WeakMap<readonly string[], readonly (string | undefined)[]>();
 
   constructor(schema: Schema, options: { readonly defaultCountry: string }) {

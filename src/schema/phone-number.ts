@@ -17,6 +17,7 @@ import {
 } from 'libphonenumber-js/max';
 import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
+import { ValuesMemo } from './values-memo.js';
 import { foldSubstrings, foldText, matchesSubstrings, type SubstringPattern } from './text-fold.js';
 
 /** What a stored or asserted telephone value is known by. */
@@ -46,6 +47,19 @@ export interface PhoneForms {
   readonly canonical: readonly string[];
   /** The folded text, for assertions that hold no digits at all. */
   readonly text: string;
+  /** What libphonenumber read, when the value is a full number: `formsWith` gives these forms again from it. */
+  readonly reading: PhoneReading | undefined;
+}
+
+/**
+ * What libphonenumber made of a value that reads as a full number: all the value's forms need
+ * besides the value itself. A replica keeps it with its entries, so a stored number is parsed once.
+ */
+export interface PhoneReading {
+  readonly callingCode: string;
+  readonly nationalNumber: string;
+  /** The extension's digits; '' for none. */
+  readonly ext: string;
 }
 
 /** A substring assertion over digit strings, tried against every key or only the international ones. */
@@ -81,7 +95,8 @@ export class PhoneNumbers {
   /** The prefix national numbers are dialled with in the default country (`0` in Germany, none in the US). */
   readonly #nationalPrefix: string;
   readonly #byValue = new Map<string, PhoneForms>();
-  readonly #byValues = new WeakMap<readonly string[], readonly PhoneForms[]>();
+  readonly #byValues = new ValuesMemo<readonly PhoneForms[]>('phone forms');
+  readonly #provided = new ValuesMemo<() => readonly PhoneForms[]>('phone forms provided');
 
   constructor(defaultCountry: string) {
     const country = defaultCountry.toUpperCase();
@@ -120,7 +135,7 @@ export class PhoneNumbers {
   formsOfValues(values: readonly string[]): readonly PhoneForms[] {
     let forms = this.#byValues.get(values);
     if (!forms) {
-      forms = values.map((value) => this.formsOf(value));
+      forms = this.#provided.get(values)?.() ?? values.map((value) => this.formsOf(value));
       this.#byValues.set(values, forms);
     }
     return forms;
@@ -129,10 +144,33 @@ export class PhoneNumbers {
   /** Reads a value without any cache (for bulk work such as building an index). */
   read(value: string): PhoneForms {
     const raw = flat(value.replace(NON_DIAL, ''));
+    const number =
+      HAS_DIGIT.test(raw) && this.#mayBeNumber(value, raw) ? this.#trustedParse(value, raw) : undefined;
+    const reading = number && {
+      callingCode: number.countryCallingCode,
+      nationalNumber: number.nationalNumber,
+      ext: number.ext ?? '',
+    };
+    return this.#forms(value, raw, reading);
+  }
+
+  /** The forms `read` gives a value, from the reading it gave (`forms.reading`): no parsing. */
+  formsWith(value: string, reading: PhoneReading | undefined): PhoneForms {
+    return this.#forms(value, flat(value.replace(NON_DIAL, '')), reading);
+  }
+
+  /**
+   * Says how to get the forms of an attribute's values without reading them (from their readings,
+   * see `formsWith`), should a filter test them.
+   */
+  provide(values: readonly string[], forms: () => readonly PhoneForms[]): void {
+    this.#provided.set(values, forms);
+  }
+
+  #forms(value: string, raw: string, reading: PhoneReading | undefined): PhoneForms {
     const text = foldText(value);
     if (!HAS_DIGIT.test(raw)) return unparsedForms(raw, [], [], text);
-    const number = this.#mayBeNumber(value, raw) ? this.#trustedParse(value, raw) : undefined;
-    if (number) return this.#numberForms(number, raw, text);
+    if (reading !== undefined) return this.#numberForms(reading, raw, text);
     const keys = [raw];
     return unparsedForms(raw, keys, writtenWithPlus(value) ? keys : [], text);
   }
@@ -270,7 +308,8 @@ export class PhoneNumbers {
     const digits = raw.replace(NON_DIGIT, '');
     const significant = number.nationalNumber.length + (number.ext?.length ?? 0);
     if (digits.length > significant) return number.isPossible() ? number : undefined;
-    return number.isValid() && this.#nationalDigits(number) === digits ? number : undefined;
+    const national = this.#nationalDigits(number.countryCallingCode, number.nationalNumber);
+    return number.isValid() && national === digits ? number : undefined;
   }
 
   /** What follows the `+` or international prefix of an unparsed value written that way (`+4930`). */
@@ -288,12 +327,11 @@ export class PhoneNumbers {
    * The forms of a number libphonenumber has read. The digits as written are left out: whatever
    * they match, one of these matches too, or the assertion reading of `+` and `00` takes over.
    */
-  #numberForms(number: PhoneNumber, raw: string, text: string): PhoneForms {
-    const ext = number.ext ?? '';
+  #numberForms(number: PhoneReading, raw: string, text: string): PhoneForms {
+    const { ext, callingCode } = number;
     const nsn = flat(number.nationalNumber);
-    const e164 = flat(`${number.countryCallingCode}${nsn}`);
-    const national = flat(this.#nationalDigits(number));
-    const callingCode = number.countryCallingCode;
+    const e164 = flat(`${callingCode}${nsn}`);
+    const national = flat(this.#nationalDigits(callingCode, nsn));
     if (ext === '') {
       const international = [e164];
       return {
@@ -304,6 +342,7 @@ export class PhoneNumbers {
         international,
         canonical: international,
         text,
+        reading: number,
       };
     }
     const keys = distinct(flat(e164 + ext), flat(nsn + ext), flat(national + ext));
@@ -317,6 +356,7 @@ export class PhoneNumbers {
       international,
       canonical: international,
       text,
+      reading: number,
     };
   }
 
@@ -325,10 +365,8 @@ export class PhoneNumbers {
    * national significant number. Built rather than formatted (formatNational costs as much as a
    * parse); numbers of other countries are dialled internationally, so theirs is the bare NSN.
    */
-  #nationalDigits(number: PhoneNumber): string {
-    return number.countryCallingCode === this.#callingCode
-      ? this.#nationalPrefix + number.nationalNumber
-      : number.nationalNumber;
+  #nationalDigits(callingCode: string, nationalNumber: string): string {
+    return callingCode === this.#callingCode ? this.#nationalPrefix + nationalNumber : nationalNumber;
   }
 }
 
@@ -339,7 +377,16 @@ function unparsedForms(
   international: readonly string[],
   text: string,
 ): PhoneForms {
-  return { raw, e164: undefined, callingCode: undefined, keys, international, canonical: keys, text };
+  return {
+    raw,
+    e164: undefined,
+    callingCode: undefined,
+    keys,
+    international,
+    canonical: keys,
+    text,
+    reading: undefined,
+  };
 }
 
 /** Whether the first character that is not a separator is `+`. */

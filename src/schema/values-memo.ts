@@ -1,0 +1,26 @@
+/**
+ * What matching works out about an attribute's values array (its folded text, its numbers' forms),
+ * kept on the array itself for as long as the array lives. A WeakMap would do the same, but a
+ * replica hands every search fresh arrays, and an entry per array read costs the garbage collector
+ * (ephemeron tables) more than the work it saves. An array that cannot take a property (a frozen
+ * one) falls back to a WeakMap.
+ */
+export class ValuesMemo<T> {
+  readonly #key: symbol;
+  readonly #fallback = new WeakMap<readonly string[], T>();
+
+  constructor(what: string) {
+    this.#key = Symbol(what);
+  }
+
+  get(values: readonly string[]): T | undefined {
+    const held = (values as unknown as Record<symbol, T | undefined>)[this.#key];
+    return held ?? this.#fallback.get(values);
+  }
+
+  set(values: readonly string[], value: T): void {
+    if (Object.isExtensible(values))
+      Object.defineProperty(values, this.#key, { value, configurable: true, writable: true });
+    else this.#fallback.set(values, value);
+  }
+}
