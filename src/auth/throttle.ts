@@ -26,6 +26,7 @@
  */
 import { isIPv6 } from 'node:net';
 import type { ThrottleConfig } from '../config/types.js';
+import { cancellableOf, type Cancellable } from './cancellable.js';
 import { FailureCounts } from './failure-counts.js';
 import { InFlightBinds } from './in-flight-binds.js';
 
@@ -87,13 +88,13 @@ export class Throttle {
    * binds already under way, else when enough of those have ended. Resolves undefined when the
    * client goes away while waiting (nothing was tried, so nothing is counted).
    */
-  async admit(attempt: BindAttempt, signal: AbortSignal): Promise<Admission | undefined> {
+  async admit(attempt: BindAttempt, cancel: Cancellable | AbortSignal): Promise<Admission | undefined> {
     const charges = this.#chargesOf(attempt);
     for (;;) {
-      if (signal.aborted) return undefined;
+      if (cancel.aborted) return undefined;
       const busy = charges.find((charge) => this.#mustWait(charge));
       if (!busy) break;
-      await busy.lane.inFlight.whenOneLeaves(busy.turn, signal);
+      await busy.lane.inFlight.whenOneLeaves(busy.turn, cancellableOf(cancel).signal);
     }
     for (const { lane, turn } of charges) lane.inFlight.enter(turn);
     const delayMs = Math.max(

@@ -18,7 +18,7 @@ export async function bind(op: Operation<BindRequest>): Promise<Identity | undef
   const { remoteAddress, secure } = op.connection;
   const outcome = await op.services.authenticator.bind(
     { name: request.name, password: request.auth.password, remoteAddress, secure },
-    op.signal,
+    op.cancellation,
   );
   if (outcome.delayedMs > 0) {
     op.services.events?.bindThrottled();

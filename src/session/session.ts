@@ -22,7 +22,8 @@ import { bind } from './bind-operation.js';
 import { Cancellation } from './cancellation.js';
 import { compare } from './compare-operation.js';
 import { extended } from './extended-operation.js';
-import type { Operation } from './operation.js';
+import type { ConnectionInfo, Operation } from './operation.js';
+import { RunningOperation, type Sender, type Tally } from './running-operation.js';
 import { OutputGate } from './output-gate.js';
 import { PagedSearches } from './paged-searches.js';
 import { ResponseBatch } from './response-batch.js';
@@ -38,13 +39,6 @@ import {
 import { MANAGE_DSA_IT_OID } from './supported.js';
 import { WriteWatchdog } from './write-watchdog.js';
 import { PAGED_RESULTS_OID } from '../protocol/paged-results-control.js';
-
-/** What an operation's log line reports, gathered as its responses go out. */
-interface Tally {
-  resultCode: number | undefined;
-  entries: number;
-  readonly started: number;
-}
 
 /** Operations one connection may have running before we stop reading from it. */
 const MAX_OUTSTANDING = 64;
@@ -102,6 +96,7 @@ export class Session {
   /** Responses encoded this turn and not yet written (src/session/response-batch.ts). */
   readonly #batch: ResponseBatch;
   #peer: string | undefined;
+  #connectionInfo: ConnectionInfo | undefined;
 
   constructor(
     readonly id: number,
@@ -345,9 +340,16 @@ export class Session {
     // A reused message id replaces the old entry; abandon then targets the newest, as clients expect.
     this.#outstanding.set(message.messageId, cancellation);
     if (this.#outstanding.size >= MAX_OUTSTANDING) this.socket.pause();
-    const tally: Tally = { resultCode: undefined, entries: 0, started: performance.now() };
     const bound = this.#identity.bindName;
-    const op = this.#operation(message, cancellation, tally);
+    const op = new RunningOperation(
+      message,
+      this.services,
+      this.#identity,
+      this.#connection(),
+      this.#paged,
+      cancellation,
+      this.#sender,
+    );
     try {
       await this.#perform(op);
     } catch (error) {
@@ -358,7 +360,7 @@ export class Session {
     } finally {
       if (this.#outstanding.get(message.messageId) === cancellation)
         this.#outstanding.delete(message.messageId);
-      this.#log(message, bound, tally);
+      this.#log(message, bound, op);
       if (this.#draining && this.#outstanding.size === 0) this.#draining();
       this.#readOn();
     }
@@ -471,24 +473,16 @@ export class Session {
     }
   }
 
-  #operation(message: RequestMessage, cancellation: Cancellation, tally: Tally): Operation {
-    return {
-      message,
-      services: this.services,
-      identity: this.#identity,
-      connection: { id: this.id, remoteAddress: this.socket.remoteAddress ?? '', secure: this.#secure },
-      paged: this.#paged,
-      cancellation,
-      get signal() {
-        return cancellation.signal;
-      },
-      send: (response, controls) => {
-        if (response.type === 'searchResultEntry') tally.entries++;
-        else if ('resultCode' in response) tally.resultCode = response.resultCode;
-        return this.#send(message.messageId, response, controls);
-      },
-    };
+  /** The connection as operations see it: the same object until StartTLS secures it. */
+  #connection(): ConnectionInfo {
+    const secure = this.#secure;
+    if (this.#connectionInfo?.secure !== secure) {
+      this.#connectionInfo = { id: this.id, remoteAddress: this.socket.remoteAddress ?? '', secure };
+    }
+    return this.#connectionInfo;
   }
+
+  readonly #sender: Sender = (messageId, response, controls) => this.#send(messageId, response, controls);
 
   /**
    * Waits for room in the connection's queue before encoding, so a client that does not read holds
