@@ -92,15 +92,15 @@ export class Throttle {
     const charges = this.#chargesOf(attempt);
     for (;;) {
       if (cancel.aborted) return undefined;
-      const busy = charges.find((charge) => this.#mustWait(charge));
+      const busy = this.#mustWaitFor(charges);
       if (!busy) break;
       await busy.lane.inFlight.whenOneLeaves(busy.turn, cancellableOf(cancel).signal);
     }
-    for (const { lane, turn } of charges) lane.inFlight.enter(turn);
-    const delayMs = Math.max(
-      0,
-      ...charges.map(({ lane, key }) => this.#delayAfter(lane.failures.current(key), lane.free)),
-    );
+    let delayMs = 0;
+    for (const { lane, key, turn } of charges) {
+      lane.inFlight.enter(turn);
+      delayMs = Math.max(delayMs, this.#delayAfter(lane.failures.current(key), lane.free));
+    }
     return this.#admission(charges, delayMs);
   }
 
@@ -129,6 +129,12 @@ export class Throttle {
     }
     if (address !== undefined) charges.push({ lane: this.#addresses, key: address, turn: address });
     return charges;
+  }
+
+  /** The first charge whose turn a bind must wait for, if any (a loop: this runs on every bind). */
+  #mustWaitFor(charges: readonly Charge[]): Charge | undefined {
+    for (const charge of charges) if (this.#mustWait(charge)) return charge;
+    return undefined;
   }
 
   /**

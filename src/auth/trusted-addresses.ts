@@ -12,8 +12,13 @@ const LOOPBACK: readonly AddressRange[] = [
   { address: '::1', prefix: 128, family: 'ipv6' },
 ];
 
+/** Addresses whose answer is kept: a PBX and a fleet of phones are far fewer. */
+const REMEMBERED = 4096;
+
 export class TrustedAddresses {
   readonly #list = new BlockList();
+  /** Answers given, by address: BlockList builds a SocketAddress per check, on every bind. */
+  readonly #answers = new Map<string, boolean>();
 
   /** Throws AddressSyntaxError; the config loader has reported those already. */
   constructor(addresses: readonly string[], trustLoopback: boolean) {
@@ -23,6 +28,17 @@ export class TrustedAddresses {
 
   /** Whether a client address (as the socket reports it, IPv4-mapped or not) is trusted. */
   has(address: string): boolean {
+    let trusted = this.#answers.get(address);
+    if (trusted === undefined) {
+      trusted = this.#check(address);
+      // Bounded: a flood of addresses starts the memory over rather than growing it.
+      if (this.#answers.size >= REMEMBERED) this.#answers.clear();
+      this.#answers.set(address, trusted);
+    }
+    return trusted;
+  }
+
+  #check(address: string): boolean {
     const unzoned = address.split('%', 1)[0] ?? '';
     const version = isIP(unzoned);
     if (version === 0) return false;
