@@ -52,6 +52,9 @@ const FRAMES_PER_TURN = 16;
  */
 const BATCH_FLUSH_BYTES = 64 * 1024;
 
+/** What #send returns for a response it could hand to the batch at once. */
+const SENT: Promise<void> = Promise.resolve();
+
 /** How long a closing connection may take to flush before it is destroyed. */
 const CLOSE_GRACE_MS = 2_000;
 
@@ -488,15 +491,30 @@ export class Session {
    * Waits for room in the connection's queue before encoding, so a client that does not read holds
    * neither encoded responses nor more than `maxQueuedBytes` of them in the socket and the batch.
    */
-  async #send(messageId: number, response: Response, controls?: readonly Control[]): Promise<void> {
+  #send(messageId: number, response: Response, controls?: readonly Control[]): Promise<void> {
+    // Nearly always there is room: answered without an async function's promise per response.
+    if (!this.#hasRoom()) return this.#sendWhenRoom(messageId, response, controls);
+    try {
+      this.#encode(messageId, response, controls);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return SENT;
+  }
+
+  async #sendWhenRoom(messageId: number, response: Response, controls?: readonly Control[]): Promise<void> {
     while (!this.#hasRoom()) {
       if (this.#closing || this.socket.destroyed) return;
       // A drain comes only for what the socket holds: what waits in the batch goes there first.
       if (this.#batch.bytes > 0) this.#batch.flush();
       else await this.#gate.room(this.socket);
     }
+    this.#encode(messageId, response, controls);
+  }
+
+  #encode(messageId: number, response: Response, controls: readonly Control[] | undefined): void {
     if (this.#closing || this.socket.destroyed) return;
-    this.#batch.add(encodeResponse({ messageId, response, ...(controls ? { controls } : {}) }));
+    this.#batch.add(encodeResponse(controls ? { messageId, response, controls } : { messageId, response }));
     if (!this.#hasRoom()) this.#holdReading();
   }
 
