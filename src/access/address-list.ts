@@ -5,8 +5,13 @@
 import { BlockList, isIP } from 'node:net';
 import { parseAddressRange, type AddressRange } from './address-range.js';
 
+/** Addresses whose answer is kept: a PBX and a fleet of phones are far fewer. */
+const REMEMBERED = 4096;
+
 export class AddressList {
   readonly #list = new BlockList();
+  /** Answers given, by address: BlockList builds a SocketAddress per check, on every bind. */
+  readonly #answers = new Map<string, boolean>();
 
   /** `entries`: addresses and ranges as config writes them; throws AddressSyntaxError. */
   constructor(entries: readonly (string | AddressRange)[]) {
@@ -18,6 +23,17 @@ export class AddressList {
 
   /** Whether an address (as a socket reports it, IPv4-mapped or not) is in the list. */
   has(address: string): boolean {
+    let found = this.#answers.get(address);
+    if (found === undefined) {
+      found = this.#check(address);
+      // Bounded: a flood of addresses starts the memory over rather than growing it.
+      if (this.#answers.size >= REMEMBERED) this.#answers.clear();
+      this.#answers.set(address, found);
+    }
+    return found;
+  }
+
+  #check(address: string): boolean {
     const unzoned = address.split('%', 1)[0] ?? '';
     const version = isIP(unzoned);
     if (version === 0) return false;

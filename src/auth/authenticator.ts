@@ -22,6 +22,7 @@
  */
 import type { AccessConfig } from '../config/types.js';
 import type { AuthFailure } from '../sources/source.js';
+import { cancellableOf, type Cancellable } from './cancellable.js';
 import { ANONYMOUS, type Identity } from './identity.js';
 import { LocalAccounts, type LocalAccount, type PasswordVerifier } from './local-accounts.js';
 import { accountKey, nameKey } from './login-key.js';
@@ -110,7 +111,9 @@ export class Authenticator {
     return this.#throttle;
   }
 
-  async bind(request: SimpleBind, signal: AbortSignal): Promise<BindOutcome> {
+  /** `cancelledBy`: the session's cancellation (its signal is made only if a bind has to wait), or a signal. */
+  async bind(request: SimpleBind, cancelledBy: Cancellable | AbortSignal): Promise<BindOutcome> {
+    const cancel = cancellableOf(cancelledBy);
     const { name, password } = request;
     if (name === '' && password.length === 0) return { ok: true, identity: ANONYMOUS, delayedMs: 0 };
     if (password.length === 0) return refuse('unauthenticated bind (name without password) refused');
@@ -119,12 +122,12 @@ export class Authenticator {
     if (!request.secure && !trusted) return refuse(PLAINTEXT_REFUSED, 0, 'strongerAuthRequired');
     const account = this.#accounts.find(name);
     if (account) {
-      return this.#throttled(chargeTo(accountKey(account.name), request, trusted), signal, (reserve) =>
-        this.#checkAccount(account, request, reserve, signal),
+      return this.#throttled(chargeTo(accountKey(account.name), request, trusted), cancel, (reserve) =>
+        this.#checkAccount(account, request, reserve, cancel),
       );
     }
-    if (this.#signOn?.enabled) return this.#delegate(request, trusted, signal);
-    return this.#refuseUnowned(request, this.#nameKey(name), trusted, undefined, signal);
+    if (this.#signOn?.enabled) return this.#delegate(request, trusted, cancel);
+    return this.#refuseUnowned(request, this.#nameKey(name), trusted, undefined, cancel);
   }
 
   /**
@@ -135,12 +138,12 @@ export class Authenticator {
     account: LocalAccount,
     request: SimpleBind,
     reserve: Reserve,
-    signal: AbortSignal,
+    cancel: Cancellable,
   ): Promise<Verdict> {
     if (!this.#accounts.remembers(account, request.password)) {
       const place = reserve();
       if (!place) return BUSY;
-      const right = await place.run(() => this.#accounts.verify(account, request.password), signal);
+      const right = await place.run(() => this.#accounts.verify(account, request.password), cancel.signal);
       // `undefined`: gone while queued, unchecked, and counted as a client gone during its delay is.
       if (right !== true) return WRONG_PASSWORD;
     }
@@ -152,8 +155,9 @@ export class Authenticator {
    * under the key its form gives it (login-key.ts), decided before and apart from what any lookup
    * finds, so that the throttle treats it alike whether or not anyone has it.
    */
-  async #delegate(request: SimpleBind, trusted: boolean, signal: AbortSignal): Promise<BindOutcome> {
+  async #delegate(request: SimpleBind, trusted: boolean, cancel: Cancellable): Promise<BindOutcome> {
     const signOn = this.#signOn!;
+    const { signal } = cancel;
     let login: string;
     try {
       login = (await signOn.loginKey(request.name, signal)) ?? this.#nameKey(request.name);
@@ -164,9 +168,9 @@ export class Authenticator {
     const ownership = await signOn.owner(request.name, signal);
     if (ownership.kind === 'unknown') return refuse(ownership.diagnostic, 0, 'unavailable');
     if (ownership.kind === 'unowned') {
-      return this.#refuseUnowned(request, login, trusted, ownership.decoy, signal);
+      return this.#refuseUnowned(request, login, trusted, ownership.decoy, cancel);
     }
-    return this.#throttled(chargeTo(login, request, trusted), signal, async (reserve) => {
+    return this.#throttled(chargeTo(login, request, trusted), cancel, async (reserve) => {
       // The place for the scrypt a refusal costs is taken before the backend is asked: a bind that
       // would have to be answered busy afterwards is not sent at all.
       const place = reserve();
@@ -195,15 +199,15 @@ export class Authenticator {
     login: string,
     trusted: boolean,
     decoy: Decoy | undefined,
-    signal: AbortSignal,
+    cancel: Cancellable,
   ): Promise<BindOutcome> {
-    return this.#throttled(chargeTo(login, request, trusted), signal, async (reserve) => {
+    return this.#throttled(chargeTo(login, request, trusted), cancel, async (reserve) => {
       const place = reserve();
       if (!place) return BUSY;
       const verdict = decoy
-        ? await this.#signOn!.verifyDecoy(decoy, utf8(request.password), signal)
+        ? await this.#signOn!.verifyDecoy(decoy, utf8(request.password), cancel.signal)
         : WRONG_PASSWORD;
-      return this.#withDecoyScrypt(verdict, request.password, place, signal);
+      return this.#withDecoyScrypt(verdict, request.password, place, cancel.signal);
     });
   }
 
@@ -234,16 +238,16 @@ export class Authenticator {
    */
   async #throttled(
     attempt: BindAttempt,
-    signal: AbortSignal,
+    cancel: Cancellable,
     check: (reserve: Reserve) => Promise<Verdict>,
   ): Promise<BindOutcome> {
-    const admission = await this.#throttle.admit(attempt, signal);
+    const admission = await this.#throttle.admit(attempt, cancel);
     // Gone before its turn came: nothing was tried, nothing is counted, and nobody reads the answer.
     if (!admission) return refuse(INVALID);
     const { delayMs } = admission;
-    if (delayMs > 0) await this.#sleep(delayMs, signal);
+    if (delayMs > 0) await this.#sleep(delayMs, cancel.signal);
     // Gone while waiting: the password is not checked, so a client cannot cut the delay short.
-    if (signal.aborted) {
+    if (cancel.aborted) {
       admission.failed();
       return refuse(INVALID, delayMs);
     }

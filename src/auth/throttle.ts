@@ -26,6 +26,7 @@
  */
 import { isIPv6 } from 'node:net';
 import type { ThrottleConfig } from '../config/types.js';
+import { cancellableOf, type Cancellable } from './cancellable.js';
 import { FailureCounts } from './failure-counts.js';
 import { InFlightBinds } from './in-flight-binds.js';
 
@@ -87,19 +88,19 @@ export class Throttle {
    * binds already under way, else when enough of those have ended. Resolves undefined when the
    * client goes away while waiting (nothing was tried, so nothing is counted).
    */
-  async admit(attempt: BindAttempt, signal: AbortSignal): Promise<Admission | undefined> {
+  async admit(attempt: BindAttempt, cancel: Cancellable | AbortSignal): Promise<Admission | undefined> {
     const charges = this.#chargesOf(attempt);
     for (;;) {
-      if (signal.aborted) return undefined;
-      const busy = charges.find((charge) => this.#mustWait(charge));
+      if (cancel.aborted) return undefined;
+      const busy = this.#mustWaitFor(charges);
       if (!busy) break;
-      await busy.lane.inFlight.whenOneLeaves(busy.turn, signal);
+      await busy.lane.inFlight.whenOneLeaves(busy.turn, cancellableOf(cancel).signal);
     }
-    for (const { lane, turn } of charges) lane.inFlight.enter(turn);
-    const delayMs = Math.max(
-      0,
-      ...charges.map(({ lane, key }) => this.#delayAfter(lane.failures.current(key), lane.free)),
-    );
+    let delayMs = 0;
+    for (const { lane, key, turn } of charges) {
+      lane.inFlight.enter(turn);
+      delayMs = Math.max(delayMs, this.#delayAfter(lane.failures.current(key), lane.free));
+    }
     return this.#admission(charges, delayMs);
   }
 
@@ -128,6 +129,12 @@ export class Throttle {
     }
     if (address !== undefined) charges.push({ lane: this.#addresses, key: address, turn: address });
     return charges;
+  }
+
+  /** The first charge whose turn a bind must wait for, if any (a loop: this runs on every bind). */
+  #mustWaitFor(charges: readonly Charge[]): Charge | undefined {
+    for (const charge of charges) if (this.#mustWait(charge)) return charge;
+    return undefined;
   }
 
   /**

@@ -3,7 +3,12 @@
  * Escapes `*`, `(`, `)`, `\` and NUL, plus any byte that is not printable ASCII, so a value never
  * changes the structure of the filter it is put into.
  */
+/** Printable ASCII other than `*`, `(`, `)` and `\`: what escapeFilterValue writes as it is. */
+const NOTHING_TO_ESCAPE = /^[\x20-\x27\x2b-\x5b\x5d-\x7e]*$/;
+
 export function escapeFilterValue(value: string | Uint8Array): string {
+  // Most values (names, numbers) need no escape at all: returned as they are, with no copy.
+  if (typeof value === 'string' && NOTHING_TO_ESCAPE.test(value)) return value;
   const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
   let out = '';
   for (const byte of bytes) {

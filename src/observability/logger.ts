@@ -5,7 +5,7 @@
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
-import { TurnBatchedDestination } from './turn-batched-destination.js';
+import { BatchedDestination } from './batched-destination.js';
 
 export type { Logger };
 
@@ -75,11 +75,11 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
 /**
  * JSON for machines (journald, a log shipper) and colours for a person at a terminal. Synchronous
  * writes in both cases, so the last lines before an exit are not lost; for machines, the lines of
- * one turn of the event loop go in one write (src/observability/turn-batched-destination.ts).
+ * a few milliseconds go in one write (src/observability/batched-destination.ts).
  */
 function stderrDestination(): DestinationStream {
   if (!process.stderr.isTTY) {
-    return new TurnBatchedDestination(pino.destination({ fd: 2, sync: true }));
+    return new BatchedDestination(pino.destination({ fd: 2, sync: true }));
   }
   return pretty({
     destination: 2,

@@ -22,7 +22,7 @@ export async function bind(op: Operation<BindRequest>): Promise<Identity | undef
   try {
     outcome = await op.services.authenticator.bind(
       { name: request.name, password: request.auth.password, remoteAddress, secure },
-      op.signal,
+      op.cancellation,
     );
   } finally {
     release?.();

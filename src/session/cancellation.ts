@@ -10,6 +10,8 @@ export class Cancellation {
   #reason: unknown;
   #listeners: (() => void)[] | undefined;
   #controller: AbortController | undefined;
+  /** A controller of the operation's own (a search's) aborted along with this one. */
+  #follower: AbortController | undefined;
 
   get aborted(): boolean {
     return this.#aborted;
@@ -24,6 +26,8 @@ export class Cancellation {
     this.#aborted = true;
     this.#reason = reason;
     this.#controller?.abort(reason);
+    this.#follower?.abort(reason);
+    this.#follower = undefined;
     const listeners = this.#listeners;
     this.#listeners = undefined;
     for (const listener of listeners ?? []) listener();
@@ -40,6 +44,20 @@ export class Cancellation {
       const index = this.#listeners?.indexOf(listener) ?? -1;
       if (index >= 0) this.#listeners!.splice(index, 1);
     };
+  }
+
+  /**
+   * Aborts `controller` (at once if already cancelled) when this is cancelled, until `unfollow`: a
+   * search's own controller, which its time limit aborts too, follows the operation without a
+   * listener and a closure per search.
+   */
+  follow(controller: AbortController): void {
+    if (this.#aborted) controller.abort(this.#reason);
+    else this.#follower = controller;
+  }
+
+  unfollow(controller: AbortController): void {
+    if (this.#follower === controller) this.#follower = undefined;
   }
 
   /** An AbortSignal that follows this cancellation, made on first use. */

@@ -18,7 +18,9 @@ import { ResultCode } from '../protocol/result-codes.js';
 import type { PresentedView } from '../view/presented-view.js';
 import { clientHit, presentedSearch } from '../view/viewed-search.js';
 import type { Operation } from './operation.js';
+import type { Cancellation } from './cancellation.js';
 import { PagedSearch } from './paged-searches.js';
+import { SEARCH_TIME_LIMITS, type TimeLimit } from './time-limits.js';
 
 type Outcome = { readonly code: number; readonly message?: string; readonly matchedDN?: string };
 
@@ -95,28 +97,40 @@ function smallerLimit(a: number, b: number): number {
 }
 
 /**
- * Aborts `controller` when the time limit passes or the operation is cancelled; returns a disposer.
- * The search's one AbortController is the signal the directory and live sources need.
+ * Aborts `controller` when the time limit passes (src/session/time-limits.ts) or the operation is
+ * cancelled; returns what stops watching. The search's one AbortController is the signal the
+ * directory and live sources need.
  */
-function watch(controller: AbortController, op: Operation, seconds: number): () => void {
-  const { cancellation } = op;
-  const unlisten = cancellation.onAbort(() => controller.abort(cancellation.reason));
-  const timer = seconds > 0 ? setTimeout(() => controller.abort(new TimeLimit()), seconds * 1000) : undefined;
-  return () => {
-    unlisten();
-    clearTimeout(timer);
-  };
+function watch(controller: AbortController, op: Operation, seconds: number): Watch {
+  op.cancellation.follow(controller);
+  const limit = seconds > 0 ? SEARCH_TIME_LIMITS.watch(seconds, controller, TIME_LIMIT) : undefined;
+  return { controller, cancellation: op.cancellation, limit };
 }
 
-class TimeLimit extends Error {
+/** What watch() set up, for unwatch(): plain data, not a closure per search. */
+interface Watch {
+  readonly controller: AbortController;
+  readonly cancellation: Cancellation;
+  readonly limit: TimeLimit | undefined;
+}
+
+function unwatch({ controller, cancellation, limit }: Watch): void {
+  cancellation.unfollow(controller);
+  if (limit) SEARCH_TIME_LIMITS.release(limit);
+}
+
+class TimeLimitError extends Error {
   override name = 'TimeLimit';
 }
+
+/** The reason a search's controller is aborted with when its time runs out: one for all of them. */
+const TIME_LIMIT = new TimeLimitError('time limit exceeded');
 
 /** Abandoned, out of time, or the error itself when it is not about stopping. */
 function stopped(op: Operation, controller: AbortController, error?: unknown): Answer | undefined {
   if (op.cancellation.aborted) return 'abandoned';
   // A search whose time limit passed while it waited for a backend never reached it: busy says so.
-  if (controller.signal.reason instanceof TimeLimit && !isBusy(error)) {
+  if (controller.signal.reason instanceof TimeLimitError && !isBusy(error)) {
     return { result: { code: ResultCode.timeLimitExceeded, message: 'time limit exceeded' } };
   }
   if (error !== undefined)
@@ -133,7 +147,7 @@ async function unpaged(op: Operation<SearchRequest>, run: Run): Promise<Answer> 
   const { directoryConfig } = op.services;
   const sizeLimit = smallerLimit(request.sizeLimit, directoryConfig.sizeLimit);
   const controller = new AbortController();
-  const unwatch = watch(controller, op, smallerLimit(request.timeLimit, directoryConfig.timeLimit));
+  const watching = watch(controller, op, smallerLimit(request.timeLimit, directoryConfig.timeLimit));
   let sent = 0;
   try {
     const budget = new EvaluationBudget(op.services.limits.maxFilterEvaluations);
@@ -151,7 +165,7 @@ async function unpaged(op: Operation<SearchRequest>, run: Run): Promise<Answer> 
   } catch (error) {
     return stopped(op, controller, error)!;
   } finally {
-    unwatch();
+    unwatch(watching);
   }
   return stopped(op, controller) ?? { result: SUCCESS };
 }
@@ -196,7 +210,7 @@ function startPaged(op: Operation<SearchRequest>, fingerprint: string, run: Run)
 async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSize: number): Promise<Answer> {
   const { request } = op.message;
   const timeLimit = smallerLimit(request.timeLimit, op.services.directoryConfig.timeLimit);
-  const unwatch = watch(state.controller, op, timeLimit);
+  const watching = watch(state.controller, op, timeLimit);
   state.budget.reset();
   try {
     for (let count = 0; count < pageSize; count++) {
@@ -220,7 +234,7 @@ async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSi
     state.close();
     return stopped(op, state.controller, error)!;
   } finally {
-    unwatch();
+    unwatch(watching);
     if (state.controller.signal.aborted) state.close();
   }
 }

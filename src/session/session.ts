@@ -22,7 +22,8 @@ import { bind } from './bind-operation.js';
 import { Cancellation } from './cancellation.js';
 import { compare } from './compare-operation.js';
 import { extended } from './extended-operation.js';
-import type { Operation } from './operation.js';
+import type { ConnectionInfo, Operation } from './operation.js';
+import { RunningOperation, type Sender, type Tally } from './running-operation.js';
 import { OutputGate } from './output-gate.js';
 import { PagedSearches } from './paged-searches.js';
 import { ResponseBatch } from './response-batch.js';
@@ -40,13 +41,6 @@ import { MANAGE_DSA_IT_OID } from './supported.js';
 import { WriteWatchdog } from './write-watchdog.js';
 import { PAGED_RESULTS_OID } from '../protocol/paged-results-control.js';
 
-/** What an operation's log line reports, gathered as its responses go out. */
-interface Tally {
-  resultCode: number | undefined;
-  entries: number;
-  readonly started: number;
-}
-
 /** Operations one connection may have running before we stop reading from it. */
 const MAX_OUTSTANDING = 64;
 
@@ -58,6 +52,9 @@ const FRAMES_PER_TURN = 16;
  * few TCP segments' worth, so a large answer streams while it is produced (see ResponseBatch).
  */
 const BATCH_FLUSH_BYTES = 64 * 1024;
+
+/** What #send returns for a response it could hand to the batch at once. */
+const SENT: Promise<void> = Promise.resolve();
 
 /** How long a closing connection may take to flush before it is destroyed. */
 const CLOSE_GRACE_MS = 2_000;
@@ -104,6 +101,7 @@ export class Session {
   readonly #batch: ResponseBatch;
   #peer: string | undefined;
   readonly #current: CurrentServices;
+  #connectionInfo: ConnectionInfo | undefined;
 
   constructor(
     readonly id: number,
@@ -362,9 +360,16 @@ export class Session {
     // A reused message id replaces the old entry; abandon then targets the newest, as clients expect.
     this.#outstanding.set(message.messageId, cancellation);
     if (this.#outstanding.size >= MAX_OUTSTANDING) this.socket.pause();
-    const tally: Tally = { resultCode: undefined, entries: 0, started: performance.now() };
     const bound = this.#identity.bindName;
-    const op = this.#operation(message, cancellation, tally);
+    const op = new RunningOperation(
+      message,
+      this.#services,
+      this.#identity,
+      this.#connection(),
+      this.#paged,
+      cancellation,
+      this.#sender,
+    );
     try {
       await this.#perform(op);
     } catch (error) {
@@ -375,7 +380,7 @@ export class Session {
     } finally {
       if (this.#outstanding.get(message.messageId) === cancellation)
         this.#outstanding.delete(message.messageId);
-      this.#log(message, bound, tally);
+      this.#log(message, bound, op);
       if (this.#draining && this.#outstanding.size === 0) this.#draining();
       this.#readOn();
     }
@@ -488,43 +493,50 @@ export class Session {
     }
   }
 
-  #operation(message: RequestMessage, cancellation: Cancellation, tally: Tally): Operation {
-    return {
-      message,
-      services: this.#services,
-      identity: this.#identity,
-      connection: {
+  /** The connection as operations see it: the same object until StartTLS secures it. */
+  #connection(): ConnectionInfo {
+    const secure = this.#secure;
+    if (this.#connectionInfo?.secure !== secure) {
+      this.#connectionInfo = {
         id: this.id,
         remoteAddress: this.#remoteAddress,
-        secure: this.#secure,
+        secure,
         listener: this.transport.listener,
-      },
-      paged: this.#paged,
-      cancellation,
-      get signal() {
-        return cancellation.signal;
-      },
-      send: (response, controls) => {
-        if (response.type === 'searchResultEntry') tally.entries++;
-        else if ('resultCode' in response) tally.resultCode = response.resultCode;
-        return this.#send(message.messageId, response, controls);
-      },
-    };
+      };
+    }
+    return this.#connectionInfo;
   }
+
+  readonly #sender: Sender = (messageId, response, controls) => this.#send(messageId, response, controls);
 
   /**
    * Waits for room in the connection's queue before encoding, so a client that does not read holds
    * neither encoded responses nor more than `maxQueuedBytes` of them in the socket and the batch.
    */
-  async #send(messageId: number, response: Response, controls?: readonly Control[]): Promise<void> {
+  #send(messageId: number, response: Response, controls?: readonly Control[]): Promise<void> {
+    // Nearly always there is room: answered without an async function's promise per response.
+    if (!this.#hasRoom()) return this.#sendWhenRoom(messageId, response, controls);
+    try {
+      this.#encode(messageId, response, controls);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return SENT;
+  }
+
+  async #sendWhenRoom(messageId: number, response: Response, controls?: readonly Control[]): Promise<void> {
     while (!this.#hasRoom()) {
       if (this.#closing || this.socket.destroyed) return;
       // A drain comes only for what the socket holds: what waits in the batch goes there first.
       if (this.#batch.bytes > 0) this.#batch.flush();
       else await this.#gate.room(this.socket);
     }
+    this.#encode(messageId, response, controls);
+  }
+
+  #encode(messageId: number, response: Response, controls: readonly Control[] | undefined): void {
     if (this.#closing || this.socket.destroyed) return;
-    this.#batch.add(encodeResponse({ messageId, response, ...(controls ? { controls } : {}) }));
+    this.#batch.add(encodeResponse(controls ? { messageId, response, controls } : { messageId, response }));
     if (!this.#hasRoom()) this.#holdReading();
   }
 

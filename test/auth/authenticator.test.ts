@@ -496,3 +496,40 @@ describe('scrypt work', () => {
     expect(gated.calls()).toBe(1);
   });
 });
+
+describe('authenticator and the bind cancellation', () => {
+  /** A cancellation that counts how often its AbortSignal is asked for. */
+  function counting(): { aborted: boolean; readonly signal: AbortSignal; asked: number } {
+    const controller = new AbortController();
+    return {
+      aborted: false,
+      asked: 0,
+      get signal() {
+        this.asked++;
+        return controller.signal;
+      },
+    };
+  }
+
+  it('asks for no AbortSignal for a remembered password, and does for one it must check', async () => {
+    const { auth } = authenticator();
+    const first = counting();
+    expect(await auth.bind(attempt('pbx', 'right'), first)).toMatchObject({ ok: true });
+    expect(first.asked).toBeGreaterThan(0);
+    const again = counting();
+    expect(await auth.bind(attempt('pbx', 'right'), again)).toMatchObject({ ok: true });
+    expect(again.asked).toBe(0);
+    const wrong = counting();
+    expect(await auth.bind(attempt('pbx', 'wrong'), wrong)).toMatchObject({ ok: false });
+    expect(wrong.asked).toBeGreaterThan(0);
+  });
+
+  it('checks nothing for a bind cancelled before its turn', async () => {
+    const { auth } = authenticator();
+    const cancelled = { ...counting(), aborted: true };
+    expect(await auth.bind(attempt('pbx', 'right'), cancelled)).toMatchObject({
+      ok: false,
+      code: 'invalidCredentials',
+    });
+  });
+});

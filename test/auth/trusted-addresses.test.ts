@@ -27,6 +27,15 @@ describe('trusted addresses', () => {
     expect(trusted.has('fe80::1%eth0')).toBe(false);
   });
 
+  it('answers alike when asked again, also after more addresses than it remembers', () => {
+    const trusted = new TrustedAddresses(['192.0.2.0/24'], false);
+    const asked = ['192.0.2.7', '198.51.100.7', '::ffff:192.0.2.7', 'not an address'];
+    const first = asked.map((address) => trusted.has(address));
+    expect(first).toEqual([true, false, true, false]);
+    for (let i = 0; i < 5000; i++) trusted.has(`10.${i >> 8}.${i & 255}.1`);
+    expect(asked.map((address) => trusted.has(address))).toEqual(first);
+  });
+
   it('never trusts what is not an address', () => {
     const trusted = new TrustedAddresses(['0.0.0.0/0'], true);
     expect(trusted.has('')).toBe(false);

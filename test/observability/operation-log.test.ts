@@ -1,32 +1,11 @@
 /** The per-operation log line: its fields, in order, with secrets and filter values kept out. */
 import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseFilter } from '../../src/filter/parse.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { logOperation, type OperationRecord } from '../../src/observability/operation-log.js';
 import type { Request } from '../../src/protocol/messages.js';
-
-function lineFor(request: Request, level = 'info'): string | undefined {
-  let text = '';
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  const record: OperationRecord = {
-    conn: 7,
-    peer: '192.0.2.1:4000',
-    bound: 'pbx',
-    msgid: 3,
-    request,
-    resultCode: 0,
-    entries: 2,
-    ms: 1.5,
-  };
-  logOperation(createLogger(level, { destination }), record);
-  return text === '' ? undefined : text;
-}
 
 const COMMON = {
   conn: 7,
@@ -37,6 +16,23 @@ const COMMON = {
   entries: 2,
   ms: 1.5,
 };
+
+function lineFor(
+  request: Request,
+  level = 'info',
+  fields: Omit<OperationRecord, 'request'> = COMMON,
+): string | undefined {
+  let text = '';
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  const record: OperationRecord = { ...fields, request };
+  logOperation(createLogger(level, { destination }), record);
+  return text === '' ? undefined : text;
+}
 
 describe('logOperation', () => {
   it('logs a search with its base, scope, redacted filter, attributes and size limit', () => {
@@ -105,5 +101,68 @@ describe('logOperation', () => {
 
   it('builds nothing when info lines are off', () => {
     expect(lineFor({ type: 'unbind' }, 'warn')).toBeUndefined();
+  });
+});
+
+describe('logOperation writing the line itself', () => {
+  const search: Request = {
+    type: 'search',
+    baseObject: 'ou=people,dc=dirbridge,dc=local',
+    scope: 'one',
+    derefAliases: 'never',
+    sizeLimit: 0,
+    timeLimit: 0,
+    typesOnly: false,
+    filter: parseFilter('(&(telephoneNumber=+49 30 1234\\2a)(wuserPasswordSip=secret9))'),
+    attributes: ['cn', 'telephone"Number'],
+  };
+  const bind: Request = {
+    type: 'bind',
+    version: 3,
+    name: 'cn=M\u00fcller "\\\\",dc=x',
+    auth: { method: 'simple', password: Buffer.from('secret9') },
+  };
+
+  /** The line pino writes for the same fields, built as operation-log.ts once built every line. */
+  function pinoLine(request: Request, record: Omit<OperationRecord, 'request'>): Record<string, unknown> {
+    let text = '';
+    const logger = createLogger('info', { destination: { write: (line: string) => (text += line) } });
+    const fields =
+      request.type === 'bind'
+        ? { op: 'bind', dn: request.name, method: request.auth.method, version: request.version }
+        : request.type === 'search'
+          ? {
+              op: 'search',
+              base: request.baseObject,
+              scope: request.scope,
+              filter: '(&(telephoneNumber=+49 30 1234\\2a)(wuserPasswordSip=[redacted]))',
+              attrs: request.attributes,
+              sizeLimit: request.sizeLimit,
+            }
+          : {};
+    logger.info({ ...record, ...fields }, request.type);
+    return JSON.parse(text) as Record<string, unknown>;
+  }
+
+  it('writes, for a search and a bind, what pino writes: the same fields in the same order', () => {
+    for (const request of [search, bind]) {
+      for (const resultCode of [0, undefined]) {
+        const record = { ...COMMON, peer: '[::1]:4000', bound: 'cn="x",dc=y', resultCode, ms: 0.25 };
+        const line = lineFor(request, 'info', record)!;
+        expect(line.endsWith('}\n')).toBe(true);
+        expect(line).not.toContain('secret9');
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        const expected = pinoLine(request, record);
+        expect(Object.keys(parsed)).toEqual(Object.keys(expected));
+        expect({ ...parsed, time: 0 }).toEqual({ ...expected, time: 0 });
+      }
+    }
+  });
+
+  it('leaves the line to pino for a logger that shapes its lines (a mixin)', () => {
+    let text = '';
+    const logger = pino({ mixin: () => ({ extra: 1 }) }, { write: (line: string) => (text += line) });
+    logOperation(logger, { ...COMMON, request: bind });
+    expect(JSON.parse(text)).toMatchObject({ extra: 1, op: 'bind', msg: 'bind' });
   });
 });

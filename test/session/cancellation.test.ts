@@ -41,3 +41,26 @@ describe('Cancellation', () => {
     expect(after.signal.reason).toBe(reason);
   });
 });
+
+describe('Cancellation.follow', () => {
+  it('aborts a followed controller with its reason, and not one unfollowed', () => {
+    const cancellation = new Cancellation();
+    const followed = new AbortController();
+    const dropped = new AbortController();
+    cancellation.follow(dropped);
+    cancellation.unfollow(dropped);
+    cancellation.follow(followed);
+    const reason = new Error('abandoned');
+    cancellation.abort(reason);
+    expect(followed.signal.reason).toBe(reason);
+    expect(dropped.signal.aborted).toBe(false);
+  });
+
+  it('aborts at once a controller that follows it after it was cancelled', () => {
+    const cancellation = new Cancellation();
+    cancellation.abort(new Error('closed'));
+    const late = new AbortController();
+    cancellation.follow(late);
+    expect(late.signal.aborted).toBe(true);
+  });
+});

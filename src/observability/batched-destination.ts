@@ -1,11 +1,12 @@
 /**
- * A log destination that hands the operation lines of one turn of the event loop to the stream
- * below in one write. Every LDAP operation logs a line, and a synchronous destination made each line a write(2)
- * of its own: one syscall per operation, as costly as the answer's own write. Gathered, the lines of
- * every operation finished in one turn (all connections) leave together on the next `setImmediate`,
- * or at once past `flushAt` characters, and whatever is left goes out synchronously when the process
- * exits, so a normal exit or a crash still writes its last lines; only a SIGKILL can lose the lines
- * of its last turn.
+ * A log destination that hands the operation lines of a few milliseconds to the stream below in one
+ * write. Every LDAP operation logs a line, and a synchronous destination made each line a write(2)
+ * of its own: one syscall per operation, as costly as the answer's own write. Gathered per turn of
+ * the event loop, a phone's lone lookup (one operation per turn) still paid one; gathered for
+ * `gatherMs` (10 ms) after the first of them, the lines of every operation (all connections) leave
+ * together, or at once past `flushAt` characters or before any other line, and whatever is left goes
+ * out synchronously when the process exits, so a normal exit or a crash still writes its last
+ * lines; only a SIGKILL can lose the lines of its last few milliseconds.
  */
 import type { DestinationStream } from 'pino';
 
@@ -15,10 +16,12 @@ export interface SyncDestination extends DestinationStream {
 }
 
 const FLUSH_AT = 64 * 1024;
+/** How long the first operation line waits for others: a hundredth of a second. */
+const GATHER_MS = 10;
 /** What an operation line holds and no other line does (operation-log.ts names the operation `op`). */
 const OPERATION_MARK = '"op":"';
 
-export class TurnBatchedDestination implements DestinationStream {
+export class BatchedDestination implements DestinationStream {
   #lines: string[] = [];
   #length = 0;
   #scheduled = false;
@@ -26,6 +29,7 @@ export class TurnBatchedDestination implements DestinationStream {
   constructor(
     private readonly target: SyncDestination,
     private readonly flushAt = FLUSH_AT,
+    private readonly gatherMs = GATHER_MS,
   ) {
     process.on('exit', this.flushSync);
   }
@@ -33,7 +37,7 @@ export class TurnBatchedDestination implements DestinationStream {
   write(line: string): void {
     this.#lines.push(line);
     this.#length += line.length;
-    // Only the per-operation lines (operation-log.ts, the one with `op`) wait for the turn's end:
+    // Only the per-operation lines (operation-log.ts, the one with `op`) wait for others:
     // any other line (a warning, a replica's state) goes out at once, after what was gathered, so
     // the log keeps its order and nothing an operator or a test waits for comes after the answer.
     if (!line.includes(OPERATION_MARK)) {
@@ -46,7 +50,7 @@ export class TurnBatchedDestination implements DestinationStream {
     }
     if (this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(this.#onImmediate);
+    setTimeout(this.#onTimer, this.gatherMs).unref();
   }
 
   /** pino's `logger.flush(callback)`: everything written, then the callback. */
@@ -70,7 +74,7 @@ export class TurnBatchedDestination implements DestinationStream {
     this.target.flushSync();
   };
 
-  readonly #onImmediate = (): void => {
+  readonly #onTimer = (): void => {
     this.#scheduled = false;
     this.#handOver();
   };

@@ -1,9 +1,6 @@
-/** TurnBatchedDestination: the lines of one turn in one write, in order, and nothing held back. */
+/** BatchedDestination: the operation lines of a few ms in one write, in order, and nothing held back. */
 import { describe, expect, it } from 'vitest';
-import {
-  TurnBatchedDestination,
-  type SyncDestination,
-} from '../../src/observability/turn-batched-destination.js';
+import { BatchedDestination, type SyncDestination } from '../../src/observability/batched-destination.js';
 
 class Recorder implements SyncDestination {
   readonly writes: string[] = [];
@@ -17,28 +14,31 @@ class Recorder implements SyncDestination {
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-/** A per-operation line as operation-log.ts writes it (the ones that wait for the turn's end). */
+const later = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** A per-operation line as operation-log.ts writes it (the ones that wait for others). */
 const op = (name: string): string => `{"level":30,"conn":1,"op":"${name}"}\n`;
 
-describe('TurnBatchedDestination', () => {
-  it('writes the operation lines of one turn in one write, in order, on the next turn', async () => {
+describe('BatchedDestination', () => {
+  it('writes the operation lines of several turns in one write, in order, once gatherMs passed', async () => {
     const target = new Recorder();
-    const destination = new TurnBatchedDestination(target);
+    const destination = new BatchedDestination(target, 64 * 1024, 30);
     destination.write(op('a'));
     destination.write(op('b'));
     await Promise.resolve();
     destination.write(op('c'));
-    expect(target.writes).toEqual([]);
     await nextTurn();
-    expect(target.writes).toEqual([op('a') + op('b') + op('c')]);
     destination.write(op('d'));
-    await nextTurn();
-    expect(target.writes).toEqual([op('a') + op('b') + op('c'), op('d')]);
+    expect(target.writes).toEqual([]);
+    await later(60);
+    expect(target.writes).toEqual([op('a') + op('b') + op('c') + op('d')]);
+    destination.write(op('e'));
+    await later(60);
+    expect(target.writes).toEqual([op('a') + op('b') + op('c') + op('d'), op('e')]);
   });
 
   it('writes any other line at once, after what was gathered, so the order holds', () => {
     const target = new Recorder();
-    const destination = new TurnBatchedDestination(target);
+    const destination = new BatchedDestination(target);
     destination.write(op('search'));
     const warning = '{"level":40,"msg":"bind throttled after repeated failures"}\n';
     destination.write(warning);
@@ -47,7 +47,7 @@ describe('TurnBatchedDestination', () => {
 
   it('writes at once past flushAt characters', () => {
     const target = new Recorder();
-    const destination = new TurnBatchedDestination(target, 40);
+    const destination = new BatchedDestination(target, 40);
     destination.write(op('ab'));
     expect(target.writes).toEqual([]);
     destination.write(op('cd'));
@@ -56,7 +56,7 @@ describe('TurnBatchedDestination', () => {
 
   it('writes everything out synchronously on flushSync and on pino flush(callback)', () => {
     const target = new Recorder();
-    const destination = new TurnBatchedDestination(target);
+    const destination = new BatchedDestination(target);
     destination.write('fatal\n');
     destination.flushSync();
     expect(target.writes).toEqual(['fatal\n']);
