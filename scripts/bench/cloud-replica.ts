@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client } from 'ldapts';
-import { startServer, stopServer, type Server } from './dirbridge-server.js';
+import { firstAnswer, startServer, stopServer, type Server } from './dirbridge-server.js';
 import { perSecond } from './markdown.js';
 import { cpuSeconds, memoryMiB } from './proc-stats.js';
 
@@ -159,23 +159,6 @@ export interface ChangedNumber {
 function changedNumber(index: number): ChangedNumber {
   const subscriber = String(7_000_000 + index);
   return { written: `+49 40 ${subscriber}`, e164: `+4940${subscriber}` };
-}
-
-async function firstAnswer(server: Server, suffix: string): Promise<void> {
-  const client = new Client({ url: server.url, timeout: 60_000 });
-  try {
-    const { searchEntries } = await client.search(suffix, {
-      filter: '(objectClass=person)',
-      sizeLimit: 1,
-      attributes: ['cn'],
-    });
-    if (searchEntries.length === 0) throw new Error('the first search found nobody');
-  } catch (error) {
-    // A size limit of 1 that is reached ends in an error with the entry received: that is an answer.
-    if (!(error instanceof Error) || !/size limit/i.test(error.message)) throw error;
-  } finally {
-    await client.unbind();
-  }
 }
 
 async function answers(client: Client, suffix: string, e164: string): Promise<boolean> {

@@ -6,6 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from 'ldapts';
 import { stringify } from 'yaml';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -70,4 +71,22 @@ export function stopServer(server: Server): Promise<void> {
 /** What `dirbridge hash-password` prints for `password` (an access.accounts passwordHash). */
 export function hashPassword(password: string): string {
   return execFileSync(process.execPath, [CLI, 'hash-password'], { input: password }).toString().trim();
+}
+
+/** Waits for the server's first answer to a search for anyone under `suffix`. */
+export async function firstAnswer(server: Server, suffix: string): Promise<void> {
+  const client = new Client({ url: server.url, timeout: 60_000 });
+  try {
+    const { searchEntries } = await client.search(suffix, {
+      filter: '(objectClass=person)',
+      sizeLimit: 1,
+      attributes: ['cn'],
+    });
+    if (searchEntries.length === 0) throw new Error('the first search found nobody');
+  } catch (error) {
+    // A size limit of 1 that is reached ends in an error with the entry received: that is an answer.
+    if (!(error instanceof Error) || !/size limit/i.test(error.message)) throw error;
+  } finally {
+    await client.unbind();
+  }
 }
