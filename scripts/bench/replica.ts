@@ -63,7 +63,7 @@ export async function replicaBench(): Promise<void> {
     };
     const first = await serve(folder, config, termsFile, 'first load (no snapshot)', 'replica loaded');
     const snapshotBytes = statSync(join(folder, 'data', 'people.snapshot')).size;
-    const restart = await serve(folder, config, termsFile, 'restart from the snapshot', 'replica reloaded');
+    const restart = await serve(folder, config, termsFile, 'restart from the snapshot', 'replica updated');
     const apply = await changeApplyRate(csv);
     process.stdout.write(
       `${report([first, restart], snapshotBytes, Buffer.byteLength(csv), apply, terms.numberSuffixes.length)}\n`,
