@@ -19,8 +19,7 @@ export class ValuesMemo<T> {
   }
 
   set(values: readonly string[], value: T): void {
-    if (Object.isExtensible(values))
-      Object.defineProperty(values, this.#key, { value, configurable: true, writable: true });
+    if (Object.isExtensible(values)) (values as unknown as Record<symbol, T>)[this.#key] = value;
     else this.#fallback.set(values, value);
   }
 }
