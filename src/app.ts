@@ -37,6 +37,7 @@ import { SourceError, type Source, type SourceKind } from './sources/source.js';
 import { VERSION } from './version.js';
 import type { ResultCacheSettings } from './cache/result-cache.js';
 import type { Throttle } from './auth/throttle.js';
+import { EncodedEntries } from './session/encoded-entries.js';
 
 export interface Running {
   /** The directory serving now (a reload swaps in another). */
@@ -235,6 +236,7 @@ export function sessionServices(
     logger,
     ...(options.events ? { events: options.events } : {}),
     views: new ViewCatalog(config, directory.schema),
+    encodedEntries: new EncodedEntries(),
   };
 }
 

@@ -42,6 +42,11 @@ export interface DirectorySearch {
 export interface SearchHit {
   readonly dn: string;
   readonly attributes: readonly SelectedAttribute[];
+  /**
+   * The entry's Entry.stamp, when it has one: the same stamp under the same attribute selection and
+   * caller is the same hit, so its encoding may be kept and sent again.
+   */
+  readonly stamp?: number;
 }
 
 export type CompareOutcome = 'true' | 'false' | 'noSuchAttribute' | 'undefinedAttributeType';
@@ -440,6 +445,8 @@ export class Directory {
   #hit(entry: Entry, found: Found, selection: AttributeSelection): SearchHit {
     const isRootDse = found.origin === 'rootDse';
     const computed = selection.wantsComputed && !isRootDse ? this.#computed(entry, found) : undefined;
+    if (found.origin === 'record' && entry.stamp !== undefined)
+      return new StampedHit(entry, entry.stamp, selection, computed);
     return { dn: entry.dn, attributes: selection.select(entry, computed, isRootDse) };
   }
 
@@ -452,6 +459,34 @@ export class Directory {
         origin === 'suffix' || (origin === 'mount' && (mount?.hasEntries ?? false)) || subordinates === true,
       subschemaSubentry: SUBSCHEMA_DN,
     };
+  }
+}
+
+/**
+ * A stored record's hit: its DN and attributes are made on first use, since an answer whose encoding
+ * is kept under its stamp needs neither (selecting and decoding them was a fifth of a name search).
+ */
+class StampedHit implements SearchHit {
+  #attributes: readonly SelectedAttribute[] | undefined;
+
+  constructor(
+    private readonly entry: Entry,
+    readonly stamp: number,
+    private readonly selection: AttributeSelection,
+    private readonly computed: ComputedAttributes | undefined,
+  ) {}
+
+  get dn(): string {
+    return this.entry.dn;
+  }
+
+  get attributes(): readonly SelectedAttribute[] {
+    return (this.#attributes ??= this.selection.select(this.entry, this.computed));
+  }
+
+  /** What the client is sent (logs, tests): the stamp is where it is kept, not part of it. */
+  toJSON(): SearchHit {
+    return { dn: this.dn, attributes: this.attributes };
   }
 }
 

@@ -92,6 +92,9 @@ export interface Attribute {
   readonly values: readonly string[];
 }
 
+/** The response types with a protocolOp tag of their own (all but a pre-encoded entry). */
+export type WireResponseType = Exclude<Response['type'], 'encodedSearchResultEntry'>;
+
 export type Response =
   | ({ readonly type: 'bindResponse'; readonly serverSaslCreds?: Uint8Array } & LdapResult)
   | {
@@ -99,6 +102,11 @@ export type Response =
       readonly objectName: string;
       readonly attributes: readonly Attribute[];
     }
+  /**
+   * A SearchResultEntry whose protocolOp (`[APPLICATION 4] { objectName, attributes }`) was encoded
+   * before: the same entry sent again under the same attribute selection (encodeSearchResultEntryOp).
+   */
+  | { readonly type: 'encodedSearchResultEntry'; readonly protocolOp: Uint8Array }
   | { readonly type: 'searchResultReference'; readonly uris: readonly string[] }
   | ({ readonly type: 'searchResultDone' } & LdapResult)
   | ({ readonly type: 'compareResponse' } & LdapResult)

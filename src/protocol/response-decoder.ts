@@ -3,14 +3,14 @@
  * server never reads responses). matchedDN and diagnosticMessage are always present in the result,
  * empty strings when the server sent them empty. Malformed input throws BerError.
  */
-import type { Attribute, LdapResult, Response, ResponseMessage } from './messages.js';
+import type { Attribute, LdapResult, Response, ResponseMessage, WireResponseType } from './messages.js';
 import { BerError } from './ber-error.js';
 import { BerReader, BerTag, hex } from './ber-reader.js';
 import { CONTROLS_TAG, decodeControls } from './controls.js';
 import { ResponseFieldTag, ResponseTag } from './response-encoder.js';
 
-const RESPONSE_TYPES = new Map<number, Response['type']>(
-  Object.entries(ResponseTag).map(([type, tag]) => [tag, type as Response['type']]),
+const RESPONSE_TYPES = new Map<number, WireResponseType>(
+  Object.entries(ResponseTag).map(([type, tag]) => [tag, type as WireResponseType]),
 );
 
 export function decodeResponse(frame: Uint8Array): ResponseMessage {
@@ -34,7 +34,7 @@ export function decodeResponse(frame: Uint8Array): ResponseMessage {
   return controls.length > 0 ? { messageId, response, controls } : { messageId, response };
 }
 
-function decodeBody(type: Response['type'], reader: BerReader): Response {
+function decodeBody(type: WireResponseType, reader: BerReader): Response {
   switch (type) {
     case 'searchResultEntry':
       return { type, objectName: reader.readString('objectName'), attributes: decodeAttributes(reader) };

@@ -2,7 +2,7 @@
  * ResponseMessage -> LDAPMessage bytes. On the hot path (one call per search result entry): each
  * message is written straight into one Buffer by BerWriter, no intermediate arrays.
  */
-import type { Attribute, LdapResult, Response, ResponseMessage } from './messages.js';
+import type { Attribute, LdapResult, Response, ResponseMessage, WireResponseType } from './messages.js';
 import { BerTag } from './ber-reader.js';
 import { BerWriter } from './ber-writer.js';
 import { writeControls } from './controls.js';
@@ -19,7 +19,7 @@ export const ResponseTag = {
   compareResponse: 0x6f,
   searchResultReference: 0x73,
   extendedResponse: 0x78,
-} as const satisfies Record<Response['type'], number>;
+} as const satisfies Record<WireResponseType, number>;
 
 /** Context tags inside responses. */
 export const ResponseFieldTag = {
@@ -40,14 +40,29 @@ export function encodeResponse(message: ResponseMessage): Uint8Array {
 
 /** Appends one LDAPMessage to `writer`: lets a caller batch several responses into one buffer. */
 export function writeResponseMessage(writer: BerWriter, message: ResponseMessage): void {
+  const { response } = message;
   writer.startSequence();
   writer.writeInteger(message.messageId);
-  writeResponse(writer, message.response);
+  if (response.type === 'encodedSearchResultEntry') writer.writeRaw(response.protocolOp);
+  else writeResponse(writer, response);
   writeControls(writer, message.controls);
   writer.endSequence();
 }
 
-function writeResponse(writer: BerWriter, response: Response): void {
+/**
+ * The protocolOp of a SearchResultEntry on its own, without message id or controls: what a cache of
+ * encoded entries keeps, to be sent as an `encodedSearchResultEntry` under any message id.
+ */
+export function encodeSearchResultEntryOp(objectName: string, attributes: readonly Attribute[]): Uint8Array {
+  const writer = new BerWriter(INITIAL_SIZE);
+  writeResponse(writer, { type: 'searchResultEntry', objectName, attributes });
+  return writer.toBytes();
+}
+
+function writeResponse(
+  writer: BerWriter,
+  response: Exclude<Response, { readonly type: 'encodedSearchResultEntry' }>,
+): void {
   writer.startSequence(ResponseTag[response.type]);
   switch (response.type) {
     case 'searchResultEntry':

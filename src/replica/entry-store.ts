@@ -33,10 +33,23 @@ export interface SlotRef {
 const COMPACT_SHARE = 0.4;
 const COMPACT_MIN_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Arenas made in this process so far: a record's stamp (Entry.stamp) is its arena's number times
+ * 2^32 plus its offset, unique in the process and exact as a double while arenas stay below 2^21.
+ */
+let arenasMade = 0;
+const ARENA_STAMP_FACTOR = 2 ** 32;
+const MAX_STAMPED_ARENAS = 2 ** 21;
+
+function nextArenaNumber(): number {
+  return ++arenasMade;
+}
+
 export class EntryStore {
   readonly names: RecordNames;
   readonly values: RecordValues;
   #arena = new SharedBytes(1 << 20);
+  #arenaNumber = nextArenaNumber();
   #buffer: Buffer;
   #used = 0;
   #garbage = 0;
@@ -189,6 +202,7 @@ export class EntryStore {
       this.names,
       this.values,
       listener && { slot, record: offset, listener },
+      this.#arenaNumber < MAX_STAMPED_ARENAS ? this.#arenaNumber * ARENA_STAMP_FACTOR + offset : undefined,
     );
   }
 
@@ -225,6 +239,7 @@ export class EntryStore {
       used += length;
     }
     this.#arena = arena;
+    this.#arenaNumber = nextArenaNumber();
     this.#buffer = buffer;
     this.#used = used;
     this.#garbage = 0;
@@ -254,6 +269,7 @@ export class EntryStore {
       throw new SnapshotUnusable('its slot lists disagree in length');
     const used = await reader.bytesInto((length) => {
       store.#arena = new SharedBytes(Math.max(1 << 20, length));
+      store.#arenaNumber = nextArenaNumber();
       store.#buffer = Buffer.from(store.#arena.buffer);
       return store.#buffer;
     });

@@ -36,6 +36,8 @@ export class StoredEntry implements Entry {
     names: RecordNames,
     values: RecordValues,
     source?: ViewSource,
+    /** Entry.stamp: the record's arena and place in it (EntryStore). */
+    readonly stamp?: number,
   ) {
     this.attributes = new StoredAttributes(bytes, offset, names, values, source);
   }

@@ -9,6 +9,12 @@ export interface EntryAttribute {
 export interface Entry {
   readonly dn: string;
   readonly attributes: ReadonlyMap<string, EntryAttribute>;
+  /**
+   * Set on an entry read from storage that never changes in place (a replica's record): every entry
+   * with the same stamp has the same DN and attributes, so what is made from one may be kept for the
+   * next (the encoded answer). A changed entry is another record with another stamp.
+   */
+  readonly stamp?: number;
 }
 
 /** Builds an entry from canonical attribute names; empty attributes are left out. */

@@ -40,7 +40,7 @@ export class RunningOperation implements Operation, Tally {
   }
 
   send(response: Response, controls?: readonly Control[]): Promise<void> {
-    if (response.type === 'searchResultEntry') this.entries++;
+    if (response.type === 'searchResultEntry' || response.type === 'encodedSearchResultEntry') this.entries++;
     else if ('resultCode' in response) this.resultCode = response.resultCode;
     return this.sender(this.message.messageId, response, controls);
   }

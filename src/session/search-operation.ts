@@ -14,11 +14,13 @@ import {
   decodePagedResultsValue,
   encodePagedResultsValue,
 } from '../protocol/paged-results-control.js';
+import { encodeSearchResultEntryOp } from '../protocol/response-encoder.js';
 import { ResultCode } from '../protocol/result-codes.js';
 import type { PresentedView } from '../view/presented-view.js';
 import { clientHit, presentedSearch } from '../view/viewed-search.js';
 import type { Operation } from './operation.js';
 import type { Cancellation } from './cancellation.js';
+import { selectionKey } from './encoded-entries.js';
 import { PagedSearch } from './paged-searches.js';
 import { SEARCH_TIME_LIMITS, type TimeLimit } from './time-limits.js';
 
@@ -54,6 +56,8 @@ interface Run {
   readonly visibility: Visibility;
   /** The caller's names for attributes (docs/views.md); undefined: the presented names. */
   readonly view: PresentedView | undefined;
+  /** Its entries' key among the encoded entries kept (src/session/encoded-entries.ts). */
+  readonly selection: string;
 }
 
 async function answer(op: Operation<SearchRequest>): Promise<Answer> {
@@ -69,7 +73,9 @@ async function answer(op: Operation<SearchRequest>): Promise<Answer> {
       return { result: { code: ResultCode.insufficientAccessRights, message: decision.diagnostic } };
     }
     const pagedControl = controls.find((c) => c.oid === PAGED_RESULTS_OID);
-    const run: Run = { prepared, visibility: decision.visibility, view };
+    const { visibility } = decision;
+    const selection = selectionKey(request.attributes, request.typesOnly, visibility.withheld, view?.name);
+    const run: Run = { prepared, visibility, view, selection };
     return pagedControl ? await pagedPage(op, pagedControl, run) : await unpaged(op, run);
   } catch (error) {
     if (error instanceof DirectoryError) {
@@ -159,7 +165,7 @@ async function unpaged(op: Operation<SearchRequest>, run: Run): Promise<Answer> 
           result: { code: ResultCode.sizeLimitExceeded, message: `size limit ${sizeLimit} exceeded` },
         };
       }
-      await sendHit(op, hit, run.view);
+      await sendHit(op, hit, run);
       sent++;
     }
   } catch (error) {
@@ -204,7 +210,7 @@ function startPaged(op: Operation<SearchRequest>, fingerprint: string, run: Run)
   const controller = new AbortController();
   const budget = new EvaluationBudget(op.services.limits.maxFilterEvaluations);
   const hits = run.prepared.hits(controller.signal, run.visibility, budget);
-  return new PagedSearch(fingerprint, hits, controller, budget, run.view);
+  return new PagedSearch(fingerprint, hits, controller, budget, run.selection, run.view);
 }
 
 async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSize: number): Promise<Answer> {
@@ -224,7 +230,7 @@ async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSi
           message: `size limit ${request.sizeLimit} exceeded`,
         });
       }
-      await sendHit(op, hit, state.view);
+      await sendHit(op, hit, state);
       state.sent++;
     }
     state.lookahead = await next(state);
@@ -265,7 +271,25 @@ function fingerprintOf(request: SearchRequest): string {
   return JSON.stringify([baseObject, scope, derefAliases, filter, attributes, typesOnly]);
 }
 
-function sendHit(op: Operation, hit: SearchHit, view: PresentedView | undefined): Promise<void> {
-  const { dn, attributes } = clientHit(hit, view);
-  return op.send({ type: 'searchResultEntry', objectName: dn, attributes });
+/** What sending a hit needs of its search: the caller's view and the key its encodings are kept under. */
+interface HitShape {
+  readonly view?: PresentedView | undefined;
+  readonly selection: string;
+}
+
+/** A stamped hit goes out as the bytes kept for it, or is encoded once and kept. */
+function sendHit(op: Operation, hit: SearchHit, { view, selection }: HitShape): Promise<void> {
+  const { stamp } = hit;
+  const kept = op.services.encodedEntries;
+  if (stamp === undefined || kept === undefined) {
+    const { dn, attributes } = clientHit(hit, view);
+    return op.send({ type: 'searchResultEntry', objectName: dn, attributes });
+  }
+  let protocolOp = kept.get(selection, stamp);
+  if (protocolOp === undefined) {
+    const { dn, attributes } = clientHit(hit, view);
+    protocolOp = encodeSearchResultEntryOp(dn, attributes);
+    kept.set(selection, stamp, protocolOp);
+  }
+  return op.send({ type: 'encodedSearchResultEntry', protocolOp });
 }

@@ -6,6 +6,7 @@ import type { Directory } from '../directory/directory.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServerEvents } from '../observability/server-events.js';
 import type { ViewCatalog } from '../view/view-catalog.js';
+import type { EncodedEntries } from './encoded-entries.js';
 
 export interface SessionServices {
   readonly directory: Directory;
@@ -23,4 +24,6 @@ export interface SessionServices {
   readonly events?: ServerEvents;
   /** Which view each caller gets (docs/views.md); absent: none. */
   readonly views?: ViewCatalog;
+  /** Search result entries kept encoded, shared by every session; absent: each is encoded anew. */
+  readonly encodedEntries?: EncodedEntries;
 }

@@ -10,7 +10,7 @@ import {
   encodePagedResultsValue,
 } from '../../src/protocol/paged-results-control.js';
 import { decodeResponse } from '../../src/protocol/response-decoder.js';
-import { encodeResponse } from '../../src/protocol/response-encoder.js';
+import { encodeResponse, encodeSearchResultEntryOp } from '../../src/protocol/response-encoder.js';
 import { ResultCode } from '../../src/protocol/result-codes.js';
 import { bytes, fixture, fixtureNames, fromHex, toHex } from './hex-fixtures.js';
 
@@ -195,6 +195,28 @@ describe('response encoding details', () => {
     const encoded = encodeResponse(big);
     expect(encoded[1]).toBe(0x83);
     expect(decodeResponse(encoded)).toEqual(big);
+  });
+
+  it('sends an entry encoded before as the same bytes as the entry, under any message id and controls', () => {
+    const entry = {
+      type: 'searchResultEntry',
+      objectName: ALICE,
+      attributes: [
+        { type: 'cn', values: ['Alice Müller'] },
+        { type: 'description', values: ['z'.repeat(300)] },
+      ],
+    } as const;
+    const protocolOp = encodeSearchResultEntryOp(entry.objectName, entry.attributes);
+    for (const messageId of [1, 127, 128, 70000]) {
+      const controls = messageId === 128 ? pagedControl(0, new Uint8Array([1, 2])) : undefined;
+      const plain = encodeResponse({ messageId, response: entry, ...(controls ? { controls } : {}) });
+      const kept = encodeResponse({
+        messageId,
+        response: { type: 'encodedSearchResultEntry', protocolOp },
+        ...(controls ? { controls } : {}),
+      });
+      expect(toHex(kept), String(messageId)).toBe(toHex(plain));
+    }
   });
 });
 

@@ -169,7 +169,8 @@ describe('ReplicaIndex.stream', () => {
       ),
       { numRuns: 300 },
     );
-  });
+    // 300 random copies: about a second alone, several on a machine busy with other tests.
+  }, 30_000);
 
   it.each([
     '(|(cn=mül*)(sn=mül*))',

@@ -8,6 +8,7 @@ import type { Authenticator } from '../../src/auth/authenticator.js';
 import type { DirectoryConfig, LimitsConfig } from '../../src/config/types.js';
 import type { Directory } from '../../src/directory/directory.js';
 import { silentLogger } from '../../src/observability/logger.js';
+import { EncodedEntries } from '../../src/session/encoded-entries.js';
 import type { SessionServices } from '../../src/session/services.js';
 import { TEST_SUFFIX } from '../support/test-directory.js';
 import { DIRECTORY_CONFIG, LIMITS } from './fake-services.js';
@@ -33,5 +34,7 @@ export function directoryServices(
     directoryConfig: { ...DIRECTORY_CONFIG, suffix: TEST_SUFFIX, ...settings.directory },
     limits: { ...LIMITS, ...settings.limits },
     logger: silentLogger(),
+    // As the server has it: stamped entries go out as the bytes kept for them.
+    encodedEntries: new EncodedEntries(),
   };
 }

@@ -1,0 +1,60 @@
+/**
+ * Search result entries kept as sent: a replica's record never changes in place (a change is a new
+ * record with a new stamp, src/replica/entry-store.ts), so its entry, encoded once under one
+ * attribute selection for one kind of caller, can go out again as the same bytes. Phones ask the
+ * same few attributes of the same people all day; re-selecting, decoding and encoding them was a
+ * third of a name search.
+ *
+ * Bounded by bytes, with two generations instead of an exact LRU: entries go into the young one;
+ * when it holds half the budget it becomes the old one and the old one is dropped, and an entry
+ * found in the old one moves back to the young. No per-entry bookkeeping beyond one map slot.
+ */
+
+/** What the kept bytes may add up to, both generations together. */
+export const ENCODED_ENTRIES_BYTES = 16 * 1024 * 1024;
+
+/** Per selection: stamp -> encoded protocolOp. */
+type Generation = Map<string, Map<number, Uint8Array>>;
+
+export class EncodedEntries {
+  #young: Generation = new Map();
+  #old: Generation = new Map();
+  #youngBytes = 0;
+
+  constructor(private readonly budget = ENCODED_ENTRIES_BYTES) {}
+
+  /** The bytes kept for a stamp under a selection key (see selectionKey), or undefined. */
+  get(selection: string, stamp: number): Uint8Array | undefined {
+    const young = this.#young.get(selection)?.get(stamp);
+    if (young !== undefined) return young;
+    const old = this.#old.get(selection)?.get(stamp);
+    if (old !== undefined) this.set(selection, stamp, old);
+    return old;
+  }
+
+  set(selection: string, stamp: number, bytes: Uint8Array): void {
+    if (this.#youngBytes + bytes.length > this.budget / 2) {
+      this.#old = this.#young;
+      this.#young = new Map();
+      this.#youngBytes = 0;
+    }
+    let entries = this.#young.get(selection);
+    if (entries === undefined) this.#young.set(selection, (entries = new Map<number, Uint8Array>()));
+    entries.set(stamp, bytes);
+    this.#youngBytes += bytes.length;
+  }
+}
+
+/**
+ * What decides the bytes of a stamped entry besides its stamp: the attributes asked for, typesOnly,
+ * what the caller may not see, and the view naming the attributes. Two searches with the same key
+ * send the same bytes for the same record.
+ */
+export function selectionKey(
+  attributes: readonly string[],
+  typesOnly: boolean,
+  withheld: ReadonlySet<string>,
+  view: string | undefined,
+): string {
+  return JSON.stringify([attributes, typesOnly, [...withheld].sort(), view ?? null]);
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { EncodedEntries, selectionKey } from '../../src/session/encoded-entries.js';
+
+const bytes = (length: number, fill = 1): Uint8Array => new Uint8Array(length).fill(fill);
+
+describe('EncodedEntries', () => {
+  it('gives back what was kept for a stamp under the same selection only', () => {
+    const kept = new EncodedEntries(1024);
+    kept.set('phones', 7, bytes(10));
+    expect(kept.get('phones', 7)).toEqual(bytes(10));
+    expect(kept.get('phones', 8)).toBeUndefined();
+    expect(kept.get('export', 7)).toBeUndefined();
+  });
+
+  it('stays within its budget: the oldest generation goes, what was used since stays', () => {
+    const kept = new EncodedEntries(400);
+    for (let stamp = 0; stamp < 4; stamp++) kept.set('s', stamp, bytes(50));
+    // The young generation is full (200 bytes): the next one starts a new one.
+    kept.set('s', 4, bytes(50));
+    expect(kept.get('s', 0)).toBeDefined(); // read from the old one, so moved to the young one
+    for (let stamp = 5; stamp < 9; stamp++) kept.set('s', stamp, bytes(50));
+    expect(kept.get('s', 0)).toBeDefined();
+    expect(kept.get('s', 1)).toBeUndefined();
+    expect(kept.get('s', 8)).toBeDefined();
+  });
+
+  it('never holds more than its budget however many entries come', () => {
+    const kept = new EncodedEntries(1000);
+    for (let stamp = 0; stamp < 10_000; stamp++) kept.set(`s${stamp % 3}`, stamp, bytes(30));
+    let held = 0;
+    for (let stamp = 0; stamp < 10_000; stamp++) held += kept.get(`s${stamp % 3}`, stamp)?.length ?? 0;
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThanOrEqual(1000);
+  });
+});
+
+describe('selectionKey', () => {
+  const base = selectionKey(['cn', 'mail'], false, new Set(['userpassword']), undefined);
+
+  it('is the same for the same selection, whatever order the withheld names come in', () => {
+    const withheld = new Set(['wuserpasswordsip', 'userpassword']);
+    expect(selectionKey(['cn'], false, withheld, 'seed-ad')).toBe(
+      selectionKey(['cn'], false, new Set(['userpassword', 'wuserpasswordsip']), 'seed-ad'),
+    );
+  });
+
+  it('differs for other attributes, typesOnly, another caller’s withheld set or another view', () => {
+    const others = [
+      selectionKey(['cn'], false, new Set(['userpassword']), undefined),
+      selectionKey(['cn', 'mail'], true, new Set(['userpassword']), undefined),
+      selectionKey(['cn', 'mail'], false, new Set(), undefined),
+      selectionKey(['cn', 'mail'], false, new Set(['userpassword']), 'seed-ad'),
+    ];
+    for (const other of others) expect(other).not.toBe(base);
+    expect(new Set(others).size).toBe(others.length);
+  });
+});
