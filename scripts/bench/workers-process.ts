@@ -133,16 +133,7 @@ async function worker(input: WorkerInput, port: NonNullable<typeof parentPort>):
   await new Promise((resolve) => port.once('message', resolve));
 
   const started = performance.now();
-  const rules = new MatchingRules(schema, { defaultCountry: COUNTRY });
-  const readings = new PhoneReadings(rules.phoneNumbers, schema, (slot) => reader.recordAt(slot));
-  const read = (slot: number): Entry['attributes'] | undefined => reader.entry(slot)?.attributes;
-  const builder = new SlotIndexBuilder(schema, rules, readings);
-  for (const slot of reader.slots()) builder.add(slot, reader.entry(slot)!.attributes);
-  const index = ReplicaIndex.over(
-    { schema, rules, read, prepare: PHONEBOOK_NAME_ATTRIBUTES, readings },
-    builder.build(read, reader.slotCount),
-  );
-  reader.listener = readings;
+  const index = indexOf(reader, schema);
   const ms = performance.now() - started;
   const matches = matchCounts(input.searches, schema, (filter) => candidatesOf(reader, index, filter));
   await collected();
@@ -154,6 +145,24 @@ async function worker(input: WorkerInput, port: NonNullable<typeof parentPort>):
     port.postMessage(slots);
   });
   await new Promise(() => undefined);
+}
+
+/**
+ * The worker's own index over the shared store, built as the engine builds its own. A function of
+ * its own: the builder must not outlive it in the worker's suspended frame.
+ */
+function indexOf(reader: StoreReader, schema: Schema): ReplicaIndex {
+  const rules = new MatchingRules(schema, { defaultCountry: COUNTRY });
+  const readings = new PhoneReadings(rules.phoneNumbers, schema, (slot) => reader.recordAt(slot));
+  const read = (slot: number): Entry['attributes'] | undefined => reader.entry(slot)?.attributes;
+  const builder = new SlotIndexBuilder(schema, rules, readings);
+  for (const slot of reader.slots()) builder.add(slot, reader.entry(slot)!.attributes);
+  const index = ReplicaIndex.over(
+    { schema, rules, read, prepare: PHONEBOOK_NAME_ATTRIBUTES, readings },
+    builder.build(read, reader.slotCount),
+  );
+  reader.listener = readings;
+  return index;
 }
 
 /** As ReplicaEngine.candidates does, over a reader and the worker's own index. */
