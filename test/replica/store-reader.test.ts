@@ -123,6 +123,24 @@ describe('StoreReader', () => {
     expect(read(reader, slot)).toBeNull();
   });
 
+  it('follows the store as its records, slot tables and UUIDs outgrow their first buffers', () => {
+    const store = storeOfPeople();
+    const reader = new StoreReader(store.share(), dnOf);
+    const long = 'x'.repeat(500);
+    // Past the first megabyte of records, 1,024 slots and 1,024 UUIDs.
+    for (let i = 300; i < 3300; i++) put(store, i, { cn: [`Person ${i} ${long}`], department: ['Sales'] });
+    const changed = put(store, 4, { cn: [`Changed after growth ${long}`], department: ['Support'] });
+    // A slot the reader knew, rewritten past the end of the arena it first saw: read at once.
+    expect(read(reader, changed)).toEqual(read(store, changed));
+    // Slots beyond the last notice are not read until it comes.
+    expect(read(reader, 3000)).toBeNull();
+    reader.update(store.share(reader.names.all.length, reader.values.all.length));
+    const slots = [...store.slots()];
+    expect(slots.length).toBe(3300);
+    expect([...reader.slots()]).toEqual(slots);
+    expect(slots.map((slot) => read(reader, slot))).toEqual(slots.map((slot) => read(store, slot)));
+  });
+
   it('refuses a notice that does not follow what it has', () => {
     const store = storeOfPeople();
     const reader = new StoreReader(store.share(), dnOf);
