@@ -23,12 +23,15 @@
  *   (people/s, time to the first answer), RSS per entry against a 10-person baseline, the snapshot,
  *   and 500 changed numbers applied by one sync-token round (changes/s, fetch included). The
  *   fake's CPU competes with dirbridge's.
+ * - `workers` (scripts/bench/workers.ts): the memory each worker thread would add reading the one
+ *   replica store (100,000 people, shared memory) with an index of its own, and the index's parts
+ *   that shared memory could hold (BENCH_WORKERS: how many, 2 by default).
  *
  * Server and load generator share the machine's cores: compare ratios within one run, not figures
  * across machines.
  *
  *   npm run bench                                  every part
- *   BENCH_PART=file|replica|ad|binds|changes|graph|google npm run bench  one of them
+ *   BENCH_PART=file|replica|ad|binds|changes|graph|google|workers npm run bench  one of them
  *   BENCH_ENTRIES=20000 BENCH_SECONDS=2 npm run bench   (BENCH_ENTRIES: the file part only)
  *   BENCH_CHANGES=8 BENCH_CHANGE_INTERVAL=2 npm run bench   (the changes part: how many numbers
  *                                                  change, and a change interval for a quick run)
@@ -46,6 +49,7 @@ import { fileSourceBench } from './file-source.js';
 import { googleBench } from './google.js';
 import { graphBench } from './graph.js';
 import { replicaBench } from './replica.js';
+import { workersBench } from './workers.js';
 
 const PARTS: Readonly<Record<string, () => Promise<void>>> = {
   file: fileSourceBench,
@@ -55,6 +59,7 @@ const PARTS: Readonly<Record<string, () => Promise<void>>> = {
   changes: changeLatencyBench,
   graph: graphBench,
   google: googleBench,
+  workers: workersBench,
 };
 
 async function main(): Promise<void> {

@@ -40,7 +40,7 @@ export interface ReplicaMountOptions {
 }
 
 /** Name attributes phones search (DOMAIN.md "What phones send"): indexed before the copy serves. */
-const PHONEBOOK_NAME_ATTRIBUTES = ['cn', 'sn', 'givenName', 'displayName', 'o'];
+export const PHONEBOOK_NAME_ATTRIBUTES = ['cn', 'sn', 'givenName', 'displayName', 'o'];
 
 export class ReplicaMount implements MountStrategy {
   readonly #engine: ReplicaEngine;

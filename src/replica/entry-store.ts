@@ -22,6 +22,7 @@ import { SnapshotUnusable } from './snapshot-format.js';
 import type { SnapshotReader } from './snapshot-reader.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
 import { StoredEntry, type DecodeListener } from './stored-entry.js';
+import type { StoreShare } from './store-reader.js';
 
 /** A slot as a search noted it: which, and in which generation. */
 export interface SlotRef {
@@ -53,10 +54,13 @@ export class EntryStore {
   #buffer: Buffer;
   #used = 0;
   #garbage = 0;
-  /** Slot -> record offset + 1; 0 for a free slot. */
-  readonly #offsets = new SharedUint32s();
+  /**
+   * Slot -> record offset + 1; 0 for a free slot. Replaced, not rewritten, by `compact`: a reader in
+   * another thread keeps the old offsets with the old arena until told of the new ones.
+   */
+  #offsets = new SharedUint32s();
   /** Slot -> record length in bytes. */
-  readonly #lengths = new SharedUint32s();
+  #lengths = new SharedUint32s();
   /** Slot -> generation: the number of frees in the store when the slot was last freed (0: never). */
   readonly #generations = new SharedUint32s();
   /** Slots freed so far: the generation the next free gives its slot. */
@@ -229,20 +233,49 @@ export class EntryStore {
   compact(): void {
     const arena = new SharedBytes(Math.max(1 << 20, this.#used - this.#garbage));
     const buffer = Buffer.from(arena.buffer);
+    const slots = this.#offsets.length;
+    const offsets = new SharedUint32s(Math.max(1024, slots));
+    const lengths = new SharedUint32s(Math.max(1024, slots));
+    offsets.ensureLength(slots);
+    lengths.ensureLength(slots);
     let used = 0;
-    for (let slot = 0; slot < this.#offsets.length; slot++) {
+    for (let slot = 0; slot < slots; slot++) {
       const offset = this.#offsets.get(slot);
       if (offset === 0) continue;
       const length = this.#lengths.get(slot);
       this.#buffer.copy(buffer, used, offset - 1, offset - 1 + length);
-      this.#offsets.set(slot, used + 1);
+      offsets.set(slot, used + 1);
+      lengths.set(slot, length);
       used += length;
     }
     this.#arena = arena;
     this.#arenaNumber = nextArenaNumber();
     this.#buffer = buffer;
+    this.#offsets = offsets;
+    this.#lengths = lengths;
     this.#used = used;
     this.#garbage = 0;
+  }
+
+  /**
+   * What a StoreReader in another thread reads this store through: its shared buffers, its counts,
+   * and the names and values its dictionaries hold from `names` and `values` on (a reader that has
+   * the first ones is sent the rest). Nothing is copied but those strings.
+   */
+  share(names = 0, values = 0): StoreShare {
+    return {
+      arena: this.#arena.buffer,
+      offsets: this.#offsets.buffer,
+      generations: this.#generations.buffer,
+      uuids: this.#uuids.buffer,
+      slotCount: this.#offsets.length,
+      frees: this.#frees,
+      used: this.#used,
+      namesFrom: names,
+      names: this.names.all.slice(names),
+      valuesFrom: values,
+      values: this.values.all.slice(values),
+    };
   }
 
   /** Writes the store to a snapshot: names, slots and the arena as it is (garbage included). */

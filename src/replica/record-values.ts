@@ -53,6 +53,11 @@ export class RecordValues {
     return this.#add(value);
   }
 
+  /** Appends values another thread's dictionary added, in its order (a StoreReader's copy). */
+  extend(values: readonly string[]): void {
+    for (const value of values) this.#add(value);
+  }
+
   valueOf(id: number): string {
     return this.#values[id]!;
   }

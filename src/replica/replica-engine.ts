@@ -22,7 +22,7 @@ import { RELEASE_AFTER, releaseMemory } from './release-memory.js';
 import { ReplicaIndex, type ReplicaIndexParts } from './replica-index.js';
 import { PhoneReadings } from './phone-readings.js';
 import { DONE, SlotSet } from './slot-stream.js';
-import { SlotIndex, SlotIndexBuilder, type SlotEntry } from './slot-index.js';
+import { SlotIndex, SlotIndexBuilder, type AttributeLayout, type SlotEntry } from './slot-index.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { SnapshotWriter } from './snapshot-writer.js';
@@ -116,6 +116,11 @@ export class ReplicaEngine {
   /** Bytes the index holds per attribute, about (benchmark, monitoring). */
   indexFootprint(): Map<string, number> {
     return this.#index?.base.footprint() ?? new Map<string, number>();
+  }
+
+  /** The index's parts per attribute, keys and typed arrays apart (benchmark). */
+  indexLayout(): AttributeLayout[] {
+    return this.#index ? [...this.#index.base.layout()] : [];
   }
 
   get cursor(): string | undefined {

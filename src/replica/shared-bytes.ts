@@ -54,6 +54,11 @@ export class SharedUint32s {
     return this.#length;
   }
 
+  /** The shared memory itself, for a reader in another thread (it grows in place). */
+  get buffer(): SharedArrayBuffer {
+    return this.#bytes.buffer;
+  }
+
   get view(): Uint32Array {
     return this.#view;
   }

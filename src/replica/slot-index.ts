@@ -26,7 +26,7 @@ import { EMPTY, filterIds, has, intersect, union, type Ids } from './sorted-ids.
 import { SnapshotUnusable } from './snapshot-format.js';
 import type { SnapshotReader } from './snapshot-reader.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
-import type { TermIndex } from './term-index.js';
+import type { TermIndex, TermLayout } from './term-index.js';
 
 /**
  * An AND whose narrowest list child holds at most this many slots is answered by intersecting its
@@ -37,6 +37,15 @@ const SHORT_LIST = 1024;
 /** Whether a filter is found key by key (its candidates stream) rather than as one list. */
 function streams(filter: Filter): boolean {
   return filter.type === 'substrings' || filter.type === 'approx' || filter.type === 'or';
+}
+
+/** One attribute's part of an index (SlotIndex.layout). */
+export interface AttributeLayout {
+  readonly key: string;
+  /** Bytes of the list of slots holding it (0 when another attribute's list is the same one). */
+  readonly presentBytes: number;
+  /** Its keys, when they are built. */
+  readonly terms?: TermLayout;
 }
 
 /** One entry handed to `build`: its slot and its attributes. */
@@ -137,6 +146,17 @@ export class SlotIndex {
       out.set(key, bytes);
     }
     return out;
+  }
+
+  /** Per attribute: who holds it (bytes of its slot list) and its keys as built so far (benchmark). */
+  *layout(): Generator<AttributeLayout> {
+    const counted = new Set<Ids>();
+    for (const [key, index] of this.#attributes) {
+      const presentBytes = counted.has(index.present) ? 0 : index.present.byteLength;
+      counted.add(index.present);
+      const terms = index.builtTerms()?.layout;
+      yield terms ? { key, presentBytes, terms } : { key, presentBytes };
+    }
   }
 
   /** Builds, as if searched, the keys and trigrams of these attributes (any name or OID). */

@@ -9,6 +9,14 @@ import type { SnapshotReader } from './snapshot-reader.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
 import { buildTrigrams, GRAM, trigramAt, Trigrams } from './trigrams.js';
 
+/** See TermIndex.layout. */
+export interface TermLayout {
+  readonly keys: number;
+  readonly keyChars: number;
+  readonly arrayBytes: number;
+  readonly trigramCodes: number;
+}
+
 /**
  * The distinct keys of one attribute, sorted, with the entries that hold each: exact and prefix
  * lookups by binary search, suffix lookups (numbers) through the keys sorted by their reversed text,
@@ -144,6 +152,28 @@ export class TermIndex {
       (this.#trigrams?.bytes ?? 0) +
       (this.#bySuffix?.byteLength ?? 0)
     );
+  }
+
+  /**
+   * What it holds, as a thread that would share it sees it: the keys (JS strings, per thread) and
+   * the typed arrays (offsets, postings, reach, trigram lists, suffix order) that shared memory could
+   * hold as they are; the trigram map's codes are per thread too (benchmark).
+   */
+  get layout(): TermLayout {
+    let keyChars = 0;
+    for (const key of this.keys) keyChars += key.length;
+    const trigrams = this.#trigrams?.layout;
+    return {
+      keys: this.keys.length,
+      keyChars,
+      arrayBytes:
+        this.offsets.byteLength +
+        this.postings.byteLength +
+        (this.reach?.byteLength ?? 0) +
+        (trigrams?.arrayBytes ?? 0) +
+        (this.#bySuffix?.byteLength ?? 0),
+      trigramCodes: trigrams?.codes ?? 0,
+    };
   }
 
   get hasTrigrams(): boolean {

@@ -25,6 +25,11 @@ export class Trigrams {
     return this.offsets.byteLength + this.keys.byteLength + this.slots.size * 16;
   }
 
+  /** What it holds in typed arrays (bytes), and how many trigram codes its map holds. */
+  get layout(): { readonly arrayBytes: number; readonly codes: number } {
+    return { arrayBytes: this.offsets.byteLength + this.keys.byteLength, codes: this.slots.size };
+  }
+
   async saveTo(writer: SnapshotWriter): Promise<void> {
     const codes = new Uint32Array(this.slots.size);
     this.slots.forEach((slot, code) => (codes[slot] = code));

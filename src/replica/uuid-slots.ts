@@ -25,6 +25,18 @@ export class UuidSlots {
   readonly #others = new Map<string, number>();
   readonly #otherAt = new Map<number, string>();
 
+  /**
+   * The UUIDs' shared memory, for a reader in another thread: slot s's UUID at s × 36. Only a store
+   * whose UUIDs are all canonical can be read this way (the others live in this thread's maps).
+   */
+  get buffer(): SharedArrayBuffer {
+    if (this.#others.size > 0)
+      throw new Error(
+        `a store naming entries other than by UUID (${this.#others.keys().next().value}) cannot be shared`,
+      );
+    return this.#bytes.buffer;
+  }
+
   /** Records that `slot` holds `uuid` (the slot held nothing before, or was cleared). */
   set(slot: number, uuid: string): void {
     if (!CANONICAL.test(uuid)) {
