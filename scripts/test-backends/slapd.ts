@@ -27,6 +27,11 @@ export interface SlapdOptions {
   readonly name: string;
   /** Entries under the suffix (the suffix entry and the service account are added before them). */
   readonly ldif: string;
+  /**
+   * Also serve slapd's monitor (`cn=Monitor`, readable by the rootdn only), so a test can count
+   * what the backend answered, e.g. the entries it sent (test/e2e/support/slapd-monitor.ts).
+   */
+  readonly monitor?: boolean;
 }
 
 export interface Slapd {
@@ -86,6 +91,9 @@ export async function startSlapd(options: SlapdOptions): Promise<Slapd> {
       'access to dn.base="cn=Subschema" by * read',
       'access to attrs=userPassword by self write by anonymous auth by * none',
       `access to * by dn.exact="${SLAPD_SERVICE_DN}" read by * none`,
+      ...(options.monitor
+        ? ['database monitor', `access to * by dn.exact="${SLAPD_ROOT_DN}" read by * none`]
+        : []),
       'database mdb',
       `suffix "${SLAPD_SUFFIX}"`,
       `rootdn "${SLAPD_ROOT_DN}"`,

@@ -1,6 +1,7 @@
 /**
  * A mount that asks its source on every search: the presented filter is translated through the
- * inverse map and pushed down where the source can evaluate it (a superset comes back), and the
+ * inverse map and pushed down where the source can evaluate it (a superset comes back; conditions
+ * on the fields that fill only identifiers may go down as written), and the
  * answers are kept briefly in a result cache. The entry UUIDs it has handed out are remembered, so
  * phones can read back the hits they just got.
  */
@@ -97,8 +98,12 @@ export class LiveMount implements MountStrategy {
     const key = JSON.stringify(nativeFilter ?? null);
     const cached = this.#results.get(key);
     if (cached) return cached;
-    const fields = this.options.map.nativeFields();
-    const query = { ...(nativeFilter ? { filter: nativeFilter } : {}), ...(fields ? { fields } : {}) };
+    const { map } = this.options;
+    const fields = map.nativeFields();
+    const query = {
+      ...(nativeFilter ? { filter: nativeFilter, exactFields: map.identifierFields() } : {}),
+      ...(fields ? { fields } : {}),
+    };
     return this.#results.through(key, this.options.source.search(query, signal));
   }
 }

@@ -67,6 +67,7 @@ export class FieldMap {
   readonly #schema: Schema;
   /** Every field the explicit map reads, each once; undefined under the identity map (any field may fill). */
   readonly #nativeFields: readonly string[] | undefined;
+  #identifierFields: readonly string[] | undefined;
 
   constructor(schema: Schema, defaultMap: FieldMapSpec | typeof IDENTITY_MAP, overrides: FieldMapSpec = {}) {
     this.#schema = schema;
@@ -92,6 +93,38 @@ export class FieldMap {
    */
   nativeFields(): readonly string[] | undefined {
     return this.#nativeFields;
+  }
+
+  /**
+   * The source fields that fill presented identifiers (AttributeType.identifier: `mail`, logins)
+   * and nothing else, so a condition on one, translated from a condition on an identifier, may go
+   * to the backend as written: the backend compares it as dirbridge does, without folding accents.
+   * A field that also fills a name (`cn` from `uid`) is not one: a name condition on it is widened.
+   */
+  identifierFields(): readonly string[] {
+    this.#identifierFields ??= this.#identifierCandidates().filter((field) => {
+      const targets = this.attributesOf(field);
+      return (
+        targets.length > 0 && targets.every((target) => this.#schema.attribute(target.attribute)?.identifier)
+      );
+    });
+    return this.#identifierFields;
+  }
+
+  /** Fields that may fill an identifier: those the map names, and under identity the identifiers' own names. */
+  #identifierCandidates(): string[] {
+    const byKey = new Map<string, string>();
+    for (const fields of this.#byAttribute.values()) {
+      for (const field of fields) if (!byKey.has(field.toLowerCase())) byKey.set(field.toLowerCase(), field);
+    }
+    if (this.#identity) {
+      for (const definition of this.#schema.attributeTypes()) {
+        const type = this.#schema.attribute(definition.oid);
+        if (type?.identifier && !byKey.has(type.name.toLowerCase()))
+          byKey.set(type.name.toLowerCase(), type.name);
+      }
+    }
+    return [...byKey.values()];
   }
 
   /** The canonical name of an attribute a map may fill. */

@@ -16,7 +16,7 @@ import type { Filter } from '../filter/ast.js';
 import type { EntryAttribute } from '../schema/entry.js';
 import type { MatchingRules } from '../schema/matching-rules.js';
 import type { Schema } from '../schema/schema.js';
-import { foldSubstrings, type SubstringPattern } from '../schema/text-fold.js';
+import type { SubstringPattern } from '../schema/text-fold.js';
 import { AttributeIndex, AttributeIndexBuilder, type SlotReader } from './attribute-index.js';
 import { GrowableIds } from './growable-ids.js';
 import { IdCollector } from './id-collector.js';
@@ -270,7 +270,7 @@ export class SlotIndex {
     const terms = index.terms();
     if (!terms) return listStream(index.present);
     if (index.type.matching === 'text')
-      return this.#keyStream(terms, foldSubstrings(initial, any, final), index);
+      return this.#keyStream(terms, this.#rules.keyPattern(index.type, initial, any, final), index);
     const phones = this.#rules.phoneNumbers;
     const assertion = phones.substrings(initial, any, final);
     if (assertion.kind === 'text') return listStream(index.present);
@@ -382,7 +382,7 @@ export class SlotIndex {
     const terms = index.terms();
     if (!terms) return index.present;
     if (index.type.matching === 'text')
-      return this.#matchingKeys(terms, foldSubstrings(initial, any, final), index);
+      return this.#matchingKeys(terms, this.#rules.keyPattern(index.type, initial, any, final), index);
     const phones = this.#rules.phoneNumbers;
     const assertion = phones.substrings(initial, any, final);
     if (assertion.kind === 'text') return index.present;

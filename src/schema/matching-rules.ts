@@ -13,7 +13,16 @@ import { DnSyntaxError } from '../dn/distinguished-name.js';
 import { normalizeDn } from './normalized-dn.js';
 import { PhoneNumbers } from './phone-number.js';
 import type { AttributeType, MatchingKind, Schema } from './schema.js';
-import { foldSubstrings, foldText, matchesSubstrings, type SubstringPattern } from './text-fold.js';
+import {
+  IDENTIFIER_FOLDING,
+  NAME_FOLDING,
+  foldSubstrings,
+  foldText,
+  matchesSubstrings,
+  nameKeysOfIdentifierSubstrings,
+  type SubstringPattern,
+  type TextFolding,
+} from './text-fold.js';
 import { ValuesMemo } from './values-memo.js';
 
 /** Whether any of an attribute's values satisfies a prepared assertion. */
@@ -48,6 +57,7 @@ export class MatchingRules {
   readonly #objectClassNames = new Map<string, string>();
   readonly #extensible = new Map<string, ExtensibleRule>();
   readonly #folded = new ValuesMemo<readonly string[]>('folded values');
+  readonly #identifiers = new ValuesMemo<readonly string[]>('folded identifiers');
   readonly #dns = new WeakMap<readonly string[], readonly (string | undefined)[]>();
 
   constructor(schema: Schema, options: { readonly defaultCountry: string }) {
@@ -71,7 +81,9 @@ export class MatchingRules {
   equality(type: AttributeType, assertion: string): ValuesTest | undefined {
     switch (type.matching) {
       case 'text':
-        return this.#textEquality(this.textAssertion(type, assertion));
+        return type.identifier
+          ? this.#identifierEquality(IDENTIFIER_FOLDING.value(assertion))
+          : this.#textEquality(this.textAssertion(type, assertion));
       case 'telephone':
         return this.#phoneEquality(assertion);
       case 'dn':
@@ -87,8 +99,11 @@ export class MatchingRules {
 
   substrings(type: AttributeType, assertion: SubstringsAssertion): ValuesTest | undefined {
     switch (type.matching) {
-      case 'text':
-        return this.#textSubstrings(foldSubstrings(assertion.initial, assertion.any, assertion.final));
+      case 'text': {
+        const folding = foldingOf(type);
+        const pattern = foldSubstrings(assertion.initial, assertion.any, assertion.final, folding);
+        return this.#substringsOf(pattern, folding);
+      }
       case 'telephone': {
         const { phoneNumbers } = this;
         const prepared = phoneNumbers.substrings(assertion.initial, assertion.any, assertion.final);
@@ -110,8 +125,10 @@ export class MatchingRules {
       direction === 'greaterOrEqual' ? (order: number) => order >= 0 : (order: number) => order <= 0;
     switch (type.matching) {
       case 'text': {
-        const folded = foldText(assertion);
-        return (values) => this.foldedValues(values).some((value) => wanted(compareStrings(value, folded)));
+        const folding = foldingOf(type);
+        const folded = folding.value(assertion);
+        return (values) =>
+          this.#valuesFolded(values, folding).some((value) => wanted(compareStrings(value, folded)));
       }
       case 'telephone': {
         // No telephone ordering rule exists; comparing the normalised digits is the closest meaning.
@@ -146,12 +163,31 @@ export class MatchingRules {
     return this.equality(type, assertion);
   }
 
-  /** The folded form of a text equality assertion, as the index keys it (OIDs of object classes named). */
+  /**
+   * The folded form of a text equality assertion, as the index keys it (OIDs of object classes
+   * named): the name form, for identifiers too, whose index keys are their name forms (a superset:
+   * identifiers equal as identifiers are equal as names).
+   */
   textAssertion(type: AttributeType, assertion: string): string {
     const isOid =
       type.definition.equality?.toLowerCase() === OBJECT_IDENTIFIER_MATCH &&
       NUMERIC_OID.test(assertion.trim());
     return foldText((isOid ? this.#objectClassNames.get(assertion.trim()) : undefined) ?? assertion);
+  }
+
+  /**
+   * The name-folded pattern an index keyed by folded names looks up a substrings assertion by: a
+   * superset of what the attribute's own rule matches.
+   */
+  keyPattern(
+    type: AttributeType,
+    initial: string | undefined,
+    any: readonly string[],
+    final: string | undefined,
+  ): SubstringPattern {
+    return type.identifier
+      ? nameKeysOfIdentifierSubstrings(initial, any, final)
+      : foldSubstrings(initial, any, final);
   }
 
   /** Folded values, cached for as long as the (immutable) values array lives. */
@@ -164,12 +200,30 @@ export class MatchingRules {
     return folded;
   }
 
+  /** Identifier-folded values (accents kept), cached like foldedValues. */
+  #identifierValues(values: readonly string[]): readonly string[] {
+    let folded = this.#identifiers.get(values);
+    if (!folded) {
+      folded = values.map(IDENTIFIER_FOLDING.value);
+      this.#identifiers.set(values, folded);
+    }
+    return folded;
+  }
+
+  #valuesFolded(values: readonly string[], folding: TextFolding): readonly string[] {
+    return folding === IDENTIFIER_FOLDING ? this.#identifierValues(values) : this.foldedValues(values);
+  }
+
   #textEquality(folded: string): ValuesTest {
     return (values) => this.foldedValues(values).includes(folded);
   }
 
-  #textSubstrings(pattern: SubstringPattern): ValuesTest {
-    return (values) => this.foldedValues(values).some((value) => matchesSubstrings(value, pattern));
+  #identifierEquality(folded: string): ValuesTest {
+    return (values) => this.#identifierValues(values).includes(folded);
+  }
+
+  #substringsOf(pattern: SubstringPattern, folding: TextFolding): ValuesTest {
+    return (values) => this.#valuesFolded(values, folding).some((value) => matchesSubstrings(value, pattern));
   }
 
   #phoneEquality(assertion: string): ValuesTest {
@@ -199,15 +253,26 @@ export class MatchingRules {
     const kind = (wanted: MatchingKind) => (type: AttributeType) => type.matching === wanted;
     const equalityOf = (matching: MatchingKind) => (assertion: string) =>
       this.equality({ ...STAND_IN, matching }, assertion);
-    const caseIgnoreSubstrings = (assertion: string): ValuesTest | undefined => {
+    const substringsBy = (folding: TextFolding) => (assertion: string) => {
       const parsed = parseSubstringAssertion(assertion);
-      return parsed && this.#textSubstrings(foldSubstrings(parsed.initial, parsed.any, parsed.final));
+      if (parsed === undefined) return undefined;
+      const pattern = foldSubstrings(parsed.initial, parsed.any, parsed.final, folding);
+      return this.#substringsOf(pattern, folding);
     };
+    // caseIgnoreMatch named in a filter is dirbridge's name rule (accents folded, whatever the
+    // attribute); the IA5 rules are RFC 4517's, as every backend applies them to mail: accents kept.
     return [
       rule('2.5.13.2', 'caseIgnoreMatch', text, (a) => this.#textEquality(foldText(a))),
-      rule('2.5.13.4', 'caseIgnoreSubstringsMatch', text, caseIgnoreSubstrings),
-      rule('1.3.6.1.4.1.1466.109.114.2', 'caseIgnoreIA5Match', text, (a) => this.#textEquality(foldText(a))),
-      rule('1.3.6.1.4.1.1466.109.114.3', 'caseIgnoreIA5SubstringsMatch', text, caseIgnoreSubstrings),
+      rule('2.5.13.4', 'caseIgnoreSubstringsMatch', text, substringsBy(NAME_FOLDING)),
+      rule('1.3.6.1.4.1.1466.109.114.2', 'caseIgnoreIA5Match', text, (a) =>
+        this.#identifierEquality(IDENTIFIER_FOLDING.value(a)),
+      ),
+      rule(
+        '1.3.6.1.4.1.1466.109.114.3',
+        'caseIgnoreIA5SubstringsMatch',
+        text,
+        substringsBy(IDENTIFIER_FOLDING),
+      ),
       rule('2.5.13.5', 'caseExactMatch', text, caseExactEquality),
       rule('2.5.13.20', 'telephoneNumberMatch', kind('telephone'), equalityOf('telephone')),
       rule('2.5.13.21', 'telephoneNumberSubstringsMatch', kind('telephone'), (a) => {
@@ -242,12 +307,18 @@ const STAND_IN: AttributeType = {
   matching: 'text',
   operational: false,
   singleValue: false,
+  identifier: false,
   definition: { oid: '', names: [], syntax: '' },
 };
 const OBJECT_CLASS_STAND_IN: AttributeType = {
   ...STAND_IN,
   definition: { ...STAND_IN.definition, equality: 'objectIdentifierMatch' },
 };
+
+/** How an attribute's text is folded: identifiers keep their accents. */
+function foldingOf(type: AttributeType): TextFolding {
+  return type.identifier ? IDENTIFIER_FOLDING : NAME_FOLDING;
+}
 
 function rule(
   oid: string,

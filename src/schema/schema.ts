@@ -22,6 +22,11 @@ export interface AttributeTypeDefinition {
   readonly singleValue?: boolean;
   readonly usage?: AttributeUsage;
   readonly noUserModification?: boolean;
+  /**
+   * dirbridge's own mark, not RFC 4512's: a Directory String that names an account (a login), so it
+   * is compared as RFC 4517 compares it, without accent folding (see AttributeType.identifier).
+   */
+  readonly identifier?: boolean;
 }
 
 export interface ObjectClassDefinition {
@@ -46,6 +51,14 @@ export interface AttributeType {
   readonly matching: MatchingKind;
   readonly operational: boolean;
   readonly singleValue: boolean;
+  /**
+   * Whether values name mailboxes or accounts (`mail`, `userPrincipalName`, `sAMAccountName`, `uid`;
+   * every caseIgnoreIA5Match attribute, and those the schema marks `identifier`): compared without
+   * regard to case and insignificant space, but with their accents, as RFC 4517 and every backend
+   * compare them: `jürgen@firma.de` and `jurgen@firma.de` are two mailboxes. Other text is matched
+   * with accents folded (`muller` finds `Müller`).
+   */
+  readonly identifier: boolean;
   readonly definition: AttributeTypeDefinition;
 }
 
@@ -57,6 +70,9 @@ const MATCHING_BY_EQUALITY_RULE: Readonly<Record<string, MatchingKind>> = {
   booleanmatch: 'boolean',
 };
 
+/** Equality rules whose values are identifiers whatever the schema says: RFC 4517 4.2.13 folds case and space only. */
+const IDENTIFIER_EQUALITY_RULES: ReadonlySet<string> = new Set(['caseignoreia5match']);
+
 const DEFAULT_SCHEMA_PATH = new URL('../../schemas/directory-schema.json', import.meta.url);
 
 export class Schema {
@@ -64,12 +80,16 @@ export class Schema {
 
   constructor(readonly definition: SchemaDefinition) {
     for (const def of definition.attributeTypes) {
+      const equality = (def.equality ?? '').toLowerCase();
+      const matching = MATCHING_BY_EQUALITY_RULE[equality] ?? 'text';
       const type: AttributeType = {
         name: def.names[0] ?? def.oid,
         oid: def.oid,
-        matching: MATCHING_BY_EQUALITY_RULE[(def.equality ?? '').toLowerCase()] ?? 'text',
+        matching,
         operational: (def.usage ?? 'userApplications') !== 'userApplications',
         singleValue: def.singleValue ?? false,
+        identifier:
+          matching === 'text' && (def.identifier === true || IDENTIFIER_EQUALITY_RULES.has(equality)),
         definition: def,
       };
       for (const key of [...def.names, def.oid]) this.#byName.set(key.toLowerCase(), type);

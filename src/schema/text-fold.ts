@@ -4,6 +4,11 @@
  * compatibility-decomposed with combining marks dropped, letters that have no decomposition mapped
  * to their ASCII look-alikes, and insignificant space folded.
  *
+ * Identifiers (mailboxes, logins: AttributeType.identifier) are folded as RFC 4517 and 4518 prepare
+ * caseIgnoreMatch and caseIgnoreIA5Match, with their accents: `JÜRGEN@x` equals `jürgen@x`, never
+ * `jurgen@x`. Whatever two identifiers fold to alike, they also fold to alike as names, so an index
+ * keyed by the name form holds every identifier that can match.
+ *
  * Also the substring matching that works on folded strings, shared by text and phone-number rules.
  */
 
@@ -28,9 +33,28 @@ const MARKS = /\p{M}/gu;
 /** Format characters (soft hyphen, zero-width joiners, bidi marks) and controls RFC 4518 maps to nothing. */
 const INVISIBLE = /[\p{Cf}\p{Cc}]/gu;
 const WHITESPACE = /^\s$/u;
+const INVISIBLE_CHAR = /^[\p{Cf}\p{Cc}]$/u;
 const SPACE = 0x20;
 /** What each non-ASCII code point folds to, computed once per code point seen. */
 const CODE_POINT_FOLDS = new Map<number, string>();
+/** What each non-ASCII code point of an identifier maps to (RFC 4518 2.2), once per code point seen. */
+const IDENTIFIER_MAPS = new Map<number, string>();
+/**
+ * Case folds lower-casing alone misses: the final sigma, which lower-casing one letter never gives
+ * back. Simple case folding, not RFC 3454's full folding (`ß` -> `ss`): `straße@` stays apart from
+ * `strasse@`, as most backends keep them, so an ASCII identifier sent to a backend as written finds
+ * every value dirbridge finds.
+ */
+const CASE_FOLDS: Readonly<Record<string, string>> = { ς: 'σ' };
+const SPACE_RUNS = / {2,}/g;
+
+/** How one kind of text is prepared for comparison: stored values and assertions, and substring parts. */
+export interface TextFolding {
+  /** A value or an equality assertion: insignificant space trimmed and folded. */
+  readonly value: (text: string) => string;
+  /** One substring component: leading and trailing space kept (as one space). */
+  readonly component: (text: string) => string;
+}
 
 /** A substring assertion whose components are already in the form the values are compared in. */
 export interface SubstringPattern {
@@ -45,6 +69,23 @@ export function foldText(value: string): string {
 }
 
 /**
+ * Folds an identifier for comparison (RFC 4518 for caseIgnoreMatch): invisible characters dropped,
+ * white space made spaces, case folded, NFKC, insignificant space folded; accents are kept.
+ */
+export function foldIdentifier(value: string): string {
+  return isFoldedAscii(value, true) ? value : foldIdentifierSlowly(value, true);
+}
+
+/** Names and other text: accents folded. */
+export const NAME_FOLDING: TextFolding = { value: foldText, component: foldComponent };
+
+/** Identifiers: case and space folded, accents kept. */
+export const IDENTIFIER_FOLDING: TextFolding = {
+  value: foldIdentifier,
+  component: (text) => (isFoldedAscii(text, false) ? text : foldIdentifierSlowly(text, false)),
+};
+
+/**
  * Folds substring assertion components. Spaces inside and between words stay significant (`anna *`
  * does not find `Annabelle`), but a leading space of the initial component and a trailing space of
  * the final one can never match a trimmed value, so they are dropped.
@@ -53,15 +94,16 @@ export function foldSubstrings(
   initial: string | undefined,
   any: readonly string[],
   final: string | undefined,
+  folding: TextFolding = NAME_FOLDING,
 ): SubstringPattern {
   const pattern: { initial?: string; any: string[]; final?: string } = { any: [] };
-  const foldedInitial = initial === undefined ? '' : foldPart(initial, (text) => text.trimStart());
+  const foldedInitial = initial === undefined ? '' : foldPart(initial, folding, (text) => text.trimStart());
   if (foldedInitial !== '') pattern.initial = foldedInitial;
   for (const part of any) {
-    const folded = foldPart(part, (text) => text);
+    const folded = foldPart(part, folding, (text) => text);
     if (folded !== '') pattern.any.push(folded);
   }
-  const foldedFinal = final === undefined ? '' : foldPart(final, (text) => text.trimEnd());
+  const foldedFinal = final === undefined ? '' : foldPart(final, folding, (text) => text.trimEnd());
   if (foldedFinal !== '') pattern.final = foldedFinal;
   return pattern;
 }
@@ -72,9 +114,33 @@ export function foldSubstrings(
  * as written instead of vanishing: no folded value contains those characters, so `(cn=*\00*)`
  * matches nothing, as on AD, rather than becoming `(cn=*)` and matching everyone.
  */
-function foldPart(part: string, trim: (text: string) => string): string {
-  const folded = foldComponent(part);
+function foldPart(part: string, folding: TextFolding, trim: (text: string) => string): string {
+  const folded = folding.component(part);
   return folded === '' ? part : trim(folded);
+}
+
+/**
+ * The pattern an index keyed by folded names finds an identifier's substrings assertion by: folded
+ * as a name, a looser pattern, with two differences that keep it looser where names drop the marks
+ * identifiers keep. A part folding to nothing is dropped rather than kept as written (`*\u0308*`
+ * folds to nothing as a name, yet an identifier may contain it); and spaces at the ends of parts
+ * are trimmed, as values are (`a \u0308` is `a` as a name, so `a *` would miss it).
+ */
+export function nameKeysOfIdentifierSubstrings(
+  initial: string | undefined,
+  any: readonly string[],
+  final: string | undefined,
+): SubstringPattern {
+  const pattern: { initial?: string; any: string[]; final?: string } = { any: [] };
+  const foldedInitial = initial === undefined ? '' : foldText(initial);
+  if (foldedInitial !== '') pattern.initial = foldedInitial;
+  for (const part of any) {
+    const folded = foldText(part);
+    if (folded !== '') pattern.any.push(folded);
+  }
+  const foldedFinal = final === undefined ? '' : foldText(final);
+  if (foldedFinal !== '') pattern.final = foldedFinal;
+  return pattern;
 }
 
 /**
@@ -128,6 +194,30 @@ function foldSlowly(value: string, trim: boolean): string {
   }
   if (trim && codes[codes.length - 1] === SPACE) codes.pop();
   return fromCharCodes(codes);
+}
+
+/**
+ * RFC 4518's order: map (invisible characters to nothing, white space to a space, case folded),
+ * normalise (NFKC, before and after, so that compatibility forms that decompose to capitals fold
+ * too), then insignificant space.
+ */
+function foldIdentifierSlowly(value: string, trim: boolean): string {
+  let mapped = '';
+  for (const char of value.normalize('NFKC')) mapped += identifierMap(char);
+  const spaced = mapped.normalize('NFKC').replace(SPACE_RUNS, ' ');
+  return trim ? spaced.trim() : spaced;
+}
+
+function identifierMap(char: string): string {
+  const point = char.codePointAt(0)!;
+  let mapped = IDENTIFIER_MAPS.get(point);
+  if (mapped === undefined) {
+    if (WHITESPACE.test(char)) mapped = ' ';
+    else if (INVISIBLE_CHAR.test(char)) mapped = '';
+    else mapped = char.toLowerCase().replace(/./gsu, (letter) => CASE_FOLDS[letter] ?? letter);
+    IDENTIFIER_MAPS.set(point, mapped);
+  }
+  return mapped;
 }
 
 /** One space for a run of whitespace; none at the start when trimming. */

@@ -32,6 +32,12 @@ export interface SourceQuery {
    * return more (its id, what tells users from contacts): fields nobody maps are dropped anyway.
    */
   readonly fields?: readonly string[];
+  /**
+   * Native fields whose conditions the source may send its backend as written rather than widened
+   * for accents: they fill only presented identifiers (mail, logins), which dirbridge compares as
+   * backends do, without folding accents. The same array for every query of a mount.
+   */
+  readonly exactFields?: readonly string[];
 }
 
 export interface SourceCapabilities {

@@ -158,4 +158,15 @@ describe('FilterEvaluator.compare', () => {
   ])('%s = %j: %s', (attribute, value, expected) => {
     expect(evaluator.compare(anna, attribute, value)).toBe(expected);
   });
+
+  it('compares identifiers with their accents, without regard to case', () => {
+    const jurgen = makeEntry('cn=x', [
+      { name: 'mail', values: ['Jürgen@Firma.de'] },
+      { name: 'uid', values: ['jürgen'] },
+    ]);
+    expect(evaluator.compare(jurgen, 'mail', 'jürgen@firma.de')).toBe('true');
+    expect(evaluator.compare(jurgen, 'mail', 'jurgen@firma.de')).toBe('false');
+    expect(evaluator.compare(jurgen, 'uid', 'JÜRGEN')).toBe('true');
+    expect(evaluator.compare(jurgen, 'uid', 'jurgen')).toBe('false');
+  });
 });

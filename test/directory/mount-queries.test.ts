@@ -51,8 +51,30 @@ describe('what a mount asks of its source', () => {
           filters: [expect.objectContaining({ attribute: 'telephoneNumber' }), expect.anything()],
         },
         fields: ['cn', 'telephoneNumber', 'OfficePhoneNumber'],
+        exactFields: [],
       },
     ]);
+  });
+
+  it('live: names the fields that fill only identifiers, whose conditions may go down as written', async () => {
+    const source = new RecordingSource('live');
+    const map: FieldMapSpec = {
+      cn: ['cn', 'uid'],
+      mail: ['mail', 'InternetAddress'],
+      userPrincipalName: ['userPrincipalName', 'mail'],
+      uid: 'uid',
+    };
+    const mail: Filter = { type: 'equality', attribute: 'mail', value: 'Anna.Mueller@Example.com' };
+    expect(await candidates(mount(source, 'live', map), mail)).toBe(1);
+    // uid also fills cn, a name: a condition on it is widened for accents.
+    expect(source.queries[0]?.exactFields).toEqual(['mail', 'InternetAddress', 'userPrincipalName']);
+    expect(source.queries[0]?.filter).toEqual({
+      type: 'or',
+      filters: [
+        { ...mail, attribute: 'mail' },
+        { ...mail, attribute: 'InternetAddress' },
+      ],
+    });
   });
 
   it('replica: every record, with the fields the map reads', async () => {
@@ -64,7 +86,9 @@ describe('what a mount asks of its source', () => {
   it('under the identity map: every field, live or replica', async () => {
     const live = new RecordingSource('live');
     await candidates(mount(live, 'live', 'identity'), PHONE);
-    expect(live.queries).toEqual([{ filter: PHONE }]);
+    // Any field named like an identifier fills it, and nothing else.
+    const exactFields = ['mail', 'userPrincipalName', 'sAMAccountName', 'uid', 'dc'];
+    expect(live.queries).toEqual([{ filter: PHONE, exactFields }]);
     const replica = new RecordingSource('replica');
     await mount(replica, 'replica', 'identity').start(signal);
     expect(replica.queries).toEqual([{}]);

@@ -7,6 +7,9 @@ import { parseFilter } from '../../src/filter/parse.js';
 import { FilterEvaluator } from '../../src/directory/evaluator.js';
 import { makeEntry } from '../../src/schema/entry.js';
 import { matches } from '../../src/sources/ldap/ldap-entry.js';
+import { AD_DEFAULT_MAP } from '../../src/sources/ad/default-map.js';
+import { DOMINO_DEFAULT_MAP } from '../../src/sources/domino/default-map.js';
+import { LDAP_DEFAULT_MAP } from '../../src/sources/ldap/default-map.js';
 
 const schema = Schema.load();
 const record = (fields: Record<string, string[]>) => ({ id: '1', fields });
@@ -83,6 +86,31 @@ describe('FieldMap', () => {
     expect(() => new FieldMap(schema, 'identity', { favouriteColour: 'colour' })).toThrow(
       'map.favouriteColour',
     );
+  });
+});
+
+describe('FieldMap.identifierFields', () => {
+  it.each([
+    ['ldap', LDAP_DEFAULT_MAP, ['mail', 'userPrincipalName', 'sAMAccountName', 'uid']],
+    ['ad', AD_DEFAULT_MAP, ['mail', 'userPrincipalName', 'sAMAccountName']],
+    ['domino', DOMINO_DEFAULT_MAP, ['mail', 'InternetAddress', 'userPrincipalName', 'uid', 'ShortName']],
+  ])('%s default map: the fields filling only mail and logins', (_type, defaultMap, expected) => {
+    expect([...new FieldMap(schema, defaultMap).identifierFields()].sort()).toEqual([...expected].sort());
+  });
+
+  it('leaves out a field that also fills a name, and one config maps to a name', () => {
+    const map = new FieldMap(schema, LDAP_DEFAULT_MAP, { cn: ['cn', 'uid'], displayName: 'mail' });
+    expect(map.identifierFields()).toEqual(['userPrincipalName', 'sAMAccountName']);
+  });
+
+  it('under identity: the identifiers by their own names, unless remapped', () => {
+    const map = new FieldMap(schema, 'identity', { uid: 'login', cn: 'mail' });
+    expect([...map.identifierFields()].sort()).toEqual([
+      'dc',
+      'login',
+      'sAMAccountName',
+      'userPrincipalName',
+    ]);
   });
 });
 

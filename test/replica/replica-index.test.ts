@@ -178,6 +178,13 @@ class Generator {
     ]);
   }
 
+  /** A mailbox as written, accents and all, or with them taken off, in any case. */
+  mailbox(given: string, family: string): string {
+    const local = `${given}.${family}`.replace(/\s+/g, '');
+    const spelt = this.next() < 0.4 ? local.normalize('NFD').replace(/\p{M}/gu, '') : local;
+    return `${this.next() < 0.2 ? spelt.toUpperCase() : spelt.toLowerCase()}@firma.de`;
+  }
+
   entry(id: number): Entry {
     const given = this.pick(GIVEN);
     const family = this.pick(FAMILY);
@@ -200,6 +207,9 @@ class Generator {
       },
       { name: 'ipPhone', values: this.next() < 0.7 ? [this.digits(4)] : [] },
       { name: 'department', values: this.next() < 0.8 ? [this.pick(DEPARTMENTS)] : [] },
+      // Identifiers keep their accents: jürgen@ and jurgen@ are two mailboxes, both held here.
+      { name: 'mail', values: this.next() < 0.8 ? [this.mailbox(given, family)] : [] },
+      { name: 'uid', values: this.next() < 0.5 ? [this.mailbox(given, family).split('@')[0]!] : [] },
       { name: 'unknownThing', values: ['x'] },
     ];
     return makeEntry(`entryUUID=${id},ou=demo,dc=dirbridge,dc=local`, attributes);
@@ -209,7 +219,7 @@ class Generator {
 /** Random filters built from the data itself, so they match something often enough to be interesting. */
 const ANY_ATTRIBUTES = [
   ...['cn', 'sn', 'givenName', 'telephoneNumber', 'telephoneNumber', 'mobile', 'ipPhone', 'department'],
-  ...['objectClass', 'mail', 'unknownThing', 'CN', '2.5.4.4', 'TelephoneNumber'],
+  ...['objectClass', 'mail', 'unknownThing', 'CN', '2.5.4.4', 'TelephoneNumber', 'uid', 'MAIL'],
 ];
 const NUMBER_ATTRIBUTES = ['telephoneNumber', 'mobile', 'ipPhone'];
 
@@ -377,9 +387,27 @@ describe('ReplicaIndex', () => {
     '(cn:dn:=demo)',
     '(ou:dn:=demo)',
     '(:caseIgnoreMatch:=anna müller)',
+    '(mail=jürgen.müller@firma.de)',
+    '(mail=JURGEN.MULLER@FIRMA.DE)',
+    '(mail=jür*)',
+    '(mail=*.krüger@*)',
+    '(uid=*ø*)',
+    '(uid=soren*)',
+    '(mail:caseIgnoreIA5Match:=jürgen.müller@firma.de)',
   ])('agrees with a full scan on %s', (text) => {
     const filter = parseFilter(text);
     expect(search(index, filter)).toEqual(scan(index, filter));
+  });
+
+  it('tells an accented mailbox from the same one without accents, in any case', () => {
+    const accented = search(index, parseFilter('(mail=JÜRGEN.MÜLLER@firma.de)'));
+    const plain = search(index, parseFilter('(mail=jurgen.muller@firma.de)'));
+    expect(accented.length).toBeGreaterThan(0);
+    expect(plain.length).toBeGreaterThan(0);
+    const mails = (entries: Entry[]): string[] =>
+      entries.map((entry) => entry.attributes.get('mail')!.values[0]!.toLowerCase());
+    expect(new Set(mails(accented))).toEqual(new Set(['jürgen.müller@firma.de']));
+    expect(new Set(mails(plain))).toEqual(new Set(['jurgen.muller@firma.de']));
   });
 
   it('finds numbers in every format by their typical phone queries', () => {
@@ -450,7 +478,7 @@ describe('ReplicaIndex', () => {
 
   it('offers nothing for attributes the schema does not know or no entry holds', () => {
     expect(index.candidates(parseFilter('(unknownThing=x)'))).toEqual([]);
-    expect(index.candidates(parseFilter('(mail=*)'))).toEqual([]);
+    expect(index.candidates(parseFilter('(pager=*)'))).toEqual([]);
     expect(index.candidates(parseFilter('(|)'))).toEqual([]);
   });
 

@@ -85,6 +85,76 @@ describe('text substrings', () => {
   });
 });
 
+describe('identifiers (mail, userPrincipalName, sAMAccountName, uid): case and space ignored, accents kept', () => {
+  it('knows which attributes are identifiers', () => {
+    const identifiers = schema
+      .attributeTypes()
+      .filter((def) => schema.attribute(def.oid)!.identifier)
+      .map((def) => def.names[0]);
+    expect(identifiers).toEqual(
+      expect.arrayContaining(['mail', 'userPrincipalName', 'sAMAccountName', 'uid', 'dc']),
+    );
+    for (const name of ['cn', 'sn', 'givenName', 'displayName', 'department', 'telephoneNumber'])
+      expect(type(name).identifier, name).toBe(false);
+  });
+
+  it.each([
+    ['mail', 'jürgen@firma.de', 'jurgen@firma.de', false],
+    ['mail', 'jurgen@firma.de', 'jürgen@firma.de', false],
+    ['mail', 'jürgen@firma.de', 'JÜRGEN@Firma.DE', true],
+    ['mail', 'ju\u0308rgen@firma.de', 'jürgen@firma.de', true],
+    ['mail', 'Anna.Mueller@Example.com', 'anna.mueller@example.com', true],
+    ['mail', 'anna.mueller@example.com', ' anna.mueller@example.com  ', true],
+    ['mail', 'anna.müller@example.com', 'anna.mueller@example.com', false],
+    ['userPrincipalName', 'jürgen@firma.de', 'jurgen@firma.de', false],
+    ['userPrincipalName', 'Jürgen@FIRMA.de', 'jürgen@firma.de', true],
+    ['sAMAccountName', 'jörg', 'jorg', false],
+    ['sAMAccountName', 'JÖRG', 'jörg', true],
+    ['uid', 'søren', 'soren', false],
+    ['uid', 'Anna  Berg', 'anna berg', true],
+    ['uid', 'straße', 'STRAẞE', true],
+    ['uid', 'strasse', 'STRAẞE', false],
+  ])('%s: %j = %j: %s', (attribute, value, assertion, expected) => {
+    expect(equality(attribute, [value], assertion)).toBe(expected);
+  });
+
+  it.each([
+    [{ initial: 'jur', any: [] }, false],
+    [{ initial: 'JÜR', any: [] }, true],
+    [{ any: ['urg'] }, false],
+    [{ any: ['ÜRG'] }, true],
+    [{ any: [], final: '@FIRMA.DE' }, true],
+    [{ initial: 'j', any: ['u'], final: 'de' }, false],
+  ] satisfies [SubstringsAssertion, boolean][])(
+    'mail jürgen@firma.de against %j: %s',
+    (assertion, expected) => {
+      expect(substrings('mail', ['jürgen@firma.de'], assertion)).toBe(expected);
+    },
+  );
+
+  it('still folds accents in names (cn, sn)', () => {
+    expect(equality('cn', ['Jürgen Berg'], 'jurgen berg')).toBe(true);
+    expect(substrings('sn', ['Müller'], { initial: 'mul', any: [] })).toBe(true);
+  });
+
+  it('approximate matching ("contains") keeps accents in identifiers', () => {
+    expect(rules.approx(type('mail'), 'ürg')?.(['jürgen@firma.de'])).toBe(true);
+    expect(rules.approx(type('mail'), 'urg')?.(['jürgen@firma.de'])).toBe(false);
+  });
+
+  it('orders identifiers by their folded form with accents', () => {
+    expect(rules.ordering(type('uid'), 'JURGEN', 'greaterOrEqual')?.(['jürgen'])).toBe(true);
+    expect(rules.ordering(type('uid'), 'jzz', 'lessOrEqual')?.(['jürgen'])).toBe(false);
+  });
+
+  it('looks identifiers up in a name-keyed index by a looser pattern', () => {
+    expect(rules.keyPattern(type('mail'), 'JÜR', [], undefined)).toEqual({ initial: 'jur', any: [] });
+    // A part of combining marks only folds to nothing as a name: dropped, not kept as written.
+    expect(rules.keyPattern(type('mail'), undefined, ['\u0308'], undefined)).toEqual({ any: [] });
+    expect(rules.keyPattern(type('cn'), undefined, ['\u0308'], undefined)).toEqual({ any: ['\u0308'] });
+  });
+});
+
 describe('telephone equality and substrings', () => {
   const berlin = ['+49 30 1234567-12', '0049301234567 12', '030/1234567-12', '030 1234567-12'];
 
@@ -202,6 +272,10 @@ describe('extensible rules', () => {
     ['2.5.13.4', ['Anna Müller'], 'an*mul*', true],
     ['caseIgnoreSubstringsMatch', ['Anna Müller'], '*MÜLLER', true],
     ['caseIgnoreSubstringsMatch', ['Anna Müller'], 'x*', false],
+    ['caseIgnoreIA5Match', ['Jürgen@Firma.de'], 'jürgen@firma.de', true],
+    ['1.3.6.1.4.1.1466.109.114.2', ['jürgen@firma.de'], 'jurgen@firma.de', false],
+    ['caseIgnoreIA5SubstringsMatch', ['jürgen@firma.de'], 'JÜR*@*', true],
+    ['caseIgnoreIA5SubstringsMatch', ['jürgen@firma.de'], 'jur*', false],
     ['2.5.13.5', ['Anna Müller'], 'Anna  Müller', true],
     ['caseExactMatch', ['Anna Müller'], 'anna müller', false],
     ['2.5.13.20', ['+49 30 1234567-12'], '030 1234567-12', true],

@@ -1,5 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldSubstrings, foldText, matchesSubstrings } from '../../src/schema/text-fold.js';
+import {
+  IDENTIFIER_FOLDING,
+  foldIdentifier,
+  foldSubstrings,
+  foldText,
+  matchesSubstrings,
+  nameKeysOfIdentifierSubstrings,
+} from '../../src/schema/text-fold.js';
 
 describe('foldText', () => {
   it.each([
@@ -87,5 +95,80 @@ describe('foldSubstrings and matchesSubstrings', () => {
   it('still ignores those characters inside a component that holds letters', () => {
     expect(matchesSubstrings('muller', foldSubstrings('Mül\u00adl', [], undefined))).toBe(true);
     expect(matchesSubstrings('anna muller', foldSubstrings(undefined, ['a\u0000 m'], undefined))).toBe(true);
+  });
+});
+
+describe('foldIdentifier (RFC 4518 for caseIgnoreMatch: case and space folded, accents kept)', () => {
+  it.each([
+    ['Jürgen@Firma.DE', 'jürgen@firma.de'],
+    ['ju\u0308rgen@firma.de', 'jürgen@firma.de'],
+    ['JÖRG', 'jörg'],
+    ['Søren', 'søren'],
+    ['STRAẞE', 'straße'],
+    ['Straße', 'straße'],
+    ['ΟΔΟΣ', 'οδοσ'],
+    ['Ｍail@x', 'mail@x'],
+    ['  anna   berg  ', 'anna berg'],
+    ['anna\t\nberg', 'anna berg'],
+    ['an\u00adna', 'anna'],
+    ['anna.mueller@example.com', 'anna.mueller@example.com'],
+    ['', ''],
+  ])('%j -> %j', (input, expected) => {
+    expect(foldIdentifier(input)).toBe(expected);
+  });
+
+  it('keeps what names fold away: jürgen is not jurgen', () => {
+    expect(foldIdentifier('jürgen')).not.toBe(foldIdentifier('jurgen'));
+    expect(foldText('jürgen')).toBe(foldText('jurgen'));
+  });
+
+  it('folds substring components with their spaces, accents kept', () => {
+    const pattern = foldSubstrings('JÜR', ['  gen '], '@FIRMA.de', IDENTIFIER_FOLDING);
+    expect(pattern).toEqual({ initial: 'jür', any: [' gen '], final: '@firma.de' });
+    expect(
+      matchesSubstrings(
+        foldIdentifier('Jürgen@firma.de'),
+        foldSubstrings('jur', [], undefined, IDENTIFIER_FOLDING),
+      ),
+    ).toBe(false);
+  });
+
+  // What lets the replica keep one name-keyed index for identifiers too: whatever matches as an
+  // identifier matches as a name, so the index's candidates are a superset.
+  const tricky = fc.constantFrom(
+    ...'aAuUüÜöÖoOsSßẞςσΣıIİiøØæÆ \t\u00a0\u00ad\u200b\u0308\u0301ǆǄﬁＡ@.-_'.split(''),
+    'u\u0308',
+    'x\u0308',
+  );
+  const text = fc.array(tricky, { maxLength: 8 }).map((chars) => chars.join(''));
+
+  it('folds alike as names whatever folds alike as identifiers', () => {
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        if (foldIdentifier(a) === foldIdentifier(b)) expect(foldText(a)).toBe(foldText(b));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('finds as names, by the key pattern, whatever an identifier substrings assertion finds', () => {
+    const cuts = fc.tuple(fc.nat(9), fc.nat(9), fc.nat(9), fc.nat(9), fc.boolean());
+    let matched = 0;
+    fc.assert(
+      fc.property(text, text, cuts, (value, noise, [i, j, k, l, upper]) => {
+        // Parts cut from the value itself (re-cased, or noise), so that many of them match.
+        const respell = (part: string): string => (upper ? part.toUpperCase() : part);
+        const initial = respell(value.slice(0, i));
+        const part = j % 3 === 0 ? noise : respell(value.slice(j, j + k));
+        const final = respell(value.slice(value.length - l));
+        const exact = foldSubstrings(initial, [part], final, IDENTIFIER_FOLDING);
+        if (!matchesSubstrings(foldIdentifier(value), exact)) return;
+        matched++;
+        const keys = nameKeysOfIdentifierSubstrings(initial, [part], final);
+        expect(matchesSubstrings(foldText(value), keys)).toBe(true);
+      }),
+      { numRuns: 20000 },
+    );
+    expect(matched).toBeGreaterThan(1000);
   });
 });

@@ -16,7 +16,7 @@ export interface LdapSourceContext {
 export const LDAP_SOURCE: SourceDescriptor = {
   type: 'ldap',
   description:
-    "Any LDAP directory (OpenLDAP, 389 DS, Domino's LDAP service, AD through plain LDAP), copied into a replica (the default) that follows changes by `modifyTimestamp`, or searched live: every search translated into an LDAP filter, widened where the backend's matching differs from dirbridge's (accents, number formats; dirbridge decides what matches), and paged to the backend. Default map: each presented attribute from the LDAP attribute of the same name.",
+    "Any LDAP directory (OpenLDAP, 389 DS, Domino's LDAP service, AD through plain LDAP), copied into a replica (the default) that follows changes by `modifyTimestamp`, or searched live: every search translated into an LDAP filter, widened where the backend's matching differs from dirbridge's (accents in names, number formats; dirbridge decides what matches; mail and logins compare alike on both and go down as written), and paged to the backend. Default map: each presented attribute from the LDAP attribute of the same name.",
   settings: LDAP_SETTINGS,
   pathSettings: ['tls.ca'],
   defaultMap: LDAP_DEFAULT_MAP,

@@ -196,7 +196,8 @@ export class LdapSource implements Source {
    * decodes; `search` hands it to ldapts as filter objects (ldapts-filter-objects.ts).
    */
   backendFilter(query: SourceQuery): Filter {
-    const widened = query.filter === undefined ? undefined : this.#pushdown.translate(query.filter);
+    const widened =
+      query.filter === undefined ? undefined : this.#pushdown.translate(query.filter, query.exactFields);
     return widened === undefined ? this.#scope : within(this.#scope, widened);
   }
 

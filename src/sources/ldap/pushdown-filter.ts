@@ -7,6 +7,11 @@
  * - text: the backend's caseIgnore rules do not fold accents (`(sn=muller*)` misses `Müller`), so
  *   every character that some accented or special letter folds to, every non-ASCII character and
  *   every space becomes a wildcard; what is left is pushed down as a substrings pattern;
+ * - identifiers (the fields a query names in `exactFields`: those that fill only presented
+ *   attributes dirbridge compares with their accents, such as `mail`): the backend compares them as
+ *   dirbridge does, so they go down as written (`(mail=Anna.Mueller@Example.com)` stays that
+ *   equality, which the backend's index answers); only non-ASCII characters and spaces become
+ *   wildcards, since a backend may normalise those differently;
  * - telephone numbers: backends keep separators and mix national and international forms, so a
  *   condition with digits becomes the digits of its national significant number with wildcards
  *   between them (`+49 30 1234-0001` -> `*3*0*1*2*3*4*0*0*0*1*`), which every written form contains;
@@ -34,6 +39,8 @@ export interface PushdownOptions {
   };
 }
 
+const NO_FIELDS: readonly string[] = [];
+
 /** A translator for one source: its phone fields and number prefixes worked out once. */
 export class PushdownFilter {
   readonly #phoneFields: ReadonlySet<string>;
@@ -42,6 +49,7 @@ export class PushdownFilter {
   /** Lower-cased attributes that may go down; undefined: any. */
   readonly #pushable: ReadonlySet<string> | undefined;
   readonly #prefixOnly: boolean;
+  #exact: { readonly fields: readonly string[]; readonly set: ReadonlySet<string> } | undefined;
 
   constructor(options: PushdownOptions) {
     this.#phoneFields = new Set(options.phoneFields.map((field) => field.toLowerCase()));
@@ -50,26 +58,41 @@ export class PushdownFilter {
     this.#prefixOnly = options.limits?.prefixOnly ?? false;
   }
 
-  /** The widened filter, or undefined when nothing of it can be pushed down ("everything"). */
-  translate(filter: Filter): Filter | undefined {
+  /**
+   * The widened filter, or undefined when nothing of it can be pushed down ("everything").
+   * `exactFields`: native fields whose conditions may go down as written (SourceQuery.exactFields).
+   */
+  translate(filter: Filter, exactFields: readonly string[] = NO_FIELDS): Filter | undefined {
+    return this.#pushed(filter, this.#exactSet(exactFields));
+  }
+
+  /** The lower-cased set of exact fields, kept for the array a mount hands every query. */
+  #exactSet(fields: readonly string[]): ReadonlySet<string> {
+    if (this.#exact?.fields !== fields) {
+      this.#exact = { fields, set: new Set(fields.map((field) => field.toLowerCase())) };
+    }
+    return this.#exact.set;
+  }
+
+  #pushed(filter: Filter, exact: ReadonlySet<string>): Filter | undefined {
     if (this.#pushable && 'attribute' in filter && filter.attribute !== undefined) {
       if (!this.#pushable.has(filter.attribute.toLowerCase())) return undefined;
     }
-    const translated = this.#translate(filter);
+    const translated = this.#translate(filter, exact);
     return this.#prefixOnly && translated?.type === 'substrings' ? prefixOf(translated) : translated;
   }
 
-  #translate(filter: Filter): Filter | undefined {
+  #translate(filter: Filter, exact: ReadonlySet<string>): Filter | undefined {
     switch (filter.type) {
       case 'and': {
-        const parts = filter.filters.map((f) => this.translate(f)).filter((f) => f !== undefined);
+        const parts = filter.filters.map((f) => this.#pushed(f, exact)).filter((f) => f !== undefined);
         if (parts.length === 0) return undefined;
         return parts.length === 1 ? parts[0] : { type: 'and', filters: parts };
       }
       case 'or': {
         const parts: Filter[] = [];
         for (const child of filter.filters) {
-          const part = this.translate(child);
+          const part = this.#pushed(child, exact);
           if (part === undefined) return undefined;
           parts.push(part);
         }
@@ -78,15 +101,21 @@ export class PushdownFilter {
       }
       case 'present':
         return filter;
-      case 'equality':
-        return this.#phoneFields.has(filter.attribute.toLowerCase())
-          ? this.#number(filter.attribute, [filter.value])
-          : widenText(filter.attribute, filter.value, undefined, [], undefined);
+      case 'equality': {
+        const { attribute, value } = filter;
+        if (this.#phoneFields.has(attribute.toLowerCase())) return this.#number(attribute, [value]);
+        if (!exact.has(attribute.toLowerCase()))
+          return widenText(attribute, value, undefined, [], undefined, isKept);
+        return widenText(attribute, nfc(value), undefined, [], undefined, isKeptInIdentifier);
+      }
       case 'substrings': {
-        const parts = [filter.initial ?? '', ...filter.any, filter.final ?? ''];
-        return this.#phoneFields.has(filter.attribute.toLowerCase())
-          ? this.#number(filter.attribute, parts)
-          : widenText(filter.attribute, undefined, filter.initial, filter.any, filter.final);
+        const { attribute, initial, any, final } = filter;
+        if (this.#phoneFields.has(attribute.toLowerCase()))
+          return this.#number(attribute, [initial ?? '', ...any, final ?? '']);
+        if (!exact.has(attribute.toLowerCase()))
+          return widenText(attribute, undefined, initial, any, final, isKept);
+        const [first, last] = [initial && nfc(initial), final && nfc(final)];
+        return widenText(attribute, undefined, first, any.map(nfc), last, isKeptInIdentifier);
       }
       case 'not':
       case 'extensible':
@@ -168,18 +197,35 @@ function accentableLetters(): Set<string> {
   return letters;
 }
 
+/**
+ * An identifier's assertion with its accents precomposed (NFC): `u` + U+0308 is `ü`, which becomes a
+ * wildcard, where the `u` alone would go down and miss the backend's `jürgen`.
+ */
+function nfc(text: string): string {
+  return text.normalize('NFC');
+}
+
 /** Whether a character can go down as written: printable ASCII that no other character folds to. */
 function isKept(char: string): boolean {
-  const code = char.charCodeAt(0);
-  if (char.length !== 1 || code <= 0x20 || code >= 0x7f) return false;
-  return !ACCENTABLE_LETTERS.has(char.toLowerCase());
+  return isKeptInIdentifier(char) && !ACCENTABLE_LETTERS.has(char.toLowerCase());
 }
 
 /**
- * A text condition with every character that cannot go down as written turned into a wildcard.
- * Equality is `value` (anchored at both ends); substrings keep their anchors where the first or
- * last character survives. Nothing left means no restriction (undefined); nothing widened keeps
- * an equality an equality (attributes without a substrings rule still match it).
+ * Whether a character of an identifier can go down as written: printable ASCII but space, which
+ * every backend compares as dirbridge does (case aside, which they ignore too). Other characters a
+ * backend may normalise otherwise (`ü` precomposed or not, `ß` against `ss`), and spaces it may
+ * not fold, so they become wildcards.
+ */
+function isKeptInIdentifier(char: string): boolean {
+  const code = char.charCodeAt(0);
+  return char.length === 1 && code > 0x20 && code < 0x7f;
+}
+
+/**
+ * A text condition with every character that cannot go down as written (not `kept`) turned into a
+ * wildcard. Equality is `value` (anchored at both ends); substrings keep their anchors where the
+ * first or last character survives. Nothing left means no restriction (undefined); nothing widened
+ * keeps an equality an equality (attributes without a substrings rule still match it).
  */
 function widenText(
   attribute: string,
@@ -187,8 +233,9 @@ function widenText(
   initial: string | undefined,
   any: readonly string[],
   final: string | undefined,
+  kept: (char: string) => boolean,
 ): Filter | undefined {
-  if (value !== undefined && Array.from(value).every(isKept)) return { type: 'equality', attribute, value };
+  if (value !== undefined && Array.from(value).every(kept)) return { type: 'equality', attribute, value };
   const whole = value === undefined ? [initial ?? '', ...any, final ?? ''] : [value];
   const anchoredStart = value !== undefined || (initial !== undefined && initial !== '');
   const anchoredEnd = value !== undefined || (final !== undefined && final !== '');
@@ -200,7 +247,7 @@ function widenText(
     let run = '';
     const chars = Array.from(component);
     chars.forEach((char, at) => {
-      if (isKept(char)) {
+      if (kept(char)) {
         run += char;
         return;
       }

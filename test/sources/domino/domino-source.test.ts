@@ -7,6 +7,8 @@ import { formatFilter } from '../../../src/filter/format.js';
 import type { SourceQuery } from '../../../src/sources/source.js';
 import { Schema } from '../../../src/schema/schema.js';
 import { FieldMap } from '../../../src/mapping/field-map.js';
+import { toNativeFilter } from '../../../src/mapping/native-filter.js';
+import { parseFilter } from '../../../src/filter/parse.js';
 import { DOMINO_DEFAULT_MAP, createDominoSource } from '../../../src/sources/domino/index.js';
 import { sourceType } from '../../../src/sources/registry.js';
 
@@ -46,6 +48,19 @@ describe('domino source', () => {
       expect(sent({ filter: prefix })).toBe(`(&${scope.slice(2, -1)}(cn=Bx*))`);
       const number = { type: 'equality', attribute: 'OfficePhoneNumber', value: '+49 30 1234' } as const;
       expect(sent({ filter: number })).toBe(scope);
+      // A mail condition, translated through the default map, goes down as written.
+      const map = new FieldMap(Schema.load(), DOMINO_DEFAULT_MAP);
+      const mail = toNativeFilter(parseFilter('(mail=Anna.Schmidt@Acme.example)'), map);
+      expect(sent({ filter: mail!, exactFields: map.identifierFields() })).toBe(
+        `(&${scope.slice(2, -1)}(|(mail=Anna.Schmidt@Acme.example)(InternetAddress=Anna.Schmidt@Acme.example)))`,
+      );
+      const mailPrefix = toNativeFilter(parseFilter('(mail=anna.s*)'), map);
+      expect(sent({ filter: mailPrefix!, exactFields: map.identifierFields() })).toBe(
+        `(&${scope.slice(2, -1)}(|(mail=anna.s*)(InternetAddress=anna.s*)))`,
+      );
+      // userPrincipalName may come from its own item, which Domino does not index: not sent.
+      const login = toNativeFilter(parseFilter('(userPrincipalName=anna.s*)'), map);
+      expect(sent({ filter: login!, exactFields: map.identifierFields() })).toBe(scope);
     } finally {
       await source.close();
     }

@@ -106,6 +106,20 @@ describe('searches on the wire to the backend', () => {
     expect(lastFilter()).toEqual(source.backendFilter(query));
   });
 
+  it.each([
+    '(mail=\\2a\\29\\28uid=\\2a\\29\\29\\28|\\28uid=\\2a)',
+    '(mail=*\\28\\29\\5c*)',
+    '(mail=a\\00b@x)',
+    '(uid=Gro\\c3\\9f*)',
+    `(mail=${'x'.repeat(1000)}@x)`,
+  ])('%s on an identifier field, sent as written', async (text) => {
+    const query = { filter: parseFilter(text), exactFields: ['mail', 'uid'] };
+    for await (const record of source.search(query, signal)) {
+      expect.unreachable(`no entries were served, got ${record.id}`);
+    }
+    expect(lastFilter()).toEqual(source.backendFilter(query));
+  });
+
   it('sends the configured scope with its values as they are, non-ASCII ones in UTF-8', async () => {
     for await (const record of source.search({}, signal)) expect.unreachable(record.id);
     expect(lastFilter()).toEqual(source.backendFilter({}));

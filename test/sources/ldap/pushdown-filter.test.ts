@@ -17,10 +17,13 @@ import {
 const pushdown = new PushdownFilter({ phoneFields: DEFAULT_PHONE_FIELDS, defaultCountry: 'DE' });
 
 /** The backend filter string for a filter written in RFC 4515 form, or `*` for "everything". */
-function pushed(filter: string): string {
-  const widened = pushdown.translate(parseFilter(filter));
+function pushed(filter: string, exactFields?: readonly string[]): string {
+  const widened = pushdown.translate(parseFilter(filter), exactFields);
   return widened === undefined ? '*' : formatFilter(widened);
 }
+
+/** Native fields that fill only identifiers under the ldap source's default map. */
+const IDENTIFIER_FIELDS = ['mail', 'userPrincipalName', 'sAMAccountName', 'uid'];
 
 describe('PushdownFilter: text', () => {
   it.each([
@@ -45,6 +48,44 @@ describe('PushdownFilter: text', () => {
 
   it('treats every letter an accented Latin letter folds to as unknown', () => {
     expect([...ACCENTABLE_LETTERS].sort().join('')).toBe('acdeghijklnorstuwyz');
+  });
+});
+
+describe('PushdownFilter: identifiers (exactFields)', () => {
+  it.each([
+    ['(mail=Anna.Mueller@Example.com)', '(mail=Anna.Mueller@Example.com)'],
+    ['(mail=anna*)', '(mail=anna*)'],
+    ['(mail=*mueller@example.com)', '(mail=*mueller@example.com)'],
+    ['(mail=an*mu*@example.com)', '(mail=an*mu*@example.com)'],
+    ['(MAIL=Anna.Mueller@Example.com)', '(MAIL=Anna.Mueller@Example.com)'],
+    ['(userPrincipalName=jsmith@corp.example)', '(userPrincipalName=jsmith@corp.example)'],
+    ['(sAMAccountName=jsmith)', '(sAMAccountName=jsmith)'],
+    ['(uid=jsmith*)', '(uid=jsmith*)'],
+    // A backend may normalise non-ASCII and spaces otherwise: those become wildcards.
+    ['(mail=jürgen@firma.de)', '(mail=j*rgen@firma.de)'],
+    ['(mail=ju\\cc\\88rgen@firma.de)', '(mail=j*rgen@firma.de)'],
+    ['(uid=anna berg)', '(uid=anna*berg)'],
+    ['(mail=*ü*)', '*'],
+    // Structure characters go down escaped.
+    ['(mail=*\\29\\28uid=\\2a*)', '(mail=*\\29\\28uid=\\2a*)'],
+    // Names are still widened for accents, numbers still as digits.
+    ['(cn=muller)', '(cn=m*)'],
+    ['(sn=anna)', '*'],
+    ['(&(mail=anna@x.de)(cn=muller*))', '(&(mail=anna@x.de)(cn=m*))'],
+    ['(|(mail=anna*)(telephoneNumber=+49 30 1234))', '(|(mail=anna*)(telephoneNumber=*3*0*1*2*3*4*))'],
+  ])('%s -> %s', (filter, expected) => {
+    expect(pushed(filter, IDENTIFIER_FIELDS)).toBe(expected);
+  });
+
+  it('widens the same fields for accents when the query does not say they are identifiers', () => {
+    expect(pushed('(mail=Anna.Mueller@Example.com)')).toBe('(mail=*.M*@*x*mp*.*m)');
+    expect(pushed('(mail=anna*)')).toBe('*');
+  });
+
+  it('keeps a phone field a number even if named exact', () => {
+    expect(pushed('(telephoneNumber=+49 30 1234)', ['telephoneNumber'])).toBe(
+      '(telephoneNumber=*3*0*1*2*3*4*)',
+    );
   });
 });
 
@@ -147,6 +188,15 @@ const NAMES = [
   'Smith',
   'Bébé',
 ];
+const MAILS = [
+  'jürgen@firma.de',
+  'ju\u0308rgen@firma.de',
+  'jurgen@firma.de',
+  'Anna.Mueller@Example.com',
+  'anna.müller@example.com',
+  'søren.østergaard@firma.dk',
+  'STRASSE@firma.de',
+];
 const NUMBERS = [
   '+49 30 1234-0001',
   '030 12340001',
@@ -174,13 +224,17 @@ describe('PushdownFilter: superset of what dirbridge matches', () => {
     for (let i = 0; i < 3000; i++) {
       const sn = random.pick(NAMES);
       const telephoneNumber = random.pick(NUMBERS);
-      const fields = { sn, telephoneNumber };
+      const mail = random.pick(MAILS);
+      const fields = { sn, telephoneNumber, mail };
       const entry = makeEntry('cn=x', [
         { name: 'sn', values: [sn] },
         { name: 'telephoneNumber', values: [telephoneNumber] },
+        { name: 'mail', values: [mail] },
       ]);
       const source = random.next() < 0.5 ? fold(sn) : sn;
       const phone = random.pick(NUMBERS).replace(/\D/g, '');
+      const mailbox = random.pick(MAILS);
+      const asked = random.next() < 0.3 ? mailbox.toUpperCase() : mailbox;
       const cut = (text: string): string => {
         const from = random.int(0, Math.max(0, text.length - 1));
         return text.slice(from, random.int(from + 1, text.length));
@@ -198,11 +252,14 @@ describe('PushdownFilter: superset of what dirbridge matches', () => {
         { type: 'equality', attribute: 'telephoneNumber', value: random.pick(NUMBERS) },
         { type: 'substrings', attribute: 'telephoneNumber', any: [cut(phone)] },
         { type: 'substrings', attribute: 'telephoneNumber', initial: `+${cut(phone)}`, any: [] },
+        { type: 'equality', attribute: 'mail', value: asked },
+        { type: 'substrings', attribute: 'mail', initial: cut(asked), any: [] },
+        { type: 'substrings', attribute: 'mail', any: [cut(asked)], final: asked.slice(-3) },
       ];
       for (const filter of candidates) {
         if (!evaluator.matches(filter, entry)) continue;
         checked++;
-        const widened = pushdown.translate(filter);
+        const widened = pushdown.translate(filter, IDENTIFIER_FIELDS);
         if (widened === undefined) continue;
         expect(
           backendMatches(widened, fields),

@@ -10,8 +10,8 @@ const domino = new PushdownFilter({
   limits: { attributes: ['cn', 'sn', 'mail'], prefixOnly: true },
 });
 
-function pushed(filter: string): string | undefined {
-  const translated = domino.translate(parseFilter(filter));
+function pushed(filter: string, exactFields?: readonly string[]): string | undefined {
+  const translated = domino.translate(parseFilter(filter), exactFields);
   return translated && formatFilter(translated);
 }
 
@@ -42,5 +42,17 @@ describe('pushdown within backend limits', () => {
     expect(pushed('(OfficePhoneNumber=*4567*)')).toBeUndefined();
     expect(pushed('(&(cn=Max*)(telephoneNumber=*4567*))')).toBe('(cn=M*)');
     expect(pushed('(|(cn=Max*)(telephoneNumber=*4567*))')).toBeUndefined();
+  });
+
+  it('sends mail and login conditions as written, within the limits: equalities, prefixes only', () => {
+    const exact = ['mail'];
+    expect(pushed('(mail=Anna.Schmidt@Acme.example)', exact)).toBe('(mail=Anna.Schmidt@Acme.example)');
+    expect(pushed('(mail=anna.s*)', exact)).toBe('(mail=anna.s*)');
+    expect(pushed('(mail=anna*schmidt@*)', exact)).toBe('(mail=anna*)');
+    expect(pushed('(mail=*schmidt@acme.example)', exact)).toBeUndefined();
+    expect(pushed('(|(mail=anna*)(cn=Bx*))', exact)).toBe('(|(mail=anna*)(cn=Bx*))');
+    expect(pushed('(mail=jürgen@acme.example)', exact)).toBe('(mail=j*)');
+    // Not indexed by Domino: not sent, exact or not.
+    expect(pushed('(userPrincipalName=anna@acme.example)', ['userPrincipalName'])).toBeUndefined();
   });
 });
