@@ -102,6 +102,8 @@ export class PhoneReadings {
   #formsOf(slot: number, record: number, key: string, values: readonly string[]): readonly PhoneForms[] {
     const slots = this.#slots(key);
     const packed = this.#records[slot] === record ? slots[slot] : undefined;
+    if (packed !== undefined && values.length === 1 && !packed.includes(VALUES))
+      return [this.phones.formsWith(values[0]!, unpack(packed))];
     const readings = packed?.split(VALUES);
     if (readings !== undefined && readings.length === values.length)
       return values.map((value, i) => this.phones.formsWith(value, unpack(readings[i]!)));
@@ -155,8 +157,14 @@ function pack(reading: PhoneReading | undefined): string {
   return reading ? `${reading.callingCode}${PARTS}${reading.nationalNumber}${PARTS}${reading.ext}` : '';
 }
 
+/** The inverse of `pack`; sliced rather than split (one array fewer per number a search tests). */
 function unpack(packed: string): PhoneReading | undefined {
   if (packed === '') return undefined;
-  const [callingCode, nationalNumber, ext] = packed.split(PARTS);
-  return { callingCode: callingCode!, nationalNumber: nationalNumber!, ext: ext ?? '' };
+  const first = packed.indexOf(PARTS);
+  const second = packed.indexOf(PARTS, first + 1);
+  return {
+    callingCode: packed.slice(0, first),
+    nationalNumber: packed.slice(first + 1, second),
+    ext: packed.slice(second + 1),
+  };
 }
