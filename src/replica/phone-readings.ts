@@ -47,8 +47,10 @@ export class PhoneReadings {
    * with them, as it is): per telephone attribute its key, then one string per slot.
    */
   async saveTo(writer: SnapshotWriter, slotCount: number): Promise<void> {
-    await writer.strings([...this.#packed.keys()]);
-    for (const slots of this.#packed.values()) {
+    // Taken at once: a search may note an attribute never tested before while this is written.
+    const attributes = [...this.#packed];
+    await writer.strings(attributes.map(([key]) => key));
+    for (const [, slots] of attributes) {
       const packed = new Array<string>(slotCount);
       for (let slot = 0; slot < slotCount; slot++) {
         const current = slot < this.#records.length && this.#records[slot] === this.recordOf(slot);

@@ -181,8 +181,9 @@ export class ReplicaEngine {
 
   /**
    * Serves the copy in `file` (before the first round): its entries, its index and its numbers'
-   * readings as they were written (no number is read again) and its cursor, from which the next round resumes. Throws
-   * SnapshotUnusable for a file that must not be served; the engine is then as it was.
+   * readings as they were written (no number is read again) and its cursor, from which the next
+   * round resumes. Throws SnapshotUnusable for a file that must not be served; the engine is then
+   * as it was.
    */
   async restore(file: string, fingerprint: string): Promise<SnapshotHeader> {
     if (this.#index)

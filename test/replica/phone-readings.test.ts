@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PhoneReadings } from '../../src/replica/phone-readings.js';
+import { SnapshotReader } from '../../src/replica/snapshot-reader.js';
+import { SnapshotWriter } from '../../src/replica/snapshot-writer.js';
 import { PhoneNumbers } from '../../src/schema/phone-number.js';
 import { Schema } from '../../src/schema/schema.js';
 import { engineFor, namesFor, people } from '../support/replica-engine-harness.js';
@@ -128,5 +130,34 @@ describe('PhoneReadings', () => {
     const read = vi.spyOn(PhoneNumbers.prototype, 'read');
     readings.attach(6, 300, 'cn', values);
     expect(read).not.toHaveBeenCalled();
+  });
+  it('saves the readings good for the records held, and restores them for the same records only', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'dirbridge-readings-'));
+    try {
+      const file = join(folder, 'readings');
+      const held = new Map([
+        [0, 10],
+        [1, 20],
+      ]);
+      const saved = new PhoneReadings(phones, schema, (slot) => held.get(slot) ?? 0);
+      saved.note(0, 'telephoneNumber', [phones.read('+49 30 1234567')]);
+      saved.note(1, 'mobile', [phones.read('0171 9119115')]);
+      // Slot 1 then holds another record: its reading is stale and must not be written.
+      held.set(1, 30);
+      await SnapshotWriter.write(file, (writer) => saved.saveTo(writer, 2));
+      const restored = new PhoneReadings(phones, schema, (slot) => held.get(slot) ?? 0);
+      await SnapshotReader.read(file, (reader) => restored.loadFrom(reader, 2));
+      const read = vi.spyOn(PhoneNumbers.prototype, 'read');
+      const number = ['+49 30 1234567'];
+      restored.attach(0, 10, 'telephonenumber', number);
+      expect(phones.formsOfValues(number)[0]!.e164).toBe('49301234567');
+      expect(read).not.toHaveBeenCalled();
+      const mobile = ['0172 5550100'];
+      restored.attach(1, 30, 'mobile', mobile);
+      expect(phones.formsOfValues(mobile)[0]!.e164).toBe('491725550100');
+      expect(read).toHaveBeenCalledTimes(1);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
