@@ -176,6 +176,7 @@ export class ReplicaEngine {
         await writer.json(header);
         await this.#store.saveTo(writer);
         await index.base.saveTo(writer);
+        await this.#readings.saveTo(writer, this.#store.slotCount);
       });
       return header;
     });
@@ -184,14 +185,15 @@ export class ReplicaEngine {
   }
 
   /**
-   * Serves the copy in `file` (before the first round): its entries, its index as it was written
-   * (no number is read again) and its cursor, from which the next round resumes. Throws
-   * SnapshotUnusable for a file that must not be served; the engine is then as it was.
+   * Serves the copy in `file` (before the first round): its entries, its index and its numbers'
+   * readings as they were written (no number is read again) and its cursor, from which the next
+   * round resumes. Throws SnapshotUnusable for a file that must not be served; the engine is then
+   * as it was.
    */
   async restore(file: string, fingerprint: string): Promise<SnapshotHeader> {
     if (this.#index)
       throw new Error(`source ${this.options.source.name}: restore before the first round only`);
-    const { header, store, base } = await SnapshotReader.read(file, async (reader) => {
+    const { header, store, base, readings } = await SnapshotReader.read(file, async (reader) => {
       const header = snapshotHeader(await reader.json());
       if (header.source !== this.options.source.name)
         throw new SnapshotUnusable(`it is the copy of source ${header.source}`);
@@ -205,11 +207,13 @@ export class ReplicaEngine {
         this.#read,
         store.slotCount,
       );
-      return { header, store, base };
+      const readings = this.#readingsOf(store);
+      await readings.loadFrom(reader, store.slotCount);
+      return { header, store, base, readings };
     });
     if (store.size !== header.entries || base.size !== header.entries)
       throw new SnapshotUnusable(`it says ${header.entries} entries but holds ${store.size}`);
-    this.#store = this.#readable(store);
+    this.#store = this.#readable(store, readings);
     this.#index = ReplicaIndex.over(this.#indexParts(), base);
     this.#cursor = header.cursor;
     // Who was deleted while the copy lay on disk, a feed that cannot report deletions cannot say:
@@ -436,12 +440,14 @@ export class ReplicaEngine {
   readonly #read = (slot: number): Entry['attributes'] | undefined => this.#store.entry(slot)?.attributes;
 
   /** A store with phone readings of its own: a reading is only good for the store it was made in. */
-  #readable(store: EntryStore): EntryStore {
-    this.#readings = new PhoneReadings(this.#rules.phoneNumbers, this.options.schema, (slot) =>
-      store.recordAt(slot),
-    );
-    store.listener = this.#readings;
+  #readable(store: EntryStore, readings = this.#readingsOf(store)): EntryStore {
+    this.#readings = readings;
+    store.listener = readings;
     return store;
+  }
+
+  #readingsOf(store: EntryStore): PhoneReadings {
+    return new PhoneReadings(this.#rules.phoneNumbers, this.options.schema, (slot) => store.recordAt(slot));
   }
 
   #indexParts(): ReplicaIndexParts {

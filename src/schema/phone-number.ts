@@ -151,12 +151,15 @@ export class PhoneNumbers {
       nationalNumber: number.nationalNumber,
       ext: number.ext ?? '',
     };
-    return this.#forms(value, raw, reading);
+    return this.#forms(value, raw, reading, flat);
   }
 
-  /** The forms `read` gives a value, from the reading it gave (`forms.reading`): no parsing. */
+  /**
+   * The forms `read` gives a value, from the reading it gave (`forms.reading`): no parsing. They
+   * live for one search, so their strings are not flattened (only what an index keeps need be).
+   */
   formsWith(value: string, reading: PhoneReading | undefined): PhoneForms {
-    return this.#forms(value, flat(value.replace(NON_DIAL, '')), reading);
+    return this.#forms(value, value.replace(NON_DIAL, ''), reading, asIs);
   }
 
   /**
@@ -167,10 +170,10 @@ export class PhoneNumbers {
     this.#provided.set(values, forms);
   }
 
-  #forms(value: string, raw: string, reading: PhoneReading | undefined): PhoneForms {
+  #forms(value: string, raw: string, reading: PhoneReading | undefined, kept: Keep): PhoneForms {
     const text = foldText(value);
     if (!HAS_DIGIT.test(raw)) return unparsedForms(raw, [], [], text);
-    if (reading !== undefined) return this.#numberForms(reading, raw, text);
+    if (reading !== undefined) return this.#numberForms(reading, raw, text, kept);
     const keys = [raw];
     return unparsedForms(raw, keys, writtenWithPlus(value) ? keys : [], text);
   }
@@ -327,11 +330,11 @@ export class PhoneNumbers {
    * The forms of a number libphonenumber has read. The digits as written are left out: whatever
    * they match, one of these matches too, or the assertion reading of `+` and `00` takes over.
    */
-  #numberForms(number: PhoneReading, raw: string, text: string): PhoneForms {
+  #numberForms(number: PhoneReading, raw: string, text: string, kept: Keep): PhoneForms {
     const { ext, callingCode } = number;
-    const nsn = flat(number.nationalNumber);
-    const e164 = flat(`${callingCode}${nsn}`);
-    const national = flat(this.#nationalDigits(callingCode, nsn));
+    const nsn = kept(number.nationalNumber);
+    const e164 = kept(`${callingCode}${nsn}`);
+    const national = kept(this.#nationalDigits(callingCode, nsn));
     if (ext === '') {
       const international = [e164];
       return {
@@ -345,12 +348,12 @@ export class PhoneNumbers {
         reading: number,
       };
     }
-    const keys = distinct(flat(e164 + ext), flat(nsn + ext), flat(national + ext));
+    const keys = distinct(kept(e164 + ext), kept(nsn + ext), kept(national + ext));
     // `+49 30 1234567 ext. 12` is also found by the number without its extension.
-    const international = [flat(e164 + ext), e164];
+    const international = [keys[0]!, e164];
     return {
       raw,
-      e164: e164 + ext,
+      e164: keys[0]!,
       callingCode,
       keys: [...keys, ...distinct(e164, nsn, national)],
       international,
@@ -403,6 +406,13 @@ function flat(text: string): string {
   const codes = new Array<number>(text.length);
   for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
   return String.fromCharCode(...codes);
+}
+
+/** How the strings of forms are kept: flat (an index keeps them) or as they come (one search uses them). */
+type Keep = (text: string) => string;
+
+function asIs(text: string): string {
+  return text;
 }
 
 function distinct(...keys: string[]): string[] {

@@ -208,3 +208,23 @@ describe('ReplicaEngine.candidates', () => {
     expect(first.length + rest.length).toBe(2000);
   });
 });
+
+describe('SlotSet', () => {
+  it('says of each slot whether it is new, as a Set would, before and after it takes a bitmap', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5000 }),
+        fc.array(fc.nat({ max: 6000 }), { maxLength: 1500 }),
+        (slotCount, slots) => {
+          const seen = new SlotSet(slotCount);
+          const reference = new Set<number>();
+          for (const slot of slots) {
+            expect(seen.add(slot)).toBe(!reference.has(slot));
+            reference.add(slot);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
