@@ -3,7 +3,8 @@
  * record with a new stamp, src/replica/entry-store.ts), so its entry, encoded once under one
  * attribute selection for one kind of caller, can go out again as the same bytes. Phones ask the
  * same few attributes of the same people all day; re-selecting, decoding and encoding them was a
- * third of a name search.
+ * third of a name search. Paged searches (a PBX's import) read every entry once and keep nothing:
+ * they would only push out what phones ask again.
  *
  * Bounded by bytes, with two generations instead of an exact LRU: entries go into the young one;
  * when it holds half the budget it becomes the old one and the old one is dropped, and an entry
@@ -20,6 +21,7 @@ export class EncodedEntries {
   #young: Generation = new Map();
   #old: Generation = new Map();
   #youngBytes = 0;
+  #oldBytes = 0;
 
   constructor(private readonly budget = ENCODED_ENTRIES_BYTES) {}
 
@@ -32,9 +34,15 @@ export class EncodedEntries {
     return old;
   }
 
+  /** Bytes kept now (an entry read from the old generation counts in both until it goes). */
+  get bytes(): number {
+    return this.#youngBytes + this.#oldBytes;
+  }
+
   set(selection: string, stamp: number, bytes: Uint8Array): void {
     if (this.#youngBytes + bytes.length > this.budget / 2) {
       this.#old = this.#young;
+      this.#oldBytes = this.#youngBytes;
       this.#young = new Map();
       this.#youngBytes = 0;
     }

@@ -25,8 +25,6 @@ export class PagedSearch {
     readonly controller: AbortController,
     /** The filter work the search may do, given afresh for each page. */
     readonly budget: EvaluationBudget,
-    /** The first page's key among the encoded entries kept (src/session/encoded-entries.ts). */
-    readonly selection: string,
     /** The first page's view: later pages name attributes as it did. */
     readonly view?: PresentedView,
   ) {}

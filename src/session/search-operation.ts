@@ -210,7 +210,7 @@ function startPaged(op: Operation<SearchRequest>, fingerprint: string, run: Run)
   const controller = new AbortController();
   const budget = new EvaluationBudget(op.services.limits.maxFilterEvaluations);
   const hits = run.prepared.hits(controller.signal, run.visibility, budget);
-  return new PagedSearch(fingerprint, hits, controller, budget, run.selection, run.view);
+  return new PagedSearch(fingerprint, hits, controller, budget, run.view);
 }
 
 async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSize: number): Promise<Answer> {
@@ -230,7 +230,8 @@ async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSi
           message: `size limit ${request.sizeLimit} exceeded`,
         });
       }
-      await sendHit(op, hit, state);
+      // An import reads each entry once: its answers are not kept (encoded-entries.ts).
+      await sendHit(op, hit, { view: state.view });
       state.sent++;
     }
     state.lookahead = await next(state);
@@ -271,17 +272,18 @@ function fingerprintOf(request: SearchRequest): string {
   return JSON.stringify([baseObject, scope, derefAliases, filter, attributes, typesOnly]);
 }
 
-/** What sending a hit needs of its search: the caller's view and the key its encodings are kept under. */
+/** What sending a hit needs of its search: the caller's view, and the key its encodings are kept under. */
 interface HitShape {
   readonly view?: PresentedView | undefined;
-  readonly selection: string;
+  /** Undefined: encoded anew and not kept. */
+  readonly selection?: string;
 }
 
 /** A stamped hit goes out as the bytes kept for it, or is encoded once and kept. */
 function sendHit(op: Operation, hit: SearchHit, { view, selection }: HitShape): Promise<void> {
   const { stamp } = hit;
   const kept = op.services.encodedEntries;
-  if (stamp === undefined || kept === undefined) {
+  if (stamp === undefined || kept === undefined || selection === undefined) {
     const { dn, attributes } = clientHit(hit, view);
     return op.send({ type: 'searchResultEntry', objectName: dn, attributes });
   }

@@ -121,6 +121,25 @@ describe('a search through a session', () => {
     ]);
   });
 
+  it('keeps the answers of a phone search to send again as they are, and none of a paged import', async () => {
+    const services = directoryServices(await directoryOfPeople());
+    const kept = services.encodedEntries!;
+    const session = await open(services);
+    const ask = { base: TEST_SUFFIX, filter: '(sn=*)', attributes: ['cn', 'mail'] };
+    session.send(searchRequest(1, { ...ask, controls: [pagedResults(10)] }));
+    const imported = await session.search(1);
+    expect(imported.entries).toHaveLength(3);
+    expect(kept.bytes).toBe(0);
+    session.send(searchRequest(2, ask));
+    const first = await session.search(2);
+    expect(kept.bytes).toBeGreaterThan(0);
+    session.send(searchRequest(3, ask));
+    const again = await session.search(3);
+    // The same entries, attribute by attribute, whether encoded now or sent as kept.
+    expect(again.entries).toEqual(first.entries);
+    expect(first.entries).toEqual(imported.entries);
+  });
+
   it('finds nothing by a withheld attribute, however the filter names it, and never returns it', async () => {
     const session = await open(directoryServices(await directoryOfPeople()));
     const filters = [
