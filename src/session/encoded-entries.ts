@@ -40,14 +40,21 @@ export class EncodedEntries {
   }
 
   set(selection: string, stamp: number, bytes: Uint8Array): void {
-    if (this.#youngBytes + bytes.length > this.budget / 2) {
+    let entries = this.#young.get(selection);
+    // A selection's key is the client's attribute list: its size counts too, or many long lists
+    // with one small entry each would grow the maps without ever filling the budget.
+    const size = bytes.length + (entries === undefined ? selection.length * 2 : 0);
+    if (this.#youngBytes + size > this.budget / 2) {
       this.#old = this.#young;
       this.#oldBytes = this.#youngBytes;
       this.#young = new Map();
       this.#youngBytes = 0;
+      entries = undefined;
     }
-    let entries = this.#young.get(selection);
-    if (entries === undefined) this.#young.set(selection, (entries = new Map<number, Uint8Array>()));
+    if (entries === undefined) {
+      this.#young.set(selection, (entries = new Map<number, Uint8Array>()));
+      this.#youngBytes += selection.length * 2;
+    }
     entries.set(stamp, bytes);
     this.#youngBytes += bytes.length;
   }

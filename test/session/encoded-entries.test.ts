@@ -13,15 +13,24 @@ describe('EncodedEntries', () => {
   });
 
   it('stays within its budget: the oldest generation goes, what was used since stays', () => {
-    const kept = new EncodedEntries(400);
+    const kept = new EncodedEntries(410);
     for (let stamp = 0; stamp < 4; stamp++) kept.set('s', stamp, bytes(50));
-    // The young generation is full (200 bytes): the next one starts a new one.
+    // The young generation is full (200 bytes and its key, of 205): the next one starts a new one.
     kept.set('s', 4, bytes(50));
     expect(kept.get('s', 0)).toBeDefined(); // read from the old one, so moved to the young one
     for (let stamp = 5; stamp < 9; stamp++) kept.set('s', stamp, bytes(50));
     expect(kept.get('s', 0)).toBeDefined();
     expect(kept.get('s', 1)).toBeUndefined();
     expect(kept.get('s', 8)).toBeDefined();
+  });
+
+  it('counts the selection keys against its budget: many long attribute lists cannot grow it', () => {
+    const kept = new EncodedEntries(10_000);
+    const longList = (n: number): string => `${'x'.repeat(1000)}${n}`;
+    for (let n = 0; n < 1000; n++) kept.set(longList(n), 1, bytes(1));
+    expect(kept.bytes).toBeLessThanOrEqual(10_000);
+    expect(kept.get(longList(0), 1)).toBeUndefined();
+    expect(kept.get(longList(999), 1)).toBeDefined();
   });
 
   it('never holds more than its budget however many entries come', () => {
