@@ -191,6 +191,16 @@ export class EntryStore {
     return true;
   }
 
+  /**
+   * Every record stored so far has a stamp at most this; one written later (a change, or every
+   * record once `compact` moved them) has a higher one. Undefined once stamps are not given.
+   */
+  get stampsUpTo(): number | undefined {
+    return this.#arenaNumber < MAX_STAMPED_ARENAS
+      ? this.#arenaNumber * ARENA_STAMP_FACTOR + this.#used
+      : undefined;
+  }
+
   /** The entry in a slot, read lazily; undefined for a free slot. */
   entry(slot: number): StoredEntry | undefined {
     const offset = this.#offsets.get(slot);

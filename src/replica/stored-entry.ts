@@ -57,7 +57,8 @@ class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
   /** Per group: its lower-cased name, and where its values start; read on first use. */
   #keys: string[] | undefined;
   #starts: number[] | undefined;
-  readonly #decoded = new Map<string, EntryAttribute>();
+  /** Made on the first decode: an entry whose answer is kept encoded may never decode one. */
+  #decoded: Map<string, EntryAttribute> | undefined;
 
   constructor(
     private readonly bytes: Buffer,
@@ -76,7 +77,7 @@ class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
   }
 
   get(key: string): EntryAttribute | undefined {
-    const cached = this.#decoded.get(key);
+    const cached = this.#decoded?.get(key);
     if (cached) return cached;
     const index = this.#groupKeys().indexOf(key);
     return index < 0 ? undefined : this.#decode(index);
@@ -108,7 +109,7 @@ class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
   }
 
   #decodedAt(index: number): EntryAttribute {
-    return this.#decoded.get(this.#keys![index]!) ?? this.#decode(index);
+    return this.#decoded?.get(this.#keys![index]!) ?? this.#decode(index);
   }
 
   #decode(index: number): EntryAttribute {
@@ -116,7 +117,7 @@ class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
     const reader = new RecordReader(this.bytes, this.#starts![index]!, this.shared);
     const nameId = reader.varint();
     const attribute: EntryAttribute = { name: this.names.nameOf(nameId), values: reader.strings() };
-    this.#decoded.set(key, attribute);
+    (this.#decoded ??= new Map()).set(key, attribute);
     const source = this.source;
     source?.listener.attach(source.slot, source.record, key, attribute.values);
     return attribute;
