@@ -73,7 +73,7 @@ function encodeKeptEntryMessage(messageId: number, protocolOp: Uint8Array): Uint
   bytes[header + 1] = idOctets;
   bytes.writeIntBE(messageId, header + 2, idOctets);
   bytes.set(protocolOp, header + 2 + idOctets);
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  return bytes;
 }
 
 /** A MessageID (RFC 4511 4.1.1: 0 .. maxInt); anything else goes the checked way, which refuses it. */

@@ -207,7 +207,6 @@ export class EntryStore {
     if (offset === 0) return undefined;
     const uuid = this.#uuids.uuidAt(slot);
     if (uuid === undefined) return undefined;
-    const { listener } = this;
     return new StoredEntry(
       uuid,
       this.dnOf,
@@ -215,7 +214,8 @@ export class EntryStore {
       offset - 1,
       this.names,
       this.values,
-      listener && { slot, record: offset, listener },
+      this.listener,
+      slot,
       this.#arenaNumber < MAX_STAMPED_ARENAS ? this.#arenaNumber * ARENA_STAMP_FACTOR + offset : undefined,
     );
   }
