@@ -29,6 +29,7 @@ export class AttributeSelection {
   readonly #typesOnly: boolean;
   /** Per-search memo of the schema lookup, which would otherwise run for every attribute of every entry. */
   readonly #operational = new Map<string, boolean>();
+  #wantsComputed: boolean | undefined;
 
   constructor(
     requested: readonly string[],
@@ -68,9 +69,10 @@ export class AttributeSelection {
     return out;
   }
 
-  /** Whether any computed attribute is wanted, so callers skip computing them otherwise. */
+  /** Whether any computed attribute is wanted, so callers skip computing them otherwise (asked per hit). */
   get wantsComputed(): boolean {
-    return this.#allOperational || COMPUTED.some((name) => this.#named.has(name.toLowerCase()));
+    return (this.#wantsComputed ??=
+      this.#allOperational || COMPUTED.some((name) => this.#named.has(name.toLowerCase())));
   }
 
   #isOperational(key: string): boolean {

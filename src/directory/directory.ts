@@ -68,6 +68,8 @@ type Origin = 'rootDse' | 'subschema' | 'suffix' | 'mount' | 'record' | 'monitor
 interface Found {
   readonly origin: Origin;
   readonly entries: readonly Entry[];
+  /** Each entry is known to match the search's filter (CandidateBatch.matched): none is tested. */
+  readonly matched?: boolean;
   readonly mount?: MountedSource;
   /** Monitor entries say themselves whether they have children. */
   readonly subordinates?: boolean;
@@ -268,13 +270,14 @@ export class Directory {
     enter(walk.mounts);
     try {
       for await (const found of this.#scope(target, search.scope, walk)) {
+        const matched = found.matched === true;
         for (const entry of found.entries) {
           if (++tested % CLOCK_EVERY === 0 && performance.now() - sliceStart >= SLICE_MS) {
             await new Promise(setImmediate);
             if (signal.aborted) return;
             sliceStart = performance.now();
           }
-          if (walk.matches(entry)) yield this.#hit(entry, found, selection);
+          if (matched || walk.matches(entry)) yield this.#hit(entry, found, selection);
         }
       }
     } finally {
@@ -382,7 +385,7 @@ export class Directory {
     if (withMountEntry) yield this.#mountFound(mount);
     try {
       for await (const entries of mount.candidates(walk.filter, walk.signal))
-        yield { origin: 'record', entries, mount };
+        yield { origin: 'record', entries, mount, matched: entries.matched === true };
     } catch (error) {
       throw this.#sourceFailure(mount, error, walk.signal);
     }

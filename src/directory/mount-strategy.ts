@@ -5,6 +5,7 @@
  * predicate decides, so both modes answer the same.
  */
 import type { Filter } from '../filter/ast.js';
+import type { CandidateBatch } from '../replica/candidate-batch.js';
 import type { Entry } from '../schema/entry.js';
 import type { SourceStatus } from './source-status.js';
 
@@ -30,12 +31,10 @@ export interface MountStrategy {
   refresh(signal: AbortSignal): Promise<void>;
   /**
    * Entries that may match a filter (withheld attributes already masked), in the source's order, in
-   * batches: the caller tests each entry without an await between them.
+   * batches: the caller tests each entry without an await between them, unless the batch says its
+   * entries are known to match (CandidateBatch.matched).
    */
-  candidates(
-    filter: Filter,
-    signal: AbortSignal,
-  ): AsyncIterable<readonly Entry[]> | Iterable<readonly Entry[]>;
+  candidates(filter: Filter, signal: AbortSignal): AsyncIterable<CandidateBatch> | Iterable<CandidateBatch>;
   /** The entry with this UUID, or undefined. */
   get(uuid: string, signal: AbortSignal): Promise<Entry | undefined>;
   /** The source's record id behind an entry UUID, as far as the mount can tell without asking. */

@@ -7,6 +7,7 @@ import { MATCH_ALL, type Filter } from '../filter/ast.js';
 import type { ResultCacheSettings } from '../cache/result-cache.js';
 import type { FieldMap } from '../mapping/field-map.js';
 import type { Source, SourceMode, SourceRecord } from '../sources/source.js';
+import type { CandidateBatch } from '../replica/candidate-batch.js';
 import type { Entry } from '../schema/entry.js';
 import { LiveMount } from './live-mount.js';
 import type { MountStrategy } from './mount-strategy.js';
@@ -163,10 +164,7 @@ export class MountedSource {
   }
 
   /** Entries that may match the (masked) filter, in batches, in the source's order. */
-  candidates(
-    filter: Filter,
-    signal: AbortSignal,
-  ): AsyncIterable<readonly Entry[]> | Iterable<readonly Entry[]> {
+  candidates(filter: Filter, signal: AbortSignal): AsyncIterable<CandidateBatch> | Iterable<CandidateBatch> {
     return this.#strategy.candidates(filter, signal);
   }
 

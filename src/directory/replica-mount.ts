@@ -14,6 +14,7 @@ import { ReplicaEngine, type ReplicaLogger, type RoundOutcome } from '../replica
 import { SnapshotUnusable } from '../replica/snapshot-format.js';
 import { SnapshotSchedule } from '../replica/snapshot-schedule.js';
 import type { FieldMap } from '../mapping/field-map.js';
+import type { CandidateBatch } from '../replica/candidate-batch.js';
 import type { Entry } from '../schema/entry.js';
 import type { Schema } from '../schema/schema.js';
 import { SourceError, type Source } from '../sources/source.js';
@@ -130,7 +131,7 @@ export class ReplicaMount implements MountStrategy {
     this.#snapshots?.release();
   }
 
-  candidates(filter: Filter): Iterable<readonly Entry[]> {
+  candidates(filter: Filter): Iterable<CandidateBatch> {
     return this.#engine.candidates(filter);
   }
 

@@ -143,7 +143,7 @@ export class BerWriter {
 }
 
 /** Octets the length field takes: 1 for short form, 1 + n for long form. */
-function lengthOctets(length: number): number {
+export function lengthOctets(length: number): number {
   if (length < 0x80) return 1;
   if (length <= 0xff) return 2;
   if (length <= 0xffff) return 3;
@@ -151,7 +151,8 @@ function lengthOctets(length: number): number {
   return 5;
 }
 
-function writeLengthAt(buf: Buffer, at: number, length: number): void {
+/** Writes a length field of lengthOctets(length) octets at `at`. */
+export function writeLengthAt(buf: Buffer, at: number, length: number): void {
   const octets = lengthOctets(length);
   if (octets === 1) {
     buf[at] = length;
@@ -162,7 +163,7 @@ function writeLengthAt(buf: Buffer, at: number, length: number): void {
 }
 
 /** Octets of the minimal two's-complement encoding. */
-function integerOctets(value: number): number {
+export function integerOctets(value: number): number {
   if (value >= -0x80 && value <= 0x7f) return 1;
   if (value >= -0x8000 && value <= 0x7fff) return 2;
   if (value >= -0x800000 && value <= 0x7fffff) return 3;

@@ -4,7 +4,7 @@
  */
 import type { Attribute, LdapResult, Response, ResponseMessage, WireResponseType } from './messages.js';
 import { BerTag } from './ber-reader.js';
-import { BerWriter } from './ber-writer.js';
+import { BerWriter, integerOctets, lengthOctets, writeLengthAt } from './ber-writer.js';
 import { writeControls } from './controls.js';
 
 /** [APPLICATION n] tags of the response protocolOps. */
@@ -33,6 +33,13 @@ export const ResponseFieldTag = {
 const INITIAL_SIZE = 512;
 
 export function encodeResponse(message: ResponseMessage): Uint8Array {
+  const { response } = message;
+  if (
+    response.type === 'encodedSearchResultEntry' &&
+    message.controls === undefined &&
+    isMessageId(message.messageId)
+  )
+    return encodeKeptEntryMessage(message.messageId, response.protocolOp);
   const writer = new BerWriter(INITIAL_SIZE);
   writeResponseMessage(writer, message);
   return writer.toBytes();
@@ -47,6 +54,31 @@ export function writeResponseMessage(writer: BerWriter, message: ResponseMessage
   else writeResponse(writer, response);
   writeControls(writer, message.controls);
   writer.endSequence();
+}
+
+/**
+ * An entry kept encoded (encodeSearchResultEntryOp) under a message id: the sizes are known, so the
+ * message is laid out in one buffer of its size, the kept bytes copied once (a BerWriter would copy
+ * them in, then move them up when the envelope's length takes more than one octet). Most of a phone
+ * search's answer is such messages.
+ */
+function encodeKeptEntryMessage(messageId: number, protocolOp: Uint8Array): Uint8Array {
+  const idOctets = integerOctets(messageId);
+  const content = 2 + idOctets + protocolOp.length;
+  const header = 1 + lengthOctets(content);
+  const bytes = Buffer.allocUnsafe(header + content);
+  bytes[0] = BerTag.sequence;
+  writeLengthAt(bytes, 1, content);
+  bytes[header] = BerTag.integer;
+  bytes[header + 1] = idOctets;
+  bytes.writeIntBE(messageId, header + 2, idOctets);
+  bytes.set(protocolOp, header + 2 + idOctets);
+  return bytes;
+}
+
+/** A MessageID (RFC 4511 4.1.1: 0 .. maxInt); anything else goes the checked way, which refuses it. */
+function isMessageId(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= 0x7fffffff;
 }
 
 /**

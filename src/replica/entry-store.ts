@@ -191,13 +191,22 @@ export class EntryStore {
     return true;
   }
 
+  /**
+   * Every record stored so far has a stamp at most this; one written later (a change, or every
+   * record once `compact` moved them) has a higher one. Undefined once stamps are not given.
+   */
+  get stampsUpTo(): number | undefined {
+    return this.#arenaNumber < MAX_STAMPED_ARENAS
+      ? this.#arenaNumber * ARENA_STAMP_FACTOR + this.#used
+      : undefined;
+  }
+
   /** The entry in a slot, read lazily; undefined for a free slot. */
   entry(slot: number): StoredEntry | undefined {
     const offset = this.#offsets.get(slot);
     if (offset === 0) return undefined;
     const uuid = this.#uuids.uuidAt(slot);
     if (uuid === undefined) return undefined;
-    const { listener } = this;
     return new StoredEntry(
       uuid,
       this.dnOf,
@@ -205,7 +214,8 @@ export class EntryStore {
       offset - 1,
       this.names,
       this.values,
-      listener && { slot, record: offset, listener },
+      this.listener,
+      slot,
       this.#arenaNumber < MAX_STAMPED_ARENAS ? this.#arenaNumber * ARENA_STAMP_FACTOR + offset : undefined,
     );
   }

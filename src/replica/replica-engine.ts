@@ -15,6 +15,7 @@ import type { Schema } from '../schema/schema.js';
 import { CursorExpired, type ChangeFeed, type FeedItem } from '../sources/change-feed.js';
 import type { Source, SourceRecord } from '../sources/source.js';
 import { SourceError } from '../sources/source.js';
+import type { CandidateBatch } from './candidate-batch.js';
 import { DeletionGuard, type HeldRound } from './deletion-guard.js';
 import type { RecordContent } from './entry-record.js';
 import { EntryStore } from './entry-store.js';
@@ -228,22 +229,29 @@ export class ReplicaEngine {
    * search that stops at its size limit never pays for the rest); each entry once. The first batch
    * is small, as a phone's search needs a few dozen entries.
    */
-  *candidates(filter: Filter): Generator<readonly Entry[]> {
+  *candidates(filter: Filter): Generator<CandidateBatch> {
     const index = this.#index;
     if (!index) return;
     const store = this.#store;
     const stream = index.stream(filter);
+    // An exact stream's entries match as they were when it was made: one rewritten since (a newer
+    // stamp) is a candidate again.
+    const matchedUpTo = index.exact(filter) ? store.stampsUpTo : undefined;
     const seen = new SlotSet(store.slotCount);
     // A slot freed (and perhaps reused) since the search started holds nobody it should see.
     const frees = store.frees;
     let size = FIRST_BATCH;
     for (let slot = stream.next(); slot !== DONE; size = BATCH) {
-      const batch: Entry[] = [];
+      const batch: Entry[] & { matched?: true } = [];
+      let matched = matchedUpTo !== undefined;
       for (; slot !== DONE && batch.length < size; slot = stream.next()) {
         if (!seen.add(slot) || store.generationOf(slot) > frees) continue;
         const entry = store.entry(slot);
-        if (entry) batch.push(entry);
+        if (!entry) continue;
+        if (matched && (entry.stamp === undefined || entry.stamp > (matchedUpTo ?? 0))) matched = false;
+        batch.push(entry);
       }
+      if (matched) batch.matched = true;
       if (batch.length > 0) yield batch;
     }
   }

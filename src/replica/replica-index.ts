@@ -89,6 +89,11 @@ export class ReplicaIndex {
     ]);
   }
 
+  /** Whether every slot `stream(filter)` hands out matches the filter (SlotIndex.exact). */
+  exact(filter: Filter): boolean {
+    return this.#base.exact(filter) && this.#recent.exact(filter);
+  }
+
   /**
    * Takes in one batch of changes: `changed` entries (new or rewritten, in their slots) and `removed`
    * slots. Costs the changed entries' keys plus a merge of the small recent index, and now and then

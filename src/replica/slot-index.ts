@@ -224,6 +224,28 @@ export class SlotIndex {
   }
 
   /**
+   * Whether every slot `stream(filter)` hands out holds an entry that matches the filter, as the
+   * entries are when the stream is made: an OR of substrings on text attributes, whose keys are the
+   * values folded as the evaluator folds them and are each tested against the whole pattern
+   * (TermIndex.candidateKeys), so the directory need not test them again. Numbers, identifiers and
+   * every other shape are candidates only.
+   */
+  exact(filter: Filter): boolean {
+    switch (filter.type) {
+      case 'or':
+        return filter.filters.every((child) => this.exact(child));
+      case 'substrings': {
+        const index = this.#index(filter.attribute);
+        // No index: nobody here holds it (or the schema does not know it), and the stream is empty.
+        if (!index) return true;
+        return index.type.matching === 'text' && !index.type.identifier && index.terms() !== undefined;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
    * AND: any child that narrows is a superset. Children that are lists (equality, presence) are
    * intersected when the smallest is short; else the first child that streams is read, less what
    * a list child rules out.

@@ -130,7 +130,6 @@ export class StoreReader {
     // The writer grows the arena in place; a Buffer keeps the length it was made with.
     if (this.#bytes.length !== this.#arena.byteLength) this.#bytes = Buffer.from(this.#arena);
     if (offset - 1 >= this.#used && !this.#readable(offset - 1)) return undefined;
-    const { listener } = this;
     return new StoredEntry(
       uuid,
       this.dnOf,
@@ -138,7 +137,8 @@ export class StoreReader {
       offset - 1,
       this.names,
       this.values,
-      listener && { slot, record: offset, listener },
+      this.listener,
+      slot,
     );
   }
 

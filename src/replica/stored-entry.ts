@@ -17,29 +17,47 @@ export interface DecodeListener {
 }
 
 /** Where a view was read from, for its DecodeListener. */
-export interface ViewSource {
+interface ViewSource {
   readonly slot: number;
   readonly record: number;
   readonly listener: DecodeListener;
 }
 
 export class StoredEntry implements Entry {
-  readonly attributes: ReadonlyMap<string, EntryAttribute>;
+  #attributes: StoredAttributes | undefined;
   #dn: string | undefined;
 
   constructor(
     private readonly uuid: string,
     /** Makes the DN of a UUID: called once, on first use of `dn`. */
     private readonly dnOf: (uuid: string) => string,
-    bytes: Buffer,
-    offset: number,
-    names: RecordNames,
-    values: RecordValues,
-    source?: ViewSource,
+    private readonly bytes: Buffer,
+    /** Where the record starts in `bytes`. */
+    private readonly offset: number,
+    private readonly names: RecordNames,
+    private readonly values: RecordValues,
+    /** Told of what the view decodes, with the slot it was read from. */
+    private readonly listener: DecodeListener | undefined,
+    private readonly slot: number,
     /** Entry.stamp: the record's arena and place in it (EntryStore). */
     readonly stamp?: number,
-  ) {
-    this.attributes = new StoredAttributes(bytes, offset, names, values, source);
+  ) {}
+
+  /**
+   * Made on first use: an entry found exactly by the index whose answer is kept encoded is sent
+   * without a look at its attributes (one object per entry then, not three).
+   */
+  get attributes(): ReadonlyMap<string, EntryAttribute> {
+    if (this.#attributes) return this.#attributes;
+    const { listener } = this;
+    const source = listener && { slot: this.slot, record: this.offset + 1, listener };
+    return (this.#attributes = new StoredAttributes(
+      this.bytes,
+      this.offset,
+      this.names,
+      this.values,
+      source,
+    ));
   }
 
   /**
@@ -57,7 +75,8 @@ class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
   /** Per group: its lower-cased name, and where its values start; read on first use. */
   #keys: string[] | undefined;
   #starts: number[] | undefined;
-  readonly #decoded = new Map<string, EntryAttribute>();
+  /** Made on the first decode: an entry whose answer is kept encoded may never decode one. */
+  #decoded: Map<string, EntryAttribute> | undefined;
 
   constructor(
     private readonly bytes: Buffer,
@@ -76,7 +95,7 @@ class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
   }
 
   get(key: string): EntryAttribute | undefined {
-    const cached = this.#decoded.get(key);
+    const cached = this.#decoded?.get(key);
     if (cached) return cached;
     const index = this.#groupKeys().indexOf(key);
     return index < 0 ? undefined : this.#decode(index);
@@ -108,7 +127,7 @@ class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
   }
 
   #decodedAt(index: number): EntryAttribute {
-    return this.#decoded.get(this.#keys![index]!) ?? this.#decode(index);
+    return this.#decoded?.get(this.#keys![index]!) ?? this.#decode(index);
   }
 
   #decode(index: number): EntryAttribute {
@@ -116,7 +135,7 @@ class StoredAttributes implements ReadonlyMap<string, EntryAttribute> {
     const reader = new RecordReader(this.bytes, this.#starts![index]!, this.shared);
     const nameId = reader.varint();
     const attribute: EntryAttribute = { name: this.names.nameOf(nameId), values: reader.strings() };
-    this.#decoded.set(key, attribute);
+    (this.#decoded ??= new Map()).set(key, attribute);
     const source = this.source;
     source?.listener.attach(source.slot, source.record, key, attribute.values);
     return attribute;

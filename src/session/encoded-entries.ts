@@ -22,14 +22,26 @@ export class EncodedEntries {
   #old: Generation = new Map();
   #youngBytes = 0;
   #oldBytes = 0;
+  /**
+   * The selection asked for last, with its map in each generation: a search asks under one key
+   * entry after entry, and finding a long key in a Map compares it character by character.
+   */
+  #last: string | undefined;
+  #lastYoung: Map<number, Uint8Array> | undefined;
+  #lastOld: Map<number, Uint8Array> | undefined;
 
   constructor(private readonly budget = ENCODED_ENTRIES_BYTES) {}
 
   /** The bytes kept for a stamp under a selection key (see selectionKey), or undefined. */
   get(selection: string, stamp: number): Uint8Array | undefined {
-    const young = this.#young.get(selection)?.get(stamp);
+    if (selection !== this.#last) {
+      this.#last = selection;
+      this.#lastYoung = this.#young.get(selection);
+      this.#lastOld = this.#old.get(selection);
+    }
+    const young = this.#lastYoung?.get(stamp);
     if (young !== undefined) return young;
-    const old = this.#old.get(selection)?.get(stamp);
+    const old = this.#lastOld?.get(stamp);
     if (old !== undefined) this.set(selection, stamp, old);
     return old;
   }
@@ -50,9 +62,11 @@ export class EncodedEntries {
       this.#young = new Map();
       this.#youngBytes = 0;
       entries = undefined;
+      this.#last = undefined;
     }
     if (entries === undefined) {
       this.#young.set(selection, (entries = new Map<number, Uint8Array>()));
+      this.#last = undefined;
       this.#youngBytes += selection.length * 2;
     }
     entries.set(stamp, bytes);

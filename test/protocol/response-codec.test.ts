@@ -220,6 +220,35 @@ describe('response encoding details', () => {
   });
 });
 
+describe('entries kept encoded', () => {
+  it('lay out the same bytes as the entry encoded anew, for every width of message id and length', () => {
+    for (const description of ['', 'z'.repeat(100), 'z'.repeat(300), 'z'.repeat(70_000)]) {
+      const entry = {
+        type: 'searchResultEntry',
+        objectName: ALICE,
+        attributes: [{ type: 'description', values: description === '' ? [] : [description] }],
+      } as const;
+      const protocolOp = encodeSearchResultEntryOp(entry.objectName, entry.attributes);
+      for (const messageId of [0, 1, 127, 128, 255, 32767, 32768, 8388607, 8388608, 2147483647]) {
+        const plain = encodeResponse({ messageId, response: entry });
+        const kept = encodeResponse({
+          messageId,
+          response: { type: 'encodedSearchResultEntry', protocolOp },
+        });
+        expect(toHex(kept), `${messageId}, ${description.length}`).toBe(toHex(plain));
+      }
+    }
+  });
+
+  it('refuse a message id out of range as any response does', () => {
+    const protocolOp = encodeSearchResultEntryOp(ALICE, []);
+    for (const messageId of [2147483648, 1.5])
+      expect(() =>
+        encodeResponse({ messageId, response: { type: 'encodedSearchResultEntry', protocolOp } }),
+      ).toThrow();
+  });
+});
+
 describe('notice of disconnection', () => {
   it('is an unsolicited extendedResponse with messageID 0 and the RFC 4511 OID', () => {
     const notice = noticeOfDisconnection(ResultCode.protocolError, 'bad');

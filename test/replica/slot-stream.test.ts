@@ -18,7 +18,7 @@ import { makeEntry, type Entry } from '../../src/schema/entry.js';
 import { MatchingRules } from '../../src/schema/matching-rules.js';
 import { Schema } from '../../src/schema/schema.js';
 import { engineFor, people } from '../support/replica-engine-harness.js';
-import { ScriptedFeedSource } from '../support/scripted-feed-source.js';
+import { person, ScriptedFeedSource } from '../support/scripted-feed-source.js';
 
 const schema = Schema.load();
 const options = { defaultCountry: 'DE' };
@@ -192,6 +192,52 @@ describe('ReplicaIndex.stream', () => {
   });
 });
 
+describe('ReplicaIndex.exact', () => {
+  it('says a stream is exact only where every entry it hands out matches', () => {
+    fc.assert(
+      fc.property(
+        fc.array(entryArbitrary, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.option(entryArbitrary, { nil: undefined }), { maxLength: 10 }),
+        fc.array(filterArbitrary, { minLength: 1, maxLength: 8 }),
+        (entries, changes, filters) => {
+          const copy = new Copy(entries, changes);
+          for (const filter of filters) {
+            if (!copy.index.exact(filter)) continue;
+            const stream = copy.index.stream(filter);
+            for (let slot = stream.next(); slot !== DONE; slot = stream.next()) {
+              const entry = copy.bySlot[slot];
+              expect(entry, formatFilter(filter)).toBeDefined();
+              expect(evaluator.matches(filter, entry!), formatFilter(filter)).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  }, 30_000);
+
+  it.each([
+    ['(|(cn=mül*)(sn=mül*))', true],
+    ['(cn=*an*)', true],
+    ['(|(cn=an*)(unknownThing=x*))', true],
+    ['(|(cn=*an*)(telephoneNumber=*123*))', false],
+    ['(telephoneNumber=0301*)', false],
+    ['(mail=anna*)', false],
+    ['(|(cn=an*)(mail=anna*))', false],
+    ['(&(objectClass=person)(cn=anna*))', false],
+    ['(cn=anna)', false],
+    ['(!(cn=anna*))', false],
+  ])('%s: exact %s', (text, exact) => {
+    // Mail is an identifier (accents kept): its keys, folded as names, are candidates only.
+    const withMail = makeEntry('cn=m', [
+      { name: 'cn', values: ['Anna Müller'] },
+      { name: 'mail', values: ['anna.mueller@example.com'] },
+    ]);
+    const copy = new Copy([...fc.sample(entryArbitrary, { numRuns: 50, seed: 7 }), withMail], []);
+    expect(copy.index.exact(parseFilter(text))).toBe(exact);
+  });
+});
+
 describe('ReplicaEngine.candidates', () => {
   it('reads a first batch of a few dozen entries, not every candidate', async () => {
     const { engine } = engineFor(new ScriptedFeedSource('crm', people(2000)));
@@ -206,6 +252,44 @@ describe('ReplicaEngine.candidates', () => {
     const names = new Set([...first, ...rest].map((entry) => entry.attributes.get('cn')!.values[0]));
     expect(names.size).toBe(2000);
     expect(first.length + rest.length).toBe(2000);
+  });
+});
+
+describe('ReplicaEngine.candidates, matched', () => {
+  const signal = new AbortController().signal;
+
+  it("marks the batches of a name prefix matched, and a number search's not", async () => {
+    const { engine } = engineFor(new ScriptedFeedSource('crm', people(200)));
+    await engine.sync(signal);
+    const prefix = [...engine.candidates(parseFilter('(|(cn=person 1*)(sn=1*))'))];
+    expect(prefix.length).toBeGreaterThan(0);
+    expect(prefix.every((batch) => batch.matched === true)).toBe(true);
+    const numbers = [...engine.candidates(parseFilter('(telephoneNumber=*5550012)'))];
+    expect(numbers.some((batch) => batch.matched === true)).toBe(false);
+  });
+
+  it('tests again an entry rewritten after its search began', async () => {
+    const source = new ScriptedFeedSource('crm', people(200));
+    const { engine } = engineFor(source);
+    await engine.sync(signal);
+    const batches = engine.candidates(parseFilter('(cn=person*)'));
+    const first = batches.next();
+    expect(first.done === true ? undefined : first.value.matched).toBe(true);
+    // Person 200 comes in a later batch: renamed now, it no longer matches when it is read.
+    source.rounds.push({
+      items: [
+        { kind: 'upsert', record: person(200, 'Zoe Quist') },
+        { kind: 'cursor', cursor: 'c1' },
+      ],
+    });
+    await engine.sync(signal);
+    const later = [...batches];
+    const holding = later.find((batch) =>
+      batch.some((entry) => entry.attributes.get('cn')!.values[0] === 'Zoe Quist'),
+    );
+    expect(holding).toBeDefined();
+    expect(holding!.matched).toBeUndefined();
+    expect(later.filter((batch) => batch !== holding).every((batch) => batch.matched === true)).toBe(true);
   });
 });
 

@@ -12,6 +12,21 @@ describe('EncodedEntries', () => {
     expect(kept.get('export', 7)).toBeUndefined();
   });
 
+  it('sees what was kept between two reads under the same key, across generations', () => {
+    const kept = new EncodedEntries(410);
+    const key = 'phones';
+    for (let stamp = 0; stamp < 20; stamp++) {
+      // A miss first (the key may have no map yet), then kept, then found: as a search does.
+      expect(kept.get(key, stamp)).toBeUndefined();
+      kept.set(key, stamp, bytes(50, stamp));
+      expect(kept.get(key, stamp)).toEqual(bytes(50, stamp));
+      expect(kept.get('other', stamp)).toBeUndefined();
+    }
+    // The last two generations' entries are still there, the first ones are gone.
+    expect(kept.get(key, 19)).toEqual(bytes(50, 19));
+    expect(kept.get(key, 0)).toBeUndefined();
+  });
+
   it('stays within its budget: the oldest generation goes, what was used since stays', () => {
     const kept = new EncodedEntries(410);
     for (let stamp = 0; stamp < 4; stamp++) kept.set('s', stamp, bytes(50));
