@@ -114,6 +114,8 @@ export class LdapSource implements Source {
   readonly #scope: Filter;
   /** The scope as ldapts sends it, built once: the whole filter of every unrestricted search. */
   readonly #scopeObject: LdaptsFilter;
+  /** The scope's parts as ldapts sends them, which `within` ANDs a search's condition to. */
+  readonly #scopeParts: readonly LdaptsFilter[];
   /** The configured filter's condition, if any: ANDed into check's samples of each kind. */
   readonly #configured: Filter | undefined;
   readonly #kindAttributes: readonly string[];
@@ -157,6 +159,8 @@ export class LdapSource implements Source {
     });
     try {
       this.#scopeObject = toLdaptsFilter(this.#scope);
+      this.#scopeParts =
+        this.#scopeObject instanceof AndFilter ? this.#scopeObject.filters : [this.#scopeObject];
     } catch (error) {
       throw new SourceError(settings.name, `filters: ${errorText(error)}`, { cause: error });
     }
@@ -220,8 +224,13 @@ export class LdapSource implements Source {
    * each layer of generators it is yielded by, so there are no more of them than needed.
    */
   search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
-    const filter = (): LdaptsFilter =>
-      query.filter === undefined ? this.#scopeObject : this.#ldapts(this.backendFilter(query));
+    const filter = (): LdaptsFilter => {
+      const widened =
+        query.filter === undefined ? undefined : this.#pushdown.translate(query.filter, query.exactFields);
+      if (widened === undefined) return this.#scopeObject;
+      // backendFilter's `within`, with the scope's parts as built once (ldapts only reads them).
+      return new AndFilter({ filters: [...this.#scopeParts, this.#ldapts(widened)] });
+    };
     return this.#records(this.settings.bases, filter, query.fields, signal);
   }
 
