@@ -30,10 +30,10 @@ export type ConnectionLogger = FailoverLogger;
 /**
  * Callers that may wait for a connection, per pooled connection. Enough to ride out a burst (every
  * phone that rings looks the caller up at once: 32 phones asking together over the default 4
- * connections all wait their turn, where 4 per connection answered 12 of them busy), and on a
- * backend that answers in a millisecond a full queue is served in a few; beyond it a caller is
- * answered busy at once. A wait costs a timer and a closure and never outlasts `timeout`, so on a
- * backend that stops answering a longer queue only means more callers answered busy then.
+ * connections all wait their turn, where 4 per connection answered 12 of them busy); a backend
+ * that answers a search in half a millisecond serves a full queue in about 10 ms. Beyond it a
+ * caller is answered busy at once. A wait costs a timer and a closure and never outlasts `timeout`,
+ * so on a backend that stops answering a longer queue only means more callers answered busy then.
  */
 export const WAITERS_PER_CONNECTION = 16;
 
