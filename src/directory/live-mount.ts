@@ -61,14 +61,26 @@ export class LiveMount implements MountStrategy {
     // nothing written, nothing to write again
   }
 
+  /**
+   * The presented entries of the records the source finds. The records come straight from the
+   * source when the result cache is off: every generator a record passes through costs each record
+   * of a live search its turn, so health is tracked here rather than by one more around them.
+   */
   async *candidates(filter: Filter, signal: AbortSignal): AsyncIterable<readonly Entry[]> {
     const { source, map, presenter } = this.options;
     const nativeFilter = source.capabilities.filterPushdown ? toNativeFilter(filter, map) : undefined;
-    for await (const record of this.#health.track(this.#records(nativeFilter, signal), signal)) {
-      const entry = presenter.present(record);
-      this.#ids.set(uuidOf(entry), record.id);
-      yield [entry];
+    const health = this.#health;
+    try {
+      for await (const record of this.#records(nativeFilter, signal)) {
+        const entry = presenter.present(record);
+        this.#ids.set(uuidOf(entry), record.id);
+        yield [entry];
+      }
+    } catch (error) {
+      health.searchFailed(error, signal);
+      throw error;
     }
+    health.succeeded();
   }
 
   async get(uuid: string, signal: AbortSignal): Promise<Entry | undefined> {
@@ -95,16 +107,15 @@ export class LiveMount implements MountStrategy {
     nativeFilter: Filter | undefined,
     signal: AbortSignal,
   ): AsyncIterable<SourceRecord> | Iterable<SourceRecord> {
-    const key = JSON.stringify(nativeFilter ?? null);
-    const cached = this.#results.get(key);
-    if (cached) return cached;
-    const { map } = this.options;
+    const { map, source } = this.options;
     const fields = map.nativeFields();
     const query = {
       ...(nativeFilter ? { filter: nativeFilter, exactFields: map.identifierFields() } : {}),
       ...(fields ? { fields } : {}),
     };
-    return this.#results.through(key, this.options.source.search(query, signal));
+    if (!this.#results.enabled) return source.search(query, signal);
+    const key = JSON.stringify(nativeFilter ?? null);
+    return this.#results.get(key) ?? this.#results.through(key, source.search(query, signal));
   }
 }
 

@@ -105,9 +105,14 @@ export class SourceHealth {
     try {
       yield* items;
     } catch (error) {
-      if (!signal.aborted && !(error instanceof SourceBusy)) this.failed(error, false);
+      this.searchFailed(error, signal);
       throw error;
     }
     this.succeeded();
+  }
+
+  /** A live search ended in `error`: noted unless abandoned or refused as busy (see `track`). */
+  searchFailed(error: unknown, signal: AbortSignal): void {
+    if (!signal.aborted && !(error instanceof SourceBusy)) this.failed(error, false);
   }
 }

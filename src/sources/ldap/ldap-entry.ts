@@ -44,21 +44,20 @@ export function toRecord(
 ): SourceRecord | undefined {
   const id = recordIdOf(entry, idAttribute, dnAsFallbackId);
   if (id === undefined) return undefined;
+  const idName = idAttribute.toLowerCase();
   const fields: Record<string, string[]> = {};
-  for (const [name, raw] of Object.entries(entry)) {
+  for (const name of Object.keys(entry)) {
     if (name === 'dn') continue;
-    const list = Array.isArray(raw) ? raw : [raw];
-    const isId = name.toLowerCase() === idAttribute.toLowerCase();
-    const values = list.map((value) => (isId ? idText(value) : textOf(value)));
+    const raw = entry[name]!;
     // ldapts lists a requested attribute the entry lacks with no values: it holds no field then.
-    if (values.length > 0) fields[name] = values;
+    if (Array.isArray(raw) && raw.length === 0) continue;
+    const isId = name === idAttribute || name.toLowerCase() === idName;
+    fields[name] = Array.isArray(raw)
+      ? raw.map((value: Buffer | string) => (isId ? idText(value) : textOf(value)))
+      : [isId ? idText(raw) : textOf(raw)];
   }
-  return {
-    id,
-    ...(isUuid(id) ? { uuid: id.toLowerCase() } : {}),
-    kind: matches(contacts, fields) ? 'contact' : 'user',
-    fields,
-  };
+  const kind = matches(contacts, fields) ? 'contact' : 'user';
+  return isUuid(id) ? { id, uuid: id.toLowerCase(), kind, fields } : { id, kind, fields };
 }
 
 /** An entry's record id: its id attribute's first value, else (where allowed) its DN. */
@@ -76,9 +75,12 @@ function textOf(value: Buffer | string): string {
 /** An attribute's values as ldapts gives them, its name matched case-insensitively (servers differ in case). */
 export function rawValues(entry: Entry | undefined, attribute: string): (Buffer | string)[] {
   if (entry === undefined) return [];
-  const wanted = attribute.toLowerCase();
-  const key = Object.keys(entry).find((name) => name.toLowerCase() === wanted);
-  const value = key === undefined ? undefined : entry[key];
+  let value = Object.hasOwn(entry, attribute) ? entry[attribute] : undefined;
+  if (value === undefined) {
+    const wanted = attribute.toLowerCase();
+    const key = Object.keys(entry).find((name) => name.toLowerCase() === wanted);
+    value = key === undefined ? undefined : entry[key];
+  }
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
@@ -141,6 +143,9 @@ export function attributesOf(filter: Filter): string[] {
 }
 
 function valuesOf(fields: Readonly<Record<string, readonly string[]>>, attribute: string): readonly string[] {
+  // Mostly spelt as asked for; else the first name that differs in case only.
+  const exact = Object.hasOwn(fields, attribute) ? fields[attribute] : undefined;
+  if (exact !== undefined) return exact;
   const wanted = attribute.toLowerCase();
   for (const [name, values] of Object.entries(fields)) if (name.toLowerCase() === wanted) return values;
   return [];

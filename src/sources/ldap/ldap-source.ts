@@ -67,6 +67,9 @@ export interface LdapSourceOptions {
   readonly changeMark?: (backend: FeedBackend, logger: LdapSourceLogger | undefined) => ChangeMark;
 }
 
+/** Controls of a search that adds none of its own (ldapts copies them). */
+const NO_CONTROLS: readonly Control[] = [];
+
 /** How long the entry an account signed on as is remembered (only its DN is shown from it). */
 const SIGNED_ON_RECORD_TTL_MS = 10 * 60_000;
 
@@ -111,9 +114,18 @@ export class LdapSource implements Source {
   readonly #scope: Filter;
   /** The scope as ldapts sends it, built once: the whole filter of every unrestricted search. */
   readonly #scopeObject: LdaptsFilter;
+  /** The scope's parts as ldapts sends them, which `within` ANDs a search's condition to. */
+  readonly #scopeParts: readonly LdaptsFilter[];
   /** The configured filter's condition, if any: ANDed into check's samples of each kind. */
   readonly #configured: Filter | undefined;
   readonly #kindAttributes: readonly string[];
+  /** What every search sends alike, built once: the id attribute read as bytes, pages, time limit. */
+  readonly #idBuffer: string[];
+  readonly #paged: { readonly pageSize: number };
+  readonly #timeLimit: number;
+  /** The attributes asked for the last `fields` searched (a mount asks for the same ones every time). */
+  #lastAttributes:
+    { readonly fields: readonly string[] | undefined; readonly attributes: string[] } | undefined;
   #feed: { readonly key: string; readonly feed: ChangeFeed } | undefined;
   #mark: ChangeMark | undefined;
   #closed = false;
@@ -147,6 +159,8 @@ export class LdapSource implements Source {
     });
     try {
       this.#scopeObject = toLdaptsFilter(this.#scope);
+      this.#scopeParts =
+        this.#scopeObject instanceof AndFilter ? this.#scopeObject.filters : [this.#scopeObject];
     } catch (error) {
       throw new SourceError(settings.name, `filters: ${errorText(error)}`, { cause: error });
     }
@@ -155,6 +169,9 @@ export class LdapSource implements Source {
       ...(options.pushdownLimits ? { limits: options.pushdownLimits } : {}),
     });
     this.#connections = new LdapConnections(settings, logger);
+    this.#idBuffer = [settings.idAttribute];
+    this.#paged = { pageSize: settings.pageSize };
+    this.#timeLimit = Math.ceil(settings.timeoutMs / 1000);
     const reader: EntryReader = {
       read: (base, scope, filter, attributes, signal) =>
         this.#read(base, scope, this.#ldapts(filter), attributes, signal),
@@ -201,12 +218,20 @@ export class LdapSource implements Source {
     return widened === undefined ? this.#scope : within(this.#scope, widened);
   }
 
-  /** Streams the records the backend finds; the consumer stops it by no longer asking (return). */
-  async *search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
-    const filter = query.filter === undefined ? this.#scopeObject : this.#ldapts(this.backendFilter(query));
-    for (const base of this.settings.bases) {
-      yield* this.#records(base, filter, query.fields, signal);
-    }
+  /**
+   * Streams the records the backend finds; the consumer stops it by no longer asking (return). One
+   * generator from the backend's pages to the caller: a live search's every record passes through
+   * each layer of generators it is yielded by, so there are no more of them than needed.
+   */
+  search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
+    const filter = (): LdaptsFilter => {
+      const widened =
+        query.filter === undefined ? undefined : this.#pushdown.translate(query.filter, query.exactFields);
+      if (widened === undefined) return this.#scopeObject;
+      // backendFilter's `within`, with the scope's parts as built once (ldapts only reads them).
+      return new AndFilter({ filters: [...this.#scopeParts, this.#ldapts(widened)] });
+    };
+    return this.#records(this.settings.bases, filter, query.fields, signal);
   }
 
   /** A filter as ldapts sends it; one that cannot be sent is the source's error, naming the source. */
@@ -473,11 +498,10 @@ export class LdapSource implements Source {
     let seen = 0;
     const controller = new AbortController();
     try {
-      outer: for (const base of this.settings.bases) {
-        for await (const record of this.#records(base, this.#scopeObject, undefined, controller.signal)) {
-          for (const name of Object.keys(record.fields)) counts.set(name, (counts.get(name) ?? 0) + 1);
-          if (++seen >= FIELD_SAMPLE) break outer;
-        }
+      const scope = (): LdaptsFilter => this.#scopeObject;
+      for await (const record of this.#records(this.settings.bases, scope, undefined, controller.signal)) {
+        for (const name of Object.keys(record.fields)) counts.set(name, (counts.get(name) ?? 0) + 1);
+        if (++seen >= FIELD_SAMPLE) break;
       }
     } finally {
       controller.abort();
@@ -600,34 +624,43 @@ export class LdapSource implements Source {
     await Promise.all([this.#connections.close(), this.#bindPool?.close()]);
   }
 
-  /** Records under one base, page by page; stops asking for pages as soon as the consumer stops. */
+  /**
+   * Records under each base in turn, page by page; stops asking for pages as soon as the consumer
+   * stops. `filter` is built when the first record is asked for, so a filter that cannot be sent
+   * fails the iteration, as the search's other errors do.
+   */
   async *#records(
-    base: string,
-    filter: LdaptsFilter,
+    bases: readonly string[],
+    filter: () => LdaptsFilter,
     fields: readonly string[] | undefined,
     signal: AbortSignal,
   ): AsyncIterable<SourceRecord> {
-    if (this.#closed) throw new SourceError(this.name, 'closed');
-    const client = await this.#acquire(signal);
-    let healthy = false;
-    try {
-      const options: SearchOptions = { scope: 'sub', filter, attributes: this.#attributes(fields) };
-      for await (const entry of this.#pagedEntries(client, base, options, [], signal)) {
-        const record = this.#toRecord(entry);
-        if (record) yield record;
+    const options: SearchOptions = {
+      scope: 'sub',
+      filter: filter(),
+      attributes: this.#searchAttributes(fields),
+    };
+    for (const base of bases) {
+      if (this.#closed) throw new SourceError(this.name, 'closed');
+      const client = await this.#acquire(signal);
+      let healthy = false;
+      try {
+        for await (const page of this.#pages(client, base, options, NO_CONTROLS, signal)) {
+          for (const entry of page) {
+            const record = this.#toRecord(entry);
+            if (record) yield record;
+            signal.throwIfAborted();
+          }
+        }
+        healthy = true;
+      } finally {
+        // A consumer that stopped early leaves a paged search open on the server: drop the connection.
+        this.#connections.release(client, healthy && !signal.aborted);
       }
-      healthy = true;
-    } finally {
-      // A consumer that stopped early leaves a paged search open on the server: drop the connection.
-      this.#connections.release(client, healthy && !signal.aborted);
     }
   }
 
-  /**
-   * Entries of one paged search on `client`, the id attribute (and `binary` ones) read as bytes. An
-   * abort while a page is on its way closes the connection, which ends the wait at once. A base
-   * that does not exist (yet) holds nothing; other errors are the source's, naming the base.
-   */
+  /** Entries of one paged search on `client`, one by one (see `#pages`). */
   async *#pagedEntries(
     client: Client,
     base: string,
@@ -635,13 +668,35 @@ export class LdapSource implements Source {
     controls: readonly Control[],
     signal: AbortSignal,
   ): AsyncIterable<Entry> {
+    for await (const page of this.#pages(client, base, options, controls, signal)) {
+      for (const entry of page) {
+        yield entry;
+        signal.throwIfAborted();
+      }
+    }
+  }
+
+  /**
+   * The pages of one paged search on `client`, the id attribute (and `binary` ones) read as bytes.
+   * An abort while a page is on its way closes the connection, which ends the wait at once. A base
+   * that does not exist (yet) holds nothing; other errors are the source's, naming the base.
+   */
+  async *#pages(
+    client: Client,
+    base: string,
+    options: SearchOptions,
+    controls: readonly Control[],
+    signal: AbortSignal,
+  ): AsyncIterable<readonly Entry[]> {
     const onAbort = (): void => void client.unbind().catch(() => undefined);
     signal.addEventListener('abort', onAbort, { once: true });
+    const binary = options.explicitBufferAttributes;
     const search: SearchOptions = {
       ...options,
-      explicitBufferAttributes: [this.settings.idAttribute, ...(options.explicitBufferAttributes ?? [])],
-      paged: { pageSize: this.settings.pageSize },
-      timeLimit: Math.ceil(this.settings.timeoutMs / 1000),
+      explicitBufferAttributes:
+        binary === undefined || binary.length === 0 ? this.#idBuffer : [this.settings.idAttribute, ...binary],
+      paged: this.#paged,
+      timeLimit: this.#timeLimit,
     };
     try {
       // A base-scope read (the root DSE, one group) needs no pages; some servers refuse them there.
@@ -651,10 +706,7 @@ export class LdapSource implements Source {
           : client.searchPaginated(base, search, [...controls]);
       for await (const page of pages) {
         signal.throwIfAborted();
-        for (const entry of page.searchEntries) {
-          yield entry;
-          signal.throwIfAborted();
-        }
+        yield page.searchEntries;
       }
     } catch (error) {
       signal.throwIfAborted();
@@ -797,7 +849,8 @@ export class LdapSource implements Source {
     const filter = this.#ldapts({ type: 'and', filters });
     const controller = new AbortController();
     try {
-      for await (const record of this.#records(this.settings.bases[0]!, filter, undefined, controller.signal))
+      const bases = [this.settings.bases[0]!];
+      for await (const record of this.#records(bases, () => filter, undefined, controller.signal))
         if (record.kind === kind) return record;
       return undefined;
     } finally {
@@ -825,6 +878,15 @@ export class LdapSource implements Source {
     return fields === undefined
       ? ['*', this.settings.idAttribute, ...this.#kindAttributes]
       : [...new Set([...fields, this.settings.idAttribute, ...this.#kindAttributes])];
+  }
+
+  /** `#attributes` for a search's records, kept for the fields array a mount hands every search. */
+  #searchAttributes(fields: readonly string[] | undefined): string[] {
+    const last = this.#lastAttributes;
+    if (last !== undefined && last.fields === fields) return last.attributes;
+    const attributes = this.#attributes(fields);
+    this.#lastAttributes = { fields, attributes };
+    return attributes;
   }
 
   /** Whether the id attribute holds GUID bytes (AD's objectGUID and the like). */

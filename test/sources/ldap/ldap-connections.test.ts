@@ -215,7 +215,7 @@ describe('LdapConnections: the bounded queue', () => {
     const error: unknown = await connections.acquire().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceBusy);
     expect((error as Error).message).toBe(
-      'source test: 2 backend searches already running, 8 waiting; try again',
+      `source test: 2 backend searches already running, ${2 * WAITERS_PER_CONNECTION} waiting; try again`,
     );
     // Those already queued still wait, and are served as connections come back.
     expect(queued.map((waiter) => waiter.settled())).toEqual(queued.map(() => 'pending'));
