@@ -150,23 +150,25 @@ class Copy {
   }
 }
 
+/** A copy's first entries, the changes made to it, and the filters to ask it. */
+const copyAndFilters = [
+  fc.array(entryArbitrary, { minLength: 1, maxLength: 40 }),
+  fc.array(fc.option(entryArbitrary, { nil: undefined }), { maxLength: 10 }),
+  fc.array(filterArbitrary, { minLength: 1, maxLength: 8 }),
+] as const;
+
 const bySlotOrder = (copy: Copy) => (a: Entry, b: Entry) => copy.bySlot.indexOf(a) - copy.bySlot.indexOf(b);
 
 describe('ReplicaIndex.stream', () => {
   it('hands out, once each, every entry that matches and nothing the evaluator would not find', () => {
     fc.assert(
-      fc.property(
-        fc.array(entryArbitrary, { minLength: 1, maxLength: 40 }),
-        fc.array(fc.option(entryArbitrary, { nil: undefined }), { maxLength: 10 }),
-        fc.array(filterArbitrary, { minLength: 1, maxLength: 8 }),
-        (entries, changes, filters) => {
-          const copy = new Copy(entries, changes);
-          for (const filter of filters) {
-            const found = copy.found(filter).sort(bySlotOrder(copy));
-            expect(found, formatFilter(filter)).toEqual(copy.scan(filter));
-          }
-        },
-      ),
+      fc.property(...copyAndFilters, (entries, changes, filters) => {
+        const copy = new Copy(entries, changes);
+        for (const filter of filters) {
+          const found = copy.found(filter).sort(bySlotOrder(copy));
+          expect(found, formatFilter(filter)).toEqual(copy.scan(filter));
+        }
+      }),
       { numRuns: 300 },
     );
     // 300 random copies: about a second alone, several on a machine busy with other tests.
@@ -195,23 +197,18 @@ describe('ReplicaIndex.stream', () => {
 describe('ReplicaIndex.exact', () => {
   it('says a stream is exact only where every entry it hands out matches', () => {
     fc.assert(
-      fc.property(
-        fc.array(entryArbitrary, { minLength: 1, maxLength: 40 }),
-        fc.array(fc.option(entryArbitrary, { nil: undefined }), { maxLength: 10 }),
-        fc.array(filterArbitrary, { minLength: 1, maxLength: 8 }),
-        (entries, changes, filters) => {
-          const copy = new Copy(entries, changes);
-          for (const filter of filters) {
-            if (!copy.index.exact(filter)) continue;
-            const stream = copy.index.stream(filter);
-            for (let slot = stream.next(); slot !== DONE; slot = stream.next()) {
-              const entry = copy.bySlot[slot];
-              expect(entry, formatFilter(filter)).toBeDefined();
-              expect(evaluator.matches(filter, entry!), formatFilter(filter)).toBe(true);
-            }
+      fc.property(...copyAndFilters, (entries, changes, filters) => {
+        const copy = new Copy(entries, changes);
+        for (const filter of filters) {
+          if (!copy.index.exact(filter)) continue;
+          const stream = copy.index.stream(filter);
+          for (let slot = stream.next(); slot !== DONE; slot = stream.next()) {
+            const entry = copy.bySlot[slot];
+            expect(entry, formatFilter(filter)).toBeDefined();
+            expect(evaluator.matches(filter, entry!), formatFilter(filter)).toBe(true);
           }
-        },
-      ),
+        }
+      }),
       { numRuns: 300 },
     );
   }, 30_000);
