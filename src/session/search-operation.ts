@@ -20,7 +20,7 @@ import type { PresentedView } from '../view/presented-view.js';
 import { clientHit, presentedSearch } from '../view/viewed-search.js';
 import type { Operation } from './operation.js';
 import type { Cancellation } from './cancellation.js';
-import { selectionKey } from './encoded-entries.js';
+import { keptSelectionKey } from './selection-keys.js';
 import { PagedSearch } from './paged-searches.js';
 import { SEARCH_CONTROLLERS } from './search-controllers.js';
 import { SEARCH_TIME_LIMITS, type TimeLimit } from './time-limits.js';
@@ -75,7 +75,12 @@ async function answer(op: Operation<SearchRequest>): Promise<Answer> {
     }
     const pagedControl = controls.find((c) => c.oid === PAGED_RESULTS_OID);
     const { visibility } = decision;
-    const selection = selectionKey(request.attributes, request.typesOnly, visibility.withheld, view?.name);
+    const selection = keptSelectionKey(
+      request.attributes,
+      request.typesOnly,
+      visibility.withheld,
+      view?.name,
+    );
     const run: Run = { prepared, visibility, view, selection };
     return pagedControl ? await pagedPage(op, pagedControl, run) : await unpaged(op, run);
   } catch (error) {
