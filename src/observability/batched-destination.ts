@@ -35,15 +35,25 @@ export class BatchedDestination implements DestinationStream {
   }
 
   write(line: string): void {
-    this.#lines.push(line);
-    this.#length += line.length;
     // Only the per-operation lines (operation-log.ts, the one with `op`) wait for others:
     // any other line (a warning, a replica's state) goes out at once, after what was gathered, so
     // the log keeps its order and nothing an operator or a test waits for comes after the answer.
-    if (!line.includes(OPERATION_MARK)) {
-      this.#handOver();
+    if (line.includes(OPERATION_MARK)) {
+      this.writeOperationLine(line);
       return;
     }
+    this.#lines.push(line);
+    this.#length += line.length;
+    this.#handOver();
+  }
+
+  /**
+   * A per-operation line, known to be one: operation-line.ts hands its lines here rather than to
+   * write(), which would have to read the whole line to find out (and copy it to do so).
+   */
+  writeOperationLine(line: string): void {
+    this.#lines.push(line);
+    this.#length += line.length;
     if (this.#length >= this.flushAt) {
       this.#handOver();
       return;

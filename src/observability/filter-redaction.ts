@@ -10,8 +10,23 @@ import type { Filter } from '../filter/ast.js';
 import { isSensitiveAttribute } from '../schema/sensitive-attributes.js';
 import { REDACTED } from './logger.js';
 
+/**
+ * The verdict for each attribute description a filter named lately: a handful of names (phones ask
+ * by number and name) are judged on every logged search, and judging one cuts and lower-cases it.
+ */
+const verdicts = new Map<string, boolean>();
+/** Descriptions kept before the map is started afresh, so a client inventing names cannot grow it. */
+const VERDICTS_KEPT = 1024;
+
 function isSensitive(attribute: string | undefined): boolean {
-  return attribute !== undefined && isSensitiveAttribute(attribute);
+  if (attribute === undefined) return false;
+  let sensitive = verdicts.get(attribute);
+  if (sensitive === undefined) {
+    sensitive = isSensitiveAttribute(attribute);
+    if (verdicts.size >= VERDICTS_KEPT) verdicts.clear();
+    verdicts.set(attribute, sensitive);
+  }
+  return sensitive;
 }
 
 /** The filter with secret values replaced; the same object when there is none. */

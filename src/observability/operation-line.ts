@@ -11,6 +11,7 @@
  * fixed below, and the values are the operation's target, never a password.
  */
 import { pino, type Logger } from 'pino';
+import { BatchedDestination } from './batched-destination.js';
 
 const {
   chindingsSym,
@@ -64,16 +65,18 @@ export function writesPlainLines(logger: Logger): boolean {
 }
 
 /**
- * Writes an info line whose fields are `fields` (a JSON object's members, each starting with a
- * comma, as `member` writes them) and whose message is `msg`. Only for a logger writesPlainLines
- * accepts.
+ * Writes an operation's info line whose fields are `fields` (a JSON object's members, each starting
+ * with a comma, as `member` writes them) and whose message is `msg`. Only for a logger
+ * writesPlainLines accepts; a BatchedDestination is told it is an operation line.
  */
 export function writeInfoLine(logger: Logger, fields: string, msg: string): void {
   const time = internal(logger, timeSym) as () => string;
   const start = (internal(logger, lsCacheSym) as Record<number, string>)[INFO]!;
   const bindings = internal(logger, chindingsSym) as string;
   const line = `${start}${time.call(logger)}${bindings}${fields},"msg":${JSON.stringify(msg)}}\n`;
-  (internal(logger, streamSym) as LineStream).write(line);
+  const stream = internal(logger, streamSym) as LineStream;
+  if (stream instanceof BatchedDestination) stream.writeOperationLine(line);
+  else stream.write(line);
 }
 
 /** `,"key":value` for a string, a number (pino writes a non-finite one as null) or a string list. */

@@ -83,14 +83,36 @@ export function logOperation(logger: Logger, record: OperationRecord): void {
 /** The fields every operation's line starts with, in the order of the pino objects above. */
 function commonMembers(record: OperationRecord): string {
   return (
-    member('conn', record.conn) +
-    member('peer', record.peer) +
-    member('bound', record.bound) +
+    connectionMembers(record) +
     member('msgid', record.msgid) +
     member('resultCode', record.resultCode) +
     member('entries', record.entries) +
     member('ms', record.ms)
   );
+}
+
+/** A connection's `conn`, `peer` and `bound` members, as last written, by connection number. */
+interface ConnectionMembers {
+  readonly peer: string;
+  readonly bound: string;
+  readonly text: string;
+}
+
+/**
+ * Kept for the connections that logged lately: they are the same on every line of a connection
+ * until it binds again, and quoting the peer and the bound name anew was a third of the line.
+ */
+const connections = new Map<number, ConnectionMembers>();
+/** Connections kept before the map is started afresh: more than a server holds open at once. */
+const CONNECTIONS_KEPT = 4096;
+
+function connectionMembers({ conn, peer, bound }: OperationRecord): string {
+  const kept = connections.get(conn);
+  if (kept !== undefined && kept.peer === peer && kept.bound === bound) return kept.text;
+  const text = member('conn', conn) + member('peer', peer) + member('bound', bound);
+  if (connections.size >= CONNECTIONS_KEPT) connections.clear();
+  connections.set(conn, { peer, bound, text });
+  return text;
 }
 
 function requestMembers(request: SearchRequest | BindRequest): string {

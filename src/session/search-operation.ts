@@ -20,8 +20,9 @@ import type { PresentedView } from '../view/presented-view.js';
 import { clientHit, presentedSearch } from '../view/viewed-search.js';
 import type { Operation } from './operation.js';
 import type { Cancellation } from './cancellation.js';
-import { selectionKey } from './encoded-entries.js';
+import { keptSelectionKey } from './selection-keys.js';
 import { PagedSearch } from './paged-searches.js';
+import { SEARCH_CONTROLLERS } from './search-controllers.js';
 import { SEARCH_TIME_LIMITS, type TimeLimit } from './time-limits.js';
 
 type Outcome = { readonly code: number; readonly message?: string; readonly matchedDN?: string };
@@ -74,7 +75,12 @@ async function answer(op: Operation<SearchRequest>): Promise<Answer> {
     }
     const pagedControl = controls.find((c) => c.oid === PAGED_RESULTS_OID);
     const { visibility } = decision;
-    const selection = selectionKey(request.attributes, request.typesOnly, visibility.withheld, view?.name);
+    const selection = keptSelectionKey(
+      request.attributes,
+      request.typesOnly,
+      visibility.withheld,
+      view?.name,
+    );
     const run: Run = { prepared, visibility, view, selection };
     return pagedControl ? await pagedPage(op, pagedControl, run) : await unpaged(op, run);
   } catch (error) {
@@ -152,14 +158,31 @@ async function unpaged(op: Operation<SearchRequest>, run: Run): Promise<Answer> 
   const { request } = op.message;
   const { directoryConfig } = op.services;
   const sizeLimit = smallerLimit(request.sizeLimit, directoryConfig.sizeLimit);
-  const controller = new AbortController();
+  // A spare controller, given back once the search is done with it (src/session/search-controllers.ts).
+  const controller = SEARCH_CONTROLLERS.take();
   const watching = watch(controller, op, smallerLimit(request.timeLimit, directoryConfig.timeLimit));
+  try {
+    return await sendAll(op, run, controller, sizeLimit);
+  } finally {
+    unwatch(watching);
+    SEARCH_CONTROLLERS.give(controller);
+  }
+}
+
+/** Sends the hits of an unpaged search, within `sizeLimit`, until its controller stops it. */
+async function sendAll(
+  op: Operation<SearchRequest>,
+  run: Run,
+  controller: AbortController,
+  sizeLimit: number,
+): Promise<Answer> {
+  const { signal } = controller;
   let sent = 0;
   try {
     const budget = new EvaluationBudget(op.services.limits.maxFilterEvaluations);
-    const hits = run.prepared.hits(controller.signal, run.visibility, budget);
+    const hits = run.prepared.hits(signal, run.visibility, budget);
     for await (const hit of hits) {
-      if (controller.signal.aborted) break;
+      if (signal.aborted) break;
       if (sizeLimit > 0 && sent >= sizeLimit) {
         return {
           result: { code: ResultCode.sizeLimitExceeded, message: `size limit ${sizeLimit} exceeded` },
@@ -170,8 +193,6 @@ async function unpaged(op: Operation<SearchRequest>, run: Run): Promise<Answer> 
     }
   } catch (error) {
     return stopped(op, controller, error)!;
-  } finally {
-    unwatch(watching);
   }
   return stopped(op, controller) ?? { result: SUCCESS };
 }

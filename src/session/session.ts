@@ -39,6 +39,7 @@ import {
 } from './start-tls.js';
 import { MANAGE_DSA_IT_OID } from './supported.js';
 import { WriteWatchdog } from './write-watchdog.js';
+import { IDLE_CONNECTIONS, type IdleWatch } from './idle-connections.js';
 import { PAGED_RESULTS_OID } from '../protocol/paged-results-control.js';
 
 /** Operations one connection may have running before we stop reading from it. */
@@ -102,6 +103,8 @@ export class Session {
   #peer: string | undefined;
   readonly #current: CurrentServices;
   #connectionInfo: ConnectionInfo | undefined;
+  /** The connection on the idle clock, from start() until it closes. */
+  #idle: IdleWatch | undefined;
 
   constructor(
     readonly id: number,
@@ -147,9 +150,8 @@ export class Session {
 
   /** Reads requests from `socket`: the plain one at first, the TLS one after StartTLS. */
   #listen(socket: Socket): void {
-    socket.setTimeout(this.#services.limits.idleTimeout * 1000);
+    this.#watchIdle();
     socket.on('data', this.#onChunk);
-    socket.on('timeout', this.#onIdle);
     socket.on('error', (error) =>
       this.#services.logger.debug({ conn: this.id, err: error.message }, 'socket error'),
     );
@@ -158,7 +160,20 @@ export class Session {
 
   readonly #onChunk = (chunk: Buffer): void => this.#onData(chunk);
 
+  /**
+   * A client silent for `limits.idleTimeout` with nothing under way is closed. The quiet is counted
+   * from its last request or the end of its last operation, on the process's coarse clock
+   * (src/session/idle-connections.ts) rather than a socket timeout moved on every read and write.
+   */
+  #watchIdle(): void {
+    if (this.#closing) return;
+    if (this.#idle) IDLE_CONNECTIONS.touch(this.#idle);
+    else this.#idle = IDLE_CONNECTIONS.watch(this.#services.limits.idleTimeout, this.#onIdle);
+  }
+
   readonly #onIdle = (): void => {
+    // The StartTLS handshake has a time limit of its own; the quiet starts again once it is done.
+    if (this.#upgrading) return;
     if (this.#outstanding.size === 0) this.#close();
   };
 
@@ -190,6 +205,7 @@ export class Session {
   #onData(chunk: Buffer): void {
     try {
       if (this.#closing || this.#upgrading) return;
+      if (this.#idle) IDLE_CONNECTIONS.touch(this.#idle);
       this.#frames.push(chunk);
       this.#dispatchFrames();
     } catch (error) {
@@ -325,7 +341,7 @@ export class Session {
     const raw = this.socket;
     // Stop reading now: whatever arrives from here on is the client's TLS handshake.
     raw.pause();
-    raw.off('data', this.#onChunk).off('timeout', this.#onIdle).setTimeout(0);
+    raw.off('data', this.#onChunk);
     const bytes = encodeResponse({ messageId: message.messageId, response });
     // Answers of earlier operations first, then this one, in clear, whole, before TLS takes over.
     this.#batch.flush();
@@ -381,6 +397,7 @@ export class Session {
       if (this.#outstanding.get(message.messageId) === cancellation)
         this.#outstanding.delete(message.messageId);
       this.#log(message, bound, op);
+      if (this.#idle) IDLE_CONNECTIONS.touch(this.#idle);
       if (this.#draining && this.#outstanding.size === 0) this.#draining();
       this.#readOn();
     }
@@ -585,6 +602,7 @@ export class Session {
 
   #teardown(): void {
     this.#clearRequestDeadline();
+    if (this.#idle) IDLE_CONNECTIONS.unwatch(this.#idle);
     this.#watchdog.stop();
     for (const cancellation of this.#outstanding.values()) cancellation.abort(new Error('connection closed'));
     this.#outstanding.clear();

@@ -36,6 +36,17 @@ describe('BatchedDestination', () => {
     expect(target.writes).toEqual([op('a') + op('b') + op('c') + op('d'), op('e')]);
   });
 
+  it('gathers the lines handed to it as operation lines like those it recognises', async () => {
+    const target = new Recorder();
+    const destination = new BatchedDestination(target, 64 * 1024, 30);
+    destination.writeOperationLine(op('a'));
+    destination.write(op('b'));
+    destination.writeOperationLine(op('c'));
+    expect(target.writes).toEqual([]);
+    await later(60);
+    expect(target.writes).toEqual([op('a') + op('b') + op('c')]);
+  });
+
   it('writes any other line at once, after what was gathered, so the order holds', () => {
     const target = new Recorder();
     const destination = new BatchedDestination(target);

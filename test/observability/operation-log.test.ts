@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseFilter } from '../../src/filter/parse.js';
+import { BatchedDestination } from '../../src/observability/batched-destination.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { logOperation, type OperationRecord } from '../../src/observability/operation-log.js';
 import type { Request } from '../../src/protocol/messages.js';
@@ -164,5 +165,71 @@ describe('logOperation writing the line itself', () => {
     const logger = pino({ mixin: () => ({ extra: 1 }) }, { write: (line: string) => (text += line) });
     logOperation(logger, { ...COMMON, request: bind });
     expect(JSON.parse(text)).toMatchObject({ extra: 1, op: 'bind', msg: 'bind' });
+  });
+});
+
+describe('logOperation on the lines of one connection', () => {
+  const search: Request = {
+    type: 'search',
+    baseObject: 'dc=dirbridge,dc=local',
+    scope: 'sub',
+    derefAliases: 'never',
+    sizeLimit: 0,
+    timeLimit: 0,
+    typesOnly: false,
+    filter: parseFilter('(userPassword=hunter2)'),
+    attributes: [],
+  };
+
+  it('names who is bound now, after a bind, and the peer of a new connection under an old number', () => {
+    const lines = [
+      lineFor(search, 'info', { ...COMMON, conn: 41, peer: '192.0.2.1:4000', bound: '' }),
+      lineFor(search, 'info', { ...COMMON, conn: 41, peer: '192.0.2.1:4000', bound: 'cn=pbx' }),
+      lineFor(search, 'info', { ...COMMON, conn: 41, peer: '192.0.2.9:5000', bound: 'cn=pbx' }),
+      lineFor(search, 'info', { ...COMMON, conn: 42, peer: '192.0.2.9:5000', bound: 'cn=pbx' }),
+    ].map((line) => JSON.parse(line!) as Record<string, unknown>);
+    expect(lines.map(({ conn, peer, bound }) => [conn, peer, bound])).toEqual([
+      [41, '192.0.2.1:4000', ''],
+      [41, '192.0.2.1:4000', 'cn=pbx'],
+      [41, '192.0.2.9:5000', 'cn=pbx'],
+      [42, '192.0.2.9:5000', 'cn=pbx'],
+    ]);
+  });
+
+  it('redacts a secret attribute every time it is asked, whatever other names came between', () => {
+    for (let i = 0; i < 2_000; i++) {
+      const other = { ...search, filter: parseFilter(`(x${i}=1)`) };
+      expect(lineFor(other)).toContain(`(x${i}=1)`);
+      if (i % 500 === 0) expect(lineFor(search)).not.toContain('hunter2');
+    }
+    expect(lineFor(search)).not.toContain('hunter2');
+  });
+});
+
+describe('logOperation into a BatchedDestination', () => {
+  it('hands the line over as an operation line, gathered with the others', async () => {
+    const writes: string[] = [];
+    const target = { write: (text: string) => void writes.push(text), flushSync: () => undefined };
+    const destination = new BatchedDestination(target, 64 * 1024, 20);
+    const logger = createLogger('info', { destination });
+    logOperation(logger, { ...COMMON, request: { type: 'unbind' } });
+    logOperation(logger, {
+      ...COMMON,
+      request: {
+        type: 'bind',
+        version: 3,
+        name: 'cn=pbx',
+        auth: { method: 'simple', password: Buffer.from('x') },
+      },
+    });
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(writes).toHaveLength(1);
+    expect(
+      writes[0]!
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as { op: string }).op),
+    ).toEqual(['unbind', 'bind']);
   });
 });
