@@ -24,6 +24,14 @@ export type DnTarget =
   | { readonly kind: 'belowEntry'; readonly mount: string; readonly uuid: string }
   | { readonly kind: 'missing'; readonly matchedDN: string };
 
+/**
+ * DNs resolved lately, by their text: phones search from the same base all day, and parsing and
+ * normalising it was about a tenth of a caller-ID lookup. Bounded (emptied when full, so a client
+ * reading many entries by DN costs a map's refill, never memory) and only for DNs of a sane length.
+ */
+const RESOLVED_KEPT = 1024;
+const RESOLVED_MAX_LENGTH = 512;
+
 /** What an entry UUID looks like (entry-uuid.ts makes nothing else). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -36,6 +44,7 @@ export class Namespace {
   readonly #monitorNorm: string;
   /** Lower-cased mount name -> configured name. */
   readonly #mounts = new Map<string, string>();
+  readonly #resolved = new Map<string, DnTarget>();
 
   constructor(
     suffix: string,
@@ -80,6 +89,17 @@ export class Namespace {
 
   /** What a DN names. Throws DnSyntaxError for text that is not a DN. */
   resolve(dn: string): DnTarget {
+    const kept = this.#resolved.get(dn);
+    if (kept !== undefined) return kept;
+    const target = this.#resolveAnew(dn);
+    if (dn.length <= RESOLVED_MAX_LENGTH) {
+      if (this.#resolved.size >= RESOLVED_KEPT) this.#resolved.clear();
+      this.#resolved.set(dn, target);
+    }
+    return target;
+  }
+
+  #resolveAnew(dn: string): DnTarget {
     const rdns = parseDn(dn);
     if (rdns.length === 0) return { kind: 'rootDse' };
     const normalized = normalizeDn(dn, this.schema);

@@ -38,5 +38,28 @@ describe('Namespace', () => {
 
   it('refuses text that is not a DN', () => {
     expect(() => namespace.resolve('not a dn')).toThrow(DnSyntaxError);
+    expect(() => namespace.resolve('not a dn')).toThrow(DnSyntaxError);
+  });
+
+  it('answers the same when asked again, for more DNs than it keeps and for long ones', () => {
+    const fresh = new Namespace('dc=dirbridge,dc=local', ['demo'], schema);
+    const uuidOf = (i: number) => `${uuid.slice(0, 24)}${i.toString(16).padStart(12, '0')}`;
+    const dns = Array.from(
+      { length: 3000 },
+      (_, i) => `entryUUID=${uuidOf(i)},ou=demo,dc=dirbridge,dc=local`,
+    );
+    for (const round of [1, 2]) {
+      dns.forEach((dn, i) =>
+        expect(fresh.resolve(dn), `round ${round}`).toEqual({
+          kind: 'entry',
+          mount: 'demo',
+          uuid: uuidOf(i),
+        }),
+      );
+    }
+    const long = `cn=${'x'.repeat(600)},ou=demo,dc=dirbridge,dc=local`;
+    const missing = { kind: 'missing', matchedDN: 'ou=demo,dc=dirbridge,dc=local' };
+    expect(fresh.resolve(long)).toEqual(missing);
+    expect(fresh.resolve(long)).toEqual(missing);
   });
 });
