@@ -65,6 +65,12 @@ export interface PhoneReading {
 /** A substring assertion over digit strings, tried against every key or only the international ones. */
 export interface DigitPattern extends SubstringPattern {
   readonly scope: 'keys' | 'international';
+  /**
+   * The final component is the whole key, not just its end: a final component alone anchored to
+   * the start (`*+4930123`, `*0049301234567`) is a whole number. An index finds it among the
+   * numbers that start with it (canonicalPatterns).
+   */
+  readonly whole?: true;
 }
 
 export type PhoneSubstringsAssertion =
@@ -218,8 +224,10 @@ export class PhoneNumbers {
     if (first !== undefined && writtenWithPlus(first)) return { kind: 'digits', patterns: [anchored(plain)] };
     const leading = plain.initial ?? plain.any[0] ?? plain.final ?? '';
     const idd = this.#iddPrefix.exec(leading)?.[0];
-    // Just `00` (a phone's first key presses) anchors nothing: then every full number matches.
-    if (idd === undefined) return { kind: 'digits', patterns: [plain] };
+    // Just `00` (a phone's first key presses) anchors nothing: then every full number matches. As
+    // a final component alone it would be the whole number, and none is empty.
+    const onlyFinal = plain.initial === undefined && plain.any.length === 0;
+    if (idd === undefined || (onlyFinal && leading === idd)) return { kind: 'digits', patterns: [plain] };
     return { kind: 'digits', patterns: [plain, anchored(plain, idd.length)] };
   }
 
@@ -245,7 +253,8 @@ export class PhoneNumbers {
    * matches (an index re-checks what they find). A pattern anchored to the national significant
    * number is moved behind each calling code; one that may start in the national prefix of a
    * national dialling form (`0301*`, `*0301*`) behind the default calling code. Unanchored matches
-   * inside those forms are matches inside the E.164 form, which ends with them.
+   * inside those forms are matches inside the E.164 form, which ends with them. A whole number
+   * is looked up by its start, which names a country (few numbers) where its end names any.
    */
   canonicalPatterns(
     assertion: PhoneSubstringsAssertion & { kind: 'digits' },
@@ -253,7 +262,11 @@ export class PhoneNumbers {
   ): SubstringPattern[] {
     const codes = [...callingCodes];
     return assertion.patterns.flatMap((pattern) =>
-      pattern.scope === 'international' ? [pattern] : [pattern, ...this.#throughCallingCodes(pattern, codes)],
+      pattern.scope !== 'international'
+        ? [pattern, ...this.#throughCallingCodes(pattern, codes)]
+        : pattern.whole
+          ? [{ initial: pattern.final!, any: [] }]
+          : [pattern],
     );
   }
 
@@ -270,14 +283,33 @@ export class PhoneNumbers {
       return alternatives;
     }
     // Unanchored: the first component may begin inside the national prefix.
-    const first = any[0] ?? final;
-    if (first === undefined || prefix === '') return [];
-    const after = any.length > 0 ? { any: any.slice(1), ...optional('final', final) } : { any: [] };
+    if (prefix === '') return [];
+    const first = any[0];
+    if (first === undefined) return final === undefined ? [] : this.#finalThroughPrefix(final);
+    const after = { any: any.slice(1), ...optional('final', final) };
     const alternatives: SubstringPattern[] = [];
     for (let start = 0; start < prefix.length; start++) {
       const tail = prefix.slice(start);
       if (first.startsWith(tail)) alternatives.push({ initial: home + first.slice(tail.length), ...after });
       else if (tail.startsWith(first)) alternatives.push({ initial: home, any: [] });
+    }
+    return alternatives;
+  }
+
+  /**
+   * A final component alone that begins inside the national prefix of a national dialling form
+   * (`*0301234567`, or `*0405` ending `040 5`) spans that whole form: the number's E.164 form is the
+   * calling code and the rest, and so ends with it. Anchoring it to the start instead (as for a
+   * middle component) would name every number whose E.164 form begins so (`49405…`: all of Hamburg).
+   * One that lies inside the prefix would leave no national number at all.
+   */
+  #finalThroughPrefix(final: string): SubstringPattern[] {
+    const prefix = this.#nationalPrefix;
+    const alternatives: SubstringPattern[] = [];
+    for (let start = 0; start < prefix.length; start++) {
+      const tail = prefix.slice(start);
+      if (final.startsWith(tail))
+        alternatives.push({ any: [], final: this.#callingCode + final.slice(tail.length) });
     }
     return alternatives;
   }
@@ -293,7 +325,9 @@ export class PhoneNumbers {
     if (assertion.kind === 'text') return matchesSubstrings(forms.text, assertion.pattern);
     for (const pattern of assertion.patterns) {
       const keys = pattern.scope === 'international' ? forms.international : forms.keys;
-      for (const key of keys) if (matchesSubstrings(key, pattern)) return true;
+      if (pattern.whole) {
+        if (keys.includes(pattern.final!)) return true;
+      } else for (const key of keys) if (matchesSubstrings(key, pattern)) return true;
     }
     return false;
   }
@@ -448,7 +482,11 @@ function anchored(pattern: DigitPattern, skip = 0): DigitPattern {
       any: rest,
       ...optional('final', final),
     };
-  return { scope: 'international', any: [], ...optional('final', final?.slice(skip)) };
+  // Anchored at the start and, being final, at the end: the whole number (`*0077` is not `+77…`).
+  const whole = final?.slice(skip);
+  return whole === undefined || whole === ''
+    ? { scope: 'international', any: [] }
+    : { scope: 'international', any: [], final: whole, whole: true };
 }
 
 /** `{ [key]: value }` when there is a value, for optional properties under exact typing. */

@@ -125,6 +125,33 @@ describe('PhoneNumbers substring assertions', () => {
     expect(substrings('0049 1', '00', [], undefined)).toBe(true);
   });
 
+  it('reads a final component alone after an international prefix or + as the whole number', () => {
+    // `*0077` ends in 0077; read as "00, then 77" it must not become "ends in 77".
+    expect(substrings('+49 30 5550077', undefined, [], '0077')).toBe(true);
+    expect(substrings('+49 30 5550177', undefined, [], '0077')).toBe(false);
+    expect(substrings('+49 30 5550077', undefined, [], '0049305550077')).toBe(true);
+    expect(substrings('+49 30 1115550077', undefined, [], '0049305550077')).toBe(false);
+    expect(substrings('+49 30 5550077', undefined, [], '+49305550077')).toBe(true);
+    expect(substrings('+49 30 5550077', undefined, [], '+305550077')).toBe(false);
+    expect(substrings('+49 30 5550000', undefined, [], '00')).toBe(true);
+    expect(substrings('+49 30 5550077', undefined, [], '00')).toBe(false);
+  });
+
+  it('finds a final component through the national prefix by the E.164 form it ends', () => {
+    // `*0405` ends `040 5…`'s national form only if the number is +49 40 5: not all of Hamburg.
+    const patterns = phones.canonicalPatterns(
+      phones.substrings(undefined, [], '0405') as Extract<
+        ReturnType<PhoneNumbers['substrings']>,
+        { kind: 'digits' }
+      >,
+      ['49'],
+    );
+    expect(patterns.map(({ initial, any, final }) => ({ initial, any, final }))).toEqual([
+      { initial: undefined, any: [], final: '0405' },
+      { initial: undefined, any: [], final: '49405' },
+    ]);
+  });
+
   it('anchors a + to unparsed values only when they were written with one', () => {
     expect(substrings('+4930', '+49', [], undefined)).toBe(true);
     expect(substrings('4930', '+49', [], undefined)).toBe(false);
