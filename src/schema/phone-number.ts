@@ -67,8 +67,8 @@ export interface DigitPattern extends SubstringPattern {
   readonly scope: 'keys' | 'international';
   /**
    * The final component is the whole key, not just its end: a final component alone anchored to
-   * the start (`*+4930123`, `*0049301234567`) is a whole number. An index finds it among the
-   * numbers that start with it (canonicalPatterns).
+   * the start (`*+4930123`, `*0049301234567`) is a whole number. An index finds it by its key
+   * (canonicalWholeKeys).
    */
   readonly whole?: true;
 }
@@ -253,8 +253,8 @@ export class PhoneNumbers {
    * matches (an index re-checks what they find). A pattern anchored to the national significant
    * number is moved behind each calling code; one that may start in the national prefix of a
    * national dialling form (`0301*`, `*0301*`) behind the default calling code. Unanchored matches
-   * inside those forms are matches inside the E.164 form, which ends with them. A whole number
-   * is looked up by its start, which names a country (few numbers) where its end names any.
+   * inside those forms are matches inside the E.164 form, which ends with them. Whole numbers
+   * are left to canonicalWholeKeys.
    */
   canonicalPatterns(
     assertion: PhoneSubstringsAssertion & { kind: 'digits' },
@@ -265,9 +265,18 @@ export class PhoneNumbers {
       pattern.scope !== 'international'
         ? [pattern, ...this.#throughCallingCodes(pattern, codes)]
         : pattern.whole
-          ? [{ initial: pattern.final!, any: [] }]
+          ? []
           : [pattern],
     );
+  }
+
+  /**
+   * The canonical keys a prepared assertion finds as whole numbers (`*0049301234567`: the key
+   * 49301234567), for an index to look up exactly: as a pattern its start names a whole country,
+   * its end one number in a hundred.
+   */
+  canonicalWholeKeys(assertion: PhoneSubstringsAssertion & { kind: 'digits' }): string[] {
+    return assertion.patterns.flatMap((pattern) => (pattern.whole ? [pattern.final!] : []));
   }
 
   #throughCallingCodes(pattern: SubstringPattern, codes: readonly string[]): SubstringPattern[] {

@@ -461,6 +461,8 @@ describe('ReplicaIndex', () => {
     for (const [text, expected] of [
       ['(telephoneNumber=*0405550177)', ['entryUUID=short,dc=x']],
       ['(telephoneNumber=*0077)', ['entryUUID=77,dc=x']],
+      ['(telephoneNumber=*0049305550077)', ['entryUUID=77,dc=x']],
+      ['(telephoneNumber=*+49305550077)', ['entryUUID=77,dc=x']],
       ['(telephoneNumber=*0177)', ['entryUUID=177,dc=x', 'entryUUID=short,dc=x']],
       ['(telephoneNumber=*0405)', []],
     ] as const) {
