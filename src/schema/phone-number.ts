@@ -90,6 +90,8 @@ const FEATURE_CODE = /[*#]/;
 const LONGEST_EXTENSION = 6;
 /** Cached readings: values are compared far more often than they change. */
 const CACHE_LIMIT = 50_000;
+/** Values arrays whose forms' source is kept (see PhoneNumbers.provide). */
+const PROVIDED = 64;
 
 export class PhoneNumbers {
   static readonly #shared = new Map<string, PhoneNumbers>();
@@ -102,7 +104,17 @@ export class PhoneNumbers {
   readonly #nationalPrefix: string;
   readonly #byValue = new Map<string, PhoneForms>();
   readonly #byValues = new ValuesMemo<readonly PhoneForms[]>('phone forms');
-  readonly #provided = new ValuesMemo<() => readonly PhoneForms[]>('phone forms provided');
+  /**
+   * The values arrays lately told where their forms come from (`provide`), in a ring: the arrays
+   * a replica hands out live for one test, right after they are decoded, so the newest few are all
+   * a test asks for. Kept beside the arrays rather than on them, as `#byValues` keeps its memo: a
+   * property added to each fresh array was a hidden-class change per array, and looking it up
+   * across so many shapes cost more than making the forms (11 % of a number-suffix search).
+   */
+  readonly #providedValues = new Array<readonly string[] | undefined>(PROVIDED).fill(undefined);
+  readonly #providedSources = new Array<(() => readonly PhoneForms[]) | undefined>(PROVIDED).fill(undefined);
+  readonly #providedForms = new Array<readonly PhoneForms[] | undefined>(PROVIDED).fill(undefined);
+  #providedNext = 0;
 
   constructor(defaultCountry: string) {
     const country = defaultCountry.toUpperCase();
@@ -137,11 +149,19 @@ export class PhoneNumbers {
     return forms;
   }
 
-  /** The forms of an attribute's values, cached for as long as the (immutable) values array lives. */
+  /**
+   * The forms of an attribute's values: as provided, while the array is among the newest told
+   * (`provide`); else cached for as long as the (immutable) values array lives.
+   */
   formsOfValues(values: readonly string[]): readonly PhoneForms[] {
+    const provided = this.#providedValues;
+    for (let n = 0, i = this.#providedNext; n < PROVIDED; n++) {
+      i = (i === 0 ? PROVIDED : i) - 1;
+      if (provided[i] === values) return (this.#providedForms[i] ??= this.#providedSources[i]!());
+    }
     let forms = this.#byValues.get(values);
     if (!forms) {
-      forms = this.#provided.get(values)?.() ?? values.map((value) => this.formsOf(value));
+      forms = values.map((value) => this.formsOf(value));
       this.#byValues.set(values, forms);
     }
     return forms;
@@ -170,10 +190,15 @@ export class PhoneNumbers {
 
   /**
    * Says how to get the forms of an attribute's values without reading them (from their readings,
-   * see `formsWith`), should a filter test them.
+   * see `formsWith`), should a filter test them right away. The forms are made on the first test;
+   * an array tested once PROVIDED others have been provided since is read as any other.
    */
   provide(values: readonly string[], forms: () => readonly PhoneForms[]): void {
-    this.#provided.set(values, forms);
+    const i = this.#providedNext;
+    this.#providedValues[i] = values;
+    this.#providedSources[i] = forms;
+    this.#providedForms[i] = undefined;
+    this.#providedNext = i + 1 === PROVIDED ? 0 : i + 1;
   }
 
   #forms(value: string, raw: string, reading: PhoneReading | undefined, kept: Keep): PhoneForms {

@@ -180,6 +180,30 @@ describe('PhoneNumbers caches', () => {
     expect(phones.formsOfValues(values)).toBe(phones.formsOfValues(values));
   });
 
+  it('makes provided forms once, on first use, while the array is among the newest provided', () => {
+    const own = new PhoneNumbers('DE');
+    const values = ['+49 30 1234567-12'];
+    const provided = [own.read('+49 30 7654321')];
+    let made = 0;
+    own.provide(values, () => {
+      made++;
+      return provided;
+    });
+    expect(made).toBe(0);
+    own.provide(['0301111'], () => []);
+    expect(own.formsOfValues(values)).toBe(provided);
+    expect(own.formsOfValues(values)).toBe(provided);
+    expect(made).toBe(1);
+  });
+
+  it('reads an array provided long ago as any other', () => {
+    const own = new PhoneNumbers('DE');
+    const values = ['+49 30 1234567-12'];
+    own.provide(values, () => []);
+    for (let i = 0; i < 100; i++) own.provide([`030 ${i}`], () => []);
+    expect(own.formsOfValues(values).map((forms) => forms.e164)).toEqual(['4930123456712']);
+  });
+
   it('shares one instance per default country', () => {
     expect(PhoneNumbers.for('de')).toBe(PhoneNumbers.for('DE'));
   });
