@@ -185,7 +185,7 @@ export class PhoneNumbers {
    * live for one search, so their strings are not flattened (only what an index keeps need be).
    */
   formsWith(value: string, reading: PhoneReading | undefined): PhoneForms {
-    return this.#forms(value, value.replace(NON_DIAL, ''), reading, asIs);
+    return this.#forms(value, undefined, reading, asIs);
   }
 
   /**
@@ -201,12 +201,15 @@ export class PhoneNumbers {
     this.#providedNext = i + 1 === PROVIDED ? 0 : i + 1;
   }
 
-  #forms(value: string, raw: string, reading: PhoneReading | undefined, kept: Keep): PhoneForms {
+  /** `raw`: the value's dial characters, when they are at hand (else made if needed). */
+  #forms(value: string, raw: string | undefined, reading: PhoneReading | undefined, kept: Keep): PhoneForms {
+    // The dial characters hold a digit exactly when the value does.
+    if (reading !== undefined && HAS_DIGIT.test(value)) return this.#numberForms(value, reading, raw, kept);
+    const dial = raw ?? value.replace(NON_DIAL, '');
     const text = foldText(value);
-    if (!HAS_DIGIT.test(raw)) return unparsedForms(raw, [], [], text);
-    if (reading !== undefined) return this.#numberForms(reading, raw, text, kept);
-    const keys = [raw];
-    return unparsedForms(raw, keys, writtenWithPlus(value) ? keys : [], text);
+    if (!HAS_DIGIT.test(dial)) return unparsedForms(dial, [], [], text);
+    const keys = [dial];
+    return unparsedForms(dial, keys, writtenWithPlus(value) ? keys : [], text);
   }
 
   /**
@@ -398,37 +401,24 @@ export class PhoneNumbers {
    * The forms of a number libphonenumber has read. The digits as written are left out: whatever
    * they match, one of these matches too, or the assertion reading of `+` and `00` takes over.
    */
-  #numberForms(number: PhoneReading, raw: string, text: string, kept: Keep): PhoneForms {
+  #numberForms(value: string, number: PhoneReading, raw: string | undefined, kept: Keep): PhoneForms {
     const { ext, callingCode } = number;
     const nsn = kept(number.nationalNumber);
     const e164 = kept(`${callingCode}${nsn}`);
     const national = kept(this.#nationalDigits(callingCode, nsn));
+    // E.164 never equals the others (a calling code never starts with the national prefix).
+    const plain = national === nsn ? [e164, nsn] : [e164, nsn, national];
     if (ext === '') {
       const international = [e164];
-      return {
-        raw,
-        e164,
-        callingCode,
-        keys: distinct(e164, nsn, national),
-        international,
-        canonical: international,
-        text,
-        reading: number,
-      };
+      return new NumberForms(value, raw, e164, callingCode, plain, international, number);
     }
-    const keys = distinct(kept(e164 + ext), kept(nsn + ext), kept(national + ext));
+    const longest = kept(e164 + ext);
+    const withExt = kept(nsn + ext);
+    const nationalExt = kept(national + ext);
+    const keys = nationalExt === withExt ? [longest, withExt] : [longest, withExt, nationalExt];
     // `+49 30 1234567 ext. 12` is also found by the number without its extension.
-    const international = [keys[0]!, e164];
-    return {
-      raw,
-      e164: keys[0]!,
-      callingCode,
-      keys: [...keys, ...distinct(e164, nsn, national)],
-      international,
-      canonical: international,
-      text,
-      reading: number,
-    };
+    const international = [longest, e164];
+    return new NumberForms(value, raw, longest, callingCode, [...keys, ...plain], international, number);
   }
 
   /**
@@ -438,6 +428,41 @@ export class PhoneNumbers {
    */
   #nationalDigits(callingCode: string, nationalNumber: string): string {
     return callingCode === this.#callingCode ? this.#nationalPrefix + nationalNumber : nationalNumber;
+  }
+}
+
+/**
+ * The forms of a value that reads as a full number. Its dial characters and folded text are made
+ * when first asked for: a search testing numbers by their digits, as phones do, needs neither.
+ */
+class NumberForms implements PhoneForms {
+  readonly #value: string;
+  #raw: string | undefined;
+  #text: string | undefined;
+
+  constructor(
+    value: string,
+    raw: string | undefined,
+    readonly e164: string,
+    readonly callingCode: string,
+    readonly keys: readonly string[],
+    readonly international: readonly string[],
+    readonly reading: PhoneReading,
+  ) {
+    this.#value = value;
+    this.#raw = raw;
+  }
+
+  get canonical(): readonly string[] {
+    return this.international;
+  }
+
+  get raw(): string {
+    return (this.#raw ??= this.#value.replace(NON_DIAL, ''));
+  }
+
+  get text(): string {
+    return (this.#text ??= foldText(this.#value));
   }
 }
 
