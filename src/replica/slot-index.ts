@@ -297,7 +297,9 @@ export class SlotIndex {
     const assertion = phones.substrings(initial, any, final);
     if (assertion.kind === 'text') return listStream(index.present);
     const patterns = phones.canonicalPatterns(assertion, index.callingCodes);
-    return chainStreams(patterns.map((pattern) => this.#keyStream(terms, pattern, index)));
+    const streams = patterns.map((pattern) => this.#keyStream(terms, pattern, index));
+    for (const key of phones.canonicalWholeKeys(assertion)) streams.push(listStream(terms.exact(key)));
+    return chainStreams(streams);
   }
 
   /** The slots of the keys that can match the pattern, key by key (see TermIndex.candidateKeys). */
@@ -409,8 +411,11 @@ export class SlotIndex {
     const assertion = phones.substrings(initial, any, final);
     if (assertion.kind === 'text') return index.present;
     const patterns = phones.canonicalPatterns(assertion, index.callingCodes);
-    if (patterns.length === 1) return this.#matchingKeys(terms, patterns[0]!, index);
+    const wholeKeys = phones.canonicalWholeKeys(assertion);
+    if (patterns.length === 1 && wholeKeys.length === 0)
+      return this.#matchingKeys(terms, patterns[0]!, index);
     const sets = patterns.map((pattern) => this.#matchingKeys(terms, pattern, index));
+    for (const key of wholeKeys) sets.push(terms.exact(key));
     const collector = this.#collector.begin();
     for (const ids of sets) collector.addAll(ids);
     return collector.finish();

@@ -68,3 +68,69 @@ function compareBackwards(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+/** The characters a suffix code spells, in char-code order (as compareBackwards sorts them). */
+const CODE_CHARS = '#*0123456789';
+/** One more than the characters: 0 stands for "before the key's start". */
+const CODE_BASE = CODE_CHARS.length + 1;
+/** Characters a code holds: CODE_BASE ** CODE_DEPTH fits a Uint32 (13^8 < 2^32). */
+export const CODE_DEPTH = 8;
+/** Char code -> its symbol in a code (1..12); 0: a character no code spells. */
+const SYMBOLS = new Uint8Array(128);
+for (let s = 0; s < CODE_CHARS.length; s++) SYMBOLS[CODE_CHARS.charCodeAt(s)] = s + 1;
+/** CODE_BASE ** (CODE_DEPTH - 1 - depth), by depth. */
+const PLACES = Array.from({ length: CODE_DEPTH }, (_, depth) => CODE_BASE ** (CODE_DEPTH - 1 - depth));
+
+/**
+ * Per position of a suffix order, the last CODE_DEPTH characters of its key read backwards as one
+ * number: the order ascends in them too, so an ending is found by a binary search over a typed
+ * array, and the keys with it form one range, read without touching a key string (each a cache miss
+ * away). Undefined when a key holds a character other than digits, `*` and `#`.
+ */
+export function suffixCodes(keys: readonly string[], bySuffix: Uint32Array): Uint32Array | undefined {
+  const codes = new Uint32Array(bySuffix.length);
+  for (let i = 0; i < bySuffix.length; i++) {
+    const code = codeOf(keys[bySuffix[i]!]!);
+    if (code < 0) return undefined;
+    codes[i] = code;
+  }
+  return codes;
+}
+
+/**
+ * The positions [from, to) of a suffix order whose keys end with `suffix`'s last CODE_DEPTH
+ * characters (all of it, when it is no longer: then exactly the keys ending with it); undefined
+ * when the suffix holds a character no code spells.
+ */
+export function suffixRange(codes: Uint32Array, suffix: string): readonly [number, number] | undefined {
+  const tail = suffix.length > CODE_DEPTH ? suffix.slice(-CODE_DEPTH) : suffix;
+  const low = codeOf(tail);
+  if (low < 0 || tail === '') return undefined;
+  const high = low + PLACES[tail.length - 1]!;
+  return [codeBound(codes, low), codeBound(codes, high)];
+}
+
+/** A key's last CODE_DEPTH characters backwards, as a number; -1 if one of them has no symbol. */
+function codeOf(key: string): number {
+  let code = 0;
+  const depth = Math.min(key.length, CODE_DEPTH);
+  for (let d = 0; d < depth; d++) {
+    const char = key.charCodeAt(key.length - 1 - d);
+    const symbol = char < 128 ? SYMBOLS[char]! : 0;
+    if (symbol === 0) return -1;
+    code += symbol * PLACES[d]!;
+  }
+  return code;
+}
+
+/** The first position whose code is not below `code`. */
+function codeBound(codes: Uint32Array, code: number): number {
+  let low = 0;
+  let high = codes.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (codes[middle]! < code) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

@@ -3,7 +3,7 @@ import { GrowableIds } from './growable-ids.js';
 import { ALL_REACH } from './key-reach.js';
 import { DONE, type KeyCursor } from './slot-stream.js';
 import { EMPTY, filterIds, lowerBound, union, type Ids } from './sorted-ids.js';
-import { suffixLowerBound, suffixOrder } from './suffix-order.js';
+import { CODE_DEPTH, suffixCodes, suffixLowerBound, suffixOrder, suffixRange } from './suffix-order.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import type { SnapshotReader } from './snapshot-reader.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
@@ -26,6 +26,8 @@ export interface TermLayout {
 export class TermIndex {
   #trigrams: Trigrams | undefined;
   #bySuffix: Uint32Array | undefined;
+  /** The suffix order's endings as numbers (suffixCodes), made on the first suffix lookup; null: keys it cannot code. */
+  #suffixCodes: Uint32Array | null | undefined;
 
   constructor(
     readonly keys: readonly string[],
@@ -150,7 +152,8 @@ export class TermIndex {
       this.postings.byteLength +
       (this.reach?.byteLength ?? 0) +
       (this.#trigrams?.bytes ?? 0) +
-      (this.#bySuffix?.byteLength ?? 0)
+      (this.#bySuffix?.byteLength ?? 0) +
+      (this.#suffixCodes?.byteLength ?? 0)
     );
   }
 
@@ -246,6 +249,29 @@ export class TermIndex {
     const bySuffix = this.suffixOrder();
     // As for contains: a shorter form reached through a longer one is checked on the suffix alone.
     const check: SubstringPattern = this.reach ? { any: [], final: suffix } : pattern;
+    const codes =
+      this.#suffixCodes === undefined
+        ? (this.#suffixCodes = suffixCodes(keys, bySuffix) ?? null)
+        : this.#suffixCodes;
+    const range = codes && suffixRange(codes, suffix);
+    if (range) {
+      // Every key of the range ends with the suffix, or with its last CODE_DEPTH characters.
+      const ends = suffix.length <= CODE_DEPTH && check.initial === undefined && check.any.length === 0;
+      const end = range[1];
+      let i = range[0];
+      return {
+        next: () => {
+          for (; i < end; i++) {
+            const k = bySuffix[i]!;
+            if (ends || matchesSubstrings(keys[k]!, check)) {
+              i++;
+              return k;
+            }
+          }
+          return DONE;
+        },
+      };
+    }
     let i = suffixLowerBound(keys, bySuffix, suffix);
     return {
       next: () => {

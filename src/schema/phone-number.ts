@@ -65,6 +65,12 @@ export interface PhoneReading {
 /** A substring assertion over digit strings, tried against every key or only the international ones. */
 export interface DigitPattern extends SubstringPattern {
   readonly scope: 'keys' | 'international';
+  /**
+   * The final component is the whole key, not just its end: a final component alone anchored to
+   * the start (`*+4930123`, `*0049301234567`) is a whole number. An index finds it by its key
+   * (canonicalWholeKeys).
+   */
+  readonly whole?: true;
 }
 
 export type PhoneSubstringsAssertion =
@@ -84,6 +90,8 @@ const FEATURE_CODE = /[*#]/;
 const LONGEST_EXTENSION = 6;
 /** Cached readings: values are compared far more often than they change. */
 const CACHE_LIMIT = 50_000;
+/** Values arrays whose forms' source is kept (see PhoneNumbers.provide). */
+const PROVIDED = 64;
 
 export class PhoneNumbers {
   static readonly #shared = new Map<string, PhoneNumbers>();
@@ -96,7 +104,17 @@ export class PhoneNumbers {
   readonly #nationalPrefix: string;
   readonly #byValue = new Map<string, PhoneForms>();
   readonly #byValues = new ValuesMemo<readonly PhoneForms[]>('phone forms');
-  readonly #provided = new ValuesMemo<() => readonly PhoneForms[]>('phone forms provided');
+  /**
+   * The values arrays lately told where their forms come from (`provide`), in a ring: the arrays
+   * a replica hands out live for one test, right after they are decoded, so the newest few are all
+   * a test asks for. Kept beside the arrays rather than on them, as `#byValues` keeps its memo: a
+   * property added to each fresh array was a hidden-class change per array, and looking it up
+   * across so many shapes cost more than making the forms (11 % of a number-suffix search).
+   */
+  readonly #providedValues = new Array<readonly string[] | undefined>(PROVIDED).fill(undefined);
+  readonly #providedSources = new Array<(() => readonly PhoneForms[]) | undefined>(PROVIDED).fill(undefined);
+  readonly #providedForms = new Array<readonly PhoneForms[] | undefined>(PROVIDED).fill(undefined);
+  #providedNext = 0;
 
   constructor(defaultCountry: string) {
     const country = defaultCountry.toUpperCase();
@@ -131,11 +149,19 @@ export class PhoneNumbers {
     return forms;
   }
 
-  /** The forms of an attribute's values, cached for as long as the (immutable) values array lives. */
+  /**
+   * The forms of an attribute's values: as provided, while the array is among the newest told
+   * (`provide`); else cached for as long as the (immutable) values array lives.
+   */
   formsOfValues(values: readonly string[]): readonly PhoneForms[] {
+    const provided = this.#providedValues;
+    for (let n = 0, i = this.#providedNext; n < PROVIDED; n++) {
+      i = (i === 0 ? PROVIDED : i) - 1;
+      if (provided[i] === values) return (this.#providedForms[i] ??= this.#providedSources[i]!());
+    }
     let forms = this.#byValues.get(values);
     if (!forms) {
-      forms = this.#provided.get(values)?.() ?? values.map((value) => this.formsOf(value));
+      forms = values.map((value) => this.formsOf(value));
       this.#byValues.set(values, forms);
     }
     return forms;
@@ -159,23 +185,31 @@ export class PhoneNumbers {
    * live for one search, so their strings are not flattened (only what an index keeps need be).
    */
   formsWith(value: string, reading: PhoneReading | undefined): PhoneForms {
-    return this.#forms(value, value.replace(NON_DIAL, ''), reading, asIs);
+    return this.#forms(value, undefined, reading, asIs);
   }
 
   /**
    * Says how to get the forms of an attribute's values without reading them (from their readings,
-   * see `formsWith`), should a filter test them.
+   * see `formsWith`), should a filter test them right away. The forms are made on the first test;
+   * an array tested once PROVIDED others have been provided since is read as any other.
    */
   provide(values: readonly string[], forms: () => readonly PhoneForms[]): void {
-    this.#provided.set(values, forms);
+    const i = this.#providedNext;
+    this.#providedValues[i] = values;
+    this.#providedSources[i] = forms;
+    this.#providedForms[i] = undefined;
+    this.#providedNext = i + 1 === PROVIDED ? 0 : i + 1;
   }
 
-  #forms(value: string, raw: string, reading: PhoneReading | undefined, kept: Keep): PhoneForms {
+  /** `raw`: the value's dial characters, when they are at hand (else made if needed). */
+  #forms(value: string, raw: string | undefined, reading: PhoneReading | undefined, kept: Keep): PhoneForms {
+    // The dial characters hold a digit exactly when the value does.
+    if (reading !== undefined && HAS_DIGIT.test(value)) return this.#numberForms(value, reading, raw, kept);
+    const dial = raw ?? value.replace(NON_DIAL, '');
     const text = foldText(value);
-    if (!HAS_DIGIT.test(raw)) return unparsedForms(raw, [], [], text);
-    if (reading !== undefined) return this.#numberForms(reading, raw, text, kept);
-    const keys = [raw];
-    return unparsedForms(raw, keys, writtenWithPlus(value) ? keys : [], text);
+    if (!HAS_DIGIT.test(dial)) return unparsedForms(dial, [], [], text);
+    const keys = [dial];
+    return unparsedForms(dial, keys, writtenWithPlus(value) ? keys : [], text);
   }
 
   /**
@@ -218,8 +252,10 @@ export class PhoneNumbers {
     if (first !== undefined && writtenWithPlus(first)) return { kind: 'digits', patterns: [anchored(plain)] };
     const leading = plain.initial ?? plain.any[0] ?? plain.final ?? '';
     const idd = this.#iddPrefix.exec(leading)?.[0];
-    // Just `00` (a phone's first key presses) anchors nothing: then every full number matches.
-    if (idd === undefined) return { kind: 'digits', patterns: [plain] };
+    // Just `00` (a phone's first key presses) anchors nothing: then every full number matches. As
+    // a final component alone it would be the whole number, and none is empty.
+    const onlyFinal = plain.initial === undefined && plain.any.length === 0;
+    if (idd === undefined || (onlyFinal && leading === idd)) return { kind: 'digits', patterns: [plain] };
     return { kind: 'digits', patterns: [plain, anchored(plain, idd.length)] };
   }
 
@@ -245,7 +281,8 @@ export class PhoneNumbers {
    * matches (an index re-checks what they find). A pattern anchored to the national significant
    * number is moved behind each calling code; one that may start in the national prefix of a
    * national dialling form (`0301*`, `*0301*`) behind the default calling code. Unanchored matches
-   * inside those forms are matches inside the E.164 form, which ends with them.
+   * inside those forms are matches inside the E.164 form, which ends with them. Whole numbers
+   * are left to canonicalWholeKeys.
    */
   canonicalPatterns(
     assertion: PhoneSubstringsAssertion & { kind: 'digits' },
@@ -253,8 +290,21 @@ export class PhoneNumbers {
   ): SubstringPattern[] {
     const codes = [...callingCodes];
     return assertion.patterns.flatMap((pattern) =>
-      pattern.scope === 'international' ? [pattern] : [pattern, ...this.#throughCallingCodes(pattern, codes)],
+      pattern.scope !== 'international'
+        ? [pattern, ...this.#throughCallingCodes(pattern, codes)]
+        : pattern.whole
+          ? []
+          : [pattern],
     );
+  }
+
+  /**
+   * The canonical keys a prepared assertion finds as whole numbers (`*0049301234567`: the key
+   * 49301234567), for an index to look up exactly: as a pattern its start names a whole country,
+   * its end one number in a hundred.
+   */
+  canonicalWholeKeys(assertion: PhoneSubstringsAssertion & { kind: 'digits' }): string[] {
+    return assertion.patterns.flatMap((pattern) => (pattern.whole ? [pattern.final!] : []));
   }
 
   #throughCallingCodes(pattern: SubstringPattern, codes: readonly string[]): SubstringPattern[] {
@@ -270,14 +320,33 @@ export class PhoneNumbers {
       return alternatives;
     }
     // Unanchored: the first component may begin inside the national prefix.
-    const first = any[0] ?? final;
-    if (first === undefined || prefix === '') return [];
-    const after = any.length > 0 ? { any: any.slice(1), ...optional('final', final) } : { any: [] };
+    if (prefix === '') return [];
+    const first = any[0];
+    if (first === undefined) return final === undefined ? [] : this.#finalThroughPrefix(final);
+    const after = { any: any.slice(1), ...optional('final', final) };
     const alternatives: SubstringPattern[] = [];
     for (let start = 0; start < prefix.length; start++) {
       const tail = prefix.slice(start);
       if (first.startsWith(tail)) alternatives.push({ initial: home + first.slice(tail.length), ...after });
       else if (tail.startsWith(first)) alternatives.push({ initial: home, any: [] });
+    }
+    return alternatives;
+  }
+
+  /**
+   * A final component alone that begins inside the national prefix of a national dialling form
+   * (`*0301234567`, or `*0405` ending `040 5`) spans that whole form: the number's E.164 form is the
+   * calling code and the rest, and so ends with it. Anchoring it to the start instead (as for a
+   * middle component) would name every number whose E.164 form begins so (`49405…`: all of Hamburg).
+   * One that lies inside the prefix would leave no national number at all.
+   */
+  #finalThroughPrefix(final: string): SubstringPattern[] {
+    const prefix = this.#nationalPrefix;
+    const alternatives: SubstringPattern[] = [];
+    for (let start = 0; start < prefix.length; start++) {
+      const tail = prefix.slice(start);
+      if (final.startsWith(tail))
+        alternatives.push({ any: [], final: this.#callingCode + final.slice(tail.length) });
     }
     return alternatives;
   }
@@ -293,7 +362,9 @@ export class PhoneNumbers {
     if (assertion.kind === 'text') return matchesSubstrings(forms.text, assertion.pattern);
     for (const pattern of assertion.patterns) {
       const keys = pattern.scope === 'international' ? forms.international : forms.keys;
-      for (const key of keys) if (matchesSubstrings(key, pattern)) return true;
+      if (pattern.whole) {
+        if (keys.includes(pattern.final!)) return true;
+      } else for (const key of keys) if (matchesSubstrings(key, pattern)) return true;
     }
     return false;
   }
@@ -330,37 +401,24 @@ export class PhoneNumbers {
    * The forms of a number libphonenumber has read. The digits as written are left out: whatever
    * they match, one of these matches too, or the assertion reading of `+` and `00` takes over.
    */
-  #numberForms(number: PhoneReading, raw: string, text: string, kept: Keep): PhoneForms {
+  #numberForms(value: string, number: PhoneReading, raw: string | undefined, kept: Keep): PhoneForms {
     const { ext, callingCode } = number;
     const nsn = kept(number.nationalNumber);
     const e164 = kept(`${callingCode}${nsn}`);
     const national = kept(this.#nationalDigits(callingCode, nsn));
+    // E.164 never equals the others (a calling code never starts with the national prefix).
+    const plain = national === nsn ? [e164, nsn] : [e164, nsn, national];
     if (ext === '') {
       const international = [e164];
-      return {
-        raw,
-        e164,
-        callingCode,
-        keys: distinct(e164, nsn, national),
-        international,
-        canonical: international,
-        text,
-        reading: number,
-      };
+      return new NumberForms(value, raw, e164, callingCode, plain, international, number);
     }
-    const keys = distinct(kept(e164 + ext), kept(nsn + ext), kept(national + ext));
+    const longest = kept(e164 + ext);
+    const withExt = kept(nsn + ext);
+    const nationalExt = kept(national + ext);
+    const keys = nationalExt === withExt ? [longest, withExt] : [longest, withExt, nationalExt];
     // `+49 30 1234567 ext. 12` is also found by the number without its extension.
-    const international = [keys[0]!, e164];
-    return {
-      raw,
-      e164: keys[0]!,
-      callingCode,
-      keys: [...keys, ...distinct(e164, nsn, national)],
-      international,
-      canonical: international,
-      text,
-      reading: number,
-    };
+    const international = [longest, e164];
+    return new NumberForms(value, raw, longest, callingCode, [...keys, ...plain], international, number);
   }
 
   /**
@@ -370,6 +428,41 @@ export class PhoneNumbers {
    */
   #nationalDigits(callingCode: string, nationalNumber: string): string {
     return callingCode === this.#callingCode ? this.#nationalPrefix + nationalNumber : nationalNumber;
+  }
+}
+
+/**
+ * The forms of a value that reads as a full number. Its dial characters and folded text are made
+ * when first asked for: a search testing numbers by their digits, as phones do, needs neither.
+ */
+class NumberForms implements PhoneForms {
+  readonly #value: string;
+  #raw: string | undefined;
+  #text: string | undefined;
+
+  constructor(
+    value: string,
+    raw: string | undefined,
+    readonly e164: string,
+    readonly callingCode: string,
+    readonly keys: readonly string[],
+    readonly international: readonly string[],
+    readonly reading: PhoneReading,
+  ) {
+    this.#value = value;
+    this.#raw = raw;
+  }
+
+  get canonical(): readonly string[] {
+    return this.international;
+  }
+
+  get raw(): string {
+    return (this.#raw ??= this.#value.replace(NON_DIAL, ''));
+  }
+
+  get text(): string {
+    return (this.#text ??= foldText(this.#value));
   }
 }
 
@@ -448,7 +541,11 @@ function anchored(pattern: DigitPattern, skip = 0): DigitPattern {
       any: rest,
       ...optional('final', final),
     };
-  return { scope: 'international', any: [], ...optional('final', final?.slice(skip)) };
+  // Anchored at the start and, being final, at the end: the whole number (`*0077` is not `+77…`).
+  const whole = final?.slice(skip);
+  return whole === undefined || whole === ''
+    ? { scope: 'international', any: [] }
+    : { scope: 'international', any: [], final: whole, whole: true };
 }
 
 /** `{ [key]: value }` when there is a value, for optional properties under exact typing. */

@@ -444,6 +444,40 @@ describe('ReplicaIndex', () => {
     }
   });
 
+  it('finds a number suffix that reaches into the national prefix without the numbers that merely start alike', () => {
+    const hamburg = Array.from({ length: 200 }, (_, i) =>
+      makeEntry(`entryUUID=h${i},dc=x`, [{ name: 'telephoneNumber', values: [`040 5550-${100500 + i}`] }]),
+    );
+    const own = TestIndex.build(
+      [
+        ...hamburg,
+        makeEntry('entryUUID=short,dc=x', [{ name: 'telephoneNumber', values: ['+49 40 5550177'] }]),
+        makeEntry('entryUUID=77,dc=x', [{ name: 'telephoneNumber', values: ['+49 30 5550077'] }]),
+        makeEntry('entryUUID=177,dc=x', [{ name: 'telephoneNumber', values: ['+49 30 5550177'] }]),
+      ],
+      schema,
+      options,
+    );
+    for (const [text, expected] of [
+      ['(telephoneNumber=*0405550177)', ['entryUUID=short,dc=x']],
+      ['(telephoneNumber=*0077)', ['entryUUID=77,dc=x']],
+      ['(telephoneNumber=*0049305550077)', ['entryUUID=77,dc=x']],
+      ['(telephoneNumber=*+49305550077)', ['entryUUID=77,dc=x']],
+      ['(telephoneNumber=*0177)', ['entryUUID=177,dc=x', 'entryUUID=short,dc=x']],
+      ['(telephoneNumber=*0405)', []],
+    ] as const) {
+      const filter = parseFilter(text);
+      expect(
+        search(own, filter)
+          .map((entry) => entry.dn)
+          .sort(),
+        text,
+      ).toEqual([...expected].sort());
+      expect(scan(own, filter).length, text).toBe(expected.length);
+      expect(own.candidates(filter)!.length, text).toBeLessThanOrEqual(expected.length + 1);
+    }
+  });
+
   it('answers typical phone queries with far fewer candidates than entries', () => {
     const big = TestIndex.build(entries(20000, 3), schema, options);
     const sample = big.all()[1234]!;

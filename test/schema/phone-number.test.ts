@@ -125,6 +125,33 @@ describe('PhoneNumbers substring assertions', () => {
     expect(substrings('0049 1', '00', [], undefined)).toBe(true);
   });
 
+  it('reads a final component alone after an international prefix or + as the whole number', () => {
+    // `*0077` ends in 0077; read as "00, then 77" it must not become "ends in 77".
+    expect(substrings('+49 30 5550077', undefined, [], '0077')).toBe(true);
+    expect(substrings('+49 30 5550177', undefined, [], '0077')).toBe(false);
+    expect(substrings('+49 30 5550077', undefined, [], '0049305550077')).toBe(true);
+    expect(substrings('+49 30 1115550077', undefined, [], '0049305550077')).toBe(false);
+    expect(substrings('+49 30 5550077', undefined, [], '+49305550077')).toBe(true);
+    expect(substrings('+49 30 5550077', undefined, [], '+305550077')).toBe(false);
+    expect(substrings('+49 30 5550000', undefined, [], '00')).toBe(true);
+    expect(substrings('+49 30 5550077', undefined, [], '00')).toBe(false);
+  });
+
+  it('finds a final component through the national prefix by the E.164 form it ends', () => {
+    // `*0405` ends `040 5…`'s national form only if the number is +49 40 5: not all of Hamburg.
+    const patterns = phones.canonicalPatterns(
+      phones.substrings(undefined, [], '0405') as Extract<
+        ReturnType<PhoneNumbers['substrings']>,
+        { kind: 'digits' }
+      >,
+      ['49'],
+    );
+    expect(patterns.map(({ initial, any, final }) => ({ initial, any, final }))).toEqual([
+      { initial: undefined, any: [], final: '0405' },
+      { initial: undefined, any: [], final: '49405' },
+    ]);
+  });
+
   it('anchors a + to unparsed values only when they were written with one', () => {
     expect(substrings('+4930', '+49', [], undefined)).toBe(true);
     expect(substrings('4930', '+49', [], undefined)).toBe(false);
@@ -151,6 +178,30 @@ describe('PhoneNumbers caches', () => {
   it('caches the forms of a values array for as long as it lives', () => {
     const values = ['+49 30 1234567-12'];
     expect(phones.formsOfValues(values)).toBe(phones.formsOfValues(values));
+  });
+
+  it('makes provided forms once, on first use, while the array is among the newest provided', () => {
+    const own = new PhoneNumbers('DE');
+    const values = ['+49 30 1234567-12'];
+    const provided = [own.read('+49 30 7654321')];
+    let made = 0;
+    own.provide(values, () => {
+      made++;
+      return provided;
+    });
+    expect(made).toBe(0);
+    own.provide(['0301111'], () => []);
+    expect(own.formsOfValues(values)).toBe(provided);
+    expect(own.formsOfValues(values)).toBe(provided);
+    expect(made).toBe(1);
+  });
+
+  it('reads an array provided long ago as any other', () => {
+    const own = new PhoneNumbers('DE');
+    const values = ['+49 30 1234567-12'];
+    own.provide(values, () => []);
+    for (let i = 0; i < 100; i++) own.provide([`030 ${i}`], () => []);
+    expect(own.formsOfValues(values).map((forms) => forms.e164)).toEqual(['4930123456712']);
   });
 
   it('shares one instance per default country', () => {

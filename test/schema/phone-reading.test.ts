@@ -32,7 +32,10 @@ describe('PhoneNumbers.formsWith', () => {
     fc.assert(
       fc.property(written, (value) => {
         const forms = phones.read(value);
-        expect(phones.formsWith(value, forms.reading)).toEqual(forms);
+        const made = phones.formsWith(value, forms.reading);
+        expect(made).toEqual(forms);
+        // Made on first use, so not among the properties toEqual compares.
+        expect([made.raw, made.text, made.canonical]).toEqual([forms.raw, forms.text, forms.canonical]);
       }),
       { numRuns: 2000 },
     );
