@@ -123,7 +123,10 @@ function codeOf(key: string): number {
   return code;
 }
 
-/** The first position whose code is not below `code`. */
+/**
+ * The first position whose code is not below `code`. sorted-ids' lowerBound does the same over
+ * strings; one function for both would make the name lookups' loop polymorphic.
+ */
 function codeBound(codes: Uint32Array, code: number): number {
   let low = 0;
   let high = codes.length;
