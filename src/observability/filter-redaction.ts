@@ -17,12 +17,15 @@ import { REDACTED } from './logger.js';
 const verdicts = new Map<string, boolean>();
 /** Descriptions kept before the map is started afresh, so a client inventing names cannot grow it. */
 const VERDICTS_KEPT = 1024;
+/** Longer descriptions are judged each time: a filter may name one of up to maxRequestBytes. */
+const VERDICT_NAME_MAX = 128;
 
 function isSensitive(attribute: string | undefined): boolean {
   if (attribute === undefined) return false;
   let sensitive = verdicts.get(attribute);
   if (sensitive === undefined) {
     sensitive = isSensitiveAttribute(attribute);
+    if (attribute.length > VERDICT_NAME_MAX) return sensitive;
     if (verdicts.size >= VERDICTS_KEPT) verdicts.clear();
     verdicts.set(attribute, sensitive);
   }

@@ -9,6 +9,8 @@ import { selectionKey } from './encoded-entries.js';
 
 /** Keys remembered per withheld set before its map is started afresh: a client inventing lists cannot grow it. */
 const KEYS_KEPT = 128;
+/** Longer attribute lists get their key made each time: a request may hold one of up to maxRequestBytes. */
+const INPUTS_MAX = 1024;
 
 /** Per withheld set (one per kind of caller, src/auth/access-policy.ts): the keys by their inputs. */
 const keys = new WeakMap<ReadonlySet<string>, Map<string, string>>();
@@ -20,9 +22,10 @@ export function keptSelectionKey(
   withheld: ReadonlySet<string>,
   view: string | undefined,
 ): string {
+  const inputs = inputsOf(attributes, typesOnly, view);
+  if (inputs.length > INPUTS_MAX) return selectionKey(attributes, typesOnly, withheld, view);
   let kept = keys.get(withheld);
   if (kept === undefined) keys.set(withheld, (kept = new Map<string, string>()));
-  const inputs = inputsOf(attributes, typesOnly, view);
   let key = kept.get(inputs);
   if (key === undefined) {
     key = selectionKey(attributes, typesOnly, withheld, view);

@@ -204,6 +204,12 @@ describe('logOperation on the lines of one connection', () => {
     }
     expect(lineFor(search)).not.toContain('hunter2');
   });
+
+  it('redacts a secret attribute named with a long option, asked again', () => {
+    const long = { ...search, filter: parseFilter(`(userPassword;x-${'o'.repeat(300)}=hunter2)`) };
+    expect(lineFor(long)).not.toContain('hunter2');
+    expect(lineFor(long)).not.toContain('hunter2');
+  });
 });
 
 describe('logOperation into a BatchedDestination', () => {

@@ -29,6 +29,14 @@ describe('keptSelectionKey', () => {
     expect(new Set(inputs.map((args) => keptSelectionKey(...args))).size).toBe(inputs.length);
   });
 
+  it('is selectionKey for a list too long to keep, asked twice', () => {
+    const attributes = Array.from({ length: 300 }, (_, i) => `attribute${i}`);
+    for (const round of [1, 2])
+      expect(keptSelectionKey(attributes, false, WITHHELD, 'snom'), `round ${round}`).toBe(
+        selectionKey(attributes, false, WITHHELD, 'snom'),
+      );
+  });
+
   it('stays right past the keys it keeps', () => {
     for (let i = 0; i < 1_000; i++) {
       const attributes = [`a${i}`];
