@@ -213,9 +213,13 @@ export class LdapSource implements Source {
    * decodes; `search` hands it to ldapts as filter objects (ldapts-filter-objects.ts).
    */
   backendFilter(query: SourceQuery): Filter {
-    const widened =
-      query.filter === undefined ? undefined : this.#pushdown.translate(query.filter, query.exactFields);
+    const widened = this.#widened(query);
     return widened === undefined ? this.#scope : within(this.#scope, widened);
+  }
+
+  /** The query's condition as the backend is asked it (widened), or undefined for none. */
+  #widened(query: SourceQuery): Filter | undefined {
+    return query.filter === undefined ? undefined : this.#pushdown.translate(query.filter, query.exactFields);
   }
 
   /**
@@ -225,8 +229,7 @@ export class LdapSource implements Source {
    */
   search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
     const filter = (): LdaptsFilter => {
-      const widened =
-        query.filter === undefined ? undefined : this.#pushdown.translate(query.filter, query.exactFields);
+      const widened = this.#widened(query);
       if (widened === undefined) return this.#scopeObject;
       // backendFilter's `within`, with the scope's parts as built once (ldapts only reads them).
       return new AndFilter({ filters: [...this.#scopeParts, this.#ldapts(widened)] });
