@@ -322,10 +322,11 @@ async function startAdmin(
   logger: Logger,
   server: LdapServer,
 ): Promise<{ readonly server: AdminServer; readonly url: string }> {
-  const { listen: url, token } = config.admin!;
+  const { listen: url, token, hosts } = config.admin!;
   const admin = new AdminServer({
     listen: url,
     ...(token === undefined ? {} : { token }),
+    ...(hosts === undefined ? {} : { hosts }),
     metrics,
     readiness: () => readiness(services().directory.monitorSnapshot().sources, maxStaleOf(running())),
     status: currentStatusPage(services, running),

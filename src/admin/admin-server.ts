@@ -3,12 +3,15 @@
  * answers), `/readyz` (every source serves, readiness.ts) and the status page (status-routes.ts).
  * Read-only and small: GET and HEAD, and one POST (the status page's test bind, a bounded form).
  * With `admin.token` every path but `/healthz` asks for it (admin-token.ts): as a bearer token, or,
- * for the status page, which a browser opens, as the password of HTTP Basic.
+ * for the status page, which a browser opens, as the password of HTTP Basic. Without a token it
+ * answers only requests addressed to an IP address, `localhost` or a name in `admin.hosts`
+ * (host-check.ts: DNS rebinding).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../observability/logger.js';
 import { AdminToken } from './admin-token.js';
 import { FormBodyError } from './form-body.js';
+import { HostCheck } from './host-check.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 import { STATUS_PAGE_CSP } from './status-page.js';
@@ -18,6 +21,8 @@ export interface AdminServerOptions {
   /** `http://host:port`. */
   readonly listen: string;
   readonly token?: string;
+  /** DNS names a request may address when there is no token (`admin.hosts`). */
+  readonly hosts?: readonly string[];
   readonly metrics: Metrics;
   readonly readiness: () => Readiness;
   /** The status page; absent, its paths are not served. */
@@ -38,9 +43,11 @@ export class AdminServerError extends Error {
 export class AdminServer {
   readonly #server: Server;
   readonly #token: AdminToken;
+  readonly #hosts: HostCheck | undefined;
 
   constructor(private readonly options: AdminServerOptions) {
     this.#token = new AdminToken(options.token);
+    this.#hosts = options.token === undefined ? new HostCheck(options.hosts ?? []) : undefined;
     const timeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
     this.#server = createServer(
       // Node looks for requests past their time every `connectionsCheckingInterval` (30 s by default).
@@ -99,6 +106,8 @@ export class AdminServer {
       return send(response, 405, 'text/plain', `only ${methods.join(' and ')}\n`);
     }
     if (path === '/healthz') return send(response, 200, 'text/plain', 'ok\n');
+    const misdirected = this.#hosts?.refusal(request.headers.host);
+    if (misdirected !== undefined) return send(response, 403, 'text/plain', `${misdirected}\n`);
     if (!this.#token.allows(request.headers.authorization)) {
       // A browser asks its user for Basic credentials; a scraper is told to send its bearer token.
       response.setHeader('www-authenticate', page ? 'Basic realm="dirbridge"' : 'Bearer realm="dirbridge"');

@@ -365,6 +365,17 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
           type: 'string',
           minLength: 16,
         },
+        hosts: {
+          description:
+            'Without `token`, the DNS names the listener answers to (the Host a browser or scraper sends, e.g. `dirbridge.example.com`); IP addresses and `localhost` are always answered. A request for any other name gets 403: a web page can point a name of its own at this listener (DNS rebinding) and read it as if it were its own site. `/healthz` answers every name.',
+          type: 'array',
+          items: {
+            type: 'string',
+            minLength: 1,
+            pattern: '^[A-Za-z0-9.-]+$',
+            patternDescription: 'a DNS name',
+          },
+        },
       },
     },
     views: {

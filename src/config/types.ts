@@ -141,4 +141,6 @@ export interface AdminConfig {
   /** `http://host:port`. */
   readonly listen: string;
   readonly token?: string;
+  /** DNS names the listener answers to without a token, besides IP addresses and `localhost`. */
+  readonly hosts?: readonly string[];
 }

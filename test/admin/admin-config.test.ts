@@ -32,6 +32,15 @@ describe('admin config', () => {
     expect(config.sources[0]!.maxStale).toBe(300);
   });
 
+  it('takes the host names it answers to without a token, and refuses what is no DNS name', async () => {
+    const listen = 'admin:\n  listen: http://0.0.0.0:9389\n';
+    const config = await loadTestConfig(configFile(`${SOURCE}${listen}  hosts: [dir.example.com]\n`));
+    expect(config.admin).toEqual({ listen: 'http://0.0.0.0:9389', hosts: ['dir.example.com'] });
+    await expect(
+      loadTestConfig(configFile(`${SOURCE}${listen}  hosts: ['evil.example:80']\n`)),
+    ).rejects.toThrow(/admin\.hosts/);
+  });
+
   it('refuses https, a missing port, a short token and unknown keys, naming the setting', async () => {
     for (const [admin, problem] of [
       ['listen: https://127.0.0.1:9389', /admin\.listen/],

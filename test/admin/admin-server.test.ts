@@ -1,4 +1,5 @@
 /** The admin listener over HTTP: its three paths, the bearer token, and what it refuses. */
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdminServer } from '../../src/admin/admin-server.js';
 import { Metrics } from '../../src/admin/metrics.js';
@@ -16,10 +17,11 @@ afterEach(async () => {
   servers = [];
 });
 
-async function start(token?: string): Promise<string> {
+async function start(token?: string, hosts?: readonly string[]): Promise<string> {
   const server = new AdminServer({
     listen: 'http://127.0.0.1:0',
     ...(token === undefined ? {} : { token }),
+    ...(hosts === undefined ? {} : { hosts }),
     metrics: new Metrics({ snapshot, maxStaleMs: () => 0 }),
     readiness: () => ready,
     logger: createLogger('silent'),
@@ -59,6 +61,23 @@ describe('admin listener', () => {
     }
   });
 
+  it('without a token, answers only IP addresses, localhost and admin.hosts (DNS rebinding)', async () => {
+    const url = await start(undefined, ['dir.example.com']);
+    for (const host of ['127.0.0.1', 'localhost:9389', 'dir.example.com:9389'])
+      expect((await get(url, '/metrics', { host })).status, host).toBe(200);
+    const rebound = await get(url, '/metrics', { host: 'evil.example:9389' });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).toMatch(/admin\.hosts/);
+    expect((await get(url, '/readyz', { host: 'evil.example' })).status).toBe(403);
+    expect((await get(url, '/healthz', { host: 'evil.example' })).status).toBe(200);
+  });
+
+  it('with a token, leaves the Host alone: a rebound page has no token to send', async () => {
+    const url = await start(TOKEN);
+    const named = await get(url, '/metrics', { host: 'dir.example.com', authorization: `Bearer ${TOKEN}` });
+    expect(named.status).toBe(200);
+  });
+
   it('refuses other methods and paths, and answers HEAD without a body', async () => {
     const url = await start();
     const post = await fetch(`${url}/metrics`, { method: 'POST', body: 'x' });
@@ -84,3 +103,21 @@ describe('admin listener', () => {
     );
   });
 });
+
+/** A GET with headers fetch() will not send (Host). */
+function get(
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ readonly status: number; readonly body: string }> {
+  return new Promise((resolve, reject) => {
+    const sent = request(`${url}${path}`, { headers }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    sent.on('error', reject);
+    sent.end();
+  });
+}
