@@ -1,7 +1,8 @@
 /**
  * The graph source's default map: the seed's Office 365 fields under AD's attribute names, so a
  * PBX's AD map imports Microsoft 365 people unchanged. The first office number is the
- * telephoneNumber, the others otherTelephone. An extension kept in an extension attribute is mapped
+ * telephoneNumber, the others otherTelephone; a contact's postal address has a user's field names
+ * (graph-records.ts). An extension kept in an extension attribute is mapped
  * in config, e.g. `map: { ipPhone: extensionAttribute1 }`.
  */
 import type { FieldMapSpec } from '../../mapping/field-map.js';
@@ -25,5 +26,10 @@ export const GRAPH_DEFAULT_MAP: FieldMapSpec = {
   company: 'companyName',
   o: 'companyName',
   physicalDeliveryOfficeName: 'officeLocation',
+  streetAddress: 'streetAddress',
+  l: 'city',
+  st: 'state',
+  postalCode: 'postalCode',
+  co: 'country',
   preferredLanguage: 'preferredLanguage',
 };

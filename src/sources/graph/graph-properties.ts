@@ -59,7 +59,11 @@ export const ORG_CONTACT_PROPERTIES: readonly PropertyInfo[] = [
     description:
       'numbers by type: business, mobile, businessFax (fields businessPhones, mobilePhone, faxNumber)',
   },
-  { name: 'addresses', description: 'postal addresses (officeLocation, street, city, ...)' },
+  {
+    name: 'addresses',
+    description:
+      'postal addresses: the first gives officeLocation, streetAddress, city, state, postalCode and country',
+  },
   { name: 'proxyAddresses', description: 'every address the contact receives at' },
 ];
 
@@ -81,6 +85,12 @@ export const MAILBOX_CONTACT_PROPERTIES: readonly PropertyInfo[] = [
   { name: 'department', description: 'department' },
   { name: 'jobTitle', description: 'job title' },
   { name: 'officeLocation', description: 'office (room or building)' },
+  {
+    name: 'businessAddress',
+    description:
+      'business address: streetAddress, city, state, postalCode and country (else the home address)',
+  },
+  { name: 'homeAddress', description: 'home address, used when there is no business address' },
   {
     name: 'mailbox',
     description: 'the mailbox a personal contact is kept in, as mailboxContacts.mailboxes names it',

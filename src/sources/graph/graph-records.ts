@@ -1,7 +1,8 @@
 /**
  * Graph's JSON objects as records in the source's own field names: each property a field (strings
  * as they are, numbers and booleans written out, lists as several values, nulls left out), plus the
- * derived fields of graph-properties.ts. The record's id is the object id, its UUID where the id is
+ * derived fields of graph-properties.ts: a contact's postal address goes under a user's property
+ * names, so one map serves both. The record's id is the object id, its UUID where the id is
  * one (users' and organisational contacts' ids are GUIDs; a mailbox contact's id is Exchange's long
  * item id, from which the directory derives the entry's UUID).
  */
@@ -43,6 +44,7 @@ export function orgContactRecord(contact: Readonly<Record<string, unknown>>): So
   const [address] = listOf(contact.addresses) as { officeLocation?: unknown }[];
   if (typeof address?.officeLocation === 'string' && address.officeLocation !== '')
     fields.officeLocation = [address.officeLocation];
+  addPostalAddress(fields, address);
   return record(contact, fields, 'contact');
 }
 
@@ -64,6 +66,8 @@ export function mailboxContactRecord(
     fields.mail = [addresses[0]!];
   }
   splitBusinessPhones(fields);
+  // The business address, else the home one, whole: a street is never paired with another address's city.
+  addPostalAddress(fields, [contact.businessAddress, contact.homeAddress].find(holdsAddress));
   fields.mailbox = [mailbox];
   return record(contact, fields, 'contact');
 }
@@ -73,6 +77,30 @@ function splitBusinessPhones(fields: Fields): void {
   const phones = fields.businessPhones ?? [];
   if (phones.length > 0) fields.firstBusinessPhone = [phones[0]!];
   if (phones.length > 1) fields.otherBusinessPhones = phones.slice(1);
+}
+
+/** A contact's address parts (Graph's physicalAddress and physicalOfficeAddress) -> a user's names. */
+const ADDRESS_PARTS: readonly (readonly [part: string, field: string])[] = [
+  ['street', 'streetAddress'],
+  ['city', 'city'],
+  ['state', 'state'],
+  ['postalCode', 'postalCode'],
+  ['countryOrRegion', 'country'],
+];
+
+function holdsAddress(address: unknown): boolean {
+  if (typeof address !== 'object' || address === null) return false;
+  const parts = address as Record<string, unknown>;
+  return ADDRESS_PARTS.some(([part]) => text(parts[part]).length > 0);
+}
+
+function addPostalAddress(fields: Fields, address: unknown): void {
+  if (!holdsAddress(address)) return;
+  const parts = address as Record<string, unknown>;
+  for (const [part, field] of ADDRESS_PARTS) {
+    const values = text(parts[part]);
+    if (values.length > 0) fields[field] = values;
+  }
 }
 
 function record(

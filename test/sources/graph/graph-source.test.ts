@@ -80,6 +80,14 @@ describe('graph source', () => {
       );
       const someone = fake.directory.users.all()[7]!;
       expect(engine.get(someone.id)?.attributes.get('cn')?.values).toEqual([someone.displayName]);
+      expect(engine.get(someone.id)?.attributes.get('l')?.values).toEqual([someone.city]);
+      expect(engine.get(someone.id)?.attributes.get('co')?.values).toEqual([someone.country]);
+      // An organisational contact's first address fills the same attributes as a user's.
+      const contact = fake.directory.orgContacts.all().find((c) => c.addresses[0]?.street)!;
+      const entry = engine.get(contact.id)?.attributes;
+      expect(entry?.get('streetaddress')?.values).toEqual([contact.addresses[0]!.street]);
+      expect(entry?.get('postalcode')?.values).toEqual([contact.addresses[0]!.postalCode]);
+      expect(entry?.get('l')?.values).toEqual([contact.addresses[0]!.city]);
     } finally {
       await graph.close();
     }
