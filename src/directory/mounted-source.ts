@@ -136,16 +136,23 @@ export class MountedSource {
 
   /**
    * A reload took the mount out of the directory: it closes once no search walks it any more, so a
-   * paged search begun before the reload ends on the source it began on. Resolves when closed.
+   * paged search begun before the reload ends on the source it began on; but after `graceMs` at the
+   * latest, so that a paged search the client never continues (nor abandons) does not keep the old
+   * source, its connections and its polling, for the life of the connection. A search that goes on
+   * after that reads what it had already fetched, or fails as on a backend that went away.
+   * Resolves when closed.
    */
-  retire(): Promise<void> {
+  retire(graceMs = Infinity): Promise<void> {
     return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
       const close = (): void => {
+        clearTimeout(timer);
         this.#retiring = undefined;
         this.close().then(resolve, reject);
       };
-      if (this.#searches === 0) close();
-      else this.#retiring = close;
+      if (this.#searches === 0) return close();
+      this.#retiring = close;
+      if (Number.isFinite(graceMs)) timer = setTimeout(close, graceMs).unref();
     });
   }
 

@@ -236,7 +236,8 @@ export class Reloader {
     const kept = new Set(mounts);
     for (const mount of running.values()) {
       if (kept.has(mount)) continue;
-      mount.retire().then(
+      // A paged search left parked past the idle timeout no longer keeps the old source open.
+      mount.retire(applied.limits.idleTimeout * 1000).then(
         () => logger.info({ source: mount.name }, 'source closed: a reload replaced or removed it'),
         (error: unknown) => logger.error({ source: mount.name, err: error }, 'source did not close cleanly'),
       );

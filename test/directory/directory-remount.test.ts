@@ -95,6 +95,18 @@ describe('Directory.remount', () => {
     expect(people.closed).toBe(true);
   });
 
+  it('closes a retired mount after its grace even while a search is parked on it, and the search still ends', async () => {
+    const { directory, people } = await twoSources();
+    const hits = directory.search(EVERYONE, signal);
+    const first = await hits.next();
+    if (first.done) throw new Error('the search found nobody');
+    await remounted(directory);
+    await directory.mounts[0]!.retire(20);
+    expect(people.closed).toBe(true);
+    // Continued after the close, the search reads what the copy held and ends.
+    expect(await names(hits)).toEqual(['Bert Berger']);
+  });
+
   it('closes a retired mount at once when no search walks it', async () => {
     const { directory, people } = await twoSources();
     await directory.mounts[0]!.retire();
