@@ -1,7 +1,8 @@
 /**
  * `dirbridge search <filter> [attributes...]`: a search through the configured directory, in this
  * process and without a listener, printed as LDIF (RFC 2849: base64 for values that are not plain
- * ASCII). The directory answers exactly as it would over LDAP to a reader that sees every mount.
+ * ASCII). The directory answers exactly as it would over LDAP to a reader that sees every mount;
+ * with `--view`, in the names a client of that view (a PBX's import map) uses.
  */
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
@@ -20,6 +21,9 @@ import {
   type ConfigOptions,
 } from './command-setup.js';
 import { ldifEntry } from './ldif-writer.js';
+import { namedView, viewNames } from '../view/view-catalog.js';
+import type { PresentedView } from '../view/presented-view.js';
+import { clientHit, presentedSearch } from '../view/viewed-search.js';
 import type { Finish } from './command-error.js';
 
 export interface SearchOptions extends ConfigOptions {
@@ -27,6 +31,8 @@ export interface SearchOptions extends ConfigOptions {
   readonly scope: Scope;
   /** Entries to print at most; 0 for all. Default: the config's `directory.sizeLimit`. */
   readonly sizeLimit?: number;
+  /** A view's name: the filter, the attributes and the entries in its client names. */
+  readonly view?: string;
 }
 
 export function searchCommand(finish: Finish): Command {
@@ -48,9 +54,14 @@ export function searchCommand(finish: Finish): Command {
         'print at most n entries, 0 for all (default: directory.sizeLimit)',
       ).argParser(wholeNumber),
     )
+    .option(
+      '--view <name>',
+      'search as a client of this view does: filter, attributes and entries in its names (e.g. seed-ad)',
+    )
     .addHelpText(
       'after',
-      "\nExample:\n  dirbridge search -c config/default.yaml '(sn=müller)' cn telephoneNumber mobile\n\n" +
+      "\nExample:\n  dirbridge search -c config/default.yaml '(sn=müller)' cn telephoneNumber mobile\n" +
+        "  dirbridge search --view seed-ad '(extension=1234)'\n\n" +
         'Exit status: 0 done (a size limit reached is said on stderr), 1 the directory failed, 2 usage error.',
     )
     .action(async (filter: string, attributes: string[], options: SearchOptions) =>
@@ -98,17 +109,22 @@ async function printHits(
   out: Writable,
 ): Promise<{ count: number; more: boolean }> {
   const { filter, attributes, options, limit } = query;
-  const request = {
-    base: options.base ?? config.directory.suffix,
-    scope: options.scope,
-    filter,
-    attributes,
-    typesOnly: false,
-  };
+  const view = chosenView(options.view, config, directory);
+  const request = presentedSearch(
+    {
+      base: options.base ?? config.directory.suffix,
+      scope: options.scope,
+      filter,
+      attributes,
+      typesOnly: false,
+    },
+    view,
+  );
   let count = 0;
   try {
-    for await (const hit of directory.search(request, new AbortController().signal)) {
+    for await (const found of directory.search(request, new AbortController().signal)) {
       if (limit > 0 && count >= limit) return { count, more: true };
+      const hit = clientHit(found, view);
       await write(out, ldifEntry(hit.dn, hit.attributes));
       count++;
     }
@@ -116,6 +132,18 @@ async function printHits(
     throw directoryProblem(error, request.base);
   }
   return { count, more: false };
+}
+
+/** The view `--view` names, compiled; a name the config does not know is a usage error. */
+function chosenView(
+  name: string | undefined,
+  config: Config,
+  directory: Directory,
+): PresentedView | undefined {
+  if (name === undefined) return undefined;
+  if (!viewNames(config.views).includes(name))
+    throw new UsageError(`--view: no view named '${name}' (there are ${viewNames(config.views).join(', ')})`);
+  return namedView(name, config.views, directory.schema) ?? undefined;
 }
 
 /** What the directory refused, as an operator's error: a bad base is usage, the rest is the directory's. */

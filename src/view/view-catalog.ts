@@ -29,12 +29,9 @@ export class ViewCatalog {
   constructor(settings: ViewSettings, schema: Schema) {
     const compiled = new Map<string, Chosen>();
     const view = (name: string): Chosen => {
-      if (name === PRESENTED_VIEW) return null;
       let found = compiled.get(name);
       if (found === undefined) {
-        const definition = settings.views?.[name] ?? SHIPPED_VIEWS[name];
-        if (!definition) throw new Error(`no view named '${name}'`);
-        found = new PresentedView(name, definition, schema);
+        found = namedView(name, settings.views, schema);
         compiled.set(name, found);
       }
       return found;
@@ -56,4 +53,21 @@ export class ViewCatalog {
     }
     return listener === undefined ? undefined : this.#listeners[listener];
   }
+}
+
+/** The view called `name` (one of `views`, else a shipped one), compiled; null for `presented`. */
+export function namedView(
+  name: string,
+  views: Readonly<Record<string, ViewDefinition>> | undefined,
+  schema: Schema,
+): Chosen {
+  if (name === PRESENTED_VIEW) return null;
+  const definition = views?.[name] ?? SHIPPED_VIEWS[name];
+  if (!definition) throw new Error(`no view named '${name}'`);
+  return new PresentedView(name, definition, schema);
+}
+
+/** Every view name a config can choose: its own, the shipped ones and `presented`. */
+export function viewNames(views: Readonly<Record<string, ViewDefinition>> | undefined): string[] {
+  return [...new Set([...Object.keys(views ?? {}), ...Object.keys(SHIPPED_VIEWS), PRESENTED_VIEW])];
 }

@@ -177,6 +177,25 @@ describe('search', () => {
     expect(limited.stderr).toContain('size limit 3 reached');
   });
 
+  it('--view searches and prints in the names of that view (seed-ad: Extension <- telephoneNumber)', async () => {
+    const anna = demoRows().find((row) => row.cn?.[0] === 'Anna Müller')!;
+    const args = ['search', '--config', demo, '--view', 'seed-ad'];
+    // seed-ad's clients say ipPhone for the presented telephoneNumber, and telephoneNumber for ipPhone.
+    const result = await runCli([
+      ...args,
+      `(ipPhone=${anna.telephoneNumber![0]!})`,
+      'ipPhone',
+      'telephoneNumber',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const [entry, ...others] = parseLdif(result.stdout);
+    expect(others).toEqual([]);
+    expect(entry!.attributes).toEqual({ ipPhone: anna.telephoneNumber, telephoneNumber: anna.ipPhone });
+    const unknown = await runCli(['search', '--config', demo, '--view', 'seed-nope', '(cn=*)']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--view: no view named 'seed-nope'");
+  });
+
   it('a bad filter is a usage error (2); a base that does not exist an error (1)', async () => {
     const filter = await runCli(['search', '--config', demo, '(cn=x']);
     expect(filter.code).toBe(2);
