@@ -69,6 +69,14 @@ export class AttributeSelection {
     return out;
   }
 
+  /**
+   * The attributes asked for by name (lower-cased canonical names, withheld ones included), or
+   * undefined when every user attribute is wanted (`*`, or none named).
+   */
+  get named(): ReadonlySet<string> | undefined {
+    return this.#allUser ? undefined : this.#named;
+  }
+
   /** Whether any computed attribute is wanted, so callers skip computing them otherwise (asked per hit). */
   get wantsComputed(): boolean {
     return (this.#wantsComputed ??=

@@ -9,6 +9,7 @@ import {
   type ComputedAttributes,
   type SelectedAttribute,
 } from './attribute-selection.js';
+import { attributesRead } from './attributes-read.js';
 import { DirectoryError } from './directory-error.js';
 import { DnSyntaxError } from '../dn/distinguished-name.js';
 import type { Entry } from '../schema/entry.js';
@@ -57,6 +58,8 @@ interface Walk {
   readonly filter: Filter;
   /** The one test of whether an entry matches, compiled for this caller (what it may see, its budget). */
   readonly matches: (entry: Entry) => boolean;
+  /** The presented attributes the search reads from an entry (attributes-read.ts); undefined: any. */
+  readonly reads?: ReadonlySet<string> | undefined;
   readonly mounts: readonly MountedSource[];
   readonly signal: AbortSignal;
 }
@@ -259,9 +262,11 @@ export class Directory {
   ): AsyncGenerator<SearchHit> {
     const { withheld } = visibility;
     const selection = new AttributeSelection(search.attributes, search.typesOnly, this.schema, withheld);
+    const filter = maskWithheld(search.filter, withheld, this.schema);
     const walk: Walk = {
-      filter: maskWithheld(search.filter, withheld, this.schema),
+      filter,
       matches: this.evaluator.predicate(search.filter, { withheld, budget }),
+      reads: attributesRead(selection.named, filter, this.schema, withheld),
       mounts: this.#mountsAt(target, visibility),
       signal,
     };
@@ -384,7 +389,7 @@ export class Directory {
   async *#mountSubtree(mount: MountedSource, walk: Walk, withMountEntry: boolean): AsyncGenerator<Found> {
     if (withMountEntry) yield this.#mountFound(mount);
     try {
-      for await (const entries of mount.candidates(walk.filter, walk.signal))
+      for await (const entries of mount.candidates(walk.filter, walk.signal, walk.reads))
         yield { origin: 'record', entries, mount, matched: entries.matched === true };
     } catch (error) {
       throw this.#sourceFailure(mount, error, walk.signal);

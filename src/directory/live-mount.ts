@@ -27,12 +27,18 @@ export interface LiveMountOptions {
 /** How many entry UUIDs a live source remembers, so phones can re-read the hits they just got. */
 const LIVE_UUID_MEMORY = 10_000;
 
+/** Attribute sets whose fields a mount remembers (emptied when full), and the longest key kept. */
+const FIELD_SETS = 256;
+const FIELD_SET_KEY_LENGTH = 512;
+
 export class LiveMount implements MountStrategy {
   readonly entryCount = undefined;
   readonly hasEntries = true;
   readonly #ids = new LRUCache<string, string>({ max: LIVE_UUID_MEMORY });
   readonly #results: ResultCache;
   readonly #health = new SourceHealth('live');
+  /** The fields asked for each set of attributes read, by the set's names joined: the same array each time. */
+  readonly #fieldSets = new Map<string, readonly string[] | undefined>();
 
   constructor(private readonly options: LiveMountOptions) {
     this.#results = new ResultCache(options.resultCache);
@@ -66,12 +72,16 @@ export class LiveMount implements MountStrategy {
    * source when the result cache is off: every generator a record passes through costs each record
    * of a live search its turn, so health is tracked here rather than by one more around them.
    */
-  async *candidates(filter: Filter, signal: AbortSignal): AsyncIterable<readonly Entry[]> {
+  async *candidates(
+    filter: Filter,
+    signal: AbortSignal,
+    reads?: ReadonlySet<string>,
+  ): AsyncIterable<readonly Entry[]> {
     const { source, map, presenter } = this.options;
     const nativeFilter = source.capabilities.filterPushdown ? toNativeFilter(filter, map) : undefined;
     const health = this.#health;
     try {
-      for await (const record of this.#records(nativeFilter, signal)) {
+      for await (const record of this.#records(nativeFilter, this.#fields(reads), signal)) {
         const entry = presenter.present(record);
         this.#ids.set(uuidOf(entry), record.id);
         yield [entry];
@@ -99,22 +109,42 @@ export class LiveMount implements MountStrategy {
   }
 
   /**
-   * The source's records for a native filter, from the result cache when it has them. Only the
-   * fields the map reads are asked for (an AD entry's photo and certificates are never presented);
-   * they are the same for every search of the mount, so the cache key need not name them.
+   * The fields to ask the source for: those behind the attributes the search reads, or every field
+   * the map reads (an AD entry's photo and certificates are never presented) when it may read any.
+   * The same array for the same attributes, so the source can keep what it builds from it.
+   */
+  #fields(reads: ReadonlySet<string> | undefined): readonly string[] | undefined {
+    const { map } = this.options;
+    const all = map.nativeFields();
+    if (reads === undefined || all === undefined) return all;
+    const key = [...reads].join(' ');
+    if (key.length > FIELD_SET_KEY_LENGTH) return map.fieldsFilling(reads);
+    let fields = this.#fieldSets.get(key);
+    if (fields === undefined) {
+      if (this.#fieldSets.size >= FIELD_SETS) this.#fieldSets.clear();
+      fields = map.fieldsFilling(reads);
+      this.#fieldSets.set(key, fields);
+    }
+    return fields;
+  }
+
+  /**
+   * The source's records for a native filter and the fields asked for, from the result cache when
+   * it has them: it keeps each set of fields' answers apart, as a record with fewer fields presents
+   * fewer attributes.
    */
   #records(
     nativeFilter: Filter | undefined,
+    fields: readonly string[] | undefined,
     signal: AbortSignal,
   ): AsyncIterable<SourceRecord> | Iterable<SourceRecord> {
     const { map, source } = this.options;
-    const fields = map.nativeFields();
     const query = {
       ...(nativeFilter ? { filter: nativeFilter, exactFields: map.identifierFields() } : {}),
       ...(fields ? { fields } : {}),
     };
     if (!this.#results.enabled) return source.search(query, signal);
-    const key = JSON.stringify(nativeFilter ?? null);
+    const key = JSON.stringify([nativeFilter ?? null, fields ?? null]);
     return this.#results.get(key) ?? this.#results.through(key, source.search(query, signal));
   }
 }

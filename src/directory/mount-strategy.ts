@@ -32,9 +32,14 @@ export interface MountStrategy {
   /**
    * Entries that may match a filter (withheld attributes already masked), in the source's order, in
    * batches: the caller tests each entry without an await between them, unless the batch says its
-   * entries are known to match (CandidateBatch.matched).
+   * entries are known to match (CandidateBatch.matched). `reads`: the presented attributes the
+   * caller reads from each entry (attributes-read.ts), which are all an entry need hold; any when absent.
    */
-  candidates(filter: Filter, signal: AbortSignal): AsyncIterable<CandidateBatch> | Iterable<CandidateBatch>;
+  candidates(
+    filter: Filter,
+    signal: AbortSignal,
+    reads?: ReadonlySet<string>,
+  ): AsyncIterable<CandidateBatch> | Iterable<CandidateBatch>;
   /** The entry with this UUID, or undefined. */
   get(uuid: string, signal: AbortSignal): Promise<Entry | undefined>;
   /** The source's record id behind an entry UUID, as far as the mount can tell without asking. */

@@ -170,9 +170,13 @@ export class MountedSource {
     return this.#strategy.refresh(signal);
   }
 
-  /** Entries that may match the (masked) filter, in batches, in the source's order. */
-  candidates(filter: Filter, signal: AbortSignal): AsyncIterable<CandidateBatch> | Iterable<CandidateBatch> {
-    return this.#strategy.candidates(filter, signal);
+  /** Entries that may match the (masked) filter, in batches, in the source's order (MountStrategy). */
+  candidates(
+    filter: Filter,
+    signal: AbortSignal,
+    reads?: ReadonlySet<string>,
+  ): AsyncIterable<CandidateBatch> | Iterable<CandidateBatch> {
+    return this.#strategy.candidates(filter, signal, reads);
   }
 
   get(uuid: string, signal: AbortSignal): Promise<Entry | undefined> {

@@ -184,6 +184,16 @@ export class FieldMap {
     return [type.name];
   }
 
+  /**
+   * The source fields that fill these presented attributes (lower-cased canonical names), each
+   * attribute's whole fallback list, so a record holding only these fields presents each of them as
+   * it would holding every field. Undefined under the identity map, where any field may fill one.
+   */
+  fieldsFilling(attributes: Iterable<string>): readonly string[] | undefined {
+    if (this.#identity) return undefined;
+    return distinctFields([...attributes].map((attribute) => ({ fields: this.fieldsFor(attribute) })));
+  }
+
   /** The presented attributes a source field fills under this map (none when the map leaves it out). */
   attributesOf(field: string): readonly FieldTarget[] {
     const { always, fallbacks } = this.#targets(field);

@@ -393,3 +393,24 @@ describe('toNativeFilter with fallback lists', () => {
     expect(matched).toBeGreaterThanOrEqual(filters.length);
   });
 });
+
+describe('FieldMap.fieldsFilling', () => {
+  it('names every field of each attribute’s list, each once, and nothing for derived or unmapped ones', () => {
+    const map = new FieldMap(schema, {
+      mail: ['mail', 'InternetAddress'],
+      userPrincipalName: ['userPrincipalName', 'MAIL'],
+      cn: 'displayName',
+    });
+    expect(map.fieldsFilling(['userprincipalname', 'mail', 'cn'])).toEqual([
+      'userPrincipalName',
+      'MAIL',
+      'InternetAddress',
+      'displayName',
+    ]);
+    expect(map.fieldsFilling(['entryuuid', 'objectclass', 'sn', '+'])).toEqual([]);
+  });
+
+  it('is undefined under the identity map, where any field named like an attribute fills it', () => {
+    expect(new FieldMap(schema, 'identity').fieldsFilling(['cn'])).toBeUndefined();
+  });
+});

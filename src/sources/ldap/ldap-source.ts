@@ -123,9 +123,9 @@ export class LdapSource implements Source {
   readonly #idBuffer: string[];
   readonly #paged: { readonly pageSize: number };
   readonly #timeLimit: number;
-  /** The attributes asked for the last `fields` searched (a mount asks for the same ones every time). */
-  #lastAttributes:
-    { readonly fields: readonly string[] | undefined; readonly attributes: string[] } | undefined;
+  /** The attributes asked for each `fields` array searched (a mount hands the same array for the same fields). */
+  readonly #attributesOf = new WeakMap<readonly string[], string[]>();
+  #allAttributes: string[] | undefined;
   #feed: { readonly key: string; readonly feed: ChangeFeed } | undefined;
   #mark: ChangeMark | undefined;
   #closed = false;
@@ -883,12 +883,14 @@ export class LdapSource implements Source {
       : [...new Set([...fields, this.settings.idAttribute, ...this.#kindAttributes])];
   }
 
-  /** `#attributes` for a search's records, kept for the fields array a mount hands every search. */
+  /** `#attributes` for a search's records, kept for each fields array a mount hands its searches. */
   #searchAttributes(fields: readonly string[] | undefined): string[] {
-    const last = this.#lastAttributes;
-    if (last !== undefined && last.fields === fields) return last.attributes;
-    const attributes = this.#attributes(fields);
-    this.#lastAttributes = { fields, attributes };
+    if (fields === undefined) return (this.#allAttributes ??= this.#attributes(undefined));
+    let attributes = this.#attributesOf.get(fields);
+    if (attributes === undefined) {
+      attributes = this.#attributes(fields);
+      this.#attributesOf.set(fields, attributes);
+    }
     return attributes;
   }
 
