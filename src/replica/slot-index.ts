@@ -227,8 +227,9 @@ export class SlotIndex {
    * Whether every slot `stream(filter)` hands out holds an entry that matches the filter, as the
    * entries are when the stream is made: an OR of substrings on text attributes, whose keys are the
    * values folded as the evaluator folds them and are each tested against the whole pattern
-   * (TermIndex.candidateKeys), so the directory need not test them again. Numbers, identifiers and
-   * every other shape are candidates only.
+   * (TermIndex.candidateKeys), so the directory need not test them again; and on numbers, where the
+   * patterns are the assertion's own (`*4567`, `*123*`: see #exactNumbers). Identifiers, numbers
+   * found through a calling code or the national prefix, and every other shape are candidates only.
    */
   exact(filter: Filter): boolean {
     switch (filter.type) {
@@ -238,11 +239,37 @@ export class SlotIndex {
         const index = this.#index(filter.attribute);
         // No index: nobody here holds it (or the schema does not know it), and the stream is empty.
         if (!index) return true;
-        return index.type.matching === 'text' && !index.type.identifier && index.terms() !== undefined;
+        const terms = index.terms();
+        if (terms === undefined) return false;
+        if (index.type.matching === 'text') return !index.type.identifier;
+        return this.#exactNumbers(index, terms, filter.initial, filter.any, filter.final);
       }
       default:
         return false;
     }
+  }
+
+  /**
+   * A number's keys are its canonical forms, each one of the digit strings the evaluator tests
+   * (PhoneForms.keys): a key that matches one of the assertion's own patterns is a value that
+   * matches, if the key cursor tested the whole pattern (TermIndex.testsWhole). A number search
+   * tested every entry it found again, and the tests were a sixth of a `*4567` search.
+   */
+  #exactNumbers(
+    index: AttributeIndex,
+    terms: TermIndex,
+    initial: string | undefined,
+    any: readonly string[],
+    final: string | undefined,
+  ): boolean {
+    const phones = this.#rules.phoneNumbers;
+    const assertion = phones.substrings(initial, any, final);
+    return (
+      assertion.kind === 'digits' &&
+      phones.canonicalPatternsExact(assertion, index.callingCodes) &&
+      phones.canonicalWholeKeys(assertion).length === 0 &&
+      assertion.patterns.every((pattern) => terms.testsWhole(pattern))
+    );
   }
 
   /**
