@@ -54,12 +54,36 @@ export interface SlotEntry {
   readonly attributes: ReadonlyMap<string, EntryAttribute>;
 }
 
+/** A filter item whose candidates are found key by key: approx is "contains" (see the evaluator). */
+type SubstringsFilter = Extract<Filter, { type: 'substrings' | 'approx' }>;
+
+function componentsOf(filter: SubstringsFilter): {
+  readonly initial: string | undefined;
+  readonly any: readonly string[];
+  readonly final: string | undefined;
+} {
+  return filter.type === 'approx'
+    ? { initial: undefined, any: [filter.value], final: undefined }
+    : { initial: filter.initial, any: filter.any, final: filter.final };
+}
+
+/** A number assertion as one index looks it up (SlotIndex.#numberLookup). */
+interface NumberLookup {
+  readonly patterns: readonly SubstringPattern[];
+  /** Keys found as whole numbers (PhoneNumbers.canonicalWholeKeys). */
+  readonly wholeKeys: readonly string[];
+  /** Whether every entry the lookup finds matches the assertion. */
+  readonly exact: boolean;
+}
+
 export class SlotIndex {
   readonly #all: Ids;
   readonly #attributes: ReadonlyMap<string, AttributeIndex>;
   readonly #schema: Schema;
   readonly #rules: MatchingRules;
   readonly #collector: IdCollector;
+  /** Per filter item of the searches under way: how its numbers are looked up here. */
+  readonly #numberLookups = new WeakMap<SubstringsFilter, NumberLookup | null>();
 
   private constructor(
     all: Ids,
@@ -209,13 +233,8 @@ export class SlotIndex {
         return chainStreams(streams);
       }
       case 'substrings':
-        return this.#onAttributeStream(filter.attribute, (index) =>
-          this.#substringsStream(index, filter.initial, filter.any, filter.final),
-        );
       case 'approx':
-        return this.#onAttributeStream(filter.attribute, (index) =>
-          this.#substringsStream(index, undefined, [filter.value], undefined),
-        );
+        return this.#onAttributeStream(filter.attribute, (index) => this.#substringsStream(index, filter));
       default: {
         const ids = this.#plan(filter);
         return ids && listStream(ids);
@@ -242,7 +261,7 @@ export class SlotIndex {
         const terms = index.terms();
         if (terms === undefined) return false;
         if (index.type.matching === 'text') return !index.type.identifier;
-        return this.#exactNumbers(index, terms, filter.initial, filter.any, filter.final);
+        return this.#numberLookup(index, terms, filter)?.exact ?? false;
       }
       default:
         return false;
@@ -250,26 +269,33 @@ export class SlotIndex {
   }
 
   /**
-   * A number's keys are its canonical forms, each one of the digit strings the evaluator tests
-   * (PhoneForms.keys): a key that matches one of the assertion's own patterns is a value that
-   * matches, if the key cursor tested the whole pattern (TermIndex.testsWhole). A number search
-   * tested every entry it found again, and the tests were a sixth of a `*4567` search.
+   * How a number assertion is looked up here (null: it holds no digit, and compares as text), made
+   * once per filter: a search asks for the stream and then whether it is exact. A number's keys are
+   * its canonical forms, each one of the digit strings the evaluator tests (PhoneForms.keys), so a
+   * key that matches one of the assertion's own patterns is a value that matches, if the key cursor
+   * tested the whole pattern (TermIndex.testsWhole). A number search tested every entry it found
+   * again, and the tests were a sixth of a `*4567` search.
    */
-  #exactNumbers(
-    index: AttributeIndex,
-    terms: TermIndex,
-    initial: string | undefined,
-    any: readonly string[],
-    final: string | undefined,
-  ): boolean {
+  #numberLookup(index: AttributeIndex, terms: TermIndex, filter: SubstringsFilter): NumberLookup | null {
+    let lookup = this.#numberLookups.get(filter);
+    if (lookup !== undefined) return lookup;
     const phones = this.#rules.phoneNumbers;
+    const { initial, any, final } = componentsOf(filter);
     const assertion = phones.substrings(initial, any, final);
-    return (
-      assertion.kind === 'digits' &&
-      phones.canonicalPatternsExact(assertion, index.callingCodes) &&
-      phones.canonicalWholeKeys(assertion).length === 0 &&
-      assertion.patterns.every((pattern) => terms.testsWhole(pattern))
-    );
+    if (assertion.kind === 'text') lookup = null;
+    else {
+      const wholeKeys = phones.canonicalWholeKeys(assertion);
+      lookup = {
+        patterns: phones.canonicalPatterns(assertion, index.callingCodes),
+        wholeKeys,
+        exact:
+          wholeKeys.length === 0 &&
+          phones.canonicalPatternsExact(assertion, index.callingCodes) &&
+          assertion.patterns.every((pattern) => terms.testsWhole(pattern)),
+      };
+    }
+    this.#numberLookups.set(filter, lookup);
+    return lookup;
   }
 
   /**
@@ -310,22 +336,17 @@ export class SlotIndex {
     return index ? plan(index) : listStream(EMPTY);
   }
 
-  #substringsStream(
-    index: AttributeIndex,
-    initial: string | undefined,
-    any: readonly string[],
-    final: string | undefined,
-  ): SlotStream {
+  #substringsStream(index: AttributeIndex, filter: SubstringsFilter): SlotStream {
     const terms = index.terms();
     if (!terms) return listStream(index.present);
-    if (index.type.matching === 'text')
+    if (index.type.matching === 'text') {
+      const { initial, any, final } = componentsOf(filter);
       return this.#keyStream(terms, this.#rules.keyPattern(index.type, initial, any, final), index);
-    const phones = this.#rules.phoneNumbers;
-    const assertion = phones.substrings(initial, any, final);
-    if (assertion.kind === 'text') return listStream(index.present);
-    const patterns = phones.canonicalPatterns(assertion, index.callingCodes);
-    const streams = patterns.map((pattern) => this.#keyStream(terms, pattern, index));
-    for (const key of phones.canonicalWholeKeys(assertion)) streams.push(listStream(terms.exact(key)));
+    }
+    const lookup = this.#numberLookup(index, terms, filter);
+    if (lookup === null) return listStream(index.present);
+    const streams = lookup.patterns.map((pattern) => this.#keyStream(terms, pattern, index));
+    for (const key of lookup.wholeKeys) streams.push(listStream(terms.exact(key)));
     return chainStreams(streams);
   }
 
