@@ -67,6 +67,9 @@ function componentsOf(filter: SubstringsFilter): {
     : { initial: filter.initial, any: filter.any, final: filter.final };
 }
 
+/** Number lookups a SlotIndex keeps, for as many filter items (an OR of telephoneNumber and mobile is two). */
+const LOOKUPS = 8;
+
 /** A number assertion as one index looks it up (SlotIndex.#numberLookup). */
 interface NumberLookup {
   readonly patterns: readonly SubstringPattern[];
@@ -82,8 +85,15 @@ export class SlotIndex {
   readonly #schema: Schema;
   readonly #rules: MatchingRules;
   readonly #collector: IdCollector;
-  /** Per filter item of the searches under way: how its numbers are looked up here. */
-  readonly #numberLookups = new WeakMap<SubstringsFilter, NumberLookup | null>();
+  /**
+   * The filter items whose numbers were looked up here last, and how (#numberLookup), in a ring: a
+   * search asks for its stream and then whether it is exact, one item after the other, at once.
+   * Compared by identity, so a ring rather than a WeakMap, whose entries the young generation's
+   * collections would have to trace.
+   */
+  readonly #lookupFilters = new Array<SubstringsFilter | undefined>(LOOKUPS).fill(undefined);
+  readonly #lookups = new Array<NumberLookup | null>(LOOKUPS).fill(null);
+  #nextLookup = 0;
 
   private constructor(
     all: Ids,
@@ -277,8 +287,9 @@ export class SlotIndex {
    * again, and the tests were a sixth of a `*4567` search.
    */
   #numberLookup(index: AttributeIndex, terms: TermIndex, filter: SubstringsFilter): NumberLookup | null {
-    let lookup = this.#numberLookups.get(filter);
-    if (lookup !== undefined) return lookup;
+    const filters = this.#lookupFilters;
+    for (let i = 0; i < LOOKUPS; i++) if (filters[i] === filter) return this.#lookups[i] ?? null;
+    let lookup: NumberLookup | null;
     const phones = this.#rules.phoneNumbers;
     const { initial, any, final } = componentsOf(filter);
     const assertion = phones.substrings(initial, any, final);
@@ -294,7 +305,10 @@ export class SlotIndex {
           assertion.patterns.every((pattern) => terms.testsWhole(pattern)),
       };
     }
-    this.#numberLookups.set(filter, lookup);
+    const i = this.#nextLookup;
+    filters[i] = filter;
+    this.#lookups[i] = lookup;
+    this.#nextLookup = (i + 1) % LOOKUPS;
     return lookup;
   }
 
