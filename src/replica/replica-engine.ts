@@ -245,7 +245,8 @@ export class ReplicaEngine {
       const batch: Entry[] & { matched?: true } = [];
       let matched = matchedUpTo !== undefined;
       for (; slot !== DONE && batch.length < size; slot = stream.next()) {
-        if (!seen.add(slot) || store.generationOf(slot) > frees) continue;
+        // Read only once some slot has been freed: a look at a slot's generation is a cache miss of its own.
+        if (!seen.add(slot) || (store.frees !== frees && store.generationOf(slot) > frees)) continue;
         const entry = store.entry(slot);
         if (!entry) continue;
         if (matched && (entry.stamp === undefined || entry.stamp > (matchedUpTo ?? 0))) matched = false;

@@ -54,12 +54,46 @@ export interface SlotEntry {
   readonly attributes: ReadonlyMap<string, EntryAttribute>;
 }
 
+/** A filter item whose candidates are found key by key: approx is "contains" (see the evaluator). */
+type SubstringsFilter = Extract<Filter, { type: 'substrings' | 'approx' }>;
+
+function componentsOf(filter: SubstringsFilter): {
+  readonly initial: string | undefined;
+  readonly any: readonly string[];
+  readonly final: string | undefined;
+} {
+  return filter.type === 'approx'
+    ? { initial: undefined, any: [filter.value], final: undefined }
+    : { initial: filter.initial, any: filter.any, final: filter.final };
+}
+
+/** Number lookups a SlotIndex keeps, for as many filter items (an OR of telephoneNumber and mobile is two). */
+const LOOKUPS = 8;
+
+/** A number assertion as one index looks it up (SlotIndex.#numberLookup). */
+interface NumberLookup {
+  readonly patterns: readonly SubstringPattern[];
+  /** Keys found as whole numbers (PhoneNumbers.canonicalWholeKeys). */
+  readonly wholeKeys: readonly string[];
+  /** Whether every entry the lookup finds matches the assertion. */
+  readonly exact: boolean;
+}
+
 export class SlotIndex {
   readonly #all: Ids;
   readonly #attributes: ReadonlyMap<string, AttributeIndex>;
   readonly #schema: Schema;
   readonly #rules: MatchingRules;
   readonly #collector: IdCollector;
+  /**
+   * The filter items whose numbers were looked up here last, and how (#numberLookup), in a ring: a
+   * search asks for its stream and then whether it is exact, one item after the other, at once.
+   * Compared by identity, so a ring rather than a WeakMap, whose entries the young generation's
+   * collections would have to trace.
+   */
+  readonly #lookupFilters = new Array<SubstringsFilter | undefined>(LOOKUPS).fill(undefined);
+  readonly #lookups = new Array<NumberLookup | null>(LOOKUPS).fill(null);
+  #nextLookup = 0;
 
   private constructor(
     all: Ids,
@@ -209,13 +243,8 @@ export class SlotIndex {
         return chainStreams(streams);
       }
       case 'substrings':
-        return this.#onAttributeStream(filter.attribute, (index) =>
-          this.#substringsStream(index, filter.initial, filter.any, filter.final),
-        );
       case 'approx':
-        return this.#onAttributeStream(filter.attribute, (index) =>
-          this.#substringsStream(index, undefined, [filter.value], undefined),
-        );
+        return this.#onAttributeStream(filter.attribute, (index) => this.#substringsStream(index, filter));
       default: {
         const ids = this.#plan(filter);
         return ids && listStream(ids);
@@ -227,8 +256,9 @@ export class SlotIndex {
    * Whether every slot `stream(filter)` hands out holds an entry that matches the filter, as the
    * entries are when the stream is made: an OR of substrings on text attributes, whose keys are the
    * values folded as the evaluator folds them and are each tested against the whole pattern
-   * (TermIndex.candidateKeys), so the directory need not test them again. Numbers, identifiers and
-   * every other shape are candidates only.
+   * (TermIndex.candidateKeys), so the directory need not test them again; and on numbers, where the
+   * patterns are the assertion's own (`*4567`, `*123*`: see #exactNumbers). Identifiers, numbers
+   * found through a calling code or the national prefix, and every other shape are candidates only.
    */
   exact(filter: Filter): boolean {
     switch (filter.type) {
@@ -238,11 +268,48 @@ export class SlotIndex {
         const index = this.#index(filter.attribute);
         // No index: nobody here holds it (or the schema does not know it), and the stream is empty.
         if (!index) return true;
-        return index.type.matching === 'text' && !index.type.identifier && index.terms() !== undefined;
+        const terms = index.terms();
+        if (terms === undefined) return false;
+        if (index.type.matching === 'text') return !index.type.identifier;
+        return this.#numberLookup(index, terms, filter)?.exact ?? false;
       }
       default:
         return false;
     }
+  }
+
+  /**
+   * How a number assertion is looked up here (null: it holds no digit, and compares as text), made
+   * once per filter: a search asks for the stream and then whether it is exact. A number's keys are
+   * its canonical forms, each one of the digit strings the evaluator tests (PhoneForms.keys), so a
+   * key that matches one of the assertion's own patterns is a value that matches, if the key cursor
+   * tested the whole pattern (TermIndex.testsWhole). A number search tested every entry it found
+   * again, and the tests were a sixth of a `*4567` search.
+   */
+  #numberLookup(index: AttributeIndex, terms: TermIndex, filter: SubstringsFilter): NumberLookup | null {
+    const filters = this.#lookupFilters;
+    for (let i = 0; i < LOOKUPS; i++) if (filters[i] === filter) return this.#lookups[i] ?? null;
+    let lookup: NumberLookup | null;
+    const phones = this.#rules.phoneNumbers;
+    const { initial, any, final } = componentsOf(filter);
+    const assertion = phones.substrings(initial, any, final);
+    if (assertion.kind === 'text') lookup = null;
+    else {
+      const wholeKeys = phones.canonicalWholeKeys(assertion);
+      lookup = {
+        patterns: phones.canonicalPatterns(assertion, index.callingCodes),
+        wholeKeys,
+        exact:
+          wholeKeys.length === 0 &&
+          phones.canonicalPatternsExact(assertion, index.callingCodes) &&
+          assertion.patterns.every((pattern) => terms.testsWhole(pattern)),
+      };
+    }
+    const i = this.#nextLookup;
+    filters[i] = filter;
+    this.#lookups[i] = lookup;
+    this.#nextLookup = (i + 1) % LOOKUPS;
+    return lookup;
   }
 
   /**
@@ -283,22 +350,17 @@ export class SlotIndex {
     return index ? plan(index) : listStream(EMPTY);
   }
 
-  #substringsStream(
-    index: AttributeIndex,
-    initial: string | undefined,
-    any: readonly string[],
-    final: string | undefined,
-  ): SlotStream {
+  #substringsStream(index: AttributeIndex, filter: SubstringsFilter): SlotStream {
     const terms = index.terms();
     if (!terms) return listStream(index.present);
-    if (index.type.matching === 'text')
+    if (index.type.matching === 'text') {
+      const { initial, any, final } = componentsOf(filter);
       return this.#keyStream(terms, this.#rules.keyPattern(index.type, initial, any, final), index);
-    const phones = this.#rules.phoneNumbers;
-    const assertion = phones.substrings(initial, any, final);
-    if (assertion.kind === 'text') return listStream(index.present);
-    const patterns = phones.canonicalPatterns(assertion, index.callingCodes);
-    const streams = patterns.map((pattern) => this.#keyStream(terms, pattern, index));
-    for (const key of phones.canonicalWholeKeys(assertion)) streams.push(listStream(terms.exact(key)));
+    }
+    const lookup = this.#numberLookup(index, terms, filter);
+    if (lookup === null) return listStream(index.present);
+    const streams = lookup.patterns.map((pattern) => this.#keyStream(terms, pattern, index));
+    for (const key of lookup.wholeKeys) streams.push(listStream(terms.exact(key)));
     return chainStreams(streams);
   }
 

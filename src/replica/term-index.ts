@@ -9,6 +9,10 @@ import type { SnapshotReader } from './snapshot-reader.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
 import { buildTrigrams, GRAM, trigramAt, Trigrams } from './trigrams.js';
 
+/** How candidateKeys reaches the keys of a pattern, and through which of its components. */
+type AccessPath =
+  { readonly kind: 'prefix' | 'suffix' | 'contains'; readonly part: string } | { readonly kind: 'scan' };
+
 /** See TermIndex.layout. */
 export interface TermLayout {
   readonly keys: number;
@@ -220,16 +224,48 @@ export class TermIndex {
    * components fall back to a scan of the distinct keys, never of the entries.
    */
   candidateKeys(pattern: SubstringPattern): KeyCursor {
+    const path = this.#path(pattern);
+    switch (path.kind) {
+      case 'prefix':
+        return this.#prefix(path.part, pattern);
+      case 'suffix':
+        return this.#suffix(path.part, pattern);
+      case 'contains':
+        return this.#contains(path.part, pattern);
+      case 'scan':
+        return this.#scan(pattern);
+    }
+  }
+
+  /**
+   * Whether every key `candidateKeys(pattern)` hands out matches the whole pattern, not just the
+   * component its path tests: always, unless a number's shorter forms are reached through its longer
+   * ones (`reach`), where the suffix order and the trigrams test their own component only.
+   */
+  testsWhole(pattern: SubstringPattern): boolean {
+    if (!this.reach) return true;
+    const path = this.#path(pattern);
+    switch (path.kind) {
+      case 'suffix':
+        return pattern.initial === undefined && pattern.any.length === 0;
+      case 'contains':
+        return pattern.initial === undefined && pattern.final === undefined && pattern.any.length === 1;
+      default:
+        return true;
+    }
+  }
+
+  #path(pattern: SubstringPattern): AccessPath {
     const { initial, final } = pattern;
     const { suffixes } = this;
     const inner = suffixes || final === undefined ? pattern.any : [...pattern.any, final];
     const longestInner = inner.reduce((longest, part) => (part.length > longest.length ? part : longest), '');
-    if (initial !== undefined && initial.length >= GRAM) return this.#prefix(initial, pattern);
-    if (final !== undefined && final.length >= GRAM && suffixes) return this.#suffix(final, pattern);
-    if (longestInner.length >= GRAM) return this.#contains(longestInner, pattern);
-    if (initial !== undefined) return this.#prefix(initial, pattern);
-    if (final !== undefined && suffixes) return this.#suffix(final, pattern);
-    return this.#scan(pattern);
+    if (initial !== undefined && initial.length >= GRAM) return { kind: 'prefix', part: initial };
+    if (final !== undefined && final.length >= GRAM && suffixes) return { kind: 'suffix', part: final };
+    if (longestInner.length >= GRAM) return { kind: 'contains', part: longestInner };
+    if (initial !== undefined) return { kind: 'prefix', part: initial };
+    if (final !== undefined && suffixes) return { kind: 'suffix', part: final };
+    return { kind: 'scan' };
   }
 
   #prefix(prefix: string, pattern: SubstringPattern): KeyCursor {

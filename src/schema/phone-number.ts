@@ -307,6 +307,22 @@ export class PhoneNumbers {
     return assertion.patterns.flatMap((pattern) => (pattern.whole ? [pattern.final!] : []));
   }
 
+  /**
+   * Whether every canonical key canonicalPatterns' patterns match belongs to a value the assertion
+   * matches: when they are the assertion's own patterns over all of a value's keys (a canonical key
+   * is one of them), none moved behind a calling code or the national prefix and none a whole
+   * number. `*4567` and `*123*` are; `0301*`, `*0301*`, `*+4930*` and `*004930*` are not.
+   */
+  canonicalPatternsExact(
+    assertion: PhoneSubstringsAssertion & { kind: 'digits' },
+    callingCodes: Iterable<string>,
+  ): boolean {
+    const codes = [...callingCodes];
+    return assertion.patterns.every(
+      (pattern) => pattern.scope === 'keys' && this.#throughCallingCodes(pattern, codes).length === 0,
+    );
+  }
+
   #throughCallingCodes(pattern: SubstringPattern, codes: readonly string[]): SubstringPattern[] {
     const { initial, any, final } = pattern;
     const prefix = this.#nationalPrefix;

@@ -35,6 +35,7 @@ const NAMES = [
 ];
 const NUMBERS = [
   '+49 30 1234567-12',
+  '+49 30 1234567 ext. 12',
   '0049301234567 12',
   '030/1234567-12',
   '+49 (0)89 7654 1001',
@@ -217,8 +218,18 @@ describe('ReplicaIndex.exact', () => {
     ['(|(cn=mül*)(sn=mül*))', true],
     ['(cn=*an*)', true],
     ['(|(cn=an*)(unknownThing=x*))', true],
-    ['(|(cn=*an*)(telephoneNumber=*123*))', false],
+    ['(|(cn=*an*)(telephoneNumber=*123*))', true],
+    ['(|(telephoneNumber=*4567)(mobile=*4567))', true],
+    ['(telephoneNumber=*1234567-12)', true],
+    // Found through the national prefix or a calling code, or anchored to the international form:
+    // a key that matches the moved pattern need not be a number the assertion matches.
     ['(telephoneNumber=0301*)', false],
+    ['(telephoneNumber=*0301*)', false],
+    ['(telephoneNumber=*+4930*)', false],
+    ['(telephoneNumber=*004930*)', false],
+    ['(telephoneNumber=*0049301234567)', false],
+    // A number's shorter form is reached through its longer one, whose trigrams test one component.
+    ['(telephoneNumber=*123*456*)', false],
     ['(mail=anna*)', false],
     ['(|(cn=an*)(mail=anna*))', false],
     ['(&(objectClass=person)(cn=anna*))', false],
@@ -230,7 +241,14 @@ describe('ReplicaIndex.exact', () => {
       { name: 'cn', values: ['Anna Müller'] },
       { name: 'mail', values: ['anna.mueller@example.com'] },
     ]);
-    const copy = new Copy([...fc.sample(entryArbitrary, { numRuns: 50, seed: 7 }), withMail], []);
+    // A number with an extension: its form without the extension is found through the longer one.
+    const withExtension = makeEntry('cn=e', [
+      { name: 'telephoneNumber', values: ['+49 30 1234567 ext. 12'] },
+    ]);
+    const copy = new Copy(
+      [...fc.sample(entryArbitrary, { numRuns: 50, seed: 7 }), withMail, withExtension],
+      [],
+    );
     expect(copy.index.exact(parseFilter(text))).toBe(exact);
   });
 });
@@ -255,14 +273,18 @@ describe('ReplicaEngine.candidates', () => {
 describe('ReplicaEngine.candidates, matched', () => {
   const signal = new AbortController().signal;
 
-  it("marks the batches of a name prefix matched, and a number search's not", async () => {
+  it("marks the batches of a name prefix and a number suffix matched, and an anchored number search's not", async () => {
     const { engine } = engineFor(new ScriptedFeedSource('crm', people(200)));
     await engine.sync(signal);
     const prefix = [...engine.candidates(parseFilter('(|(cn=person 1*)(sn=1*))'))];
     expect(prefix.length).toBeGreaterThan(0);
     expect(prefix.every((batch) => batch.matched === true)).toBe(true);
-    const numbers = [...engine.candidates(parseFilter('(telephoneNumber=*5550012)'))];
-    expect(numbers.some((batch) => batch.matched === true)).toBe(false);
+    const suffix = [...engine.candidates(parseFilter('(telephoneNumber=*5550012)'))];
+    expect(suffix.length).toBeGreaterThan(0);
+    expect(suffix.every((batch) => batch.matched === true)).toBe(true);
+    const anchored = [...engine.candidates(parseFilter('(telephoneNumber=+4930*)'))];
+    expect(anchored.length).toBeGreaterThan(0);
+    expect(anchored.some((batch) => batch.matched === true)).toBe(false);
   });
 
   it('tests again an entry rewritten after its search began', async () => {

@@ -152,6 +152,26 @@ describe('PhoneNumbers substring assertions', () => {
     ]);
   });
 
+  it("says a lookup is exact only when its patterns are the assertion's own, over every key", () => {
+    const exact = (initial: string | undefined, any: readonly string[], final?: string): boolean => {
+      const assertion = phones.substrings(initial, any, final);
+      return assertion.kind === 'digits' && phones.canonicalPatternsExact(assertion, ['49', '43']);
+    };
+    expect(exact(undefined, [], '4567')).toBe(true);
+    expect(exact(undefined, ['123'], undefined)).toBe(true);
+    expect(exact(undefined, ['12', '34'], '56')).toBe(true);
+    // Moved behind the national prefix or a calling code, or anchored to the international form.
+    expect(exact(undefined, [], '0405')).toBe(false);
+    expect(exact(undefined, ['0301'], undefined)).toBe(false);
+    expect(exact('301', [], undefined)).toBe(false);
+    expect(exact('+4930', [], undefined)).toBe(false);
+    expect(exact(undefined, ['004930'], undefined)).toBe(false);
+    // Without calling codes or a national prefix to move it behind, an initial one is its own.
+    const us = new PhoneNumbers('US');
+    const assertion = us.substrings('212', [], undefined);
+    expect(assertion.kind === 'digits' && us.canonicalPatternsExact(assertion, [])).toBe(true);
+  });
+
   it('anchors a + to unparsed values only when they were written with one', () => {
     expect(substrings('+4930', '+49', [], undefined)).toBe(true);
     expect(substrings('4930', '+49', [], undefined)).toBe(false);
