@@ -6,12 +6,13 @@
 import { MATCH_ALL, type Filter } from '../filter/ast.js';
 import {
   AttributeSelection,
+  type AttributeRenaming,
   type ComputedAttributes,
   type SelectedAttribute,
 } from './attribute-selection.js';
 import { DirectoryError } from './directory-error.js';
 import { DnSyntaxError } from '../dn/distinguished-name.js';
-import type { Entry } from '../schema/entry.js';
+import type { AttributeSink, Entry } from '../schema/entry.js';
 import { EvaluationBudget } from './evaluation-budget.js';
 import type { FilterEvaluator } from './evaluator.js';
 import { monitorEntries, type ListenerStatus, type MonitorSnapshot } from './monitor-entries.js';
@@ -47,6 +48,11 @@ export interface SearchHit {
    * caller is the same hit, so its encoding may be kept and sent again.
    */
   readonly stamp?: number;
+  /**
+   * Present on a hit held as bytes: writes what `attributes` holds to `sink` without making it
+   * (Entry.writeAttributes), under the names `renaming` gives them.
+   */
+  writeAttributes?(sink: AttributeSink, renaming?: AttributeRenaming): void;
 }
 
 export type CompareOutcome = 'true' | 'false' | 'noSuchAttribute' | 'undefinedAttributeType';
@@ -449,7 +455,9 @@ export class Directory {
     const isRootDse = found.origin === 'rootDse';
     const computed = selection.wantsComputed && !isRootDse ? this.#computed(entry, found) : undefined;
     if (found.origin === 'record' && entry.stamp !== undefined)
-      return new StampedHit(entry, entry.stamp, selection, computed);
+      return entry.writeAttributes
+        ? new StoredHit(entry, entry.stamp, selection, computed)
+        : new StampedHit(entry, entry.stamp, selection, computed);
     return { dn: entry.dn, attributes: selection.select(entry, computed, isRootDse) };
   }
 
@@ -473,10 +481,10 @@ class StampedHit implements SearchHit {
   #attributes: readonly SelectedAttribute[] | undefined;
 
   constructor(
-    private readonly entry: Entry,
+    protected readonly entry: Entry,
     readonly stamp: number,
-    private readonly selection: AttributeSelection,
-    private readonly computed: ComputedAttributes | undefined,
+    protected readonly selection: AttributeSelection,
+    protected readonly computed: ComputedAttributes | undefined,
   ) {}
 
   get dn(): string {
@@ -492,6 +500,27 @@ class StampedHit implements SearchHit {
     return { dn: this.dn, attributes: this.attributes };
   }
 }
+
+/** A hit of an entry held as bytes: sent as they are stored, its attributes made only if asked. */
+class StoredHit extends StampedHit {
+  writeAttributes(sink: AttributeSink, renaming?: AttributeRenaming): void {
+    const { selection, computed } = this;
+    this.entry.writeAttributes!(selection.choice(renaming), sink);
+    if (computed === undefined) return;
+    // Computed attributes (asked with `+` or by name) are few and rare: made as `select` makes them.
+    for (const { type, values } of selection.select(EMPTY_ENTRY, computed)) {
+      sink.startAttribute(renaming?.client(type) ?? type);
+      for (const value of values) {
+        const bytes = Buffer.from(value, 'utf8');
+        sink.value(bytes, 0, bytes.length);
+      }
+      sink.endAttribute();
+    }
+  }
+}
+
+/** No attributes: `select` of it returns the computed attributes only. */
+const EMPTY_ENTRY: Entry = { dn: '', attributes: new Map() };
 
 /** The mounts a search walks stay open until it ends, even when a reload retires them meanwhile. */
 function enter(mounts: readonly MountedSource[]): void {

@@ -9,6 +9,8 @@
  * Names are small integers from the store's dictionary (record-names.ts), shared values from its
  * value dictionary (record-values.ts). Varints are LEB128.
  */
+import type { AttributeChoice, AttributeSink } from '../schema/entry.js';
+import type { RecordNames } from './record-names.js';
 import type { RecordValues } from './record-values.js';
 
 /** An attribute with its values. */
@@ -126,6 +128,11 @@ export class RecordReader {
     return (this.bytes as unknown as Utf8Slicer).utf8Slice(start, this.#at);
   }
 
+  /** Moves past `length` bytes (a value's, once its tag is read). */
+  skip(length: number): void {
+    this.#at += length;
+  }
+
   skipString(): void {
     const tag = this.varint();
     if (tag % 2 === 0) this.#at += tag / 2;
@@ -155,4 +162,47 @@ export function readRecord(reader: RecordReader): RecordGroup[] {
   const count = reader.varint();
   for (let g = 0; g < count; g++) groups.push({ nameId: reader.varint(), strings: reader.strings() });
   return groups;
+}
+
+/**
+ * Hands the record at `start` to `sink` as the choice asks: each chosen attribute under its shown
+ * type, each value as the bytes stored for it (a shared value as its dictionary bytes). Nothing is
+ * decoded: no string, array or object per attribute.
+ */
+export function writeRecordAttributes(
+  bytes: Buffer,
+  start: number,
+  names: RecordNames,
+  values: RecordValues,
+  choice: AttributeChoice,
+  sink: AttributeSink,
+): void {
+  const reader = new RecordReader(bytes, start, values);
+  const withValues = choice.values;
+  const groups = reader.varint();
+  for (let g = 0; g < groups; g++) {
+    const nameId = reader.varint();
+    const type = choice.typeOf(names.keyOf(nameId), names.nameOf(nameId));
+    if (type === undefined || !withValues) {
+      reader.skipStrings();
+      if (type === undefined) continue;
+      sink.startAttribute(type);
+      sink.endAttribute();
+      continue;
+    }
+    sink.startAttribute(type);
+    const count = reader.varint();
+    for (let v = 0; v < count; v++) {
+      const tag = reader.varint();
+      if (tag % 2 === 1) {
+        const shared = values.bytesOf((tag - 1) / 2);
+        sink.value(shared, 0, shared.length);
+      } else {
+        const at = reader.position;
+        reader.skip(tag / 2);
+        sink.value(bytes, at, at + tag / 2);
+      }
+    }
+    sink.endAttribute();
+  }
 }

@@ -20,6 +20,7 @@ import type { PresentedView } from '../view/presented-view.js';
 import { clientHit, presentedSearch } from '../view/viewed-search.js';
 import type { Operation } from './operation.js';
 import type { Cancellation } from './cancellation.js';
+import { HitAttributes } from './hit-attributes.js';
 import { keptSelectionKey } from './selection-keys.js';
 import { PagedSearch } from './paged-searches.js';
 import { SEARCH_CONTROLLERS } from './search-controllers.js';
@@ -300,18 +301,29 @@ interface HitShape {
   readonly selection?: string;
 }
 
-/** A stamped hit goes out as the bytes kept for it, or is encoded once and kept. */
+/**
+ * A stamped hit goes out as the bytes kept for it, or is encoded once and kept. A hit held as bytes
+ * is encoded from them (HitAttributes), any other from its attributes in the caller's names.
+ */
 function sendHit(op: Operation, hit: SearchHit, { view, selection }: HitShape): Promise<void> {
   const { stamp } = hit;
   const kept = op.services.encodedEntries;
   if (stamp === undefined || kept === undefined || selection === undefined) {
+    if (hit.writeAttributes !== undefined) {
+      const attributes = new HitAttributes(hit, view);
+      return op.send({ type: 'writtenSearchResultEntry', objectName: hit.dn, attributes });
+    }
     const { dn, attributes } = clientHit(hit, view);
     return op.send({ type: 'searchResultEntry', objectName: dn, attributes });
   }
   let protocolOp = kept.get(selection, stamp);
   if (protocolOp === undefined) {
-    const { dn, attributes } = clientHit(hit, view);
-    protocolOp = encodeSearchResultEntryOp(dn, attributes);
+    if (hit.writeAttributes !== undefined) {
+      protocolOp = encodeSearchResultEntryOp(hit.dn, new HitAttributes(hit, view));
+    } else {
+      const { dn, attributes } = clientHit(hit, view);
+      protocolOp = encodeSearchResultEntryOp(dn, attributes);
+    }
     kept.set(selection, stamp, protocolOp);
   }
   return op.send({ type: 'encodedSearchResultEntry', protocolOp });
