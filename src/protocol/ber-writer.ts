@@ -37,6 +37,17 @@ export class BerWriter {
     return new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos);
   }
 
+  /**
+   * Drops everything after the first `length` bytes, open elements included: a message that failed
+   * half-written leaves no trace in a buffer it shares with others.
+   */
+  rewind(length: number): void {
+    if (length > this.pos)
+      throw new BerError(`cannot rewind to ${length}: only ${this.pos} written`, this.pos);
+    this.pos = length;
+    this.open.length = 0;
+  }
+
   startSequence(tag: number = BerTag.sequence): void {
     this.ensure(2);
     this.buf[this.pos++] = tag;
