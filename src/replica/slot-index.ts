@@ -227,8 +227,8 @@ export class SlotIndex {
    * Whether every slot `stream(filter)` hands out holds an entry that matches the filter, as the
    * entries are when the stream is made: an OR of substrings on text attributes, whose keys are the
    * values folded as the evaluator folds them and are each tested against the whole pattern
-   * (TermIndex.candidateKeys), so the directory need not test them again. Numbers, identifiers and
-   * every other shape are candidates only.
+   * (TermIndex.candidateKeys), so the directory need not test them again; and presence, whose
+   * stream is the attribute's holders. Numbers, identifiers and every other shape are candidates only.
    */
   exact(filter: Filter): boolean {
     switch (filter.type) {
@@ -240,6 +240,10 @@ export class SlotIndex {
         if (!index) return true;
         return index.type.matching === 'text' && !index.type.identifier && index.terms() !== undefined;
       }
+      case 'present':
+        // Its stream is the attribute's holders, and holding it is what presence tests (an export's
+        // `(objectClass=*)` tested and decoded every entry's object classes again).
+        return true;
       default:
         return false;
     }
