@@ -110,30 +110,44 @@ function writeWrittenEntry(writer: BerWriter, objectName: string, attributes: At
   writer.startSequence(ResponseTag.searchResultEntry);
   writer.writeString(objectName);
   writer.startSequence();
-  attributes.writeTo(new PartialAttributeWriter(writer));
+  const attributeWriter = PARTIAL_ATTRIBUTE_WRITER;
+  attributeWriter.writer = writer;
+  try {
+    attributes.writeTo(attributeWriter);
+  } finally {
+    attributeWriter.writer = undefined;
+  }
   writer.endSequence();
   writer.endSequence();
 }
 
-/** PartialAttribute after PartialAttribute (RFC 4511 4.1.7), each value copied in as it is given. */
+/**
+ * PartialAttribute after PartialAttribute (RFC 4511 4.1.7), each value copied in as it is given.
+ * One for the process, pointed at the writer of the entry being encoded (encoding is synchronous):
+ * an export encodes a hundred thousand entries.
+ */
 class PartialAttributeWriter implements AttributeWriter {
-  constructor(private readonly writer: BerWriter) {}
+  writer: BerWriter | undefined;
 
   startAttribute(type: string): void {
-    this.writer.startSequence();
-    this.writer.writeString(type);
-    this.writer.startSequence(BerTag.set);
+    const writer = this.writer!;
+    writer.startSequence();
+    writer.writeString(type);
+    writer.startSequence(BerTag.set);
   }
 
   value(bytes: Uint8Array, start: number, end: number): void {
-    this.writer.writeOctetStringRange(bytes, start, end);
+    this.writer!.writeOctetStringRange(bytes, start, end);
   }
 
   endAttribute(): void {
-    this.writer.endSequence();
-    this.writer.endSequence();
+    const writer = this.writer!;
+    writer.endSequence();
+    writer.endSequence();
   }
 }
+
+const PARTIAL_ATTRIBUTE_WRITER = new PartialAttributeWriter();
 
 function writeResponse(
   writer: BerWriter,

@@ -128,11 +128,6 @@ export class RecordReader {
     return (this.bytes as unknown as Utf8Slicer).utf8Slice(start, this.#at);
   }
 
-  /** Moves past `length` bytes (a value's, once its tag is read). */
-  skip(length: number): void {
-    this.#at += length;
-  }
-
   skipString(): void {
     const tag = this.varint();
     if (tag % 2 === 0) this.#at += tag / 2;
@@ -167,7 +162,8 @@ export function readRecord(reader: RecordReader): RecordGroup[] {
 /**
  * Hands the record at `start` to `sink` as the choice asks: each chosen attribute under its shown
  * type, each value as the bytes stored for it (a shared value as its dictionary bytes). Nothing is
- * decoded: no string, array or object per attribute.
+ * decoded and nothing is made: no string, array or object per attribute, not even a reader (an
+ * export runs this for every entry of the copy).
  */
 export function writeRecordAttributes(
   bytes: Buffer,
@@ -177,32 +173,43 @@ export function writeRecordAttributes(
   choice: AttributeChoice,
   sink: AttributeSink,
 ): void {
-  const reader = new RecordReader(bytes, start, values);
   const withValues = choice.values;
-  const groups = reader.varint();
+  let at = start;
+  // Varints inline: below 128 (nearly every count, name id and length) a varint is its one byte.
+  let groups = bytes[at++]!;
+  if (groups >= 0x80) [groups, at] = longVarint(bytes, at - 1);
   for (let g = 0; g < groups; g++) {
-    const nameId = reader.varint();
+    let nameId = bytes[at++]!;
+    if (nameId >= 0x80) [nameId, at] = longVarint(bytes, at - 1);
+    let count = bytes[at++]!;
+    if (count >= 0x80) [count, at] = longVarint(bytes, at - 1);
     const type = choice.typeOf(names.keyOf(nameId), names.nameOf(nameId));
-    if (type === undefined || !withValues) {
-      reader.skipStrings();
-      if (type === undefined) continue;
-      sink.startAttribute(type);
-      sink.endAttribute();
-      continue;
-    }
-    sink.startAttribute(type);
-    const count = reader.varint();
+    if (type !== undefined) sink.startAttribute(type);
     for (let v = 0; v < count; v++) {
-      const tag = reader.varint();
+      let tag = bytes[at++]!;
+      if (tag >= 0x80) [tag, at] = longVarint(bytes, at - 1);
       if (tag % 2 === 1) {
+        if (type === undefined || !withValues) continue;
         const shared = values.bytesOf((tag - 1) / 2);
         sink.value(shared, 0, shared.length);
-      } else {
-        const at = reader.position;
-        reader.skip(tag / 2);
-        sink.value(bytes, at, at + tag / 2);
+        continue;
       }
+      const end = at + tag / 2;
+      if (type !== undefined && withValues) sink.value(bytes, at, end);
+      at = end;
     }
-    sink.endAttribute();
+    if (type !== undefined) sink.endAttribute();
+  }
+}
+
+/** A varint of more than one byte at `at`: its value, and where what follows it starts. */
+function longVarint(bytes: Buffer, at: number): [number, number] {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = bytes[at++]!;
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return [value, at];
+    shift += 7;
   }
 }
