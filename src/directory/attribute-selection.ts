@@ -3,7 +3,7 @@
  * ones (RFC 3673), `1.1` none, names in any case returned under the schema's canonical name. Decided
  * once per search; applying it to an entry is one pass over the entry's attributes.
  */
-import type { Entry } from '../schema/entry.js';
+import type { AttributeChoice, Entry } from '../schema/entry.js';
 import type { Schema } from '../schema/schema.js';
 
 export interface SelectedAttribute {
@@ -19,6 +19,11 @@ export interface ComputedAttributes {
   subschemaSubentry?: string;
 }
 
+/** The names a caller's view shows presented attributes under (src/view/presented-view.ts). */
+export interface AttributeRenaming {
+  client(presentedName: string): string | undefined;
+}
+
 const COMPUTED = ['entryDN', 'structuralObjectClass', 'hasSubordinates', 'subschemaSubentry'] as const;
 
 export class AttributeSelection {
@@ -30,6 +35,8 @@ export class AttributeSelection {
   /** Per-search memo of the schema lookup, which would otherwise run for every attribute of every entry. */
   readonly #operational = new Map<string, boolean>();
   #wantsComputed: boolean | undefined;
+  /** The choice made last, for the renaming it was made for (one per search: its caller's view). */
+  #choice: SelectionChoice | undefined;
 
   constructor(
     requested: readonly string[],
@@ -53,10 +60,9 @@ export class AttributeSelection {
     const out: SelectedAttribute[] = [];
     // Keys first, values only of what is wanted: a replica's entry decodes a value when it is read.
     for (const key of entry.attributes.keys()) {
-      if (this.withheld.has(key)) continue;
       const wanted = rootDse
-        ? this.#named.has(key) || this.#allUser || this.#allOperational
-        : this.#wants(key, this.#isOperational(key));
+        ? !this.withheld.has(key) && (this.#named.has(key) || this.#allUser || this.#allOperational)
+        : this.shows(key);
       if (!wanted) continue;
       const attribute = entry.attributes.get(key)!;
       out.push(this.#shape(attribute.name, attribute.values));
@@ -75,6 +81,26 @@ export class AttributeSelection {
    */
   get named(): ReadonlySet<string> | undefined {
     return this.#allUser ? undefined : this.#named;
+  }
+
+  /**
+   * This selection as an entry held as bytes applies it (Entry.writeAttributes): the same
+   * attributes `select` returns, less the computed ones, under the names `renaming` gives them.
+   */
+  choice(renaming?: AttributeRenaming): AttributeChoice {
+    let choice = this.#choice;
+    if (choice === undefined || choice.renaming !== renaming)
+      this.#choice = choice = new SelectionChoice(this, renaming);
+    return choice;
+  }
+
+  /** Whether a stored attribute (by its lower-cased key) is returned; the root DSE aside. */
+  shows(key: string): boolean {
+    return !this.withheld.has(key) && this.#wants(key, this.#isOperational(key));
+  }
+
+  get typesOnly(): boolean {
+    return this.#typesOnly;
   }
 
   /** Whether any computed attribute is wanted, so callers skip computing them otherwise (asked per hit). */
@@ -99,5 +125,31 @@ export class AttributeSelection {
 
   #shape(type: string, values: readonly string[]): SelectedAttribute {
     return { type, values: this.#typesOnly ? [] : values };
+  }
+}
+
+/**
+ * A selection with a caller's names, asked once per attribute of every entry an export sends: its
+ * answer for each key is kept (one lookup per attribute instead of three or four).
+ */
+class SelectionChoice implements AttributeChoice {
+  readonly values: boolean;
+  /** Key -> the type shown, or null when the attribute is not returned. */
+  readonly #types = new Map<string, string | null>();
+
+  constructor(
+    private readonly selection: AttributeSelection,
+    readonly renaming: AttributeRenaming | undefined,
+  ) {
+    this.values = !selection.typesOnly;
+  }
+
+  typeOf(key: string, name: string): string | undefined {
+    let type = this.#types.get(key);
+    if (type === undefined) {
+      type = this.selection.shows(key) ? (this.renaming?.client(name) ?? name) : null;
+      this.#types.set(key, type);
+    }
+    return type ?? undefined;
   }
 }

@@ -10,6 +10,9 @@
 import { BerError } from './ber-error.js';
 import { BerTag } from './ber-reader.js';
 
+/** Bytes up to which a range is copied byte by byte rather than through a view of it. */
+const SHORT_COPY = 64;
+
 export class BerWriter {
   private buf: Buffer;
   private pos = 0;
@@ -32,6 +35,17 @@ export class BerWriter {
     if (this.open.length > 0)
       throw new BerError(`${this.open.length} constructed element(s) not ended`, this.pos);
     return new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos);
+  }
+
+  /**
+   * Drops everything after the first `length` bytes, open elements included: a message that failed
+   * half-written leaves no trace in a buffer it shares with others.
+   */
+  rewind(length: number): void {
+    if (length > this.pos)
+      throw new BerError(`cannot rewind to ${length}: only ${this.pos} written`, this.pos);
+    this.pos = length;
+    this.open.length = 0;
   }
 
   startSequence(tag: number = BerTag.sequence): void {
@@ -88,6 +102,23 @@ export class BerWriter {
     this.writeHeader(tag, value.length, value.length);
     this.buf.set(value, this.pos);
     this.pos += value.length;
+  }
+
+  /** An OCTET STRING of `bytes` from `start` to `end` (exclusive). */
+  writeOctetStringRange(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    tag: number = BerTag.octetString,
+  ): void {
+    const length = end - start;
+    this.writeHeader(tag, length, length);
+    const buf = this.buf;
+    const at = this.pos;
+    // Most values are a few dozen bytes: copied in a loop, without a subarray view made per value.
+    if (length <= SHORT_COPY) for (let i = 0; i < length; i++) buf[at + i] = bytes[start + i]!;
+    else buf.set(bytes.subarray(start, end), at);
+    this.pos = at + length;
   }
 
   /** An OCTET STRING holding the UTF-8 encoding of `value`, written straight into the buffer. */

@@ -92,8 +92,24 @@ export interface Attribute {
   readonly values: readonly string[];
 }
 
-/** The response types with a protocolOp tag of their own (all but a pre-encoded entry). */
-export type WireResponseType = Exclude<Response['type'], 'encodedSearchResultEntry'>;
+/** Takes an entry's attributes as they are encoded, one by one, each value as UTF-8 bytes. */
+export interface AttributeWriter {
+  startAttribute(type: string): void;
+  /** One value: `bytes` from `start` to `end` (exclusive), UTF-8. */
+  value(bytes: Uint8Array, start: number, end: number): void;
+  endAttribute(): void;
+}
+
+/** Attributes that write themselves into the entry being encoded (held as bytes: no strings made). */
+export interface AttributeSource {
+  writeTo(writer: AttributeWriter): void;
+}
+
+/** The response types with a protocolOp tag of their own (all but the entries encoded otherwise). */
+export type WireResponseType = Exclude<
+  Response['type'],
+  'encodedSearchResultEntry' | 'writtenSearchResultEntry'
+>;
 
 export type Response =
   | ({ readonly type: 'bindResponse'; readonly serverSaslCreds?: Uint8Array } & LdapResult)
@@ -107,6 +123,12 @@ export type Response =
    * before: the same entry sent again under the same attribute selection (encodeSearchResultEntryOp).
    */
   | { readonly type: 'encodedSearchResultEntry'; readonly protocolOp: Uint8Array }
+  /** A SearchResultEntry whose attributes write themselves as they are encoded. */
+  | {
+      readonly type: 'writtenSearchResultEntry';
+      readonly objectName: string;
+      readonly attributes: AttributeSource;
+    }
   | { readonly type: 'searchResultReference'; readonly uris: readonly string[] }
   | ({ readonly type: 'searchResultDone' } & LdapResult)
   | ({ readonly type: 'compareResponse' } & LdapResult)

@@ -9,6 +9,8 @@
  * Names are small integers from the store's dictionary (record-names.ts), shared values from its
  * value dictionary (record-values.ts). Varints are LEB128.
  */
+import type { AttributeChoice, AttributeSink } from '../schema/entry.js';
+import type { RecordNames } from './record-names.js';
 import type { RecordValues } from './record-values.js';
 
 /** An attribute with its values. */
@@ -155,4 +157,59 @@ export function readRecord(reader: RecordReader): RecordGroup[] {
   const count = reader.varint();
   for (let g = 0; g < count; g++) groups.push({ nameId: reader.varint(), strings: reader.strings() });
   return groups;
+}
+
+/**
+ * Hands the record at `start` to `sink` as the choice asks: each chosen attribute under its shown
+ * type, each value as the bytes stored for it (a shared value as its dictionary bytes). Nothing is
+ * decoded and nothing is made: no string, array or object per attribute, not even a reader (an
+ * export runs this for every entry of the copy).
+ */
+export function writeRecordAttributes(
+  bytes: Buffer,
+  start: number,
+  names: RecordNames,
+  values: RecordValues,
+  choice: AttributeChoice,
+  sink: AttributeSink,
+): void {
+  const withValues = choice.values;
+  let at = start;
+  // Varints inline: below 128 (nearly every count, name id and length) a varint is its one byte.
+  let groups = bytes[at++]!;
+  if (groups >= 0x80) [groups, at] = longVarint(bytes, at - 1);
+  for (let g = 0; g < groups; g++) {
+    let nameId = bytes[at++]!;
+    if (nameId >= 0x80) [nameId, at] = longVarint(bytes, at - 1);
+    let count = bytes[at++]!;
+    if (count >= 0x80) [count, at] = longVarint(bytes, at - 1);
+    const type = choice.typeOf(names.keyOf(nameId), names.nameOf(nameId));
+    if (type !== undefined) sink.startAttribute(type);
+    for (let v = 0; v < count; v++) {
+      let tag = bytes[at++]!;
+      if (tag >= 0x80) [tag, at] = longVarint(bytes, at - 1);
+      if (tag % 2 === 1) {
+        if (type === undefined || !withValues) continue;
+        const shared = values.bytesOf((tag - 1) / 2);
+        sink.value(shared, 0, shared.length);
+        continue;
+      }
+      const end = at + tag / 2;
+      if (type !== undefined && withValues) sink.value(bytes, at, end);
+      at = end;
+    }
+    if (type !== undefined) sink.endAttribute();
+  }
+}
+
+/** A varint of more than one byte at `at`: its value, and where what follows it starts. */
+function longVarint(bytes: Buffer, at: number): [number, number] {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = bytes[at++]!;
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return [value, at];
+    shift += 7;
+  }
 }

@@ -31,6 +31,8 @@ export class RecordValues {
   readonly #values: string[] = [];
   readonly #ids = new Map<string, number>();
   readonly #policies: (Policy | undefined)[] = [];
+  /** Each value's UTF-8 bytes, made on first use: an answer encoded from a record copies them. */
+  readonly #bytes: (Buffer | undefined)[] = [];
 
   constructor(values: readonly string[] = []) {
     for (const value of values) this.#add(value);
@@ -60,6 +62,11 @@ export class RecordValues {
 
   valueOf(id: number): string {
     return this.#values[id]!;
+  }
+
+  /** A value's UTF-8 bytes (ids never change, so they are made once). */
+  bytesOf(id: number): Buffer {
+    return (this.#bytes[id] ??= Buffer.from(this.#values[id]!, 'utf8'));
   }
 
   get all(): readonly string[] {

@@ -256,9 +256,10 @@ export class SlotIndex {
    * Whether every slot `stream(filter)` hands out holds an entry that matches the filter, as the
    * entries are when the stream is made: an OR of substrings on text attributes, whose keys are the
    * values folded as the evaluator folds them and are each tested against the whole pattern
-   * (TermIndex.candidateKeys), so the directory need not test them again; and on numbers, where the
-   * patterns are the assertion's own (`*4567`, `*123*`: see #exactNumbers). Identifiers, numbers
-   * found through a calling code or the national prefix, and every other shape are candidates only.
+   * (TermIndex.candidateKeys), so the directory need not test them again; on numbers, where the
+   * patterns are the assertion's own (`*4567`, `*123*`: see #exactNumbers); and presence, whose
+   * stream is the attribute's holders. Identifiers, numbers found through a calling code or the
+   * national prefix, and every other shape are candidates only.
    */
   exact(filter: Filter): boolean {
     switch (filter.type) {
@@ -273,6 +274,10 @@ export class SlotIndex {
         if (index.type.matching === 'text') return !index.type.identifier;
         return this.#numberLookup(index, terms, filter)?.exact ?? false;
       }
+      case 'present':
+        // Its stream is the attribute's holders, and holding it is what presence tests (an export's
+        // `(objectClass=*)` tested and decoded every entry's object classes again).
+        return true;
       default:
         return false;
     }

@@ -3,8 +3,8 @@
  * only when something asks for them (a filter testing `cn` decodes `cn`, not the description), and
  * keeps what it decoded for as long as the view lives (one search's use of it).
  */
-import type { Entry, EntryAttribute } from '../schema/entry.js';
-import { RecordReader } from './entry-record.js';
+import type { AttributeChoice, AttributeSink, Entry, EntryAttribute } from '../schema/entry.js';
+import { RecordReader, writeRecordAttributes } from './entry-record.js';
 import type { RecordNames } from './record-names.js';
 import type { RecordValues } from './record-values.js';
 
@@ -58,6 +58,11 @@ export class StoredEntry implements Entry {
       this.values,
       source,
     ));
+  }
+
+  /** The chosen attributes straight from the record's bytes (Entry.writeAttributes). */
+  writeAttributes(choice: AttributeChoice, sink: AttributeSink): void {
+    writeRecordAttributes(this.bytes, this.offset, this.names, this.values, choice, sink);
   }
 
   /**

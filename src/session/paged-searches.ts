@@ -2,8 +2,8 @@
  * Paged searches in progress on one connection (RFC 2696). A cookie is random and only means
  * something to the connection that issued it, so a cookie from elsewhere is simply unknown. Each
  * state keeps the directory's stream suspended between pages, so the next page resumes where the
- * last stopped without re-running the search, and holds one entry read ahead to know whether
- * another page follows.
+ * last stopped without re-running the search, and holds the hits read ahead (the rest of a run, or
+ * the next run) that tell whether another page follows.
  */
 import { randomBytes } from 'node:crypto';
 import type { SearchHit } from '../directory/directory.js';
@@ -14,13 +14,15 @@ import type { PresentedView } from '../view/presented-view.js';
 const MAX_OPEN_PER_CONNECTION = 16;
 
 export class PagedSearch {
-  /** A hit read past the end of the previous page. */
-  lookahead: SearchHit | undefined;
+  /** The run of hits being sent: a page that ends inside it leaves the rest for the next. */
+  #run: readonly SearchHit[] = [];
+  #at = 0;
   /** Entries sent so far, for the client's overall sizeLimit. */
   sent = 0;
   constructor(
     readonly fingerprint: string,
-    readonly hits: AsyncGenerator<SearchHit>,
+    /** The directory's hits, a run at a time (PreparedSearch.hitBatches). */
+    readonly runs: AsyncGenerator<readonly SearchHit[]>,
     /** Aborting it stops the search's sources. */
     readonly controller: AbortController,
     /** The filter work the search may do, given afresh for each page. */
@@ -29,10 +31,33 @@ export class PagedSearch {
     readonly view?: PresentedView,
   ) {}
 
+  /** The next hit already read, or undefined when the next run has to be read first (`read`). */
+  take(): SearchHit | undefined {
+    return this.#at < this.#run.length ? this.#run[this.#at++] : undefined;
+  }
+
+  /** Whether a hit is read and not yet sent: then another page follows. */
+  get holding(): boolean {
+    return this.#at < this.#run.length;
+  }
+
+  /** Reads the next run of hits; false once the search has none left. */
+  async read(): Promise<boolean> {
+    for (;;) {
+      const result = await this.runs.next();
+      if (result.done === true) return false;
+      if (result.value.length === 0) continue;
+      this.#run = result.value;
+      this.#at = 0;
+      return true;
+    }
+  }
+
   /** Stops the underlying search and lets its sources clean up. */
   close(): void {
     this.controller.abort(new Error('paged search closed'));
-    void this.hits.return(undefined).catch(() => undefined);
+    this.#run = [];
+    void this.runs.return(undefined).catch(() => undefined);
   }
 }
 

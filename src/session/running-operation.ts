@@ -40,7 +40,12 @@ export class RunningOperation implements Operation, Tally {
   }
 
   send(response: Response, controls?: readonly Control[]): Promise<void> {
-    if (response.type === 'searchResultEntry' || response.type === 'encodedSearchResultEntry') this.entries++;
+    if (
+      response.type === 'searchResultEntry' ||
+      response.type === 'encodedSearchResultEntry' ||
+      response.type === 'writtenSearchResultEntry'
+    )
+      this.entries++;
     else if ('resultCode' in response) this.resultCode = response.resultCode;
     return this.sender(this.message.messageId, response, controls);
   }

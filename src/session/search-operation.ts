@@ -20,6 +20,7 @@ import type { PresentedView } from '../view/presented-view.js';
 import { clientHit, presentedSearch } from '../view/viewed-search.js';
 import type { Operation } from './operation.js';
 import type { Cancellation } from './cancellation.js';
+import { HitAttributes } from './hit-attributes.js';
 import { keptSelectionKey } from './selection-keys.js';
 import { PagedSearch } from './paged-searches.js';
 import { SEARCH_CONTROLLERS } from './search-controllers.js';
@@ -230,8 +231,8 @@ async function pagedPage(op: Operation<SearchRequest>, control: Control, run: Ru
 function startPaged(op: Operation<SearchRequest>, fingerprint: string, run: Run): PagedSearch {
   const controller = new AbortController();
   const budget = new EvaluationBudget(op.services.limits.maxFilterEvaluations);
-  const hits = run.prepared.hits(controller.signal, run.visibility, budget);
-  return new PagedSearch(fingerprint, hits, controller, budget, run.view);
+  const runs = run.prepared.hitBatches(controller.signal, run.visibility, budget);
+  return new PagedSearch(fingerprint, runs, controller, budget, run.view);
 }
 
 async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSize: number): Promise<Answer> {
@@ -241,8 +242,10 @@ async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSi
   state.budget.reset();
   try {
     for (let count = 0; count < pageSize; count++) {
-      const hit = state.lookahead ?? (await next(state));
-      state.lookahead = undefined;
+      // A run is read at once: abandon and the time limit are looked for before each of its hits.
+      const { signal } = state.controller;
+      if (signal.aborted) throw signal.reason;
+      const hit = state.take() ?? (await next(state));
       if (hit === undefined) return pageDone(SUCCESS);
       if (request.sizeLimit > 0 && state.sent >= request.sizeLimit) {
         state.close();
@@ -255,8 +258,7 @@ async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSi
       await sendHit(op, hit, { view: state.view });
       state.sent++;
     }
-    state.lookahead = await next(state);
-    if (state.lookahead === undefined) return pageDone(SUCCESS);
+    if (!state.holding && !(await read(state))) return pageDone(SUCCESS);
     return pageDone(SUCCESS, op.paged.park(state));
   } catch (error) {
     state.close();
@@ -267,10 +269,16 @@ async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSi
   }
 }
 
+/** The first hit of the search's next run; undefined at its end. */
 async function next(state: PagedSearch): Promise<SearchHit | undefined> {
-  const result = await state.hits.next();
+  return (await read(state)) ? state.take() : undefined;
+}
+
+/** Reads the search's next run (PagedSearch.read); false at its end. */
+async function read(state: PagedSearch): Promise<boolean> {
+  const more = await state.read();
   if (state.controller.signal.aborted) throw state.controller.signal.reason;
-  return result.done ? undefined : result.value;
+  return more;
 }
 
 function pageDone(result: Outcome, cookie: Uint8Array = new Uint8Array()): Answer {
@@ -300,18 +308,29 @@ interface HitShape {
   readonly selection?: string;
 }
 
-/** A stamped hit goes out as the bytes kept for it, or is encoded once and kept. */
+/**
+ * A stamped hit goes out as the bytes kept for it, or is encoded once and kept. A hit held as bytes
+ * is encoded from them (HitAttributes), any other from its attributes in the caller's names.
+ */
 function sendHit(op: Operation, hit: SearchHit, { view, selection }: HitShape): Promise<void> {
   const { stamp } = hit;
   const kept = op.services.encodedEntries;
   if (stamp === undefined || kept === undefined || selection === undefined) {
+    if (hit.writeAttributes !== undefined) {
+      const attributes = new HitAttributes(hit, view);
+      return op.send({ type: 'writtenSearchResultEntry', objectName: hit.dn, attributes });
+    }
     const { dn, attributes } = clientHit(hit, view);
     return op.send({ type: 'searchResultEntry', objectName: dn, attributes });
   }
   let protocolOp = kept.get(selection, stamp);
   if (protocolOp === undefined) {
-    const { dn, attributes } = clientHit(hit, view);
-    protocolOp = encodeSearchResultEntryOp(dn, attributes);
+    if (hit.writeAttributes !== undefined) {
+      protocolOp = encodeSearchResultEntryOp(hit.dn, new HitAttributes(hit, view));
+    } else {
+      const { dn, attributes } = clientHit(hit, view);
+      protocolOp = encodeSearchResultEntryOp(dn, attributes);
+    }
     kept.set(selection, stamp, protocolOp);
   }
   return op.send({ type: 'encodedSearchResultEntry', protocolOp });

@@ -553,7 +553,7 @@ export class Session {
 
   #encode(messageId: number, response: Response, controls: readonly Control[] | undefined): void {
     if (this.#closing || this.socket.destroyed) return;
-    this.#batch.add(encodeResponse(controls ? { messageId, response, controls } : { messageId, response }));
+    this.#batch.encode(controls ? { messageId, response, controls } : { messageId, response });
     if (!this.#hasRoom()) this.#holdReading();
   }
 

@@ -235,6 +235,11 @@ describe('ReplicaIndex.exact', () => {
     ['(&(objectClass=person)(cn=anna*))', false],
     ['(cn=anna)', false],
     ['(!(cn=anna*))', false],
+    ['(objectClass=*)', true],
+    ['(cn=*)', true],
+    ['(|(cn=*)(sn=an*))', true],
+    ['(unknownThing=*)', true],
+    ['(&(objectClass=*)(cn=*))', false],
   ])('%s: exact %s', (text, exact) => {
     // Mail is an identifier (accents kept): its keys, folded as names, are candidates only.
     const withMail = makeEntry('cn=m', [

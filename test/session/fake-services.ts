@@ -57,7 +57,16 @@ export class FakeDirectory {
   }
 
   prepare(search: DirectorySearch): PreparedSearch {
-    return { access: 'tree', hits: (signal) => this.search(search, signal) };
+    return {
+      access: 'tree',
+      hits: (signal) => this.search(search, signal),
+      hitBatches: (signal) => this.batches(search, signal),
+    };
+  }
+
+  /** The same entries a run at a time, as a paged search reads them: one entry per run. */
+  async *batches(search: DirectorySearch, signal: AbortSignal): AsyncGenerator<readonly SearchHit[]> {
+    for await (const hit of this.search(search, signal)) yield [hit];
   }
 
   async *search(search: DirectorySearch, signal: AbortSignal): AsyncGenerator<SearchHit> {

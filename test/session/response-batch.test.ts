@@ -1,5 +1,9 @@
 /** ResponseBatch on its own: what one turn adds leaves in one write, bounded by flushAt. */
 import { describe, expect, it } from 'vitest';
+import { decodeResponse } from '../../src/protocol/response-decoder.js';
+import { encodeResponse } from '../../src/protocol/response-encoder.js';
+import type { ResponseMessage } from '../../src/protocol/messages.js';
+import { FrameReader } from '../../src/protocol/frame-reader.js';
 import { ResponseBatch } from '../../src/session/response-batch.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
@@ -35,16 +39,61 @@ describe('ResponseBatch', () => {
     expect(writes.map((w) => [...w])).toEqual([[1, 2, 3, 4], [5]]);
   });
 
-  it('writes a single response without copying it, and nothing when empty', async () => {
+  it('writes nothing when empty, and a small batch whole', async () => {
     const writes: Uint8Array[] = [];
     const batch = new ResponseBatch(1024, (b) => writes.push(b));
-    const one = bytes(7, 8);
-    batch.add(one);
+    batch.add(bytes(7, 8));
     batch.flush();
     batch.flush();
     await tick();
-    expect(writes).toEqual([one]);
-    expect(writes[0]).toBe(one);
+    expect(writes.map((w) => [...w])).toEqual([[7, 8]]);
+  });
+
+  it('keeps what it wrote intact while later batches are encoded (small ones copied out, large ones handed over)', async () => {
+    const writes: Uint8Array[] = [];
+    const batch = new ResponseBatch(64 * 1024, (b) => writes.push(b));
+    const sent: ResponseMessage[] = [];
+    // Batches of every size: a few bytes, several kilobytes, past flushAt.
+    for (const [turn, count] of [3, 40, 900, 2, 300].entries()) {
+      for (let i = 0; i < count; i++) {
+        const message: ResponseMessage = {
+          messageId: turn * 1000 + i + 1,
+          response: {
+            type: 'searchResultEntry',
+            objectName: `cn=${turn}-${i},dc=example`,
+            attributes: [{ type: 'description', values: ['x'.repeat(i % 200)] }],
+          },
+        };
+        sent.push(message);
+        batch.encode(message);
+      }
+      await tick();
+    }
+    const frames = new FrameReader(2 ** 31);
+    const received: ResponseMessage[] = [];
+    for (const write of writes) {
+      frames.push(Buffer.from(write));
+      for (let frame = frames.next(); frame; frame = frames.next()) received.push(decodeResponse(frame));
+    }
+    expect(received).toEqual(sent.map((message) => decodeResponse(Buffer.from(encodeResponse(message)))));
+    expect(writes.length).toBeGreaterThan(5);
+  });
+
+  it('leaves no trace of a response it cannot encode', async () => {
+    const writes: Uint8Array[] = [];
+    const batch = new ResponseBatch(1024, (b) => writes.push(b));
+    const done = (messageId: number): ResponseMessage => ({
+      messageId,
+      response: { type: 'searchResultDone', resultCode: 0 },
+    });
+    batch.encode(done(1));
+    expect(() => batch.encode(done(2 ** 40))).toThrow();
+    batch.encode(done(2));
+    await tick();
+    expect(writes).toHaveLength(1);
+    expect(Buffer.from(writes[0]!)).toEqual(
+      Buffer.concat([encodeResponse(done(1)), encodeResponse(done(2))]),
+    );
   });
 
   it('forgets what it held when discarded', async () => {

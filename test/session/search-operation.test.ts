@@ -12,7 +12,7 @@ import { TestSource } from '../support/test-source.js';
 import { eventually } from '../support/eventually.js';
 import { directoryServices } from './directory-services.js';
 import { FakeDirectory, fakeServices } from './fake-services.js';
-import { pagedResults, searchRequest } from './request-messages.js';
+import { pagedCookie, pagedResults, searchRequest } from './request-messages.js';
 import { SessionHarness } from './session-harness.js';
 
 const PEOPLE: readonly SourceRecord[] = [
@@ -138,6 +138,50 @@ describe('a search through a session', () => {
     // The same entries, attribute by attribute, whether encoded now or sent as kept.
     expect(again.entries).toEqual(first.entries);
     expect(first.entries).toEqual(imported.entries);
+  });
+
+  it('pages through a replica whose runs of hits are longer than a page: each entry once, in order', async () => {
+    const people: SourceRecord[] = Array.from({ length: 700 }, (_, i) => ({
+      id: `p${i}`,
+      fields: { cn: [`Person ${i}`], sn: [`Name${i}`], userPassword: ['s3cret'] },
+    }));
+    const session = await open(directoryServices(await testDirectory([{ name: 'people', records: people }])));
+    const ask = { base: `ou=people,${TEST_SUFFIX}`, filter: '(objectClass=*)' };
+    session.send(searchRequest(1, ask));
+    const whole = (await session.search(1)).entries.map((entry) => JSON.stringify(entry));
+    expect(whole).toHaveLength(701);
+    expect(whole.join()).not.toContain('s3cret');
+    for (const size of [7, 100, 1000]) {
+      const paged: string[] = [];
+      let cookie: Uint8Array = new Uint8Array();
+      let id = 10;
+      do {
+        session.send(searchRequest(++id, { ...ask, controls: [pagedResults(size, cookie)] }));
+        const { entries, done } = await session.search(id);
+        expect(done.response.resultCode).toBe(ResultCode.success);
+        expect(entries.length).toBeLessThanOrEqual(size);
+        paged.push(...entries.map((entry) => JSON.stringify(entry)));
+        cookie = pagedCookie(done) ?? new Uint8Array();
+      } while (cookie.length > 0);
+      expect(paged, `pages of ${size}`).toEqual(whole);
+    }
+  });
+
+  it('ends a paged search stopped (page size 0) in the middle of a run: its cookie is spent', async () => {
+    const people: SourceRecord[] = Array.from({ length: 300 }, (_, i) => ({
+      id: `p${i}`,
+      fields: { cn: [`Person ${i}`] },
+    }));
+    const session = await open(directoryServices(await testDirectory([{ name: 'people', records: people }])));
+    const ask = { base: `ou=people,${TEST_SUFFIX}`, filter: '(cn=*)', controls: [pagedResults(10)] };
+    session.send(searchRequest(1, ask));
+    const first = await session.search(1);
+    expect(first.entries).toHaveLength(10);
+    const cookie = pagedCookie(first.done)!;
+    session.send(searchRequest(2, { ...ask, controls: [pagedResults(0, cookie)] }));
+    expect((await session.search(2)).entries).toHaveLength(0);
+    session.send(searchRequest(3, { ...ask, controls: [pagedResults(10, cookie)] }));
+    expect((await session.search(3)).done.response).toMatchObject({ resultCode: ResultCode.protocolError });
   });
 
   it('finds nothing by a withheld attribute, however the filter names it, and never returns it', async () => {
