@@ -348,11 +348,15 @@ export class Directory {
     const { withheld } = visibility;
     const selection = new AttributeSelection(search.attributes, search.typesOnly, this.schema, withheld);
     const filter = maskWithheld(search.filter, withheld, this.schema);
+    const mounts = this.#mountsAt(target, visibility);
     const walk: Walk = {
       filter,
       matches: this.evaluator.predicate(search.filter, { withheld, budget }),
-      reads: attributesRead(selection.named, filter, this.schema, withheld),
-      mounts: this.#mountsAt(target, visibility),
+      // Only a live mount narrows what it fetches by them: a replica search does not work them out.
+      reads: mounts.some((mount) => mount.mode === 'live')
+        ? attributesRead(selection.named, filter, this.schema, withheld)
+        : undefined,
+      mounts,
       signal,
     };
     return { walk, selection };
