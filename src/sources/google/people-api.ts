@@ -34,6 +34,11 @@ export class PeopleReader {
       timeout: settings.timeoutMs,
       retryConfig: {
         retry: RETRIES,
+        // A request that got no answer (a hang past `timeout`, a reset) is not tried again within
+        // the page: gaxios would retry some such errors twice, with a fresh timeout but without the
+        // round's abort signal, so one hung page could hold a round until the page deadline (seen
+        // once under load). The next round tries again.
+        noResponseRetries: 0,
         statusCodesToRetry: [
           [100, 199],
           [408, 408],
@@ -81,7 +86,7 @@ export class PeopleReader {
       return `Google's quota is exhausted and stayed so through ${RETRIES} retries (${failure.message}); the copy keeps serving and the source backs off before it asks again`;
     if (failure.status !== undefined)
       return `the People API answered ${failure.status}${failure.code ? ` ${failure.code}` : ''}: ${failure.message}`;
-    // gaxios aborts a request at `timeout` and does not retry it (verified against the fake's hang).
+    // gaxios aborts a request at `timeout`; noResponseRetries keeps it from trying again.
     if (/aborted|timeout/i.test(failure.message))
       return `the People API at ${settings.rootUrl} did not answer within ${settings.timeoutMs / 1000} s (\`timeout\`); the copy keeps serving and the next round tries again`;
     return `cannot reach the People API at ${settings.rootUrl}: ${failure.message}`;
