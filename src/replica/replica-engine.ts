@@ -22,7 +22,7 @@ import { EntryStore } from './entry-store.js';
 import { RELEASE_AFTER, releaseMemory } from './release-memory.js';
 import { ReplicaIndex, type ReplicaIndexParts } from './replica-index.js';
 import { PhoneReadings } from './phone-readings.js';
-import { DONE, SlotSet } from './slot-stream.js';
+import { ReplicaReader } from './replica-reader.js';
 import { SlotIndex, SlotIndexBuilder, type AttributeLayout, type SlotEntry } from './slot-index.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import { SnapshotReader } from './snapshot-reader.js';
@@ -73,10 +73,6 @@ export interface SnapshotHeader {
   readonly entries: number;
 }
 
-/** Entries handed to a search per batch: views are made as the search reaches them. */
-const BATCH = 256;
-/** The first batch: a phone's search stops at 50 entries or so. */
-const FIRST_BATCH = 64;
 /**
  * Most records a reconciliation reads one by one (ids listed that the copy lacks); past this, a
  * full listing costs the backend less than the single reads.
@@ -89,6 +85,8 @@ export class ReplicaEngine {
   readonly #rules: MatchingRules;
   readonly #guard: DeletionGuard;
   #index: ReplicaIndex | undefined;
+  /** Searches' way into the store and index in force; undefined until the first load. */
+  #reader: ReplicaReader | undefined;
   #cursor: string | undefined;
   /** When deletions were last found by a full listing (first load, diff, reconciliation). */
   #listedAt = 0;
@@ -215,7 +213,7 @@ export class ReplicaEngine {
     if (store.size !== header.entries || base.size !== header.entries)
       throw new SnapshotUnusable(`it says ${header.entries} entries but holds ${store.size}`);
     this.#store = this.#readable(store, readings);
-    this.#index = ReplicaIndex.over(this.#indexParts(), base);
+    this.#serve(ReplicaIndex.over(this.#indexParts(), base));
     this.#cursor = header.cursor;
     // Who was deleted while the copy lay on disk, a feed that cannot report deletions cannot say:
     // its first round reconciles. One that can resumes, and reconciles when its interval is due.
@@ -224,47 +222,17 @@ export class ReplicaEngine {
     return header;
   }
 
-  /**
-   * Candidate entries for a (masked) filter, in batches, found as the batches are asked for (a
-   * search that stops at its size limit never pays for the rest); each entry once. The first batch
-   * is small, as a phone's search needs a few dozen entries.
-   */
-  *candidates(filter: Filter): Generator<CandidateBatch> {
-    const index = this.#index;
-    if (!index) return;
-    const store = this.#store;
-    const stream = index.stream(filter);
-    // An exact stream's entries match as they were when it was made: one rewritten since (a newer
-    // stamp) is a candidate again.
-    const matchedUpTo = index.exact(filter) ? store.stampsUpTo : undefined;
-    const seen = new SlotSet(store.slotCount);
-    // A slot freed (and perhaps reused) since the search started holds nobody it should see.
-    const frees = store.frees;
-    let size = FIRST_BATCH;
-    for (let slot = stream.next(); slot !== DONE; size = BATCH) {
-      const batch: Entry[] & { matched?: true } = [];
-      let matched = matchedUpTo !== undefined;
-      for (; slot !== DONE && batch.length < size; slot = stream.next()) {
-        // Read only once some slot has been freed: a look at a slot's generation is a cache miss of its own.
-        if (!seen.add(slot) || (store.frees !== frees && store.generationOf(slot) > frees)) continue;
-        const entry = store.entry(slot);
-        if (!entry) continue;
-        if (matched && (entry.stamp === undefined || entry.stamp > (matchedUpTo ?? 0))) matched = false;
-        batch.push(entry);
-      }
-      if (matched) batch.matched = true;
-      if (batch.length > 0) yield batch;
-    }
+  /** Candidate entries for a (masked) filter, in batches (ReplicaReader.candidates); none before the first load. */
+  candidates(filter: Filter): Generator<CandidateBatch> {
+    return (this.#reader ?? NOTHING_YET).candidates(filter);
   }
 
   get(uuid: string): Entry | undefined {
-    const slot = this.#store.slotOfUuid(uuid);
-    return slot === undefined ? undefined : this.#store.entry(slot);
+    return this.#reader?.get(uuid);
   }
 
   recordIdOf(uuid: string): string | undefined {
-    const slot = this.#store.slotOfUuid(uuid);
-    return slot === undefined ? undefined : this.#store.recordIdAt(slot);
+    return this.#store.recordIdAt(this.#store.slotOfUuid(uuid) ?? -1);
   }
 
   async #round(signal: AbortSignal): Promise<RoundOutcome> {
@@ -354,7 +322,7 @@ export class ReplicaEngine {
         builder.add(this.#store.put(item.record.id, uuid, contentOf(this.#store, entry)), entry.attributes);
       }
     }
-    this.#index = ReplicaIndex.over(this.#indexParts(), builder.build(this.#read, this.#store.slotCount));
+    this.#serve(ReplicaIndex.over(this.#indexParts(), builder.build(this.#read, this.#store.slotCount)));
     this.#cursor = cursor;
     this.#listedAt = performance.now();
     if (this.#store.size >= RELEASE_AFTER) releaseMemory();
@@ -446,6 +414,11 @@ export class ReplicaEngine {
     return { id: record.id, uuid: uuidOf(entry), entry, content: contentOf(this.#store, entry) };
   }
 
+  #serve(index: ReplicaIndex): void {
+    this.#index = index;
+    this.#reader = new ReplicaReader(this.#store, index);
+  }
+
   readonly #read = (slot: number): Entry['attributes'] | undefined => this.#store.entry(slot)?.attributes;
 
   /** A store with phone readings of its own: a reading is only good for the store it was made in. */
@@ -469,6 +442,9 @@ export class ReplicaEngine {
     };
   }
 }
+
+/** What a search reads before the first load: nothing. */
+const NOTHING_YET = { *candidates(): Generator<CandidateBatch> {} };
 
 interface PendingUpsert {
   readonly id: string;
