@@ -7,6 +7,7 @@
 import type { Filter } from '../filter/ast.js';
 import type { CandidateBatch } from '../replica/candidate-batch.js';
 import type { Entry } from '../schema/entry.js';
+import type { MountNotice } from './mount-notice.js';
 import type { SourceStatus } from './source-status.js';
 
 export interface MountStrategy {
@@ -44,4 +45,9 @@ export interface MountStrategy {
   get(uuid: string, signal: AbortSignal): Promise<Entry | undefined>;
   /** The source's record id behind an entry UUID, as far as the mount can tell without asking. */
   recordIdOf(uuid: string): string | undefined;
+  /**
+   * A replica kept in this thread: tells `reader` of its copy now and after every round, until the
+   * returned function is called (how listener threads follow it). Absent where there is no copy.
+   */
+  share?(reader: (notice: MountNotice) => void): () => void;
 }

@@ -10,6 +10,7 @@ import type { Source, SourceMode, SourceRecord } from '../sources/source.js';
 import type { CandidateBatch } from '../replica/candidate-batch.js';
 import type { Entry } from '../schema/entry.js';
 import { LiveMount } from './live-mount.js';
+import type { MountNotice } from './mount-notice.js';
 import type { MountStrategy } from './mount-strategy.js';
 import type { Presenter } from './presenter.js';
 import { ReplicaMount, type ReplicaLogger } from './replica-mount.js';
@@ -49,6 +50,11 @@ export interface MountedSourceOptions {
   readonly dataDir?: string;
   /** What entries are presented with, so a snapshot of another presentation is not served. */
   readonly fingerprint?: string;
+  /**
+   * How a replica-mode mount keeps its copy: by the engine in this thread (ReplicaMount, when
+   * absent), or read from another thread's (a listener thread's AttachedReplicaMount).
+   */
+  readonly replica?: (options: MountedSourceOptions) => MountStrategy;
 }
 
 export class MountedSource {
@@ -63,7 +69,8 @@ export class MountedSource {
   constructor(private readonly options: MountedSourceOptions) {
     this.name = options.source.name;
     this.mode = options.mode;
-    this.#strategy = options.mode === 'replica' ? new ReplicaMount(options) : new LiveMount(options);
+    const replica = options.replica ?? ((replicaOptions) => new ReplicaMount(replicaOptions));
+    this.#strategy = options.mode === 'replica' ? replica(options) : new LiveMount(options);
   }
 
   /** State, last load and last error, for cn=Monitor. */
@@ -185,6 +192,11 @@ export class MountedSource {
 
   recordIdOf(uuid: string): string | undefined {
     return this.#strategy.recordIdOf(uuid);
+  }
+
+  /** A replica kept in this thread tells `reader` of its copy and its rounds (MountStrategy.share). */
+  share(reader: (notice: MountNotice) => void): (() => void) | undefined {
+    return this.#strategy.share?.(reader);
   }
 
   /**

@@ -18,6 +18,7 @@ import type { CandidateBatch } from '../replica/candidate-batch.js';
 import type { Entry } from '../schema/entry.js';
 import type { Schema } from '../schema/schema.js';
 import { SourceError, type Source } from '../sources/source.js';
+import type { MountNotice } from './mount-notice.js';
 import type { MountStrategy } from './mount-strategy.js';
 import type { Presenter } from './presenter.js';
 import { SourceHealth, type SourceStatus } from './source-status.js';
@@ -52,6 +53,7 @@ export class ReplicaMount implements MountStrategy {
   readonly #files: ReplicaFiles | undefined;
   readonly #snapshots: SnapshotSchedule | undefined;
   readonly #approval: DeletionApproval | undefined;
+  readonly #readers = new Set<(notice: MountNotice) => void>();
 
   constructor(private readonly options: ReplicaMountOptions) {
     const { presenter } = options;
@@ -131,6 +133,26 @@ export class ReplicaMount implements MountStrategy {
     this.#snapshots?.release();
   }
 
+  /**
+   * Tells `reader` of the copy now (once loaded) and after every round, until the returned function
+   * is called: how a listener thread follows this replica.
+   */
+  share(reader: (notice: MountNotice) => void): () => void {
+    const fresh = this.#engine.notice(true);
+    if (fresh) reader({ replica: fresh, status: this.status });
+    this.#readers.add(reader);
+    return () => this.#readers.delete(reader);
+  }
+
+  /** Tells the readers in other threads what the last round or load did. */
+  #notify(): void {
+    if (this.#readers.size === 0) return;
+    const replica = this.#engine.notice();
+    if (!replica) return;
+    const notice = { replica, status: this.status };
+    for (const reader of this.#readers) reader(notice);
+  }
+
   candidates(filter: Filter): Iterable<CandidateBatch> {
     return this.#engine.candidates(filter);
   }
@@ -159,6 +181,7 @@ export class ReplicaMount implements MountStrategy {
       throw error;
     } finally {
       this.#health.timed(performance.now() - started);
+      this.#notify();
     }
     if (outcome?.held) {
       const message = this.#engine.describeHeld(outcome.held);
@@ -191,6 +214,7 @@ export class ReplicaMount implements MountStrategy {
     try {
       const header = await this.#engine.restore(file, this.options.fingerprint ?? '');
       this.#health.restored(new Date(header.written));
+      this.#notify();
       this.options.logger?.info(
         { entries: header.entries, written: header.written, ms: msSince(started) },
         'replica restored from its snapshot; served as stale until the source answers',

@@ -46,6 +46,13 @@ function nextArenaNumber(): number {
   return ++arenasMade;
 }
 
+/** The stamp (Entry.stamp) of the record at `offset` + 1 of an arena; undefined once stamps run out. */
+export function stampOf(arenaNumber: number | undefined, offset: number): number | undefined {
+  return arenaNumber === undefined || arenaNumber >= MAX_STAMPED_ARENAS
+    ? undefined
+    : arenaNumber * ARENA_STAMP_FACTOR + offset;
+}
+
 export class EntryStore {
   readonly names: RecordNames;
   readonly values: RecordValues;
@@ -151,8 +158,10 @@ export class EntryStore {
       if (!sameUuid) this.#uuids.clear(slot);
     }
     const offset = this.#append(bytes);
-    this.#offsets.set(slot, offset + 1);
+    // Published after the record's bytes (and after its old UUID is cleared): a reader in another
+    // thread that sees the offset sees the record (StoreReader.entry).
     this.#lengths.set(slot, bytes.length);
+    this.#offsets.publish(slot, offset + 1);
     if (existing === undefined) this.#recordIds.set(slot, recordId);
     if (!sameUuid) this.#uuids.set(slot, uuid);
     return slot;
@@ -163,7 +172,7 @@ export class EntryStore {
     const slot = this.#recordIds.slotOf(recordId);
     if (slot === undefined) return undefined;
     this.#garbage += this.#lengths.get(slot);
-    this.#offsets.set(slot, 0);
+    this.#offsets.publish(slot, 0);
     this.#lengths.set(slot, 0);
     this.#frees = (this.#frees + 1) >>> 0;
     this.#generations.set(slot, this.#frees);
@@ -196,9 +205,12 @@ export class EntryStore {
    * record once `compact` moved them) has a higher one. Undefined once stamps are not given.
    */
   get stampsUpTo(): number | undefined {
-    return this.#arenaNumber < MAX_STAMPED_ARENAS
-      ? this.#arenaNumber * ARENA_STAMP_FACTOR + this.#used
-      : undefined;
+    return stampOf(this.#arenaNumber, this.#used);
+  }
+
+  entryOfUuid(uuid: string): StoredEntry | undefined {
+    const slot = this.#uuids.slotOf(uuid);
+    return slot === undefined ? undefined : this.entry(slot);
   }
 
   /** The entry in a slot, read lazily; undefined for a free slot. */
@@ -216,7 +228,7 @@ export class EntryStore {
       this.values,
       this.listener,
       slot,
-      this.#arenaNumber < MAX_STAMPED_ARENAS ? this.#arenaNumber * ARENA_STAMP_FACTOR + offset : undefined,
+      stampOf(this.#arenaNumber, offset),
     );
   }
 
@@ -279,8 +291,11 @@ export class EntryStore {
       generations: this.#generations.buffer,
       uuids: this.#uuids.buffer,
       slotCount: this.#offsets.length,
+      size: this.size,
       frees: this.#frees,
       used: this.#used,
+      arenaNumber: this.#arenaNumber < MAX_STAMPED_ARENAS ? this.#arenaNumber : undefined,
+      recordIds: this.#recordIds.share(),
       namesFrom: names,
       names: this.names.all.slice(names),
       valuesFrom: values,

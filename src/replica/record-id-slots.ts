@@ -15,20 +15,34 @@ interface Utf8Slicer {
 
 const COMPACT_MIN_BYTES = 1 << 20;
 
+/** Where a reader in another thread finds the ids (RecordIdSlots.share). */
+export interface RecordIdShare {
+  readonly bytes: SharedArrayBuffer;
+  /** Slot -> where its id starts + 1 (0: none), as uint32. */
+  readonly starts: SharedArrayBuffer;
+  /** Slot -> its id's length in bytes. */
+  readonly lengths: SharedArrayBuffer;
+}
+
 export class RecordIdSlots {
   #bytes = new SharedBytes(1 << 16);
   #buffer = Buffer.from(this.#bytes.buffer);
   #usedBytes = 0;
   #garbage = 0;
   /** Per slot: where its id starts + 1 (0: none), and its length in bytes. */
-  readonly #starts = new SharedUint32s();
-  readonly #lengths = new SharedUint32s();
+  #starts = new SharedUint32s();
+  #lengths = new SharedUint32s();
   readonly #table = new SlotTable((slot) => hashOfText(this.idAt(slot)!));
   #size = 0;
 
   /** Ids held. */
   get size(): number {
     return this.#size;
+  }
+
+  /** The ids' shared memory, for a reader in another thread (RecordIdReader). */
+  share(): RecordIdShare {
+    return { bytes: this.#bytes.buffer, starts: this.#starts.buffer, lengths: this.#lengths.buffer };
   }
 
   /** Records that `slot` holds `id` (the slot held none before, or was cleared). */
@@ -38,8 +52,9 @@ export class RecordIdSlots {
     this.#buffer.write(id, this.#usedBytes, length, 'utf8');
     this.#starts.ensureLength(slot + 1);
     this.#lengths.ensureLength(slot + 1);
-    this.#starts.set(slot, this.#usedBytes + 1);
+    // The start last: a reader in another thread that sees it sees the bytes and the length.
     this.#lengths.set(slot, length);
+    this.#starts.publish(slot, this.#usedBytes + 1);
     this.#usedBytes += length;
     this.#table.add(slot, hashOfText(id));
     this.#size++;
@@ -50,8 +65,7 @@ export class RecordIdSlots {
     if (id === undefined) return;
     this.#table.remove(slot, hashOfText(id));
     this.#garbage += this.#lengths.get(slot);
-    this.#starts.set(slot, 0);
-    this.#lengths.set(slot, 0);
+    this.#starts.publish(slot, 0);
     this.#size--;
     if (this.#garbage >= COMPACT_MIN_BYTES && this.#garbage * 2 >= this.#usedBytes) this.#compact();
   }
@@ -72,19 +86,30 @@ export class RecordIdSlots {
     this.#buffer = Buffer.from(this.#bytes.buffer);
   }
 
-  /** The live ids copied into a new arena, slot by slot. */
+  /**
+   * The live ids copied into a new arena, slot by slot, with new tables of where they start: a
+   * reader in another thread goes on reading the old ones, which stay whole, until told.
+   */
   #compact(): void {
     const bytes = new SharedBytes(Math.max(1 << 16, this.#usedBytes - this.#garbage));
     const buffer = Buffer.from(bytes.buffer);
+    const slots = this.#starts.length;
+    const starts = new SharedUint32s(Math.max(1024, slots));
+    const lengths = new SharedUint32s(Math.max(1024, slots));
+    starts.ensureLength(slots);
+    lengths.ensureLength(slots);
     let used = 0;
-    for (let slot = 0; slot < this.#starts.length; slot++) {
+    for (let slot = 0; slot < slots; slot++) {
       const start = this.#starts.get(slot);
       if (start === 0) continue;
       const length = this.#lengths.get(slot);
       this.#buffer.copy(buffer, used, start - 1, start - 1 + length);
-      this.#starts.set(slot, used + 1);
+      starts.set(slot, used + 1);
+      lengths.set(slot, length);
       used += length;
     }
+    this.#starts = starts;
+    this.#lengths = lengths;
     this.#bytes = bytes;
     this.#buffer = buffer;
     this.#usedBytes = used;

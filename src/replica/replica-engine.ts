@@ -22,6 +22,7 @@ import { EntryStore } from './entry-store.js';
 import { RELEASE_AFTER, releaseMemory } from './release-memory.js';
 import { ReplicaIndex, type ReplicaIndexParts } from './replica-index.js';
 import { PhoneReadings } from './phone-readings.js';
+import type { ReplicaNotice } from './replica-notice.js';
 import { ReplicaReader } from './replica-reader.js';
 import { SlotIndex, SlotIndexBuilder, type AttributeLayout, type SlotEntry } from './slot-index.js';
 import { SnapshotUnusable } from './snapshot-format.js';
@@ -87,6 +88,10 @@ export class ReplicaEngine {
   #index: ReplicaIndex | undefined;
   /** Searches' way into the store and index in force; undefined until the first load. */
   #reader: ReplicaReader | undefined;
+  /** Slots written or freed since the last notice to readers in other threads (`notice`). */
+  #touched = new Set<number>();
+  /** The dictionaries' lengths the last notice reached, and whether a new store was made since. */
+  #noticed = { names: 0, values: 0, fresh: true };
   #cursor: string | undefined;
   /** When deletions were last found by a full listing (first load, diff, reconciliation). */
   #listedAt = 0;
@@ -120,6 +125,25 @@ export class ReplicaEngine {
   /** The index's parts per attribute, keys and typed arrays apart (benchmark). */
   indexLayout(): AttributeLayout[] {
     return this.#index ? [...this.#index.base.layout()] : [];
+  }
+
+  /**
+   * What changed since the last notice, for readers of this copy in other threads (the listener
+   * threads); with `fresh`, the whole store for a reader that starts now. Undefined before the first load.
+   */
+  notice(fresh = false): ReplicaNotice | undefined {
+    if (!this.#index) return undefined;
+    const store = this.#store;
+    if (fresh) return { store: store.share(), fresh: true, touched: [] };
+    const { names, values } = this.#noticed.fresh ? { names: 0, values: 0 } : this.#noticed;
+    const notice: ReplicaNotice = {
+      store: store.share(names, values),
+      fresh: this.#noticed.fresh,
+      touched: this.#noticed.fresh ? [] : [...this.#touched],
+    };
+    this.#touched = new Set();
+    this.#noticed = { names: store.names.all.length, values: store.values.all.length, fresh: false };
+    return notice;
   }
 
   get cursor(): string | undefined {
@@ -404,6 +428,8 @@ export class ReplicaEngine {
       changed.push({ slot: this.#store.put(id, uuid, content), attributes: entry.attributes });
     }
     this.#index!.apply(changed, removed, this.#store.slotCount);
+    for (const slot of removed) this.#touched.add(slot);
+    for (const { slot } of changed) this.#touched.add(slot);
     if (this.#store.wantsCompaction) this.#store.compact();
     this.#cursor = cursor;
     return { applied: { upserts: upserts.length, deletions: deletions.size } };
@@ -414,9 +440,12 @@ export class ReplicaEngine {
     return { id: record.id, uuid: uuidOf(entry), entry, content: contentOf(this.#store, entry) };
   }
 
+  /** Serves a new store (the one in `#store`) and its index: readers elsewhere start afresh. */
   #serve(index: ReplicaIndex): void {
     this.#index = index;
     this.#reader = new ReplicaReader(this.#store, index);
+    this.#touched = new Set();
+    this.#noticed = { names: 0, values: 0, fresh: true };
   }
 
   readonly #read = (slot: number): Entry['attributes'] | undefined => this.#store.entry(slot)?.attributes;

@@ -19,6 +19,8 @@ export interface ReadableStore {
   readonly stampsUpTo: number | undefined;
   generationOf(slot: number): number;
   entry(slot: number): Entry | undefined;
+  /** The entry holding this UUID (checked against the slot's UUID as it is read). */
+  entryOfUuid(uuid: string): Entry | undefined;
   slotOfUuid(uuid: string): number | undefined;
   recordIdAt(slot: number): string | undefined;
 }
@@ -66,8 +68,7 @@ export class ReplicaReader {
   }
 
   get(uuid: string): Entry | undefined {
-    const slot = this.store.slotOfUuid(uuid);
-    return slot === undefined ? undefined : this.store.entry(slot);
+    return this.store.entryOfUuid(uuid);
   }
 
   recordIdOf(uuid: string): string | undefined {

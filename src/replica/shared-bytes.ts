@@ -71,6 +71,14 @@ export class SharedUint32s {
     this.#view[index] = value;
   }
 
+  /**
+   * Sets a value a reader in another thread may read at any moment, after everything written before
+   * it (what it points to): an atomic store, which orders the writes before it.
+   */
+  publish(index: number, value: number): void {
+    Atomics.store(this.#view, index, value);
+  }
+
   push(value: number): number {
     this.ensureLength(this.#length + 1);
     this.#view[this.#length] = value;

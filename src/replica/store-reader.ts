@@ -14,9 +14,16 @@
  * so it is skipped as a search that started before a deletion would skip it. A compaction gives
  * the store new offsets with its new arena, so a reader not told yet goes on reading the old ones,
  * which stay whole.
+ *
+ * The writer publishes a slot's record offset and a UUID's first byte with atomic stores, after
+ * what they point to; a reader reads the offset, the UUID, then the offset again, and takes the
+ * entry only if the offset held: a record is never paired with another record's UUID.
  */
+import { stampOf } from './entry-store.js';
+import type { RecordIdShare } from './record-id-slots.js';
 import { RecordNames } from './record-names.js';
 import { RecordValues } from './record-values.js';
+import { hashOfText, SlotTable } from './slot-table.js';
 import { StoredEntry, type DecodeListener } from './stored-entry.js';
 
 /** What a reader needs of a store (EntryStore.share): all of it shared memory but the dictionaries' tails. */
@@ -29,6 +36,8 @@ export interface StoreShare {
   /** Slot s's UUID as 36 Latin-1 bytes at s × 36 (first byte 0: none). */
   readonly uuids: SharedArrayBuffer;
   readonly slotCount: number;
+  /** Entries held. */
+  readonly size: number;
   readonly frees: number;
   /** Bytes of the arena written when this was made: records from here on may be newer than the lists below. */
   readonly used: number;
@@ -38,9 +47,19 @@ export interface StoreShare {
   /** Shared values from id `valuesFrom` on. */
   readonly valuesFrom: number;
   readonly values: readonly string[];
+  /** The arena's number, for entries' stamps (Entry.stamp); undefined once stamps run out. */
+  readonly arenaNumber: number | undefined;
+  readonly recordIds: RecordIdShare;
 }
 
 const UUID_WIDTH = 36;
+/** Reads of a slot whose record changes under them before it is left for the next notice. */
+const TRIES = 4;
+
+/** Node's Buffer has this native method; toString('utf8', ...) is a checked wrapper around it. */
+interface Utf8Slicer {
+  utf8Slice(start: number, end: number): string;
+}
 
 /** Node's Buffer has this native method; toString('latin1', ...) is a checked wrapper around it. */
 interface Latin1Slicer {
@@ -56,8 +75,17 @@ export class StoreReader {
   #generations!: Uint32Array;
   #uuids!: Buffer;
   #slotCount = 0;
+  #size = 0;
   #frees = 0;
   #used = 0;
+  #arenaNumber: number | undefined;
+  #idBytes!: Buffer;
+  #idStarts!: Uint32Array;
+  #idLengths!: Uint32Array;
+  /** The slot of each UUID, this thread's own (the writer's table is not shared), and each slot's hash in it. */
+  readonly #uuidSlots = new SlotTable((slot) => this.#hashes[slot]!);
+  #hashes = new Uint32Array(1024);
+  #indexed = new Uint8Array(1024);
   /** Told of what views of this store decode (a reader's phone readings), as EntryStore's is. */
   listener: DecodeListener | undefined;
 
@@ -69,14 +97,20 @@ export class StoreReader {
     this.update(share);
   }
 
-  /** Takes in what the writer says now (a later `share(names, values)` of the same store). */
-  update(share: StoreShare): void {
-    if (share.namesFrom !== this.names.all.length || share.valuesFrom !== this.values.all.length)
+  /**
+   * Takes in what the writer says now (a later `share(names, values)` of the same store), and the
+   * slots whose entries were stored or freed since the last notice (every slot, the first time).
+   * Dictionary entries this reader has already are skipped; a gap is an error.
+   */
+  update(share: StoreShare, touched: Iterable<number> = []): void {
+    const names = this.names.all.length;
+    const values = this.values.all.length;
+    if (share.namesFrom > names || share.valuesFrom > values)
       throw new Error(
-        `store notice out of order: it adds names from ${share.namesFrom} and values from ${share.valuesFrom}, this reader has ${this.names.all.length} and ${this.values.all.length}`,
+        `store notice out of order: it adds names from ${share.namesFrom} and values from ${share.valuesFrom}, this reader has ${names} and ${values}`,
       );
-    for (const name of share.names) this.names.idOf(name);
-    this.values.extend(share.values);
+    for (const name of share.names.slice(names - share.namesFrom)) this.names.idOf(name);
+    this.values.extend(share.values.slice(values - share.valuesFrom));
     if (share.arena !== this.#arena) {
       this.#arena = share.arena;
       this.#bytes = Buffer.from(share.arena);
@@ -85,9 +119,61 @@ export class StoreReader {
     this.#offsets = new Uint32Array(share.offsets);
     this.#generations = new Uint32Array(share.generations);
     this.#uuids = Buffer.from(share.uuids);
+    const first = this.#slotCount === 0 && this.#idStarts === undefined;
     this.#slotCount = share.slotCount;
+    this.#size = share.size;
     this.#frees = share.frees;
     this.#used = share.used;
+    this.#arenaNumber = share.arenaNumber;
+    this.#idBytes = Buffer.from(share.recordIds.bytes);
+    this.#idStarts = new Uint32Array(share.recordIds.starts);
+    this.#idLengths = new Uint32Array(share.recordIds.lengths);
+    for (const slot of first ? this.slots(true) : touched) this.#reindex(slot);
+  }
+
+  /** The UUID table brought up to date for one slot. */
+  #reindex(slot: number): void {
+    if (slot >= this.#hashes.length) {
+      let length = this.#hashes.length;
+      while (length <= slot) length *= 2;
+      const hashes = new Uint32Array(length);
+      hashes.set(this.#hashes);
+      this.#hashes = hashes;
+      const indexed = new Uint8Array(length);
+      indexed.set(this.#indexed);
+      this.#indexed = indexed;
+    }
+    if (this.#indexed[slot]) this.#uuidSlots.remove(slot, this.#hashes[slot]!);
+    const uuid = this.uuidAt(slot);
+    this.#indexed[slot] = uuid === undefined ? 0 : 1;
+    if (uuid === undefined) return;
+    this.#hashes[slot] = hashOfText(uuid);
+    this.#uuidSlots.add(slot, this.#hashes[slot]);
+  }
+
+  /** Entries held, as the last notice said. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Every record stored as of the last notice has a stamp at most this (EntryStore.stampsUpTo). */
+  get stampsUpTo(): number | undefined {
+    return stampOf(this.#arenaNumber, this.#used);
+  }
+
+  /** The slot holding an entry UUID, as of the last notice (and only if it still holds it). */
+  slotOfUuid(uuid: string): number | undefined {
+    return this.#uuidSlots.find(hashOfText(uuid), (slot) => this.uuidAt(slot) === uuid);
+  }
+
+  /** The source's record id a slot holds. */
+  recordIdAt(slot: number): string | undefined {
+    if (slot < 0 || slot >= this.#idStarts.length) return undefined;
+    const start = Atomics.load(this.#idStarts, slot);
+    if (start === 0) return undefined;
+    const end = start - 1 + this.#idLengths[slot]!;
+    if (end > this.#idBytes.length) this.#idBytes = Buffer.from(this.#idBytes.buffer);
+    return (this.#idBytes as unknown as Utf8Slicer).utf8Slice(start - 1, end);
   }
 
   /** Slots in use or free, as the last notice said. */
@@ -106,27 +192,44 @@ export class StoreReader {
 
   /** Which record a slot holds now (0: none). */
   recordAt(slot: number): number {
-    return slot < this.#slotCount ? this.#offsets[slot]! : 0;
+    return slot < this.#slotCount ? Atomics.load(this.#offsets, slot) : 0;
   }
 
-  /** The live slots below `slotCount`, in slot order. */
-  *slots(): Generator<number> {
-    for (let slot = 0; slot < this.#slotCount; slot++) if (this.#offsets[slot] !== 0) yield slot;
+  /** The live slots below `slotCount` (with `all`, every slot), in slot order. */
+  *slots(all = false): Generator<number> {
+    for (let slot = 0; slot < this.#slotCount; slot++) if (all || this.recordAt(slot) !== 0) yield slot;
   }
 
   uuidAt(slot: number): string | undefined {
     const start = slot * UUID_WIDTH;
     if (start + UUID_WIDTH > this.#uuids.length) this.#uuids = Buffer.from(this.#uuids.buffer);
-    if (start + UUID_WIDTH > this.#uuids.length || this.#uuids[start] === 0) return undefined;
+    if (start + UUID_WIDTH > this.#uuids.length || Atomics.load(this.#uuids, start) === 0) return undefined;
     return (this.#uuids as unknown as Latin1Slicer).latin1Slice(start, start + UUID_WIDTH);
   }
 
   /** The entry in a slot, read lazily where it is stored; undefined for a free slot. */
   entry(slot: number): StoredEntry | undefined {
-    const offset = this.recordAt(slot);
-    if (offset === 0) return undefined;
-    const uuid = this.uuidAt(slot);
-    if (uuid === undefined) return undefined;
+    return this.#read(slot, undefined);
+  }
+
+  /** The entry with this UUID, as of the last notice. */
+  entryOfUuid(uuid: string): StoredEntry | undefined {
+    const slot = this.slotOfUuid(uuid);
+    // Read again under the check of `entry`: the slot may have been given to someone else since.
+    return slot === undefined ? undefined : this.#read(slot, uuid);
+  }
+
+  #read(slot: number, expected: string | undefined): StoredEntry | undefined {
+    let offset = this.recordAt(slot);
+    let uuid: string | undefined;
+    for (let tries = TRIES; ; tries--) {
+      if (offset === 0 || tries === 0) return undefined;
+      uuid = this.uuidAt(slot);
+      if (uuid === undefined || (expected !== undefined && uuid !== expected)) return undefined;
+      const again = this.recordAt(slot);
+      if (again === offset) break;
+      offset = again;
+    }
     // The writer grows the arena in place; a Buffer keeps the length it was made with.
     if (this.#bytes.length !== this.#arena.byteLength) this.#bytes = Buffer.from(this.#arena);
     if (offset - 1 >= this.#used && !this.#readable(offset - 1)) return undefined;
@@ -139,6 +242,7 @@ export class StoreReader {
       this.values,
       this.listener,
       slot,
+      stampOf(this.#arenaNumber, offset),
     );
   }
 

@@ -49,7 +49,10 @@ export class UuidSlots {
       this.#bytes.ensure(end);
       this.#buffer = Buffer.from(this.#bytes.buffer);
     }
-    this.#buffer.write(uuid, slot * WIDTH, WIDTH, 'latin1');
+    // The first byte last, atomically: a reader in another thread that sees it sees the rest.
+    const start = slot * WIDTH;
+    this.#buffer.write(uuid.slice(1), start + 1, WIDTH - 1, 'latin1');
+    Atomics.store(this.#buffer, start, uuid.charCodeAt(0));
     this.#table.add(slot, hashOfText(uuid));
   }
 
@@ -63,7 +66,7 @@ export class UuidSlots {
     }
     if (!this.#holds(slot)) return;
     this.#table.remove(slot, hashOfText(this.uuidAt(slot)!));
-    this.#buffer[slot * WIDTH] = 0;
+    Atomics.store(this.#buffer, slot * WIDTH, 0);
   }
 
   slotOf(uuid: string): number | undefined {

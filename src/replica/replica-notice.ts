@@ -1,0 +1,15 @@
+/**
+ * What a replica's owner tells readers in other threads after it changed its copy: where the store
+ * is now (its shared memory, counts and new dictionary entries) and which slots were written or
+ * freed since the last notice, so that a reader updates its own UUID table and index for those
+ * slots only. Plain data and SharedArrayBuffers: it crosses threads by postMessage.
+ */
+import type { StoreShare } from './store-reader.js';
+
+export interface ReplicaNotice {
+  readonly store: StoreShare;
+  /** A store the reader has not seen (a first load, a restore, a reader that just started). */
+  readonly fresh: boolean;
+  /** Slots written or freed since the last notice (none when fresh: every slot is read). */
+  readonly touched: readonly number[];
+}
