@@ -256,7 +256,7 @@ export class ReplicaEngine {
   }
 
   recordIdOf(uuid: string): string | undefined {
-    return this.#store.recordIdAt(this.#store.slotOfUuid(uuid) ?? -1);
+    return this.#reader?.recordIdOf(uuid);
   }
 
   async #round(signal: AbortSignal): Promise<RoundOutcome> {
