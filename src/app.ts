@@ -16,9 +16,10 @@ import { ADMINISTRATOR } from './admin/status-search.js';
 import { ANONYMOUS } from './auth/identity.js';
 import type { Config, SourceConfig } from './config/types.js';
 import { Directory } from './directory/directory.js';
+import type { ServerFeatures } from './directory/special-entries.js';
 import type { MonitorSnapshot } from './directory/monitor-entries.js';
 import { FilterEvaluator } from './directory/evaluator.js';
-import { MountedSource } from './directory/mounted-source.js';
+import { MountedSource, type MountedSourceOptions } from './directory/mounted-source.js';
 import { Namespace } from './directory/namespace.js';
 import { Presenter } from './directory/presenter.js';
 import { Schema } from './schema/schema.js';
@@ -36,8 +37,10 @@ import type { SourceDescriptor } from './sources/source-descriptor.js';
 import { SourceError, type Source, type SourceKind } from './sources/source.js';
 import { VERSION } from './version.js';
 import type { ResultCacheSettings } from './cache/result-cache.js';
-import type { Throttle } from './auth/throttle.js';
+import type { BindThrottle } from './auth/throttle.js';
 import { EncodedEntries } from './session/encoded-entries.js';
+import { ListenerThreads } from './threads/listener-threads.js';
+import { SharedConnectionTally } from './threads/shared-connection-tally.js';
 
 export interface Running {
   /** The directory serving now (a reload swaps in another). */
@@ -81,19 +84,18 @@ function createDirectory(config: Config, logger: Logger, snapshots = false): Dir
   const mounts = config.sources.map((sourceConfig, index) =>
     mountSource(sourceConfig, `sources[${index}]`, context),
   );
-  return new Directory({
-    namespace,
-    schema,
-    evaluator,
-    mounts,
-    features: {
-      supportedControls: SUPPORTED_CONTROLS,
-      supportedExtensions: supportedExtensions(config.tls !== undefined),
-      supportedFeatures: SUPPORTED_FEATURES,
-      vendorName: 'dirbridge',
-      vendorVersion: `dirbridge ${VERSION}`,
-    },
-  });
+  return new Directory({ namespace, schema, evaluator, mounts, features: serverFeatures(config) });
+}
+
+/** What the root DSE says the server supports. */
+export function serverFeatures(config: Config): ServerFeatures {
+  return {
+    supportedControls: SUPPORTED_CONTROLS,
+    supportedExtensions: supportedExtensions(config.tls !== undefined),
+    supportedFeatures: SUPPORTED_FEATURES,
+    vendorName: 'dirbridge',
+    vendorVersion: `dirbridge ${VERSION}`,
+  };
 }
 
 /** Loads every source; one that fails stops start-up, named with the config file. */
@@ -116,6 +118,8 @@ export interface MountContext {
   readonly logger: Logger;
   /** Whether replicas keep snapshots in `directory.dataDir` (the server's do). */
   readonly snapshots?: boolean;
+  /** How replica-mode mounts keep their copy (MountedSourceOptions.replica); absent: an engine here. */
+  readonly replica?: MountedSourceOptions['replica'];
 }
 
 /** What every mount shares. The CLI's check and fields build it to mount one source at a time. */
@@ -175,6 +179,7 @@ export function mountSource(sourceConfig: SourceConfig, where: string, context: 
     logger,
     ...(isResultCacheSettings(sourceConfig.cache) ? { resultCache: sourceConfig.cache } : {}),
     ...(sourceConfig.maxDeletes === undefined ? {} : { maxDeletes: sourceConfig.maxDeletes }),
+    ...(context.replica ? { replica: context.replica } : {}),
     ...(context.snapshots && context.config.directory.dataDir !== undefined
       ? {
           dataDir: context.config.directory.dataDir,
@@ -213,7 +218,7 @@ export function sessionServices(
   config: Config,
   directory: Directory,
   logger: Logger,
-  options: { readonly events?: ServerEvents; readonly throttle?: Throttle } = {},
+  options: { readonly events?: ServerEvents; readonly throttle?: BindThrottle } = {},
 ): SessionServices {
   const signOnMounts = directory.mounts.filter((mount) => mount.source.capabilities.signOn);
   return {
@@ -258,7 +263,10 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
   const current: CurrentServices = new CurrentServices(
     sessionServices(config, directory, logger, metrics ? { events: metrics } : {}),
   );
-  const server = new LdapServer(current, tls);
+  const threadCount = config.listenerThreads;
+  const tally =
+    threadCount > 0 ? new SharedConnectionTally(SharedConnectionTally.memory(threadCount), 0) : undefined;
+  const server = new LdapServer(current, tls, tally ? { tally } : {});
   directory.reportListeners(() => server.connections.snapshot());
   const addresses = await listen(server, directory, config);
   // Up before the sources load, so a probe sees the process alive and not yet ready.
@@ -272,8 +280,9 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
       logger,
       server,
     ));
+  let threads: ListenerThreads | undefined;
   const close = async (drainMs = 0): Promise<void> => {
-    await server.close(drainMs);
+    await Promise.all([server.close(drainMs), threads?.close(drainMs)]);
     await admin?.server.close();
     await current.current.directory.close();
   };
@@ -283,6 +292,19 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
     await admin?.server.close();
     await server.close();
     throw error;
+  }
+  if (tally) {
+    try {
+      threads = await startThreads(
+        threadCount,
+        { server, tally, logger, current, metrics },
+        config,
+        directory,
+      );
+    } catch (error) {
+      await close();
+      throw error;
+    }
   }
   server.open();
   return {
@@ -299,12 +321,50 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
     swap(config, services) {
       running = config;
       current.replace(services);
+      threads?.reload(config, services.directory);
     },
     server,
     addresses,
     ...(admin ? { adminUrl: admin.url } : {}),
     close,
   };
+}
+
+/** The listener threads (`listenerThreads`), once the directory has loaded; a failure names the config file. */
+async function startThreads(
+  count: number,
+  parts: {
+    readonly server: LdapServer;
+    readonly tally: SharedConnectionTally;
+    readonly logger: Logger;
+    readonly current: CurrentServices;
+    readonly metrics: Metrics | undefined;
+  },
+  config: Config,
+  directory: Directory,
+): Promise<ListenerThreads> {
+  const { server, tally, logger, current, metrics } = parts;
+  try {
+    return await ListenerThreads.start(
+      {
+        count,
+        fds: server.listeningFds(),
+        tally,
+        logger,
+        throttle: () => current.current.authenticator.throttle,
+        ...(metrics ? { events: metrics } : {}),
+      },
+      config,
+      directory,
+    );
+  } catch (error) {
+    throw new StartupError(
+      `${config.file}: listenerThreads: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 /** Each source's `maxStale` in ms (the schema fills its default). */

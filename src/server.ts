@@ -32,6 +32,22 @@ export class ListenerConfigError extends Error {
   override name = 'ListenerConfigError';
 }
 
+/**
+ * Connections counted against `limits.maxConnections`: this server's alone, or those of every
+ * listener thread serving the same ports (threads/shared-connection-tally.ts).
+ */
+export interface ConnectionTally {
+  /** This server's connections went up or down by `delta`. */
+  add(delta: number): void;
+  /** Connections counted now, this server's included. */
+  readonly count: number;
+}
+
+/** The listening sockets a listener thread serves too (`fds`), and what counts connections. */
+export interface LdapServerOptions {
+  readonly tally?: ConnectionTally;
+}
+
 export class LdapServer {
   /** Per-listener connection counts, for cn=Monitor. */
   readonly connections = new ConnectionCounters();
@@ -48,14 +64,27 @@ export class LdapServer {
   #nextId = 1;
   #closed = false;
   readonly #services: CurrentServices;
+  readonly #tally: ConnectionTally | undefined;
+  /** This server's connections as last told to the tally. */
+  #tallied = 0;
 
   constructor(
     /** A swappable set when the server reloads its config (src/session/current-services.ts). */
     services: SessionServices | CurrentServices,
     /** The certificate for LDAPS and StartTLS; undefined when no `tls` is configured. */
     private readonly tls?: ServerTls,
+    options: LdapServerOptions = {},
   ) {
     this.#services = currentServices(services);
+    this.#tally = options.tally;
+  }
+
+  /** Tells the shared tally (if any) how many connections this server holds now. */
+  #counted(): void {
+    if (!this.#tally) return;
+    const now = this.connectionCount;
+    this.#tally.add(now - this.#tallied);
+    this.#tallied = now;
   }
 
   get connectionCount(): number {
@@ -68,17 +97,37 @@ export class LdapServer {
     this.#serving = true;
     for (const [socket, transport] of this.#waiting) this.#startSession(socket, transport);
     this.#waiting.clear();
+    this.#counted();
   }
 
-  async listen(listeners: readonly ListenerConfig[]): Promise<ListeningAddress[]> {
+  /**
+   * Binds each listener's port; with `fds` (a listener thread), accepts on the sockets another
+   * thread bound instead, listener i on fds[i]: every thread's event loop accepts from the one
+   * socket and the kernel hands each connection to one of them.
+   */
+  async listen(listeners: readonly ListenerConfig[], fds?: readonly number[]): Promise<ListeningAddress[]> {
     const addresses: ListeningAddress[] = [];
     for (const [index, listener] of listeners.entries()) {
-      addresses.push(await this.#listenOne(listener, index));
+      addresses.push(await this.#listenOne(listener, index, fds?.[index]));
     }
     return addresses;
   }
 
-  async #listenOne(listener: ListenerConfig, index: number): Promise<ListeningAddress> {
+  /**
+   * The listening sockets' file descriptors, listener by listener, for listener threads (`listen`'s
+   * `fds`). Node has no public way to share a listening socket with a worker thread (no `reusePort`
+   * on Node 20, and a socket cannot be posted), so this reads the handle's descriptor.
+   */
+  listeningFds(): number[] {
+    return this.#servers.map((server, index) => {
+      const fd = (server as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+      if (typeof fd !== 'number' || fd < 0)
+        throw new Error(`listen[${index}]: its socket has no file descriptor to share with listener threads`);
+      return fd;
+    });
+  }
+
+  async #listenOne(listener: ListenerConfig, index: number, fd?: number): Promise<ListeningAddress> {
     const where = `listen[${index}]`;
     const { host, port, secure } = parseListenUrl(listener.url, where, this.tls !== undefined);
     const balancers = listener.proxyProtocol && new AddressList(listener.proxyProtocol.from);
@@ -93,7 +142,7 @@ export class LdapServer {
           new ListenerConfigError(`${where}.url: ${listenProblem(error, host, port)}`, { cause: error }),
         ),
       );
-      server.listen({ host, port }, resolve);
+      server.listen(fd === undefined ? { host, port } : { fd }, resolve);
     });
     server.on('error', (error) =>
       this.#services.current.logger.error({ err: error, url: listener.url }, 'listener error'),
@@ -106,7 +155,8 @@ export class LdapServer {
   }
 
   get #full(): boolean {
-    return this.connectionCount >= this.#services.current.limits.maxConnections;
+    const count = this.#tally ? this.#tally.count : this.connectionCount;
+    return count >= this.#services.current.limits.maxConnections;
   }
 
   #accept(socket: net.Socket, listener: number, client?: ProxiedClient): void {
@@ -139,14 +189,17 @@ export class LdapServer {
       return;
     }
     this.#handshaking.add(socket);
+    this.#counted();
     readProxyHeader(socket, handshakeTimeoutMs(this.#services.current.limits.idleTimeout)).then(
       (client) => {
         this.#handshaking.delete(socket);
+        this.#counted();
         if (this.#closed) socket.destroy();
         else accept(socket, client);
       },
       (error: unknown) => {
         this.#handshaking.delete(socket);
+        this.#counted();
         socket.destroy();
         const reason = error instanceof Error ? error.message : String(error);
         this.#services.current.logger.info({ peer, err: reason }, 'PROXY header refused');
@@ -173,9 +226,11 @@ export class LdapServer {
       handshakeTimeoutMs(this.#services.current.limits.idleTimeout),
     );
     this.#handshaking.add(raw);
+    this.#counted();
     handshake.done.then(
       () => {
         this.#handshaking.delete(raw);
+        this.#counted();
         if (this.#closed) handshake.socket.destroy();
         else
           this.#startSession(handshake.socket, {
@@ -187,6 +242,7 @@ export class LdapServer {
       },
       (error: unknown) => {
         this.#handshaking.delete(raw);
+        this.#counted();
         const reason = error instanceof Error ? error.message : String(error);
         this.#services.current.logger.info({ peer, err: reason }, 'LDAPS handshake failed');
       },
@@ -200,7 +256,11 @@ export class LdapServer {
     }
     const session = new Session(this.#nextId++, socket, this.#services, transport);
     this.#sessions.add(session);
-    socket.on('close', () => this.#sessions.delete(session));
+    this.#counted();
+    socket.on('close', () => {
+      this.#sessions.delete(session);
+      this.#counted();
+    });
     session.start();
     // Left paused by the PROXY header's reader, with what followed the header put back.
     if (socket.isPaused()) socket.resume();
@@ -208,8 +268,12 @@ export class LdapServer {
 
   #wait(socket: net.Socket, transport: SessionTransport): void {
     this.#waiting.set(socket, transport);
+    this.#counted();
     socket.on('error', () => undefined);
-    socket.once('close', () => this.#waiting.delete(socket));
+    socket.once('close', () => {
+      this.#waiting.delete(socket);
+      this.#counted();
+    });
   }
 
   /**

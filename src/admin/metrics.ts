@@ -7,8 +7,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MonitorSnapshot } from '../directory/monitor-entries.js';
 import type { SourceState } from '../directory/source-status.js';
-import type { OperationRecord } from '../observability/operation-log.js';
-import type { ServerEvents } from '../observability/server-events.js';
+import type { OperationOutcome, ServerEvents } from '../observability/server-events.js';
 import { ResultCode } from '../protocol/result-codes.js';
 import { readiness } from './readiness.js';
 
@@ -60,7 +59,7 @@ export class Metrics implements ServerEvents {
     this.#scraped();
   }
 
-  operationEnded(record: OperationRecord): void {
+  operationEnded(record: OperationOutcome): void {
     const operation = record.request.type;
     const result =
       record.resultCode === undefined

@@ -27,7 +27,7 @@ import { ANONYMOUS, type Identity } from './identity.js';
 import { LocalAccounts, type LocalAccount, type PasswordVerifier } from './local-accounts.js';
 import { accountKey, nameKey } from './login-key.js';
 import { ScryptQueue, type ScryptLimits, type ScryptPlace } from './scrypt-queue.js';
-import { Throttle, addressKey, type BindAttempt } from './throttle.js';
+import { Throttle, addressKey, type BindAttempt, type BindThrottle } from './throttle.js';
 import type { Decoy, SignOn } from './sign-on.js';
 import { TrustedAddresses } from './trusted-addresses.js';
 
@@ -59,7 +59,7 @@ export interface AuthenticatorOptions {
    * The failures counted so far (a config reload that left `access.throttle` as it was keeps them, so
    * a reload does not forgive a guesser); absent: a new throttle from `access.throttle`.
    */
-  readonly throttle?: Throttle;
+  readonly throttle?: BindThrottle;
   /** The throttle's clock; tests pass a fake one. */
   readonly now?: () => number;
   /** Waits `ms`, or less when `signal` aborts; tests pass a fake one. */
@@ -91,7 +91,7 @@ type Reserve = () => ScryptPlace | undefined;
 export class Authenticator {
   readonly #accounts: LocalAccounts;
   readonly #trusted: TrustedAddresses;
-  readonly #throttle: Throttle;
+  readonly #throttle: BindThrottle;
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly #signOn: SignOn | undefined;
   readonly #scrypt: ScryptQueue;
@@ -107,7 +107,7 @@ export class Authenticator {
   }
 
   /** The failures counted, for the authenticator a reload builds (see AuthenticatorOptions.throttle). */
-  get throttle(): Throttle {
+  get throttle(): BindThrottle {
     return this.#throttle;
   }
 

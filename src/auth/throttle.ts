@@ -52,6 +52,11 @@ export interface Admission {
   released(): void;
 }
 
+/** What the authenticator asks of a throttle: this thread's (Throttle), or the main thread's through a port. */
+export interface BindThrottle {
+  admit(attempt: BindAttempt, cancel: Cancellable | AbortSignal): Promise<Admission | undefined>;
+}
+
 /** One table of the throttle: failures and binds under way per key, and how many fail freely. */
 interface Lane {
   readonly failures: FailureCounts;
@@ -66,7 +71,7 @@ interface Charge {
   readonly turn: string;
 }
 
-export class Throttle {
+export class Throttle implements BindThrottle {
   readonly #logins: Lane;
   readonly #addresses: Lane;
 

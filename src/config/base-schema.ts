@@ -35,6 +35,14 @@ export const BASE_CONFIG_SCHEMA: JsonSchema = {
         $ref: '#/$defs/listener',
       },
     },
+    listenerThreads: {
+      description:
+        'Worker threads that accept LDAP connections on the `listen` ports beside the main thread, so that searches use more than one core: each reads the replicas the main thread keeps (shared memory, no copy) and has its own connections to live sources; binds are throttled and operations counted as one server. 0 serves every connection from the main thread. Changing it needs a restart.',
+      type: 'integer',
+      minimum: 0,
+      maximum: 64,
+      default: 0,
+    },
     tls: {
       description:
         'TLS for LDAP clients: needed by `ldaps://` listeners, and offered through StartTLS on `ldap://` listeners when set. Without it dirbridge speaks plain LDAP only. A client must finish the TLS handshake within 10 seconds (or `limits.idleTimeout`, if shorter).',

@@ -124,6 +124,8 @@ export interface Config {
   /** Where the config was read from, for error messages and relative paths. */
   readonly file: string;
   readonly listen: readonly ListenerConfig[];
+  /** Worker threads serving the `listen` ports beside the main thread (src/threads/); 0: none. */
+  readonly listenerThreads: number;
   /** Absent: plain LDAP only (no LDAPS listener, no StartTLS). */
   readonly tls?: TlsConfig;
   readonly directory: DirectoryConfig;

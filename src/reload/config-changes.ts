@@ -27,7 +27,7 @@ export interface ConfigChanges {
  * Top-level sections a reload cannot apply: the sockets and the certificate are opened once, and
  * every source's logger is made with the level once.
  */
-const RESTART_SECTIONS = ['listen', 'tls', 'admin', 'log'] as const;
+const RESTART_SECTIONS = ['listen', 'listenerThreads', 'tls', 'admin', 'log'] as const;
 
 /** Directory settings a source's entries depend on (see presentationFingerprint in src/app.ts). */
 const PRESENTATION_SETTINGS = ['suffix', 'defaultCountry'] as const;
@@ -64,9 +64,9 @@ export function hasChanges(changes: ConfigChanges): boolean {
  * run. It is what the next reload compares with.
  */
 export function reloadableConfig(running: Config, next: Config): Config {
-  const { listen, tls, admin, log } = running;
+  const { listen, listenerThreads, tls, admin, log } = running;
   const { dataDir } = running.directory;
-  const config: { -readonly [K in keyof Config]: Config[K] } = { ...next, listen, log };
+  const config: { -readonly [K in keyof Config]: Config[K] } = { ...next, listen, listenerThreads, log };
   delete config.tls;
   delete config.admin;
   const directory: { -readonly [K in keyof Config['directory']]: Config['directory'][K] } = {

@@ -1,0 +1,173 @@
+/**
+ * A listener thread (a worker thread the main thread starts, listener-threads.ts): it accepts LDAP
+ * connections on the main thread's listening sockets and serves them as the main thread does, with
+ * a directory of its own over the same config. Its replica mounts read the copies the main thread's
+ * engines keep (AttachedReplicaMount, told of every round); its live mounts have sources of their
+ * own (their own connections to the backends); binds are throttled by the main thread's throttle
+ * and operations counted by its metrics. It loads, follows and snapshots nothing.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { mountContext, mountSource, serverFeatures, sessionServices, type MountContext } from '../app.js';
+import type { Config } from '../config/types.js';
+import { AttachedReplicaMount } from '../directory/attached-replica-mount.js';
+import { Directory } from '../directory/directory.js';
+import type { MountedSource } from '../directory/mounted-source.js';
+import { Presenter } from '../directory/presenter.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { loadServerTls } from '../protocol/tls-context.js';
+import { LdapServer } from '../server.js';
+import { CurrentServices } from '../session/current-services.js';
+import { RelayedEvents } from './event-relay.js';
+import { SharedConnectionTally } from './shared-connection-tally.js';
+import type {
+  FromListenerThread,
+  ListenerThreadData,
+  MountIds,
+  ToListenerThread,
+} from './thread-messages.js';
+import { RemoteThrottle } from './throttle-relay.js';
+
+/** One build of the thread's directory (a reload makes another), and its mounts by main-thread id. */
+interface Generation {
+  readonly config: Config;
+  readonly directory: Directory;
+  readonly mounts: ReadonlyMap<number, MountedSource>;
+}
+
+class ListenerThread {
+  readonly #data: ListenerThreadData;
+  readonly #port: NonNullable<typeof parentPort>;
+  readonly #logger: Logger;
+  readonly #events: RelayedEvents;
+  readonly #throttle: RemoteThrottle;
+  /** Attached replica mounts by main-thread mount id, and notices that came before their mount. */
+  readonly #replicas = new Map<number, AttachedReplicaMount>();
+  readonly #early = new Map<number, ToListenerThread & { kind: 'notice' }>();
+  #generation: Generation;
+  readonly #services: CurrentServices;
+  readonly #server: LdapServer;
+
+  constructor(data: ListenerThreadData, port: NonNullable<typeof parentPort>) {
+    this.#data = data;
+    this.#port = port;
+    this.#logger = createLogger(data.config.log.level).child({ thread: data.thread });
+    this.#events = new RelayedEvents(port);
+    this.#throttle = new RemoteThrottle(data.throttle);
+    this.#generation = this.#build(data.config, data.mounts, new Map());
+    this.#services = new CurrentServices(this.#servicesOf(this.#generation));
+    const tls = data.config.tls && loadServerTls(data.config.tls);
+    this.#server = new LdapServer(this.#services, tls, {
+      tally: new SharedConnectionTally(data.tally, data.thread),
+    });
+    this.#generation.directory.reportListeners(() => this.#server.connections.snapshot());
+    port.on('message', (message: ToListenerThread) => this.#handle(message));
+  }
+
+  /** Listens once every replica mount has its copy, then says it is ready. */
+  async start(): Promise<void> {
+    await this.#server.listen(this.#generation.config.listen, this.#data.fds);
+    await this.#copiesKnown();
+    await this.#generation.directory.start(new AbortController().signal);
+    this.#server.open();
+    this.#post({ kind: 'ready' });
+  }
+
+  #handle(message: ToListenerThread): void {
+    if (message.kind === 'notice') {
+      const mount = this.#replicas.get(message.mount);
+      if (mount) mount.apply(message.notice);
+      // A fresh notice may come before the reload that names its mount: kept until then.
+      else this.#early.set(message.mount, message);
+    } else if (message.kind === 'reload') this.#reload(message.config, message.mounts);
+    else void this.#close(message.drainMs);
+  }
+
+  /** The directory over `config`: mounts the last generation had (same id) kept, the others made. */
+  #build(config: Config, ids: MountIds, kept: ReadonlyMap<number, MountedSource>): Generation {
+    const context = mountContext(config, this.#logger);
+    const mounts = new Map<number, MountedSource>();
+    const list = config.sources.map((source, index) => {
+      const id = ids[index]!;
+      const mount = kept.get(id) ?? mountSource(source, `sources[${index}]`, this.#attaching(context, id));
+      mounts.set(id, mount);
+      return mount;
+    });
+    const directory = new Directory({
+      namespace: context.namespace,
+      schema: context.schema,
+      evaluator: context.evaluator,
+      mounts: list,
+      features: serverFeatures(config),
+    });
+    return { config, directory, mounts };
+  }
+
+  /** A mount context whose replica mounts read the main thread's mount `id`. */
+  #attaching(context: MountContext, id: number): MountContext {
+    return {
+      ...context,
+      replica: (options) => {
+        const mount = new AttachedReplicaMount({
+          presenter: options.presenter as Presenter,
+          schema: options.schema,
+          defaultCountry: options.defaultCountry,
+        });
+        this.#replicas.set(id, mount);
+        const early = this.#early.get(id);
+        this.#early.delete(id);
+        if (early) mount.apply(early.notice);
+        return mount;
+      },
+    };
+  }
+
+  #servicesOf(generation: Generation): ReturnType<typeof sessionServices> {
+    return sessionServices(generation.config, generation.directory, this.#logger, {
+      events: this.#events,
+      throttle: this.#throttle,
+    });
+  }
+
+  /** Resolves once every attached replica mount has been told of its copy. */
+  async #copiesKnown(): Promise<void> {
+    while ([...this.#replicas.values()].some((mount) => mount.entryCount === undefined))
+      await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  /** The reload the main thread swapped in, swapped in here once its new replicas are known. */
+  #reload(config: Config, ids: MountIds): void {
+    const previous = this.#generation;
+    const next = this.#build(config, ids, previous.mounts);
+    void this.#copiesKnown().then(() => {
+      next.directory.reportListeners(() => this.#server.connections.snapshot());
+      this.#generation = next;
+      this.#services.replace(this.#servicesOf(next));
+      for (const [id, mount] of previous.mounts) {
+        if (next.mounts.has(id)) continue;
+        this.#replicas.delete(id);
+        void mount
+          .retire(config.limits.idleTimeout * 1000)
+          .catch((error: unknown) =>
+            this.#logger.error({ source: mount.name, err: error }, 'source did not close cleanly'),
+          );
+      }
+    });
+  }
+
+  async #close(drainMs: number): Promise<void> {
+    await this.#server.close(drainMs);
+    await this.#generation.directory.close();
+    this.#events.flush();
+    this.#post({ kind: 'closed' });
+    this.#port.close();
+  }
+
+  #post(message: FromListenerThread): void {
+    this.#port.postMessage(message);
+  }
+}
+
+if (parentPort) {
+  const thread = new ListenerThread(workerData as ListenerThreadData, parentPort);
+  await thread.start();
+}

@@ -1,0 +1,117 @@
+/**
+ * The bind throttle across listener threads: one throttle, the main thread's, counts every bind's
+ * failures and turns wherever the connection landed, so that guesses spread over the threads get no
+ * more fast answers than guesses sent to one. A listener thread's authenticator asks it through a
+ * MessagePort (RemoteThrottle); the main thread answers (ThrottleHost). A hop costs a bind a few
+ * tens of microseconds; the throttle's promise (DESIGN.md "Binds") is worth it.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { cancellableOf, type Cancellable } from '../auth/cancellable.js';
+import type { Admission, BindAttempt, BindThrottle } from '../auth/throttle.js';
+
+/** From a listener thread: ask for a turn, give up waiting for it, or say how the bind went. */
+export type ThrottleRequest =
+  | { readonly kind: 'admit'; readonly id: number; readonly attempt: BindAttempt }
+  | { readonly kind: 'cancel'; readonly id: number }
+  | { readonly kind: 'settle'; readonly id: number; readonly outcome: 'failed' | 'succeeded' | 'released' };
+
+/** From the main thread: the turn given (with its delay), or none (the bind was cancelled meanwhile). */
+export type ThrottleAnswer = { readonly id: number; readonly delayMs: number } | { readonly id: number };
+
+/** A listener thread's throttle: the main thread's, through a port. */
+export class RemoteThrottle implements BindThrottle {
+  #next = 1;
+  readonly #waiting = new Map<number, (delayMs: number | undefined) => void>();
+
+  constructor(private readonly port: MessagePort) {
+    port.on('message', (answer: ThrottleAnswer) => {
+      const resolve = this.#waiting.get(answer.id);
+      this.#waiting.delete(answer.id);
+      resolve?.('delayMs' in answer ? answer.delayMs : undefined);
+    });
+    // Binds waiting on the port keep the thread alive; an idle port must not.
+    port.unref();
+  }
+
+  async admit(attempt: BindAttempt, cancel: Cancellable | AbortSignal): Promise<Admission | undefined> {
+    const cancellable = cancellableOf(cancel);
+    if (cancellable.aborted) return undefined;
+    const id = this.#next++;
+    const { signal } = cancellable;
+    const onAbort = (): void => this.port.postMessage({ kind: 'cancel', id } satisfies ThrottleRequest);
+    const delayMs = await new Promise<number | undefined>((resolve) => {
+      this.#waiting.set(id, resolve);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.port.postMessage({ kind: 'admit', id, attempt } satisfies ThrottleRequest);
+    }).finally(() => signal.removeEventListener('abort', onAbort));
+    if (delayMs === undefined) return undefined;
+    let settled = false;
+    const settle = (outcome: 'failed' | 'succeeded' | 'released'): void => {
+      if (settled) return;
+      settled = true;
+      this.port.postMessage({ kind: 'settle', id, outcome } satisfies ThrottleRequest);
+    };
+    return {
+      delayMs,
+      failed: () => settle('failed'),
+      succeeded: () => settle('succeeded'),
+      released: () => settle('released'),
+    };
+  }
+}
+
+/** The main thread's side of one listener thread's port: its binds admitted by the throttle in force. */
+export class ThrottleHost {
+  readonly #cancels = new Map<number, AbortController>();
+  readonly #admissions = new Map<number, Admission>();
+
+  constructor(
+    private readonly port: MessagePort,
+    /** The throttle in force (a reload may replace it). */
+    private readonly throttle: () => BindThrottle,
+  ) {
+    port.on('message', (request: ThrottleRequest) => this.#handle(request));
+    port.unref();
+  }
+
+  /** The thread is gone: its binds under way end uncounted, its waits are given up. */
+  close(): void {
+    for (const cancel of this.#cancels.values()) cancel.abort();
+    for (const admission of this.#admissions.values()) admission.released();
+    this.#cancels.clear();
+    this.#admissions.clear();
+    this.port.close();
+  }
+
+  #handle(request: ThrottleRequest): void {
+    if (request.kind === 'cancel') {
+      this.#cancels.get(request.id)?.abort();
+      return;
+    }
+    if (request.kind === 'settle') {
+      const admission = this.#admissions.get(request.id);
+      this.#admissions.delete(request.id);
+      admission?.[request.outcome]();
+      return;
+    }
+    const cancel = new AbortController();
+    this.#cancels.set(request.id, cancel);
+    this.throttle()
+      .admit(request.attempt, cancel.signal)
+      .then(
+        (admission) => {
+          this.#cancels.delete(request.id);
+          if (admission) this.#admissions.set(request.id, admission);
+          this.port.postMessage(
+            (admission
+              ? { id: request.id, delayMs: admission.delayMs }
+              : { id: request.id }) satisfies ThrottleAnswer,
+          );
+        },
+        () => {
+          this.#cancels.delete(request.id);
+          this.port.postMessage({ id: request.id } satisfies ThrottleAnswer);
+        },
+      );
+  }
+}
