@@ -80,7 +80,7 @@ export class StoreReader {
   #used = 0;
   #arenaNumber: number | undefined;
   #idBytes!: Buffer;
-  #idStarts!: Uint32Array;
+  #idStarts: Uint32Array | undefined;
   #idLengths!: Uint32Array;
   /** The slot of each UUID, this thread's own (the writer's table is not shared), and each slot's hash in it. */
   readonly #uuidSlots = new SlotTable((slot) => this.#hashes[slot]!);
@@ -119,7 +119,7 @@ export class StoreReader {
     this.#offsets = new Uint32Array(share.offsets);
     this.#generations = new Uint32Array(share.generations);
     this.#uuids = Buffer.from(share.uuids);
-    const first = this.#slotCount === 0 && this.#idStarts === undefined;
+    const first = this.#idStarts === undefined;
     this.#slotCount = share.slotCount;
     this.#size = share.size;
     this.#frees = share.frees;
@@ -168,8 +168,9 @@ export class StoreReader {
 
   /** The source's record id a slot holds. */
   recordIdAt(slot: number): string | undefined {
-    if (slot < 0 || slot >= this.#idStarts.length) return undefined;
-    const start = Atomics.load(this.#idStarts, slot);
+    const starts = this.#idStarts!;
+    if (slot < 0 || slot >= starts.length) return undefined;
+    const start = Atomics.load(starts, slot);
     if (start === 0) return undefined;
     const end = start - 1 + this.#idLengths[slot]!;
     if (end > this.#idBytes.length) this.#idBytes = Buffer.from(this.#idBytes.buffer);

@@ -66,7 +66,7 @@ export function countRelayed(
   for (let i = 0; i < report.types.length; i++) {
     const code = report.codes[i]!;
     events.operationEnded({
-      request: { type: report.types[i] as Request['type'] },
+      request: { type: report.types[i]! },
       resultCode: code === -1 ? undefined : code,
       ms: report.ms[i]!,
     });

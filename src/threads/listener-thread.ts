@@ -12,7 +12,6 @@ import type { Config } from '../config/types.js';
 import { AttachedReplicaMount } from '../directory/attached-replica-mount.js';
 import { Directory } from '../directory/directory.js';
 import type { MountedSource } from '../directory/mounted-source.js';
-import { Presenter } from '../directory/presenter.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { loadServerTls } from '../protocol/tls-context.js';
 import { LdapServer } from '../server.js';
@@ -108,7 +107,7 @@ class ListenerThread {
       ...context,
       replica: (options) => {
         const mount = new AttachedReplicaMount({
-          presenter: options.presenter as Presenter,
+          presenter: options.presenter,
           schema: options.schema,
           defaultCountry: options.defaultCountry,
         });

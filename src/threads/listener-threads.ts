@@ -179,7 +179,9 @@ export class ListenerThreads {
       worker.once('error', (error) =>
         fail(new Error(`listener thread ${thread.number}: ${error.message}`, { cause: error })),
       );
-      worker.once('exit', (code) => fail(new Error(`listener thread ${thread.number} ended (code ${code}) before it was ready`)));
+      worker.once('exit', (code) =>
+        fail(new Error(`listener thread ${thread.number} ended (code ${code}) before it was ready`)),
+      );
       worker.on('message', (message: FromListenerThread) => {
         if (message.kind === 'ready') {
           clearTimeout(timer);

@@ -5,6 +5,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Config } from '../config/types.js';
 import type { MountNotice } from '../directory/mount-notice.js';
+import type { OperationOutcome } from '../observability/server-events.js';
 
 /** Which mount of the main thread's directory each configured source is: the same id, the same mount. */
 export type MountIds = readonly number[];
@@ -39,7 +40,7 @@ export type FromListenerThread =
   /** Operations answered since the last report, as (request type, result code or -1, ms) triples. */
   | {
       readonly kind: 'events';
-      readonly types: readonly string[];
+      readonly types: readonly OperationOutcome['request']['type'][];
       readonly codes: readonly number[];
       readonly ms: readonly number[];
       readonly throttled: number;

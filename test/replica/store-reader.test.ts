@@ -141,6 +141,39 @@ describe('StoreReader', () => {
     expect(slots.map((slot) => read(reader, slot))).toEqual(slots.map((slot) => read(store, slot)));
   });
 
+  it('finds entries and record ids by UUID, as of the last notice of the slots written', () => {
+    const store = storeOfPeople();
+    const reader = new StoreReader(store.share(), dnOf);
+    expect(reader.size).toBe(300);
+    expect(reader.stampsUpTo).toBe(store.stampsUpTo);
+    expect(reader.entryOfUuid(uuid(17))?.dn).toBe(dnOf(uuid(17)));
+    expect(reader.recordIdAt(reader.slotOfUuid(uuid(17))!)).toBe('id-17');
+    expect(reader.entry(5)?.stamp).toBe(store.entry(5)?.stamp);
+    // Person 9 leaves and her slot goes to a newcomer: the reader never pairs the two.
+    const slot = store.delete('id-9')!;
+    expect(reader.entryOfUuid(uuid(9))).toBeUndefined();
+    expect(put(store, 1000, { cn: ['Newcomer'] })).toBe(slot);
+    expect(reader.entryOfUuid(uuid(9))).toBeUndefined();
+    expect(reader.entryOfUuid(uuid(1000))).toBeUndefined();
+    expect(reader.recordIdAt(slot)).toBe('id-1000');
+    reader.update(store.share(reader.names.all.length, reader.values.all.length), [slot]);
+    expect(reader.entryOfUuid(uuid(1000))?.dn).toBe(dnOf(uuid(1000)));
+    expect(reader.entryOfUuid(uuid(9))).toBeUndefined();
+    expect(reader.size).toBe(300);
+    // A rewritten record has a stamp past what the notice covered.
+    put(store, 20, { cn: ['Rewritten'] });
+    expect(reader.entryOfUuid(uuid(20))!.stamp!).toBeGreaterThan(reader.stampsUpTo!);
+  });
+
+  it('takes a notice that repeats dictionary entries it has already', () => {
+    const store = storeOfPeople();
+    const reader = new StoreReader(store.share(), dnOf);
+    put(store, 400, { cn: ['New'], title: ['Chief'] });
+    reader.update(store.share());
+    expect(reader.names.all).toEqual(store.names.all);
+    expect(reader.values.all).toEqual(store.values.all);
+  });
+
   it('refuses a notice that does not follow what it has', () => {
     const store = storeOfPeople();
     const reader = new StoreReader(store.share(), dnOf);

@@ -1,0 +1,178 @@
+/**
+ * `listenerThreads` in a real dirbridge process: connections land on the main thread and on the
+ * listener threads (the log says which served each), every one of them answers as one server would,
+ * a change to the file source reaches every thread, and what must hold across the whole server
+ * holds across threads: wrong passwords sent at once on many connections get no more fast answers
+ * than `loginFailures`, `maxConnections` counts every thread's connections, and the metrics count
+ * every thread's operations. SIGTERM ends the process with its threads.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, InvalidCredentialsError } from 'ldapts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/auth/password-hash.js';
+import { Scrape } from '../support/prometheus-scrape.js';
+import { DEMO_CSV, startDirbridge, SUFFIX, type DirbridgeProcess } from './support/dirbridge-process.js';
+import { eventually } from './support/eventually.js';
+import { connectRaw } from './support/raw-socket.js';
+import { registerTestSecret } from './support/test-secrets.js';
+
+const THREADS = 2;
+const TOKEN = registerTestSecret('admin-token-threads-8c2e5a');
+const PASSWORD = registerTestSecret('Pbx#Threads-0101');
+const WRONG = registerTestSecret('Wrong#Threads-9999');
+const LOGIN_FAILURES = 3;
+const DELAY_S = 2;
+const authorized = { headers: { authorization: `Bearer ${TOKEN}` } };
+
+let server: DirbridgeProcess;
+let csv: string;
+let admin: string;
+
+beforeAll(async () => {
+  process.env.DIRBRIDGE_E2E_THREADS_TOKEN = TOKEN;
+  csv = join(mkdtempSync(join(tmpdir(), 'dirbridge-threads-')), 'people.csv');
+  copyFileSync(DEMO_CSV, csv);
+  const passwordHash = await hashPassword(Buffer.from(PASSWORD), { N: 16384, r: 8, p: 1 });
+  server = await startDirbridge({
+    config: {
+      listenerThreads: THREADS,
+      sources: [{ name: 'demo', type: 'file', path: csv }],
+      access: {
+        anonymous: true,
+        accounts: [{ name: 'pbx', passwordHash }],
+        throttle: { loginFailures: LOGIN_FAILURES, delay: DELAY_S, maxDelay: DELAY_S * 2 },
+      },
+      admin: { listen: 'http://127.0.0.1:0', token: '${env:DIRBRIDGE_E2E_THREADS_TOKEN}' },
+    },
+    logName: 'listener-threads',
+    timeoutMs: 60_000,
+  });
+  admin = /metrics and health on (http:\/\/\S+)/.exec(server.output())![1]!;
+});
+
+afterAll(async () => {
+  await server.stop();
+  delete process.env.DIRBRIDGE_E2E_THREADS_TOKEN;
+});
+
+/** One search on a connection of its own: the DNs it found, sorted. */
+async function search(filter: string): Promise<string[]> {
+  const client = new Client({ url: server.url });
+  try {
+    const { searchEntries } = await client.search(SUFFIX, { filter, attributes: ['cn', 'telephoneNumber'] });
+    return searchEntries
+      .map((entry) => `${entry.dn} ${String(entry.cn)} ${String(entry.telephoneNumber)}`)
+      .sort();
+  } finally {
+    await client.unbind();
+  }
+}
+
+/** The threads whose log lines answered a search: 0 for the main thread (its lines name none). */
+function threadsThatSearched(): Set<number> {
+  const threads = new Set<number>();
+  for (const line of server.output().split('\n')) {
+    if (!line.includes('"op":"search"')) continue;
+    const thread = /"thread":(\d+)/.exec(line);
+    threads.add(thread ? Number(thread[1]) : 0);
+  }
+  return threads;
+}
+
+describe('listener threads', () => {
+  it('answer on every thread as one server would', async () => {
+    const expected = await search('(|(cn=a*)(sn=a*))');
+    expect(expected.length).toBeGreaterThan(3);
+    // The kernel hands each connection to one of the threads accepting: ask until all have answered.
+    await eventually(async () => {
+      const answers = await Promise.all(Array.from({ length: 12 }, () => search('(|(cn=a*)(sn=a*))')));
+      for (const answer of answers) expect(answer).toEqual(expected);
+      return threadsThatSearched().size === THREADS + 1;
+    }, 'every thread answering a search');
+  });
+
+  it('see a change to the file on every thread', async () => {
+    const text = readFileSync(csv, 'utf8');
+    const [header, first] = text.split('\n');
+    const columns = header!.split(',');
+    const row = first!.split(',');
+    row[columns.indexOf('cn')] = 'Quintus Threadwell';
+    row[columns.indexOf('sn')] = 'Threadwell';
+    writeFileSync(csv, `${text.trimEnd()}\n${row.join(',').replace(/^[^,]*/, 'threads-1')}\n`);
+    await eventually(async () => {
+      const answers = await Promise.all(Array.from({ length: 12 }, () => search('(sn=threadw*)')));
+      return answers.every((answer) => answer.length === 1);
+    }, 'the new person found on every connection');
+  });
+
+  it('throttle wrong passwords sent on many connections at once as one server does', async () => {
+    const clients = Array.from({ length: 6 }, () => new Client({ url: server.url }));
+    const started = performance.now();
+    const answeredAfter = await Promise.all(
+      clients.map(async (client) => {
+        await client.bind('pbx', WRONG).catch((error: unknown) => {
+          if (!(error instanceof InvalidCredentialsError)) throw error;
+        });
+        return performance.now() - started;
+      }),
+    );
+    await Promise.all(clients.map((client) => client.unbind()));
+    const fast = answeredAfter.filter((ms) => ms < DELAY_S * 1000 * 0.75).length;
+    expect(fast).toBeLessThanOrEqual(LOGIN_FAILURES);
+    // The right password then still opens, after the delay the failures earned.
+    const client = new Client({ url: server.url });
+    await client.bind('pbx', PASSWORD);
+    await client.unbind();
+  }, 60_000);
+
+  it('count every thread’s operations in the metrics', async () => {
+    const searches = (scrape: Scrape): number =>
+      scrape.value('dirbridge_operations_total', { operation: 'search', result: 'success' });
+    const before = searches(new Scrape(await (await fetch(`${admin}/metrics`, authorized)).text()));
+    await Promise.all(Array.from({ length: 20 }, () => search('(cn=b*)')));
+    await eventually(async () => {
+      const after = searches(new Scrape(await (await fetch(`${admin}/metrics`, authorized)).text()));
+      return after - before >= 20;
+    }, 'the metrics counting 20 more searches');
+  });
+});
+
+describe('listener threads and maxConnections', () => {
+  it('count connections on every thread against one limit', async () => {
+    const small = await startDirbridge({
+      config: { listenerThreads: THREADS, limits: { maxConnections: 4 } },
+      logName: 'listener-threads-limit',
+      timeoutMs: 60_000,
+    });
+    const clients: Client[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const client = new Client({ url: small.url });
+        await client.bind('', '');
+        clients.push(client);
+      }
+      // Whichever thread takes them, the next connections are over the limit.
+      for (let i = 0; i < 6; i++) {
+        const refused = await connectRaw(small.port);
+        await refused.closed(10_000);
+        expect(refused.received().includes(Buffer.from('too many connections'))).toBe(true);
+      }
+      await clients.pop()!.unbind();
+      await eventually(async () => {
+        const client = new Client({ url: small.url });
+        try {
+          await client.bind('', '');
+          clients.push(client);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'a place freed on one thread taken on any');
+    } finally {
+      await Promise.all(clients.map((client) => client.unbind().catch(() => undefined)));
+      expect(await small.stop()).toBe(0);
+    }
+  }, 90_000);
+});

@@ -1,0 +1,103 @@
+/**
+ * The throttle reached through a port, as a listener thread reaches the main thread's: delays and
+ * turns as the throttle itself gives them, outcomes counted there, a bind given up while it waits
+ * for its turn leaves nothing behind, and a thread that ends releases its binds under way.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Throttle } from '../../src/auth/throttle.js';
+import type { ThrottleConfig } from '../../src/config/types.js';
+import { RemoteThrottle, ThrottleHost } from '../../src/threads/throttle-relay.js';
+
+const SETTINGS: ThrottleConfig = {
+  loginFailures: 2,
+  addressFailures: 10,
+  delay: 1,
+  maxDelay: 8,
+  decay: 60,
+  maxTracked: 100,
+};
+const attempt = { login: 'pbx' };
+const signal = new AbortController().signal;
+
+let closing: (() => void)[] = [];
+afterEach(() => {
+  for (const close of closing) close();
+  closing = [];
+});
+
+function relayed(): { throttle: Throttle; remote: RemoteThrottle; host: ThrottleHost } {
+  // A clock that stands still: failures do not leak away during the test.
+  const throttle = new Throttle(SETTINGS, () => 1_000_000);
+  const channel = new MessageChannel();
+  const host = new ThrottleHost(channel.port1, () => throttle);
+  const remote = new RemoteThrottle(channel.port2);
+  closing.push(() => {
+    channel.port1.close();
+    channel.port2.close();
+  });
+  return { throttle, remote, host };
+}
+
+describe('RemoteThrottle through a ThrottleHost', () => {
+  it('gives the delays the throttle gives, and counts the outcomes there', async () => {
+    const { throttle, remote } = relayed();
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const admission = (await remote.admit(attempt, signal))!;
+      delays.push(admission.delayMs);
+      admission.failed();
+      admission.failed(); // once only
+    }
+    expect(delays).toEqual([0, 0, 1000, 2000]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(throttle.failures(attempt).login).toBe(4);
+    const ok = (await remote.admit(attempt, signal))!;
+    ok.succeeded();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(throttle.failures(attempt).login).toBe(0);
+  });
+
+  it('keeps a bind waiting for its turn while the binds before it are under way', async () => {
+    const { throttle, remote } = relayed();
+    for (let i = 0; i < 2; i++) (await throttle.admit(attempt, signal))!.failed();
+    // No fast answer left: one bind at a time.
+    const first = (await remote.admit(attempt, signal))!;
+    let second: number | undefined;
+    const waiting = remote.admit(attempt, signal).then((admission) => {
+      second = admission!.delayMs;
+      admission!.released();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(second).toBeUndefined();
+    expect(throttle.inFlight(attempt).login).toBe(1);
+    first.failed();
+    await waiting;
+    expect(second).toBe(2000);
+  });
+
+  it('forgets a bind given up while it waits for its turn', async () => {
+    const { throttle, remote } = relayed();
+    for (let i = 0; i < 2; i++) (await throttle.admit(attempt, signal))!.failed();
+    const first = (await remote.admit(attempt, signal))!;
+    const cancel = new AbortController();
+    const waiting = remote.admit(attempt, cancel.signal);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    cancel.abort();
+    expect(await waiting).toBeUndefined();
+    first.released();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(throttle.inFlight(attempt).login).toBe(0);
+    expect(throttle.failures(attempt).login).toBe(2);
+  });
+
+  it('releases the binds under way of a thread that ended', async () => {
+    const { throttle, remote, host } = relayed();
+    await remote.admit(attempt, signal);
+    await remote.admit(attempt, signal);
+    expect(throttle.inFlight(attempt).login).toBe(2);
+    host.close();
+    expect(throttle.inFlight(attempt).login).toBe(0);
+    expect(throttle.failures(attempt).login).toBe(0);
+  });
+});
