@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, InvalidCredentialsError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { hashPassword } from '../../src/auth/password-hash.js';
 import { Scrape } from '../support/prometheus-scrape.js';
 import { DEMO_CSV, startDirbridge, SUFFIX, type DirbridgeProcess } from './support/dirbridge-process.js';
@@ -58,10 +59,10 @@ afterAll(async () => {
 });
 
 /** One search on a connection of its own: the DNs it found, sorted. */
-async function search(filter: string): Promise<string[]> {
+async function search(filter: string, base = SUFFIX): Promise<string[]> {
   const client = new Client({ url: server.url });
   try {
-    const { searchEntries } = await client.search(SUFFIX, { filter, attributes: ['cn', 'telephoneNumber'] });
+    const { searchEntries } = await client.search(base, { filter, attributes: ['cn', 'telephoneNumber'] });
     return searchEntries
       .map((entry) => `${entry.dn} ${String(entry.cn)} ${String(entry.telephoneNumber)}`)
       .sort();
@@ -126,6 +127,28 @@ describe('listener threads', () => {
     await client.bind('pbx', PASSWORD);
     await client.unbind();
   }, 60_000);
+
+  it('serve a source a reload added on every thread, and keep the sources it kept', async () => {
+    const config = parse(readFileSync(server.configFile, 'utf8')) as { sources: Record<string, unknown>[] };
+    config.sources.push({ name: 'extra', type: 'file', path: DEMO_CSV });
+    writeFileSync(server.configFile, stringify(config));
+    const from = server.output().length;
+    server.child.kill('SIGHUP');
+    await eventually(() => server.output().slice(from).includes('config reloaded'), 'the reload');
+    const before = threadsThatSearched().size;
+    expect(before).toBe(THREADS + 1);
+    await eventually(async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () => search('(sn=threadw*)', `ou=extra,${SUFFIX}`).catch(() => null)),
+      );
+      const kept = await Promise.all(Array.from({ length: 12 }, () => search('(sn=threadw*)')));
+      return answers.every((answer) => answer?.length === 0) && kept.every((answer) => answer.length === 1);
+    }, 'every thread serving ou=extra and the kept source');
+    const extra = await Promise.all(
+      Array.from({ length: 12 }, () => search('(cn=anna*)', `ou=extra,${SUFFIX}`)),
+    );
+    for (const answer of extra) expect(answer.length).toBeGreaterThan(0);
+  });
 
   it('count every thread’s operations in the metrics', async () => {
     const searches = (scrape: Scrape): number =>
