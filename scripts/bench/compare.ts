@@ -8,7 +8,10 @@
  * - `back-ldap`: a second slapd with back-ldap in front of the first;
  * - one dirbridge with three mounts: `file` (a file source on the phonebook's CSV), `replica` (an
  *   `ldap` source copying the slapd) and `live` (an `ldap` source searching the slapd live, its
- *   result cache off).
+ *   result cache off);
+ * - `threads`: a second dirbridge serving the same CSV alone with `listenerThreads` (2, or
+ *   BENCH_COMPARE_THREADS), to compare its CPU per operation with `file`'s; its RSS is compared with
+ *   that of the same config without threads, started once just to be measured.
  * One load generator process (scripts/bench/load.ts) drives them all, target after target for each
  * workload and connection count, so that drift in the machine's load hits every server alike. On
  * two cores the load generator saturates before slapd does on search answers, so searches are to be
@@ -18,7 +21,7 @@
  *   BENCH_COMPARE_SIZES=10000 BENCH_SECONDS=2 npm run bench:compare   a few minutes
  *   BENCH_COMPARE_CONNECTIONS=1,32   BENCH_KEEP=1 (keep the folder: configs, logs)
  *   BENCH_COMPARE_WORKLOADS=callerId,typeAhead   some workloads only (load.ts scenario names)
- *   BENCH_COMPARE_TARGETS=slapd,file   some servers only (slapd, back-ldap, file, replica, live)
+ *   BENCH_COMPARE_TARGETS=slapd,file   some servers only (slapd, back-ldap, file, replica, live, threads)
  *   BENCH_CPU_PROF=/tmp/prof   a CPU profile of dirbridge (node --cpu-prof), written when it stops
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +51,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const WARM_UP_SECONDS = 1;
 const SUFFIX = 'dc=dirbridge,dc=local';
 const READER = { name: 'bench', password: 'bench-secret-0815' } as const;
+const THREADS = Number(process.env.BENCH_COMPARE_THREADS ?? 2);
 const PASSWORD_VARIABLE = 'DIRBRIDGE_BENCH_SLAPD_PASSWORD';
 /** Entries each target's re-read scenario picks its DNs from. */
 const REREAD_DNS = 500;
@@ -66,7 +70,7 @@ function numbers(text: string | undefined, fallback: number[]): number[] {
   return text.split(',').map((part) => Number(part.trim()));
 }
 
-type TargetName = 'slapd' | 'back-ldap' | 'file' | 'replica' | 'live';
+type TargetName = 'slapd' | 'back-ldap' | 'file' | 'replica' | 'live' | 'threads';
 
 /** Which process each target's CPU is read from: its front, and the slapd behind it if any. */
 interface Target {
@@ -86,7 +90,7 @@ interface Workload {
   readonly targets: readonly TargetName[];
 }
 
-const SEARCHERS: readonly TargetName[] = ['slapd', 'back-ldap', 'file', 'replica'];
+const SEARCHERS: readonly TargetName[] = ['slapd', 'back-ldap', 'file', 'replica', 'threads'];
 
 const WORKLOADS: readonly Workload[] = [
   { scenario: 'callerId', label: 'caller-ID `(telephoneNumber=+49…)`', targets: SEARCHERS },
@@ -104,7 +108,11 @@ const WORKLOADS: readonly Workload[] = [
   { scenario: 'reread', label: 'Gigaset re-read by DN (base scope)', targets: SEARCHERS },
   { scenario: 'export', label: 'paged full export, per page of 1000', targets: SEARCHERS },
   // One dirbridge serves every mount: its binds are the same whichever mount is searched after.
-  { scenario: 'bind', label: 'simple bind, service account', targets: ['slapd', 'back-ldap', 'file'] },
+  {
+    scenario: 'bind',
+    label: 'simple bind, service account',
+    targets: ['slapd', 'back-ldap', 'file', 'threads'],
+  },
   { scenario: 'equality', label: 'exact `(mail=…)`', targets: ['slapd', 'back-ldap', 'live'] },
 ];
 
@@ -156,6 +164,34 @@ async function startDirbridge(folder: string, csvPath: string, slapdUrl: string)
     },
     { [PASSWORD_VARIABLE]: SERVICE_PASSWORD },
   );
+}
+
+/** A dirbridge serving the CSV alone, as mount `file`, with `threads` listener threads. */
+function startFileServer(folder: string, csvPath: string, threads: number): Promise<Server> {
+  mkdirSync(folder);
+  return startServer(folder, {
+    listen: [{ url: 'ldap://127.0.0.1:0' }],
+    listenerThreads: threads,
+    directory: { suffix: SUFFIX },
+    access: {
+      anonymous: false,
+      accounts: [{ name: READER.name, passwordHash: hashPassword(READER.password) }],
+    },
+    log: { level: 'info' },
+    sources: [{ name: 'file', type: 'file', path: csvPath }],
+  });
+}
+
+/** The RSS (MiB) of the CSV served alone without threads, once loaded: what `threads` adds to. */
+async function aloneRss(folder: string, csvPath: string): Promise<number> {
+  const alone = await startFileServer(folder, csvPath, 0);
+  try {
+    // The load's garbage is collected before a replica serves; a second for what is left to settle.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return Math.round(memoryMiB(alone.pid, 'VmRSS'));
+  } finally {
+    await stopServer(alone);
+  }
 }
 
 async function withClient<T>(
@@ -215,6 +251,8 @@ async function dnsOf(target: Omit<Target, 'termsFile'>, mails: readonly string[]
 interface Setup {
   readonly slapd: SlapdPair;
   readonly server: Server;
+  /** The `threads` target's server, and the RSS of the same config without threads. */
+  readonly threaded?: { readonly server: Server; readonly aloneRss: number };
   readonly targets: ReadonlyMap<TargetName, Target>;
 }
 
@@ -229,7 +267,13 @@ async function setUp(folder: string, size: number): Promise<Setup> {
   process.stderr.write('loading slapd (slapadd) and starting back-ldap\n');
   const slapd = await startSlapdPair(folder, peopleLdif(rows));
   let server: Server | undefined;
+  let threaded: Setup['threaded'];
   try {
+    if (!ONLY_TARGETS || ONLY_TARGETS.has('threads')) {
+      process.stderr.write(`starting dirbridge on the CSV alone, without threads and with ${THREADS}\n`);
+      const rss = await aloneRss(join(folder, 'alone'), csvPath);
+      threaded = { server: await startFileServer(join(folder, 'threads'), csvPath, THREADS), aloneRss: rss };
+    }
     process.stderr.write('starting dirbridge (file index, replica of slapd)\n');
     server = await startDirbridge(folder, csvPath, slapd.direct.url);
     await waitForReplica(server, size);
@@ -259,6 +303,17 @@ async function setUp(folder: string, size: number): Promise<Setup> {
         frontPid: server!.pid,
         ...(mount === 'live' ? { backendPid: slapd.direct.pid } : {}),
       })),
+      ...(threaded
+        ? [
+            {
+              name: 'threads' as const,
+              url: threaded.server.url,
+              base: `ou=file,${SUFFIX}`,
+              bind: dirbridgeBind,
+              frontPid: threaded.server.pid,
+            },
+          ]
+        : []),
     ];
     const withTerms = new Map<TargetName, Target>();
     const ids = callerIds(rows);
@@ -269,9 +324,10 @@ async function setUp(folder: string, size: number): Promise<Setup> {
       writeFileSync(termsFile, JSON.stringify(all));
       withTerms.set(target.name, { ...target, termsFile });
     }
-    return { slapd, server, targets: withTerms };
+    return { slapd, server, ...(threaded ? { threaded } : {}), targets: withTerms };
   } catch (error) {
     if (server) await stopServer(server);
+    if (threaded) await stopServer(threaded.server);
     await slapd.stop();
     throw error;
   }
@@ -284,7 +340,7 @@ const selectedWorkloads = (): Workload[] =>
 
 const selectedTargets = (setup: Setup, workload: Workload): Target[] =>
   workload.targets
-    .filter((name) => !ONLY_TARGETS || ONLY_TARGETS.has(name))
+    .filter((name) => (!ONLY_TARGETS || ONLY_TARGETS.has(name)) && setup.targets.has(name))
     .map((name) => setup.targets.get(name)!);
 
 async function connect(load: LoadGenerator, target: Target, connections: number): Promise<void> {
@@ -360,6 +416,10 @@ function micros(seconds: number, ops: number): string {
 const opsPerSecond = (m: Measured): number => m.result.ops / m.result.seconds;
 const serverCpuPerOp = (m: Measured): number => (m.frontCpu + m.backendCpu) / m.result.ops;
 
+function percentAbove(value: number, base: number): string {
+  return `${value >= base ? '+' : ''}${Math.round(((value - base) / base) * 100)} %`;
+}
+
 function quotient(a: number, b: number): string {
   return Number.isFinite(a) && Number.isFinite(b) && a > 0 && b > 0 ? (a / b).toFixed(2) : '–';
 }
@@ -413,6 +473,13 @@ interface Memory {
   readonly loaded: number;
   readonly after: number;
   readonly peak: number;
+  /** The `threads` server: the same config's RSS without threads, and its own at the same points. */
+  readonly threads?: {
+    readonly alone: number;
+    readonly loaded: number;
+    readonly after: number;
+    readonly peak: number;
+  };
 }
 
 function report(measured: readonly Measured[], loadBefore: number, memory: readonly Memory[]): string {
@@ -427,9 +494,17 @@ function report(measured: readonly Measured[], loadBefore: number, memory: reado
     '- slapd: mdb, `eq,sub` on cn/sn/givenName/telephoneNumber/mobile, `eq` on mail and objectClass; binds to slapd and back-ldap are the service account (`{SSHA}`), to dirbridge its local account (scrypt); dirbridge logs every operation (info) to a file',
     '- dirbridge mounts: `file` (the CSV), `replica` (an `ldap` source copying the slapd, change polls off during the runs), `live` (an `ldap` source searching the slapd, result cache off)',
     '- entries/op differs where the matching differs: dirbridge folds accents (`mul` finds `Müller`) and matches numbers in any written form; slapd does neither',
+    `- \`threads\`: a second dirbridge serving the CSV alone (mount \`file\`) with \`listenerThreads: ${THREADS}\`; its CPU per operation is that of the whole process, every thread`,
     ...memory.map(
       ({ size, loaded, after, peak }) =>
         `- dirbridge RSS at ${size / 1000}k (one process holding the file copy and the replica, each of ${size} people): ${loaded} MiB once loaded, ${after} MiB after the runs, ${peak} MiB peak`,
+    ),
+    ...memory.flatMap(({ size, threads }) =>
+      threads
+        ? [
+            `- \`threads\` RSS at ${size / 1000}k: the CSV alone without threads ${threads.alone} MiB once loaded; with ${THREADS} listener threads ${threads.loaded} MiB once loaded (${percentAbove(threads.loaded, threads.alone)}), ${threads.after} MiB after the runs (${percentAbove(threads.after, threads.alone)}), ${threads.peak} MiB peak`,
+          ]
+        : [],
     ),
   ].join('\n');
 }
@@ -446,16 +521,25 @@ export async function compareBench(): Promise<void> {
     const load = new LoadGenerator();
     const { pid } = setup.server;
     const loaded = Math.round(memoryMiB(pid, 'VmRSS'));
+    const threadsPid = setup.threaded?.server.pid;
+    const threadsLoaded = threadsPid === undefined ? 0 : Math.round(memoryMiB(threadsPid, 'VmRSS'));
     try {
       measured.push(...(await runSize(load, setup, size)));
       const [after, peak] = [memoryMiB(pid, 'VmRSS'), memoryMiB(pid, 'VmHWM')].map(Math.round) as [
         number,
         number,
       ];
-      memory.push({ size, loaded, after, peak });
+      const threads = setup.threaded && {
+        alone: setup.threaded.aloneRss,
+        loaded: threadsLoaded,
+        after: Math.round(memoryMiB(setup.threaded.server.pid, 'VmRSS')),
+        peak: Math.round(memoryMiB(setup.threaded.server.pid, 'VmHWM')),
+      };
+      memory.push({ size, loaded, after, peak, ...(threads ? { threads } : {}) });
     } finally {
       load.end();
       await stopServer(setup.server);
+      if (setup.threaded) await stopServer(setup.threaded.server);
       await setup.slapd.stop();
       if (process.env.BENCH_KEEP === undefined) rmSync(folder, { recursive: true, force: true });
       else process.stderr.write(`kept ${folder}\n`);
