@@ -48,6 +48,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       file: 'config/default.yaml',
       listen: [{ url: 'ldap://127.0.0.1:1389' }],
+      listenerThreads: 0,
       directory: {
         suffix: 'dc=dirbridge,dc=local',
         sizeLimit: 1000,
