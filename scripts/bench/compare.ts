@@ -23,6 +23,7 @@
  *   BENCH_COMPARE_WORKLOADS=callerId,typeAhead   some workloads only (load.ts scenario names)
  *   BENCH_COMPARE_TARGETS=slapd,file   some servers only (slapd, back-ldap, file, replica, live, threads)
  *   BENCH_CPU_PROF=/tmp/prof   a CPU profile of dirbridge (node --cpu-prof), written when it stops
+ *   BENCH_NODE_FLAGS="--v8-pool-size=1"   Node or V8 flags to try on dirbridge beyond its own
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';

@@ -39,9 +39,11 @@ export async function startServer(
   // BENCH_CPU_PROF=<folder>: a V8 CPU profile of the server, written there when it stops.
   const profile = process.env.BENCH_CPU_PROF;
   const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  // BENCH_NODE_FLAGS="--flag …": Node or V8 flags to try on the server beyond the command's own.
+  const tried = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
   const child = spawn(
     process.execPath,
-    [...cliNodeFlags(), ...profiling, CLI, 'serve', '--config', configFile],
+    [...cliNodeFlags(), ...tried, ...profiling, CLI, 'serve', '--config', configFile],
     {
       cwd: REPO,
       env: { ...process.env, ...env },
