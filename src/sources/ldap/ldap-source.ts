@@ -6,7 +6,7 @@
  */
 import { AndFilter, EqualityFilter, ResultCodeError } from 'ldapts';
 import { LRUCache } from 'lru-cache';
-import type { Client, Control, Entry, Filter as LdaptsFilter, SearchOptions } from 'ldapts';
+import type { Client, Control, Entry, Filter as LdaptsFilter, SearchOptions, SearchResult } from 'ldapts';
 import type { ChangeFeed } from '../change-feed.js';
 import type { Filter } from '../../filter/ast.js';
 import { parseFilter } from '../../filter/parse.js';
@@ -28,6 +28,7 @@ import { decoyLogin } from './decoy-login.js';
 import { LdapBindPool } from './ldap-bind-pool.js';
 import { toLdaptsFilter } from './ldapts-filter-objects.js';
 import { LdapConnections, type ConnectionLogger } from './ldap-connections.js';
+import type { Lease } from './pooled-connection.js';
 import {
   DnLoginNames,
   type EntryReader,
@@ -66,9 +67,6 @@ export interface LdapSourceOptions {
   /** How a replica tells what changed (AD: USNs); default: modifyTimestamp (modify-timestamp-mark.ts). */
   readonly changeMark?: (backend: FeedBackend, logger: LdapSourceLogger | undefined) => ChangeMark;
 }
-
-/** Controls of a search that adds none of its own (ldapts copies them). */
-const NO_CONTROLS: readonly Control[] = [];
 
 /** How long the entry an account signed on as is remembered (only its DN is shown from it). */
 const SIGNED_ON_RECORD_TTL_MS = 10 * 60_000;
@@ -481,17 +479,17 @@ export class LdapSource implements Source {
    * succeeded or the server answered it with an LDAP error; anything else may have broken it.
    */
   async #withClient<T>(signal: AbortSignal, request: (client: Client) => Promise<T>): Promise<T> {
-    const client = await this.#acquire(signal);
+    const lease = await this.#acquire(signal);
     let healthy = false;
     try {
-      const result = await request(client);
+      const result = await request(lease.client);
       healthy = true;
       return result;
     } catch (error) {
       healthy = error instanceof ResultCodeError;
       throw error;
     } finally {
-      this.#connections.release(client, healthy);
+      this.#connections.release(lease, healthy);
     }
   }
 
@@ -631,6 +629,13 @@ export class LdapSource implements Source {
    * Records under each base in turn, page by page; stops asking for pages as soon as the consumer
    * stops. `filter` is built when the first record is asked for, so a filter that cannot be sent
    * fails the iteration, as the search's other errors do.
+   *
+   * A search shares its connection with others (pooled-connection.ts) for its first page. Before
+   * it asks for the next, it keeps the connection to itself if it has had it alone so far. If not,
+   * a full page means more to come, and the search starts again on a connection of its own, skipping
+   * the entries it has handed on (a page or so, remembered by DN): its cookie may be stale. A short
+   * page usually ends the search; when the server sends a cookie all the same, the next page is
+   * asked where it is, and if the server refuses it, the search starts again the same way.
    */
   async *#records(
     bases: readonly string[],
@@ -638,29 +643,107 @@ export class LdapSource implements Source {
     fields: readonly string[] | undefined,
     signal: AbortSignal,
   ): AsyncIterable<SourceRecord> {
-    const options: SearchOptions = {
+    const search: SearchOptions = {
       scope: 'sub',
       filter: filter(),
       attributes: this.#searchAttributes(fields),
+      explicitBufferAttributes: this.#idBuffer,
+      paged: this.#paged,
+      timeLimit: this.#timeLimit,
     };
+    const pageSize = this.#paged.pageSize;
     for (const base of bases) {
       if (this.#closed) throw new SourceError(this.name, 'closed');
-      const client = await this.#acquire(signal);
-      let healthy = false;
+      let lease = await this.#acquire(signal);
+      /** Whether the server ended the search (with entries or an answer), or the connection failed. */
+      let ended = false;
+      let broken = false;
+      /** Whether the last page was full: the server may hold the rest of the search, half read. */
+      let open = false;
       try {
-        for await (const page of this.#pages(client, base, options, NO_CONTROLS, signal)) {
-          for (const entry of page) {
+        let pages = lease.client.searchPaginated(base, search);
+        /** The pages handed on while the search may yet have to start again, and their entries. */
+        let handed: (readonly Entry[])[] | undefined;
+        let handedEntries = 0;
+        let skip: ReadonlySet<string> | undefined;
+        let continuing = false;
+        for (;;) {
+          let page: IteratorResult<SearchResult>;
+          try {
+            page = await nextPage(pages, signal);
+          } catch (error) {
+            signal.throwIfAborted();
+            const refused = error instanceof ResultCodeError;
+            if (refused && continuing && !lease.kept && error.code !== 32) {
+              // Another search's paged state may have replaced this one's (OpenLDAP's 53).
+              lease = await this.#ownConnection(lease, false, signal);
+              ({ pages, skip, continuing, handed, handedEntries } = this.#again(lease, base, search, handed));
+              continue;
+            }
+            ended = refused;
+            broken = !refused;
+            if (refused && error.code === 32) break; // noSuchObject: nothing under it
+            throw new SourceError(this.name, describe(error, base), { cause: error });
+          }
+          if (page.done) break;
+          const entries = page.value.searchEntries;
+          open = entries.length >= pageSize;
+          for (const entry of entries) {
+            if (skip?.has(entry.dn)) continue;
             const record = this.#toRecord(entry);
             if (record) yield record;
             signal.throwIfAborted();
           }
+          continuing = true;
+          if (lease.kept) continue;
+          if (lease.alone) {
+            lease.keep();
+            handed = undefined;
+            continue;
+          }
+          (handed ??= []).push(entries);
+          handedEntries += entries.length;
+          if (open || handedEntries >= pageSize) {
+            lease = await this.#ownConnection(lease, open, signal);
+            ({ pages, skip, continuing, handed, handedEntries } = this.#again(lease, base, search, handed));
+          }
         }
-        healthy = true;
+        ended = true;
       } finally {
-        // A consumer that stopped early leaves a paged search open on the server: drop the connection.
-        this.#connections.release(client, healthy && !signal.aborted);
+        // One stopped early after a full page may have left a paged search open on the server: its
+        // connection takes no more searches and closes once those on it end.
+        const healthy = ended || (!broken && !open);
+        this.#connections.release(lease, healthy && !signal.aborted);
       }
     }
+  }
+
+  /**
+   * A connection of the search's own, in place of the shared one it began on; `open`: the server
+   * may hold the search's unread pages there, so that connection is closed once its searches end.
+   */
+  async #ownConnection(lease: Lease, open: boolean, signal: AbortSignal): Promise<Lease> {
+    this.#connections.release(lease, !open);
+    return this.#acquire(signal, true);
+  }
+
+  /** The search begun again on `lease`, skipping the entries of the pages already handed on. */
+  #again(
+    lease: Lease,
+    base: string,
+    search: SearchOptions,
+    handed: readonly (readonly Entry[])[] | undefined,
+  ): {
+    pages: AsyncGenerator<SearchResult>;
+    skip: ReadonlySet<string>;
+    continuing: false;
+    handed: undefined;
+    handedEntries: 0;
+  } {
+    const skip = new Set<string>();
+    for (const entries of handed ?? []) for (const entry of entries) skip.add(entry.dn);
+    const pages = lease.client.searchPaginated(base, search);
+    return { pages, skip, continuing: false, handed: undefined, handedEntries: 0 };
   }
 
   /** Entries of one paged search on `client`, one by one (see `#pages`). */
@@ -779,7 +862,9 @@ export class LdapSource implements Source {
   /** One connection for a round of the change feed. */
   async #feedSession(signal: AbortSignal): Promise<FeedSession> {
     if (this.#closed) throw new SourceError(this.name, 'closed');
-    const client = await this.#acquire(signal);
+    // A connection of its own: its searches page, and some carry controls of their own.
+    const lease = await this.#acquire(signal, true);
+    const client = lease.client;
     let released = false;
     return {
       entries: (base, search, entrySignal) =>
@@ -799,14 +884,14 @@ export class LdapSource implements Source {
       release: (healthy) => {
         if (released) return;
         released = true;
-        this.#connections.release(client, healthy && !signal.aborted);
+        this.#connections.release(lease, healthy && !signal.aborted);
       },
     };
   }
 
-  async #acquire(signal: AbortSignal): Promise<Client> {
+  async #acquire(signal: AbortSignal, exclusive = false): Promise<Lease> {
     try {
-      return await this.#connections.acquire(signal);
+      return await this.#connections.acquire(signal, exclusive);
     } catch (error) {
       // Busy even when the signal has fired: the search spent its time limit waiting in the queue.
       if (error instanceof SourceBusy) throw error;
@@ -946,6 +1031,29 @@ export function describe(error: unknown, where: string): string {
 function refusal(error: unknown): boolean {
   const cause = error instanceof SourceError ? error.cause : error;
   return cause instanceof ResultCodeError && (cause.code === 50 || cause.code === 53);
+}
+
+/**
+ * The next page of a search, or its abort: the wait ends at once, without closing a connection
+ * other searches may share (the page's request is left to end with the connection).
+ */
+function nextPage<T>(pages: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  const next = pages.next();
+  return new Promise((resolve, reject) => {
+    const abort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', abort, { once: true });
+    next.then(
+      (page) => {
+        signal.removeEventListener('abort', abort);
+        resolve(page);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 function counted(count: number, noun: string): string {

@@ -1,0 +1,74 @@
+/**
+ * One bound service-account connection of the pool (ldap-connections.ts) and the searches running
+ * on it. ldapts tells each request's answers apart by message id, so searches share a connection;
+ * what they cannot share is a paged search's state: OpenLDAP keeps one per connection, and a paged
+ * search that begins on it makes the cookie of one begun earlier "invalid or old" (53). So each
+ * search holds a lease that knows whether another search has had the connection since it began: one
+ * that has had it alone may keep it to itself for its further pages; another asks them on a
+ * connection of its own (ldap-source.ts).
+ */
+import type { Socket } from 'node:net';
+import type { Client } from 'ldapts';
+
+export class PooledConnection {
+  /** Searches running on it now. */
+  active = 0;
+  /** Leases given out on it so far: a lease compares its own number to tell whether one came after. */
+  given = 0;
+  /** Set while a search keeps the connection to itself: no other joins it. */
+  kept = false;
+  /** Set while a search waits for a connection of its own: this one takes no more until it is free. */
+  reserved = false;
+  /** Broken, left with a search half done, or its URL retired: closed once its searches end. */
+  retiring = false;
+
+  constructor(
+    readonly client: Client,
+    /** The index of the URL it went to (url-failover.ts). */
+    readonly urlIndex: number,
+    /** Its plain socket: after StartTLS, ldapts never notices the server closing it. */
+    readonly plainSocket: Socket | undefined,
+  ) {}
+
+  /** Whether another search may be started on it (it may still be full). */
+  get joinable(): boolean {
+    return !this.kept && !this.reserved && !this.retiring;
+  }
+
+  lease(): Lease {
+    this.active++;
+    return new Lease(this, ++this.given, this.active > 1);
+  }
+}
+
+/** One search's hold on a pooled connection; given back with LdapConnections.release. */
+export class Lease {
+  /** Whether this lease keeps the connection to itself (`keep`). */
+  kept = false;
+  released = false;
+
+  constructor(
+    readonly connection: PooledConnection,
+    readonly number: number,
+    /** Whether another search was running on the connection when this one was given it. */
+    private readonly sharedAtStart: boolean,
+  ) {}
+
+  get client(): Client {
+    return this.connection.client;
+  }
+
+  /**
+   * Whether no other search has run on the connection since this one began: the connection's paged
+   * search state is still this search's own.
+   */
+  get alone(): boolean {
+    return !this.sharedAtStart && this.connection.given === this.number;
+  }
+
+  /** No other search joins the connection until this lease is released (its next pages stay its own). */
+  keep(): void {
+    this.kept = true;
+    this.connection.kept = true;
+  }
+}
