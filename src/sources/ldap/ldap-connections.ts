@@ -103,7 +103,7 @@ export class LdapConnections {
     let shared: PooledConnection | undefined;
     for (let i = this.#connections.length - 1; i >= 0; i--) {
       const connection = this.#connections[i]!;
-      if (!connection.joinable) continue;
+      if (!connection.joinable || connection.connecting) continue;
       if (!this.#reusable(connection)) {
         connection.retiring = true;
         if (connection.active === 0) void this.#discard(connection);
@@ -139,7 +139,10 @@ export class LdapConnections {
     }
     this.#opening--;
     this.#connections.push(connection);
-    return this.#leaseOn(connection, exclusive);
+    const lease = this.#leaseOn(connection, exclusive);
+    // Callers that queued while it opened may share it now.
+    if (this.#waiting.length > 0) this.#serve();
+    return lease;
   }
 
   /** Waits in the queue for a lease (or room to open a connection) until `deadline` or `signal`. */

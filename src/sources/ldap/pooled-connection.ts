@@ -35,6 +35,14 @@ export class PooledConnection {
     return !this.kept && !this.reserved && !this.retiring;
   }
 
+  /**
+   * Whether its first search is still connecting it: without a bind (or StartTLS), ldapts connects
+   * on the first request, and a second one sent meanwhile would open a second socket.
+   */
+  get connecting(): boolean {
+    return this.given === 1 && this.active === 1 && !this.client.isConnected;
+  }
+
   lease(): Lease {
     this.active++;
     return new Lease(this, ++this.given, this.active > 1);
