@@ -22,6 +22,7 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Client, ResultCodeError } from 'ldapts';
 import { SourceBusy } from '../source.js';
 import { backendTlsOptions } from './backend-tls.js';
@@ -55,6 +56,13 @@ interface Waiter {
   readonly exclusive: boolean;
   /** A lease on a connection, or undefined: room to open one (or the pool closed). */
   readonly wake: (lease: Lease | undefined) => void;
+}
+
+/** A bound client, its plain socket and the TLS socket over it, if any (ldapts makes that one later for ldaps://). */
+interface OpenedClient {
+  readonly client: Client;
+  readonly plain: Socket | undefined;
+  readonly secure: () => TLSSocket | undefined;
 }
 
 export class LdapConnections {
@@ -237,7 +245,8 @@ export class LdapConnections {
       (url) => this.#open(url),
       (error) => !(error instanceof ResultCodeError),
     );
-    return new PooledConnection(connection.client, urlIndex, connection.plain);
+    const { client, plain, secure } = connection;
+    return new PooledConnection(client, urlIndex, plain, () => secure() ?? plain);
   }
 
   /** A client for one URL: connected (StartTLS if configured) and bound as the service account. */
@@ -245,8 +254,9 @@ export class LdapConnections {
     return (await this.#open(url)).client;
   }
 
-  async #open(url: string): Promise<{ readonly client: Client; readonly plain: Socket | undefined }> {
+  async #open(url: string): Promise<OpenedClient> {
     let plain: Socket | undefined;
+    let secure: TLSSocket | undefined;
     const client = new Client({
       url,
       timeout: this.settings.timeoutMs,
@@ -256,15 +266,25 @@ export class LdapConnections {
       ...(/^ldaps:/i.test(url) ? { tlsOptions: this.tlsOptions(url) } : {}),
       strictDN: false,
       // ldapts dials as it would, but the plain socket is kept for `#reusable`.
-      createConnection: ((port: number, host: string) =>
-        (plain = netConnect(port, host))) as typeof netConnect,
+      createConnection: ((port: number, host: string) => {
+        plain = netConnect(port, host);
+        // Requests are gathered into one write per turn (pooled-connection.ts): none should wait more.
+        plain.setNoDelay(true);
+        return plain;
+      }) as typeof netConnect,
+      // And the TLS socket (ldaps://, or after StartTLS), which requests are written to then.
+      createSecureConnection: ((...args: Parameters<typeof tlsConnect>) => {
+        secure = tlsConnect(...args);
+        secure.setNoDelay(true);
+        return secure;
+      }) as typeof tlsConnect,
     });
     try {
       if (this.settings.startTls) {
         await startTlsWithin(client, () => plain, this.tlsOptions(url), this.settings.timeoutMs);
       }
       if (this.settings.bind) await client.bind(this.settings.bind.name, this.settings.bind.password);
-      return { client, plain };
+      return { client, plain, secure: () => secure };
     } catch (error) {
       void client.unbind().catch(() => undefined);
       throw error;

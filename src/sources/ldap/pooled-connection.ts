@@ -22,12 +22,17 @@ export class PooledConnection {
   /** Broken, left with a search half done, or its URL retired: closed once its searches end. */
   retiring = false;
 
+  /** Whether requests written now wait for the end of this turn of the event loop (`#gather`). */
+  #gathering = false;
+
   constructor(
     readonly client: Client,
     /** The index of the URL it went to (url-failover.ts). */
     readonly urlIndex: number,
     /** Its plain socket: after StartTLS, ldapts never notices the server closing it. */
     readonly plainSocket: Socket | undefined,
+    /** The socket ldapts writes requests to: the plain one, or TLS over it (once ldapts has made it). */
+    private readonly writeSocket: () => Socket | undefined,
   ) {}
 
   /** Whether another search may be started on it (it may still be full). */
@@ -45,8 +50,28 @@ export class PooledConnection {
 
   lease(): Lease {
     this.active++;
+    this.#gather();
     return new Lease(this, ++this.given, this.active > 1);
   }
+
+  /**
+   * Holds the requests written to the connection until the event loop has served every client
+   * request ready now, then sends them in one write: each write to the backend is a system call
+   * (and, over loopback, the server's wake-up), the largest cost of a live search in the front.
+   */
+  #gather(): void {
+    if (this.#gathering) return;
+    const socket = this.writeSocket();
+    if (socket === undefined) return;
+    this.#gathering = true;
+    socket.cork();
+    setImmediate(this.#send, socket);
+  }
+
+  readonly #send = (socket: Socket): void => {
+    this.#gathering = false;
+    socket.uncork();
+  };
 }
 
 /** One search's hold on a pooled connection; given back with LdapConnections.release. */
