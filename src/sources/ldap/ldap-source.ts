@@ -1,7 +1,9 @@
 /**
  * The generic LDAP source, live mode: every search is translated (widened, see pushdown-filter.ts),
  * sent to the backend with the paged results control and streamed back page by page, so memory
- * stays constant whatever the directory's size. Search references are skipped. Filters go to ldapts
+ * stays constant whatever the directory's size; an identifier lookup, which finds an entry or a
+ * few, goes without pages (`#unpaged`). Searches share pooled connections (pooled-connection.ts).
+ * Search references are skipped. Filters go to ldapts
  * as filter objects built from the AST (ldapts-filter-objects.ts), never as text it parses again.
  */
 import { AndFilter, EqualityFilter, ResultCodeError } from 'ldapts';
@@ -47,6 +49,12 @@ import { serverDiagnostic } from './bind-verdict.js';
 import { objectClassesOf, readSchemaAttributes } from './schema-attributes.js';
 import { sourceScope, within } from './source-scope.js';
 import { checkReport } from '../check-report.js';
+
+/** What a search asks the backend: its filter, and whether to ask it without pages (`#unpaged`). */
+interface BackendSearch {
+  readonly filter: LdaptsFilter;
+  readonly unpaged?: boolean;
+}
 
 export interface LdapSourceLogger extends ConnectionLogger {
   info(obj: object, msg: string): void;
@@ -112,6 +120,8 @@ export class LdapSource implements Source {
   readonly #scope: Filter;
   /** The scope as ldapts sends it, built once: the whole filter of every unrestricted search. */
   readonly #scopeObject: LdaptsFilter;
+  /** A search of everyone the source presents. */
+  readonly #everyone: BackendSearch;
   /** The scope's parts as ldapts sends them, which `within` ANDs a search's condition to. */
   readonly #scopeParts: readonly LdaptsFilter[];
   /** The configured filter's condition, if any: ANDed into check's samples of each kind. */
@@ -159,6 +169,7 @@ export class LdapSource implements Source {
       this.#scopeObject = toLdaptsFilter(this.#scope);
       this.#scopeParts =
         this.#scopeObject instanceof AndFilter ? this.#scopeObject.filters : [this.#scopeObject];
+      this.#everyone = { filter: this.#scopeObject };
     } catch (error) {
       throw new SourceError(settings.name, `filters: ${errorText(error)}`, { cause: error });
     }
@@ -226,13 +237,16 @@ export class LdapSource implements Source {
    * each layer of generators it is yielded by, so there are no more of them than needed.
    */
   search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
-    const filter = (): LdaptsFilter => {
+    const backendSearch = (): BackendSearch => {
       const widened = this.#widened(query);
-      if (widened === undefined) return this.#scopeObject;
-      // backendFilter's `within`, with the scope's parts as built once (ldapts only reads them).
-      return new AndFilter({ filters: [...this.#scopeParts, this.#ldapts(widened)] });
+      if (widened === undefined) return this.#everyone;
+      return {
+        // backendFilter's `within`, with the scope's parts as built once (ldapts only reads them).
+        filter: new AndFilter({ filters: [...this.#scopeParts, this.#ldapts(widened)] }),
+        unpaged: this.#pushdown.isLookup(widened, query.exactFields),
+      };
     };
-    return this.#records(this.settings.bases, filter, query.fields, signal);
+    return this.#records(this.settings.bases, backendSearch, query.fields, signal);
   }
 
   /** A filter as ldapts sends it; one that cannot be sent is the source's error, naming the source. */
@@ -499,8 +513,8 @@ export class LdapSource implements Source {
     let seen = 0;
     const controller = new AbortController();
     try {
-      const scope = (): LdaptsFilter => this.#scopeObject;
-      for await (const record of this.#records(this.settings.bases, scope, undefined, controller.signal)) {
+      const everyone = (): BackendSearch => this.#everyone;
+      for await (const record of this.#records(this.settings.bases, everyone, undefined, controller.signal)) {
         for (const name of Object.keys(record.fields)) counts.set(name, (counts.get(name) ?? 0) + 1);
         if (++seen >= FIELD_SAMPLE) break;
       }
@@ -636,21 +650,26 @@ export class LdapSource implements Source {
    * the entries it has handed on (a page or so, remembered by DN): its cookie may be stale. A short
    * page usually ends the search; when the server sends a cookie all the same, the next page is
    * asked where it is, and if the server refuses it, the search starts again the same way.
+   *
+   * An identifier lookup is asked without pages (`#unpaged`): the backend does less for it, and it
+   * leaves no paged state on the connection.
    */
   async *#records(
     bases: readonly string[],
-    filter: () => LdaptsFilter,
+    backendSearch: () => BackendSearch,
     fields: readonly string[] | undefined,
     signal: AbortSignal,
   ): AsyncIterable<SourceRecord> {
+    const { filter, unpaged } = backendSearch();
     const search: SearchOptions = {
       scope: 'sub',
-      filter: filter(),
+      filter,
       attributes: this.#searchAttributes(fields),
       explicitBufferAttributes: this.#idBuffer,
       paged: this.#paged,
       timeLimit: this.#timeLimit,
     };
+    const lookup: SearchOptions | undefined = unpaged === true ? { ...search, paged: false } : undefined;
     const pageSize = this.#paged.pageSize;
     for (const base of bases) {
       if (this.#closed) throw new SourceError(this.name, 'closed');
@@ -661,6 +680,27 @@ export class LdapSource implements Source {
       /** Whether the last page was full: the server may hold the rest of the search, half read. */
       let open = false;
       try {
+        if (lookup !== undefined) {
+          let entries: readonly Entry[] | undefined;
+          try {
+            entries = await this.#unpaged(lease.client, base, lookup, signal);
+          } catch (error) {
+            signal.throwIfAborted();
+            ended = error instanceof ResultCodeError;
+            broken = !ended;
+            if (error instanceof ResultCodeError && error.code === 32) continue; // noSuchObject
+            throw new SourceError(this.name, describe(error, base), { cause: error });
+          }
+          if (entries !== undefined) {
+            for (const entry of entries) {
+              const record = this.#toRecord(entry);
+              if (record) yield record;
+              signal.throwIfAborted();
+            }
+            ended = true;
+            continue;
+          }
+        }
         let pages = lease.client.searchPaginated(base, search);
         /** The pages handed on while the search may yet have to start again, and their entries. */
         let handed: (readonly Entry[])[] | undefined;
@@ -670,7 +710,7 @@ export class LdapSource implements Source {
         for (;;) {
           let page: IteratorResult<SearchResult>;
           try {
-            page = await nextPage(pages, signal);
+            page = await untilAborted(pages.next(), signal);
           } catch (error) {
             signal.throwIfAborted();
             const refused = error instanceof ResultCodeError;
@@ -715,6 +755,26 @@ export class LdapSource implements Source {
         const healthy = ended || (!broken && !open);
         this.#connections.release(lease, healthy && !signal.aborted);
       }
+    }
+  }
+
+  /**
+   * The entries of a search asked without pages, or undefined when the server's size limit cut
+   * them short: ldapts holds a search's entries until it ends, and reports sizeLimitExceeded (4)
+   * only when no size limit was asked (as here); the caller then asks again in pages, which the
+   * server's size limit does not cut.
+   */
+  async #unpaged(
+    client: Client,
+    base: string,
+    options: SearchOptions,
+    signal: AbortSignal,
+  ): Promise<readonly Entry[] | undefined> {
+    try {
+      return (await untilAborted(client.search(base, options), signal)).searchEntries;
+    } catch (error) {
+      if (error instanceof ResultCodeError && error.code === 4 && !signal.aborted) return undefined;
+      throw error;
     }
   }
 
@@ -938,7 +998,7 @@ export class LdapSource implements Source {
     const controller = new AbortController();
     try {
       const bases = [this.settings.bases[0]!];
-      for await (const record of this.#records(bases, () => filter, undefined, controller.signal))
+      for await (const record of this.#records(bases, () => ({ filter }), undefined, controller.signal))
         if (record.kind === kind) return record;
       return undefined;
     } finally {
@@ -1034,12 +1094,14 @@ function refusal(error: unknown): boolean {
 }
 
 /**
- * The next page of a search, or its abort: the wait ends at once, without closing a connection
- * other searches may share (the page's request is left to end with the connection).
+ * A request's answer (a page, a lookup's entries), or the search's abort: the wait ends at once,
+ * without closing a connection other searches may share (the request is left to end with it).
  */
-function nextPage<T>(pages: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  const next = pages.next();
+function untilAborted<T>(next: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    next.catch(() => undefined);
+    return Promise.reject(signal.reason as Error);
+  }
   return new Promise((resolve, reject) => {
     const abort = (): void => reject(signal.reason as Error);
     signal.addEventListener('abort', abort, { once: true });

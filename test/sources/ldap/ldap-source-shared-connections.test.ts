@@ -9,7 +9,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Filter } from '../../../src/filter/ast.js';
 import { formatFilter } from '../../../src/filter/format.js';
-import type { SearchRequest } from '../../../src/protocol/messages.js';
 import { createLdapSource, type LdapSource } from '../../../src/sources/ldap/index.js';
 import { startFakeLdapServer, type FakeLdapServer } from '../../fakes/ldap/fake-ldap-server.js';
 import { directoryAnswers, type FakeEntry } from '../../fakes/ldap/responders.js';
@@ -30,7 +29,7 @@ function script(): FakeLdapServer['respond'] {
   const directory = directoryAnswers({ entries: [ALICE] });
   return (message, secure) => {
     if (message.request.type !== 'search') return directory(message, secure);
-    const filter = formatFilter((message.request as SearchRequest).filter);
+    const filter = formatFilter(message.request.filter);
     if (filter.includes('stall')) return undefined;
     if (filter.includes('refuse')) {
       return {
