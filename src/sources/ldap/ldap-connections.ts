@@ -34,12 +34,11 @@ import { PooledConnection, type Lease } from './pooled-connection.js';
 export type ConnectionLogger = FailoverLogger;
 
 /**
- * Callers that may wait for a connection, per pooled connection. Enough to ride out a burst (every
- * phone that rings looks the caller up at once: 32 phones asking together over the default 4
- * connections all wait their turn, where 4 per connection answered 12 of them busy); a backend
- * that answers a search in half a millisecond serves a full queue in about 10 ms. Beyond it a
- * caller is answered busy at once. A wait costs a timer and a closure and never outlasts `timeout`,
- * so on a backend that stops answering a longer queue only means more callers answered busy then.
+ * Callers that may wait for room on a connection, per pooled connection. Enough to ride out a burst
+ * (every phone that rings looks the caller up at once); a backend that answers a search in half a
+ * millisecond serves a full queue in a few milliseconds. Beyond it a caller is answered busy at
+ * once. A wait costs a timer and a closure and never outlasts `timeout`, so on a backend that stops
+ * answering a longer queue only means more callers answered busy then.
  */
 export const WAITERS_PER_CONNECTION = 16;
 
