@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlapd, type Slapd } from '../../scripts/test-backends/slapd.js';
-import { WAITERS_PER_CONNECTION } from '../../src/sources/ldap/ldap-connections.js';
+import { SEARCHES_PER_CONNECTION, WAITERS_PER_CONNECTION } from '../../src/sources/ldap/ldap-connections.js';
 import { SUFFIX, startDirbridge, type DirbridgeProcess } from './support/dirbridge-process.js';
 import { ldapsearch } from './support/ldap-utils.js';
 import { registerTestSecret } from './support/test-secrets.js';
@@ -110,7 +110,7 @@ describe('a live source whose backend freezes', () => {
   it('answers busy (51) to the searches beyond its one connection and queue, the rest 52; none hangs', async () => {
     const warm = await searchMount('narrow', '001');
     expect(warm.code, warm.stderr).toBe(0);
-    const capacity = 1 + WAITERS_PER_CONNECTION; // one running, the queue full
+    const capacity = SEARCHES_PER_CONNECTION + WAITERS_PER_CONNECTION; // one connection full, the queue full
     const count = capacity + 7;
     const { results, elapsed } = await whileFrozen(async () => {
       const started = Date.now();

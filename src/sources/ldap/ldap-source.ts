@@ -1,12 +1,14 @@
 /**
  * The generic LDAP source, live mode: every search is translated (widened, see pushdown-filter.ts),
  * sent to the backend with the paged results control and streamed back page by page, so memory
- * stays constant whatever the directory's size. Search references are skipped. Filters go to ldapts
+ * stays constant whatever the directory's size; an identifier lookup, which finds an entry or a
+ * few, goes without pages (`#unpaged`). Searches share pooled connections (pooled-connection.ts).
+ * Search references are skipped. Filters go to ldapts
  * as filter objects built from the AST (ldapts-filter-objects.ts), never as text it parses again.
  */
 import { AndFilter, EqualityFilter, ResultCodeError } from 'ldapts';
 import { LRUCache } from 'lru-cache';
-import type { Client, Control, Entry, Filter as LdaptsFilter, SearchOptions } from 'ldapts';
+import type { Client, Control, Entry, Filter as LdaptsFilter, SearchOptions, SearchResult } from 'ldapts';
 import type { ChangeFeed } from '../change-feed.js';
 import type { Filter } from '../../filter/ast.js';
 import { parseFilter } from '../../filter/parse.js';
@@ -28,6 +30,7 @@ import { decoyLogin } from './decoy-login.js';
 import { LdapBindPool } from './ldap-bind-pool.js';
 import { toLdaptsFilter } from './ldapts-filter-objects.js';
 import { LdapConnections, type ConnectionLogger } from './ldap-connections.js';
+import type { Lease } from './pooled-connection.js';
 import {
   DnLoginNames,
   type EntryReader,
@@ -46,6 +49,12 @@ import { serverDiagnostic } from './bind-verdict.js';
 import { objectClassesOf, readSchemaAttributes } from './schema-attributes.js';
 import { sourceScope, within } from './source-scope.js';
 import { checkReport } from '../check-report.js';
+
+/** What a search asks the backend: its filter, and whether to ask it without pages (`#unpaged`). */
+interface BackendSearch {
+  readonly filter: LdaptsFilter;
+  readonly unpaged?: boolean;
+}
 
 export interface LdapSourceLogger extends ConnectionLogger {
   info(obj: object, msg: string): void;
@@ -66,9 +75,6 @@ export interface LdapSourceOptions {
   /** How a replica tells what changed (AD: USNs); default: modifyTimestamp (modify-timestamp-mark.ts). */
   readonly changeMark?: (backend: FeedBackend, logger: LdapSourceLogger | undefined) => ChangeMark;
 }
-
-/** Controls of a search that adds none of its own (ldapts copies them). */
-const NO_CONTROLS: readonly Control[] = [];
 
 /** How long the entry an account signed on as is remembered (only its DN is shown from it). */
 const SIGNED_ON_RECORD_TTL_MS = 10 * 60_000;
@@ -114,6 +120,8 @@ export class LdapSource implements Source {
   readonly #scope: Filter;
   /** The scope as ldapts sends it, built once: the whole filter of every unrestricted search. */
   readonly #scopeObject: LdaptsFilter;
+  /** A search of everyone the source presents. */
+  readonly #everyone: BackendSearch;
   /** The scope's parts as ldapts sends them, which `within` ANDs a search's condition to. */
   readonly #scopeParts: readonly LdaptsFilter[];
   /** The configured filter's condition, if any: ANDed into check's samples of each kind. */
@@ -161,6 +169,7 @@ export class LdapSource implements Source {
       this.#scopeObject = toLdaptsFilter(this.#scope);
       this.#scopeParts =
         this.#scopeObject instanceof AndFilter ? this.#scopeObject.filters : [this.#scopeObject];
+      this.#everyone = { filter: this.#scopeObject };
     } catch (error) {
       throw new SourceError(settings.name, `filters: ${errorText(error)}`, { cause: error });
     }
@@ -228,13 +237,16 @@ export class LdapSource implements Source {
    * each layer of generators it is yielded by, so there are no more of them than needed.
    */
   search(query: SourceQuery, signal: AbortSignal): AsyncIterable<SourceRecord> {
-    const filter = (): LdaptsFilter => {
+    const backendSearch = (): BackendSearch => {
       const widened = this.#widened(query);
-      if (widened === undefined) return this.#scopeObject;
-      // backendFilter's `within`, with the scope's parts as built once (ldapts only reads them).
-      return new AndFilter({ filters: [...this.#scopeParts, this.#ldapts(widened)] });
+      if (widened === undefined) return this.#everyone;
+      return {
+        // backendFilter's `within`, with the scope's parts as built once (ldapts only reads them).
+        filter: new AndFilter({ filters: [...this.#scopeParts, this.#ldapts(widened)] }),
+        unpaged: this.#pushdown.isLookup(widened, query.exactFields),
+      };
     };
-    return this.#records(this.settings.bases, filter, query.fields, signal);
+    return this.#records(this.settings.bases, backendSearch, query.fields, signal);
   }
 
   /** A filter as ldapts sends it; one that cannot be sent is the source's error, naming the source. */
@@ -481,17 +493,17 @@ export class LdapSource implements Source {
    * succeeded or the server answered it with an LDAP error; anything else may have broken it.
    */
   async #withClient<T>(signal: AbortSignal, request: (client: Client) => Promise<T>): Promise<T> {
-    const client = await this.#acquire(signal);
+    const lease = await this.#acquire(signal);
     let healthy = false;
     try {
-      const result = await request(client);
+      const result = await request(lease.client);
       healthy = true;
       return result;
     } catch (error) {
       healthy = error instanceof ResultCodeError;
       throw error;
     } finally {
-      this.#connections.release(client, healthy);
+      this.#connections.release(lease, healthy);
     }
   }
 
@@ -501,8 +513,8 @@ export class LdapSource implements Source {
     let seen = 0;
     const controller = new AbortController();
     try {
-      const scope = (): LdaptsFilter => this.#scopeObject;
-      for await (const record of this.#records(this.settings.bases, scope, undefined, controller.signal)) {
+      const everyone = (): BackendSearch => this.#everyone;
+      for await (const record of this.#records(this.settings.bases, everyone, undefined, controller.signal)) {
         for (const name of Object.keys(record.fields)) counts.set(name, (counts.get(name) ?? 0) + 1);
         if (++seen >= FIELD_SAMPLE) break;
       }
@@ -631,36 +643,167 @@ export class LdapSource implements Source {
    * Records under each base in turn, page by page; stops asking for pages as soon as the consumer
    * stops. `filter` is built when the first record is asked for, so a filter that cannot be sent
    * fails the iteration, as the search's other errors do.
+   *
+   * A search shares its connection with others (pooled-connection.ts) for its first page. Before
+   * it asks for the next, it keeps the connection to itself if it has had it alone so far. If not,
+   * a full page means more to come, and the search starts again on a connection of its own, skipping
+   * the entries it has handed on (a page or so, remembered by DN): its cookie may be stale. A short
+   * page usually ends the search; when the server sends a cookie all the same, the next page is
+   * asked where it is, and if the server refuses it, the search starts again the same way.
+   *
+   * An identifier lookup is asked without pages (`#unpaged`): the backend does less for it, and it
+   * leaves no paged state on the connection.
    */
   async *#records(
     bases: readonly string[],
-    filter: () => LdaptsFilter,
+    backendSearch: () => BackendSearch,
     fields: readonly string[] | undefined,
     signal: AbortSignal,
   ): AsyncIterable<SourceRecord> {
-    const options: SearchOptions = {
+    const { filter, unpaged } = backendSearch();
+    const search: SearchOptions = {
       scope: 'sub',
-      filter: filter(),
+      filter,
       attributes: this.#searchAttributes(fields),
+      explicitBufferAttributes: this.#idBuffer,
+      paged: this.#paged,
+      timeLimit: this.#timeLimit,
     };
+    const lookup: SearchOptions | undefined = unpaged === true ? { ...search, paged: false } : undefined;
+    const pageSize = this.#paged.pageSize;
     for (const base of bases) {
       if (this.#closed) throw new SourceError(this.name, 'closed');
-      const client = await this.#acquire(signal);
-      let healthy = false;
+      let lease = await this.#acquire(signal);
+      /** Whether the server ended the search (with entries or an answer), or the connection failed. */
+      let ended = false;
+      let broken = false;
+      /** Whether the last page was full: the server may hold the rest of the search, half read. */
+      let open = false;
       try {
-        for await (const page of this.#pages(client, base, options, NO_CONTROLS, signal)) {
-          for (const entry of page) {
+        if (lookup !== undefined) {
+          let entries: readonly Entry[] | undefined;
+          try {
+            entries = await this.#unpaged(lease.client, base, lookup, signal);
+          } catch (error) {
+            signal.throwIfAborted();
+            ended = error instanceof ResultCodeError;
+            broken = !ended;
+            if (error instanceof ResultCodeError && error.code === 32) continue; // noSuchObject
+            throw new SourceError(this.name, describe(error, base), { cause: error });
+          }
+          if (entries !== undefined) {
+            for (const entry of entries) {
+              const record = this.#toRecord(entry);
+              if (record) yield record;
+              signal.throwIfAborted();
+            }
+            ended = true;
+            continue;
+          }
+        }
+        let pages = lease.client.searchPaginated(base, search);
+        /** The pages handed on while the search may yet have to start again, and their entries. */
+        let handed: (readonly Entry[])[] | undefined;
+        let handedEntries = 0;
+        let skip: ReadonlySet<string> | undefined;
+        let continuing = false;
+        for (;;) {
+          let page: IteratorResult<SearchResult>;
+          try {
+            page = await untilAborted(pages.next(), signal);
+          } catch (error) {
+            signal.throwIfAborted();
+            const refused = error instanceof ResultCodeError;
+            if (refused && continuing && !lease.kept && error.code !== 32) {
+              // Another search's paged state may have replaced this one's (OpenLDAP's 53).
+              lease = await this.#ownConnection(lease, false, signal);
+              ({ pages, skip, continuing, handed, handedEntries } = this.#again(lease, base, search, handed));
+              continue;
+            }
+            ended = refused;
+            broken = !refused;
+            if (refused && error.code === 32) break; // noSuchObject: nothing under it
+            throw new SourceError(this.name, describe(error, base), { cause: error });
+          }
+          if (page.done) break;
+          const entries = page.value.searchEntries;
+          open = entries.length >= pageSize;
+          for (const entry of entries) {
+            if (skip?.has(entry.dn)) continue;
             const record = this.#toRecord(entry);
             if (record) yield record;
             signal.throwIfAborted();
           }
+          continuing = true;
+          if (lease.kept) continue;
+          if (lease.alone) {
+            lease.keep();
+            handed = undefined;
+            continue;
+          }
+          (handed ??= []).push(entries);
+          handedEntries += entries.length;
+          if (open || handedEntries >= pageSize) {
+            lease = await this.#ownConnection(lease, open, signal);
+            ({ pages, skip, continuing, handed, handedEntries } = this.#again(lease, base, search, handed));
+          }
         }
-        healthy = true;
+        ended = true;
       } finally {
-        // A consumer that stopped early leaves a paged search open on the server: drop the connection.
-        this.#connections.release(client, healthy && !signal.aborted);
+        // One stopped early after a full page may have left a paged search open on the server: its
+        // connection takes no more searches and closes once those on it end.
+        const healthy = ended || (!broken && !open);
+        this.#connections.release(lease, healthy && !signal.aborted);
       }
     }
+  }
+
+  /**
+   * The entries of a search asked without pages, or undefined when the server's size limit cut
+   * them short: ldapts holds a search's entries until it ends, and reports sizeLimitExceeded (4)
+   * only when no size limit was asked (as here); the caller then asks again in pages, which the
+   * server's size limit does not cut.
+   */
+  async #unpaged(
+    client: Client,
+    base: string,
+    options: SearchOptions,
+    signal: AbortSignal,
+  ): Promise<readonly Entry[] | undefined> {
+    try {
+      return (await untilAborted(client.search(base, options), signal)).searchEntries;
+    } catch (error) {
+      if (error instanceof ResultCodeError && error.code === 4 && !signal.aborted) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * A connection of the search's own, in place of the shared one it began on; `open`: the server
+   * may hold the search's unread pages there, so that connection is closed once its searches end.
+   */
+  async #ownConnection(lease: Lease, open: boolean, signal: AbortSignal): Promise<Lease> {
+    this.#connections.release(lease, !open);
+    return this.#acquire(signal, true);
+  }
+
+  /** The search begun again on `lease`, skipping the entries of the pages already handed on. */
+  #again(
+    lease: Lease,
+    base: string,
+    search: SearchOptions,
+    handed: readonly (readonly Entry[])[] | undefined,
+  ): {
+    pages: AsyncGenerator<SearchResult>;
+    skip: ReadonlySet<string>;
+    continuing: false;
+    handed: undefined;
+    handedEntries: 0;
+  } {
+    const skip = new Set<string>();
+    for (const entries of handed ?? []) for (const entry of entries) skip.add(entry.dn);
+    const pages = lease.client.searchPaginated(base, search);
+    return { pages, skip, continuing: false, handed: undefined, handedEntries: 0 };
   }
 
   /** Entries of one paged search on `client`, one by one (see `#pages`). */
@@ -779,7 +922,9 @@ export class LdapSource implements Source {
   /** One connection for a round of the change feed. */
   async #feedSession(signal: AbortSignal): Promise<FeedSession> {
     if (this.#closed) throw new SourceError(this.name, 'closed');
-    const client = await this.#acquire(signal);
+    // A connection of its own: its searches page, and some carry controls of their own.
+    const lease = await this.#acquire(signal, true);
+    const client = lease.client;
     let released = false;
     return {
       entries: (base, search, entrySignal) =>
@@ -799,14 +944,14 @@ export class LdapSource implements Source {
       release: (healthy) => {
         if (released) return;
         released = true;
-        this.#connections.release(client, healthy && !signal.aborted);
+        this.#connections.release(lease, healthy && !signal.aborted);
       },
     };
   }
 
-  async #acquire(signal: AbortSignal): Promise<Client> {
+  async #acquire(signal: AbortSignal, exclusive = false): Promise<Lease> {
     try {
-      return await this.#connections.acquire(signal);
+      return await this.#connections.acquire(signal, exclusive);
     } catch (error) {
       // Busy even when the signal has fired: the search spent its time limit waiting in the queue.
       if (error instanceof SourceBusy) throw error;
@@ -853,7 +998,7 @@ export class LdapSource implements Source {
     const controller = new AbortController();
     try {
       const bases = [this.settings.bases[0]!];
-      for await (const record of this.#records(bases, () => filter, undefined, controller.signal))
+      for await (const record of this.#records(bases, () => ({ filter }), undefined, controller.signal))
         if (record.kind === kind) return record;
       return undefined;
     } finally {
@@ -946,6 +1091,31 @@ export function describe(error: unknown, where: string): string {
 function refusal(error: unknown): boolean {
   const cause = error instanceof SourceError ? error.cause : error;
   return cause instanceof ResultCodeError && (cause.code === 50 || cause.code === 53);
+}
+
+/**
+ * A request's answer (a page, a lookup's entries), or the search's abort: the wait ends at once,
+ * without closing a connection other searches may share (the request is left to end with it).
+ */
+function untilAborted<T>(next: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    next.catch(() => undefined);
+    return Promise.reject(signal.reason as Error);
+  }
+  return new Promise((resolve, reject) => {
+    const abort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', abort, { once: true });
+    next.then(
+      (page) => {
+        signal.removeEventListener('abort', abort);
+        resolve(page);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 function counted(count: number, noun: string): string {

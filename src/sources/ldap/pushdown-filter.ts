@@ -66,6 +66,14 @@ export class PushdownFilter {
     return this.#pushed(filter, this.#exactSet(exactFields));
   }
 
+  /**
+   * Whether a widened filter looks one identifier up: a single equality on an exact field, which
+   * finds an entry or a few.
+   */
+  isLookup(widened: Filter, exactFields: readonly string[] = NO_FIELDS): boolean {
+    return widened.type === 'equality' && this.#exactSet(exactFields).has(widened.attribute.toLowerCase());
+  }
+
   /** The lower-cased set of exact fields, kept for the array a mount hands every query. */
   #exactSet(fields: readonly string[]): ReadonlySet<string> {
     if (this.#exact?.fields !== fields) {

@@ -6,7 +6,7 @@
 import { oneOrList, type JsonSchema } from '../../config/json-schema.js';
 import type { SourceTypeSchema } from '../../config/source-type-schema.js';
 import { DEFAULT_CONTACTS_FILTER, DEFAULT_PHONE_FIELDS, DEFAULT_USERS_FILTER } from './ldap-defaults.js';
-import { WAITERS_PER_CONNECTION } from './ldap-connections.js';
+import { SEARCHES_PER_CONNECTION, WAITERS_PER_CONNECTION } from './ldap-connections.js';
 
 type Settings = SourceTypeSchema['settings'];
 
@@ -118,15 +118,15 @@ export const LDAP_SETTINGS: Settings = {
     },
     timeout: {
       description:
-        'Seconds for connecting and for each backend operation (each page of a paged search); a backend that does not answer in time makes the search answer unavailable (52). Also the longest a live search waits for one of the `poolSize` connections before it answers busy (51).',
+        'Seconds for connecting and for each backend operation (each page of a paged search); a backend that does not answer in time makes the search answer unavailable (52). Also the longest a live search waits for room on the `poolSize` connections before it answers busy (51).',
       type: 'number',
       minimum: 0.1,
       default: 10,
     },
     poolSize: {
       description:
-        'Service-account connections kept open to the backend at most: backend searches running at once. ' +
-        `Up to ${WAITERS_PER_CONNECTION} more searches per connection wait for one (at most \`timeout\`, or their own time limit); any beyond answer busy (51) at once.`,
+        `Service-account connections kept open to the backend at most, each carrying up to ${SEARCHES_PER_CONNECTION} searches at once. ` +
+        `Up to ${WAITERS_PER_CONNECTION} more searches per connection wait for room (at most \`timeout\`, or their own time limit); any beyond answer busy (51) at once.`,
       type: 'integer',
       minimum: 1,
       default: 4,

@@ -45,8 +45,8 @@ describe('ldap connections over ldap://', () => {
     server = await startFakeLdapServer(bindAnswers(SERVICE_PASSWORD));
     const pool = connections(server.url, true);
     try {
-      const client = await pool.acquire();
-      pool.release(client, true);
+      const lease = await pool.acquire();
+      pool.release(lease, true);
       expect(server.requests.map((r) => [r.message.request.type, r.secure])).toEqual([
         ['extended', false],
         ['bind', true],
@@ -90,8 +90,8 @@ describe('ldap connections over ldap://', () => {
     server = await startFakeLdapServer(bindAnswers(SERVICE_PASSWORD));
     const pool = connections(server.url, false);
     try {
-      const client = await pool.acquire();
-      pool.release(client, true);
+      const lease = await pool.acquire();
+      pool.release(lease, true);
       expect(server.binds().map((r) => r.message.request)).toMatchObject([{ name: SERVICE_DN }]);
       expect(server.undecodable).toBe(0);
       expect(server.accepted).toBe(1);

@@ -1,7 +1,12 @@
 import type { Client } from 'ldapts';
 import { ResultCodeError } from 'ldapts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LdapConnections, WAITERS_PER_CONNECTION } from '../../../src/sources/ldap/ldap-connections.js';
+import {
+  LdapConnections,
+  SEARCHES_PER_CONNECTION,
+  WAITERS_PER_CONNECTION,
+} from '../../../src/sources/ldap/ldap-connections.js';
+import type { Lease } from '../../../src/sources/ldap/pooled-connection.js';
 import { SourceBusy } from '../../../src/sources/source.js';
 import { ldapSourceSettings } from '../../../src/sources/ldap/descriptor.js';
 import { startFakeLdapServer, type FakeLdapServer } from '../../fakes/ldap/fake-ldap-server.js';
@@ -105,21 +110,21 @@ describe('LdapConnections: failover', () => {
     await first.start();
     // Within the interval, pooled connections to the second server are reused.
     const again = await connections.acquire();
-    expect([a, b]).toContain(again);
+    expect([a.client, b.client]).toContain(again.client);
     expect(second.accepted).toBe(2);
     connections.release(again, true);
 
     await sleep(HEALTH_INTERVAL_MS + 50);
     // Both pooled connections to the second server are retired, and the next goes to the first.
     const back = await connections.acquire();
-    expect([a, b]).not.toContain(back);
+    expect([a.client, b.client]).not.toContain(back.client);
     expect(first.binds()).toHaveLength(1);
     await until(() => second.open === 0, 'the retired connections to close');
     expect(logged.map((line) => line.msg)).toEqual([`failed over to ${second.url}`, `back on ${first.url}`]);
-    await searchOn(back);
+    await searchOn(back.client);
     connections.release(back, true);
     // From now on the first server's connection is pooled as usual.
-    expect(await connections.acquire()).toBe(back);
+    expect((await connections.acquire()).client).toBe(back.client);
     expect(first.accepted).toBe(1);
   });
 
@@ -133,7 +138,7 @@ describe('LdapConnections: failover', () => {
     connections.release(held, true);
     await until(() => second.open === 0, 'the retired connection to close');
     const next = await connections.acquire();
-    expect(next).not.toBe(held);
+    expect(next.client).not.toBe(held.client);
     expect(first.binds()).toHaveLength(1);
   });
 
@@ -145,11 +150,11 @@ describe('LdapConnections: failover', () => {
     connections.release(a, true);
     await sleep(HEALTH_INTERVAL_MS + 50);
     const b = await connections.acquire();
-    expect(b).not.toBe(a);
+    expect(b.client).not.toBe(a.client);
     expect(second.binds()).toHaveLength(2);
     connections.release(b, true);
     // The retry restarted the interval: the new connection is pooled again.
-    expect(await connections.acquire()).toBe(b);
+    expect((await connections.acquire()).client).toBe(b.client);
     expect(logged).toEqual([{ level: 'warn', msg: `failed over to ${second.url}` }]);
   });
 });
@@ -160,11 +165,12 @@ describe('LdapConnections: pooled connections', () => {
     const { pool: connections } = pool([only.url]);
     const a = await connections.acquire();
     connections.release(a, true);
-    expect(await connections.acquire()).toBe(a);
-    connections.release(a, false);
+    const again = await connections.acquire();
+    expect(again.client).toBe(a.client);
+    connections.release(again, false);
     await until(() => only.open === 0, 'the broken connection to close');
     const b = await connections.acquire();
-    expect(b).not.toBe(a);
+    expect(b.client).not.toBe(a.client);
     expect(only.binds()).toHaveLength(2);
   });
 
@@ -174,101 +180,202 @@ describe('LdapConnections: pooled connections', () => {
     const a = await connections.acquire();
     connections.release(a, true);
     only.disconnect();
-    await until(() => !a.isConnected, 'the client to see the connection end');
+    await until(() => !a.client.isConnected, 'the client to see the connection end');
     // Reused, ldapts would reconnect it by itself and search unbound.
     const b = await connections.acquire();
-    expect(b).not.toBe(a);
-    expect(b.isBound).toBe(true);
+    expect(b.client).not.toBe(a.client);
+    expect(b.client.isBound).toBe(true);
     expect(only.binds()).toHaveLength(2);
-    await searchOn(b);
+    await searchOn(b.client);
     expect(only.searches()).toHaveLength(1);
   });
 
-  it('hands a connection given back to a caller waiting for one', async () => {
+  it('hands room on a full connection to a caller waiting for it', async () => {
     const only = await server();
     const { pool: connections } = pool([only.url], 1);
-    const a = await connections.acquire();
+    const held = await fill(connections, SEARCHES_PER_CONNECTION);
     const waiting = connections.acquire();
-    connections.release(a, true);
-    expect(await waiting).toBe(a);
+    connections.release(held[0]!, true);
+    expect((await waiting).client).toBe(held[0]!.client);
     expect(only.accepted).toBe(1);
   });
 });
 
-describe('LdapConnections: the bounded queue', () => {
-  /** What a pending acquire has come to so far (its client or error, else 'pending'), without waiting. */
-  function track(pending: Promise<Client>): { settled: () => unknown } {
-    let outcome: { value: unknown } | undefined;
-    pending.then(
-      (value) => (outcome = { value }),
-      (error: unknown) => (outcome = { value: error }),
-    );
-    return { settled: () => (outcome ? outcome.value : 'pending') };
-  }
+/** `count` leases, taken one after the other (so each connection is opened before any is shared). */
+async function fill(connections: LdapConnections, count: number): Promise<Lease[]> {
+  const leases: Lease[] = [];
+  for (let i = 0; i < count; i++) leases.push(await connections.acquire());
+  return leases;
+}
 
+describe('LdapConnections: searches sharing a connection', () => {
+  it('opens a connection for each search up to poolSize, then shares them, the least busy first', async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url], 2);
+    const [a, b, c, d] = await fill(connections, 4);
+    expect(only.accepted).toBe(2);
+    expect(a!.client).not.toBe(b!.client);
+    expect([a!.client, b!.client]).toContain(c!.client);
+    expect([a!.client, b!.client]).toContain(d!.client);
+    expect(c!.client).not.toBe(d!.client);
+  });
+
+  it(`carries up to ${SEARCHES_PER_CONNECTION} searches at once on one connection`, async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url], 1);
+    const leases = await fill(connections, SEARCHES_PER_CONNECTION);
+    await Promise.all(leases.map((lease) => searchOn(lease.client)));
+    expect(only.accepted).toBe(1);
+    expect(only.searches()).toHaveLength(SEARCHES_PER_CONNECTION);
+    for (const lease of leases) connections.release(lease, true);
+  });
+
+  it('closes a connection given back unhealthy only once the other searches on it are done', async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url], 1);
+    const [broken, other] = await fill(connections, 2);
+    connections.release(broken!, false);
+    // The other search goes on; no new one joins the connection meanwhile.
+    await searchOn(other!.client);
+    const next = connections.acquire();
+    connections.release(other!, true);
+    await until(() => only.open <= 1 && only.accepted === 2, 'the connection to be replaced');
+    expect((await next).client).not.toBe(broken!.client);
+  });
+
+  it('tells a lease whether another search has had its connection since it began', async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url], 1);
+    const first = await connections.acquire();
+    expect(first.alone).toBe(true);
+    const second = await connections.acquire();
+    expect(first.alone).toBe(false);
+    expect(second.alone).toBe(false); // the first was still running when it began
+    connections.release(first, true);
+    connections.release(second, true);
+    const third = await connections.acquire();
+    expect(third.alone).toBe(true);
+    connections.release(third, true);
+  });
+
+  it('lets no search join a connection a lease keeps, until it is released', async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url], 1);
+    const keeper = await connections.acquire();
+    keeper.keep();
+    const joining = track(connections.acquire());
+    await sleep(20);
+    expect(joining.settled()).toBe('pending');
+    connections.release(keeper, true);
+    await until(() => joining.settled() !== 'pending', 'the waiting search');
+    expect((joining.settled() as Lease).client).toBe(keeper.client);
+  });
+
+  it('gives a caller that asks for a connection of its own one no search runs on, reserving the least busy', async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url], 1);
+    const [a, b] = await fill(connections, 2);
+    const own = track(connections.acquire(undefined, true));
+    // The connection is reserved: a shared search waits too, where it would have joined.
+    const shared = track(connections.acquire());
+    await sleep(20);
+    expect([own.settled(), shared.settled()]).toEqual(['pending', 'pending']);
+    connections.release(a!, true);
+    await sleep(20);
+    expect(own.settled()).toBe('pending');
+    connections.release(b!, true);
+    await until(() => own.settled() !== 'pending', 'the connection of its own');
+    const lease = own.settled() as Lease;
+    expect(lease.client).toBe(a!.client);
+    expect(lease.kept).toBe(true);
+    expect(shared.settled()).toBe('pending');
+    connections.release(lease, true);
+    await until(() => shared.settled() !== 'pending', 'the shared search');
+    expect(only.accepted).toBe(1);
+  });
+});
+
+/** What a pending acquire has come to so far (its lease or error, else 'pending'), without waiting. */
+function track(pending: Promise<Lease>): { settled: () => unknown } {
+  let outcome: { value: unknown } | undefined;
+  pending.then(
+    (value) => (outcome = { value }),
+    (error: unknown) => (outcome = { value: error }),
+  );
+  return { settled: () => (outcome ? outcome.value : 'pending') };
+}
+
+describe('LdapConnections: the bounded queue', () => {
   it('queues WAITERS_PER_CONNECTION callers per connection and answers the next busy at once', async () => {
     const only = await server();
     const { pool: connections } = pool([only.url], 2);
-    const held = [await connections.acquire(), await connections.acquire()];
+    const held = await fill(connections, 2 * SEARCHES_PER_CONNECTION);
     expect(connections.queueLimit).toBe(2 * WAITERS_PER_CONNECTION);
     const queued = Array.from({ length: connections.queueLimit }, () => track(connections.acquire()));
     const error: unknown = await connections.acquire().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceBusy);
     expect((error as Error).message).toBe(
-      `source test: 2 backend searches already running, ${2 * WAITERS_PER_CONNECTION} waiting; try again`,
+      `source test: ${2 * SEARCHES_PER_CONNECTION} backend searches already running, ${2 * WAITERS_PER_CONNECTION} waiting; try again`,
     );
-    // Those already queued still wait, and are served as connections come back.
+    // Those already queued still wait, and are served as searches end.
     expect(queued.map((waiter) => waiter.settled())).toEqual(queued.map(() => 'pending'));
-    for (const client of held) connections.release(client, true);
+    connections.release(held[0]!, true);
+    connections.release(held[1]!, true);
     await until(() => queued.slice(0, 2).every((waiter) => waiter.settled() !== 'pending'), 'two served');
-    expect(queued.slice(0, 2).map((waiter) => waiter.settled())).toEqual(held);
+    expect(queued.slice(0, 2).map((waiter) => (waiter.settled() as Lease).client)).toEqual([
+      held[0]!.client,
+      held[1]!.client,
+    ]);
+    expect(queued[2]!.settled()).toBe('pending');
     expect(only.accepted).toBe(2);
   });
 
   it('answers busy, not the abort reason, to a caller whose signal aborts while it waits', async () => {
     const only = await server();
     const { pool: connections } = pool([only.url], 1);
-    const held = await connections.acquire();
+    const held = await fill(connections, SEARCHES_PER_CONNECTION);
     const timeLimit = new AbortController();
     const waiting = connections.acquire(timeLimit.signal).catch((e: unknown) => e);
     timeLimit.abort(new Error('time limit exceeded'));
     const error = await waiting;
     expect(error).toBeInstanceOf(SourceBusy);
-    expect((error as Error).message).toMatch(
-      /^source test: 1 backend search already running, 1 waiting; try again$/,
+    expect((error as Error).message).toBe(
+      `source test: ${SEARCHES_PER_CONNECTION} backend searches already running, 1 waiting; try again`,
     );
-    // The caller left the queue: the connection given back stays in the pool for the next one.
-    connections.release(held, true);
-    expect(await connections.acquire()).toBe(held);
+    // The caller left the queue: the room given back stays for the next one.
+    connections.release(held[0]!, true);
+    expect((await connections.acquire()).client).toBe(held[0]!.client);
   });
 
   it("answers busy to a caller that has waited the source's timeout", async () => {
     const only = await server();
     const { pool: connections } = pool([only.url], 1, 300);
-    const held = await connections.acquire();
+    const held = await fill(connections, SEARCHES_PER_CONNECTION);
     const started = Date.now();
     const error: unknown = await connections.acquire().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceBusy);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    connections.release(held, true);
+    for (const lease of held) connections.release(lease, true);
   });
 
-  it('gives a connection back to the longest waiting caller, and room to open one after a broken one', async () => {
+  it('serves the longest waiting caller first, and lets one open a connection after a broken one closes', async () => {
     const only = await server();
     const { pool: connections } = pool([only.url], 1);
-    const held = await connections.acquire();
+    const held = await fill(connections, SEARCHES_PER_CONNECTION);
     const first = track(connections.acquire());
     const second = track(connections.acquire());
-    connections.release(held, true);
+    connections.release(held[0]!, true);
     await until(() => first.settled() !== 'pending', 'the first waiter');
-    expect(first.settled()).toBe(held);
+    expect((first.settled() as Lease).client).toBe(held[0]!.client);
     expect(second.settled()).toBe('pending');
-    connections.release(held, false);
+    // Broken: the connection takes no more searches, and closes once the last one on it ends.
+    connections.release(first.settled() as Lease, false);
+    for (const lease of held.slice(1)) connections.release(lease, true);
     await until(() => second.settled() !== 'pending', 'the second waiter');
-    const opened = second.settled();
-    expect(opened).not.toBe(held);
-    expect((opened as Client).isBound).toBe(true);
+    const opened = second.settled() as Lease;
+    expect(opened.client).not.toBe(held[0]!.client);
+    expect(opened.client.isBound).toBe(true);
     expect(only.binds()).toHaveLength(2);
-    connections.release(opened as Client, true);
+    connections.release(opened, true);
   });
 });
