@@ -17,6 +17,8 @@
  * whose every search finds the caches cold, paid on each lookup.
  */
 
+import { StampPlaces } from './stamp-places.js';
+
 /** What the kept bytes may add up to, both generations together. */
 export const ENCODED_ENTRIES_BYTES = 16 * 1024 * 1024;
 
@@ -28,7 +30,7 @@ const LENGTH_BYTES = 4;
 /** One generation: its blocks, and per selection key where each stamp's bytes lie in them. */
 class Generation {
   /** Per selection: stamp -> place (block number * BLOCK_BYTES + offset in the block). */
-  readonly selections = new Map<string, Map<number, number>>();
+  readonly selections = new Map<string, StampPlaces>();
   /** Kept bytes with their lengths, selection keys, and the ends of blocks left unused. */
   bytes = 0;
   readonly #blocks: Buffer[] = [];
@@ -80,8 +82,8 @@ export class EncodedEntries {
    * entry after entry, and finding a long key in a Map compares it character by character.
    */
   #last: string | undefined;
-  #lastYoung: Map<number, number> | undefined;
-  #lastOld: Map<number, number> | undefined;
+  #lastYoung: StampPlaces | undefined;
+  #lastOld: StampPlaces | undefined;
 
   constructor(private readonly budget = ENCODED_ENTRIES_BYTES) {
     this.#blockBytes = Math.max(1, Math.min(BLOCK_BYTES, Math.floor(budget / 2)));
@@ -122,7 +124,7 @@ export class EncodedEntries {
       this.#last = undefined;
     }
     if (entries === undefined) {
-      this.#young.selections.set(selection, (entries = new Map<number, number>()));
+      this.#young.selections.set(selection, (entries = new StampPlaces()));
       this.#last = undefined;
       this.#young.bytes += selection.length * 2;
     }
