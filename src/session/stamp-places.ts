@@ -18,6 +18,8 @@ export class StampPlaces {
   /** Per slot: the stamp, then its place (EMPTY: a free slot). */
   #slots = emptySlots(FIRST_SLOTS);
   #mask = FIRST_SLOTS - 1;
+  /** 32 less the bits of a slot number: a hash's top bits pick the first slot. */
+  #shift = 32 - Math.log2(FIRST_SLOTS);
   #size = 0;
 
   get size(): number {
@@ -27,7 +29,7 @@ export class StampPlaces {
   /** Where the stamp's bytes lie, or undefined. */
   get(stamp: number): number | undefined {
     const slots = this.#slots;
-    for (let slot = slotOf(stamp, this.#mask); ; slot = (slot + 1) & this.#mask) {
+    for (let slot = slotOf(stamp, this.#shift); ; slot = (slot + 1) & this.#mask) {
       const place = slots[2 * slot + 1]!;
       if (place === EMPTY) return undefined;
       if (slots[2 * slot] === stamp) return place;
@@ -37,12 +39,13 @@ export class StampPlaces {
   /** Keeps the place of a stamp (a place is a whole number, 0 or more); replaces one kept before. */
   set(stamp: number, place: number): void {
     if (2 * (this.#size + 1) > this.#mask + 1) this.#grow();
-    if (this.#put(this.#slots, this.#mask, stamp, place)) this.#size++;
+    if (this.#put(stamp, place)) this.#size++;
   }
 
   /** Puts the pair in its slot or the first free one after it; true when the stamp was new. */
-  #put(slots: Float64Array, mask: number, stamp: number, place: number): boolean {
-    for (let slot = slotOf(stamp, mask); ; slot = (slot + 1) & mask) {
+  #put(stamp: number, place: number): boolean {
+    const slots = this.#slots;
+    for (let slot = slotOf(stamp, this.#shift); ; slot = (slot + 1) & this.#mask) {
       const held = slots[2 * slot + 1]!;
       if (held !== EMPTY && slots[2 * slot] !== stamp) continue;
       slots[2 * slot] = stamp;
@@ -56,9 +59,10 @@ export class StampPlaces {
     const count = 2 * (this.#mask + 1);
     this.#slots = emptySlots(count);
     this.#mask = count - 1;
+    this.#shift--;
     for (let slot = 0; 2 * slot < old.length; slot++) {
       const place = old[2 * slot + 1]!;
-      if (place !== EMPTY) this.#put(this.#slots, this.#mask, old[2 * slot]!, place);
+      if (place !== EMPTY) this.#put(old[2 * slot]!, place);
     }
   }
 }
@@ -67,9 +71,12 @@ function emptySlots(count: number): Float64Array {
   return new Float64Array(2 * count).fill(EMPTY);
 }
 
-/** A stamp's first slot: its two 32-bit halves mixed (stamps of one arena differ in the low half only). */
-function slotOf(stamp: number, mask: number): number {
+/**
+ * A stamp's first slot: the top bits of its two 32-bit halves mixed and multiplied by 2^32/phi
+ * (Fibonacci hashing), which every bit of the stamp reaches, aligned offsets' zero low bits too.
+ */
+function slotOf(stamp: number, shift: number): number {
   const high = Math.floor(stamp / HALF);
   const low = stamp - high * HALF;
-  return (Math.imul(low ^ (low >>> 16), 0x45d9f3b) ^ high) & mask;
+  return Math.imul(low ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1) >>> shift;
 }

@@ -24,6 +24,13 @@ describe('StampPlaces', () => {
     expect(places.size).toBe(1);
   });
 
+  it('finds stamps whose offsets are all multiples of a large power of two', () => {
+    const places = new StampPlaces();
+    for (let i = 0; i < 5_000; i++) places.set(stamp(2, i * 4096), i);
+    for (let i = 0; i < 5_000; i++) expect(places.get(stamp(2, i * 4096))).toBe(i);
+    expect(places.get(stamp(2, 4096 * 5_000))).toBeUndefined();
+  });
+
   it('finds every one of many stamps of several arenas as it grows', () => {
     const places = new StampPlaces();
     const kept = new Map<number, number>();
