@@ -55,6 +55,14 @@ export class BerWriter {
     this.pos++;
   }
 
+  /**
+   * The tag and length of a constructed element whose content length is known before it is
+   * written: no octet reserved, so nothing is moved up when it ends (no endSequence follows).
+   */
+  writeSequenceHeader(contentLength: number, tag: number = BerTag.sequence): void {
+    this.writeHeader(tag, contentLength, 0);
+  }
+
   endSequence(): void {
     const lengthAt = this.open.pop();
     if (lengthAt === undefined) throw new BerError('endSequence without startSequence', this.pos);

@@ -56,6 +56,14 @@ export function encodeResponse(message: ResponseMessage): Uint8Array {
 /** Appends one LDAPMessage to `writer`: lets a caller batch several responses into one buffer. */
 export function writeResponseMessage(writer: BerWriter, message: ResponseMessage): void {
   const { response } = message;
+  if (
+    response.type === 'encodedSearchResultEntry' &&
+    message.controls === undefined &&
+    isMessageId(message.messageId)
+  ) {
+    writeKeptEntryMessage(writer, message.messageId, response.protocolOp);
+    return;
+  }
   writer.startSequence();
   writer.writeInteger(message.messageId);
   if (response.type === 'encodedSearchResultEntry') writer.writeRaw(response.protocolOp);
@@ -84,6 +92,17 @@ function encodeKeptEntryMessage(messageId: number, protocolOp: Uint8Array): Uint
   bytes.writeIntBE(messageId, header + 2, idOctets);
   bytes.set(protocolOp, header + 2 + idOctets);
   return bytes;
+}
+
+/**
+ * encodeKeptEntryMessage into a batch's writer: with the sizes known the envelope's length is written
+ * first, so the kept bytes are copied once and not moved up when it turns out longer than one octet
+ * (a phone's 50-entry answer moved each of its entries once more).
+ */
+function writeKeptEntryMessage(writer: BerWriter, messageId: number, protocolOp: Uint8Array): void {
+  writer.writeSequenceHeader(2 + integerOctets(messageId) + protocolOp.length);
+  writer.writeInteger(messageId);
+  writer.writeRaw(protocolOp);
 }
 
 /** A MessageID (RFC 4511 4.1.1: 0 .. maxInt); anything else goes the checked way, which refuses it. */

@@ -26,6 +26,15 @@ export interface Operation<R extends Request = Request> {
   readonly cancellation: Cancellation;
   /** The cancellation as an AbortSignal, made on first use (prefer `cancellation` on hot paths). */
   readonly signal: AbortSignal;
-  /** Sends a response with this operation's message id; resolves when the socket can take more. */
+  /**
+   * Sends a response with this operation's message id; resolves when the socket can take more, and
+   * is SENT when it could at once.
+   */
   send(response: Response, controls?: readonly Control[]): Promise<void>;
 }
+
+/**
+ * What `send` returns for a response the connection took at once (nearly always): a search sending
+ * fifty hits need not wait a turn of the microtask queue after each.
+ */
+export const SENT: Promise<void> = Promise.resolve();

@@ -18,7 +18,7 @@ import { encodeSearchResultEntryOp } from '../protocol/response-encoder.js';
 import { ResultCode } from '../protocol/result-codes.js';
 import type { PresentedView } from '../view/presented-view.js';
 import { clientHit, presentedSearch } from '../view/viewed-search.js';
-import type { Operation } from './operation.js';
+import { SENT, type Operation } from './operation.js';
 import type { Cancellation } from './cancellation.js';
 import { HitAttributes } from './hit-attributes.js';
 import { keptSelectionKey } from './selection-keys.js';
@@ -181,16 +181,22 @@ async function sendAll(
   let sent = 0;
   try {
     const budget = new EvaluationBudget(op.services.limits.maxFilterEvaluations);
-    const hits = run.prepared.hits(signal, run.visibility, budget);
-    for await (const hit of hits) {
-      if (signal.aborted) break;
-      if (sizeLimit > 0 && sent >= sizeLimit) {
-        return {
-          result: { code: ResultCode.sizeLimitExceeded, message: `size limit ${sizeLimit} exceeded` },
-        };
+    // Runs of hits, none longer than the limit and the one hit that says it was passed: no
+    // candidate is tested beyond those (PreparedSearch.hitBatches).
+    const most = sizeLimit > 0 ? sizeLimit + 1 : undefined;
+    const runs = run.prepared.hitBatches(signal, run.visibility, budget, most);
+    for await (const hits of runs) {
+      for (const hit of hits) {
+        if (signal.aborted) return stopped(op, controller) ?? { result: SUCCESS };
+        if (sizeLimit > 0 && sent >= sizeLimit) {
+          return {
+            result: { code: ResultCode.sizeLimitExceeded, message: `size limit ${sizeLimit} exceeded` },
+          };
+        }
+        const sending = sendHit(op, hit, run);
+        if (sending !== SENT) await sending;
+        sent++;
       }
-      await sendHit(op, hit, run);
-      sent++;
     }
   } catch (error) {
     return stopped(op, controller, error)!;

@@ -22,7 +22,7 @@ import { bind } from './bind-operation.js';
 import { Cancellation } from './cancellation.js';
 import { compare } from './compare-operation.js';
 import { extended } from './extended-operation.js';
-import type { ConnectionInfo, Operation } from './operation.js';
+import { SENT, type ConnectionInfo, type Operation } from './operation.js';
 import { RunningOperation, type Sender, type Tally } from './running-operation.js';
 import { OutputGate } from './output-gate.js';
 import { PagedSearches } from './paged-searches.js';
@@ -53,9 +53,6 @@ const FRAMES_PER_TURN = 16;
  * few TCP segments' worth, so a large answer streams while it is produced (see ResponseBatch).
  */
 const BATCH_FLUSH_BYTES = 64 * 1024;
-
-/** What #send returns for a response it could hand to the batch at once. */
-const SENT: Promise<void> = Promise.resolve();
 
 /** How long a closing connection may take to flush before it is destroyed. */
 const CLOSE_GRACE_MS = 2_000;

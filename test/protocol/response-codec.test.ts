@@ -10,7 +10,12 @@ import {
   encodePagedResultsValue,
 } from '../../src/protocol/paged-results-control.js';
 import { decodeResponse } from '../../src/protocol/response-decoder.js';
-import { encodeResponse, encodeSearchResultEntryOp } from '../../src/protocol/response-encoder.js';
+import { BerWriter } from '../../src/protocol/ber-writer.js';
+import {
+  encodeResponse,
+  encodeSearchResultEntryOp,
+  writeResponseMessage,
+} from '../../src/protocol/response-encoder.js';
 import { ResultCode } from '../../src/protocol/result-codes.js';
 import { bytes, fixture, fixtureNames, fromHex, toHex } from './hex-fixtures.js';
 
@@ -220,6 +225,13 @@ describe('response encoding details', () => {
   });
 });
 
+const DONE = {
+  type: 'searchResultDone',
+  resultCode: ResultCode.success,
+  matchedDN: '',
+  diagnosticMessage: '',
+} as const;
+
 describe('entries kept encoded', () => {
   it('lay out the same bytes as the entry encoded anew, for every width of message id and length', () => {
     for (const description of ['', 'z'.repeat(100), 'z'.repeat(300), 'z'.repeat(70_000)]) {
@@ -236,6 +248,27 @@ describe('entries kept encoded', () => {
           response: { type: 'encodedSearchResultEntry', protocolOp },
         });
         expect(toHex(kept), `${messageId}, ${description.length}`).toBe(toHex(plain));
+      }
+    }
+  });
+
+  it('written into a writer after another message (a batch) are the same bytes as the entry', () => {
+    for (const description of ['', 'z'.repeat(100), 'z'.repeat(300), 'z'.repeat(70_000)]) {
+      const entry = {
+        type: 'searchResultEntry',
+        objectName: ALICE,
+        attributes: [{ type: 'description', values: description === '' ? [] : [description] }],
+      } as const;
+      const protocolOp = encodeSearchResultEntryOp(entry.objectName, entry.attributes);
+      for (const messageId of [0, 127, 128, 32768, 2147483647]) {
+        const done = { messageId, response: DONE } as const;
+        const plain = new BerWriter(16);
+        writeResponseMessage(plain, done);
+        writeResponseMessage(plain, { messageId, response: entry });
+        const kept = new BerWriter(16);
+        writeResponseMessage(kept, done);
+        writeResponseMessage(kept, { messageId, response: { type: 'encodedSearchResultEntry', protocolOp } });
+        expect(toHex(kept.toBytes()), `${messageId}, ${description.length}`).toBe(toHex(plain.toBytes()));
       }
     }
   });

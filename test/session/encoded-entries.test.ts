@@ -28,9 +28,10 @@ describe('EncodedEntries', () => {
   });
 
   it('stays within its budget: the oldest generation goes, what was used since stays', () => {
-    const kept = new EncodedEntries(410);
+    const kept = new EncodedEntries(436);
     for (let stamp = 0; stamp < 4; stamp++) kept.set('s', stamp, bytes(50));
-    // The young generation is full (200 bytes and its key, of 205): the next one starts a new one.
+    // The young generation is full (four entries of 50 bytes, each after its 4-byte length, and its
+    // key: 218 bytes of 218): the next one starts a new one.
     kept.set('s', 4, bytes(50));
     expect(kept.get('s', 0)).toBeDefined(); // read from the old one, so moved to the young one
     for (let stamp = 5; stamp < 9; stamp++) kept.set('s', stamp, bytes(50));
@@ -46,6 +47,26 @@ describe('EncodedEntries', () => {
     expect(kept.bytes).toBeLessThanOrEqual(10_000);
     expect(kept.get(longList(0), 1)).toBeUndefined();
     expect(kept.get(longList(999), 1)).toBeDefined();
+  });
+
+  it('gives back entries longer than a block, and the ones kept around them', () => {
+    // Blocks of 256 KiB under a budget of 2 MiB: the second entry does not fit one.
+    const kept = new EncodedEntries(2 * 1024 * 1024);
+    kept.set('s', 1, bytes(100, 1));
+    kept.set('s', 2, bytes(300_000, 2));
+    kept.set('s', 3, bytes(30, 3));
+    expect(kept.get('s', 1)).toEqual(bytes(100, 1));
+    expect(kept.get('s', 2)).toEqual(bytes(300_000, 2));
+    expect(kept.get('s', 3)).toEqual(bytes(30, 3));
+    expect(kept.bytes).toBeLessThanOrEqual(2 * 1024 * 1024);
+  });
+
+  it('keeps a copy: the buffer it was given may be written again', () => {
+    const kept = new EncodedEntries(1024);
+    const buffer = bytes(20, 5);
+    kept.set('s', 1, buffer);
+    buffer.fill(9);
+    expect(kept.get('s', 1)).toEqual(bytes(20, 5));
   });
 
   it('never holds more than its budget however many entries come', () => {
