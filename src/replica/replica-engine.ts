@@ -20,7 +20,7 @@ import { DeletionGuard, type HeldRound } from './deletion-guard.js';
 import type { RecordContent } from './entry-record.js';
 import { EntryStore } from './entry-store.js';
 import { RELEASE_AFTER, releaseMemory } from './release-memory.js';
-import { ReplicaIndex, type ReplicaIndexParts } from './replica-index.js';
+import { ReplicaIndex, type ReplicaIndexParts, type ReplicaIndexShare } from './replica-index.js';
 import { PhoneReadings } from './phone-readings.js';
 import { DONE, SlotSet } from './slot-stream.js';
 import { SlotIndex, SlotIndexBuilder, type AttributeLayout, type SlotEntry } from './slot-index.js';
@@ -122,6 +122,14 @@ export class ReplicaEngine {
   /** The index's parts per attribute, keys and typed arrays apart (benchmark). */
   indexLayout(): AttributeLayout[] {
     return this.#index ? [...this.#index.base.layout()] : [];
+  }
+
+  /**
+   * The index as another thread attaches to it (ReplicaIndex.attach, update), with `store.share()`
+   * for the entries; undefined before the copy is loaded. Post a fresh one after every round.
+   */
+  indexShare(): ReplicaIndexShare | undefined {
+    return this.#index?.share();
   }
 
   get cursor(): string | undefined {
