@@ -11,13 +11,16 @@ import { MatchingRules } from '../../src/schema/matching-rules.js';
 import { Schema } from '../../src/schema/schema.js';
 import { answers, type Answers } from './index-answers.js';
 
+/** The store and index to attach to, or later shares of them. */
+interface Shares {
+  readonly store: StoreShare;
+  readonly index: ReplicaIndexShare;
+  readonly prepare: readonly string[];
+}
+
 export type Request =
-  | {
-      readonly kind: 'attach' | 'update';
-      readonly store: StoreShare;
-      readonly index: ReplicaIndexShare;
-      readonly prepare: readonly string[];
-    }
+  | ({ readonly kind: 'attach' } & Shares)
+  | ({ readonly kind: 'update' } & Shares)
   | { readonly kind: 'ask'; readonly filters: readonly string[] };
 
 const schema = Schema.load();
@@ -36,6 +39,6 @@ port.on('message', (request: Request) => {
   } else if (request.kind === 'update') {
     reader!.update(request.store);
     index!.update(request.index);
-  } else if (request.kind === 'ask') reply = answers(index!, request.filters);
+  } else reply = answers(index!, request.filters);
   port.postMessage(reply);
 });
