@@ -102,14 +102,35 @@ export class KeyTable {
     return aLength - bLength;
   }
 
-  /** The first key not below `text` (the keys being sorted). */
+  /**
+   * The first key not below `text` (the keys being sorted). Every key between the bounds starts
+   * with the code units that both bounds share with `text`, so each step compares from there on:
+   * number keys share their first digits, and comparing them all again at every step made an
+   * exact lookup half again as slow as JS string comparison.
+   */
   lowerBound(text: string): number {
+    const { units, starts } = this;
+    const wanted = text.length;
     let low = 0;
-    let high = this.length;
+    let high = starts.length - 1;
+    /** Code units `text` shares with the key below `low`, and with the key at `high`. */
+    let lowShared = 0;
+    let highShared = 0;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (this.compare(middle, text) < 0) low = middle + 1;
-      else high = middle;
+      const start = starts[middle]!;
+      const length = starts[middle + 1]! - start;
+      const shorter = length < wanted ? length : wanted;
+      let i = lowShared < highShared ? lowShared : highShared;
+      while (i < shorter && units[start + i] === text.charCodeAt(i)) i++;
+      const below = i < shorter ? units[start + i]! < text.charCodeAt(i) : length < wanted;
+      if (below) {
+        low = middle + 1;
+        lowShared = i;
+      } else {
+        high = middle;
+        highShared = i;
+      }
     }
     return low;
   }
