@@ -5,8 +5,9 @@
  * The main thread loads a file source into the replica engine as a `file` mount does, then starts
  * worker threads one at a time. Each worker attaches to the engine's store from its shared buffers
  * (StoreReader: nothing copied but the two dictionaries), reports its memory, then attaches to the
- * engine's index in shared memory (ReplicaIndex.attach: nothing copied but the stale slots), runs
- * a few searches through it and reports its memory and attach time again. Every step's figures go
+ * engine's index in shared memory (ReplicaIndex.attach: nothing copied but the stale slots) and
+ * reports its memory and attach time again, then runs a few searches through it and reports once
+ * more. Every step's figures go
  * to stdout as one JSON line; each worker's counts of what the searches find must equal the main
  * thread's counts.
  */
@@ -41,6 +42,7 @@ export interface StepFigures {
   /** The process's RSS and the main thread's heap (bytes). */
   readonly rss: number;
   readonly mainHeapUsed: number;
+  readonly mainHeapCommitted: number;
   readonly external: number;
   readonly arrayBuffers: number;
   /** The worker's own heap (bytes), when the step is a worker's. */
@@ -96,6 +98,11 @@ type WorkerReport =
       readonly heapUsed: number;
       readonly heapCommitted: number;
       readonly ms: number;
+    }
+  | {
+      readonly kind: 'searched';
+      readonly heapUsed: number;
+      readonly heapCommitted: number;
       readonly matches: readonly number[];
     };
 
@@ -139,9 +146,13 @@ async function worker(input: WorkerInput, port: NonNullable<typeof parentPort>):
   const started = performance.now();
   const index = indexOf(reader, schema, input.index);
   const ms = performance.now() - started;
+  await collected();
+  port.postMessage({ kind: 'indexed', ms, ...heap() } satisfies WorkerReport);
+  await new Promise((resolve) => port.once('message', resolve));
+
   const matches = matchCounts(input.searches, schema, (filter) => candidatesOf(reader, index, filter));
   await collected();
-  port.postMessage({ kind: 'indexed', ms, matches, ...heap() } satisfies WorkerReport);
+  port.postMessage({ kind: 'searched', matches, ...heap() } satisfies WorkerReport);
   // Then a search's hop, should the index live in one thread only: a filter in, 50 slots out.
   const slots = new Uint32Array(50);
   port.on('message', (filter: string) => {
@@ -186,8 +197,8 @@ function report(figures: StepFigures | LoadFigures | HopFigures): void {
 }
 
 function mainFigures(step: string): StepFigures {
-  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-  return { step, rss, mainHeapUsed: heapUsed, external, arrayBuffers };
+  const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  return { step, rss, mainHeapUsed: heapUsed, mainHeapCommitted: heapTotal, external, arrayBuffers };
 }
 
 /** After a full collection in this thread, and half a second for the allocator to settle. */
@@ -251,10 +262,19 @@ async function main(
       const indexed = await next();
       await new Promise((resolve) => setTimeout(resolve, 500));
       report({
-        ...mainFigures(`worker ${n} attached to the shared index (N = ${n})`),
+        ...mainFigures(`worker ${n} attached to the shared index`),
         workerHeapUsed: indexed.heapUsed,
         workerHeapCommitted: indexed.heapCommitted,
-        ...(indexed.kind === 'indexed' ? { ms: indexed.ms, matches: indexed.matches } : {}),
+        ...(indexed.kind === 'indexed' ? { ms: indexed.ms } : {}),
+      });
+      thread.postMessage('search');
+      const searched = await next();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      report({
+        ...mainFigures(`worker ${n} ran the sample searches (N = ${n})`),
+        workerHeapUsed: searched.heapUsed,
+        workerHeapCommitted: searched.heapCommitted,
+        ...(searched.kind === 'searched' ? { matches: searched.matches } : {}),
       });
     }
     if (running[0]) report(await roundTrips(running[0], searches));

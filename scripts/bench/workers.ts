@@ -117,7 +117,7 @@ function report(
     const added = before === undefined ? '–' : mib(step.rss - before.rss);
     const share =
       step === base || steps.indexOf(step) < steps.indexOf(base) ? '–' : pct(step.rss / base.rss - 1);
-    return `| ${step.step} | ${mib(step.rss)} | ${added} | ${share} | ${mib(step.mainHeapUsed)} | ${mib(step.external)} | ${mib(step.workerHeapUsed)} / ${mib(step.workerHeapCommitted)} | ${step.ms === undefined ? '–' : ms(step.ms)} | ${step.matches?.join(' ') ?? '–'} |`;
+    return `| ${step.step} | ${mib(step.rss)} | ${added} | ${share} | ${mib(step.mainHeapUsed)} / ${mib(step.mainHeapCommitted)} | ${mib(step.external)} | ${mib(step.workerHeapUsed)} / ${mib(step.workerHeapCommitted)} | ${step.ms === undefined ? '–' : ms(step.ms)} | ${step.matches?.join(' ') ?? '–'} |`;
   });
   const withAll = steps.at(-1)!;
   const budget = base.rss * BUDGET;
@@ -126,11 +126,11 @@ function report(
     '',
     `Node ${process.version}, the \`dirbridge\` command's flags (${cliNodeFlags().join(' ')})${YOUNG_MB === undefined ? '' : `, workers' young generation ${YOUNG_MB} MB`}; a file source loaded into the replica engine in ${(load.loadMs / 1000).toFixed(1)} s. Memory in MiB, after a full collection in every thread and 0.5 s to settle. Sample searches (their matches, in order): ${searches.map((s) => `\`${s}\``).join(', ')}.`,
     '',
-    '| step | RSS | RSS added | RSS above N = 0 | main heap used | external | worker heap used / committed | time (ms) | matches |',
+    '| step | RSS | RSS added | RSS above N = 0 | main heap used / committed | external | worker heap used / committed | time (ms) | matches |',
     '|---|--:|--:|--:|--:|--:|--:|--:|---|',
     ...rows,
     '',
-    `- budget (issue 16: RSS with 2 workers < 1.3 × without): ${mib(budget)} MiB above ${mib(base.rss)} MiB; measured ${mib(withAll.rss - base.rss)} MiB (${pct(withAll.rss / base.rss - 1)}) with ${steps.length - 2 > 0 ? Math.floor((steps.length - 2) / 2) : 0} worker(s).`,
+    `- budget (issue 16: RSS with 2 workers < 1.3 × without): ${mib(budget)} MiB above ${mib(base.rss)} MiB; measured ${mib(withAll.rss - base.rss)} MiB (${pct(withAll.rss / base.rss - 1)}) with ${steps.length - 2 > 0 ? Math.floor((steps.length - 2) / 3) : 0} worker(s).`,
     `- every worker's matches equal the main thread's: ${sameMatches(base, steps) ? 'yes' : '**no**'}.`,
     ...(hop
       ? [
