@@ -151,8 +151,8 @@ function keyCodeOf(keys: KeyTable, k: number): number {
 }
 
 /**
- * The first position whose code is not below `code`. sorted-ids' lowerBound does the same over
- * strings; one function for both would make the name lookups' loop polymorphic.
+ * The first position whose code is not below `code`. KeyTable.lowerBound does the same over keys;
+ * one function for both would make the name lookups' loop polymorphic.
  */
 function codeBound(codes: Uint32Array, code: number): number {
   let low = 0;
