@@ -7,10 +7,11 @@
  * re-checks each entry with its predicate, which alone decides. Searches read `stream(filter)`, the
  * same superset found as it is read (slot-stream.ts), so a size limit stops the index too. Every attribute is indexed by its
  * schema matching kind: text and telephone attributes by key (exact, prefix, suffix, contains),
- * every attribute by presence. Per attribute, keys are sorted strings with their slots in one shared
- * Uint32Array (CSR layout), so 100,000 entries cost a few typed arrays rather than millions of
- * small objects. The replica keeps a large index of the copy as loaded and a small one of what has
- * changed since (replica-index.ts); `mergedWith` folds the second into the first.
+ * every attribute by presence. Per attribute, keys are sorted code units (key-table.ts) with their
+ * slots in one Uint32Array (CSR layout), so 100,000 entries cost a few typed arrays rather than
+ * millions of small objects; all of them are in shared memory, which worker threads read through
+ * `share` and `attach` without a copy. The replica keeps a large index of the copy as loaded and a
+ * small one of what has changed since (replica-index.ts); `mergedWith` folds the second into the first.
  */
 import { threadId } from 'node:worker_threads';
 import type { Filter } from '../filter/ast.js';
