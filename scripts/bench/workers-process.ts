@@ -4,10 +4,12 @@
  *
  * The main thread loads a file source into the replica engine as a `file` mount does, then starts
  * worker threads one at a time. Each worker attaches to the engine's store from its shared buffers
- * (StoreReader: nothing copied but the two dictionaries), reports its memory, then builds its own
- * index over the shared store with the engine's index classes, as the engine builds its own, and
- * reports its memory and build time again. Every step's figures go to stdout as one JSON line;
- * each worker also counts what a few searches find, which must equal the main thread's counts.
+ * (StoreReader: nothing copied but the two dictionaries), reports its memory, then attaches to the
+ * engine's index in shared memory (ReplicaIndex.attach: nothing copied but the stale slots) and
+ * reports its memory and attach time again, then runs a few searches through it and reports once
+ * more. Every step's figures go
+ * to stdout as one JSON line; each worker's counts of what the searches find must equal the main
+ * thread's counts.
  */
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -18,11 +20,10 @@ import { PHONEBOOK_NAME_ATTRIBUTES } from '../../src/directory/replica-mount.js'
 import type { Filter } from '../../src/filter/ast.js';
 import { parseFilter } from '../../src/filter/parse.js';
 import { FieldMap } from '../../src/mapping/field-map.js';
-import { PhoneReadings } from '../../src/replica/phone-readings.js';
+import type { SlotReader } from '../../src/replica/attribute-index.js';
 import { memoryReleased, releaseMemory } from '../../src/replica/release-memory.js';
 import { ReplicaEngine } from '../../src/replica/replica-engine.js';
-import { ReplicaIndex } from '../../src/replica/replica-index.js';
-import { SlotIndexBuilder } from '../../src/replica/slot-index.js';
+import { ReplicaIndex, type ReplicaIndexShare } from '../../src/replica/replica-index.js';
 import { DONE, SlotSet } from '../../src/replica/slot-stream.js';
 import { StoreReader, type StoreShare } from '../../src/replica/store-reader.js';
 import type { Entry } from '../../src/schema/entry.js';
@@ -41,6 +42,7 @@ export interface StepFigures {
   /** The process's RSS and the main thread's heap (bytes). */
   readonly rss: number;
   readonly mainHeapUsed: number;
+  readonly mainHeapCommitted: number;
   readonly external: number;
   readonly arrayBuffers: number;
   /** The worker's own heap (bytes), when the step is a worker's. */
@@ -66,6 +68,9 @@ export interface IndexPart {
   readonly presentBytes: number;
   readonly keys: number;
   readonly keyChars: number;
+  /** The keys' code units and starts (KeyTable). */
+  readonly keyBytes: number;
+  /** Offsets, postings, reach, trigrams, suffix order and codes. */
   readonly arrayBytes: number;
   readonly trigramCodes: number;
 }
@@ -82,6 +87,7 @@ const HOPS = 20_000;
 
 interface WorkerInput {
   readonly share: StoreShare;
+  readonly index: ReplicaIndexShare;
   readonly searches: readonly string[];
 }
 
@@ -92,6 +98,11 @@ type WorkerReport =
       readonly heapUsed: number;
       readonly heapCommitted: number;
       readonly ms: number;
+    }
+  | {
+      readonly kind: 'searched';
+      readonly heapUsed: number;
+      readonly heapCommitted: number;
       readonly matches: readonly number[];
     };
 
@@ -133,11 +144,15 @@ async function worker(input: WorkerInput, port: NonNullable<typeof parentPort>):
   await new Promise((resolve) => port.once('message', resolve));
 
   const started = performance.now();
-  const index = indexOf(reader, schema);
+  const index = indexOf(reader, schema, input.index);
   const ms = performance.now() - started;
+  await collected();
+  port.postMessage({ kind: 'indexed', ms, ...heap() } satisfies WorkerReport);
+  await new Promise((resolve) => port.once('message', resolve));
+
   const matches = matchCounts(input.searches, schema, (filter) => candidatesOf(reader, index, filter));
   await collected();
-  port.postMessage({ kind: 'indexed', ms, matches, ...heap() } satisfies WorkerReport);
+  port.postMessage({ kind: 'searched', matches, ...heap() } satisfies WorkerReport);
   // Then a search's hop, should the index live in one thread only: a filter in, 50 slots out.
   const slots = new Uint32Array(50);
   port.on('message', (filter: string) => {
@@ -148,21 +163,13 @@ async function worker(input: WorkerInput, port: NonNullable<typeof parentPort>):
 }
 
 /**
- * The worker's own index over the shared store, built as the engine builds its own. A function of
- * its own: the builder must not outlive it in the worker's suspended frame.
+ * The engine's index, attached to in this thread: its lists and keys are the engine's shared
+ * memory. The numbers' readings are not shared: the evaluator here reads a number as it tests it.
  */
-function indexOf(reader: StoreReader, schema: Schema): ReplicaIndex {
+function indexOf(reader: StoreReader, schema: Schema, share: ReplicaIndexShare): ReplicaIndex {
   const rules = new MatchingRules(schema, { defaultCountry: COUNTRY });
-  const readings = new PhoneReadings(rules.phoneNumbers, schema, (slot) => reader.recordAt(slot));
-  const read = (slot: number): Entry['attributes'] | undefined => reader.entry(slot)?.attributes;
-  const builder = new SlotIndexBuilder(schema, rules, readings);
-  for (const slot of reader.slots()) builder.add(slot, reader.entry(slot)!.attributes);
-  const index = ReplicaIndex.over(
-    { schema, rules, read, prepare: PHONEBOOK_NAME_ATTRIBUTES, readings },
-    builder.build(read, reader.slotCount),
-  );
-  reader.listener = readings;
-  return index;
+  const read: SlotReader = (slot) => reader.entry(slot)?.attributes;
+  return ReplicaIndex.attach({ schema, rules, read, prepare: PHONEBOOK_NAME_ATTRIBUTES }, share);
 }
 
 /** As ReplicaEngine.candidates does, over a reader and the worker's own index. */
@@ -190,8 +197,8 @@ function report(figures: StepFigures | LoadFigures | HopFigures): void {
 }
 
 function mainFigures(step: string): StepFigures {
-  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-  return { step, rss, mainHeapUsed: heapUsed, external, arrayBuffers };
+  const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  return { step, rss, mainHeapUsed: heapUsed, mainHeapCommitted: heapTotal, external, arrayBuffers };
 }
 
 /** After a full collection in this thread, and half a second for the allocator to settle. */
@@ -230,11 +237,12 @@ async function main(
   report(loadFigures(engine, loadMs));
 
   const share = engine.store.share();
+  const index = engine.indexShare()!;
   const running: Worker[] = [];
   try {
     for (let n = 1; n <= workers; n++) {
       const thread = new Worker(new URL(import.meta.url), {
-        workerData: { share, searches } satisfies WorkerInput,
+        workerData: { share, index, searches } satisfies WorkerInput,
         ...(youngMb === undefined ? {} : { resourceLimits: { maxYoungGenerationSizeMb: youngMb } }),
       });
       running.push(thread);
@@ -254,10 +262,19 @@ async function main(
       const indexed = await next();
       await new Promise((resolve) => setTimeout(resolve, 500));
       report({
-        ...mainFigures(`worker ${n} built its index (N = ${n})`),
+        ...mainFigures(`worker ${n} attached to the shared index`),
         workerHeapUsed: indexed.heapUsed,
         workerHeapCommitted: indexed.heapCommitted,
-        ...(indexed.kind === 'indexed' ? { ms: indexed.ms, matches: indexed.matches } : {}),
+        ...(indexed.kind === 'indexed' ? { ms: indexed.ms } : {}),
+      });
+      thread.postMessage('search');
+      const searched = await next();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      report({
+        ...mainFigures(`worker ${n} ran the sample searches (N = ${n})`),
+        workerHeapUsed: searched.heapUsed,
+        workerHeapCommitted: searched.heapCommitted,
+        ...(searched.kind === 'searched' ? { matches: searched.matches } : {}),
       });
     }
     if (running[0]) report(await roundTrips(running[0], searches));
@@ -298,6 +315,7 @@ function loadFigures(engine: ReplicaEngine, loadMs: number): LoadFigures {
       presentBytes: part.presentBytes,
       keys: part.terms?.keys ?? 0,
       keyChars: part.terms?.keyChars ?? 0,
+      keyBytes: part.terms?.keyBytes ?? 0,
       arrayBytes: part.terms?.arrayBytes ?? 0,
       trigramCodes: part.terms?.trigramCodes ?? 0,
     });

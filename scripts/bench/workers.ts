@@ -1,15 +1,14 @@
 /**
- * The bench's workers part (BENCH_PART=workers): what more listener threads would cost in memory
- * if each read the one replica store the engine keeps and built its own index over it (issue 16:
- * with 2 workers, RSS may rise by less than 30%).
+ * The bench's workers part (BENCH_PART=workers): what more listener threads cost in memory when
+ * each reads the one replica store and the one index the engine keeps, both in shared memory
+ * (issue 16: with 2 workers, RSS may rise by less than 30%).
  *
  * Generates 100,000 people (scripts/bench/phonebook.ts), bundles scripts/bench/workers-process.ts
  * with esbuild and runs it with the `dirbridge` command's Node flags: the engine loads the file as a
  * `file` mount does, then worker threads start one at a time, each attaching to the store's shared
- * memory (StoreReader) and building its own index with the engine's index classes. Prints RSS and
- * heaps per step, each worker's index build time and what it adds, the sample searches' matches
- * (a worker's must equal the main thread's), and the index's parts: which are typed arrays that a
- * SharedArrayBuffer could hold as they are, and which are per-thread JS (keys, trigram maps).
+ * memory (StoreReader) and then to the index's (ReplicaIndex.attach). Prints RSS and heaps per
+ * step, each worker's attach time and what it adds, the sample searches' matches (a worker's must
+ * equal the main thread's), and the index's parts by attribute, all of them in shared memory.
  *
  *   BENCH_PART=workers npm run bench
  *   BENCH_ENTRIES=20000 BENCH_WORKERS=3 BENCH_PART=workers npm run bench
@@ -118,20 +117,21 @@ function report(
     const added = before === undefined ? '–' : mib(step.rss - before.rss);
     const share =
       step === base || steps.indexOf(step) < steps.indexOf(base) ? '–' : pct(step.rss / base.rss - 1);
-    return `| ${step.step} | ${mib(step.rss)} | ${added} | ${share} | ${mib(step.mainHeapUsed)} | ${mib(step.external)} | ${mib(step.workerHeapUsed)} / ${mib(step.workerHeapCommitted)} | ${step.ms === undefined ? '–' : ms(step.ms)} | ${step.matches?.join(' ') ?? '–'} |`;
+    return `| ${step.step} | ${mib(step.rss)} | ${added} | ${share} | ${mib(step.mainHeapUsed)} / ${mib(step.mainHeapCommitted)} | ${mib(step.external)} | ${mib(step.workerHeapUsed)} / ${mib(step.workerHeapCommitted)} | ${step.ms === undefined ? '–' : ms(step.ms)} | ${step.matches?.join(' ') ?? '–'} |`;
   });
   const withAll = steps.at(-1)!;
   const budget = base.rss * BUDGET;
   return [
-    `### workers benchmark: ${load.entries.toLocaleString('en-US')} people, one store, a worker thread's index each`,
+    `### workers benchmark: ${load.entries.toLocaleString('en-US')} people, one store and one index in shared memory`,
     '',
     `Node ${process.version}, the \`dirbridge\` command's flags (${cliNodeFlags().join(' ')})${YOUNG_MB === undefined ? '' : `, workers' young generation ${YOUNG_MB} MB`}; a file source loaded into the replica engine in ${(load.loadMs / 1000).toFixed(1)} s. Memory in MiB, after a full collection in every thread and 0.5 s to settle. Sample searches (their matches, in order): ${searches.map((s) => `\`${s}\``).join(', ')}.`,
     '',
-    '| step | RSS | RSS added | RSS above N = 0 | main heap used | external | worker heap used / committed | time (ms) | matches |',
+    '| step | RSS | RSS added | RSS above N = 0 | main heap used / committed | external | worker heap used / committed | time (ms) | matches |',
     '|---|--:|--:|--:|--:|--:|--:|--:|---|',
     ...rows,
     '',
-    `- budget (issue 16: RSS with 2 workers < 1.3 × without): ${mib(budget)} MiB above ${mib(base.rss)} MiB; measured ${mib(withAll.rss - base.rss)} MiB (${pct(withAll.rss / base.rss - 1)}) with ${steps.length - 2 > 0 ? Math.floor((steps.length - 2) / 2) : 0} worker(s).`,
+    `- budget (issue 16: RSS with 2 workers < 1.3 × without): ${mib(budget)} MiB above ${mib(base.rss)} MiB; measured ${mib(withAll.rss - base.rss)} MiB (${pct(withAll.rss / base.rss - 1)}) with ${steps.length - 2 > 0 ? Math.floor((steps.length - 2) / 3) : 0} worker(s).`,
+    `- every worker's matches equal the main thread's: ${sameMatches(base, steps) ? 'yes' : '**no**'}.`,
     ...(hop
       ? [
           `- a search's hop to a worker and back, were the index in one thread only (filter text in, 50 slot numbers out; ${hop.trips.toLocaleString('en-US')} in a row): ${hop.cpuMicros.toFixed(1)} µs of CPU (all threads), ${hop.wallMicros.toFixed(1)} µs wall.`,
@@ -143,34 +143,41 @@ function report(
   ].join('\n');
 }
 
+/** Whether every step that searched found what the engine alone (`base`) found. */
+function sameMatches(base: StepFigures, steps: readonly StepFigures[]): boolean {
+  const expected = JSON.stringify(base.matches);
+  return steps.every((step) => step.matches === undefined || JSON.stringify(step.matches) === expected);
+}
+
 function pct(share: number): string {
   return `${(share * 100).toFixed(1)} %`;
 }
 
 /**
- * The main thread's index by attribute: typed arrays (shareable as they are) against keys (JS
- * strings: 2 bytes a character plus a ~16-byte header and an 8-byte array slot each in V8's heap,
- * for a shared index they would have to become bytes in a SharedArrayBuffer) and trigram codes
- * (a Map of ~16 bytes an entry).
+ * The main thread's index by attribute, all of it typed arrays in shared memory: the keys (code
+ * units and starts, KeyTable) and the rest (offsets, postings, reach, trigram codes and lists,
+ * suffix order and codes). What the keys would cost as JS strings in every thread's heap (2 bytes
+ * a character plus a ~16-byte header and an 8-byte array slot each) is shown for comparison.
  */
 function indexTable(parts: readonly IndexPart[]): string {
-  const keyBytes = (part: IndexPart): number => part.keys * 24 + part.keyChars * 2;
-  // Folded names and digit keys are mostly one byte a character in UTF-8; 4 bytes of offset a key.
-  const packedKeys = (part: IndexPart): number => part.keys * 4 + part.keyChars;
+  const asStrings = (part: IndexPart): number => part.keys * 24 + part.keyChars * 2;
   const rows = [...parts]
-    .sort((a, b) => b.arrayBytes + keyBytes(b) - (a.arrayBytes + keyBytes(a)))
+    .sort((a, b) => b.arrayBytes + b.keyBytes - (a.arrayBytes + a.keyBytes))
     .map(
       (part) =>
-        `| ${part.attribute} | ${mib(part.presentBytes)} | ${part.keys.toLocaleString('en-US')} | ${mib(part.arrayBytes)} | ${mib(keyBytes(part))} | ${mib(packedKeys(part))} | ${part.trigramCodes.toLocaleString('en-US')} |`,
+        `| ${part.attribute} | ${mib(part.presentBytes)} | ${part.keys.toLocaleString('en-US')} | ${mib(part.keyBytes)} | ${mib(part.arrayBytes)} | ${part.trigramCodes.toLocaleString('en-US')} | ${mib(asStrings(part))} |`,
     );
   const total = (pick: (part: IndexPart) => number): number =>
     parts.reduce((sum, part) => sum + pick(part), 0);
+  const all = total((p) => p.presentBytes + p.keyBytes + p.arrayBytes);
   return [
-    "The main thread's index (built keys only: text attributes no search has asked about have none yet):",
+    "The main thread's index (built keys only: text attributes no search has asked about have none yet), every part in shared memory:",
     '',
-    '| attribute | present list | keys | typed arrays (shareable as they are) | keys as JS strings (about) | keys as bytes + offsets (shareable) | trigram codes (JS Map) |',
+    '| attribute | present list | keys | keys (code units + starts) | other arrays | trigram codes | keys as JS strings would be (about) |',
     '|---|--:|--:|--:|--:|--:|--:|',
     ...rows,
-    `| **all** | ${mib(total((p) => p.presentBytes))} | ${total((p) => p.keys).toLocaleString('en-US')} | ${mib(total((p) => p.arrayBytes))} | ${mib(total(keyBytes))} | ${mib(total(packedKeys))} | ${total((p) => p.trigramCodes).toLocaleString('en-US')} |`,
+    `| **all** | ${mib(total((p) => p.presentBytes))} | ${total((p) => p.keys).toLocaleString('en-US')} | ${mib(total((p) => p.keyBytes))} | ${mib(total((p) => p.arrayBytes))} | ${total((p) => p.trigramCodes).toLocaleString('en-US')} | ${mib(total(asStrings))} |`,
+    '',
+    `- the index in all: ${mib(all)} MiB, held once however many threads read it.`,
   ].join('\n');
 }

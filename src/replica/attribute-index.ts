@@ -11,14 +11,25 @@ import { GrowableIds } from './growable-ids.js';
 import { ALL_REACH } from './key-reach.js';
 import { addPhoneKeys } from './phone-keys.js';
 import type { PhoneReadings } from './phone-readings.js';
+import { inShared } from './shared-arrays.js';
 import { filterIds, union, type Ids } from './sorted-ids.js';
 import type { SnapshotReader } from './snapshot-reader.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
-import { TermIndex } from './term-index.js';
+import { TermIndex, type TermShare } from './term-index.js';
 import { TermsBuilder } from './terms-builder.js';
 
 /** The attributes of the entry in a slot, for text keys built on first use; undefined when free. */
 export type SlotReader = (slot: number) => ReadonlyMap<string, EntryAttribute> | undefined;
+
+/** An attribute's part of an index as another thread attaches to it (AttributeIndex.share). */
+export interface AttributeShare {
+  /** The attribute's name, lower case. */
+  readonly key: string;
+  readonly present: Ids;
+  readonly callingCodes: readonly string[];
+  /** Its keys, when built. */
+  readonly terms?: TermShare;
+}
 
 export class AttributeIndex {
   #terms: TermIndex | undefined;
@@ -54,6 +65,32 @@ export class AttributeIndex {
     return (this.#terms = builder.build(false));
   }
 
+  /** What another thread attaches to: the slot list and keys in shared memory, as they are. */
+  share(): AttributeShare {
+    const terms = this.#terms?.share();
+    return {
+      key: this.key,
+      present: inShared(this.present),
+      callingCodes: [...this.callingCodes],
+      ...(terms ? { terms } : {}),
+    };
+  }
+
+  /**
+   * The attribute `share` describes, in this thread. A text attribute whose keys the owner had
+   * not built when it shared (built on a search's first use: not the prepared phonebook names) is
+   * built here, from this thread's reader, on first use in this thread: a copy per thread, of the
+   * attributes few searches ask about.
+   */
+  static attach(share: AttributeShare, type: AttributeType, read: SlotReader): AttributeIndex {
+    const terms = share.terms
+      ? TermIndex.attach(share.terms)
+      : type.matching === 'text'
+        ? new TermsBuilder()
+        : undefined;
+    return new AttributeIndex(type, share.present, terms, read, new Set(share.callingCodes));
+  }
+
   /** The keys if they have been built, without building them. */
   builtTerms(): TermIndex | undefined {
     return this.#terms;
@@ -76,7 +113,7 @@ export class AttributeIndex {
     slotCount: number,
   ): Promise<AttributeIndex> {
     const flags = await reader.u32();
-    const present = flags & 1 ? all : await reader.u32s();
+    const present = flags & 1 ? all : await reader.u32s(true);
     const callingCodes = new Set(await reader.strings());
     const terms =
       flags & 2
@@ -94,7 +131,7 @@ export class AttributeIndex {
    * not built here yet stay unbuilt.
    */
   mergedWith(newer: AttributeIndex | undefined, keep: (slot: number) => boolean): AttributeIndex {
-    const present = union(filterIds(this.present, keep), newer?.present ?? new Uint32Array(0));
+    const present = inShared(union(filterIds(this.present, keep), newer?.present ?? new Uint32Array(0)));
     const callingCodes = new Set([...this.callingCodes, ...(newer?.callingCodes ?? [])]);
     const mine = this.#terms;
     if (this.type.matching === 'text' && !mine) {
@@ -142,7 +179,7 @@ export class AttributeIndexBuilder {
   build(read: SlotReader, everyone: Ids): AttributeIndex {
     const terms =
       this.#numbers?.build(true) ?? (this.type.matching === 'text' ? new TermsBuilder() : undefined);
-    const present = this.#present.length === everyone.length ? everyone : this.#present.toArray();
+    const present = this.#present.length === everyone.length ? everyone : inShared(this.#present.view());
     return new AttributeIndex(this.type, present, terms, read, this.#callingCodes);
   }
 }

@@ -20,7 +20,7 @@ import { DeletionGuard, type HeldRound } from './deletion-guard.js';
 import type { RecordContent } from './entry-record.js';
 import { EntryStore } from './entry-store.js';
 import { RELEASE_AFTER, releaseMemory } from './release-memory.js';
-import { ReplicaIndex, type ReplicaIndexParts } from './replica-index.js';
+import { ReplicaIndex, type ReplicaIndexParts, type ReplicaIndexShare } from './replica-index.js';
 import { PhoneReadings } from './phone-readings.js';
 import type { ReplicaNotice } from './replica-notice.js';
 import { ReplicaReader } from './replica-reader.js';
@@ -129,21 +129,30 @@ export class ReplicaEngine {
 
   /**
    * What changed since the last notice, for readers of this copy in other threads (the listener
-   * threads); with `fresh`, the whole store for a reader that starts now. Undefined before the first load.
+   * threads): the store's shared memory, the slots written or freed, and the index as it is now
+   * (ReplicaIndex.attach, update); with `fresh`, the whole store for a reader that starts now.
+   * Undefined before the first load.
    */
   notice(fresh = false): ReplicaNotice | undefined {
-    if (!this.#index) return undefined;
+    const index = this.#index;
+    if (!index) return undefined;
     const store = this.#store;
-    if (fresh) return { store: store.share(), fresh: true, touched: [] };
+    if (fresh) return { store: store.share(), fresh: true, touched: [], index: index.share() };
     const { names, values } = this.#noticed.fresh ? { names: 0, values: 0 } : this.#noticed;
     const notice: ReplicaNotice = {
       store: store.share(names, values),
       fresh: this.#noticed.fresh,
       touched: this.#noticed.fresh ? [] : [...this.#touched],
+      index: index.share(),
     };
     this.#touched = new Set();
     this.#noticed = { names: store.names.all.length, values: store.values.all.length, fresh: false };
     return notice;
+  }
+
+  /** The index as another thread attaches to it (ReplicaIndex.attach); undefined before the copy is loaded. */
+  indexShare(): ReplicaIndexShare | undefined {
+    return this.#index?.share();
   }
 
   get cursor(): string | undefined {

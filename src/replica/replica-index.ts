@@ -11,7 +11,7 @@ import type { MatchingRules } from '../schema/matching-rules.js';
 import type { Schema } from '../schema/schema.js';
 import type { SlotReader } from './attribute-index.js';
 import type { PhoneReadings } from './phone-readings.js';
-import { SlotIndex, type SlotEntry } from './slot-index.js';
+import { SlotIndex, type SlotEntry, type SlotIndexShare } from './slot-index.js';
 import { chainStreams, filterStream, listStream, type SlotStream } from './slot-stream.js';
 import { filterIds, union, type Ids } from './sorted-ids.js';
 
@@ -29,6 +29,16 @@ export interface ReplicaIndexParts {
   readonly readings?: PhoneReadings;
 }
 
+/**
+ * A ReplicaIndex as another thread attaches to it (ReplicaIndex.share): its base and recent index
+ * in shared memory, and the stale slots (a small list, copied).
+ */
+export interface ReplicaIndexShare {
+  readonly base: SlotIndexShare;
+  readonly recent: SlotIndexShare;
+  readonly stale: Uint32Array;
+}
+
 export class ReplicaIndex {
   #base: SlotIndex;
   #recent: SlotIndex;
@@ -42,9 +52,51 @@ export class ReplicaIndex {
   private constructor(
     private readonly parts: ReplicaIndexParts,
     base: SlotIndex,
+    recent?: SlotIndex,
+    stale?: ReadonlySet<number>,
   ) {
     this.#base = base;
-    this.#recent = this.#build([], 0);
+    this.#recent = recent ?? this.#build([], 0);
+    if (stale) this.#stale = stale;
+  }
+
+  /**
+   * What another thread attaches to (`attach`, `update`), as the index is now: post it after each
+   * change round. Until a merge makes a new base, the base's part names the same memory each time
+   * (and its id tells the reader so); the recent index is small.
+   */
+  share(): ReplicaIndexShare {
+    return { base: this.#base.share(), recent: this.#recent.share(), stale: Uint32Array.from(this.#stale) };
+  }
+
+  /**
+   * The index `share` describes, in this thread, answering as the original: `parts.read` reads this
+   * thread's view of the store. It reads the owner's memory and changes only by `update`.
+   */
+  static attach(parts: ReplicaIndexParts, share: ReplicaIndexShare): ReplicaIndex {
+    const { schema, rules, read } = parts;
+    const index = new ReplicaIndex(
+      parts,
+      SlotIndex.attach(share.base, schema, rules, read),
+      SlotIndex.attach(share.recent, schema, rules, read),
+      new Set(share.stale),
+    );
+    index.#base.prepare(parts.prepare);
+    return index;
+  }
+
+  /**
+   * Takes in a later `share()` of the same index: the base attached here is kept while it is the
+   * one the owner still has (and with it the keys this thread built on first use).
+   */
+  update(share: ReplicaIndexShare): void {
+    const { schema, rules, read } = this.parts;
+    if (share.base.id !== this.#base.id) {
+      this.#base = SlotIndex.attach(share.base, schema, rules, read);
+      this.#base.prepare(this.parts.prepare);
+    }
+    this.#recent = SlotIndex.attach(share.recent, schema, rules, read);
+    this.#stale = new Set(share.stale);
   }
 
   /** An index of entries given in ascending slot order. */

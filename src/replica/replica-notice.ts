@@ -1,9 +1,11 @@
 /**
  * What a replica's owner tells readers in other threads after it changed its copy: where the store
  * is now (its shared memory, counts and new dictionary entries) and which slots were written or
- * freed since the last notice, so that a reader updates its own UUID table and index for those
- * slots only. Plain data and SharedArrayBuffers: it crosses threads by postMessage.
+ * freed since the last notice, so that a reader updates its own UUID table for those slots only,
+ * and the index as it is now, also in shared memory. Plain data and SharedArrayBuffers: it crosses
+ * threads by postMessage.
  */
+import type { ReplicaIndexShare } from './replica-index.js';
 import type { StoreShare } from './store-reader.js';
 
 export interface ReplicaNotice {
@@ -12,4 +14,6 @@ export interface ReplicaNotice {
   readonly fresh: boolean;
   /** Slots written or freed since the last notice (none when fresh: every slot is read). */
   readonly touched: readonly number[];
+  /** The engine's index now: attached to, not built, by the reader (ReplicaIndex.attach, update). */
+  readonly index: ReplicaIndexShare;
 }

@@ -7,20 +7,28 @@
  * re-checks each entry with its predicate, which alone decides. Searches read `stream(filter)`, the
  * same superset found as it is read (slot-stream.ts), so a size limit stops the index too. Every attribute is indexed by its
  * schema matching kind: text and telephone attributes by key (exact, prefix, suffix, contains),
- * every attribute by presence. Per attribute, keys are sorted strings with their slots in one shared
- * Uint32Array (CSR layout), so 100,000 entries cost a few typed arrays rather than millions of
- * small objects. The replica keeps a large index of the copy as loaded and a small one of what has
- * changed since (replica-index.ts); `mergedWith` folds the second into the first.
+ * every attribute by presence. Per attribute, keys are sorted code units (key-table.ts) with their
+ * slots in one Uint32Array (CSR layout), so 100,000 entries cost a few typed arrays rather than
+ * millions of small objects; all of them are in shared memory, which worker threads read through
+ * `share` and `attach` without a copy. The replica keeps a large index of the copy as loaded and a
+ * small one of what has changed since (replica-index.ts); `mergedWith` folds the second into the first.
  */
+import { threadId } from 'node:worker_threads';
 import type { Filter } from '../filter/ast.js';
 import type { EntryAttribute } from '../schema/entry.js';
 import type { MatchingRules } from '../schema/matching-rules.js';
 import type { Schema } from '../schema/schema.js';
 import type { SubstringPattern } from '../schema/text-fold.js';
-import { AttributeIndex, AttributeIndexBuilder, type SlotReader } from './attribute-index.js';
+import {
+  AttributeIndex,
+  AttributeIndexBuilder,
+  type AttributeShare,
+  type SlotReader,
+} from './attribute-index.js';
 import { GrowableIds } from './growable-ids.js';
 import { IdCollector } from './id-collector.js';
 import type { PhoneReadings } from './phone-readings.js';
+import { inShared } from './shared-arrays.js';
 import { chainStreams, filterStream, listStream, postingsStream, type SlotStream } from './slot-stream.js';
 import { EMPTY, filterIds, has, intersect, union, type Ids } from './sorted-ids.js';
 import { SnapshotUnusable } from './snapshot-format.js';
@@ -47,6 +55,21 @@ export interface AttributeLayout {
   /** Its keys, when they are built. */
   readonly terms?: TermLayout;
 }
+
+/**
+ * A SlotIndex as another thread attaches to it (SlotIndex.share): a plain object of typed arrays
+ * over SharedArrayBuffers (posted as views of the same memory), numbers and strings.
+ */
+export interface SlotIndexShare {
+  /** Names this index among those its owner made, so a thread can tell one it holds already. */
+  readonly id: string;
+  readonly all: Ids;
+  readonly slotCount: number;
+  readonly attributes: readonly AttributeShare[];
+}
+
+/** Ids for the indexes this thread makes (SlotIndexShare.id). */
+let madeHere = 0;
 
 /** One entry handed to `build`: its slot and its attributes. */
 export interface SlotEntry {
@@ -80,7 +103,9 @@ interface NumberLookup {
 }
 
 export class SlotIndex {
+  readonly id: string;
   readonly #all: Ids;
+  readonly #slotCount: number;
   readonly #attributes: ReadonlyMap<string, AttributeIndex>;
   readonly #schema: Schema;
   readonly #rules: MatchingRules;
@@ -101,8 +126,11 @@ export class SlotIndex {
     schema: Schema,
     rules: MatchingRules,
     slotCount: number,
+    id = `${threadId}:${madeHere++}`,
   ) {
+    this.id = id;
     this.#all = all;
+    this.#slotCount = slotCount;
     this.#attributes = attributes;
     this.#schema = schema;
     this.#rules = rules;
@@ -134,6 +162,35 @@ export class SlotIndex {
     return new SlotIndex(all, attributes, schema, rules, slotCount);
   }
 
+  /**
+   * What another thread attaches to (`attach`): every list and key of the index, in the shared
+   * memory they were built in, not copied. An index is never changed once built (mergedWith makes
+   * a new one), so its readers need no lock.
+   */
+  share(): SlotIndexShare {
+    return {
+      id: this.id,
+      all: inShared(this.#all),
+      slotCount: this.#slotCount,
+      attributes: Array.from(this.#attributes.values(), (index) => index.share()),
+    };
+  }
+
+  /**
+   * The index `share` describes, in this thread, over the same memory: it answers as the original
+   * does. `read` is this thread's reader of the store, for text keys built on first use here.
+   */
+  static attach(share: SlotIndexShare, schema: Schema, rules: MatchingRules, read: SlotReader): SlotIndex {
+    const attributes = new Map<string, AttributeIndex>();
+    for (const attribute of share.attributes) {
+      const type = schema.attribute(attribute.key);
+      if (!type)
+        throw new Error(`the shared index holds ${attribute.key}, which this thread's schema does not know`);
+      attributes.set(attribute.key, AttributeIndex.attach(attribute, type, read));
+    }
+    return new SlotIndex(share.all, attributes, schema, rules, share.slotCount, share.id);
+  }
+
   /** The index as `loadFrom` reads it: slots, then each attribute by its key. */
   async saveTo(writer: SnapshotWriter): Promise<void> {
     await writer.u32s(this.#all);
@@ -148,7 +205,7 @@ export class SlotIndex {
     read: SlotReader,
     slotCount: number,
   ): Promise<SlotIndex> {
-    const all = await reader.u32s();
+    const all = await reader.u32s(true);
     if (all.some((slot) => slot >= slotCount))
       throw new SnapshotUnusable('the index names a slot that is not there');
     const attributes = new Map<string, AttributeIndex>();
@@ -211,7 +268,7 @@ export class SlotIndex {
    * `keep` refuses (changed or deleted since) leave this index's lists, and `newer`'s lists join.
    */
   mergedWith(newer: SlotIndex, keep: (slot: number) => boolean, slotCount: number): SlotIndex {
-    const slots = union(filterIds(this.#all, keep), newer.#all);
+    const slots = inShared(union(filterIds(this.#all, keep), newer.#all));
     const attributes = new Map<string, AttributeIndex>();
     for (const [key, index] of this.#attributes)
       attributes.set(key, index.mergedWith(newer.#attributes.get(key), keep));
@@ -528,7 +585,7 @@ export class SlotIndexBuilder {
   }
 
   build(read: SlotReader, slotCount: number): SlotIndex {
-    const all = this.#slots.toArray();
+    const all = inShared(this.#slots.view());
     const indexes = new Map<string, AttributeIndex>();
     for (const [key, builder] of this.#builders) indexes.set(key, builder.build(read, all));
     return SlotIndex.of(all, indexes, this.schema, this.rules, slotCount);

@@ -4,7 +4,7 @@
  * whenever what is written changes.
  */
 export const SNAPSHOT_MAGIC = new Uint8Array(Buffer.from('DIRBSNAP', 'latin1'));
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 /** The SHA-256 that ends every snapshot. */
 export const CHECKSUM_BYTES = 32;
 

@@ -6,6 +6,7 @@
  */
 import { createHash, timingSafeEqual, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
+import { sharedUint16s, sharedUint32s } from './shared-arrays.js';
 import { CHECKSUM_BYTES, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, SnapshotUnusable } from './snapshot-format.js';
 
 const BUFFER_BYTES = 1 << 20;
@@ -79,10 +80,21 @@ export class SnapshotReader {
     return length;
   }
 
-  async u32s(): Promise<Uint32Array> {
+  /** Numbers; `shared`: read into shared memory (an index's arrays, SlotIndex.share). */
+  async u32s(shared = false): Promise<Uint32Array> {
     const length = await this.#length(4);
-    const out = new Uint32Array(length);
+    const out = shared ? sharedUint32s(length) : new Uint32Array(length);
     await this.#into(new Uint8Array(out.buffer));
+    return out;
+  }
+
+  /** 16-bit numbers as SnapshotWriter.u16s wrote them (a byte section); `shared` as for u32s. */
+  async u16s(shared = false): Promise<Uint16Array> {
+    const bytes = await this.#length(1);
+    if (bytes % 2 !== 0) throw new SnapshotUnusable('a list of 16-bit numbers has an odd length');
+    const out = shared ? sharedUint16s(bytes / 2) : new Uint16Array(bytes / 2);
+    await this.#into(new Uint8Array(out.buffer));
+    await this.#skipPadding(bytes);
     return out;
   }
 

@@ -64,6 +64,10 @@ export class SnapshotWriter {
     await this.#raw(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   }
 
+  async u16s(values: Uint16Array): Promise<void> {
+    await this.bytes(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  }
+
   /** Strings with their count: the byte lengths of a batch, then its UTF-8 text, batch by batch. */
   async strings(values: readonly string[]): Promise<void> {
     await this.u32(values.length);

@@ -5,18 +5,6 @@ export type Ids = Uint32Array;
 
 export const EMPTY: Ids = new Uint32Array(0);
 
-/** The first position in a sorted list of strings not below `target`. */
-export function lowerBound(sorted: readonly string[], target: string): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (sorted[middle]! < target) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
 /** Whether an ascending id list holds the id (binary search). */
 export function has(ids: Ids, id: number): boolean {
   let low = 0;

@@ -1,30 +1,40 @@
 /** Keys ordered by their reversed text, for "ends with" searches on numbers (`*4567`). */
 import { ENDS } from './key-reach.js';
+import { KeyTable } from './key-table.js';
+import { sharedUint32s } from './shared-arrays.js';
+
+/** Keys as the index holds them; strings are taken too (tests), as a table of their own. */
+type Keys = KeyTable | readonly string[];
+
+function tableOf(keys: Keys): KeyTable {
+  return keys instanceof KeyTable ? keys : KeyTable.of(keys);
+}
 
 /**
  * Key ids ordered by their reversed text, by LSD radix sort: one stable counting pass per character
  * position, from the deepest. Keys are digit strings with a small alphabet, so this costs a few
  * passes over typed arrays where a comparison sort of reversed strings took a second.
  */
-export function suffixOrder(allKeys: readonly string[], reach: Uint8Array | undefined): Uint32Array {
+export function suffixOrder(allKeys: Keys, reach: Uint8Array | undefined): Uint32Array {
+  const table = tableOf(allKeys);
   const ids: number[] = [];
-  for (let k = 0; k < allKeys.length; k++) if (!reach || reach[k]! & ENDS) ids.push(k);
-  const keys = ids.map((k) => allKeys[k]!);
-  const count = keys.length;
+  for (let k = 0; k < table.length; k++) if (!reach || reach[k]! & ENDS) ids.push(k);
+  const count = ids.length;
   let longest = 0;
-  for (const key of keys) longest = Math.max(longest, key.length);
+  for (const k of ids) longest = Math.max(longest, table.lengthOf(k));
   // Dense symbols in character order; 0 means "past the start of the key", which sorts first.
   const symbolOf = new Uint16Array(0x10000);
-  for (const key of keys) for (let i = 0; i < key.length; i++) symbolOf[key.charCodeAt(i)] = 1;
+  for (const k of ids) for (let i = 0; i < table.lengthOf(k); i++) symbolOf[table.charCodeAt(k, i)] = 1;
   let alphabet = 0;
   for (let code = 0; code < symbolOf.length; code++) if (symbolOf[code]) symbolOf[code] = ++alphabet;
-  // The symbols by depth (distance from the end of the key), read once from the strings, so that
-  // the passes below run over one compact array instead of chasing every string on every pass.
+  // The symbols by depth (distance from the end of the key), read once from the keys, so that
+  // the passes below run over one compact array instead of chasing every key on every pass.
   const columns = alphabet < 0x100 ? new Uint8Array(count * longest) : new Uint16Array(count * longest);
   for (let k = 0; k < count; k++) {
-    const key = keys[k]!;
-    for (let depth = 0; depth < key.length; depth++)
-      columns[depth * count + k] = symbolOf[key.charCodeAt(key.length - 1 - depth)]!;
+    const id = ids[k]!;
+    const length = table.lengthOf(id);
+    for (let depth = 0; depth < length; depth++)
+      columns[depth * count + k] = symbolOf[table.charCodeAt(id, length - 1 - depth)]!;
   }
   let order = new Uint32Array(count);
   for (let k = 0; k < count; k++) order[k] = k;
@@ -43,30 +53,32 @@ export function suffixOrder(allKeys: readonly string[], reach: Uint8Array | unde
     next = order;
     order = sorted;
   }
-  for (let i = 0; i < count; i++) order[i] = ids[order[i]!]!;
-  return order;
+  const out = sharedUint32s(count);
+  for (let i = 0; i < count; i++) out[i] = ids[order[i]!]!;
+  return out;
 }
 
 /** The first position in the suffix order whose key, read backwards, is not below `suffix` read backwards. */
-export function suffixLowerBound(keys: readonly string[], bySuffix: Uint32Array, suffix: string): number {
+export function suffixLowerBound(keys: KeyTable, bySuffix: Uint32Array, suffix: string): number {
   let low = 0;
   let high = bySuffix.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (compareBackwards(keys[bySuffix[middle]!]!, suffix) < 0) low = middle + 1;
+    if (compareBackwards(keys, bySuffix[middle]!, suffix) < 0) low = middle + 1;
     else high = middle;
   }
   return low;
 }
 
-/** Compares two strings read from their ends, without building reversed copies. */
-function compareBackwards(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
+/** Compares key k with a string, both read from their ends, without building reversed copies. */
+function compareBackwards(keys: KeyTable, k: number, b: string): number {
+  const aLength = keys.lengthOf(k);
+  const length = Math.min(aLength, b.length);
   for (let i = 1; i <= length; i++) {
-    const difference = a.charCodeAt(a.length - i) - b.charCodeAt(b.length - i);
+    const difference = keys.charCodeAt(k, aLength - i) - b.charCodeAt(b.length - i);
     if (difference !== 0) return difference;
   }
-  return a.length - b.length;
+  return aLength - b.length;
 }
 
 /** The characters a suffix code spells, in char-code order (as compareBackwards sorts them). */
@@ -87,10 +99,11 @@ const PLACES = Array.from({ length: CODE_DEPTH }, (_, depth) => CODE_BASE ** (CO
  * array, and the keys with it form one range, read without touching a key string (each a cache miss
  * away). Undefined when a key holds a character other than digits, `*` and `#`.
  */
-export function suffixCodes(keys: readonly string[], bySuffix: Uint32Array): Uint32Array | undefined {
-  const codes = new Uint32Array(bySuffix.length);
+export function suffixCodes(keys: Keys, bySuffix: Uint32Array): Uint32Array | undefined {
+  const table = tableOf(keys);
+  const codes = sharedUint32s(bySuffix.length);
   for (let i = 0; i < bySuffix.length; i++) {
-    const code = codeOf(keys[bySuffix[i]!]!);
+    const code = keyCodeOf(table, bySuffix[i]!);
     if (code < 0) return undefined;
     codes[i] = code;
   }
@@ -123,9 +136,23 @@ function codeOf(key: string): number {
   return code;
 }
 
+/** codeOf for key k of a table. */
+function keyCodeOf(keys: KeyTable, k: number): number {
+  let code = 0;
+  const length = keys.lengthOf(k);
+  const depth = Math.min(length, CODE_DEPTH);
+  for (let d = 0; d < depth; d++) {
+    const char = keys.charCodeAt(k, length - 1 - d);
+    const symbol = char < 128 ? SYMBOLS[char]! : 0;
+    if (symbol === 0) return -1;
+    code += symbol * PLACES[d]!;
+  }
+  return code;
+}
+
 /**
- * The first position whose code is not below `code`. sorted-ids' lowerBound does the same over
- * strings; one function for both would make the name lookups' loop polymorphic.
+ * The first position whose code is not below `code`. KeyTable.lowerBound does the same over keys;
+ * one function for both would make the name lookups' loop polymorphic.
  */
 function codeBound(codes: Uint32Array, code: number): number {
   let low = 0;

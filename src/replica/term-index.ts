@@ -1,8 +1,10 @@
-import { matchesSubstrings, type SubstringPattern } from '../schema/text-fold.js';
+import type { SubstringPattern } from '../schema/text-fold.js';
 import { GrowableIds } from './growable-ids.js';
 import { ALL_REACH } from './key-reach.js';
+import { KeyTable, KeyTableBuilder } from './key-table.js';
+import { inShared } from './shared-arrays.js';
 import { DONE, type KeyCursor } from './slot-stream.js';
-import { EMPTY, filterIds, lowerBound, union, type Ids } from './sorted-ids.js';
+import { EMPTY, filterIds, union, type Ids } from './sorted-ids.js';
 import { CODE_DEPTH, suffixCodes, suffixLowerBound, suffixOrder, suffixRange } from './suffix-order.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import type { SnapshotReader } from './snapshot-reader.js';
@@ -17,8 +19,39 @@ type AccessPath =
 export interface TermLayout {
   readonly keys: number;
   readonly keyChars: number;
+  /** The keys' code units and starts (KeyTable). */
+  readonly keyBytes: number;
+  /** Everything else: offsets, postings, reach, trigrams, suffix order and codes. */
   readonly arrayBytes: number;
   readonly trigramCodes: number;
+}
+
+/**
+ * A TermIndex as another thread attaches to it (TermIndex.share): typed arrays over shared memory,
+ * posted as views of the same memory, and flags.
+ */
+export interface TermShare {
+  readonly units: Uint16Array;
+  readonly starts: Uint32Array;
+  readonly offsets: Uint32Array;
+  readonly postings: Uint32Array;
+  readonly reach?: Uint8Array;
+  readonly suffixes: boolean;
+  readonly trigrams?: {
+    readonly codes: Uint32Array;
+    readonly offsets: Uint32Array;
+    readonly keys: Uint32Array;
+  };
+  readonly bySuffix?: Uint32Array;
+  /** The suffix codes; null: keys no code spells. */
+  readonly suffixCodes?: Uint32Array | null;
+}
+
+/** Lookup structures a TermIndex is given built (a snapshot's, a share's). */
+interface BuiltLookups {
+  readonly trigrams?: Trigrams;
+  readonly bySuffix?: Uint32Array;
+  readonly suffixCodes?: Uint32Array | null;
 }
 
 /**
@@ -34,7 +67,8 @@ export class TermIndex {
   #suffixCodes: Uint32Array | null | undefined;
 
   constructor(
-    readonly keys: readonly string[],
+    /** The keys, sorted in JS string order, in shared memory. */
+    readonly keys: KeyTable,
     /** Entries of key k: postings[offsets[k] .. offsets[k + 1]). */
     readonly offsets: Uint32Array,
     readonly postings: Uint32Array,
@@ -45,17 +79,65 @@ export class TermIndex {
     private readonly reach: Uint8Array | undefined,
     /** Whether suffix lookups are worth a structure (numbers: `*456712`); text uses trigrams. */
     private readonly suffixes: boolean,
-    /** Lookup structures built before (a snapshot's). */
-    built: { readonly trigrams?: Trigrams; readonly bySuffix?: Uint32Array } = {},
+    /** Lookup structures built before (a snapshot's, a share's). */
+    built: BuiltLookups = {},
   ) {
     this.#trigrams = built.trigrams;
     this.#bySuffix = built.bySuffix;
+    this.#suffixCodes = built.suffixCodes;
     // Numbers are what phones search inside on every call: build their structures now, before
-    // the replica serves, rather than on the first key press.
+    // the replica serves, rather than on the first key press (and before the index is shared, so
+    // that every thread reads them rather than building its own).
     if (suffixes) {
       this.trigrams();
-      this.suffixOrder();
+      this.#codes();
     }
+  }
+
+  /** What another thread attaches to (TermIndex.attach): the arrays, not copies of them. */
+  share(): TermShare {
+    const trigrams = this.#trigrams;
+    return {
+      units: inShared(this.keys.units),
+      starts: inShared(this.keys.starts),
+      offsets: inShared(this.offsets),
+      postings: inShared(this.postings),
+      ...(this.reach ? { reach: inShared(this.reach) } : {}),
+      suffixes: this.suffixes,
+      ...(trigrams
+        ? {
+            trigrams: {
+              codes: inShared(trigrams.codes),
+              offsets: inShared(trigrams.offsets),
+              keys: inShared(trigrams.keys),
+            },
+          }
+        : {}),
+      ...(this.#bySuffix ? { bySuffix: inShared(this.#bySuffix) } : {}),
+      ...(this.#suffixCodes === undefined
+        ? {}
+        : { suffixCodes: this.#suffixCodes && inShared(this.#suffixCodes) }),
+    };
+  }
+
+  /**
+   * The index `share` describes, in this thread, over the same memory. Lookup structures the owner
+   * had not built when it shared (a text attribute's trigrams) are built here on first use.
+   */
+  static attach(share: TermShare): TermIndex {
+    const { trigrams } = share;
+    return new TermIndex(
+      new KeyTable(share.units, share.starts),
+      share.offsets,
+      share.postings,
+      share.reach,
+      share.suffixes,
+      {
+        ...(trigrams ? { trigrams: new Trigrams(trigrams.codes, trigrams.offsets, trigrams.keys) } : {}),
+        ...(share.bySuffix ? { bySuffix: share.bySuffix } : {}),
+        ...(share.suffixCodes === undefined ? {} : { suffixCodes: share.suffixCodes }),
+      },
+    );
   }
 
   /**
@@ -64,41 +146,43 @@ export class TermIndex {
    * go. Lookup structures the older one had built are built for the result too.
    */
   static merge(older: TermIndex, newer: TermIndex | undefined, keep: (slot: number) => boolean): TermIndex {
-    const keys: string[] = [];
+    const mine = older.keys;
+    const theirs = newer?.keys ?? KeyTable.EMPTY;
+    const keys = new KeyTableBuilder(mine.chars + theirs.chars);
     const reach: number[] = [];
     const offsets = new GrowableIds();
     const postings = new GrowableIds();
     offsets.push(0);
-    const theirs = newer ?? new TermIndex([], new Uint32Array(1), EMPTY, undefined, older.suffixes);
     let i = 0;
     let j = 0;
-    while (i < older.keys.length || j < theirs.keys.length) {
-      const a = older.keys[i];
-      const b = theirs.keys[j];
-      const key = b === undefined || (a !== undefined && a < b) ? a! : b;
+    while (i < mine.length || j < theirs.length) {
+      // Which comes first: older's key i (< 0), newer's key j (> 0), or both, being equal (0).
+      const order = j >= theirs.length ? -1 : i >= mine.length ? 1 : KeyTable.compareKeys(mine, i, theirs, j);
       let slots: Ids = EMPTY;
       let flags = 0;
-      if (a === key) {
+      const fromMine = order <= 0;
+      if (fromMine) {
         slots = filterIds(older.postingsOf(i), keep);
         flags |= older.reach?.[i] ?? ALL_REACH;
         i++;
       }
-      if (b === key) {
-        slots = union(slots, theirs.postingsOf(j));
-        flags |= theirs.reach?.[j] ?? ALL_REACH;
+      if (order >= 0) {
+        slots = union(slots, newer!.postingsOf(j));
+        flags |= newer!.reach?.[j] ?? ALL_REACH;
         j++;
       }
       if (slots.length === 0) continue;
-      keys.push(key);
+      if (fromMine) keys.pushKey(mine, i - 1);
+      else keys.pushKey(theirs, j - 1);
       reach.push(flags);
       for (const slot of slots) postings.push(slot);
       offsets.push(postings.length);
     }
     const merged = new TermIndex(
-      keys,
-      offsets.toArray(),
-      postings.toArray(),
-      reach.every((flags) => flags === ALL_REACH) ? undefined : Uint8Array.from(reach),
+      keys.build(),
+      inShared(offsets.view()),
+      inShared(postings.view()),
+      reach.every((flags) => flags === ALL_REACH) ? undefined : inShared(Uint8Array.from(reach)),
       older.suffixes,
     );
     if (older.hasTrigrams) merged.trigrams();
@@ -110,7 +194,8 @@ export class TermIndex {
     const flags =
       (this.suffixes ? 1 : 0) | (this.reach ? 2 : 0) | (this.#trigrams ? 4 : 0) | (this.#bySuffix ? 8 : 0);
     await writer.u32(flags);
-    await writer.strings(this.keys);
+    await writer.u16s(this.keys.units);
+    await writer.u32s(this.keys.starts);
     await writer.u32s(this.offsets);
     await writer.u32s(this.postings);
     if (this.reach) await writer.bytes(this.reach);
@@ -120,12 +205,22 @@ export class TermIndex {
 
   static async loadFrom(reader: SnapshotReader, slotCount: number): Promise<TermIndex> {
     const flags = await reader.u32();
-    const keys = await reader.strings();
-    const offsets = await reader.u32s();
-    const postings = await reader.u32s();
-    const reach = flags & 2 ? new Uint8Array(await reader.bytes()) : undefined;
+    const units = await reader.u16s(true);
+    const starts = await reader.u32s(true);
+    const count = starts.length - 1;
+    if (
+      count < 0 ||
+      starts[0] !== 0 ||
+      starts[count] !== units.length ||
+      starts.some((s, k) => s < starts[k - 1]!)
+    )
+      throw new SnapshotUnusable('a key table is inconsistent');
+    const keys = new KeyTable(units, starts);
+    const offsets = await reader.u32s(true);
+    const postings = await reader.u32s(true);
+    const reach = flags & 2 ? inShared(new Uint8Array(await reader.bytes())) : undefined;
     const trigrams = flags & 4 ? await Trigrams.loadFrom(reader, keys.length) : undefined;
-    const bySuffix = flags & 8 ? await reader.u32s() : undefined;
+    const bySuffix = flags & 8 ? await reader.u32s(true) : undefined;
     if (
       offsets.length !== keys.length + 1 ||
       offsets[keys.length] !== postings.length ||
@@ -145,13 +240,10 @@ export class TermIndex {
     return this.postings.subarray(this.offsets[k], this.offsets[k + 1]);
   }
 
-  /** Bytes held, about: keys (two per character, plus a header each) and the lookup structures. */
+  /** Bytes held: keys and the lookup structures. */
   get bytes(): number {
-    let keyBytes = 0;
-    for (const key of this.keys) keyBytes += 16 + key.length * 2;
     return (
-      keyBytes +
-      this.keys.length * 8 +
+      this.keys.bytes +
       this.offsets.byteLength +
       this.postings.byteLength +
       (this.reach?.byteLength ?? 0) +
@@ -161,24 +253,14 @@ export class TermIndex {
     );
   }
 
-  /**
-   * What it holds, as a thread that would share it sees it: the keys (JS strings, per thread) and
-   * the typed arrays (offsets, postings, reach, trigram lists, suffix order) that shared memory could
-   * hold as they are; the trigram map's codes are per thread too (benchmark).
-   */
+  /** What it holds, all of it in shared memory: the keys, and the other arrays (benchmark). */
   get layout(): TermLayout {
-    let keyChars = 0;
-    for (const key of this.keys) keyChars += key.length;
     const trigrams = this.#trigrams?.layout;
     return {
       keys: this.keys.length,
-      keyChars,
-      arrayBytes:
-        this.offsets.byteLength +
-        this.postings.byteLength +
-        (this.reach?.byteLength ?? 0) +
-        (trigrams?.arrayBytes ?? 0) +
-        (this.#bySuffix?.byteLength ?? 0),
+      keyChars: this.keys.chars,
+      keyBytes: this.keys.bytes,
+      arrayBytes: this.bytes - this.keys.bytes,
       trigramCodes: trigrams?.codes ?? 0,
     };
   }
@@ -201,10 +283,17 @@ export class TermIndex {
     return (this.#bySuffix ??= suffixOrder(this.keys, this.reach));
   }
 
+  /** The suffix order's codes (suffixCodes); null when the keys hold characters no code spells. */
+  #codes(): Uint32Array | null {
+    if (this.#suffixCodes === undefined)
+      this.#suffixCodes = suffixCodes(this.keys, this.suffixOrder()) ?? null;
+    return this.#suffixCodes;
+  }
+
   /** The entries of one exact key (a view, not a copy). */
   exact(key: string): Ids {
-    const k = lowerBound(this.keys, key);
-    if (this.keys[k] !== key) return EMPTY;
+    const k = this.keys.lowerBound(key);
+    if (k === this.keys.length || !this.keys.equals(k, key)) return EMPTY;
     return this.postings.subarray(this.offsets[k], this.offsets[k + 1]);
   }
 
@@ -270,11 +359,14 @@ export class TermIndex {
 
   #prefix(prefix: string, pattern: SubstringPattern): KeyCursor {
     const { keys } = this;
-    let k = lowerBound(keys, prefix);
+    const count = keys.length;
+    let k = keys.lowerBound(prefix);
+    // A prefix alone (a type-ahead) is tested by the walk itself.
+    const whole = pattern.any.length === 0 && pattern.final === undefined && pattern.initial === prefix;
     return {
       next: () => {
-        for (; k < keys.length && keys[k]!.startsWith(prefix); k++)
-          if (matchesSubstrings(keys[k]!, pattern)) return k++;
+        for (; k < count && keys.startsWith(k, prefix); k++)
+          if (whole || keys.matches(k, pattern)) return k++;
         return DONE;
       },
     };
@@ -285,10 +377,7 @@ export class TermIndex {
     const bySuffix = this.suffixOrder();
     // As for contains: a shorter form reached through a longer one is checked on the suffix alone.
     const check: SubstringPattern = this.reach ? { any: [], final: suffix } : pattern;
-    const codes =
-      this.#suffixCodes === undefined
-        ? (this.#suffixCodes = suffixCodes(keys, bySuffix) ?? null)
-        : this.#suffixCodes;
+    const codes = this.#codes();
     const range = codes && suffixRange(codes, suffix);
     if (range) {
       // Every key of the range ends with the suffix, or with its last CODE_DEPTH characters.
@@ -299,7 +388,7 @@ export class TermIndex {
         next: () => {
           for (; i < end; i++) {
             const k = bySuffix[i]!;
-            if (ends || matchesSubstrings(keys[k]!, check)) {
+            if (ends || keys.matches(k, check)) {
               i++;
               return k;
             }
@@ -313,8 +402,8 @@ export class TermIndex {
       next: () => {
         for (; i < bySuffix.length; i++) {
           const k = bySuffix[i]!;
-          if (!keys[k]!.endsWith(suffix)) break;
-          if (matchesSubstrings(keys[k]!, check)) {
+          if (!keys.endsWith(k, suffix)) break;
+          if (keys.matches(k, check)) {
             i++;
             return k;
           }
@@ -349,7 +438,7 @@ export class TermIndex {
       next: () => {
         while (i < walked.length) {
           const k = walked[i++]!;
-          if (inAll(others, from, k) && matchesSubstrings(keys[k]!, check)) return k;
+          if (inAll(others, from, k) && keys.matches(k, check)) return k;
         }
         return DONE;
       },
@@ -358,10 +447,11 @@ export class TermIndex {
 
   #scan(pattern: SubstringPattern): KeyCursor {
     const { keys } = this;
+    const count = keys.length;
     let k = 0;
     return {
       next: () => {
-        for (; k < keys.length; k++) if (matchesSubstrings(keys[k]!, pattern)) return k++;
+        for (; k < count; k++) if (keys.matches(k, pattern)) return k++;
         return DONE;
       },
     };
