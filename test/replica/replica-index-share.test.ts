@@ -4,7 +4,7 @@
  * same streams and the same exactness as the owner for name, number, presence and contains
  * filters, on the copy as loaded, after changes applied in place, and after a merge.
  */
-import { Worker } from 'node:worker_threads';
+import { startTsxWorker, type TsxWorker } from '../support/tsx-worker.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidV5 } from '../../src/directory/entry-uuid.js';
 import { EntryStore } from '../../src/replica/entry-store.js';
@@ -122,7 +122,7 @@ class Copy {
   }
 }
 
-let worker: Worker | undefined;
+let worker: TsxWorker<Request, Answers> | undefined;
 
 afterEach(async () => {
   await worker?.terminate();
@@ -131,19 +131,11 @@ afterEach(async () => {
 
 /** A worker thread with an index of its own to attach; `ask` posts a request and resolves with its answer. */
 function startWorker(): (request: Request) => Promise<Answers> {
-  // Worker threads do not inherit the test runner's TypeScript loading: tsx loads the module.
-  const module = new URL('./replica-index-share-worker.ts', import.meta.url).href;
-  const thread = new Worker(
-    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(module)}); });`,
-    { eval: true },
+  const thread = startTsxWorker<Request, Answers>(
+    new URL('./replica-index-share-worker.ts', import.meta.url),
   );
   worker = thread;
-  return (request) =>
-    new Promise((resolve, reject) => {
-      thread.once('message', resolve);
-      thread.once('error', reject);
-      thread.postMessage(request);
-    });
+  return (request) => thread.ask(request);
 }
 
 /** Every typed array in a share, with where it sits. */

@@ -2,7 +2,7 @@
  * A StoreReader in another thread reads the entries an EntryStore holds from its shared memory, as
  * the store's own thread reads them, and follows the store's changes once told of them.
  */
-import { Worker } from 'node:worker_threads';
+import { startTsxWorker, type TsxWorker } from '../support/tsx-worker.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidV5 } from '../../src/directory/entry-uuid.js';
 import { EntryStore } from '../../src/replica/entry-store.js';
@@ -36,7 +36,7 @@ function read(store: EntryStore | StoreReader, slot: number): Answer[number] {
   return { dn: entry.dn, attributes };
 }
 
-let worker: Worker | undefined;
+let worker: TsxWorker<Request, Answer> | undefined;
 
 afterEach(async () => {
   await worker?.terminate();
@@ -45,19 +45,9 @@ afterEach(async () => {
 
 /** A worker thread with a reader of its own; `ask` posts a request and resolves with its answer. */
 function startReader(): (request: Request) => Promise<Answer> {
-  // Worker threads do not inherit the test runner's TypeScript loading: tsx loads the module.
-  const module = new URL('./store-reader-worker.ts', import.meta.url).href;
-  const thread = new Worker(
-    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(module)}); });`,
-    { eval: true },
-  );
+  const thread = startTsxWorker<Request, Answer>(new URL('./store-reader-worker.ts', import.meta.url));
   worker = thread;
-  return (request) =>
-    new Promise((resolve, reject) => {
-      thread.once('message', resolve);
-      thread.once('error', reject);
-      thread.postMessage(request);
-    });
+  return (request) => thread.ask(request);
 }
 
 /** A worker thread loads its modules through tsx: a generous bound for a busy machine. */
