@@ -43,7 +43,7 @@ export interface ConnectionTally {
   readonly count: number;
 }
 
-/** The listening sockets a listener thread serves too (`fds`), and what counts connections. */
+/** What else a server is built with: what counts its connections (one tally across listener threads). */
 export interface LdapServerOptions {
   readonly tally?: ConnectionTally;
 }
