@@ -23,8 +23,13 @@ export interface AttachedReplicaMountOptions {
 export class AttachedReplicaMount implements MountStrategy {
   #replica: AttachedReplica | undefined;
   #status: SourceStatus = { state: 'loading' };
+  /** Resolves once the first fresh notice has given this mount its copy. */
+  readonly #known: Promise<void>;
+  #isKnown!: () => void;
 
-  constructor(private readonly options: AttachedReplicaMountOptions) {}
+  constructor(private readonly options: AttachedReplicaMountOptions) {
+    this.#known = new Promise((resolve) => (this.#isKnown = resolve));
+  }
 
   /** Takes in what the main thread's mount says (the first notice it sends is a fresh one). */
   apply(notice: MountNotice): void {
@@ -41,6 +46,7 @@ export class AttachedReplicaMount implements MountStrategy {
         },
         notice.replica,
       );
+      this.#isKnown();
     }
   }
 
@@ -58,7 +64,7 @@ export class AttachedReplicaMount implements MountStrategy {
 
   /** The main thread loads the copy; this mount serves once it has been told of it. */
   start(): Promise<void> {
-    return Promise.resolve();
+    return this.#known;
   }
 
   holdSnapshot(): Promise<void> {

@@ -65,7 +65,7 @@ class ListenerThread {
   /** Listens once every replica mount has its copy, then says it is ready. */
   async start(): Promise<void> {
     await this.#server.listen(this.#generation.config.listen, this.#data.fds);
-    await this.#copiesKnown();
+    // An attached replica mount starts once the main thread has told it of its copy.
     await this.#generation.directory.start(new AbortController().signal);
     this.#server.open();
     this.#post({ kind: 'ready' });
@@ -127,17 +127,12 @@ class ListenerThread {
     });
   }
 
-  /** Resolves once every attached replica mount has been told of its copy. */
-  async #copiesKnown(): Promise<void> {
-    while ([...this.#replicas.values()].some((mount) => mount.entryCount === undefined))
-      await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-
-  /** The reload the main thread swapped in, swapped in here once its new replicas are known. */
+  /** The reload the main thread swapped in, swapped in here once its new mounts have started. */
   #reload(config: Config, ids: MountIds): void {
     const previous = this.#generation;
     const next = this.#build(config, ids, previous.mounts);
-    void this.#copiesKnown().then(() => {
+    const fresh = [...next.mounts].filter(([id]) => !previous.mounts.has(id)).map(([, mount]) => mount);
+    void Promise.all(fresh.map((mount) => mount.start(new AbortController().signal))).then(() => {
       next.directory.reportListeners(() => this.#server.connections.snapshot());
       this.#generation = next;
       this.#services.replace(this.#servicesOf(next));
