@@ -32,8 +32,8 @@ import { CurrentServices } from './session/current-services.js';
 import type { SessionServices } from './session/services.js';
 import { ViewCatalog } from './view/view-catalog.js';
 import { SUPPORTED_CONTROLS, SUPPORTED_FEATURES, supportedExtensions } from './session/supported.js';
-import { sourceType } from './sources/registry.js';
-import type { SourceDescriptor } from './sources/source-descriptor.js';
+import { loadSourceFactories, sourceType } from './sources/registry.js';
+import type { SourceDescriptor, SourceFactory } from './sources/source-descriptor.js';
 import { SourceError, type Source, type SourceKind } from './sources/source.js';
 import { VERSION } from './version.js';
 import type { ResultCacheSettings } from './cache/result-cache.js';
@@ -69,7 +69,7 @@ export async function buildDirectory(
   logger: Logger,
   signal: AbortSignal,
 ): Promise<Directory> {
-  const directory = createDirectory(config, logger);
+  const directory = await createDirectory(config, logger);
   await loadDirectory(directory, config, signal);
   return directory;
 }
@@ -78,8 +78,8 @@ export async function buildDirectory(
  * The directory with every source mounted through its map; nothing is loaded or contacted yet. Only
  * the server's replicas keep snapshots: a command run beside it must not write over them.
  */
-function createDirectory(config: Config, logger: Logger, snapshots = false): Directory {
-  const context = { ...mountContext(config, logger), snapshots };
+async function createDirectory(config: Config, logger: Logger, snapshots = false): Promise<Directory> {
+  const context = { ...mountContext(config, logger, await sourceFactories(config)), snapshots };
   const { schema, evaluator, namespace } = context;
   const mounts = config.sources.map((sourceConfig, index) =>
     mountSource(sourceConfig, `sources[${index}]`, context),
@@ -120,10 +120,19 @@ export interface MountContext {
   readonly snapshots?: boolean;
   /** How replica-mode mounts keep their copy (MountedSourceOptions.replica); absent: an engine here. */
   readonly replica?: MountedSourceOptions['replica'];
+  /** How to build each source type the config uses (sourceFactories), loaded before mounting. */
+  readonly factories: ReadonlyMap<string, SourceFactory>;
 }
 
-/** What every mount shares. The CLI's check and fields build it to mount one source at a time. */
-export function mountContext(config: Config, logger: Logger): MountContext {
+/**
+ * What every mount shares, `factories` the config's source types loaded (sourceFactories). The CLI's
+ * check and fields build it to mount one source at a time.
+ */
+export function mountContext(
+  config: Config,
+  logger: Logger,
+  factories: ReadonlyMap<string, SourceFactory>,
+): MountContext {
   const schema = Schema.load();
   const evaluator = new FilterEvaluator(schema, { defaultCountry: config.directory.defaultCountry });
   const names = config.sources.map((s) => s.name);
@@ -133,20 +142,27 @@ export function mountContext(config: Config, logger: Logger): MountContext {
     evaluator,
     namespace: new Namespace(config.directory.suffix, names, schema),
     logger,
+    factories,
   };
+}
+
+/** How to build the source types `config` uses: only those are loaded (with their client libraries). */
+export function sourceFactories(config: Config): Promise<ReadonlyMap<string, SourceFactory>> {
+  return loadSourceFactories(config.sources.map((source) => source.type));
 }
 
 /** A source created and mounted through its map, not loaded yet; `where` is its path in the config. */
 export function mountSource(sourceConfig: SourceConfig, where: string, context: MountContext): MountedSource {
   const type = sourceType(sourceConfig.type);
-  if (!type)
+  const create = context.factories.get(sourceConfig.type);
+  if (!type || !create)
     throw new StartupError(
       `${context.config.file}: ${where}.type: unknown source type "${sourceConfig.type}"`,
     );
   const logger = context.logger.child({ source: sourceConfig.name });
   let source: Source;
   try {
-    source = type.create(sourceConfig, { logger, defaultCountry: context.config.directory.defaultCountry });
+    source = create(sourceConfig, { logger, defaultCountry: context.config.directory.defaultCountry });
   } catch (error) {
     // A setting the schema cannot judge (a CA file that cannot be read, sign-on in clear, a filter).
     if (!(error instanceof SourceError)) throw error;
@@ -251,7 +267,7 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
   // line the operator sees, not one after minutes of loading and its log lines.
   const tls = serverTls(config);
   await prepareDataDir(config);
-  const directory = createDirectory(config, logger, true);
+  const directory = await createDirectory(config, logger, true);
   let running = config;
   // Metrics and readiness read whatever directory and config are in force when they are asked.
   const metrics: Metrics | undefined =

@@ -29,7 +29,7 @@ import { StoreReader, type StoreShare } from '../../src/replica/store-reader.js'
 import type { Entry } from '../../src/schema/entry.js';
 import { MatchingRules } from '../../src/schema/matching-rules.js';
 import { Schema } from '../../src/schema/schema.js';
-import { createFileSource } from '../../src/sources/file/descriptor.js';
+import { createFileSource } from '../../src/sources/file/create-file-source.js';
 import { FILE_DEFAULT_MAP } from '../../src/sources/file/default-map.js';
 
 const SUFFIX = 'dc=dirbridge,dc=local';

@@ -6,7 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { mountContext, mountSource, type MountContext } from '../app.js';
+import { mountContext, mountSource, sourceFactories, type MountContext } from '../app.js';
 import type { SourceConfig } from '../config/types.js';
 import { readHeldNotice, replicaFiles } from '../replica/replica-files.js';
 import type { CheckReport, CheckStep } from '../sources/source.js';
@@ -42,7 +42,7 @@ export function checkCommand(finish: Finish): Command {
 export async function check(options: CheckOptions, out: Writable = process.stdout): Promise<number> {
   const config = await loadCommandConfig(options.config);
   const chosen = selectSources(config, options.source);
-  const context = mountContext(config, toolLogger(config));
+  const context = mountContext(config, toolLogger(config), await sourceFactories(config));
   const checks: SourceCheck[] = [];
   for (const { sourceConfig, where } of chosen) {
     const result = await checkSource(sourceConfig, where, context);

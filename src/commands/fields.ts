@@ -4,7 +4,7 @@
  */
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { mountContext, mountSource } from '../app.js';
+import { mountContext, mountSource, sourceFactories } from '../app.js';
 import { SourceError } from '../sources/source.js';
 import { errorText } from './command-error.js';
 import {
@@ -40,7 +40,7 @@ export async function fields(
   err: Writable = process.stderr,
 ): Promise<number> {
   const config = await loadCommandConfig(options.config);
-  const context = mountContext(config, toolLogger(config));
+  const context = mountContext(config, toolLogger(config), await sourceFactories(config));
   let failed = 0;
   for (const { sourceConfig, where } of selectSources(config, options.source)) {
     try {

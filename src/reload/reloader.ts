@@ -17,7 +17,14 @@
  *
  * One reload runs at a time; a request during one runs after it (requests meanwhile join that one).
  */
-import { sessionServices, StartupError, mountSource, type MountContext, type Running } from '../app.js';
+import {
+  sessionServices,
+  sourceFactories,
+  StartupError,
+  mountSource,
+  type MountContext,
+  type Running,
+} from '../app.js';
 import { ConfigError } from '../config/config-error.js';
 import type { Config, SourceConfig } from '../config/types.js';
 import type { Directory } from '../directory/directory.js';
@@ -97,7 +104,7 @@ export class Reloader {
         : new FilterEvaluator(directory.schema, { defaultCountry: next.directory.defaultCountry });
     let fresh: Fresh[];
     try {
-      fresh = this.#build(next, changes, directory, evaluator);
+      fresh = await this.#build(next, changes, directory, evaluator);
     } catch (error) {
       if (!(error instanceof StartupError)) throw error;
       return this.#refuse([error.message]);
@@ -133,7 +140,12 @@ export class Reloader {
   }
 
   /** Mounts every added and changed source, none started; a setting that is wrong refuses them all. */
-  #build(next: Config, changes: ConfigChanges, directory: Directory, evaluator: FilterEvaluator): Fresh[] {
+  async #build(
+    next: Config,
+    changes: ConfigChanges,
+    directory: Directory,
+    evaluator: FilterEvaluator,
+  ): Promise<Fresh[]> {
     const rebuilt = new Set([...changes.sources.added, ...changes.sources.changed]);
     const context: MountContext = {
       config: next,
@@ -146,6 +158,7 @@ export class Reloader {
       ),
       logger: this.running.logger,
       snapshots: true,
+      factories: await sourceFactories(next),
     };
     const running = new Map(directory.mounts.map((mount) => [mount.name, mount]));
     const fresh: Fresh[] = [];

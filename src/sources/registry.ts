@@ -10,7 +10,7 @@ import { FILE_SOURCE } from './file/descriptor.js';
 import { GOOGLE_SOURCE } from './google/descriptor.js';
 import { GRAPH_SOURCE } from './graph/descriptor.js';
 import { LDAP_SOURCE } from './ldap/descriptor.js';
-import type { SourceDescriptor } from './source-descriptor.js';
+import type { SourceDescriptor, SourceFactory } from './source-descriptor.js';
 
 /** In the order the configuration reference lists them. */
 export const SOURCE_TYPES: readonly SourceDescriptor[] = [
@@ -37,4 +37,15 @@ export function sourceTypes(): readonly SourceDescriptor[] {
 
 export function sourceType(name: string): SourceDescriptor | undefined {
   return registered.find((type) => type.type === name);
+}
+
+/**
+ * How to build each of `types` that this process knows (an unknown one is left for the mount to
+ * report with its config path). Loaded once per process: a type's module is not loaded twice.
+ */
+export async function loadSourceFactories(
+  types: Iterable<string>,
+): Promise<ReadonlyMap<string, SourceFactory>> {
+  const known = [...new Set(types)].flatMap((name) => sourceType(name) ?? []);
+  return new Map(await Promise.all(known.map(async (type) => [type.type, await type.load()] as const)));
 }

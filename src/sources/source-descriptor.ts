@@ -1,8 +1,8 @@
 /**
  * One source type, as its folder describes it to the rest of dirbridge (a glauth plugin is the
  * model): its config `type`, its settings (a schema fragment, each default written once), which of
- * them are file paths, its default map, the words of its configuration reference, and how to build
- * it from what the app gives it. The registry is a list of these; the config schema and its
+ * them are file paths, its default map, the words of its configuration reference, and how to load what
+ * builds it from what the app gives it. The registry is a list of these; the config schema and its
  * reference are generated from them, so a new type touches its folder and one line of the list.
  */
 import type { SourceTypeSchema } from '../config/source-type-schema.js';
@@ -32,6 +32,12 @@ export interface SourceDescriptor extends SourceTypeSchema {
    * evaluates itself, the collections it mounts): a snapshot written under others is not served.
    */
   readonly copyScope?: readonly string[];
-  /** Builds the source from its config (checked against `settings` and defaulted; nothing contacted yet). */
-  create(config: SourceConfig, context: SourceContext): Source;
+  /**
+   * Loads how the type builds a source. Only the types a config uses are loaded: each brings its
+   * client libraries (Graph's, Google's, ldapts), which every listener thread would carry too.
+   */
+  load(): Promise<SourceFactory>;
 }
+
+/** Builds a source from its config (checked against `settings` and defaulted; nothing contacted yet). */
+export type SourceFactory = (config: SourceConfig, context: SourceContext) => Source;

@@ -7,8 +7,16 @@
  * and operations counted by its metrics. It loads, follows and snapshots nothing.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { mountContext, mountSource, serverFeatures, sessionServices, type MountContext } from '../app.js';
+import {
+  mountContext,
+  mountSource,
+  serverFeatures,
+  sessionServices,
+  sourceFactories,
+  type MountContext,
+} from '../app.js';
 import type { Config } from '../config/types.js';
+import type { SourceFactory } from '../sources/source-descriptor.js';
 import { AttachedReplicaMount } from '../directory/attached-replica-mount.js';
 import { Directory } from '../directory/directory.js';
 import type { MountedSource } from '../directory/mounted-source.js';
@@ -45,14 +53,21 @@ class ListenerThread {
   #generation: Generation;
   readonly #services: CurrentServices;
   readonly #server: LdapServer;
+  /** Reloads in the order the main thread sent them, each once its source types are loaded. */
+  #reloads: Promise<void> = Promise.resolve();
 
-  constructor(data: ListenerThreadData, port: NonNullable<typeof parentPort>) {
+  /** `factories`: how to build the source types of `data.config` (sourceFactories). */
+  constructor(
+    data: ListenerThreadData,
+    port: NonNullable<typeof parentPort>,
+    factories: ReadonlyMap<string, SourceFactory>,
+  ) {
     this.#data = data;
     this.#port = port;
     this.#logger = createLogger(data.config.log.level).child({ thread: data.thread });
     this.#events = new RelayedEvents(port);
     this.#throttle = new RemoteThrottle(data.throttle);
-    this.#generation = this.#build(data.config, data.mounts, new Map());
+    this.#generation = this.#build(data.config, factories, data.mounts, new Map());
     this.#services = new CurrentServices(this.#servicesOf(this.#generation));
     const tls = data.config.tls && loadServerTls(data.config.tls);
     this.#server = new LdapServer(this.#services, tls, {
@@ -77,13 +92,22 @@ class ListenerThread {
       if (mount) mount.apply(message.notice);
       // A fresh notice may come before the reload that names its mount: kept until then.
       else this.#early.set(message.mount, message);
-    } else if (message.kind === 'reload') this.#reload(message.config, message.mounts);
-    else void this.#close(message.drainMs);
+    } else if (message.kind === 'reload') {
+      const { config, mounts } = message;
+      this.#reloads = this.#reloads
+        .then(async () => this.#reload(config, await sourceFactories(config), mounts))
+        .catch((error: unknown) => this.#logger.error({ err: error }, 'reload failed in this thread'));
+    } else void this.#close(message.drainMs);
   }
 
   /** The directory over `config`: mounts the last generation had (same id) kept, the others made. */
-  #build(config: Config, ids: MountIds, kept: ReadonlyMap<number, MountedSource>): Generation {
-    const context = mountContext(config, this.#logger);
+  #build(
+    config: Config,
+    factories: ReadonlyMap<string, SourceFactory>,
+    ids: MountIds,
+    kept: ReadonlyMap<number, MountedSource>,
+  ): Generation {
+    const context = mountContext(config, this.#logger, factories);
     const mounts = new Map<number, MountedSource>();
     const list = config.sources.map((source, index) => {
       const id = ids[index]!;
@@ -128,9 +152,9 @@ class ListenerThread {
   }
 
   /** The reload the main thread swapped in, swapped in here once its new mounts have started. */
-  #reload(config: Config, ids: MountIds): void {
+  #reload(config: Config, factories: ReadonlyMap<string, SourceFactory>, ids: MountIds): void {
     const previous = this.#generation;
-    const next = this.#build(config, ids, previous.mounts);
+    const next = this.#build(config, factories, ids, previous.mounts);
     const fresh = [...next.mounts].filter(([id]) => !previous.mounts.has(id)).map(([, mount]) => mount);
     void Promise.all(fresh.map((mount) => mount.start(new AbortController().signal))).then(() => {
       next.directory.reportListeners(() => this.#server.connections.snapshot());
@@ -162,6 +186,7 @@ class ListenerThread {
 }
 
 if (parentPort) {
-  const thread = new ListenerThread(workerData as ListenerThreadData, parentPort);
+  const data = workerData as ListenerThreadData;
+  const thread = new ListenerThread(data, parentPort, await sourceFactories(data.config));
   await thread.start();
 }

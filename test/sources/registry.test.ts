@@ -3,11 +3,24 @@
  * its path settings exist among its settings, and the generated config schema holds each type's
  * settings as the descriptor writes them, so a new type needs its folder and one line in the list.
  */
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { configSchema, sourceTypeDefinition } from '../../src/config/config-schema.js';
 import type { JsonSchema } from '../../src/config/json-schema.js';
-import { SOURCE_TYPES, registerSourceType, sourceType, sourceTypes } from '../../src/sources/registry.js';
+import {
+  SOURCE_TYPES,
+  loadSourceFactories,
+  registerSourceType,
+  sourceType,
+  sourceTypes,
+} from '../../src/sources/registry.js';
 import type { SourceDescriptor } from '../../src/sources/source-descriptor.js';
+
+/** Whether a CommonJS client library has been loaded into this process. */
+const loaded = (library: string): boolean =>
+  Object.keys(createRequire(import.meta.url).cache).some((path) =>
+    path.includes(`/node_modules/${library}/`),
+  );
 
 function setting(descriptor: SourceDescriptor, dotted: string): JsonSchema | undefined {
   const [outer, inner] = dotted.split('.') as [string, string | undefined];
@@ -84,5 +97,16 @@ describe('source descriptors', () => {
     expect(sourceType('registry-test')).toBe(extra);
     expect(sourceTypes().map((type) => type.type)).toContain('registry-test');
     expect(SOURCE_TYPES).not.toContain(extra);
+  });
+
+  it("loads a type's implementation, and its client library, only for the types asked for", async () => {
+    expect(loaded('@googleapis/people')).toBe(false);
+    expect(loaded('@microsoft/microsoft-graph-client')).toBe(false);
+    const factories = await loadSourceFactories(['file', 'google', 'file', 'no-such-type']);
+    expect([...factories.keys()]).toEqual(['file', 'google']);
+    expect(loaded('@googleapis/people')).toBe(true);
+    expect(loaded('@microsoft/microsoft-graph-client')).toBe(false);
+    const again = await loadSourceFactories(['google']);
+    expect(again.get('google')).toBe(factories.get('google'));
   });
 });

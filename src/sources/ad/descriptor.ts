@@ -3,15 +3,9 @@
  * (objectGUID as the id, AD's person and contact filters), AD's default map, AD's sign-on names
  * (`user@<UPN suffix>`, `NETBIOS\\user`) and plain words for AD's bind diagnostics.
  */
-import type { SourceConfig } from '../../config/types.js';
-import { ldapFamilySource, type LdapSource, type LdapSourceContext } from '../ldap/index.js';
 import type { SourceDescriptor } from '../source-descriptor.js';
-import { validSettings } from '../valid-settings.js';
-import { AdLoginNames, type AdNamingConfig } from './ad-login-names.js';
-import { explainAdBindDiagnostic } from './bind-diagnostic.js';
 import { AD_DEFAULT_MAP } from './default-map.js';
 import { AD_SETTINGS } from './settings-schema.js';
-import { UsnMark } from './usn-mark.js';
 
 export const AD_SOURCE: SourceDescriptor = {
   type: 'ad',
@@ -20,19 +14,5 @@ export const AD_SOURCE: SourceDescriptor = {
   settings: AD_SETTINGS,
   pathSettings: ['tls.ca'],
   defaultMap: AD_DEFAULT_MAP,
-  create: (config, context) => createAdSource(config, context),
+  load: async () => (await import('./create-ad-source.js')).createAdSource,
 };
-
-/** Builds an ad source from its config (checked and defaulted; nothing is contacted yet). */
-export function createAdSource(config: SourceConfig, context: LdapSourceContext = {}): LdapSource {
-  const settled = validSettings(AD_SOURCE, config);
-  const naming: AdNamingConfig = {
-    ...(settled.upnSuffixes === undefined ? {} : { upnSuffixes: settled.upnSuffixes as string[] }),
-    ...(settled.netbiosName === undefined ? {} : { netbiosName: settled.netbiosName as string }),
-  };
-  return ldapFamilySource(settled, context, {
-    loginNames: ({ reader, bases }) => new AdLoginNames(bases, naming, reader),
-    explainBindError: explainAdBindDiagnostic,
-    changeMark: (backend) => new UsnMark(backend),
-  });
-}

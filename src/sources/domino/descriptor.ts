@@ -7,29 +7,9 @@
  * mail conditions go down, never as "contains", which Domino runs as a prefix search. Sign-on
  * resolves a person's name to its DN first (domino-login-names.ts).
  */
-import type { SourceConfig } from '../../config/types.js';
-import { ldapFamilySource, type LdapSource, type LdapSourceContext } from '../ldap/index.js';
 import type { SourceDescriptor } from '../source-descriptor.js';
-import { validSettings } from '../valid-settings.js';
 import { DOMINO_DEFAULT_MAP } from './default-map.js';
-import { DOMINO_ID_ATTRIBUTE } from './domino-defaults.js';
-import { DominoLoginNames } from './domino-login-names.js';
 import { DOMINO_SETTINGS } from './settings-schema.js';
-
-/** What Domino's views index: names and mail. Nothing else is pushed down in live mode. */
-const DOMINO_INDEXED = [
-  'cn',
-  'sn',
-  'givenName',
-  'displayName',
-  'uid',
-  'ShortName',
-  'mail',
-  'InternetAddress',
-  'FirstName',
-  'LastName',
-  'FullName',
-];
 
 export const DOMINO_SOURCE: SourceDescriptor = {
   type: 'domino',
@@ -38,17 +18,5 @@ export const DOMINO_SOURCE: SourceDescriptor = {
   settings: DOMINO_SETTINGS,
   pathSettings: ['tls.ca'],
   defaultMap: DOMINO_DEFAULT_MAP,
-  create: (config, context) => createDominoSource(config, context),
+  load: async () => (await import('./create-domino-source.js')).createDominoSource,
 };
-
-/** Builds a domino source from its config (checked and defaulted; nothing is contacted yet). */
-export function createDominoSource(config: SourceConfig, context: LdapSourceContext = {}): LdapSource {
-  const settled = validSettings(DOMINO_SOURCE, config);
-  const idAttribute = settled.idAttribute as string;
-  return ldapFamilySource(settled, context, {
-    // A person without the dominoUNID item is identified by its DN.
-    dnAsFallbackId: idAttribute.toLowerCase() === DOMINO_ID_ATTRIBUTE.toLowerCase(),
-    pushdownLimits: { attributes: DOMINO_INDEXED, prefixOnly: true },
-    loginNames: ({ reader, bases, scope }) => new DominoLoginNames(bases, scope, reader),
-  });
-}

@@ -1,5 +1,6 @@
 /** The `domino` source type: HCL/Lotus Domino's LDAP service, on the generic ldap source. */
-export { DOMINO_SOURCE, createDominoSource } from './descriptor.js';
+export { DOMINO_SOURCE } from './descriptor.js';
+export { createDominoSource } from './create-domino-source.js';
 export {
   DOMINO_CONTACTS_FILTER,
   DOMINO_ID_ATTRIBUTE,

@@ -1,11 +1,6 @@
 /** The `ews` source type: contacts kept in Exchange Server mailboxes, through Exchange Web Services. */
-import type { SourceConfig } from '../../config/types.js';
-import type { SourceContext, SourceDescriptor } from '../source-descriptor.js';
-import { validSettings } from '../valid-settings.js';
-import { EwsAddressBookSource } from './address-book-source.js';
+import type { SourceDescriptor } from '../source-descriptor.js';
 import { EWS_DEFAULT_MAP } from './default-map.js';
-import { readEwsSettings } from './ews-settings.js';
-import { EwsSource } from './ews-source.js';
 import { EWS_SETTINGS } from './settings-schema.js';
 
 export const EWS_SOURCE: SourceDescriptor = {
@@ -16,19 +11,5 @@ export const EWS_SOURCE: SourceDescriptor = {
   pathSettings: ['tls.ca'],
   copyScope: ['url', 'mailboxes', 'publicFolders'],
   defaultMap: EWS_DEFAULT_MAP,
-  create: (config, context) => createEwsSource(config, context),
+  load: async () => (await import('./create-ews-source.js')).createEwsSource,
 };
-
-/**
- * Builds an ews source from its config (checked and defaulted; nothing is contacted yet): mailbox
- * contacts, or with `addressBook` the address book.
- */
-export function createEwsSource(
-  config: SourceConfig,
-  context?: Partial<SourceContext>,
-): EwsSource | EwsAddressBookSource {
-  const settings = readEwsSettings(validSettings(EWS_SOURCE, config));
-  return settings.addressBook
-    ? new EwsAddressBookSource(settings, context?.logger)
-    : new EwsSource(settings, context?.logger);
-}

@@ -1,6 +1,7 @@
 /** The file source type: a CSV or LDIF phonebook on disk, served from memory. */
-export { FILE_SOURCE, createFileSource, fileSourceSettings } from './descriptor.js';
-export type { FileSourceContext } from './descriptor.js';
+export { FILE_SOURCE } from './descriptor.js';
+export { createFileSource, fileSourceSettings } from './create-file-source.js';
+export type { FileSourceContext } from './create-file-source.js';
 
 export { FILE_DEFAULT_MAP } from './default-map.js';
 export { FileSource } from './file-source.js';

@@ -1,10 +1,6 @@
 /** The `google` source type: a Google Workspace directory through the People API. */
-import type { SourceConfig } from '../../config/types.js';
-import type { SourceContext, SourceDescriptor } from '../source-descriptor.js';
-import { validSettings } from '../valid-settings.js';
+import type { SourceDescriptor } from '../source-descriptor.js';
 import { GOOGLE_DEFAULT_MAP } from './default-map.js';
-import { readGoogleSettings } from './google-settings.js';
-import { GoogleSource } from './google-source.js';
 import { GOOGLE_SETTINGS } from './settings-schema.js';
 
 export const GOOGLE_SOURCE: SourceDescriptor = {
@@ -15,10 +11,5 @@ export const GOOGLE_SOURCE: SourceDescriptor = {
   pathSettings: [],
   copyScope: ['adminEmail', 'directory', 'userContacts'],
   defaultMap: GOOGLE_DEFAULT_MAP,
-  create: (config, context) => createGoogleSource(config, context),
+  load: async () => (await import('./create-google-source.js')).createGoogleSource,
 };
-
-/** Builds a google source from its config (checked and defaulted; nothing is contacted yet). */
-export function createGoogleSource(config: SourceConfig, context?: Partial<SourceContext>): GoogleSource {
-  return new GoogleSource(readGoogleSettings(validSettings(GOOGLE_SOURCE, config)), context?.logger);
-}

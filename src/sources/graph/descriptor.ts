@@ -1,10 +1,6 @@
 /** The `graph` source type: Microsoft 365 (Entra ID users, organisational and mailbox contacts) through Graph. */
-import type { SourceConfig } from '../../config/types.js';
-import type { SourceContext, SourceDescriptor } from '../source-descriptor.js';
-import { validSettings } from '../valid-settings.js';
+import type { SourceDescriptor } from '../source-descriptor.js';
 import { GRAPH_DEFAULT_MAP } from './default-map.js';
-import { readGraphSettings } from './graph-settings.js';
-import { GraphSource } from './graph-source.js';
 import { GRAPH_SETTINGS } from './settings-schema.js';
 
 export const GRAPH_SOURCE: SourceDescriptor = {
@@ -15,10 +11,5 @@ export const GRAPH_SOURCE: SourceDescriptor = {
   pathSettings: ['tls.ca', 'certificate.cert', 'certificate.key'],
   copyScope: ['tenant', 'users', 'usersFilter', 'orgContacts', 'mailboxContacts'],
   defaultMap: GRAPH_DEFAULT_MAP,
-  create: (config, context) => createGraphSource(config, context),
+  load: async () => (await import('./create-graph-source.js')).createGraphSource,
 };
-
-/** Builds a graph source from its config (checked and defaulted; nothing is contacted yet). */
-export function createGraphSource(config: SourceConfig, context?: Partial<SourceContext>): GraphSource {
-  return new GraphSource(readGraphSettings(validSettings(GRAPH_SOURCE, config)), context?.logger);
-}

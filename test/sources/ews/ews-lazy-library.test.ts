@@ -12,7 +12,8 @@ const loaded = (): number =>
 describe('ews-javascript-api', () => {
   it('is loaded on a source first use, not with the registry', async () => {
     const { sourceType } = await import('../../../src/sources/registry.js');
-    const source = sourceType('ews')!.create(
+    const create = await sourceType('ews')!.load();
+    const source = create(
       {
         name: 'exchange',
         type: 'ews',

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureTestCa } from '../../../scripts/test-backends/test-ca.js';
 import { LdapConnections } from '../../../src/sources/ldap/ldap-connections.js';
-import { ldapSourceSettings } from '../../../src/sources/ldap/descriptor.js';
+import { ldapSourceSettings } from '../../../src/sources/ldap/create-ldap-source.js';
 import {
   START_TLS_OID,
   startFakeLdapServer,

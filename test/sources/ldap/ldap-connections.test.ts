@@ -8,7 +8,7 @@ import {
 } from '../../../src/sources/ldap/ldap-connections.js';
 import type { Lease } from '../../../src/sources/ldap/pooled-connection.js';
 import { SourceBusy } from '../../../src/sources/source.js';
-import { ldapSourceSettings } from '../../../src/sources/ldap/descriptor.js';
+import { ldapSourceSettings } from '../../../src/sources/ldap/create-ldap-source.js';
 import { startFakeLdapServer, type FakeLdapServer } from '../../fakes/ldap/fake-ldap-server.js';
 import { directoryAnswers } from '../../fakes/ldap/responders.js';
 

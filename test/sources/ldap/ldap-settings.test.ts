@@ -8,7 +8,7 @@ import { parseFilter } from '../../../src/filter/parse.js';
 import { createLdapSource } from '../../../src/sources/ldap/index.js';
 import { guidToUuid, matches, toRecord, uuidToGuid } from '../../../src/sources/ldap/ldap-entry.js';
 import { DEFAULT_PHONE_FIELDS } from '../../../src/sources/ldap/ldap-defaults.js';
-import { ldapSourceSettings } from '../../../src/sources/ldap/descriptor.js';
+import { ldapSourceSettings } from '../../../src/sources/ldap/create-ldap-source.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'dirbridge-ldap-'));
 const ca = join(folder, 'ca.pem');
