@@ -38,7 +38,7 @@ import { SourceError, type Source, type SourceKind } from './sources/source.js';
 import { VERSION } from './version.js';
 import type { ResultCacheSettings } from './cache/result-cache.js';
 import type { BindThrottle } from './auth/throttle.js';
-import { EncodedEntries } from './session/encoded-entries.js';
+import { ENCODED_ENTRIES_BYTES, EncodedEntries } from './session/encoded-entries.js';
 import { ListenerThreads } from './threads/listener-threads.js';
 import { SharedConnectionTally } from './threads/shared-connection-tally.js';
 
@@ -257,7 +257,8 @@ export function sessionServices(
     logger,
     ...(options.events ? { events: options.events } : {}),
     views: new ViewCatalog(config, directory.schema),
-    encodedEntries: new EncodedEntries(),
+    // The budget is the process's: each event loop (main and listener threads) keeps its share.
+    encodedEntries: new EncodedEntries(ENCODED_ENTRIES_BYTES / (config.listenerThreads + 1)),
   };
 }
 

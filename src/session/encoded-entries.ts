@@ -19,7 +19,7 @@
 
 import { StampPlaces } from './stamp-places.js';
 
-/** What the kept bytes may add up to, both generations together. */
+/** What the kept bytes may add up to in a process, both generations (and every event loop) together. */
 export const ENCODED_ENTRIES_BYTES = 16 * 1024 * 1024;
 
 /** Bytes of a generation's block, unless the budget's half is smaller. */
@@ -85,7 +85,7 @@ export class EncodedEntries {
   #lastYoung: StampPlaces | undefined;
   #lastOld: StampPlaces | undefined;
 
-  constructor(private readonly budget = ENCODED_ENTRIES_BYTES) {
+  constructor(readonly budget = ENCODED_ENTRIES_BYTES) {
     this.#blockBytes = Math.max(1, Math.min(BLOCK_BYTES, Math.floor(budget / 2)));
     this.#young = new Generation(this.#blockBytes);
     this.#old = new Generation(this.#blockBytes);
