@@ -2,8 +2,10 @@
  * The bind throttle across listener threads: one throttle, the main thread's, counts every bind's
  * failures and turns wherever the connection landed, so that guesses spread over the threads get no
  * more fast answers than guesses sent to one. A listener thread's authenticator asks it through a
- * MessagePort (RemoteThrottle); the main thread answers (ThrottleHost). A hop costs a bind a few
- * tens of microseconds; the throttle's promise (DESIGN.md "Binds") is worth it.
+ * MessagePort (RemoteThrottle); the main thread answers (ThrottleHost). A message costs both
+ * threads tens of microseconds (most of it Node's dispatch, not the copy), so each side sends what
+ * one event-loop turn produced as one message: under load the binds of many connections share it.
+ * The throttle's promise (DESIGN.md "Binds") is worth the hop.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { cancellableOf, type Cancellable } from '../auth/cancellable.js';
@@ -18,16 +20,39 @@ export type ThrottleRequest =
 /** From the main thread: the turn given (with its delay), or none (the bind was cancelled meanwhile). */
 export type ThrottleAnswer = { readonly id: number; readonly delayMs: number } | { readonly id: number };
 
+/** Messages of one kind gathered during an event-loop turn and posted together at its end. */
+class Outbox<T> {
+  #pending: T[] = [];
+
+  constructor(private readonly port: MessagePort) {}
+
+  send(message: T): void {
+    if (this.#pending.length === 0) setImmediate(() => this.#flush());
+    this.#pending.push(message);
+  }
+
+  #flush(): void {
+    const messages = this.#pending;
+    this.#pending = [];
+    // A port closed meanwhile (its thread ended) drops them: that thread's binds were released.
+    this.port.postMessage(messages);
+  }
+}
+
 /** A listener thread's throttle: the main thread's, through a port. */
 export class RemoteThrottle implements BindThrottle {
   #next = 1;
   readonly #waiting = new Map<number, (delayMs: number | undefined) => void>();
+  readonly #outbox: Outbox<ThrottleRequest>;
 
-  constructor(private readonly port: MessagePort) {
-    port.on('message', (answer: ThrottleAnswer) => {
-      const resolve = this.#waiting.get(answer.id);
-      this.#waiting.delete(answer.id);
-      resolve?.('delayMs' in answer ? answer.delayMs : undefined);
+  constructor(port: MessagePort) {
+    this.#outbox = new Outbox(port);
+    port.on('message', (answers: readonly ThrottleAnswer[]) => {
+      for (const answer of answers) {
+        const resolve = this.#waiting.get(answer.id);
+        this.#waiting.delete(answer.id);
+        resolve?.('delayMs' in answer ? answer.delayMs : undefined);
+      }
     });
     // Binds waiting on the port keep the thread alive; an idle port must not.
     port.unref();
@@ -38,18 +63,18 @@ export class RemoteThrottle implements BindThrottle {
     if (cancellable.aborted) return undefined;
     const id = this.#next++;
     const { signal } = cancellable;
-    const onAbort = (): void => this.port.postMessage({ kind: 'cancel', id } satisfies ThrottleRequest);
+    const onAbort = (): void => this.#outbox.send({ kind: 'cancel', id });
     const delayMs = await new Promise<number | undefined>((resolve) => {
       this.#waiting.set(id, resolve);
       signal.addEventListener('abort', onAbort, { once: true });
-      this.port.postMessage({ kind: 'admit', id, attempt } satisfies ThrottleRequest);
+      this.#outbox.send({ kind: 'admit', id, attempt });
     }).finally(() => signal.removeEventListener('abort', onAbort));
     if (delayMs === undefined) return undefined;
     let settled = false;
     const settle = (outcome: 'failed' | 'succeeded' | 'released'): void => {
       if (settled) return;
       settled = true;
-      this.port.postMessage({ kind: 'settle', id, outcome } satisfies ThrottleRequest);
+      this.#outbox.send({ kind: 'settle', id, outcome });
     };
     return {
       delayMs,
@@ -64,13 +89,17 @@ export class RemoteThrottle implements BindThrottle {
 export class ThrottleHost {
   readonly #cancels = new Map<number, AbortController>();
   readonly #admissions = new Map<number, Admission>();
+  readonly #outbox: Outbox<ThrottleAnswer>;
 
   constructor(
     private readonly port: MessagePort,
     /** The throttle in force (a reload may replace it). */
     private readonly throttle: () => BindThrottle,
   ) {
-    port.on('message', (request: ThrottleRequest) => this.#handle(request));
+    this.#outbox = new Outbox(port);
+    port.on('message', (requests: readonly ThrottleRequest[]) => {
+      for (const request of requests) this.#handle(request);
+    });
     port.unref();
   }
 
@@ -102,15 +131,11 @@ export class ThrottleHost {
         (admission) => {
           this.#cancels.delete(request.id);
           if (admission) this.#admissions.set(request.id, admission);
-          this.port.postMessage(
-            (admission
-              ? { id: request.id, delayMs: admission.delayMs }
-              : { id: request.id }) satisfies ThrottleAnswer,
-          );
+          this.#outbox.send(admission ? { id: request.id, delayMs: admission.delayMs } : { id: request.id });
         },
         () => {
           this.#cancels.delete(request.id);
-          this.port.postMessage({ id: request.id } satisfies ThrottleAnswer);
+          this.#outbox.send({ id: request.id });
         },
       );
   }

@@ -1,9 +1,10 @@
 /**
  * The throttle reached through a port, as a listener thread reaches the main thread's: delays and
  * turns as the throttle itself gives them, outcomes counted there, a bind given up while it waits
- * for its turn leaves nothing behind, and a thread that ends releases its binds under way.
+ * for its turn leaves nothing behind, a thread that ends releases its binds under way, and what one
+ * event-loop turn asks or answers travels as one message.
  */
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Throttle } from '../../src/auth/throttle.js';
 import type { ThrottleConfig } from '../../src/config/types.js';
@@ -26,17 +27,36 @@ afterEach(() => {
   closing = [];
 });
 
-function relayed(): { throttle: Throttle; remote: RemoteThrottle; host: ThrottleHost } {
+/** Messages a port posted. */
+function counted(port: MessagePort): unknown[] {
+  const posted: unknown[] = [];
+  const post = port.postMessage.bind(port);
+  port.postMessage = (message: unknown) => {
+    posted.push(message);
+    post(message);
+  };
+  return posted;
+}
+
+function relayed(): {
+  throttle: Throttle;
+  remote: RemoteThrottle;
+  host: ThrottleHost;
+  asked: unknown[];
+  answered: unknown[];
+} {
   // A clock that stands still: failures do not leak away during the test.
   const throttle = new Throttle(SETTINGS, () => 1_000_000);
   const channel = new MessageChannel();
+  const asked = counted(channel.port2);
+  const answered = counted(channel.port1);
   const host = new ThrottleHost(channel.port1, () => throttle);
   const remote = new RemoteThrottle(channel.port2);
   closing.push(() => {
     channel.port1.close();
     channel.port2.close();
   });
-  return { throttle, remote, host };
+  return { throttle, remote, host, asked, answered };
 }
 
 describe('RemoteThrottle through a ThrottleHost', () => {
@@ -99,5 +119,17 @@ describe('RemoteThrottle through a ThrottleHost', () => {
     host.close();
     expect(throttle.inFlight(attempt).login).toBe(0);
     expect(throttle.failures(attempt).login).toBe(0);
+  });
+
+  it('sends the requests of one turn as one message, and their answers as one', async () => {
+    const { throttle, remote, asked, answered } = relayed();
+    const admissions = await Promise.all(['a', 'b', 'c'].map((login) => remote.admit({ login }, signal)));
+    expect(admissions.map((admission) => admission?.delayMs)).toEqual([0, 0, 0]);
+    expect(asked).toHaveLength(1);
+    expect(answered).toHaveLength(1);
+    for (const admission of admissions) admission!.failed();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(asked).toHaveLength(2);
+    expect(['a', 'b', 'c'].map((login) => throttle.failures({ login }).login)).toEqual([1, 1, 1]);
   });
 });
