@@ -14,7 +14,7 @@ import type { Schema } from '../schema/schema.js';
 import type { Entry } from '../schema/entry.js';
 import { PhoneReadings } from './phone-readings.js';
 import type { ReplicaNotice } from './replica-notice.js';
-import { ReplicaIndex, type ReplicaIndexShare } from './replica-index.js';
+import { ReplicaIndex } from './replica-index.js';
 import { ReplicaReader } from './replica-reader.js';
 import { StoreReader } from './store-reader.js';
 
@@ -31,6 +31,7 @@ export class AttachedReplica {
   readonly #rules: MatchingRules;
   #store: StoreReader;
   #index: ReplicaIndex;
+  #readings!: PhoneReadings;
   #reader: ReplicaReader;
 
   constructor(
@@ -40,7 +41,7 @@ export class AttachedReplica {
   ) {
     this.#rules = new MatchingRules(options.schema, { defaultCountry: options.defaultCountry });
     this.#store = new StoreReader(notice.store, options.dnOf);
-    this.#index = this.#attach(this.#store, notice.index);
+    this.#index = this.#attach(this.#store, notice);
     this.#reader = new ReplicaReader(this.#store, this.#index);
   }
 
@@ -57,22 +58,29 @@ export class AttachedReplica {
   apply(notice: ReplicaNotice): void {
     if (notice.fresh) {
       const store = new StoreReader(notice.store, this.options.dnOf);
-      const index = this.#attach(store, notice.index);
+      const index = this.#attach(store, notice);
       this.#store = store;
       this.#index = index;
       this.#reader = new ReplicaReader(store, index);
       return;
     }
     this.#store.update(notice.store, notice.touched);
+    this.#readings.update(notice.readings);
     this.#index.update(notice.index);
   }
 
-  /** The engine's index, attached over `store`, with phone readings of this thread's own. */
-  #attach(store: StoreReader, share: ReplicaIndexShare): ReplicaIndex {
+  /** The engine's index and phone readings, attached over `store` as a fresh notice gives them. */
+  #attach(store: StoreReader, notice: ReplicaNotice): ReplicaIndex {
     const { schema, prepare } = this.options;
-    const readings = new PhoneReadings(this.#rules.phoneNumbers, schema, (slot) => store.recordAt(slot));
+    const readings = new PhoneReadings(
+      this.#rules.phoneNumbers,
+      schema,
+      (slot) => store.recordAt(slot),
+      notice.readings,
+    );
+    this.#readings = readings;
     store.listener = readings;
     const read = (slot: number): Entry['attributes'] | undefined => store.entry(slot)?.attributes;
-    return ReplicaIndex.attach({ schema, rules: this.#rules, read, prepare, readings }, share);
+    return ReplicaIndex.attach({ schema, rules: this.#rules, read, prepare, readings }, notice.index);
   }
 }

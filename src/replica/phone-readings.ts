@@ -4,12 +4,15 @@
  * numbers gets their forms from here instead of parsing them again (a parse costs about 10 µs, and
  * `*4567` tests every candidate's numbers). A reading belongs to the record it was made from: a
  * changed entry (written elsewhere in the arena) or a compaction makes the slot's readings stale,
- * and one missing or stale is made on first use. Nothing is dropped for want of room: there is one
- * short string per slot and telephone attribute, about ten megabytes for 100,000 people. A snapshot
- * keeps them too, so a restored replica parses no stored number either.
+ * and one missing or stale is made on first use. Nothing is dropped for want of room: there are a
+ * few bytes per slot and telephone attribute, about five megabytes for 100,000 people, in shared
+ * memory (readings-table.ts): a listener thread reads the owner's readings (`attached`) and parses
+ * only what they miss, keeping nothing. A snapshot keeps them too, so a restored replica parses no
+ * stored number either.
  */
 import type { PhoneForms, PhoneNumbers, PhoneReading } from '../schema/phone-number.js';
 import type { Schema } from '../schema/schema.js';
+import { ReadingsTable, type ReadingsShare } from './readings-table.js';
 import { SnapshotUnusable } from './snapshot-format.js';
 import type { SnapshotReader } from './snapshot-reader.js';
 import type { SnapshotWriter } from './snapshot-writer.js';
@@ -29,10 +32,10 @@ const PACKED = /^(?:\d+,\d+,\d*)?(?:;(?:\d+,\d+,\d*)?)*$/;
 const NONE = '-';
 
 export class PhoneReadings {
-  /** Per slot: the record its readings were made from; 0: none. */
-  #records = new Uint32Array(1024);
-  /** Per telephone attribute (lower-cased canonical name): per slot, its values' packed readings. */
-  readonly #packed = new Map<string, (string | undefined)[]>();
+  /** Per slot the record its readings were made from, per telephone attribute and slot its readings. */
+  readonly #table: ReadingsTable;
+  /** Whether the readings are this thread's to write (the replica's owner), or another's to read. */
+  readonly #owner: boolean;
   /** Attribute key as entries spell it -> the canonical key when it is a telephone attribute, else null. */
   readonly #telephone = new Map<string, string | null>();
 
@@ -40,7 +43,22 @@ export class PhoneReadings {
     private readonly phones: PhoneNumbers,
     private readonly schema: Schema,
     private readonly recordOf: RecordOf,
-  ) {}
+    /** The owner's readings (PhoneReadings.share), read from another thread; absent: this thread's own. */
+    share?: ReadingsShare,
+  ) {
+    this.#table = new ReadingsTable(share);
+    this.#owner = share === undefined;
+  }
+
+  /** Where the readings lie, for a listener thread's PhoneReadings. */
+  share(): ReadingsShare {
+    return this.#table.share();
+  }
+
+  /** A reader's view follows the owner's readings as a later share gives them. */
+  update(share: ReadingsShare): void {
+    this.#table.update(share);
+  }
 
   /**
    * Writes the readings that are good for the records the store holds now (the store is written
@@ -48,14 +66,12 @@ export class PhoneReadings {
    */
   async saveTo(writer: SnapshotWriter, slotCount: number): Promise<void> {
     // Taken at once: a search may note an attribute never tested before while this is written.
-    const attributes = [...this.#packed];
-    await writer.strings(attributes.map(([key]) => key));
-    for (const [, slots] of attributes) {
+    const attributes = this.#table.attributes();
+    await writer.strings(attributes);
+    for (const key of attributes) {
       const packed = new Array<string>(slotCount);
-      for (let slot = 0; slot < slotCount; slot++) {
-        const current = slot < this.#records.length && this.#records[slot] === this.recordOf(slot);
-        packed[slot] = (current ? slots[slot] : undefined) ?? NONE;
-      }
+      for (let slot = 0; slot < slotCount; slot++)
+        packed[slot] = this.#table.read(slot, this.recordOf(slot), key) ?? NONE;
       await writer.strings(packed);
     }
   }
@@ -72,12 +88,11 @@ export class PhoneReadings {
         throw new SnapshotUnusable('its phone readings disagree with its slots');
       const canonical = this.#telephoneKey(key);
       if (canonical === null) continue;
-      const slots = this.#slots(canonical);
       for (let slot = 0; slot < slotCount; slot++) {
         const reading = packed[slot]!;
         if (reading === NONE || !PACKED.test(reading) || this.recordOf(slot) === 0) continue;
         this.#claim(slot);
-        slots[slot] = reading;
+        this.#table.write(slot, canonical, reading);
       }
     }
   }
@@ -85,9 +100,9 @@ export class PhoneReadings {
   /** Notes the readings of a slot's values of one telephone attribute, made as the index read them. */
   note(slot: number, key: string, forms: readonly PhoneForms[]): void {
     const canonical = this.#telephoneKey(key);
-    if (canonical === null) return;
+    if (canonical === null || !this.#owner) return;
     this.#claim(slot);
-    this.#slots(canonical)[slot] = packAll(forms);
+    this.#table.write(slot, canonical, packAll(forms));
   }
 
   /**
@@ -102,40 +117,25 @@ export class PhoneReadings {
   }
 
   #formsOf(slot: number, record: number, key: string, values: readonly string[]): readonly PhoneForms[] {
-    const slots = this.#slots(key);
-    const packed = this.#records[slot] === record ? slots[slot] : undefined;
+    const packed = this.#table.read(slot, record, key);
     if (packed !== undefined && values.length === 1 && !packed.includes(VALUES))
       return [this.phones.formsWith(values[0]!, unpack(packed))];
     const readings = packed?.split(VALUES);
     if (readings !== undefined && readings.length === values.length)
       return values.map((value, i) => this.phones.formsWith(value, unpack(readings[i]!)));
     const forms = values.map((value) => this.phones.read(value));
-    if (record !== 0 && this.recordOf(slot) === record) {
+    // A reader keeps nothing: the owner reads every number it indexes, so only a change this
+    // thread has not been told of yet is missing.
+    if (this.#owner && record !== 0 && this.recordOf(slot) === record) {
       this.#claim(slot);
-      slots[slot] = packAll(forms);
+      this.#table.write(slot, key, packAll(forms));
     }
     return forms;
   }
 
   /** Makes the slot's readings those of its current record, dropping any of an earlier one. */
   #claim(slot: number): void {
-    const record = this.recordOf(slot);
-    if (slot >= this.#records.length) {
-      let size = this.#records.length * 2;
-      while (size <= slot) size *= 2;
-      const bigger = new Uint32Array(size);
-      bigger.set(this.#records);
-      this.#records = bigger;
-    }
-    if (this.#records[slot] === record) return;
-    this.#records[slot] = record;
-    for (const slots of this.#packed.values()) slots[slot] = undefined;
-  }
-
-  #slots(key: string): (string | undefined)[] {
-    let slots = this.#packed.get(key);
-    if (!slots) this.#packed.set(key, (slots = []));
-    return slots;
+    this.#table.claim(slot, this.recordOf(slot));
   }
 
   #telephoneKey(key: string): string | null {

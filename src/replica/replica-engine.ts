@@ -129,21 +129,24 @@ export class ReplicaEngine {
 
   /**
    * What changed since the last notice, for readers of this copy in other threads (the listener
-   * threads): the store's shared memory, the slots written or freed, and the index as it is now
-   * (ReplicaIndex.attach, update); with `fresh`, the whole store for a reader that starts now.
+   * threads): the store's shared memory, the slots written or freed, the index as it is now
+   * (ReplicaIndex.attach, update) and the phone readings; with `fresh`, the whole store for a reader
+   * that starts now.
    * Undefined before the first load.
    */
   notice(fresh = false): ReplicaNotice | undefined {
     const index = this.#index;
     if (!index) return undefined;
     const store = this.#store;
-    if (fresh) return { store: store.share(), fresh: true, touched: [], index: index.share() };
+    const readings = this.#readings.share();
+    if (fresh) return { store: store.share(), fresh: true, touched: [], index: index.share(), readings };
     const { names, values } = this.#noticed.fresh ? { names: 0, values: 0 } : this.#noticed;
     const notice: ReplicaNotice = {
       store: store.share(names, values),
       fresh: this.#noticed.fresh,
       touched: this.#noticed.fresh ? [] : [...this.#touched],
       index: index.share(),
+      readings,
     };
     this.#touched = new Set();
     this.#noticed = { names: store.names.all.length, values: store.values.all.length, fresh: false };

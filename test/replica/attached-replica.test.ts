@@ -1,9 +1,10 @@
 /**
  * A replica read through the engine's notices, as a listener thread reads it: the same answers as
  * the engine's own after a load and after rounds of changes, deletions and new attribute names; a
- * rewritten entry found by its old keys before the notice is tested, never passed as a match.
+ * rewritten entry found by its old keys before the notice is tested, never passed as a match; numbers
+ * are tested with the engine's readings, not parsed again.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FilterEvaluator } from '../../src/directory/evaluator.js';
 import { Namespace } from '../../src/directory/namespace.js';
 import { Presenter } from '../../src/directory/presenter.js';
@@ -12,6 +13,7 @@ import { FieldMap, IDENTITY_MAP } from '../../src/mapping/field-map.js';
 import { AttachedReplica } from '../../src/replica/attached-replica.js';
 import type { CandidateBatch } from '../../src/replica/candidate-batch.js';
 import type { Filter } from '../../src/filter/ast.js';
+import { PhoneNumbers } from '../../src/schema/phone-number.js';
 import { Schema } from '../../src/schema/schema.js';
 import { engineFor, people } from '../support/replica-engine-harness.js';
 import { person, ScriptedFeedSource } from '../support/scripted-feed-source.js';
@@ -50,12 +52,20 @@ function matches(replica: Readable, text: string): string[] {
   return names.sort();
 }
 
+function uuidOf(n: number): string {
+  return presenter.present(person(n)).attributes.get('entryuuid')!.values[0]!;
+}
+
 function attach(engine: ReturnType<typeof engineFor>['engine']): AttachedReplica {
   return new AttachedReplica(
     { schema, defaultCountry: 'DE', dnOf: (uuid) => presenter.dnOfUuid(uuid), prepare: ['cn', 'sn'] },
     engine.notice(true)!,
   );
 }
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('AttachedReplica', () => {
   it('answers as the engine does after its load', async () => {
@@ -134,5 +144,28 @@ describe('AttachedReplica', () => {
     attached.apply(other.notice(true)!);
     expect(attached.size).toBe(25);
     expect(matches(attached.reader, '(cn=person 2*)')).toEqual(matches(other, '(cn=person 2*)'));
+  });
+
+  it("tests numbers with the engine's readings, parsing none it was told of", async () => {
+    const source = new ScriptedFeedSource('crm', people(200));
+    const { engine } = engineFor(source);
+    await engine.sync(signal);
+    const attached = attach(engine);
+    const numbers = ['(|(telephoneNumber=*0042)(mobile=*0042))', '(telephoneNumber=*5550*)'];
+    const read = vi.spyOn(PhoneNumbers.prototype, 'read');
+    for (const filter of numbers) expect(matches(attached.reader, filter)).toEqual(matches(engine, filter));
+    expect(read).not.toHaveBeenCalled();
+    source.rounds.push({
+      items: [
+        { kind: 'upsert', record: person(150, 'Person 150', '+49 30 7770042') },
+        { kind: 'cursor', cursor: 'c1' },
+      ],
+    });
+    await engine.sync(signal);
+    attached.apply(engine.notice()!);
+    read.mockClear();
+    for (const filter of numbers) expect(matches(attached.reader, filter)).toEqual(matches(engine, filter));
+    expect(matches(attached.reader, numbers[0]!)).toContain(engine.get(uuidOf(150))!.dn);
+    expect(read).not.toHaveBeenCalled();
   });
 });
