@@ -1,7 +1,7 @@
 /**
  * The replica's read path in batches: a phone's search (size limit 50, read to the 51st entry that
- * says the limit was passed) makes views of those entries only, and the batches together hand out
- * every candidate once, in the order the index streams them, whatever their sizes.
+ * says the limit was passed) makes views of those entries only, later batches double, and the
+ * batches together hand out every candidate once, in the order the index streams them.
  */
 import { describe, expect, it } from 'vitest';
 import { uuidV5 } from '../../src/directory/entry-uuid.js';
@@ -87,6 +87,12 @@ describe('ReplicaReader', () => {
     expect(first.done).toBe(false);
     expect(first.value).toHaveLength(PHONE_READS);
     expect(made()).toBe(PHONE_READS);
+  });
+
+  it('doubles its batches after the first, up to 256 entries', () => {
+    const reader = new ReplicaReader(store, index);
+    const sizes = [...reader.candidates(parseFilter('(cn=*ann*)'))].map((batch) => batch.length);
+    expect(sizes).toEqual([51, 102, 204, PEOPLE - 51 - 102 - 204]);
   });
 
   it('hands out every candidate once, in the order the index streams them', () => {
