@@ -7,8 +7,12 @@ import { PooledConnection } from '../../../src/sources/ldap/pooled-connection.js
 function countingSocket(): { socket: Socket; corked: () => number } {
   let depth = 0;
   const socket = {
-    cork: () => void depth++,
-    uncork: () => void (depth = Math.max(0, depth - 1)),
+    cork: () => {
+      depth++;
+    },
+    uncork: () => {
+      depth = Math.max(0, depth - 1);
+    },
   } as unknown as Socket;
   return { socket, corked: () => depth };
 }
