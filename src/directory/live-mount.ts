@@ -83,14 +83,16 @@ export class LiveMount implements MountStrategy {
     try {
       for await (const record of this.#records(nativeFilter, this.#fields(reads), signal)) {
         const entry = presenter.present(record);
-        this.#ids.set(uuidOf(entry), record.id);
+        const uuid = uuidOf(entry);
+        // A UUID that is the record id itself (the source's own UUIDs) is found without being kept.
+        if (uuid !== record.id || this.#ids.has(uuid)) this.#ids.set(uuid, record.id);
         yield [entry];
       }
     } catch (error) {
       health.searchFailed(error, signal);
       throw error;
     }
-    health.succeeded();
+    health.searched();
   }
 
   async get(uuid: string, signal: AbortSignal): Promise<Entry | undefined> {
@@ -139,10 +141,13 @@ export class LiveMount implements MountStrategy {
     signal: AbortSignal,
   ): AsyncIterable<SourceRecord> | Iterable<SourceRecord> {
     const { map, source } = this.options;
-    const query = {
-      ...(nativeFilter ? { filter: nativeFilter, exactFields: map.identifierFields() } : {}),
-      ...(fields ? { fields } : {}),
-    };
+    // Written out rather than spread from parts: it is built for every live search.
+    const query: { filter?: Filter; exactFields?: readonly string[]; fields?: readonly string[] } = {};
+    if (nativeFilter) {
+      query.filter = nativeFilter;
+      query.exactFields = map.identifierFields();
+    }
+    if (fields) query.fields = fields;
     if (!this.#results.enabled) return source.search(query, signal);
     const key = JSON.stringify([nativeFilter ?? null, fields ?? null]);
     return this.#results.get(key) ?? this.#results.through(key, source.search(query, signal));

@@ -42,6 +42,8 @@ type StatusState = Omit<SourceStatus, 'errors' | 'lastRoundMs' | 'cache'>;
 
 export class SourceHealth {
   #status: StatusState;
+  /** When the last live search reached the backend while ready (`searched`), not yet in `#status`. */
+  #searchedAt: number | undefined;
   #errors = 0;
   #lastRoundMs: number | undefined;
 
@@ -51,7 +53,7 @@ export class SourceHealth {
 
   get status(): SourceStatus {
     return {
-      ...this.#status,
+      ...this.#settled(),
       errors: this.#errors,
       ...(this.#lastRoundMs === undefined ? {} : { lastRoundMs: this.#lastRoundMs }),
     };
@@ -63,18 +65,19 @@ export class SourceHealth {
   }
 
   succeeded(at: Date = new Date()): void {
-    const { lastError } = this.#status;
+    const { lastError } = this.#settled();
     this.#status = { state: 'ready', lastLoad: at, ...(lastError ? { lastError } : {}) };
   }
 
   /** Serving a snapshot written at `written`, until the source has answered. */
   restored(written: Date): void {
+    this.#searchedAt = undefined;
     this.#status = { state: 'stale', lastLoad: written, staleSince: written };
   }
 
   /** A round was held by the deletion guard: the copy before it is served. */
   held(round: HeldRound, message: string): void {
-    const { lastLoad, lastError } = this.#status;
+    const { lastLoad, lastError } = this.#settled();
     this.#status = {
       state: 'held',
       held: round,
@@ -88,7 +91,7 @@ export class SourceHealth {
   failed(error: unknown, hasCopy: boolean, at: Date = new Date()): void {
     const message = error instanceof Error ? error.message : String(error);
     this.#errors++;
-    const staleSince = hasCopy ? (this.#status.staleSince ?? at) : undefined;
+    const staleSince = hasCopy ? (this.#settled().staleSince ?? at) : undefined;
     this.#status = {
       ...this.#status,
       state: hasCopy ? 'stale' : 'failed',
@@ -108,7 +111,25 @@ export class SourceHealth {
       this.searchFailed(error, signal);
       throw error;
     }
-    this.succeeded();
+    this.searched();
+  }
+
+  /**
+   * A live search reached the backend: as `succeeded`, but while the source is ready only the time
+   * is noted (a number), and the status is rebuilt when read. Every live search ends here.
+   */
+  searched(): void {
+    if (this.#status.state === 'ready') this.#searchedAt = Date.now();
+    else this.succeeded();
+  }
+
+  /** The status with the last live search's time in it. */
+  #settled(): StatusState {
+    if (this.#searchedAt !== undefined) {
+      this.#status = { ...this.#status, lastLoad: new Date(this.#searchedAt) };
+      this.#searchedAt = undefined;
+    }
+    return this.#status;
   }
 
   /** A live search ended in `error`: noted unless abandoned or refused as busy (see `track`). */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SourceHealth } from '../../src/directory/source-status.js';
 import { SourceBusy, SourceError } from '../../src/sources/source.js';
 
@@ -32,6 +32,34 @@ describe('source health', () => {
     health.failed(new Error('refused'), false, new Date('2026-01-01T10:00:00Z'));
     expect(health.status.state).toBe('failed');
     expect(health.status.staleSince).toBeUndefined();
+  });
+
+  it('a live search that reached the backend shows as the last load, read when the status is, and a failed source is ready again after one', () => {
+    vi.useFakeTimers({ now: new Date('2026-01-01T10:00:00Z') });
+    try {
+      const health = new SourceHealth('live');
+      health.searched();
+      vi.setSystemTime(new Date('2026-01-01T10:05:00Z'));
+      health.searched();
+      expect(health.status).toEqual({
+        state: 'ready',
+        lastLoad: new Date('2026-01-01T10:05:00Z'),
+        errors: 0,
+      });
+      health.failed(new Error('refused'), false, new Date('2026-01-01T10:06:00Z'));
+      expect(health.status.state).toBe('failed');
+      expect(health.status.lastLoad).toEqual(new Date('2026-01-01T10:05:00Z'));
+      vi.setSystemTime(new Date('2026-01-01T10:07:00Z'));
+      health.searched();
+      expect(health.status).toEqual({
+        state: 'ready',
+        lastLoad: new Date('2026-01-01T10:07:00Z'),
+        lastError: { message: 'refused', at: new Date('2026-01-01T10:06:00Z') },
+        errors: 1,
+      });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a live search refused as busy leaves the state as it was; one the backend failed marks it failed', async () => {

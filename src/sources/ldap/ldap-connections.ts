@@ -100,6 +100,15 @@ export class LdapConnections {
     }
   }
 
+  /**
+   * A lease on a connection with room now, as `acquire` would give it first, or undefined: the
+   * caller then waits in `acquire`. Saves a search that finds room (most of them) the promises of
+   * an asynchronous call.
+   */
+  leaseNow(): Lease | undefined {
+    return this.#closed ? undefined : this.#lease(false);
+  }
+
   /** How many callers may wait for a connection (WAITERS_PER_CONNECTION). */
   get queueLimit(): number {
     return this.settings.poolSize * WAITERS_PER_CONNECTION;

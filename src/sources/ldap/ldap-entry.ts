@@ -42,20 +42,26 @@ export function toRecord(
   contacts: Filter,
   dnAsFallbackId = false,
 ): SourceRecord | undefined {
-  const id = recordIdOf(entry, idAttribute, dnAsFallbackId);
-  if (id === undefined) return undefined;
   const idName = idAttribute.toLowerCase();
   const fields: Record<string, string[]> = {};
+  // The id as recordIdOf reads it (the attribute named exactly first), from the values converted here.
+  let idValues: string[] | undefined;
   for (const name of Object.keys(entry)) {
     if (name === 'dn') continue;
     const raw = entry[name]!;
     // ldapts lists a requested attribute the entry lacks with no values: it holds no field then.
     if (Array.isArray(raw) && raw.length === 0) continue;
     const isId = name === idAttribute || name.toLowerCase() === idName;
-    fields[name] = Array.isArray(raw)
+    const values = Array.isArray(raw)
       ? raw.map((value: Buffer | string) => (isId ? idText(value) : textOf(value)))
       : [isId ? idText(raw) : textOf(raw)];
+    fields[name] = values;
+    if (isId && (idValues === undefined || name === idAttribute)) idValues = values;
   }
+  const first = idValues?.[0];
+  const id =
+    first !== undefined && first !== '' ? first : dnAsFallbackId && entry.dn !== '' ? entry.dn : undefined;
+  if (id === undefined) return undefined;
   const kind = matches(contacts, fields) ? 'contact' : 'user';
   return isUuid(id) ? { id, uuid: id.toLowerCase(), kind, fields } : { id, kind, fields };
 }

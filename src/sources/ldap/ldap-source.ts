@@ -673,7 +673,8 @@ export class LdapSource implements Source {
     const pageSize = this.#paged.pageSize;
     for (const base of bases) {
       if (this.#closed) throw new SourceError(this.name, 'closed');
-      let lease = await this.#acquire(signal);
+      signal.throwIfAborted();
+      let lease = this.#connections.leaseNow() ?? (await this.#acquire(signal));
       /** Whether the server ended the search (with entries or an answer), or the connection failed. */
       let ended = false;
       let broken = false;

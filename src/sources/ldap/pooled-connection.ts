@@ -50,7 +50,9 @@ export class PooledConnection {
 
   lease(): Lease {
     this.active++;
-    this.#gather();
+    // Alone on the connection, a search's request goes at once: held, it would cost a turn of the
+    // event loop (and its wait) with nothing to gather it with.
+    if (this.active > 1) this.#gather();
     return new Lease(this, ++this.given, this.active > 1);
   }
 
@@ -58,6 +60,7 @@ export class PooledConnection {
    * Holds the requests written to the connection until the event loop has served every client
    * request ready now, then sends them in one write: each write to the backend is a system call
    * (and, over loopback, the server's wake-up), the largest cost of a live search in the front.
+   * Only once a second search runs on the connection: that is when requests come in together.
    */
   #gather(): void {
     if (this.#gathering) return;

@@ -210,7 +210,10 @@ function accentableLetters(): Set<string> {
  * wildcard, where the `u` alone would go down and miss the backend's `jürgen`.
  */
 function nfc(text: string): string {
-  return text.normalize('NFC');
+  // Most identifiers (mail addresses, logins) are ASCII, which NFC leaves as it is: normalize()
+  // costs a lookup in ICU's tables all the same.
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return text.normalize('NFC');
+  return text;
 }
 
 /** Whether a character can go down as written: printable ASCII that no other character folds to. */
@@ -229,6 +232,12 @@ function isKeptInIdentifier(char: string): boolean {
   return char.length === 1 && code > 0x20 && code < 0x7f;
 }
 
+/** Whether every character of `text` is `kept` (by code point, without an array of them). */
+function allKept(text: string, kept: (char: string) => boolean): boolean {
+  for (const char of text) if (!kept(char)) return false;
+  return true;
+}
+
 /**
  * A text condition with every character that cannot go down as written (not `kept`) turned into a
  * wildcard. Equality is `value` (anchored at both ends); substrings keep their anchors where the
@@ -243,7 +252,7 @@ function widenText(
   final: string | undefined,
   kept: (char: string) => boolean,
 ): Filter | undefined {
-  if (value !== undefined && Array.from(value).every(kept)) return { type: 'equality', attribute, value };
+  if (value !== undefined && allKept(value, kept)) return { type: 'equality', attribute, value };
   const whole = value === undefined ? [initial ?? '', ...any, final ?? ''] : [value];
   const anchoredStart = value !== undefined || (initial !== undefined && initial !== '');
   const anchoredEnd = value !== undefined || (final !== undefined && final !== '');

@@ -220,6 +220,20 @@ describe('LdapConnections: searches sharing a connection', () => {
     expect(c!.client).not.toBe(d!.client);
   });
 
+  it('leases a connection with room at once, as acquire would, and leaves opening one to acquire', async () => {
+    const only = await server();
+    const { pool: connections } = pool([only.url], 1);
+    expect(connections.leaseNow()).toBeUndefined();
+    const first = await connections.acquire();
+    const shared = connections.leaseNow();
+    expect(shared?.client).toBe(first.client);
+    const rest = await fill(connections, SEARCHES_PER_CONNECTION - 2);
+    expect(connections.leaseNow()).toBeUndefined();
+    for (const lease of [first, shared!, ...rest]) connections.release(lease, true);
+    expect(connections.leaseNow()?.client).toBe(first.client);
+    expect(only.accepted).toBe(1);
+  });
+
   it(`carries up to ${SEARCHES_PER_CONNECTION} searches at once on one connection`, async () => {
     const only = await server();
     const { pool: connections } = pool([only.url], 1);
