@@ -99,9 +99,8 @@ export class ReadingsTable {
 
   /** Writes a claimed slot's packed readings of an attribute; undefined drops them (owner only). */
   write(slot: number, key: string, packed: string | undefined): void {
-    const places = this.#placesOf(key);
     if (packed === undefined || packed.length > MAX_LENGTH) {
-      Atomics.store(places, slot, 0);
+      Atomics.store(this.#placesOf(key), slot, 0);
       return;
     }
     const at = this.#reserve(2 + packed.length);
@@ -110,6 +109,7 @@ export class ReadingsTable {
     bytes[at + 1] = packed.length >> 8;
     // Packed readings are digits and separators: one byte each.
     for (let i = 0; i < packed.length; i++) bytes[at + 2 + i] = packed.charCodeAt(i);
+    // Looked up after #reserve, which may have replaced the tables: the place goes in the current ones.
     Atomics.store(this.#placesOf(key), slot, at + 1);
   }
 
