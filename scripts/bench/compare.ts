@@ -9,11 +9,13 @@
  * - one dirbridge with three mounts: `file` (a file source on the phonebook's CSV), `replica` (an
  *   `ldap` source copying the slapd) and `live` (an `ldap` source searching the slapd live, its
  *   result cache off);
- * - `threads`: a second dirbridge serving the same CSV alone with `listenerThreads` (2, or
- *   BENCH_COMPARE_THREADS), to compare its CPU per operation with `file`'s; its RSS is compared with
- *   that of the same config without threads, started once just to be measured.
- * One load generator process (scripts/bench/load.ts) drives them all, target after target for each
- * workload and connection count, so that drift in the machine's load hits every server alike. On
+ * - `alone` and `threads`: two more dirbridges serving the same CSV alone, one without listener
+ *   threads and one with `listenerThreads` (1, or BENCH_COMPARE_THREADS): what threads add to the CPU
+ *   per operation and to the RSS, after the same runs.
+ * Every size is set up before the first run. One load generator process (scripts/bench/load.ts) drives
+ * them all, target after target and size after size for each workload and connection count, so that
+ * drift in the machine's load hits every server and both sizes alike (the type-ahead growth from 10k
+ * to 100k is a ratio of two sizes, and runs minutes apart moved by more than the target). On
  * two cores the load generator saturates before slapd does on search answers, so searches are to be
  * compared by server CPU per operation (from /proc), binds by ops/s. Asserts nothing.
  *
@@ -21,12 +23,13 @@
  *   BENCH_COMPARE_SIZES=10000 BENCH_SECONDS=2 npm run bench:compare   a few minutes
  *   BENCH_COMPARE_CONNECTIONS=1,32   BENCH_KEEP=1 (keep the folder: configs, logs)
  *   BENCH_COMPARE_WORKLOADS=callerId,typeAhead   some workloads only (load.ts scenario names)
- *   BENCH_COMPARE_TARGETS=slapd,file   some servers only (slapd, back-ldap, file, replica, live, threads)
+ *   BENCH_COMPARE_TARGETS=slapd,file   some servers only (slapd, back-ldap, file, replica, live, alone,
+ *                                      threads)
  *   BENCH_CPU_PROF=/tmp/prof   a CPU profile of dirbridge (node --cpu-prof), written when it stops
  *   BENCH_NODE_FLAGS="--v8-pool-size=1"   Node or V8 flags to try on dirbridge beyond its own
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ldapts';
 import {
@@ -40,9 +43,18 @@ import {
   type SlapdPair,
 } from './compare-slapd.js';
 import { hashPassword, startServer, stopServer, type Server } from './dirbridge-server.js';
-import type { Credentials, RunResult, Scenario } from './load.js';
+import {
+  micros,
+  report,
+  type Measured,
+  type Memory,
+  type Rss,
+  type TargetName,
+  type Workload,
+} from './compare-report.js';
+import type { Credentials, RunResult } from './load.js';
 import { LoadGenerator } from './load-generator.js';
-import { ms, perSecond } from './markdown.js';
+import { perSecond } from './markdown.js';
 import { generatePhonebook, type Terms } from './phonebook.js';
 import { cpuSeconds, memoryMiB } from './proc-stats.js';
 
@@ -52,7 +64,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const WARM_UP_SECONDS = 1;
 const SUFFIX = 'dc=dirbridge,dc=local';
 const READER = { name: 'bench', password: 'bench-secret-0815' } as const;
-const THREADS = Number(process.env.BENCH_COMPARE_THREADS ?? 2);
+const THREADS = Number(process.env.BENCH_COMPARE_THREADS ?? 1);
 const PASSWORD_VARIABLE = 'DIRBRIDGE_BENCH_SLAPD_PASSWORD';
 /** Entries each target's re-read scenario picks its DNs from. */
 const REREAD_DNS = 500;
@@ -71,8 +83,6 @@ function numbers(text: string | undefined, fallback: number[]): number[] {
   return text.split(',').map((part) => Number(part.trim()));
 }
 
-type TargetName = 'slapd' | 'back-ldap' | 'file' | 'replica' | 'live' | 'threads';
-
 /** Which process each target's CPU is read from: its front, and the slapd behind it if any. */
 interface Target {
   readonly name: TargetName;
@@ -85,13 +95,7 @@ interface Target {
   readonly termsFile: string;
 }
 
-interface Workload {
-  readonly scenario: Scenario;
-  readonly label: string;
-  readonly targets: readonly TargetName[];
-}
-
-const SEARCHERS: readonly TargetName[] = ['slapd', 'back-ldap', 'file', 'replica', 'threads'];
+const SEARCHERS: readonly TargetName[] = ['slapd', 'back-ldap', 'file', 'replica', 'alone', 'threads'];
 
 const WORKLOADS: readonly Workload[] = [
   { scenario: 'callerId', label: 'caller-ID `(telephoneNumber=+49…)`', targets: SEARCHERS },
@@ -112,20 +116,10 @@ const WORKLOADS: readonly Workload[] = [
   {
     scenario: 'bind',
     label: 'simple bind, service account',
-    targets: ['slapd', 'back-ldap', 'file', 'threads'],
+    targets: ['slapd', 'back-ldap', 'file', 'alone', 'threads'],
   },
   { scenario: 'equality', label: 'exact `(mail=…)`', targets: ['slapd', 'back-ldap', 'live'] },
 ];
-
-interface Measured {
-  readonly workload: Workload;
-  readonly size: number;
-  readonly connections: number;
-  readonly target: TargetName;
-  readonly result: RunResult;
-  readonly frontCpu: number;
-  readonly backendCpu: number;
-}
 
 // ---- set-up -----------------------------------------------------------------------------------------
 
@@ -183,18 +177,6 @@ function startFileServer(folder: string, csvPath: string, threads: number): Prom
   });
 }
 
-/** The RSS (MiB) of the CSV served alone without threads, once loaded: what `threads` adds to. */
-async function aloneRss(folder: string, csvPath: string): Promise<number> {
-  const alone = await startFileServer(folder, csvPath, 0);
-  try {
-    // The load's garbage is collected before a replica serves; a second for what is left to settle.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    return Math.round(memoryMiB(alone.pid, 'VmRSS'));
-  } finally {
-    await stopServer(alone);
-  }
-}
-
 async function withClient<T>(
   url: string,
   bind: Credentials,
@@ -250,10 +232,14 @@ async function dnsOf(target: Omit<Target, 'termsFile'>, mails: readonly string[]
 }
 
 interface Setup {
+  readonly size: number;
+  readonly folder: string;
   readonly slapd: SlapdPair;
+  /** The dirbridge with the `file`, `replica` and `live` mounts. */
   readonly server: Server;
-  /** The `threads` target's server, and the RSS of the same config without threads. */
-  readonly threaded?: { readonly server: Server; readonly aloneRss: number };
+  /** The CSV served alone, without listener threads and with them (targets `alone`, `threads`). */
+  readonly alone?: Server;
+  readonly threaded?: Server;
   readonly targets: ReadonlyMap<TargetName, Target>;
 }
 
@@ -267,16 +253,21 @@ async function setUp(folder: string, size: number): Promise<Setup> {
   const rows = phonebookRows(csv);
   process.stderr.write('loading slapd (slapadd) and starting back-ldap\n');
   const slapd = await startSlapdPair(folder, peopleLdif(rows));
-  let server: Server | undefined;
-  let threaded: Setup['threaded'];
+  const started: Server[] = [];
+  const start = async (server: Promise<Server>): Promise<Server> => {
+    started.push(await server);
+    return started.at(-1)!;
+  };
   try {
-    if (!ONLY_TARGETS || ONLY_TARGETS.has('threads')) {
+    const csvAlone = !ONLY_TARGETS || ONLY_TARGETS.has('alone') || ONLY_TARGETS.has('threads');
+    if (csvAlone)
       process.stderr.write(`starting dirbridge on the CSV alone, without threads and with ${THREADS}\n`);
-      const rss = await aloneRss(join(folder, 'alone'), csvPath);
-      threaded = { server: await startFileServer(join(folder, 'threads'), csvPath, THREADS), aloneRss: rss };
-    }
+    const alone = csvAlone ? await start(startFileServer(join(folder, 'alone'), csvPath, 0)) : undefined;
+    const threaded = csvAlone
+      ? await start(startFileServer(join(folder, 'threads'), csvPath, THREADS))
+      : undefined;
     process.stderr.write('starting dirbridge (file index, replica of slapd)\n');
-    server = await startDirbridge(folder, csvPath, slapd.direct.url);
+    const server = await start(startDirbridge(folder, csvPath, slapd.direct.url));
     await waitForReplica(server, size);
     const slapdBind = { dn: SERVICE_DN, password: SERVICE_PASSWORD };
     const dirbridgeBind = { dn: READER.name, password: READER.password };
@@ -298,23 +289,30 @@ async function setUp(folder: string, size: number): Promise<Setup> {
       },
       ...(['file', 'replica', 'live'] as const).map((mount) => ({
         name: mount,
-        url: server!.url,
+        url: server.url,
         base: `ou=${mount},${SUFFIX}`,
         bind: dirbridgeBind,
-        frontPid: server!.pid,
+        frontPid: server.pid,
         ...(mount === 'live' ? { backendPid: slapd.direct.pid } : {}),
       })),
-      ...(threaded
-        ? [
-            {
-              name: 'threads' as const,
-              url: threaded.server.url,
-              base: `ou=file,${SUFFIX}`,
-              bind: dirbridgeBind,
-              frontPid: threaded.server.pid,
-            },
-          ]
-        : []),
+      ...(
+        [
+          ['alone', alone],
+          ['threads', threaded],
+        ] as const
+      ).flatMap(([name, csvServer]) =>
+        csvServer
+          ? [
+              {
+                name,
+                url: csvServer.url,
+                base: `ou=file,${SUFFIX}`,
+                bind: dirbridgeBind,
+                frontPid: csvServer.pid,
+              },
+            ]
+          : [],
+      ),
     ];
     const withTerms = new Map<TargetName, Target>();
     const ids = callerIds(rows);
@@ -325,13 +323,28 @@ async function setUp(folder: string, size: number): Promise<Setup> {
       writeFileSync(termsFile, JSON.stringify(all));
       withTerms.set(target.name, { ...target, termsFile });
     }
-    return { slapd, server, ...(threaded ? { threaded } : {}), targets: withTerms };
+    return {
+      size,
+      folder,
+      slapd,
+      server,
+      ...(alone && threaded ? { alone, threaded } : {}),
+      targets: withTerms,
+    };
   } catch (error) {
-    if (server) await stopServer(server);
-    if (threaded) await stopServer(threaded.server);
+    await Promise.all(started.map(stopServer));
     await slapd.stop();
     throw error;
   }
+}
+
+async function tearDown(setup: Setup): Promise<void> {
+  await Promise.all(
+    [setup.server, setup.alone, setup.threaded].flatMap((server) => (server ? [stopServer(server)] : [])),
+  );
+  await setup.slapd.stop();
+  if (process.env.BENCH_KEEP === undefined) rmSync(setup.folder, { recursive: true, force: true });
+  else process.stderr.write(`kept ${setup.folder}\n`);
 }
 
 // ---- the runs -------------------------------------------------------------------------------------
@@ -393,160 +406,63 @@ async function warmUpAll(load: LoadGenerator, setup: Setup): Promise<void> {
   }
 }
 
-async function runSize(load: LoadGenerator, setup: Setup, size: number): Promise<Measured[]> {
-  await warmUpAll(load, setup);
+/** Every workload and connection count on every target of every size, the sizes side by side. */
+async function runAll(load: LoadGenerator, setups: readonly Setup[]): Promise<Measured[]> {
+  for (const setup of setups) await warmUpAll(load, setup);
   const measured: Measured[] = [];
   for (const workload of selectedWorkloads()) {
     for (const connections of CONNECTIONS) {
-      for (const target of selectedTargets(setup, workload)) {
-        const warmUp = connections === CONNECTIONS[0];
-        const run = await runOn(load, target, workload, connections, warmUp);
-        measured.push({ workload, size, connections, target: target.name, ...run });
+      for (const setup of setups) {
+        for (const target of selectedTargets(setup, workload)) {
+          const warmUp = connections === CONNECTIONS[0];
+          const run = await runOn(load, target, workload, connections, warmUp);
+          measured.push({ workload, size: setup.size, connections, target: target.name, ...run });
+        }
       }
     }
   }
   return measured;
 }
 
-// ---- the report -----------------------------------------------------------------------------------
+// ---- main -------------------------------------------------------------------------------------------
 
-function micros(seconds: number, ops: number): string {
-  return ops > 0 ? Math.round((seconds * 1e6) / ops).toLocaleString('en-US') : '–';
+function rssOf(server: Server): Rss {
+  const loaded = Math.round(memoryMiB(server.pid, 'VmRSS'));
+  return { loaded, after: loaded, peak: Math.round(memoryMiB(server.pid, 'VmHWM')) };
 }
 
-const opsPerSecond = (m: Measured): number => m.result.ops / m.result.seconds;
-const serverCpuPerOp = (m: Measured): number => (m.frontCpu + m.backendCpu) / m.result.ops;
-
-function percentAbove(value: number, base: number): string {
-  return `${value >= base ? '+' : ''}${Math.round(((value - base) / base) * 100)} %`;
-}
-
-function quotient(a: number, b: number): string {
-  return Number.isFinite(a) && Number.isFinite(b) && a > 0 && b > 0 ? (a / b).toFixed(2) : '–';
-}
-
-function table(measured: readonly Measured[]): string {
-  const rows = [
-    '| workload | size | conns | server | ops/s | p50 ms | p99 ms | server CPU µs/op (front + backend) | load gen CPU µs/op | entries/op | ops/s ÷ slapd | ops/s ÷ back-ldap | CPU/op: slapd ÷ this | CPU/op: back-ldap ÷ this | errors |',
-    '|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-  ];
-  for (const m of measured) {
-    const peer = (name: TargetName): Measured | undefined =>
-      measured.find(
-        (x) =>
-          x.workload === m.workload &&
-          x.size === m.size &&
-          x.connections === m.connections &&
-          x.target === name,
-      );
-    const slapd = peer('slapd');
-    const proxy = peer('back-ldap');
-    const { result } = m;
-    const cpuCell =
-      m.backendCpu > 0
-        ? `${micros(m.frontCpu + m.backendCpu, result.ops)} (${micros(m.frontCpu, result.ops)} + ${micros(m.backendCpu, result.ops)})`
-        : micros(m.frontCpu, result.ops);
-    const cells = [
-      m.workload.label.replaceAll('|', '\\|'),
-      `${m.size / 1000}k`,
-      m.connections,
-      m.target,
-      perSecond(result.ops, result.seconds),
-      ms(result.p50),
-      ms(result.p99),
-      cpuCell,
-      micros(result.clientCpuSeconds, result.ops),
-      result.ops ? (result.entries / result.ops).toFixed(1) : '–',
-      slapd && m.target !== 'slapd' ? quotient(opsPerSecond(m), opsPerSecond(slapd)) : '',
-      proxy && m.target !== 'back-ldap' ? quotient(opsPerSecond(m), opsPerSecond(proxy)) : '',
-      slapd && m.target !== 'slapd' ? quotient(serverCpuPerOp(slapd), serverCpuPerOp(m)) : '',
-      proxy && m.target !== 'back-ldap' ? quotient(serverCpuPerOp(proxy), serverCpuPerOp(m)) : '',
-      result.errors,
-    ];
-    rows.push(`| ${cells.join(' | ')} |`);
-  }
-  return rows.join('\n');
-}
-
-/** dirbridge's memory at one size: once both copies are loaded, and after the runs. */
-interface Memory {
-  readonly size: number;
-  readonly loaded: number;
-  readonly after: number;
-  readonly peak: number;
-  /** The `threads` server: the same config's RSS without threads, and its own at the same points. */
-  readonly threads?: {
-    readonly alone: number;
-    readonly loaded: number;
-    readonly after: number;
-    readonly peak: number;
+/** RSS once every size is loaded; `after` and `peak` are read again after the runs. */
+function memoryOf(setup: Setup, loaded?: Memory): Memory {
+  const now = (server: Server, before: Rss | undefined): Rss => {
+    const rss = rssOf(server);
+    return before ? { loaded: before.loaded, after: rss.after, peak: rss.peak } : rss;
+  };
+  return {
+    size: setup.size,
+    server: now(setup.server, loaded?.server),
+    ...(setup.alone && setup.threaded
+      ? { alone: now(setup.alone, loaded?.alone), threads: now(setup.threaded, loaded?.threads) }
+      : {}),
   };
 }
 
-function report(measured: readonly Measured[], loadBefore: number, memory: readonly Memory[]): string {
-  return [
-    '### dirbridge vs OpenLDAP slapd, side by side',
-    '',
-    `Node ${process.version}, ${availableParallelism()} cores shared by slapd, back-ldap, dirbridge and one load generator process (load average ${loadBefore.toFixed(1)} before the runs); ${SECONDS} s per run, targets interleaved per workload and connection count.`,
-    '',
-    table(measured),
-    '',
-    '- server CPU µs/op: user + system CPU of the server process(es) during the run (/proc) per operation; for back-ldap and the live source, the front plus the mdb slapd behind it. Searches are judged by it (a ratio above 1 in the CPU columns: this server is that much cheaper), binds by ops/s',
-    '- slapd: mdb, `eq,sub` on cn/sn/givenName/telephoneNumber/mobile, `eq` on mail and objectClass; binds to slapd and back-ldap are the service account (`{SSHA}`), to dirbridge its local account (scrypt); dirbridge logs every operation (info) to a file',
-    '- dirbridge mounts: `file` (the CSV), `replica` (an `ldap` source copying the slapd, change polls off during the runs), `live` (an `ldap` source searching the slapd, result cache off)',
-    '- entries/op differs where the matching differs: dirbridge folds accents (`mul` finds `Müller`) and matches numbers in any written form; slapd does neither',
-    `- \`threads\`: a second dirbridge serving the CSV alone (mount \`file\`) with \`listenerThreads: ${THREADS}\`; its CPU per operation is that of the whole process, every thread`,
-    ...memory.map(
-      ({ size, loaded, after, peak }) =>
-        `- dirbridge RSS at ${size / 1000}k (one process holding the file copy and the replica, each of ${size} people): ${loaded} MiB once loaded, ${after} MiB after the runs, ${peak} MiB peak`,
-    ),
-    ...memory.flatMap(({ size, threads }) =>
-      threads
-        ? [
-            `- \`threads\` RSS at ${size / 1000}k: the CSV alone without threads ${threads.alone} MiB once loaded; with ${THREADS} listener threads ${threads.loaded} MiB once loaded (${percentAbove(threads.loaded, threads.alone)}), ${threads.after} MiB after the runs (${percentAbove(threads.after, threads.alone)}), ${threads.peak} MiB peak`,
-          ]
-        : [],
-    ),
-  ].join('\n');
-}
-
-// ---- main -------------------------------------------------------------------------------------------
-
 export async function compareBench(): Promise<void> {
   const loadBefore = loadavg()[0] ?? Number.NaN;
-  const measured: Measured[] = [];
-  const memory: Memory[] = [];
-  for (const size of SIZES) {
-    const folder = mkdtempSync(join(tmpdir(), 'dirbridge-bench-compare-'));
-    const setup = await setUp(folder, size);
-    const load = new LoadGenerator();
-    const { pid } = setup.server;
-    const loaded = Math.round(memoryMiB(pid, 'VmRSS'));
-    const threadsPid = setup.threaded?.server.pid;
-    const threadsLoaded = threadsPid === undefined ? 0 : Math.round(memoryMiB(threadsPid, 'VmRSS'));
-    try {
-      measured.push(...(await runSize(load, setup, size)));
-      const [after, peak] = [memoryMiB(pid, 'VmRSS'), memoryMiB(pid, 'VmHWM')].map(Math.round) as [
-        number,
-        number,
-      ];
-      const threads = setup.threaded && {
-        alone: setup.threaded.aloneRss,
-        loaded: threadsLoaded,
-        after: Math.round(memoryMiB(setup.threaded.server.pid, 'VmRSS')),
-        peak: Math.round(memoryMiB(setup.threaded.server.pid, 'VmHWM')),
-      };
-      memory.push({ size, loaded, after, peak, ...(threads ? { threads } : {}) });
-    } finally {
-      load.end();
-      await stopServer(setup.server);
-      if (setup.threaded) await stopServer(setup.threaded.server);
-      await setup.slapd.stop();
-      if (process.env.BENCH_KEEP === undefined) rmSync(folder, { recursive: true, force: true });
-      else process.stderr.write(`kept ${folder}\n`);
+  const setups: Setup[] = [];
+  const load = new LoadGenerator();
+  try {
+    for (const size of SIZES) {
+      setups.push(await setUp(mkdtempSync(join(tmpdir(), 'dirbridge-bench-compare-')), size));
     }
+    const loaded = setups.map((setup) => memoryOf(setup));
+    const measured = await runAll(load, setups);
+    const memory = setups.map((setup, index) => memoryOf(setup, loaded[index]));
+    const context = { loadBefore, seconds: SECONDS, threads: THREADS, memory };
+    process.stdout.write(`${report(measured, WORKLOADS, context)}\n`);
+  } finally {
+    load.end();
+    for (const setup of setups) await tearDown(setup);
   }
-  process.stdout.write(`${report(measured, loadBefore, memory)}\n`);
 }
 
 await compareBench();
