@@ -43,6 +43,7 @@ export interface Memory {
 export interface ReportContext {
   readonly loadBefore: number;
   readonly seconds: number;
+  readonly exportSeconds: number;
   readonly threads: number;
   readonly memory: readonly Memory[];
 }
@@ -312,7 +313,7 @@ export function report(
   return [
     '### dirbridge vs OpenLDAP slapd, side by side',
     '',
-    `Node ${process.version}, ${availableParallelism()} cores shared by slapd, back-ldap, dirbridge and one load generator process (load average ${context.loadBefore.toFixed(1)} before the runs); ${context.seconds} s per run, targets and sizes interleaved per workload and connection count.`,
+    `Node ${process.version}, ${availableParallelism()} cores shared by slapd, back-ldap, dirbridge and one load generator process (load average ${context.loadBefore.toFixed(1)} before the runs); ${context.seconds} s per run (a paged export's at least ${context.exportSeconds} s), targets and sizes interleaved per workload and connection count.`,
     '',
     table(measured, workloads),
     '',
