@@ -7,6 +7,12 @@
 export interface Cancellable {
   readonly aborted: boolean;
   readonly signal: AbortSignal;
+  /**
+   * Calls `listener` once when cancelled (at once if it already is); returns its removal. The
+   * session's Cancellation has it, so code that only needs to hear of a cancel (a listener thread's
+   * bind waiting for the main thread's throttle) makes no signal; absent: listen on `signal`.
+   */
+  onAbort?(listener: () => void): () => void;
 }
 
 /** `cancel` as a Cancellable: an AbortSignal is its own. */
@@ -18,4 +24,16 @@ export function cancellableOf(cancel: Cancellable | AbortSignal): Cancellable {
     },
     signal: cancel,
   };
+}
+
+/** Calls `listener` once when `cancel` is cancelled (at once if it already is); returns its removal. */
+export function whenAborted(cancel: Cancellable, listener: () => void): () => void {
+  if (cancel.onAbort) return cancel.onAbort(listener);
+  if (cancel.aborted) {
+    listener();
+    return () => undefined;
+  }
+  const { signal } = cancel;
+  signal.addEventListener('abort', listener, { once: true });
+  return () => signal.removeEventListener('abort', listener);
 }

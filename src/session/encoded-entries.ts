@@ -6,9 +6,14 @@
  * third of a name search. Paged searches (a PBX's import) read every entry once and keep nothing:
  * they would only push out what phones ask again.
  *
- * Bounded by bytes, with two generations instead of an exact LRU: entries go into the young one;
- * when it holds half the budget it becomes the old one and the old one is dropped, and an entry
- * found in the old one moves back to the young. No per-entry bookkeeping beyond one map slot.
+ * Bounded by bytes, with generations instead of an exact LRU: entries go into the young one; when
+ * it holds its share of the budget (a quarter) a new young one starts and the oldest is dropped, and
+ * an entry found in the oldest moves back to the young one (found in another, it is read where it
+ * lies). No per-entry bookkeeping beyond one map slot. With two halves, where every entry found in
+ * the old one moved, the young half had to hold all a busy phone system asks within its fill: the
+ * bench's number suffixes (about 6 MB of answers at 100,000 people) fitted 16 MB but not the 8 MB
+ * a listener thread's event loop gets (app.ts), whose cache then missed one entry in six and copied
+ * one in three; with four quarters whatever is asked again within three quarters of the budget stays.
  *
  * A generation lays the bytes it keeps one after the other in a few large blocks, in the order they
  * were first sent, and its maps hold where they lie (a small integer): the next search for the same
@@ -19,10 +24,12 @@
 
 import { StampPlaces } from './stamp-places.js';
 
-/** What the kept bytes may add up to in a process, both generations (and every event loop) together. */
+/** What the kept bytes may add up to in a process, every generation (and every event loop) together. */
 export const ENCODED_ENTRIES_BYTES = 16 * 1024 * 1024;
 
-/** Bytes of a generation's block, unless the budget's half is smaller. */
+/** Generations the budget is shared among (see the top of this file). */
+const GENERATIONS = 4;
+/** Bytes of a generation's block, unless the generation's share of the budget is smaller. */
 const BLOCK_BYTES = 256 * 1024;
 /** Bytes before each kept entry in a block: its length. */
 const LENGTH_BYTES = 4;
@@ -75,60 +82,64 @@ class Generation {
 
 export class EncodedEntries {
   readonly #blockBytes: number;
-  #young: Generation;
-  #old: Generation;
+  /** Youngest first; the last is the next to go. */
+  readonly #generations: Generation[] = [];
   /**
    * The selection asked for last, with its map in each generation: a search asks under one key
    * entry after entry, and finding a long key in a Map compares it character by character.
    */
   #last: string | undefined;
-  #lastYoung: StampPlaces | undefined;
-  #lastOld: StampPlaces | undefined;
+  readonly #lastPlaces: (StampPlaces | undefined)[] = new Array<StampPlaces | undefined>(GENERATIONS);
 
   constructor(readonly budget = ENCODED_ENTRIES_BYTES) {
-    this.#blockBytes = Math.max(1, Math.min(BLOCK_BYTES, Math.floor(budget / 2)));
-    this.#young = new Generation(this.#blockBytes);
-    this.#old = new Generation(this.#blockBytes);
+    this.#blockBytes = Math.max(1, Math.min(BLOCK_BYTES, Math.floor(budget / GENERATIONS)));
+    for (let i = 0; i < GENERATIONS; i++) this.#generations.push(new Generation(this.#blockBytes));
   }
 
   /** The bytes kept for a stamp under a selection key (see selectionKey), or undefined. */
   get(selection: string, stamp: number): Uint8Array | undefined {
+    const generations = this.#generations;
+    const places = this.#lastPlaces;
     if (selection !== this.#last) {
       this.#last = selection;
-      this.#lastYoung = this.#young.selections.get(selection);
-      this.#lastOld = this.#old.selections.get(selection);
+      for (let i = 0; i < GENERATIONS; i++) places[i] = generations[i]!.selections.get(selection);
     }
-    const young = this.#lastYoung?.get(stamp);
-    if (young !== undefined) return this.#young.at(young);
-    const old = this.#lastOld?.get(stamp);
-    if (old === undefined) return undefined;
-    const bytes = this.#old.at(old);
-    this.set(selection, stamp, bytes);
+    for (let i = 0; i < GENERATIONS; i++) {
+      const place = places[i]?.get(stamp);
+      if (place === undefined) continue;
+      const bytes = generations[i]!.at(place);
+      // Found in the generation that goes next: kept on in the young one.
+      if (i === GENERATIONS - 1) this.set(selection, stamp, bytes);
+      return bytes;
+    }
+    return undefined;
+  }
+
+  /** Bytes kept now (an entry read from the oldest generation counts twice until it goes). */
+  get bytes(): number {
+    let bytes = 0;
+    for (const generation of this.#generations) bytes += generation.bytes;
     return bytes;
   }
 
-  /** Bytes kept now (an entry read from the old generation counts in both until it goes). */
-  get bytes(): number {
-    return this.#young.bytes + this.#old.bytes;
-  }
-
   set(selection: string, stamp: number, bytes: Uint8Array): void {
-    let entries = this.#young.selections.get(selection);
+    let young = this.#generations[0]!;
+    let entries = young.selections.get(selection);
     // A selection's key is the client's attribute list: its size counts too, or many long lists
     // with one small entry each would grow the maps without ever filling the budget.
-    const cost = this.#young.cost(bytes.length) + (entries === undefined ? selection.length * 2 : 0);
-    if (this.#young.bytes + cost > this.budget / 2) {
-      this.#old = this.#young;
-      this.#young = new Generation(this.#blockBytes);
+    const cost = young.cost(bytes.length) + (entries === undefined ? selection.length * 2 : 0);
+    if (young.bytes + cost > this.budget / GENERATIONS) {
+      this.#generations.pop();
+      this.#generations.unshift((young = new Generation(this.#blockBytes)));
       entries = undefined;
       this.#last = undefined;
     }
     if (entries === undefined) {
-      this.#young.selections.set(selection, (entries = new StampPlaces()));
+      young.selections.set(selection, (entries = new StampPlaces()));
       this.#last = undefined;
-      this.#young.bytes += selection.length * 2;
+      young.bytes += selection.length * 2;
     }
-    entries.set(stamp, this.#young.put(bytes));
+    entries.set(stamp, young.put(bytes));
   }
 }
 

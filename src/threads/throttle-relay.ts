@@ -8,8 +8,9 @@
  * The throttle's promise (DESIGN.md "Binds") is worth the hop.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { cancellableOf, type Cancellable } from '../auth/cancellable.js';
+import { cancellableOf, whenAborted, type Cancellable } from '../auth/cancellable.js';
 import type { Admission, BindAttempt, BindThrottle } from '../auth/throttle.js';
+import { Cancellation } from '../session/cancellation.js';
 
 /** From a listener thread: ask for a turn, give up waiting for it, or say how the bind went. */
 export type ThrottleRequest =
@@ -62,13 +63,12 @@ export class RemoteThrottle implements BindThrottle {
     const cancellable = cancellableOf(cancel);
     if (cancellable.aborted) return undefined;
     const id = this.#next++;
-    const { signal } = cancellable;
-    const onAbort = (): void => this.#outbox.send({ kind: 'cancel', id });
+    let stopListening = noop;
     const delayMs = await new Promise<number | undefined>((resolve) => {
       this.#waiting.set(id, resolve);
-      signal.addEventListener('abort', onAbort, { once: true });
       this.#outbox.send({ kind: 'admit', id, attempt });
-    }).finally(() => signal.removeEventListener('abort', onAbort));
+      stopListening = whenAborted(cancellable, () => this.#outbox.send({ kind: 'cancel', id }));
+    }).finally(() => stopListening());
     if (delayMs === undefined) return undefined;
     let settled = false;
     const settle = (outcome: 'failed' | 'succeeded' | 'released'): void => {
@@ -87,7 +87,8 @@ export class RemoteThrottle implements BindThrottle {
 
 /** The main thread's side of one listener thread's port: its binds admitted by the throttle in force. */
 export class ThrottleHost {
-  readonly #cancels = new Map<number, AbortController>();
+  /** Cancellations, not AbortControllers: a signal is made only for a bind that has to wait its turn. */
+  readonly #cancels = new Map<number, Cancellation>();
   readonly #admissions = new Map<number, Admission>();
   readonly #outbox: Outbox<ThrottleAnswer>;
 
@@ -105,7 +106,7 @@ export class ThrottleHost {
 
   /** The thread is gone: its binds under way end uncounted, its waits are given up. */
   close(): void {
-    for (const cancel of this.#cancels.values()) cancel.abort();
+    for (const cancel of this.#cancels.values()) cancel.abort(undefined);
     for (const admission of this.#admissions.values()) admission.released();
     this.#cancels.clear();
     this.#admissions.clear();
@@ -114,7 +115,7 @@ export class ThrottleHost {
 
   #handle(request: ThrottleRequest): void {
     if (request.kind === 'cancel') {
-      this.#cancels.get(request.id)?.abort();
+      this.#cancels.get(request.id)?.abort(undefined);
       return;
     }
     if (request.kind === 'settle') {
@@ -123,10 +124,10 @@ export class ThrottleHost {
       admission?.[request.outcome]();
       return;
     }
-    const cancel = new AbortController();
+    const cancel = new Cancellation();
     this.#cancels.set(request.id, cancel);
     this.throttle()
-      .admit(request.attempt, cancel.signal)
+      .admit(request.attempt, cancel)
       .then(
         (admission) => {
           this.#cancels.delete(request.id);
@@ -140,3 +141,5 @@ export class ThrottleHost {
       );
   }
 }
+
+function noop(): void {}

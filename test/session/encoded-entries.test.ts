@@ -22,22 +22,44 @@ describe('EncodedEntries', () => {
       expect(kept.get(key, stamp)).toEqual(bytes(50, stamp));
       expect(kept.get('other', stamp)).toBeUndefined();
     }
-    // The last two generations' entries are still there, the first ones are gone.
+    // The last generations' entries are still there, the first ones are gone.
     expect(kept.get(key, 19)).toEqual(bytes(50, 19));
     expect(kept.get(key, 0)).toBeUndefined();
   });
 
-  it('stays within its budget: the oldest generation goes, what was used since stays', () => {
-    const kept = new EncodedEntries(436);
-    for (let stamp = 0; stamp < 4; stamp++) kept.set('s', stamp, bytes(50));
-    // The young generation is full (four entries of 50 bytes, each after its 4-byte length, and its
-    // key: 218 bytes of 218): the next one starts a new one.
-    kept.set('s', 4, bytes(50));
-    expect(kept.get('s', 0)).toBeDefined(); // read from the old one, so moved to the young one
-    for (let stamp = 5; stamp < 9; stamp++) kept.set('s', stamp, bytes(50));
+  it('stays within its budget: the oldest generation goes, what was found in it stays', () => {
+    // Four generations of 218 bytes: four entries of 50 bytes, each after its 4-byte length, and the
+    // key (2 bytes a character) fill one.
+    const kept = new EncodedEntries(4 * 218);
+    for (let stamp = 0; stamp < 16; stamp++) kept.set('s', stamp, bytes(50));
+    // Youngest first: 12-15, 8-11, 4-7, 0-3. Found in the oldest: moved to a new young one, which
+    // drops 0-3 (the others with it).
     expect(kept.get('s', 0)).toBeDefined();
     expect(kept.get('s', 1)).toBeUndefined();
-    expect(kept.get('s', 8)).toBeDefined();
+    // Found in another: read where it lies, and gone with it.
+    expect(kept.get('s', 9)).toBeDefined();
+    for (let stamp = 16; stamp < 24; stamp++) kept.set('s', stamp, bytes(50));
+    // 0 and 16-18 filled the young one, 19-22 the next; 23 started another, and 8-11 went.
+    expect(kept.get('s', 9)).toBeUndefined();
+    expect(kept.get('s', 0)).toBeDefined();
+    expect(kept.get('s', 23)).toBeDefined();
+    expect(kept.bytes).toBeLessThanOrEqual(4 * 218);
+  });
+
+  it('keeps whole what is asked again and again while it fits three quarters of the budget', () => {
+    // 60 entries of 54 bytes (3,240) asked in turn under a budget of 4,400: more than half of it,
+    // which two generations, every entry found in the old one moved to the young, could not keep.
+    const kept = new EncodedEntries(4400);
+    let misses = 0;
+    for (let round = 0; round < 5; round++) {
+      for (let stamp = 0; stamp < 60; stamp++) {
+        if (kept.get('s', stamp) !== undefined) continue;
+        if (round > 0) misses++;
+        kept.set('s', stamp, bytes(50, stamp));
+      }
+    }
+    expect(misses).toBe(0);
+    expect(kept.get('s', 59)).toEqual(bytes(50, 59));
   });
 
   it('counts the selection keys against its budget: many long attribute lists cannot grow it', () => {

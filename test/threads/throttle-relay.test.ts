@@ -6,8 +6,10 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Throttle } from '../../src/auth/throttle.js';
+import type { Cancellable } from '../../src/auth/cancellable.js';
+import { Throttle, type BindThrottle } from '../../src/auth/throttle.js';
 import type { ThrottleConfig } from '../../src/config/types.js';
+import { Cancellation } from '../../src/session/cancellation.js';
 import { RemoteThrottle, ThrottleHost } from '../../src/threads/throttle-relay.js';
 
 const SETTINGS: ThrottleConfig = {
@@ -38,7 +40,17 @@ function counted(port: MessagePort): unknown[] {
   return posted;
 }
 
-function relayed(): {
+/** A session's cancellation that counts the AbortSignals asked of it. */
+class CountedCancellation extends Cancellation {
+  signals = 0;
+
+  override get signal(): AbortSignal {
+    this.signals++;
+    return super.signal;
+  }
+}
+
+function relayed(hosted?: (throttle: Throttle) => BindThrottle): {
   throttle: Throttle;
   remote: RemoteThrottle;
   host: ThrottleHost;
@@ -50,7 +62,8 @@ function relayed(): {
   const channel = new MessageChannel();
   const asked = counted(channel.port2);
   const answered = counted(channel.port1);
-  const host = new ThrottleHost(channel.port1, () => throttle);
+  const inForce = hosted ? hosted(throttle) : throttle;
+  const host = new ThrottleHost(channel.port1, () => inForce);
   const remote = new RemoteThrottle(channel.port2);
   closing.push(() => {
     channel.port1.close();
@@ -109,6 +122,40 @@ describe('RemoteThrottle through a ThrottleHost', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(throttle.inFlight(attempt).login).toBe(0);
     expect(throttle.failures(attempt).login).toBe(2);
+  });
+
+  it('forgets a bind given up while it waits, cancelled by the session without an AbortSignal', async () => {
+    const { throttle, remote } = relayed();
+    for (let i = 0; i < 2; i++) (await throttle.admit(attempt, signal))!.failed();
+    const first = (await remote.admit(attempt, signal))!;
+    const cancel = new CountedCancellation();
+    const waiting = remote.admit(attempt, cancel);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    cancel.abort(new Error('abandoned'));
+    expect(await waiting).toBeUndefined();
+    first.released();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(throttle.inFlight(attempt).login).toBe(0);
+    expect(cancel.signals).toBe(0);
+  });
+
+  it('makes no AbortSignal for a bind given its turn at once, in the thread or the main thread', async () => {
+    const given: Cancellable[] = [];
+    const { remote } = relayed((throttle) => ({
+      admit: (bind, cancel) => {
+        given.push(cancel as Cancellable);
+        return throttle.admit(bind, cancel);
+      },
+    }));
+    const cancel = new CountedCancellation();
+    const admission = (await remote.admit(attempt, cancel))!;
+    expect(admission.delayMs).toBe(0);
+    admission.succeeded();
+    expect(cancel.signals).toBe(0);
+    // The main thread's side hands the throttle a cancellation whose signal is made only if asked.
+    expect(given).toHaveLength(1);
+    expect(given[0]).not.toBeInstanceOf(AbortSignal);
+    expect(given[0]!.aborted).toBe(false);
   });
 
   it('releases the binds under way of a thread that ended', async () => {
