@@ -246,6 +246,7 @@ async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSi
   const timeLimit = smallerLimit(request.timeLimit, op.services.directoryConfig.timeLimit);
   const watching = watch(state.controller, op, timeLimit);
   state.budget.reset();
+  const shape: HitShape = { view: state.view };
   try {
     for (let count = 0; count < pageSize; count++) {
       // A run is read at once: abandon and the time limit are looked for before each of its hits.
@@ -260,8 +261,10 @@ async function sendPage(op: Operation<SearchRequest>, state: PagedSearch, pageSi
           message: `size limit ${request.sizeLimit} exceeded`,
         });
       }
-      // An import reads each entry once: its answers are not kept (encoded-entries.ts).
-      await sendHit(op, hit, { view: state.view });
+      // An import reads each entry once: its answers are not kept (encoded-entries.ts). Awaited only
+      // when the connection's queue was full: an await per entry is a promise and a turn of its own.
+      const sending = sendHit(op, hit, shape);
+      if (sending !== SENT) await sending;
       state.sent++;
     }
     if (!state.holding && !(await read(state))) return pageDone(SUCCESS);

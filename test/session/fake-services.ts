@@ -43,6 +43,8 @@ export class FakeDirectory {
   running = 0;
   mostRunning = 0;
   started = 0;
+  /** Entries handed to the session so far. */
+  yielded = 0;
   /** Searches that ended with their signal aborted. */
   aborted = 0;
   #release: (() => void) | undefined;
@@ -73,11 +75,12 @@ export class FakeDirectory {
     this.started++;
     this.mostRunning = Math.max(this.mostRunning, ++this.running);
     try {
-      const [kind = '', value = ''] = search.base.split('=');
-      if (kind === 'cn' && value === 'held') await this.#held;
-      const count = kind === 'ou' ? Number(value) : 1;
-      const bytes = kind === 'cn' && value !== 'held' ? Number(value) : 16;
+      // `ou=N`: N entries of 16 bytes; `cn=B`: one entry of B bytes; `ou=N,cn=B`: N entries of B bytes.
+      if (search.base === 'cn=held') await this.#held;
+      const count = Number(/^ou=(\d+)/.exec(search.base)?.[1] ?? 1);
+      const bytes = Number(/cn=(\d+)$/.exec(search.base)?.[1] ?? 16);
       for (let i = 0; i < count; i++) {
+        this.yielded++;
         yield {
           dn: `cn=${i},${search.base}`,
           attributes: [{ type: 'description', values: ['x'.repeat(bytes)] }],

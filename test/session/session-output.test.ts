@@ -83,6 +83,29 @@ describe('a client that does not read', () => {
     expect([...client.results().values()].every((code) => code === 0)).toBe(true);
   });
 
+  it('stops reading a page of a paged search once maxQueuedBytes wait, and sends all of it once the client reads', async () => {
+    const directory = new FakeDirectory();
+    const maxQueuedBytes = 16_384;
+    let queue = { most: 0 };
+    server = await sessionServer(fakeServices(directory, { maxQueuedBytes }), (socket) => {
+      queue = watchQueue(socket);
+    });
+    const client = await ClientSocket.connect(server.port, { reading: false });
+    // One page of 400 entries of 16 kB: once the queue is full, the session stops reading the search.
+    client.socket.write(searchPdu(1, `ou=${FLOOD},cn=${ENTRY_BYTES}`, [pagedControl(FLOOD)]));
+    await until(() => directory.started === 1);
+    const produced = await settled(() => directory.yielded);
+    expect(produced).toBeLessThan(FLOOD);
+    expect(queue.most).toBeGreaterThanOrEqual(maxQueuedBytes);
+    expect(queue.most).toBeLessThan(2 * maxQueuedBytes + ENTRY_BYTES);
+    client.socket.resume();
+    await until(() => client.results().size === 1);
+    expect(client.results().get(1)).toBe(0);
+    expect(client.messages.filter((message) => message.response.type === 'searchResultEntry')).toHaveLength(
+      FLOOD,
+    );
+  });
+
   it('has no more requests read once the queue is full, even those answered without an operation', async () => {
     const directory = new FakeDirectory();
     const maxQueuedBytes = 16_384;
