@@ -18,6 +18,7 @@ import { ClientSocket, pagedControl, searchPdu, until } from './ldap-client-sock
 /** Entries of 16 kB: 400 of them (6.4 MB) outgrow what the kernel buffers between the two sockets. */
 const ENTRY_BYTES = 16_000;
 const FLOOD = 400;
+const MAX_QUEUED_BYTES = 16_384;
 
 let server: SessionServer | undefined;
 
@@ -32,9 +33,8 @@ function flood(client: ClientSocket, firstId = 1): void {
   client.socket.write(Buffer.concat(pdus));
 }
 
-/** The most bytes ever queued in `socket` right after a write. */
-function watchQueue(socket: net.Socket): { most: number } {
-  const seen = { most: 0 };
+/** Keeps in `seen` the most bytes ever queued in `socket` right after a write. */
+function watchQueue(socket: net.Socket, seen: { most: number }): void {
   const write = socket.write.bind(socket);
   // The session writes whole responses, one buffer per call.
   socket.write = (chunk: Uint8Array): boolean => {
@@ -42,7 +42,6 @@ function watchQueue(socket: net.Socket): { most: number } {
     seen.most = Math.max(seen.most, socket.writableLength);
     return result;
   };
-  return seen;
 }
 
 /** Resolves once `read()` has returned the same value for `ms`. */
@@ -56,15 +55,24 @@ async function settled(read: () => number, ms = 300): Promise<number> {
   }
 }
 
+/** A session server of `MAX_QUEUED_BYTES` whose one socket's queue is watched, and a client that does not read. */
+async function queueWatched(): Promise<{
+  directory: FakeDirectory;
+  queue: { most: number };
+  client: ClientSocket;
+}> {
+  const directory = new FakeDirectory();
+  const queue = { most: 0 };
+  server = await sessionServer(fakeServices(directory, { maxQueuedBytes: MAX_QUEUED_BYTES }), (socket) => {
+    watchQueue(socket, queue);
+  });
+  const client = await ClientSocket.connect(server.port, { reading: false });
+  return { directory, queue, client };
+}
+
 describe('a client that does not read', () => {
   it('makes the session stop producing once maxQueuedBytes wait, and gets everything once it reads', async () => {
-    const directory = new FakeDirectory();
-    const maxQueuedBytes = 16_384;
-    let queue = { most: 0 };
-    server = await sessionServer(fakeServices(directory, { maxQueuedBytes }), (socket) => {
-      queue = watchQueue(socket);
-    });
-    const client = await ClientSocket.connect(server.port, { reading: false });
+    const { directory, queue, client } = await queueWatched();
     flood(client);
     const produced = await settled(() => directory.started);
     expect(produced).toBeLessThan(FLOOD);
@@ -76,28 +84,22 @@ describe('a client that does not read', () => {
         attributes: [{ type: 'description', values: ['x'.repeat(ENTRY_BYTES)] }],
       },
     }).length;
-    expect(queue.most).toBeGreaterThanOrEqual(maxQueuedBytes);
-    expect(queue.most).toBeLessThan(maxQueuedBytes + oneResponse);
+    expect(queue.most).toBeGreaterThanOrEqual(MAX_QUEUED_BYTES);
+    expect(queue.most).toBeLessThan(MAX_QUEUED_BYTES + oneResponse);
     client.socket.resume();
     await until(() => client.results().size === FLOOD);
     expect([...client.results().values()].every((code) => code === 0)).toBe(true);
   });
 
   it('stops reading a page of a paged search once maxQueuedBytes wait, and sends all of it once the client reads', async () => {
-    const directory = new FakeDirectory();
-    const maxQueuedBytes = 16_384;
-    let queue = { most: 0 };
-    server = await sessionServer(fakeServices(directory, { maxQueuedBytes }), (socket) => {
-      queue = watchQueue(socket);
-    });
-    const client = await ClientSocket.connect(server.port, { reading: false });
+    const { directory, queue, client } = await queueWatched();
     // One page of 400 entries of 16 kB: once the queue is full, the session stops reading the search.
     client.socket.write(searchPdu(1, `ou=${FLOOD},cn=${ENTRY_BYTES}`, [pagedControl(FLOOD)]));
     await until(() => directory.started === 1);
     const produced = await settled(() => directory.yielded);
     expect(produced).toBeLessThan(FLOOD);
-    expect(queue.most).toBeGreaterThanOrEqual(maxQueuedBytes);
-    expect(queue.most).toBeLessThan(2 * maxQueuedBytes + ENTRY_BYTES);
+    expect(queue.most).toBeGreaterThanOrEqual(MAX_QUEUED_BYTES);
+    expect(queue.most).toBeLessThan(2 * MAX_QUEUED_BYTES + ENTRY_BYTES);
     client.socket.resume();
     await until(() => client.results().size === 1);
     expect(client.results().get(1)).toBe(0);
@@ -107,13 +109,7 @@ describe('a client that does not read', () => {
   });
 
   it('has no more requests read once the queue is full, even those answered without an operation', async () => {
-    const directory = new FakeDirectory();
-    const maxQueuedBytes = 16_384;
-    let queue = { most: 0 };
-    server = await sessionServer(fakeServices(directory, { maxQueuedBytes }), (socket) => {
-      queue = watchQueue(socket);
-    });
-    const client = await ClientSocket.connect(server.port, { reading: false });
+    const { directory, queue, client } = await queueWatched();
     // Refused at once for their unknown critical control (80 bytes each): 200,000 answers, 16 MB.
     const refused = searchPdu(1, 'ou=1', [{ oid: '1.2.3.4', critical: true }]);
     const requests = Buffer.concat(Array.from({ length: 200_000 }, () => refused));
@@ -123,7 +119,7 @@ describe('a client that does not read', () => {
     // What the kernel buffers of its answers, and then no more: the rest of its requests wait in the
     // client rather than as answers waiting in the server.
     expect(read).toBeLessThan(requests.length / 2);
-    expect(queue.most).toBeLessThan(maxQueuedBytes + 200);
+    expect(queue.most).toBeLessThan(MAX_QUEUED_BYTES + 200);
     client.socket.resume();
     await until(() => client.messages.length === 200_000, 20_000);
     expect(directory.started).toBe(0);
