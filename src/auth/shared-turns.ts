@@ -65,12 +65,13 @@ export class SharedTurns {
     return (hash >>> 0) % SLOTS;
   }
 
-  get settings(): SharedSettings {
-    const cells = this.#cells;
-    return {
-      on: Atomics.load(cells, ON) !== 0,
-      free: [Atomics.load(cells, FREE + LOGINS), Atomics.load(cells, FREE + ADDRESSES)],
-    };
+  /**
+   * How many binds a key no failure is counted for may have under way, each answered without
+   * delay: its free failures (0: none is), any number when the throttle is off.
+   */
+  freeTurns(lane: LaneIndex): number {
+    if (Atomics.load(this.#cells, ON) === 0) return Infinity;
+    return Atomics.load(this.#cells, FREE + lane);
   }
 
   /**

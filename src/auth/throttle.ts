@@ -171,7 +171,7 @@ export class Throttle implements BindThrottle {
   }
 
   #chargesOf(attempt: BindAttempt): Charge[] {
-    return turnsOf(attempt).map((turn) => ({ ...turn, table: this.#lanes[turn.lane] }));
+    return turnsOf(attempt).map(({ lane, key, turn }) => ({ lane, key, turn, table: this.#lanes[lane] }));
   }
 
   /**

@@ -43,14 +43,12 @@ export class LocalTurns {
 
   /** The bind's turn, given here; undefined: it must ask the main thread. */
   admit(attempt: BindAttempt): Admission | undefined {
-    const { on, free } = this.turns.settings;
     const taken: Taken[] = [];
     for (const { lane, key, turn } of turnsOf(attempt)) {
       const slot = this.turns.slot(turn);
       const fast =
-        (!on || free[lane] > 0) &&
         !this.turns.failing(lane, this.turns.slot(key)) &&
-        this.turns.tryEnter(lane, slot, on ? free[lane] : Infinity, this.thread);
+        this.turns.tryEnter(lane, slot, this.turns.freeTurns(lane), this.thread);
       if (!fast) {
         this.#leave(taken);
         return undefined;

@@ -114,11 +114,12 @@ describe('SharedTurns', () => {
   it('marks failing keys for the throttle in force only', () => {
     const table = turns();
     const first = table.takeOver(SETTINGS);
+    expect([table.freeTurns(LOGINS), table.freeTurns(ADDRESSES)]).toEqual([3, 10]);
     first(LOGINS, 'account:pbx', 1);
     expect(table.failing(LOGINS, table.slot('account:pbx'))).toBe(true);
     expect(table.failing(ADDRESSES, table.slot('account:pbx'))).toBe(false);
     const second = table.takeOver({ on: false, free: [5, 20] });
-    expect(table.settings).toEqual({ on: false, free: [5, 20] });
+    expect([table.freeTurns(LOGINS), table.freeTurns(ADDRESSES)]).toEqual([Infinity, Infinity]);
     // A new throttle has counted nothing yet; the old one's last binds no longer mark.
     expect(table.failing(LOGINS, table.slot('account:pbx'))).toBe(false);
     first(LOGINS, 'account:pbx', -1);
