@@ -71,7 +71,6 @@ export interface BindThrottle {
 
 /** One table of the throttle: failures and binds under way per key, and how many fail freely. */
 interface Lane {
-  readonly index: LaneIndex;
   readonly failures: FailureCounts;
   readonly inFlight: TurnCounter;
   readonly free: number;
@@ -115,7 +114,6 @@ export class Throttle implements BindThrottle {
       free: [settings.loginFailures, settings.addressFailures],
     });
     const lane = (index: LaneIndex, free: number): Lane => ({
-      index,
       failures: new FailureCounts(
         settings.maxTracked,
         settings.decay * 1000,

@@ -16,6 +16,8 @@
  * still holds its turn (the main thread counts before it ends turns), so binds under way and
  * failures together never exceed the free failures, and the delay the main thread would have given
  * is 0. A slot shared with another key only looks busier or failing: the bind then asks the main thread.
+ * A thread that dies gives back the turns it holds (SharedTurns.release); one it handed over with
+ * an outcome the main thread never got stays taken, which only ever makes binds wait more.
  */
 import type { Admission, BindAttempt, Outcome } from '../auth/throttle.js';
 import { turnsOf } from '../auth/throttle.js';

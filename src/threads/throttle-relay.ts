@@ -93,6 +93,7 @@ export class RemoteThrottle implements BindThrottle {
     };
   }
 
+  /** To the main thread's throttle, as LocalTurns reports its binds' outcomes. */
   ended(attempt: BindAttempt, outcome: Outcome): void {
     this.#outbox.send({ kind: 'ended', attempt, outcome });
   }
