@@ -37,6 +37,7 @@ import type { SourceDescriptor, SourceFactory } from './sources/source-descripto
 import { SourceError, type Source, type SourceKind } from './sources/source.js';
 import { VERSION } from './version.js';
 import type { ResultCacheSettings } from './cache/result-cache.js';
+import { SharedTurns } from './auth/shared-turns.js';
 import type { BindThrottle } from './auth/throttle.js';
 import { ENCODED_ENTRIES_BYTES, EncodedEntries } from './session/encoded-entries.js';
 import { ListenerThreads } from './threads/listener-threads.js';
@@ -234,7 +235,11 @@ export function sessionServices(
   config: Config,
   directory: Directory,
   logger: Logger,
-  options: { readonly events?: ServerEvents; readonly throttle?: BindThrottle } = {},
+  options: {
+    readonly events?: ServerEvents;
+    readonly throttle?: BindThrottle;
+    readonly turns?: SharedTurns;
+  } = {},
 ): SessionServices {
   const signOnMounts = directory.mounts.filter((mount) => mount.source.capabilities.signOn);
   return {
@@ -250,6 +255,7 @@ export function sessionServices(
       suffix: config.directory.suffix,
       signOn: signOnThrough(directory),
       ...(options.throttle ? { throttle: options.throttle } : {}),
+      ...(options.turns ? { turns: options.turns } : {}),
     }),
     access: new AccessPolicy(config.access),
     directoryConfig: config.directory,
@@ -277,10 +283,15 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
       snapshot: (): MonitorSnapshot => current.current.directory.monitorSnapshot(),
       maxStaleMs: (source) => maxStaleOf(running)(source),
     });
-  const current: CurrentServices = new CurrentServices(
-    sessionServices(config, directory, logger, metrics ? { events: metrics } : {}),
-  );
   const threadCount = config.listenerThreads;
+  // Listener threads give binds their turns themselves where they can, in this memory.
+  const turns = threadCount > 0 ? new SharedTurns(SharedTurns.memory(threadCount)) : undefined;
+  const current: CurrentServices = new CurrentServices(
+    sessionServices(config, directory, logger, {
+      ...(metrics ? { events: metrics } : {}),
+      ...(turns ? { turns } : {}),
+    }),
+  );
   const tally =
     threadCount > 0 ? new SharedConnectionTally(SharedConnectionTally.memory(threadCount), 0) : undefined;
   const server = new LdapServer(current, tls, tally ? { tally } : {});
@@ -314,7 +325,7 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
     try {
       threads = await startThreads(
         threadCount,
-        { server, tally, logger, current, metrics },
+        { server, tally, turns: turns!, logger, current, metrics },
         config,
         directory,
       );
@@ -353,6 +364,7 @@ async function startThreads(
   parts: {
     readonly server: LdapServer;
     readonly tally: SharedConnectionTally;
+    readonly turns: SharedTurns;
     readonly logger: Logger;
     readonly current: CurrentServices;
     readonly metrics: Metrics | undefined;
@@ -360,13 +372,14 @@ async function startThreads(
   config: Config,
   directory: Directory,
 ): Promise<ListenerThreads> {
-  const { server, tally, logger, current, metrics } = parts;
+  const { server, tally, turns, logger, current, metrics } = parts;
   try {
     return await ListenerThreads.start(
       {
         count,
         fds: server.listeningFds(),
         tally,
+        turns,
         logger,
         throttle: () => current.current.authenticator.throttle,
         ...(metrics ? { events: metrics } : {}),

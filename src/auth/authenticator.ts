@@ -27,6 +27,7 @@ import { ANONYMOUS, type Identity } from './identity.js';
 import { LocalAccounts, type LocalAccount, type PasswordVerifier } from './local-accounts.js';
 import { accountKey, nameKey } from './login-key.js';
 import { ScryptQueue, type ScryptLimits, type ScryptPlace } from './scrypt-queue.js';
+import type { SharedTurns } from './shared-turns.js';
 import { Throttle, addressKey, type BindAttempt, type BindThrottle } from './throttle.js';
 import type { Decoy, SignOn } from './sign-on.js';
 import { TrustedAddresses } from './trusted-addresses.js';
@@ -60,6 +61,8 @@ export interface AuthenticatorOptions {
    * a reload does not forgive a guesser); absent: a new throttle from `access.throttle`.
    */
   readonly throttle?: BindThrottle;
+  /** Where a new throttle counts binds under way when listener threads give turns too (SharedTurns). */
+  readonly turns?: SharedTurns;
   /** The throttle's clock; tests pass a fake one. */
   readonly now?: () => number;
   /** Waits `ms`, or less when `signal` aborts; tests pass a fake one. */
@@ -92,6 +95,7 @@ export class Authenticator {
   readonly #accounts: LocalAccounts;
   readonly #trusted: TrustedAddresses;
   readonly #throttle: BindThrottle;
+  readonly #turns: SharedTurns | undefined;
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly #signOn: SignOn | undefined;
   readonly #scrypt: ScryptQueue;
@@ -102,13 +106,19 @@ export class Authenticator {
     const { access, suffix } = options;
     this.#accounts = new LocalAccounts(access.accounts, suffix, options.verifier);
     this.#trusted = new TrustedAddresses(access.trustedAddresses, access.trustLoopback);
-    this.#throttle = options.throttle ?? new Throttle(access.throttle, options.now);
+    this.#turns = options.turns;
+    this.#throttle = options.throttle ?? new Throttle(access.throttle, options.now, options.turns);
     this.#sleep = options.sleep ?? sleep;
   }
 
   /** The failures counted, for the authenticator a reload builds (see AuthenticatorOptions.throttle). */
   get throttle(): BindThrottle {
     return this.#throttle;
+  }
+
+  /** Where binds under way are counted across threads, for the authenticator a reload builds. */
+  get turns(): SharedTurns | undefined {
+    return this.#turns;
   }
 
   /** `cancelledBy`: the session's cancellation (its signal is made only if a bind has to wait), or a signal. */

@@ -22,13 +22,17 @@
  *
  * This computes delays and turns; the caller waits (a timer, never a blocked thread). Memory is
  * bounded: each table of failures keeps at most `maxTracked` keys, the least recently used going
- * first, and only binds in progress are remembered as under way.
+ * first, and only binds in progress are remembered as under way. With listener threads the binds
+ * under way are counted in shared memory (SharedTurns), where a thread also gives a bind its turn
+ * itself when no failure is counted for its keys (threads/local-turns.ts).
  */
 import { isIPv6 } from 'node:net';
 import type { ThrottleConfig } from '../config/types.js';
 import { cancellableOf, type Cancellable } from './cancellable.js';
 import { FailureCounts } from './failure-counts.js';
-import { InFlightBinds } from './in-flight-binds.js';
+import { InFlightBinds, type TurnCounter } from './in-flight-binds.js';
+import { SharedInFlight } from './shared-in-flight.js';
+import { ADDRESSES, LOGINS, type LaneIndex, type SharedTurns } from './shared-turns.js';
 
 /** What one bind is charged to: the login it names, and the client address unless it is trusted. */
 export interface BindAttempt {
@@ -52,40 +56,74 @@ export interface Admission {
   released(): void;
 }
 
+/** How a bind went: counted as a failure, its login's failures forgotten, or nothing counted. */
+export type Outcome = 'failed' | 'succeeded' | 'released';
+
 /** What the authenticator asks of a throttle: this thread's (Throttle), or the main thread's through a port. */
 export interface BindThrottle {
   admit(attempt: BindAttempt, cancel: Cancellable | AbortSignal): Promise<Admission | undefined>;
+  /**
+   * A bind a listener thread gave its turn itself (threads/local-turns.ts) ended with an outcome to
+   * count; the thread handed its turns over, and they end once it is counted.
+   */
+  ended(attempt: BindAttempt, outcome: Outcome): void;
 }
 
 /** One table of the throttle: failures and binds under way per key, and how many fail freely. */
 interface Lane {
   readonly failures: FailureCounts;
-  readonly inFlight: InFlightBinds;
+  readonly inFlight: TurnCounter;
   readonly free: number;
 }
 
 /** What one bind is charged to in one table: the key its failures count under, and its turn's. */
-interface Charge {
-  readonly lane: Lane;
+export interface TurnOf {
+  readonly lane: LaneIndex;
   readonly key: string;
   readonly turn: string;
 }
 
-export class Throttle implements BindThrottle {
-  readonly #logins: Lane;
-  readonly #addresses: Lane;
+interface Charge extends TurnOf {
+  readonly table: Lane;
+}
 
+/**
+ * What a bind is charged to, per table: its login (trusted clients taking their turns apart), and
+ * its address.
+ */
+export function turnsOf(attempt: BindAttempt): TurnOf[] {
+  const turns: TurnOf[] = [];
+  const { login, address, trusted = false } = attempt;
+  if (login !== undefined)
+    turns.push({ lane: LOGINS, key: login, turn: trusted ? `trusted\0${login}` : login });
+  if (address !== undefined) turns.push({ lane: ADDRESSES, key: address, turn: address });
+  return turns;
+}
+
+export class Throttle implements BindThrottle {
+  readonly #lanes: readonly [Lane, Lane];
+
+  /** `shared`: the listener threads' memory, where binds under way are counted (absent: no threads). */
   constructor(
     private readonly settings: ThrottleConfig,
     private readonly now: () => number = Date.now,
+    shared?: SharedTurns,
   ) {
-    const lane = (free: number): Lane => ({
-      failures: new FailureCounts(settings.maxTracked, settings.decay * 1000, now),
-      inFlight: new InFlightBinds(),
+    const mark = shared?.takeOver({
+      on: settings.delay > 0,
+      free: [settings.loginFailures, settings.addressFailures],
+    });
+    const lane = (index: LaneIndex, free: number): Lane => ({
+      failures: new FailureCounts(
+        settings.maxTracked,
+        settings.decay * 1000,
+        now,
+        mark && ((key, delta) => mark(index, key, delta)),
+      ),
+      inFlight: shared ? new SharedInFlight(shared, index) : new InFlightBinds(),
       free,
     });
-    this.#logins = lane(settings.loginFailures);
-    this.#addresses = lane(settings.addressFailures);
+    this.#lanes = [lane(LOGINS, settings.loginFailures), lane(ADDRESSES, settings.addressFailures)];
   }
 
   /**
@@ -97,80 +135,85 @@ export class Throttle implements BindThrottle {
     const charges = this.#chargesOf(attempt);
     for (;;) {
       if (cancel.aborted) return undefined;
-      const busy = this.#mustWaitFor(charges);
+      const busy = this.#enter(charges);
       if (!busy) break;
-      await busy.lane.inFlight.whenOneLeaves(busy.turn, cancellableOf(cancel).signal);
+      await busy.table.inFlight.whenBelow(busy.turn, this.#turns(busy), cancellableOf(cancel).signal);
     }
     let delayMs = 0;
-    for (const { lane, key, turn } of charges) {
-      lane.inFlight.enter(turn);
-      delayMs = Math.max(delayMs, this.#delayAfter(lane.failures.current(key), lane.free));
+    for (const { table, key } of charges) {
+      delayMs = Math.max(delayMs, this.#delayAfter(table.failures.current(key), table.free));
     }
     return this.#admission(charges, delayMs);
+  }
+
+  ended(attempt: BindAttempt, outcome: Outcome): void {
+    this.#settle(this.#chargesOf(attempt), outcome);
   }
 
   /** Failures currently counted against a login or an address (for tests and monitoring). */
   failures(attempt: BindAttempt): { login: number; address: number } {
     const count = (lane: Lane, key: string | undefined): number =>
       key === undefined ? 0 : lane.failures.exact(key);
-    return { login: count(this.#logins, attempt.login), address: count(this.#addresses, attempt.address) };
+    const [logins, addresses] = this.#lanes;
+    return { login: count(logins, attempt.login), address: count(addresses, attempt.address) };
   }
 
   /** Binds under way for a login and an address, from clients like the attempt's (for tests and monitoring). */
   inFlight(attempt: BindAttempt): { login: number; address: number } {
     const charges = this.#chargesOf(attempt);
-    const count = (lane: Lane): number => {
-      const charge = charges.find((c) => c.lane === lane);
-      return charge ? lane.inFlight.count(charge.turn) : 0;
+    const count = (index: LaneIndex): number => {
+      const charge = charges.find((c) => c.lane === index);
+      return charge ? charge.table.inFlight.count(charge.turn) : 0;
     };
-    return { login: count(this.#logins), address: count(this.#addresses) };
+    return { login: count(LOGINS), address: count(ADDRESSES) };
   }
 
   #chargesOf(attempt: BindAttempt): Charge[] {
-    const charges: Charge[] = [];
-    const { login, address, trusted = false } = attempt;
-    if (login !== undefined) {
-      charges.push({ lane: this.#logins, key: login, turn: trusted ? `trusted\0${login}` : login });
-    }
-    if (address !== undefined) charges.push({ lane: this.#addresses, key: address, turn: address });
-    return charges;
-  }
-
-  /** The first charge whose turn a bind must wait for, if any (a loop: this runs on every bind). */
-  #mustWaitFor(charges: readonly Charge[]): Charge | undefined {
-    for (const charge of charges) if (this.#mustWait(charge)) return charge;
-    return undefined;
+    return turnsOf(attempt).map(({ lane, key, turn }) => ({ lane, key, turn, table: this.#lanes[lane] }));
   }
 
   /**
-   * Whether a bind must wait for one under way to end: the fast answers left (never fewer than one
-   * turn at a time) are taken by binds whose outcome is not known yet. Throttling off: never.
+   * Takes the bind's turn in every table, or in none: the first charge whose turns are all taken by
+   * binds whose outcome is not known yet (a loop: this runs on every bind).
    */
-  #mustWait({ lane, key, turn }: Charge): boolean {
-    if (this.settings.delay === 0) return false;
-    const underWay = lane.inFlight.count(turn);
-    const turns = Math.max(1, lane.free - lane.failures.current(key));
-    return underWay >= turns;
+  #enter(charges: readonly Charge[]): Charge | undefined {
+    for (let i = 0; i < charges.length; i++) {
+      const charge = charges[i]!;
+      if (charge.table.inFlight.tryEnter(charge.turn, this.#turns(charge))) continue;
+      for (let j = 0; j < i; j++) charges[j]!.table.inFlight.leave(charges[j]!.turn);
+      return charge;
+    }
+    return undefined;
+  }
+
+  /** Binds a key may have under way: its fast answers left, never fewer than one. Throttling off: any. */
+  #turns({ table, key }: Charge): number {
+    if (this.settings.delay === 0) return Infinity;
+    return Math.max(1, table.free - table.failures.current(key));
   }
 
   #admission(charges: readonly Charge[], delayMs: number): Admission {
     let settled = false;
-    const settle = (count: (lane: Lane, key: string) => void): void => {
+    const settle = (outcome: Outcome): void => {
       if (settled) return;
       settled = true;
-      // Counted before leaving, so the binds that were waiting see the outcome.
-      for (const { lane, key } of charges) count(lane, key);
-      for (const { lane, turn } of charges) lane.inFlight.leave(turn);
+      this.#settle(charges, outcome);
     };
     return {
       delayMs,
-      failed: () => settle((lane, key) => lane.failures.add(key)),
-      succeeded: () =>
-        settle((lane, key) => {
-          if (lane === this.#logins) lane.failures.forget(key);
-        }),
-      released: () => settle(() => undefined),
+      failed: () => settle('failed'),
+      succeeded: () => settle('succeeded'),
+      released: () => settle('released'),
     };
+  }
+
+  #settle(charges: readonly Charge[], outcome: Outcome): void {
+    // Counted before leaving, so the binds that were waiting see the outcome.
+    for (const { table, lane, key } of charges) {
+      if (outcome === 'failed') table.failures.add(key);
+      else if (outcome === 'succeeded' && lane === LOGINS) table.failures.forget(key);
+    }
+    for (const { table, turn } of charges) table.inFlight.leave(turn);
   }
 
   /** No delay for the first `free` failures, then `delay`, doubling up to `maxDelay`. */

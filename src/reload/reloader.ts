@@ -244,6 +244,7 @@ export class Reloader {
       sessionServices(applied, directory, logger, {
         ...(previous.events ? { events: previous.events } : {}),
         ...(throttleKept ? { throttle: previous.authenticator.throttle } : {}),
+        ...(previous.authenticator.turns ? { turns: previous.authenticator.turns } : {}),
       }),
     );
     const kept = new Set(mounts);

@@ -20,6 +20,7 @@ import type { SourceFactory } from '../sources/source-descriptor.js';
 import { AttachedReplicaMount } from '../directory/attached-replica-mount.js';
 import { Directory } from '../directory/directory.js';
 import type { MountedSource } from '../directory/mounted-source.js';
+import { SharedTurns } from '../auth/shared-turns.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { loadServerTls } from '../protocol/tls-context.js';
 import { LdapServer } from '../server.js';
@@ -32,6 +33,7 @@ import type {
   MountIds,
   ToListenerThread,
 } from './thread-messages.js';
+import { LocalTurns } from './local-turns.js';
 import { RemoteThrottle } from './throttle-relay.js';
 
 /** One build of the thread's directory (a reload makes another), and its mounts by main-thread id. */
@@ -66,7 +68,11 @@ class ListenerThread {
     this.#port = port;
     this.#logger = createLogger(data.config.log.level).child({ thread: data.thread });
     this.#events = new RelayedEvents(port);
-    this.#throttle = new RemoteThrottle(data.throttle);
+    const turns = new SharedTurns(data.turns);
+    this.#throttle = new RemoteThrottle(
+      data.throttle,
+      (report) => new LocalTurns(turns, data.thread, report),
+    );
     this.#generation = this.#build(data.config, factories, data.mounts, new Map());
     this.#services = new CurrentServices(this.#servicesOf(this.#generation));
     const tls = data.config.tls && loadServerTls(data.config.tls);

@@ -11,6 +11,7 @@
  * its own.
  */
 import { Worker, MessageChannel } from 'node:worker_threads';
+import type { SharedTurns } from '../auth/shared-turns.js';
 import type { BindThrottle } from '../auth/throttle.js';
 import type { Config } from '../config/types.js';
 import type { Directory } from '../directory/directory.js';
@@ -46,6 +47,8 @@ export interface ListenerThreadsOptions {
   readonly fds: readonly number[];
   /** Connections per thread, the main thread's cell 0 (its LdapServer counts there). */
   readonly tally: SharedConnectionTally;
+  /** Where the throttle counts binds under way, and the threads give turns themselves. */
+  readonly turns: SharedTurns;
   readonly logger: Logger;
   /** The throttle in force. */
   readonly throttle: () => BindThrottle;
@@ -131,6 +134,7 @@ export class ListenerThreads {
       fds: this.options.fds,
       tally: this.options.tally.buffer,
       throttle: channel.port2,
+      turns: this.options.turns.buffer,
     };
     const worker = new Worker(this.options.module ?? new URL('./listener-thread.js', import.meta.url), {
       workerData: data,
@@ -141,12 +145,12 @@ export class ListenerThreads {
     const thread: Thread = existing ?? {
       number,
       worker,
-      throttle: new ThrottleHost(channel.port1, this.options.throttle),
+      throttle: new ThrottleHost(channel.port1, this.options.throttle, this.options.turns),
       unsubscribe: new Map(),
     };
     if (existing) {
       existing.worker = worker;
-      existing.throttle = new ThrottleHost(channel.port1, this.options.throttle);
+      existing.throttle = new ThrottleHost(channel.port1, this.options.throttle, this.options.turns);
     } else this.#threads.push(thread);
     this.#follow(thread);
     await this.#started(thread);
@@ -207,6 +211,7 @@ export class ListenerThreads {
     for (const stop of thread.unsubscribe.values()) stop();
     thread.unsubscribe.clear();
     thread.throttle.close();
+    this.options.turns.release(thread.number);
     this.options.tally.forget(thread.number);
     if (this.#closing) return;
     this.options.logger.error({ thread: thread.number, code }, 'listener thread ended; starting it again');

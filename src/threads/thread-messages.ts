@@ -23,6 +23,8 @@ export interface ListenerThreadData {
   readonly tally: SharedArrayBuffer;
   /** Where its binds ask the main thread's throttle (throttle-relay.ts). */
   readonly throttle: MessagePort;
+  /** Where it gives binds their turns itself when it can (SharedTurns, local-turns.ts). */
+  readonly turns: SharedArrayBuffer;
 }
 
 /** From the main thread. */

@@ -5,18 +5,22 @@
  * MessagePort (RemoteThrottle); the main thread answers (ThrottleHost). A message costs both
  * threads tens of microseconds (most of it Node's dispatch, not the copy), so each side sends what
  * one event-loop turn produced as one message: under load the binds of many connections share it.
- * The throttle's promise (DESIGN.md "Binds") is worth the hop.
+ * The throttle's promise (DESIGN.md "Binds") is worth the hop. A bind the thread can give its turn
+ * itself, in shared memory, makes none (local-turns.ts): only the others ask.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { cancellableOf, whenAborted, type Cancellable } from '../auth/cancellable.js';
-import type { Admission, BindAttempt, BindThrottle } from '../auth/throttle.js';
+import type { SharedTurns } from '../auth/shared-turns.js';
+import type { Admission, BindAttempt, BindThrottle, Outcome } from '../auth/throttle.js';
 import { Cancellation } from '../session/cancellation.js';
+import type { LocalReport, LocalTurns } from './local-turns.js';
 
 /** From a listener thread: ask for a turn, give up waiting for it, or say how the bind went. */
 export type ThrottleRequest =
   | { readonly kind: 'admit'; readonly id: number; readonly attempt: BindAttempt }
   | { readonly kind: 'cancel'; readonly id: number }
-  | { readonly kind: 'settle'; readonly id: number; readonly outcome: 'failed' | 'succeeded' | 'released' };
+  | { readonly kind: 'settle'; readonly id: number; readonly outcome: Outcome }
+  | LocalReport;
 
 /** From the main thread: the turn given (with its delay), or none (the bind was cancelled meanwhile). */
 export type ThrottleAnswer = { readonly id: number; readonly delayMs: number } | { readonly id: number };
@@ -45,9 +49,12 @@ export class RemoteThrottle implements BindThrottle {
   #next = 1;
   readonly #waiting = new Map<number, (delayMs: number | undefined) => void>();
   readonly #outbox: Outbox<ThrottleRequest>;
+  readonly #local: LocalTurns | undefined;
 
-  constructor(port: MessagePort) {
+  /** `local`: how the thread gives turns itself (made with the report it is handed); absent: never. */
+  constructor(port: MessagePort, local?: (report: (report: LocalReport) => void) => LocalTurns) {
     this.#outbox = new Outbox(port);
+    this.#local = local?.((report) => this.#outbox.send(report));
     port.on('message', (answers: readonly ThrottleAnswer[]) => {
       for (const answer of answers) {
         const resolve = this.#waiting.get(answer.id);
@@ -62,6 +69,8 @@ export class RemoteThrottle implements BindThrottle {
   async admit(attempt: BindAttempt, cancel: Cancellable | AbortSignal): Promise<Admission | undefined> {
     const cancellable = cancellableOf(cancel);
     if (cancellable.aborted) return undefined;
+    const here = this.#local?.admit(attempt);
+    if (here) return here;
     const id = this.#next++;
     let stopListening = noop;
     const delayMs = await new Promise<number | undefined>((resolve) => {
@@ -71,7 +80,7 @@ export class RemoteThrottle implements BindThrottle {
     }).finally(() => stopListening());
     if (delayMs === undefined) return undefined;
     let settled = false;
-    const settle = (outcome: 'failed' | 'succeeded' | 'released'): void => {
+    const settle = (outcome: Outcome): void => {
       if (settled) return;
       settled = true;
       this.#outbox.send({ kind: 'settle', id, outcome });
@@ -82,6 +91,11 @@ export class RemoteThrottle implements BindThrottle {
       succeeded: () => settle('succeeded'),
       released: () => settle('released'),
     };
+  }
+
+  /** To the main thread's throttle, as LocalTurns reports its binds' outcomes. */
+  ended(attempt: BindAttempt, outcome: Outcome): void {
+    this.#outbox.send({ kind: 'ended', attempt, outcome });
   }
 }
 
@@ -96,6 +110,8 @@ export class ThrottleHost {
     private readonly port: MessagePort,
     /** The throttle in force (a reload may replace it). */
     private readonly throttle: () => BindThrottle,
+    /** The memory where the thread gives turns itself, if it does. */
+    private readonly turns?: SharedTurns,
   ) {
     this.#outbox = new Outbox(port);
     port.on('message', (requests: readonly ThrottleRequest[]) => {
@@ -114,6 +130,14 @@ export class ThrottleHost {
   }
 
   #handle(request: ThrottleRequest): void {
+    if (request.kind === 'left') {
+      this.turns?.wake(request.lane, request.slot);
+      return;
+    }
+    if (request.kind === 'ended') {
+      this.throttle().ended(request.attempt, request.outcome);
+      return;
+    }
     if (request.kind === 'cancel') {
       this.#cancels.get(request.id)?.abort(undefined);
       return;

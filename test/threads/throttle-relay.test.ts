@@ -146,6 +146,7 @@ describe('RemoteThrottle through a ThrottleHost', () => {
         given.push(cancel as Cancellable);
         return throttle.admit(bind, cancel);
       },
+      ended: (bind, outcome) => throttle.ended(bind, outcome),
     }));
     const cancel = new CountedCancellation();
     const admission = (await remote.admit(attempt, cancel))!;
