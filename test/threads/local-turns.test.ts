@@ -10,18 +10,11 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SharedTurns } from '../../src/auth/shared-turns.js';
 import { Throttle, type BindAttempt } from '../../src/auth/throttle.js';
-import type { ThrottleConfig } from '../../src/config/types.js';
 import { LocalTurns } from '../../src/threads/local-turns.js';
 import { RemoteThrottle, ThrottleHost, type ThrottleRequest } from '../../src/threads/throttle-relay.js';
+import type { ThrottleConfig } from '../../src/config/types.js';
+import { SETTINGS } from './throttle-settings.js';
 
-const SETTINGS: ThrottleConfig = {
-  loginFailures: 2,
-  addressFailures: 10,
-  delay: 1,
-  maxDelay: 8,
-  decay: 60,
-  maxTracked: 100,
-};
 const pbx: BindAttempt = { login: 'account:pbx', address: '192.0.2.7' };
 const signal = new AbortController().signal;
 

@@ -8,18 +8,10 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Cancellable } from '../../src/auth/cancellable.js';
 import { Throttle, type BindThrottle } from '../../src/auth/throttle.js';
-import type { ThrottleConfig } from '../../src/config/types.js';
 import { Cancellation } from '../../src/session/cancellation.js';
 import { RemoteThrottle, ThrottleHost } from '../../src/threads/throttle-relay.js';
+import { SETTINGS } from './throttle-settings.js';
 
-const SETTINGS: ThrottleConfig = {
-  loginFailures: 2,
-  addressFailures: 10,
-  delay: 1,
-  maxDelay: 8,
-  decay: 60,
-  maxTracked: 100,
-};
 const attempt = { login: 'pbx' };
 const signal = new AbortController().signal;
 
