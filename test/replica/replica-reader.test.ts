@@ -89,10 +89,12 @@ describe('ReplicaReader', () => {
     expect(made()).toBe(PHONE_READS);
   });
 
-  it('doubles its batches after the first, up to 256 entries', () => {
+  it('makes its batches of 64 entries after a first of 51', () => {
     const reader = new ReplicaReader(store, index);
     const sizes = [...reader.candidates(parseFilter('(cn=*ann*)'))].map((batch) => batch.length);
-    expect(sizes).toEqual([51, 102, 204, PEOPLE - 51 - 102 - 204]);
+    const full = Math.floor((PEOPLE - 51) / 64);
+    const rest = PEOPLE - 51 - 64 * full;
+    expect(sizes).toEqual([51, ...Array<number>(full).fill(64), ...(rest > 0 ? [rest] : [])]);
   });
 
   it('hands out every candidate once, in the order the index streams them', () => {
