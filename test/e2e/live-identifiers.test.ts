@@ -7,12 +7,13 @@
  * how many it sent. Widened for accents, as before, the same search went down as
  * `(mail=*.m*@*x*mp*.*m)` and slapd sent every `x.m…@example.com` it holds.
  */
+import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlapd, type Slapd } from '../../scripts/test-backends/slapd.js';
 import { SUFFIX, startDirbridge, type DirbridgeProcess } from './support/dirbridge-process.js';
 import { eventually } from './support/eventually.js';
 import { ldapsearch } from './support/ldap-utils.js';
-import { entriesSentDuring } from './support/slapd-monitor.js';
+import { entriesSentDuring, searchesDuring } from './support/slapd-monitor.js';
 import { registerTestSecret } from './support/test-secrets.js';
 
 /** People whose mail the old widening of anna.mueller@example.com could not tell from hers. */
@@ -110,6 +111,36 @@ describe('an exact mail search on a live source', () => {
     // `meier0*` goes down as `(sn=m*0*)` (e, i and r have accented forms): Meier01 to 09, and the
     // six Meiers with a 0 further on, which dirbridge leaves out.
     expect(sent).toBe(15);
+  });
+});
+
+describe('exact mail searches that come together on a live source', () => {
+  it('go to slapd as fewer searches, each answered with its own person', async () => {
+    const numbers = Array.from({ length: LOOK_ALIKES }, (_, i) => String(i + 1).padStart(2, '0'));
+    const clients = Array.from({ length: 6 }, () => new Client({ url: server.url, timeout: 30_000 }));
+    let found: string[][] = [];
+    try {
+      // Connected first: ldapts opens a socket per request sent before its client has one.
+      await Promise.all(clients.map((client) => client.bind('', '')));
+      const searches = await searchesDuring(slapd, async () => {
+        found = await Promise.all(
+          numbers.map(async (n, i) => {
+            const { searchEntries } = await clients[i % clients.length]!.search(`ou=live,${SUFFIX}`, {
+              scope: 'sub',
+              filter: `(mail=Otto.Meier${n}@example.com)`,
+              attributes: ['cn'],
+            });
+            return searchEntries.map((entry) => String(entry.cn));
+          }),
+        );
+      });
+      expect(found).toEqual(numbers.map((n) => [`Otto Meier${n}`]));
+      // The first goes at once; those that come while it is under way go together (lookup-batches.ts).
+      expect(searches).toBeGreaterThanOrEqual(2);
+      expect(searches).toBeLessThanOrEqual(LOOK_ALIKES / 4);
+    } finally {
+      await Promise.all(clients.map((client) => client.unbind()));
+    }
   });
 });
 

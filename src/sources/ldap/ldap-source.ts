@@ -6,7 +6,7 @@
  * Search references are skipped. Filters go to ldapts
  * as filter objects built from the AST (ldapts-filter-objects.ts), never as text it parses again.
  */
-import { AndFilter, EqualityFilter, ResultCodeError } from 'ldapts';
+import { AndFilter, EqualityFilter, OrFilter, ResultCodeError } from 'ldapts';
 import { LRUCache } from 'lru-cache';
 import type { Client, Control, Entry, Filter as LdaptsFilter, SearchOptions, SearchResult } from 'ldapts';
 import type { ChangeFeed } from '../change-feed.js';
@@ -30,6 +30,7 @@ import { decoyLogin } from './decoy-login.js';
 import { LdapBindPool } from './ldap-bind-pool.js';
 import { toLdaptsFilter } from './ldapts-filter-objects.js';
 import { LdapConnections, type ConnectionLogger } from './ldap-connections.js';
+import { LookupBatches, type Lookup } from './lookup-batches.js';
 import type { Lease } from './pooled-connection.js';
 import {
   DnLoginNames,
@@ -50,10 +51,10 @@ import { objectClassesOf, readSchemaAttributes } from './schema-attributes.js';
 import { sourceScope, within } from './source-scope.js';
 import { checkReport } from '../check-report.js';
 
-/** What a search asks the backend: its filter, and whether to ask it without pages (`#unpaged`). */
+/** What a search asks the backend: its filter, and the lookup it is, asked without pages (`#unpaged`). */
 interface BackendSearch {
   readonly filter: LdaptsFilter;
-  readonly unpaged?: boolean;
+  readonly lookup?: Lookup;
 }
 
 export interface LdapSourceLogger extends ConnectionLogger {
@@ -134,6 +135,10 @@ export class LdapSource implements Source {
   /** The attributes asked for each `fields` array searched (a mount hands the same array for the same fields). */
   readonly #attributesOf = new WeakMap<readonly string[], string[]>();
   #allAttributes: string[] | undefined;
+  /** Identifier lookups asked together when they come together (lookup-batches.ts). */
+  readonly #lookups: LookupBatches;
+  /** Per attributes array asked, what names it in a lookup's batch group. */
+  readonly #groupOf = new WeakMap<readonly string[], string>();
   #feed: { readonly key: string; readonly feed: ChangeFeed } | undefined;
   #mark: ChangeMark | undefined;
   #closed = false;
@@ -170,6 +175,13 @@ export class LdapSource implements Source {
       this.#scopeParts =
         this.#scopeObject instanceof AndFilter ? this.#scopeObject.filters : [this.#scopeObject];
       this.#everyone = { filter: this.#scopeObject };
+      const scopeParts = this.#scopeParts;
+      this.#lookups = new LookupBatches({
+        combine: (equalities) =>
+          new AndFilter({ filters: [...scopeParts, new OrFilter({ filters: [...equalities] })] }),
+        // Refused by the server: each lookup may yet be answered alone. A failed connection fails them all.
+        askAlone: (error) => error instanceof SourceError && error.cause instanceof ResultCodeError,
+      });
     } catch (error) {
       throw new SourceError(settings.name, `filters: ${errorText(error)}`, { cause: error });
     }
@@ -240,10 +252,14 @@ export class LdapSource implements Source {
     const backendSearch = (): BackendSearch => {
       const widened = this.#widened(query);
       if (widened === undefined) return this.#everyone;
+      const condition = this.#ldapts(widened);
+      // backendFilter's `within`, with the scope's parts as built once (ldapts only reads them).
+      const filter = new AndFilter({ filters: [...this.#scopeParts, condition] });
+      if (widened.type !== 'equality' || !this.#pushdown.isLookup(widened, query.exactFields))
+        return { filter };
       return {
-        // backendFilter's `within`, with the scope's parts as built once (ldapts only reads them).
-        filter: new AndFilter({ filters: [...this.#scopeParts, this.#ldapts(widened)] }),
-        unpaged: this.#pushdown.isLookup(widened, query.exactFields),
+        filter,
+        lookup: { attribute: widened.attribute, value: widened.value, equality: condition, filter },
       };
     };
     return this.#records(this.settings.bases, backendSearch, query.fields, signal);
@@ -660,7 +676,7 @@ export class LdapSource implements Source {
     fields: readonly string[] | undefined,
     signal: AbortSignal,
   ): AsyncIterable<SourceRecord> {
-    const { filter, unpaged } = backendSearch();
+    const { filter, lookup: sought } = backendSearch();
     const search: SearchOptions = {
       scope: 'sub',
       filter,
@@ -669,11 +685,22 @@ export class LdapSource implements Source {
       paged: this.#paged,
       timeLimit: this.#timeLimit,
     };
-    const lookup: SearchOptions | undefined = unpaged === true ? { ...search, paged: false } : undefined;
+    const lookup: SearchOptions | undefined = sought === undefined ? undefined : { ...search, paged: false };
     const pageSize = this.#paged.pageSize;
     for (const base of bases) {
       if (this.#closed) throw new SourceError(this.name, 'closed');
       signal.throwIfAborted();
+      if (lookup !== undefined && sought !== undefined) {
+        const entries = await this.#lookUp(base, lookup, sought, signal);
+        if (entries !== undefined) {
+          for (const entry of entries) {
+            const record = this.#toRecord(entry);
+            if (record) yield record;
+            signal.throwIfAborted();
+          }
+          continue;
+        }
+      }
       let lease = this.#connections.leaseNow() ?? (await this.#acquire(signal));
       /** Whether the server ended the search (with entries or an answer), or the connection failed. */
       let ended = false;
@@ -681,27 +708,6 @@ export class LdapSource implements Source {
       /** Whether the last page was full: the server may hold the rest of the search, half read. */
       let open = false;
       try {
-        if (lookup !== undefined) {
-          let entries: readonly Entry[] | undefined;
-          try {
-            entries = await this.#unpaged(lease.client, base, lookup, signal);
-          } catch (error) {
-            signal.throwIfAborted();
-            ended = error instanceof ResultCodeError;
-            broken = !ended;
-            if (error instanceof ResultCodeError && error.code === 32) continue; // noSuchObject
-            throw new SourceError(this.name, describe(error, base), { cause: error });
-          }
-          if (entries !== undefined) {
-            for (const entry of entries) {
-              const record = this.#toRecord(entry);
-              if (record) yield record;
-              signal.throwIfAborted();
-            }
-            ended = true;
-            continue;
-          }
-        }
         let pages = lease.client.searchPaginated(base, search);
         /** The pages handed on while the search may yet have to start again, and their entries. */
         let handed: (readonly Entry[])[] | undefined;
@@ -756,6 +762,55 @@ export class LdapSource implements Source {
         const healthy = ended || (!broken && !open);
         this.#connections.release(lease, healthy && !signal.aborted);
       }
+    }
+  }
+
+  /**
+   * A lookup's entries under one base, asked with others that come at the same time when it can be
+   * (lookup-batches.ts), or undefined when the server's size limit cut them short.
+   */
+  #lookUp(
+    base: string,
+    options: SearchOptions,
+    lookup: Lookup,
+    signal: AbortSignal,
+  ): Promise<readonly Entry[] | undefined> {
+    const send = (filter: LdaptsFilter, sendSignal: AbortSignal): Promise<readonly Entry[] | undefined> =>
+      this.#lookedUp(base, { ...options, filter }, sendSignal);
+    const group = `${base}\u0000${lookup.attribute.toLowerCase()}\u0000${this.#group(options.attributes)}`;
+    return untilAborted(this.#lookups.find(group, lookup, send, signal), signal);
+  }
+
+  /** What names an attributes array in a batch group: the same arrays come back (`#searchAttributes`). */
+  #group(attributes: readonly string[] | undefined): string {
+    if (attributes === undefined) return '';
+    let group = this.#groupOf.get(attributes);
+    if (group === undefined) {
+      group = attributes.join('\u0000');
+      this.#groupOf.set(attributes, group);
+    }
+    return group;
+  }
+
+  /** One search without pages on a leased connection; noSuchObject (32) finds nobody under the base. */
+  async #lookedUp(
+    base: string,
+    options: SearchOptions,
+    signal: AbortSignal,
+  ): Promise<readonly Entry[] | undefined> {
+    const lease = this.#connections.leaseNow() ?? (await this.#acquire(signal));
+    let healthy = false;
+    try {
+      const entries = await this.#unpaged(lease.client, base, options, signal);
+      healthy = true;
+      return entries;
+    } catch (error) {
+      signal.throwIfAborted();
+      healthy = error instanceof ResultCodeError;
+      if (error instanceof ResultCodeError && error.code === 32) return [];
+      throw new SourceError(this.name, describe(error, base), { cause: error });
+    } finally {
+      this.#connections.release(lease, healthy && !signal.aborted);
     }
   }
 

@@ -29,6 +29,19 @@ export async function bindsDuring(backend: MonitoredSlapd, body: () => Promise<u
   return after - before - 1;
 }
 
+const SEARCHES = 'cn=Search,cn=Operations,cn=Monitor';
+
+/**
+ * The searches the backend completed while `body` ran, not counting the reads of the counter (each
+ * read is a search, counted once it has read the value).
+ */
+export async function searchesDuring(backend: MonitoredSlapd, body: () => Promise<unknown>): Promise<number> {
+  const before = await counter(backend, SEARCHES, 'monitorOpCompleted');
+  await body();
+  const after = await counter(backend, SEARCHES, 'monitorOpCompleted');
+  return after - before - 1;
+}
+
 /**
  * The entries the backend sent while `body` ran, not counting the reads of the counter (each read
  * sends one entry, the counter's own, counted after its value is read).

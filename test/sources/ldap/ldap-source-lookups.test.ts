@@ -118,4 +118,44 @@ describe('ldap source: identifier lookups', () => {
     ]);
     expect(received().map((search) => search.paged)).toEqual([false]);
   });
+
+  it('asks lookups that come together as one search, and hands each the entries holding its value', async () => {
+    const byMail = (mail: string): FakeEntry => ({
+      dn: `uid=${mail.split('@')[0]!},ou=people,${BASE}`,
+      attributes: [
+        { type: 'objectClass', values: ['inetOrgPerson'] },
+        { type: 'mail', values: [mail] },
+        { type: 'entryUUID', values: [`uuid-${mail}`] },
+      ],
+    });
+    const people = ['ann@example.test', 'bob@example.test', 'cy@example.test'].map(byMail);
+    // Answers each search with the people whose mail it names, as a directory would.
+    directory.respond = (message, secure) => {
+      if (message.request.type !== 'search') return directoryAnswers()(message, secure);
+      const asked = mailsIn(message.request.filter);
+      const found = people.filter((entry) => asked.includes(String(entry.attributes[1]!.values[0])));
+      return directoryAnswers({ entries: found })(message, secure);
+    };
+    const mails = ['ann@example.test', 'bob@example.test', 'cy@example.test', 'nobody@example.test'];
+    const found = await Promise.all(
+      mails.map((value) => ids({ type: 'equality', attribute: 'mail', value })),
+    );
+    expect(found).toEqual([
+      ['uuid-ann@example.test'],
+      ['uuid-bob@example.test'],
+      ['uuid-cy@example.test'],
+      [],
+    ]);
+    // The first went at once; the three that came while it was under way went as one, without pages.
+    expect(received().map((search) => search.paged)).toEqual([false, false]);
+    expect(received()[1]!.filter).toContain(
+      '(|(mail=bob@example.test)(mail=cy@example.test)(mail=nobody@example.test))',
+    );
+  });
 });
+
+/** The values of the equalities on mail anywhere in a filter. */
+function mailsIn(filter: Filter): string[] {
+  if (filter.type === 'and' || filter.type === 'or') return filter.filters.flatMap(mailsIn);
+  return filter.type === 'equality' && filter.attribute.toLowerCase() === 'mail' ? [filter.value] : [];
+}
