@@ -42,6 +42,7 @@ import type { BindThrottle } from './auth/throttle.js';
 import { ENCODED_ENTRIES_BYTES, EncodedEntries } from './session/encoded-entries.js';
 import { ListenerThreads } from './threads/listener-threads.js';
 import { SharedConnectionTally } from './threads/shared-connection-tally.js';
+import { SharedListenerCounts } from './threads/shared-listener-counts.js';
 
 export interface Running {
   /** The directory serving now (a reload swaps in another). */
@@ -292,9 +293,19 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
       ...(turns ? { turns } : {}),
     }),
   );
-  const tally =
-    threadCount > 0 ? new SharedConnectionTally(SharedConnectionTally.memory(threadCount), 0) : undefined;
-  const server = new LdapServer(current, tls, tally ? { tally } : {});
+  // With listener threads, connections are counted where every thread adds its own.
+  const shared =
+    threadCount > 0
+      ? {
+          tally: new SharedConnectionTally(SharedConnectionTally.memory(threadCount), 0),
+          listenerCounts: new SharedListenerCounts(
+            SharedListenerCounts.memory(threadCount, config.listen.length),
+            0,
+            config.listen.length,
+          ),
+        }
+      : undefined;
+  const server = new LdapServer(current, tls, shared ?? {});
   directory.reportListeners(() => server.connections.snapshot());
   const addresses = await listen(server, directory, config);
   // Up before the sources load, so a probe sees the process alive and not yet ready.
@@ -321,11 +332,11 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
     await server.close();
     throw error;
   }
-  if (tally) {
+  if (shared) {
     try {
       threads = await startThreads(
         threadCount,
-        { server, tally, turns: turns!, logger, current, metrics },
+        { server, ...shared, turns: turns!, logger, current, metrics },
         config,
         directory,
       );
@@ -364,6 +375,7 @@ async function startThreads(
   parts: {
     readonly server: LdapServer;
     readonly tally: SharedConnectionTally;
+    readonly listenerCounts: SharedListenerCounts;
     readonly turns: SharedTurns;
     readonly logger: Logger;
     readonly current: CurrentServices;
@@ -372,13 +384,14 @@ async function startThreads(
   config: Config,
   directory: Directory,
 ): Promise<ListenerThreads> {
-  const { server, tally, turns, logger, current, metrics } = parts;
+  const { server, tally, listenerCounts, turns, logger, current, metrics } = parts;
   try {
     return await ListenerThreads.start(
       {
         count,
         fds: server.listeningFds(),
         tally,
+        listenerCounts,
         turns,
         logger,
         throttle: () => current.current.authenticator.throttle,

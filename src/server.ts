@@ -11,7 +11,7 @@
 import net from 'node:net';
 import { AddressList } from './access/address-list.js';
 import type { ListenerConfig } from './config/types.js';
-import { ConnectionCounters } from './observability/connection-counters.js';
+import { ConnectionCounters, type ListenerCountCells } from './observability/connection-counters.js';
 import { noticeOfDisconnection } from './protocol/notice-of-disconnection.js';
 import type { ProxiedClient } from './protocol/proxy-header.js';
 import { readProxyHeader } from './protocol/proxy-header-reader.js';
@@ -46,11 +46,13 @@ export interface ConnectionTally {
 /** What else a server is built with: what counts its connections (one tally across listener threads). */
 export interface LdapServerOptions {
   readonly tally?: ConnectionTally;
+  /** Where listener threads count each listener's connections together (cn=Monitor, metrics). */
+  readonly listenerCounts?: ListenerCountCells;
 }
 
 export class LdapServer {
   /** Per-listener connection counts, for cn=Monitor. */
-  readonly connections = new ConnectionCounters();
+  readonly connections: ConnectionCounters;
   readonly #servers: net.Server[] = [];
   readonly #sessions = new Set<Session>();
   /**
@@ -77,6 +79,7 @@ export class LdapServer {
   ) {
     this.#services = currentServices(services);
     this.#tally = options.tally;
+    this.connections = new ConnectionCounters(options.listenerCounts);
   }
 
   /** Tells the shared tally (if any) how many connections this server holds now. */

@@ -27,6 +27,7 @@ import { LdapServer } from '../server.js';
 import { CurrentServices } from '../session/current-services.js';
 import { RelayedEvents } from './event-relay.js';
 import { SharedConnectionTally } from './shared-connection-tally.js';
+import { SharedListenerCounts } from './shared-listener-counts.js';
 import type {
   FromListenerThread,
   ListenerThreadData,
@@ -78,6 +79,7 @@ class ListenerThread {
     const tls = data.config.tls && loadServerTls(data.config.tls);
     this.#server = new LdapServer(this.#services, tls, {
       tally: new SharedConnectionTally(data.tally, data.thread),
+      listenerCounts: new SharedListenerCounts(data.listenerCounts, data.thread, data.config.listen.length),
     });
     this.#generation.directory.reportListeners(() => this.#server.connections.snapshot());
     port.on('message', (message: ToListenerThread) => this.#handle(message));

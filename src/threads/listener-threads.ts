@@ -19,7 +19,8 @@ import type { MountedSource } from '../directory/mounted-source.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServerEvents } from '../observability/server-events.js';
 import { countRelayed } from './event-relay.js';
-import { SharedConnectionTally } from './shared-connection-tally.js';
+import type { SharedConnectionTally } from './shared-connection-tally.js';
+import type { SharedListenerCounts } from './shared-listener-counts.js';
 import type {
   FromListenerThread,
   ListenerThreadData,
@@ -47,6 +48,8 @@ export interface ListenerThreadsOptions {
   readonly fds: readonly number[];
   /** Connections per thread, the main thread's cell 0 (its LdapServer counts there). */
   readonly tally: SharedConnectionTally;
+  /** Connections per listener and thread, the main thread's cells 0. */
+  readonly listenerCounts: SharedListenerCounts;
   /** Where the throttle counts binds under way, and the threads give turns themselves. */
   readonly turns: SharedTurns;
   readonly logger: Logger;
@@ -133,6 +136,7 @@ export class ListenerThreads {
       mounts: this.#mountIds(),
       fds: this.options.fds,
       tally: this.options.tally.buffer,
+      listenerCounts: this.options.listenerCounts.buffer,
       throttle: channel.port2,
       turns: this.options.turns.buffer,
     };
@@ -213,6 +217,7 @@ export class ListenerThreads {
     thread.throttle.close();
     this.options.turns.release(thread.number);
     this.options.tally.forget(thread.number);
+    this.options.listenerCounts.forget(thread.number);
     if (this.#closing) return;
     this.options.logger.error({ thread: thread.number, code }, 'listener thread ended; starting it again');
     setTimeout(() => {

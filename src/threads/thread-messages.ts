@@ -21,6 +21,8 @@ export interface ListenerThreadData {
   readonly fds: readonly number[];
   /** Connections per thread, for `limits.maxConnections` across threads (SharedConnectionTally). */
   readonly tally: SharedArrayBuffer;
+  /** Connections per listener and thread, for cn=Monitor (SharedListenerCounts). */
+  readonly listenerCounts: SharedArrayBuffer;
   /** Where its binds ask the main thread's throttle (throttle-relay.ts). */
   readonly throttle: MessagePort;
   /** Where it gives binds their turns itself when it can (SharedTurns, local-turns.ts). */

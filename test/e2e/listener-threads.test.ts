@@ -94,6 +94,30 @@ describe('listener threads', () => {
     }, 'every thread answering a search');
   });
 
+  it('count every thread’s connections in cn=Monitor and the metrics', async () => {
+    const open = async (): Promise<number> =>
+      new Scrape(await (await fetch(`${admin}/metrics`, authorized)).text()).value('dirbridge_connections', {
+        listener: server.url,
+      });
+    await eventually(async () => (await open()) === 0, 'the connections of earlier tests closed');
+    const clients = Array.from({ length: 9 }, () => new Client({ url: server.url }));
+    try {
+      await Promise.all(clients.map((client) => client.bind('pbx', PASSWORD)));
+      // The kernel spreads them over the threads; each thread's are counted with the others'.
+      await eventually(async () => (await open()) === clients.length, 'the metrics counting all 9');
+      for (const client of clients.slice(0, 3)) {
+        const { searchEntries } = await client.search('cn=Current,cn=Connections,cn=Monitor', {
+          scope: 'base',
+          attributes: ['monitorCounter'],
+        });
+        expect(searchEntries[0]!.monitorCounter).toBe(String(clients.length));
+      }
+    } finally {
+      await Promise.all(clients.map((client) => client.unbind()));
+    }
+    await eventually(async () => (await open()) === 0, 'the metrics counting them closed');
+  });
+
   it('see a change to the file on every thread', async () => {
     const text = readFileSync(csv, 'utf8');
     const [header, first] = text.split('\n');
