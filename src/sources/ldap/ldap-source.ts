@@ -778,7 +778,7 @@ export class LdapSource implements Source {
     const send = (filter: LdaptsFilter, sendSignal: AbortSignal): Promise<readonly Entry[] | undefined> =>
       this.#lookedUp(base, { ...options, filter }, sendSignal);
     const group = `${base}\u0000${lookup.attribute.toLowerCase()}\u0000${this.#group(options.attributes)}`;
-    return untilAborted(this.#lookups.find(group, lookup, send, signal), signal);
+    return this.#lookups.find(group, lookup, send, signal);
   }
 
   /** What names an attributes array in a batch group: the same arrays come back (`#searchAttributes`). */

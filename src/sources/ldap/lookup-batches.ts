@@ -102,7 +102,8 @@ export class LookupBatches {
   /**
    * The entries of a lookup (undefined: the server's size limit cut them short). Lookups of one
    * group share a search, so `group` names everything but the value (base, attributes, the
-   * attribute compared); `send` asks the backend, the same way for every lookup of a group.
+   * attribute compared); `send` asks the backend, the same way for every lookup of a group. The
+   * lookup's signal ends its wait (and, asked alone, its search).
    */
   find(
     name: string,
@@ -128,7 +129,7 @@ export class LookupBatches {
       this.#due(batch);
     } else if (group.underWay < SENDING) this.#due(batch);
     else batch.hold ??= setTimeout(this.#due, HOLD_MS, batch).unref();
-    return promise;
+    return untilAborted(promise, signal);
   }
 
   async #sent(
@@ -244,6 +245,19 @@ const DN_LIKE = /[=\\]/;
  */
 function lookupKey(value: string): string | undefined {
   return SHAREABLE.test(value) && !DN_LIKE.test(value) ? looseKey(value) : undefined;
+}
+
+/**
+ * A batched lookup's answer, or its abort at once; the batch goes on for the others. (One asked
+ * alone hands its signal to `send`.)
+ */
+function untilAborted<T>(answer: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise((resolve, reject) => {
+    const abort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', abort, { once: true });
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 function withResolvers<T>(): {

@@ -177,6 +177,21 @@ describe('lookup batches', () => {
     expect(await Promise.all(cut.map(dns))).toEqual([undefined, undefined, ['uid=f']]);
   });
 
+  it('ends at once the wait of a lookup whose search was abandoned, and answers the others of its batch', async () => {
+    const { batches, sent, send } = harness();
+    void batches.find('g', lookup('a@x.test'), send, signal);
+    const abandon = new AbortController();
+    const abandoned = batches.find('g', lookup('b@x.test'), send, abandon.signal);
+    const kept = batches.find('g', lookup('c@x.test'), send, signal);
+    abandon.abort(new Error('abandoned'));
+    await expect(abandoned).rejects.toThrow('abandoned');
+    sent[0]!.answer([]);
+    await turn();
+    expect(sent[1]!.values).toEqual(['b@x.test', 'c@x.test']);
+    sent[1]!.answer([person('uid=c', 'c@x.test')]);
+    expect(await dns(kept)).toEqual(['uid=c']);
+  });
+
   it('fails every lookup of a batch whose connection failed, without asking again', async () => {
     const { batches, sent, send } = harness();
     void batches.find('g', lookup('a@x.test'), send, signal);
