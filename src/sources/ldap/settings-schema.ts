@@ -15,7 +15,7 @@ export const LDAP_SETTINGS: Settings = {
   properties: {
     mode: {
       description:
-        "`replica` (the default) loads every person and contact at start (paged), then asks the backend what changed every `changeInterval` (`modifyTimestamp`; AD: its USNs) and answers from a local index, so phone lookups never wait for the backend; a round that fails keeps the last good copy (the source's state says `stale`, and since when). `live` sends every search to the backend: only for small directories or exact lookups, since accent and number widening make the backend scan for names and numbers; mail and logins (`mail`, `userPrincipalName`, `sAMAccountName`, `uid`) go down as written, so the backend's index answers them.",
+        "`replica` (the default) loads every person and contact at start (paged), then asks the backend what changed every `changeInterval` (`modifyTimestamp`; AD: its USNs) and answers from a local index, so phone lookups never wait for the backend; a round that fails keeps the last good copy (the source's state says `stale`, and since when). `live` sends every search to the backend: only for small directories or exact lookups, since accent and number widening make the backend scan for names and numbers; mail and logins (`mail`, `userPrincipalName`, `sAMAccountName`, `uid`) go down as written, so the backend's index answers them, and lookups that come while one is under way go down together as one search (`(|(mail=a)(mail=b)…)`).",
       enum: ['replica', 'live'],
       default: 'replica',
     },
