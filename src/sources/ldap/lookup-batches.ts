@@ -143,9 +143,12 @@ export class LookupBatches {
       return await send(filter, signal);
     } finally {
       group.underWay--;
-      // With its search ended, the group's waiting lookups go at the end of the turn.
+      // With its search ended, the group's waiting lookups go at the end of the turn. A group is
+      // forgotten once idle, unless another of its name has replaced it (lookups asked again alone
+      // after a failed batch run on the group they came in).
       if (group.open !== undefined) this.#due(group.open);
-      else if (group.underWay === 0) this.#groups.delete(group.name);
+      else if (group.underWay === 0 && this.#groups.get(group.name) === group)
+        this.#groups.delete(group.name);
     }
   }
 

@@ -192,6 +192,30 @@ describe('lookup batches', () => {
     expect(await dns(kept)).toEqual(['uid=c']);
   });
 
+  it('keeps gathering behind a search under way while lookups of a refused batch are asked again', async () => {
+    const { batches, sent, send } = harness();
+    void batches.find('g', lookup('a@x.test'), send, signal);
+    void batches.find('g', lookup('b@x.test'), send, signal);
+    void batches.find('g', lookup('c@x.test'), send, signal);
+    sent[0]!.answer([]);
+    await turn();
+    sent[1]!.fail(new Error('refused'));
+    await turn();
+    expect(sent.slice(2).map((search) => search.values)).toEqual([['b@x.test'], ['c@x.test']]);
+    void batches.find('g', lookup('d@x.test'), send, signal);
+    void batches.find('g', lookup('e@x.test'), send, signal);
+    sent[2]!.answer([]);
+    sent[3]!.answer([]);
+    await turn();
+    void batches.find('g', lookup('f@x.test'), send, signal);
+    await turn();
+    // d went at once; e and f wait for it together.
+    expect(sent.slice(4).map((search) => search.values)).toEqual([['d@x.test']]);
+    sent[4]!.answer([]);
+    await turn();
+    expect(sent.slice(5).map((search) => search.values)).toEqual([['e@x.test', 'f@x.test']]);
+  });
+
   it('fails every lookup of a batch whose connection failed, without asking again', async () => {
     const { batches, sent, send } = harness();
     void batches.find('g', lookup('a@x.test'), send, signal);
