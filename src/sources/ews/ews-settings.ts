@@ -2,11 +2,16 @@
 import { readFileSync } from 'node:fs';
 import type { SourceConfig } from '../../config/types.js';
 import { SourceError } from '../source.js';
+import { BearerTokenFile } from './bearer-token-file.js';
 
 /** How dirbridge signs in to EWS; the secrets stay in here and are never logged. */
 export type EwsCredential =
   | { readonly kind: 'ntlm' | 'basic'; readonly username: string; readonly password: string }
-  | { readonly kind: 'bearer'; readonly token: string };
+  | {
+      readonly kind: 'bearer';
+      /** The token given, or the one `tokenFile` holds now, read again as it changes. */
+      readonly token: string | BearerTokenFile;
+    };
 
 export interface EwsSourceSettings {
   readonly name: string;
@@ -31,6 +36,7 @@ interface EwsConfig extends SourceConfig {
   readonly username?: string;
   readonly password?: string;
   readonly token?: string;
+  readonly tokenFile?: string;
   readonly tls: { readonly ca?: string };
   readonly addressBook: boolean;
   readonly mailboxes: readonly string[];
@@ -75,17 +81,29 @@ export function readEwsSettings(config: SourceConfig): EwsSourceSettings {
 /** Which secrets go with which `auth` is checked here, so the message can name both. */
 function readCredential(ews: EwsConfig, fail: Fail): EwsCredential {
   if (ews.auth === 'bearer') {
-    if (ews.token === undefined) return fail('auth is bearer but token is not set');
+    if (ews.token !== undefined && ews.tokenFile !== undefined)
+      fail('auth is bearer: set token or tokenFile, not both');
     if (ews.username !== undefined || ews.password !== undefined)
       fail('auth is bearer: username and password go with ntlm or basic, not with a token');
+    if (ews.tokenFile !== undefined) return { kind: 'bearer', token: tokenFile(ews.tokenFile, fail) };
+    if (ews.token === undefined) return fail('auth is bearer but token is not set');
     return { kind: 'bearer', token: ews.token };
   }
   if (ews.token !== undefined) fail(`auth is ${ews.auth}: token goes with bearer`);
+  if (ews.tokenFile !== undefined) fail(`auth is ${ews.auth}: tokenFile goes with bearer`);
   if (ews.username === undefined || ews.password === undefined)
     return fail(`auth is ${ews.auth}: username and password are both required`);
   if (ews.auth === 'basic' && ews.url.startsWith('http://'))
     fail('auth basic over http:// would send the password in the clear: use https://');
   return { kind: ews.auth, username: ews.username, password: ews.password };
+}
+
+function tokenFile(path: string, fail: Fail): BearerTokenFile {
+  try {
+    return new BearerTokenFile(path);
+  } catch (error) {
+    return fail(`tokenFile: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
 }
 
 /** Paths with their slashes tidied (`/Shared Contacts/Partners/` is `Shared Contacts/Partners`), each once. */

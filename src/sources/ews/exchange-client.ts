@@ -16,6 +16,7 @@ import {
   Uri,
   WebCredentials,
 } from 'ews-javascript-api';
+import type { BearerTokenFile } from './bearer-token-file.js';
 import type { EwsSourceSettings } from './ews-settings.js';
 import { GuardedXhr } from './guarded-xhr.js';
 import { NtlmOverTls } from './ntlm-over-tls.js';
@@ -36,7 +37,9 @@ export class ExchangeClient {
     const { credential } = settings;
     if (credential.kind === 'ntlm')
       inner.setAuthProvider(new NtlmOverTls(credential.username, credential.password, ca));
-    this.#xhr = new GuardedXhr(inner, settings.timeoutMs);
+    const renewed =
+      credential.kind === 'bearer' && typeof credential.token !== 'string' ? credential.token : undefined;
+    this.#xhr = new GuardedXhr(inner, settings.timeoutMs, renewed && (() => renewed.current()));
   }
 
   /** The service working in `mailbox` (by impersonation), or in the account's own when undefined. */
@@ -62,7 +65,7 @@ export class ExchangeClient {
     // NTLM signs in through the XHR layer, but the library refuses to send without Credentials.
     service.Credentials =
       credential.kind === 'bearer'
-        ? new OAuthCredentials(credential.token, true)
+        ? new OAuthCredentials(tokenNow(credential.token), true)
         : new WebCredentials(credential.username, credential.password);
     service.XHRApi = this.#xhr;
     if (mailbox !== undefined) {
@@ -72,4 +75,8 @@ export class ExchangeClient {
     }
     return service;
   }
+}
+
+function tokenNow(token: string | BearerTokenFile): string {
+  return typeof token === 'string' ? token : token.current();
 }

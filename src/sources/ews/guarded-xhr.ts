@@ -30,6 +30,8 @@ export class GuardedXhr implements IXHRApi {
   constructor(
     private readonly inner: XhrApi,
     private readonly timeoutMs: number,
+    /** The OAuth token to send now, when it is renewed in a file (bearer-token-file.ts). */
+    private readonly bearer?: () => string,
   ) {}
 
   get apiName(): string {
@@ -38,7 +40,8 @@ export class GuardedXhr implements IXHRApi {
 
   async xhr(options: IXHROptions, progress?: (data: IXHRProgress) => void): XhrAnswer {
     try {
-      return await this.inner.xhr(options, progress);
+      const sent = this.bearer === undefined ? options : withBearer(options, this.bearer());
+      return await this.inner.xhr(sent, progress);
     } catch (failure: unknown) {
       throw this.#explained(failure);
     }
@@ -115,4 +118,14 @@ function soapFault(message: string): string {
     `<e:Message xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">${text}</e:Message>` +
     '</detail></s:Fault></s:Body></s:Envelope>'
   );
+}
+
+/** The request with `token` in place of the one the library wrote when the service was set up. */
+function withBearer(options: IXHROptions, token: string): IXHROptions {
+  const headers: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries((options.headers ?? {}) as Record<string, unknown>)) {
+    if (name.toLowerCase() !== 'authorization') headers[name] = value;
+  }
+  headers.Authorization = `Bearer ${token}`;
+  return { ...options, headers };
 }

@@ -24,7 +24,7 @@ export const EWS_SETTINGS: SourceTypeSchema['settings'] = {
     },
     auth: {
       description:
-        "How dirbridge signs in to EWS: `ntlm` (Windows authentication, Exchange's default on EWS), `basic` (where the EWS virtual directory allows it; only over https) with `username` and `password`, or `bearer` with an OAuth access `token` (Exchange hybrid modern authentication).",
+        "How dirbridge signs in to EWS: `ntlm` (Windows authentication, Exchange's default on EWS), `basic` (where the EWS virtual directory allows it; only over https) with `username` and `password`, or `bearer` with an OAuth access `token` or `tokenFile` (Exchange hybrid modern authentication).",
       enum: ['ntlm', 'basic', 'bearer'],
       default: 'ntlm',
     },
@@ -43,6 +43,12 @@ export const EWS_SETTINGS: SourceTypeSchema['settings'] = {
     token: {
       description:
         'With `bearer`: the OAuth access token sent as `Authorization: Bearer`, from a secret (`${env:NAME}` or `file:`).',
+      type: 'string',
+      minLength: 1,
+    },
+    tokenFile: {
+      description:
+        'With `bearer`, instead of `token`: a file holding the OAuth access token (relative to the config file), looked at before each request to EWS and read again when it changes, so that whatever renews the token (Entra ID access tokens last about an hour) keeps the source signed in without a reload.',
       type: 'string',
       minLength: 1,
     },

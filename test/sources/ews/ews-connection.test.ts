@@ -7,6 +7,9 @@
  * ErrorServerBusy waited out for its BackOffMilliseconds a bounded number of times. A failure's
  * sentence never holds the password.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../../src/sources/source.js';
 import { CONTOSO } from '../../fakes/ews/index.js';
@@ -75,6 +78,51 @@ describe('signing in', () => {
     });
     expect(report.ok).toBe(true);
     expect(report.steps[0]!.detail).toMatch(/^signed in to 127\.0\.0\.1:\d+ with a bearer token \(Exchange/);
+  });
+
+  it('with a tokenFile: a token renewed in the file is sent from the next request on', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dirbridge-ews-token-')), 'token');
+    const [first, second] = ['renewed-token-1-7f3a', 'renewed-token-2-c91d'];
+    fixture.fake.tokens.add(first, { upn: alice.upn });
+    fixture.fake.tokens.add(second, { upn: alice.upn });
+    writeFileSync(file, `${first}\n`);
+    const source = fixture.source({
+      auth: 'bearer',
+      username: undefined,
+      password: undefined,
+      tokenFile: file,
+    });
+    try {
+      expect((await source.check()).ok).toBe(true);
+      // Entra ID's token expires; the renewer writes the next one (a new size or time tells it changed).
+      fixture.fake.tokens.revoke(
+        first,
+        '2000008;reason="The token has expired.";error_category="invalid_token"',
+      );
+      writeFileSync(file, `${second}\n`);
+      fixture.fake.log.clear();
+      const report = await source.check();
+      expect(report.ok, JSON.stringify(report.steps)).toBe(true);
+      const sent = fixture.fake.log.all().map((entry) => entry.headers.authorization);
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.every((header) => header === `Bearer ${second}`)).toBe(true);
+      // Emptied mid-write, the file keeps its last token.
+      writeFileSync(file, '');
+      expect((await source.check()).ok).toBe(true);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('with a tokenFile that cannot be read: the source names the file', () => {
+    expect(() =>
+      fixture.source({
+        auth: 'bearer',
+        username: undefined,
+        password: undefined,
+        tokenFile: '/nonexistent/token',
+      }),
+    ).toThrow('source exchange: tokenFile: cannot read /nonexistent/token (ENOENT)');
   });
 
   it.each(['basic', 'ntlm'])('%s with a wrong password: one sentence, without the password', async (auth) => {

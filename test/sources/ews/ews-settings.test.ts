@@ -4,7 +4,11 @@
  * mailbox listed twice, a URL that is not an EWS endpoint and an unreadable CA, each refused with a
  * sentence that names the setting and never a secret.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BearerTokenFile } from '../../../src/sources/ews/bearer-token-file.js';
 import { EWS_SOURCE } from '../../../src/sources/ews/descriptor.js';
 import { readEwsSettings } from '../../../src/sources/ews/ews-settings.js';
 import { validSettings } from '../../../src/sources/valid-settings.js';
@@ -42,6 +46,22 @@ describe('ews settings', () => {
     );
     expect(() => settings({ auth: 'bearer', token: 't', username: 'u', password: 'p' })).toThrow(
       'auth is bearer: username and password go with ntlm or basic, not with a token',
+    );
+  });
+
+  it('bearer takes a tokenFile instead, read at once, never both', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dirbridge-ews-settings-')), 'token');
+    writeFileSync(file, 'eyJ.from.file\n');
+    const { credential } = settings({ auth: 'bearer', tokenFile: file });
+    expect(credential.kind === 'bearer' && credential.token instanceof BearerTokenFile).toBe(true);
+    expect((credential as { token: BearerTokenFile }).token.current()).toBe('eyJ.from.file');
+    expect(() => settings({ auth: 'bearer', token: 't', tokenFile: file })).toThrow(
+      'source exchange: auth is bearer: set token or tokenFile, not both',
+    );
+    writeFileSync(file, ' \n');
+    expect(() => settings({ auth: 'bearer', tokenFile: file })).toThrow(`tokenFile: ${file} is empty`);
+    expect(() => settings({ username: 'u', password: 'p', tokenFile: file })).toThrow(
+      /^source exchange: auth is ntlm: tokenFile goes with bearer$/,
     );
   });
 
