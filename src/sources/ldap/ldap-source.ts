@@ -31,6 +31,7 @@ import { LdapBindPool } from './ldap-bind-pool.js';
 import { toLdaptsFilter } from './ldapts-filter-objects.js';
 import { LdapConnections, type ConnectionLogger } from './ldap-connections.js';
 import { LookupBatches, type Lookup } from './lookup-batches.js';
+import { untilAborted } from './until-aborted.js';
 import type { Lease } from './pooled-connection.js';
 import {
   DnLoginNames,
@@ -1147,31 +1148,6 @@ export function describe(error: unknown, where: string): string {
 function refusal(error: unknown): boolean {
   const cause = error instanceof SourceError ? error.cause : error;
   return cause instanceof ResultCodeError && (cause.code === 50 || cause.code === 53);
-}
-
-/**
- * A request's answer (a page, a lookup's entries), or the search's abort: the wait ends at once,
- * without closing a connection other searches may share (the request is left to end with it).
- */
-function untilAborted<T>(next: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    next.catch(() => undefined);
-    return Promise.reject(signal.reason as Error);
-  }
-  return new Promise((resolve, reject) => {
-    const abort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', abort, { once: true });
-    next.then(
-      (page) => {
-        signal.removeEventListener('abort', abort);
-        resolve(page);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', abort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 function counted(count: number, noun: string): string {

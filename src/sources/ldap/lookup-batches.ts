@@ -19,6 +19,7 @@
  * the same; what the sharing must never do is withhold one.
  */
 import type { Entry, Filter as LdaptsFilter } from 'ldapts';
+import { untilAborted } from './until-aborted.js';
 
 /** One identifier lookup: an equality the backend is asked under the source's scope. */
 export interface Lookup {
@@ -129,6 +130,7 @@ export class LookupBatches {
       this.#due(batch);
     } else if (group.underWay < SENDING) this.#due(batch);
     else batch.hold ??= setTimeout(this.#due, HOLD_MS, batch).unref();
+    // A batched lookup's abandon ends its own wait at once; the batch goes on for the others.
     return untilAborted(promise, signal);
   }
 
@@ -248,19 +250,6 @@ const DN_LIKE = /[=\\]/;
  */
 function lookupKey(value: string): string | undefined {
   return SHAREABLE.test(value) && !DN_LIKE.test(value) ? looseKey(value) : undefined;
-}
-
-/**
- * A batched lookup's answer, or its abort at once; the batch goes on for the others. (One asked
- * alone hands its signal to `send`.)
- */
-function untilAborted<T>(answer: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise((resolve, reject) => {
-    const abort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', abort, { once: true });
-    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
-  });
 }
 
 function withResolvers<T>(): {
