@@ -686,13 +686,12 @@ export class LdapSource implements Source {
       paged: this.#paged,
       timeLimit: this.#timeLimit,
     };
-    const lookup: SearchOptions | undefined = sought === undefined ? undefined : { ...search, paged: false };
     const pageSize = this.#paged.pageSize;
     for (const base of bases) {
       if (this.#closed) throw new SourceError(this.name, 'closed');
       signal.throwIfAborted();
-      if (lookup !== undefined && sought !== undefined) {
-        const entries = await this.#lookUp(base, lookup, sought, signal);
+      if (sought !== undefined) {
+        const entries = await this.#lookUp(base, search, sought, signal);
         if (entries !== undefined) {
           for (const entry of entries) {
             const record = this.#toRecord(entry);
@@ -777,7 +776,7 @@ export class LdapSource implements Source {
     signal: AbortSignal,
   ): Promise<readonly Entry[] | undefined> {
     const send = (filter: LdaptsFilter, sendSignal: AbortSignal): Promise<readonly Entry[] | undefined> =>
-      this.#lookedUp(base, { ...options, filter }, sendSignal);
+      this.#unpaged(base, { ...options, paged: false, filter }, sendSignal);
     const group = `${base}\u0000${lookup.attribute.toLowerCase()}\u0000${this.#group(options.attributes)}`;
     return this.#lookups.find(group, lookup, send, signal);
   }
@@ -793,8 +792,13 @@ export class LdapSource implements Source {
     return group;
   }
 
-  /** One search without pages on a leased connection; noSuchObject (32) finds nobody under the base. */
-  async #lookedUp(
+  /**
+   * One search without pages on a leased connection: its entries, none when the base is not there
+   * (noSuchObject, 32), or undefined when the server's size limit cut them short: ldapts holds a
+   * search's entries until it ends, and reports sizeLimitExceeded (4) only when no size limit was
+   * asked (as here); the caller then asks again in pages, which the server's size limit does not cut.
+   */
+  async #unpaged(
     base: string,
     options: SearchOptions,
     signal: AbortSignal,
@@ -802,36 +806,17 @@ export class LdapSource implements Source {
     const lease = this.#connections.leaseNow() ?? (await this.#acquire(signal));
     let healthy = false;
     try {
-      const entries = await this.#unpaged(lease.client, base, options, signal);
+      const { searchEntries } = await untilAborted(lease.client.search(base, options), signal);
       healthy = true;
-      return entries;
+      return searchEntries;
     } catch (error) {
       signal.throwIfAborted();
       healthy = error instanceof ResultCodeError;
+      if (error instanceof ResultCodeError && error.code === 4) return undefined;
       if (error instanceof ResultCodeError && error.code === 32) return [];
       throw new SourceError(this.name, describe(error, base), { cause: error });
     } finally {
       this.#connections.release(lease, healthy && !signal.aborted);
-    }
-  }
-
-  /**
-   * The entries of a search asked without pages, or undefined when the server's size limit cut
-   * them short: ldapts holds a search's entries until it ends, and reports sizeLimitExceeded (4)
-   * only when no size limit was asked (as here); the caller then asks again in pages, which the
-   * server's size limit does not cut.
-   */
-  async #unpaged(
-    client: Client,
-    base: string,
-    options: SearchOptions,
-    signal: AbortSignal,
-  ): Promise<readonly Entry[] | undefined> {
-    try {
-      return (await untilAborted(client.search(base, options), signal)).searchEntries;
-    } catch (error) {
-      if (error instanceof ResultCodeError && error.code === 4 && !signal.aborted) return undefined;
-      throw error;
     }
   }
 
