@@ -42,6 +42,8 @@ export interface LookupBatchesOptions {
   readonly askAlone: (error: unknown) => boolean;
   /** Lookups in one batch at most. */
   readonly most?: number;
+  /** Milliseconds a batch waits for its group's search under way at most (default `HOLD_MS`). */
+  readonly holdMs?: number;
 }
 
 /**
@@ -87,7 +89,7 @@ interface Batch {
   readonly members: Member[];
   /** Whether it goes at the end of this turn of the event loop (until then it takes more lookups). */
   due: boolean;
-  /** When it goes even if the search under way has not ended (`HOLD_MS`). */
+  /** When it goes even if the search under way has not ended (`holdMs`). */
   hold?: NodeJS.Timeout;
 }
 
@@ -95,9 +97,11 @@ export class LookupBatches {
   /** Groups with a search under way or a batch open; no other is kept. */
   readonly #groups = new Map<string, Group>();
   readonly #most: number;
+  readonly #holdMs: number;
 
   constructor(private readonly options: LookupBatchesOptions) {
     this.#most = options.most ?? MOST;
+    this.#holdMs = options.holdMs ?? HOLD_MS;
   }
 
   /**
@@ -129,7 +133,7 @@ export class LookupBatches {
       group.open = undefined;
       this.#due(batch);
     } else if (group.underWay < SENDING) this.#due(batch);
-    else batch.hold ??= setTimeout(this.#due, HOLD_MS, batch).unref();
+    else batch.hold ??= setTimeout(this.#due, this.#holdMs, batch).unref();
     // A batched lookup's abandon ends its own wait at once; the batch goes on for the others.
     return untilAborted(promise, signal);
   }
