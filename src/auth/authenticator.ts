@@ -150,10 +150,13 @@ export class Authenticator {
     reserve: Reserve,
     cancel: Cancellable,
   ): Promise<Verdict> {
-    if (!this.#accounts.remembers(account, request.password)) {
+    const { password } = request;
+    if (!this.#accounts.remembers(account, password)) {
       const place = reserve();
       if (!place) return BUSY;
-      const right = await place.run(() => this.#accounts.verify(account, request.password), cancel.signal);
+      // The same password being checked for the account already (phones reconnecting at once): joined.
+      const right = await (this.#accounts.underWay(account, password) ??
+        place.run(() => this.#accounts.verify(account, password), cancel.signal));
       // `undefined`: gone while queued, unchecked, and counted as a client gone during its delay is.
       if (right !== true) return WRONG_PASSWORD;
     }
@@ -186,7 +189,7 @@ export class Authenticator {
       const place = reserve();
       if (!place) return BUSY;
       const result = await signOn.verify(ownership, utf8(request.password), signal);
-      if (!result.ok) return this.#withDecoyScrypt(result, request.password, place, signal);
+      if (!result.ok) return this.#withDecoyScrypt(result, login, request.password, place, signal);
       const identity: Identity = {
         kind: 'user',
         bindName: request.name,
@@ -217,7 +220,7 @@ export class Authenticator {
       const verdict = decoy
         ? await this.#signOn!.verifyDecoy(decoy, utf8(request.password), cancel.signal)
         : WRONG_PASSWORD;
-      return this.#withDecoyScrypt(verdict, request.password, place, cancel.signal);
+      return this.#withDecoyScrypt(verdict, login, request.password, place, cancel.signal);
     });
   }
 
@@ -228,16 +231,19 @@ export class Authenticator {
 
   /**
    * A password refused other than by an account's own hash costs the decoy scrypt (see above), in
-   * its place in the queue. A client gone before its turn costs none: nobody reads the answer.
+   * its place in the queue, or joins the one under way for the same login and password, as an
+   * account's check does. A client gone before its turn costs none: nobody reads the answer.
    */
   async #withDecoyScrypt<V extends Verdict>(
     verdict: V,
+    login: string,
     password: Uint8Array,
     place: ScryptPlace,
     signal: AbortSignal,
   ): Promise<V> {
     if (!verdict.ok && verdict.code === 'invalidCredentials') {
-      await place.run(() => this.#accounts.verifyDecoy(password), signal);
+      await (this.#accounts.decoyUnderWay(login, password) ??
+        place.run(() => this.#accounts.verifyDecoy(login, password), signal));
     }
     return verdict;
   }

@@ -35,6 +35,14 @@ export class LocalAccounts {
   readonly #suffixNorm: string;
   readonly #memoKey = randomBytes(32);
   readonly #verified = new LRUCache<string, true>({ max: 4096, ttl: VERIFIED_TTL_MS });
+  /**
+   * Checks under way, by memo key, for accounts and for decoys apart: binds of one name and
+   * password at once (a hundred phones reconnecting after a restart) share one scrypt. Each still
+   * takes its turn and has its outcome counted; only the computation is shared. Decoys share alike,
+   * so that a made-up name answers a burst of one password when a real name with a wrong one does.
+   */
+  readonly #underWay = new Map<string, Promise<boolean>>();
+  readonly #decoysUnderWay = new Map<string, Promise<boolean>>();
   /** What a name without an account is checked against: the first account's cost, or the default. */
   readonly #decoy: ScryptHash;
 
@@ -77,46 +85,60 @@ export class LocalAccounts {
    * wrong ones always pay it. The memo is keyed by a keyed hash (SHA-256 under a key made at start-up), so it
    * holds neither passwords nor anything that could be checked offline against them.
    */
-  async verify(account: LocalAccount, password: Uint8Array): Promise<boolean> {
-    const key = this.#memoKeyOf(account, password);
-    if (this.#verified.has(key)) return true;
-    const ok = await this.verifier(password, account.hash);
-    if (ok) this.#verified.set(key, true);
-    return ok;
+  verify(account: LocalAccount, password: Uint8Array): Promise<boolean> {
+    const key = this.#memoKeyOf(account.name, password);
+    if (this.#verified.has(key)) return Promise.resolve(true);
+    return shared(this.#underWay, key, async () => {
+      const ok = await this.verifier(password, account.hash);
+      if (ok) this.#verified.set(key, true);
+      return ok;
+    });
   }
 
   /** Whether `verify` would answer from memory (a right password checked a few minutes ago). */
   remembers(account: LocalAccount, password: Uint8Array): boolean {
-    return this.#verified.has(this.#memoKeyOf(account, password));
+    return this.#verified.has(this.#memoKeyOf(account.name, password));
+  }
+
+  /** The check of this password for the account under way, if one is: a bind joins it, no scrypt of its own. */
+  underWay(account: LocalAccount, password: Uint8Array): Promise<boolean> | undefined {
+    return this.#underWay.get(this.#memoKeyOf(account.name, password));
   }
 
   /**
    * Checks the password of a bind name no account has against the decoy hash: the scrypt work a
    * wrong password for an account costs, so the two cannot be told apart by their timing (or by
-   * the server's CPU). Never true.
+   * the server's CPU). `login`: the name as the throttle counts it (one for every spelling of it),
+   * so that its checks are shared as an account's are. Never true.
    */
-  async verifyDecoy(password: Uint8Array): Promise<false> {
-    await this.verifier(password, this.#decoy);
+  async verifyDecoy(login: string, password: Uint8Array): Promise<false> {
+    await shared(this.#decoysUnderWay, this.#memoKeyOf(login, password), () =>
+      this.verifier(password, this.#decoy),
+    );
     return false;
   }
 
+  /** The decoy check of this login and password under way, if one is (see `underWay`). */
+  decoyUnderWay(login: string, password: Uint8Array): Promise<unknown> | undefined {
+    return this.#decoysUnderWay.get(this.#memoKeyOf(login, password));
+  }
+
   /**
-   * SHA-256 over the start-up key, the account's name, a NUL and the password: a keyed hash, used
+   * SHA-256 over the start-up key, the name, a NUL and the password: a keyed hash, used
    * only as a lookup key, which no one can compute without the key (an HMAC cost twice as much, on
    * every bind). The bytes hashed in one go are wiped at once.
    */
-  #memoKeyOf(account: LocalAccount, password: Uint8Array): string {
+  #memoKeyOf(name: string, password: Uint8Array): string {
     if (typeof hash !== 'function') {
       // Node before 20.12: the same digest, fed in parts.
       return createHash('sha256')
         .update(this.#memoKey)
-        .update(account.name)
+        .update(name)
         .update('\0')
         .update(password)
         .digest('base64');
     }
-    const name = Buffer.from(`${account.name}\0`);
-    const input = Buffer.concat([this.#memoKey, name, password]);
+    const input = Buffer.concat([this.#memoKey, Buffer.from(`${name}\0`), password]);
     const key = hash('sha256', input, 'base64');
     input.fill(0);
     return key;
@@ -136,4 +158,17 @@ export class LocalAccounts {
     if (!ava || ava.binary || !CN_TYPES.has(ava.type.toLowerCase())) return undefined;
     return formatDn(normalizeRdns(rest)) === this.#suffixNorm ? ava.value : undefined;
   }
+}
+
+/** The check under way for `key`, or `check` started and kept there until it settles. */
+function shared(
+  underWay: Map<string, Promise<boolean>>,
+  key: string,
+  check: () => Promise<boolean>,
+): Promise<boolean> {
+  const running = underWay.get(key);
+  if (running) return running;
+  const started = check().finally(() => underWay.delete(key));
+  underWay.set(key, started);
+  return started;
 }

@@ -416,7 +416,7 @@ describe('scrypt work', () => {
   it('runs at most `running` scrypts at once, however many names and addresses bind', async () => {
     const { auth, gated } = queued({ running: 2, waiting: 50 });
     const binds = Array.from({ length: 20 }, (_, i) =>
-      auth.bind(fromElsewhere(i % 2 === 0 ? 'pbx' : `guess-${i}`, 'wrong', i), signal),
+      auth.bind(fromElsewhere(i % 2 === 0 ? 'pbx' : `guess-${i}`, `wrong-${i}`, i), signal),
     );
     await settle();
     expect(gated.calls()).toBe(2);
@@ -425,6 +425,44 @@ describe('scrypt work', () => {
     expect(outcomes.every((outcome) => !outcome.ok && outcome.code === 'invalidCredentials')).toBe(true);
     expect(gated.calls()).toBe(20);
     expect(gated.mostAtOnce()).toBe(2);
+  });
+
+  it('shares one scrypt among binds of one name and password at once, alike for a real name and a made-up one', async () => {
+    for (const [name, otherSpelling] of [
+      ['pbx', `CN=PBX,${SUFFIX}`],
+      ['nosuchname', `cn=nosuchname,${SUFFIX}`],
+    ]) {
+      for (const password of ['right', 'wrong']) {
+        const { auth, gated } = queued({ running: 1, waiting: 10 });
+        const binds = [name, otherSpelling].map((bindName, i) =>
+          auth.bind(fromElsewhere(bindName!, password, i), signal),
+        );
+        await settle();
+        gated.openAll();
+        const [first, second] = await Promise.all(binds);
+        expect(gated.calls(), `${name} ${password}`).toBe(1);
+        const right = name === 'pbx' && password === 'right';
+        expect([first!.ok, second!.ok], `${name} ${password}`).toEqual([right, right]);
+        // A refusal word for word the same, whichever bind checked and whichever joined.
+        if (!right) expect(second, `${name} ${password}`).toEqual(first);
+      }
+    }
+  });
+
+  it('shares nothing between different passwords or names, and a wrong password pays again later', async () => {
+    const { auth, gated } = queued({ running: 1, waiting: 10 });
+    const binds = [
+      fromElsewhere('pbx', 'wrong-1', 0),
+      fromElsewhere('pbx', 'wrong-2', 1),
+      fromElsewhere('nosuchname', 'wrong-1', 2),
+      fromElsewhere('othername', 'wrong-1', 3),
+    ].map((bind) => auth.bind(bind, signal));
+    await settle();
+    gated.openAll();
+    await Promise.all(binds);
+    expect(gated.calls()).toBe(4);
+    expect(await auth.bind(fromElsewhere('pbx', 'wrong-1', 4), signal)).toMatchObject({ ok: false });
+    expect(gated.calls()).toBe(5);
   });
 
   it('answers busy past the queue, before any password is checked, alike for a real name and a made-up one', async () => {

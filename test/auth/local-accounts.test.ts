@@ -85,4 +85,48 @@ describe('local accounts', () => {
       expect(await accounts.verify(pbx, Buffer.from('pbx-secre'))).toBe(false);
     }
   });
+
+  it('shares one check among the same password for the same account at once, and keeps none once it ends', async () => {
+    const passwordHash = await hashPassword(Buffer.from('same'), { N: 1024, r: 8, p: 1 });
+    const checked: string[] = [];
+    const fresh = new LocalAccounts(
+      [
+        { name: 'a', passwordHash, read: 'all', sensitive: [] },
+        { name: 'b', passwordHash, read: 'all', sensitive: [] },
+      ],
+      SUFFIX,
+      (password) => {
+        checked.push(Buffer.from(password).toString());
+        return new Promise((resolve) =>
+          setTimeout(() => resolve(Buffer.from(password).equals(Buffer.from('same'))), 20),
+        );
+      },
+    );
+    const [a, b] = [fresh.find('a')!, fresh.find('b')!];
+    const wrong = [fresh.verify(a, Buffer.from('wrong')), fresh.verify(a, Buffer.from('wrong'))];
+    expect(fresh.underWay(a, Buffer.from('wrong'))).toBeDefined();
+    expect(fresh.underWay(b, Buffer.from('wrong'))).toBeUndefined();
+    const others = [fresh.verify(b, Buffer.from('wrong')), fresh.verify(a, Buffer.from('same'))];
+    expect(await Promise.all([...wrong, ...others])).toEqual([false, false, false, true]);
+    expect(checked).toEqual(['wrong', 'wrong', 'same']);
+    expect(fresh.underWay(a, Buffer.from('wrong'))).toBeUndefined();
+    // Ended: a wrong password pays again.
+    expect(await fresh.verify(a, Buffer.from('wrong'))).toBe(false);
+    expect(checked).toHaveLength(4);
+  });
+
+  it('shares decoy checks by login and password alike', async () => {
+    let checks = 0;
+    const fresh = new LocalAccounts([], SUFFIX, () => {
+      checks++;
+      return new Promise((resolve) => setTimeout(() => resolve(true), 20));
+    });
+    const same = [fresh.verifyDecoy('x', Buffer.from('p')), fresh.verifyDecoy('x', Buffer.from('p'))];
+    expect(fresh.decoyUnderWay('x', Buffer.from('p'))).toBeDefined();
+    const apart = [fresh.verifyDecoy('y', Buffer.from('p')), fresh.verifyDecoy('x', Buffer.from('q'))];
+    // A decoy is never right, whatever the verifier says.
+    expect(await Promise.all([...same, ...apart])).toEqual([false, false, false, false]);
+    expect(checks).toBe(3);
+    expect(fresh.decoyUnderWay('x', Buffer.from('p'))).toBeUndefined();
+  });
 });
