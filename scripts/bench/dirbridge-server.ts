@@ -12,10 +12,20 @@ import { stringify } from 'yaml';
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = join(REPO, 'dist/cli.js');
 
-/** The Node flags the `dirbridge` command runs with: those on its `#!/usr/bin/env -S node …` line. */
+/** The words of the `dirbridge` command's first line, `#!/usr/bin/env -S NAME=value … node --flag …`. */
+function shebangWords(): string[] {
+  return (readFileSync(CLI, 'utf8').split('\n', 1)[0] ?? '').split(/\s+/);
+}
+
+/** The Node flags the `dirbridge` command runs with: those on its first line. */
 export function cliNodeFlags(): string[] {
-  const shebang = readFileSync(CLI, 'utf8').split('\n', 1)[0] ?? '';
-  return shebang.split(/\s+/).filter((word) => word.startsWith('--'));
+  return shebangWords().filter((word) => word.startsWith('--'));
+}
+
+/** The environment the `dirbridge` command sets on its first line (glibc's malloc settings). */
+export function cliEnvironment(): Record<string, string> {
+  const assignments = shebangWords().filter((word) => /^[A-Z_][A-Z0-9_]*=/.test(word));
+  return Object.fromEntries(assignments.map((word) => word.split(/=(.*)/s, 2) as [string, string]));
 }
 
 export interface Server {
@@ -46,7 +56,7 @@ export async function startServer(
     [...cliNodeFlags(), ...tried, ...profiling, CLI, 'serve', '--config', configFile],
     {
       cwd: REPO,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...cliEnvironment(), ...env },
       stdio: ['ignore', 'pipe', openSync(logFile, 'w')],
     },
   );

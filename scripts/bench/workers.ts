@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { cliNodeFlags, REPO } from './dirbridge-server.js';
+import { cliEnvironment, cliNodeFlags, REPO } from './dirbridge-server.js';
 import { ms } from './markdown.js';
 import { generatePhonebook } from './phonebook.js';
 import type { HopFigures, IndexPart, LoadFigures, StepFigures } from './workers-process.js';
@@ -59,7 +59,13 @@ export async function workersBench(): Promise<void> {
         JSON.stringify(searches),
         ...(YOUNG_MB === undefined ? [] : [YOUNG_MB]),
       ],
-      { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
+      {
+        cwd: REPO,
+        env: { ...process.env, ...cliEnvironment() },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 24,
+      },
     );
     const lines = output
       .trim()
