@@ -82,8 +82,9 @@ export class LocalAccounts {
   /**
    * Whether the password is the account's. A right password is remembered for a few minutes, so a
    * fleet of phones that binds before every lookup does not pay scrypt's deliberate cost each time;
-   * wrong ones always pay it. The memo is keyed by a keyed hash (SHA-256 under a key made at start-up), so it
-   * holds neither passwords nor anything that could be checked offline against them.
+   * a wrong one pays it each time it is asked, except that asks of one password at once share one
+   * check (`underWay`). The memo is keyed by a keyed hash (SHA-256 under a key made at start-up), so
+   * it holds neither passwords nor anything that could be checked offline against them.
    */
   verify(account: LocalAccount, password: Uint8Array): Promise<boolean> {
     const key = this.#memoKeyOf(account.name, password);
