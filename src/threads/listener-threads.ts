@@ -30,12 +30,13 @@ import type {
 import { ThrottleHost } from './throttle-relay.js';
 
 /**
- * A listener thread's young generation (V8's new space, a third of it per semi-space). Left to
- * itself V8 grows it to 32 MiB in a busy thread, which was most of what a thread added to the RSS;
- * at 3 MiB a thread's searches (each done in well under a megabyte) cost no more CPU in the bench
- * (100k people, 8 connections: 350–370 µs/op against 397–493) and 2 threads add 30–50 MiB less.
+ * A listener thread's young generation: the main thread's under the `dirbridge` command
+ * (`--max-semi-space-size=8`, a third of it per semi-space), whether or not the flag is given. V8
+ * applies that flag to every isolate ahead of a worker's own limits, so the 3 MiB this once asked
+ * for never took effect; made to (the flag cleared first), it kept ~10 MiB less per thread after
+ * busy runs but cost 20–45 % more CPU per type-ahead and number-suffix search (A/B at 100,000 people).
  */
-const LISTENER_YOUNG_GENERATION_MB = 3;
+export const LISTENER_YOUNG_GENERATION_MB = 24;
 
 /** How long a thread may take to attach to the copies and listen. */
 const START_TIMEOUT_MS = 120_000;
