@@ -27,6 +27,7 @@ import { FieldMap } from './mapping/field-map.js';
 import type { Logger } from './observability/logger.js';
 import type { ServerEvents } from './observability/server-events.js';
 import { loadServerTls, TlsSetupError, type ServerTls } from './protocol/tls-context.js';
+import { collectWhenIdle } from './memory/idle-collection.js';
 import { LdapServer, ListenerConfigError, type ListeningAddress } from './server.js';
 import { CurrentServices } from './session/current-services.js';
 import type { SessionServices } from './session/services.js';
@@ -320,7 +321,9 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
       server,
     ));
   let threads: ListenerThreads | undefined;
+  let stopCollecting = (): void => undefined;
   const close = async (drainMs = 0): Promise<void> => {
+    stopCollecting();
     await Promise.all([server.close(drainMs), threads?.close(drainMs)]);
     await admin?.server.close();
     await current.current.directory.close();
@@ -346,6 +349,7 @@ export async function startDirbridge(config: Config, logger: Logger): Promise<Ru
     }
   }
   server.open();
+  stopCollecting = collectWhenIdle();
   return {
     get directory() {
       return current.current.directory;

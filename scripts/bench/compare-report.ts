@@ -24,10 +24,14 @@ export interface Measured {
   readonly backendCpu: number;
 }
 
-/** RSS (MiB) of one dirbridge at one size: once loaded, after every run, and its peak. */
+/**
+ * RSS (MiB) of one dirbridge at one size: once loaded, right after every run, once it has been idle
+ * a while after them (`settled`: what a server holds between bursts), and its peak.
+ */
 export interface Rss {
   readonly loaded: number;
   readonly after: number;
+  readonly settled: number;
   readonly peak: number;
 }
 
@@ -270,7 +274,7 @@ function rssGoal(memory: Memory, threads: number): string | undefined {
   if (!memory.alone || !memory.threads) return undefined;
   const { alone, threads: threaded } = memory;
   const met = (with_: number, without: number): string => (with_ < without * 1.3 ? 'met' : 'not met');
-  return `| threads | RSS with ${threads} listener thread(s) vs without, at ${memory.size / 1000}k | < +30 % | loaded ${threaded.loaded} vs ${alone.loaded} MiB (${percentAbove(threaded.loaded, alone.loaded)}, ${met(threaded.loaded, alone.loaded)}) · after the runs ${threaded.after} vs ${alone.after} MiB (${percentAbove(threaded.after, alone.after)}, ${met(threaded.after, alone.after)}) | |`;
+  return `| threads | RSS with ${threads} listener thread(s) vs without, at ${memory.size / 1000}k | < +30 % | loaded ${threaded.loaded} vs ${alone.loaded} MiB (${percentAbove(threaded.loaded, alone.loaded)}, ${met(threaded.loaded, alone.loaded)}) · after the runs ${threaded.after} vs ${alone.after} MiB (${percentAbove(threaded.after, alone.after)}, ${met(threaded.after, alone.after)}) · settled ${threaded.settled} vs ${alone.settled} MiB (${percentAbove(threaded.settled, alone.settled)}, ${met(threaded.settled, alone.settled)}) | |`;
 }
 
 function targets(measured: readonly Measured[], context: ReportContext): string[] {
@@ -296,10 +300,10 @@ function targets(measured: readonly Measured[], context: ReportContext): string[
 
 function memoryLines(context: ReportContext): string[] {
   return context.memory.flatMap(({ size, server, alone, threads }) => [
-    `- dirbridge RSS at ${size / 1000}k (one process holding the file copy and the replica, each of ${size} people): ${server.loaded} MiB once loaded, ${server.after} MiB after the runs, ${server.peak} MiB peak`,
+    `- dirbridge RSS at ${size / 1000}k (one process holding the file copy and the replica, each of ${size} people): ${server.loaded} MiB once loaded, ${server.after} MiB after the runs, ${server.settled} MiB settled, ${server.peak} MiB peak`,
     ...(alone && threads
       ? [
-          `- the CSV alone at ${size / 1000}k: without threads (\`alone\`) ${alone.loaded} MiB once loaded, ${alone.after} after the runs, ${alone.peak} peak; with ${context.threads} listener thread(s) (\`threads\`) ${threads.loaded} (${percentAbove(threads.loaded, alone.loaded)}), ${threads.after} (${percentAbove(threads.after, alone.after)}), ${threads.peak} peak`,
+          `- the CSV alone at ${size / 1000}k: without threads (\`alone\`) ${alone.loaded} MiB once loaded, ${alone.after} after the runs, ${alone.settled} settled, ${alone.peak} peak; with ${context.threads} listener thread(s) (\`threads\`) ${threads.loaded} (${percentAbove(threads.loaded, alone.loaded)}), ${threads.after} (${percentAbove(threads.after, alone.after)}), ${threads.settled} (${percentAbove(threads.settled, alone.settled)}), ${threads.peak} peak`,
         ]
       : []),
   ]);

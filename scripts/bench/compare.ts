@@ -27,6 +27,8 @@
  *                                      threads)
  *   BENCH_CPU_PROF=/tmp/prof   a CPU profile of dirbridge (node --cpu-prof), written when it stops
  *   BENCH_NODE_FLAGS="--v8-pool-size=1"   Node or V8 flags to try on dirbridge beyond its own
+ *   BENCH_WARM_UP_SECONDS=4   longer warm-ups (default 1 s per workload and target, and before c=1)
+ *   BENCH_SETTLE_SECONDS=60   idle time after the runs before the settled RSS is read (default 30)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -61,7 +63,13 @@ import { cpuSeconds, memoryMiB } from './proc-stats.js';
 const SIZES = numbers(process.env.BENCH_COMPARE_SIZES, [10_000, 100_000]);
 const CONNECTIONS = numbers(process.env.BENCH_COMPARE_CONNECTIONS, [1, 8, 32]);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const WARM_UP_SECONDS = 1;
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 1);
+/**
+ * How long the servers idle after the runs before their RSS is read again (`settled`): what a
+ * server holds between bursts, once it has given back what the last one left (V8's memory reducer
+ * and dirbridge's collection when an event loop goes quiet, src/memory/idle-collection.ts).
+ */
+const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 30);
 /**
  * A paged export's run lasts at least this long: at 32 connections a page takes about a second, so a
  * 2 s run timed 56 pages, half of them the first page of 32 exports begun at once, and its p99 was
@@ -437,20 +445,28 @@ async function runAll(load: LoadGenerator, setups: readonly Setup[]): Promise<Me
 
 function rssOf(server: Server): Rss {
   const loaded = Math.round(memoryMiB(server.pid, 'VmRSS'));
-  return { loaded, after: loaded, peak: Math.round(memoryMiB(server.pid, 'VmHWM')) };
+  return { loaded, after: loaded, settled: loaded, peak: Math.round(memoryMiB(server.pid, 'VmHWM')) };
 }
 
-/** RSS once every size is loaded; `after` and `peak` are read again after the runs. */
-function memoryOf(setup: Setup, loaded?: Memory): Memory {
-  const now = (server: Server, before: Rss | undefined): Rss => {
+/**
+ * RSS once every size is loaded; `after` and `peak` are read again right after the runs, and
+ * `settled` once the servers have been idle SETTLE_SECONDS after them.
+ */
+function memoryOf(setup: Setup, loaded?: Memory, after?: Memory): Memory {
+  const now = (server: Server, before: Rss | undefined, ran: Rss | undefined): Rss => {
     const rss = rssOf(server);
-    return before ? { loaded: before.loaded, after: rss.after, peak: rss.peak } : rss;
+    if (!before) return rss;
+    if (!ran) return { ...before, after: rss.after, settled: rss.after, peak: rss.peak };
+    return { ...ran, settled: rss.loaded, peak: rss.peak };
   };
   return {
     size: setup.size,
-    server: now(setup.server, loaded?.server),
+    server: now(setup.server, loaded?.server, after?.server),
     ...(setup.alone && setup.threaded
-      ? { alone: now(setup.alone, loaded?.alone), threads: now(setup.threaded, loaded?.threads) }
+      ? {
+          alone: now(setup.alone, loaded?.alone, after?.alone),
+          threads: now(setup.threaded, loaded?.threads, after?.threads),
+        }
       : {}),
   };
 }
@@ -465,7 +481,9 @@ export async function compareBench(): Promise<void> {
     }
     const loaded = setups.map((setup) => memoryOf(setup));
     const measured = await runAll(load, setups);
-    const memory = setups.map((setup, index) => memoryOf(setup, loaded[index]));
+    const after = setups.map((setup, index) => memoryOf(setup, loaded[index]));
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
+    const memory = setups.map((setup, index) => memoryOf(setup, loaded[index], after[index]));
     const context = { loadBefore, seconds: SECONDS, exportSeconds: EXPORT_SECONDS, threads: THREADS, memory };
     process.stdout.write(`${report(measured, WORKLOADS, context)}\n`);
   } finally {

@@ -21,7 +21,7 @@ import type { Filter } from '../../src/filter/ast.js';
 import { parseFilter } from '../../src/filter/parse.js';
 import { FieldMap } from '../../src/mapping/field-map.js';
 import type { SlotReader } from '../../src/replica/attribute-index.js';
-import { memoryReleased, releaseMemory } from '../../src/replica/release-memory.js';
+import { memoryReleased, releaseMemory } from '../../src/memory/release-memory.js';
 import { ReplicaEngine } from '../../src/replica/replica-engine.js';
 import { ReplicaIndex, type ReplicaIndexShare } from '../../src/replica/replica-index.js';
 import { DONE, SlotSet } from '../../src/replica/slot-stream.js';

@@ -8,7 +8,7 @@
 import { rm } from 'node:fs/promises';
 import type { Filter } from '../filter/ast.js';
 import { DeletionApproval } from '../replica/deletion-approval.js';
-import { memoryReleased } from '../replica/release-memory.js';
+import { memoryReleased } from '../memory/release-memory.js';
 import { replicaFiles, type ReplicaFiles } from '../replica/replica-files.js';
 import { ReplicaEngine, type ReplicaLogger, type RoundOutcome } from '../replica/replica-engine.js';
 import { SnapshotUnusable } from '../replica/snapshot-format.js';

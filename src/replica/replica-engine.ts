@@ -19,7 +19,7 @@ import type { CandidateBatch } from './candidate-batch.js';
 import { DeletionGuard, type HeldRound } from './deletion-guard.js';
 import type { RecordContent } from './entry-record.js';
 import { EntryStore } from './entry-store.js';
-import { RELEASE_AFTER, releaseMemory } from './release-memory.js';
+import { RELEASE_AFTER, releaseMemory } from '../memory/release-memory.js';
 import { ReplicaIndex, type ReplicaIndexParts, type ReplicaIndexShare } from './replica-index.js';
 import { PhoneReadings } from './phone-readings.js';
 import type { ReplicaNotice } from './replica-notice.js';

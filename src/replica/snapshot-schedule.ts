@@ -4,7 +4,7 @@
  * an AD polled every half minute changes a little most times), and once more on shutdown if the
  * copy changed since. A write that fails is logged; the copy keeps serving.
  */
-import { RELEASE_AFTER, releaseMemory } from './release-memory.js';
+import { RELEASE_AFTER, releaseMemory } from '../memory/release-memory.js';
 import type { ReplicaEngine, ReplicaLogger } from './replica-engine.js';
 
 export const SNAPSHOT_INTERVAL_MS = 5 * 60_000;

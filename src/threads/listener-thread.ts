@@ -21,6 +21,7 @@ import { AttachedReplicaMount } from '../directory/attached-replica-mount.js';
 import { Directory } from '../directory/directory.js';
 import type { MountedSource } from '../directory/mounted-source.js';
 import { SharedTurns } from '../auth/shared-turns.js';
+import { collectWhenIdle } from '../memory/idle-collection.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { loadServerTls } from '../protocol/tls-context.js';
 import { LdapServer } from '../server.js';
@@ -58,6 +59,8 @@ class ListenerThread {
   readonly #server: LdapServer;
   /** Reloads in the order the main thread sent them, each once its source types are loaded. */
   #reloads: Promise<void> = Promise.resolve();
+  /** Stops the collection this thread runs when it goes quiet (its heap is its own). */
+  #stopCollecting: (() => void) | undefined;
 
   /** `factories`: how to build the source types of `data.config` (sourceFactories). */
   constructor(
@@ -91,6 +94,7 @@ class ListenerThread {
     // An attached replica mount starts once the main thread has told it of its copy.
     await this.#generation.directory.start(new AbortController().signal);
     this.#server.open();
+    this.#stopCollecting = collectWhenIdle();
     this.#post({ kind: 'ready' });
   }
 
@@ -181,6 +185,7 @@ class ListenerThread {
   }
 
   async #close(drainMs: number): Promise<void> {
+    this.#stopCollecting?.();
     await this.#server.close(drainMs);
     await this.#generation.directory.close();
     this.#events.flush();

@@ -1,6 +1,6 @@
 /** After a big round, one full collection runs once the round has ended; requests meanwhile share it. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { memoryReleased, releaseMemory } from '../../src/replica/release-memory.js';
+import { memoryReleased, releaseMemory } from '../../src/memory/release-memory.js';
 
 const global = globalThis as { gc?: () => void };
 const exposed = global.gc;
