@@ -1,10 +1,11 @@
 /**
  * A full garbage collection after a replica's big rounds (a first load, a restore, a full listing
- * applied as a diff), and when an event loop goes quiet after work (idle-collection.ts). Loading 100,000 people leaves tens of megabytes of parsed rows that V8 has
- * promoted to its old space and keeps, committed, until a full collection that may not come for a
- * long time: measured on 100,000 AD-shaped people, RSS after load falls from about 316 MB to 278 MB.
- * Node exposes `gc` only behind a flag, which the V8 API can set at run time; a process started with
- * `--expose-gc` already has it. Costs one pause of well under a second after a round of seconds.
+ * applied as a diff), and when an event loop goes quiet after work (idle-collection.ts). Loading
+ * 100,000 people leaves tens of megabytes of parsed rows that V8 has promoted to its old space and
+ * keeps, committed, until a full collection that may not come for a long time: measured on 100,000
+ * AD-shaped people, RSS after load falls from about 316 MB to 278 MB. Node exposes `gc` only behind
+ * a flag, which the V8 API can set at run time; a process started with `--expose-gc` already has it.
+ * Costs one pause of well under a second after a round of seconds.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
