@@ -25,6 +25,7 @@ import { Presenter } from './directory/presenter.js';
 import { Schema } from './schema/schema.js';
 import { FieldMap } from './mapping/field-map.js';
 import { collectWhenIdle } from './memory/idle-collection.js';
+import { setMarkingTriggers } from './memory/marking-triggers.js';
 import type { Logger } from './observability/logger.js';
 import type { ServerEvents } from './observability/server-events.js';
 import { loadServerTls, TlsSetupError, type ServerTls } from './protocol/tls-context.js';
@@ -272,6 +273,8 @@ export function sessionServices(
 
 export async function startDirbridge(config: Config, logger: Logger): Promise<Running> {
   const startup = new AbortController();
+  // Before the sources load, and for every listener thread (the flags are the process's).
+  setMarkingTriggers();
   // A certificate or a port problem stops start-up before the sources load: it is the first and only
   // line the operator sees, not one after minutes of loading and its log lines.
   const tls = serverTls(config);
