@@ -443,32 +443,46 @@ async function runAll(load: LoadGenerator, setups: readonly Setup[]): Promise<Me
 
 // ---- main -------------------------------------------------------------------------------------------
 
-function rssOf(server: Server): Rss {
-  const loaded = Math.round(memoryMiB(server.pid, 'VmRSS'));
-  return { loaded, after: loaded, settled: loaded, peak: Math.round(memoryMiB(server.pid, 'VmHWM')) };
+/** A server's memory at one moment, MiB: its RSS then and the most it has held so far. */
+interface Sample {
+  readonly rss: number;
+  readonly peak: number;
+}
+
+/** Every server of a setup, sampled at one moment. */
+interface Reading {
+  readonly server: Sample;
+  readonly alone?: Sample;
+  readonly threads?: Sample;
+}
+
+function sampleOf(server: Server): Sample {
+  return {
+    rss: Math.round(memoryMiB(server.pid, 'VmRSS')),
+    peak: Math.round(memoryMiB(server.pid, 'VmHWM')),
+  };
+}
+
+function readingOf(setup: Setup): Reading {
+  const { server, alone, threaded } = setup;
+  return {
+    server: sampleOf(server),
+    ...(alone && threaded ? { alone: sampleOf(alone), threads: sampleOf(threaded) } : {}),
+  };
 }
 
 /**
- * RSS once every size is loaded; `after` and `peak` are read again right after the runs, and
- * `settled` once the servers have been idle SETTLE_SECONDS after them.
+ * A setup's memory from its three readings: once every size is loaded, right after the runs, and
+ * once the servers have idled SETTLE_SECONDS after them (the peak from the last).
  */
-function memoryOf(setup: Setup, loaded?: Memory, after?: Memory): Memory {
-  const now = (server: Server, before: Rss | undefined, ran: Rss | undefined): Rss => {
-    const rss = rssOf(server);
-    if (!before) return rss;
-    if (!ran) return { ...before, after: rss.after, settled: rss.after, peak: rss.peak };
-    return { ...ran, settled: rss.loaded, peak: rss.peak };
+function memoryOf(size: number, loaded: Reading, after: Reading, settled: Reading): Memory {
+  const rss = (server: keyof Reading): Rss | undefined => {
+    const [first, ran, last] = [loaded[server], after[server], settled[server]];
+    if (!first || !ran || !last) return undefined;
+    return { loaded: first.rss, after: ran.rss, settled: last.rss, peak: last.peak };
   };
-  return {
-    size: setup.size,
-    server: now(setup.server, loaded?.server, after?.server),
-    ...(setup.alone && setup.threaded
-      ? {
-          alone: now(setup.alone, loaded?.alone, after?.alone),
-          threads: now(setup.threaded, loaded?.threads, after?.threads),
-        }
-      : {}),
-  };
+  const [alone, threads] = [rss('alone'), rss('threads')];
+  return { size, server: rss('server')!, ...(alone && threads ? { alone, threads } : {}) };
 }
 
 export async function compareBench(): Promise<void> {
@@ -479,11 +493,13 @@ export async function compareBench(): Promise<void> {
     for (const size of SIZES) {
       setups.push(await setUp(mkdtempSync(join(tmpdir(), 'dirbridge-bench-compare-')), size));
     }
-    const loaded = setups.map((setup) => memoryOf(setup));
+    const loaded = setups.map(readingOf);
     const measured = await runAll(load, setups);
-    const after = setups.map((setup, index) => memoryOf(setup, loaded[index]));
+    const after = setups.map(readingOf);
     await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
-    const memory = setups.map((setup, index) => memoryOf(setup, loaded[index], after[index]));
+    const memory = setups.map((setup, index) =>
+      memoryOf(setup.size, loaded[index]!, after[index]!, readingOf(setup)),
+    );
     const context = { loadBefore, seconds: SECONDS, exportSeconds: EXPORT_SECONDS, threads: THREADS, memory };
     process.stdout.write(`${report(measured, WORKLOADS, context)}\n`);
   } finally {
