@@ -6,7 +6,7 @@
  * and is given ~15 MB of room, while the young generation (`--max-semi-space-size=8`) grows to 16 MB
  * under load: measured with `--trace-incremental-marking`, 32 connections exporting 100,000 people
  * then ran a full collection every 0.3–1 s (13 in 8 s), each started with the room untouched. With
- * the triggers below, 3 in 8 s, and the server's CPU per page fell from 6.8–8.9 ms to 5.5–6.4 ms
+ * the triggers below, 3–5 in 8 s, and the server's CPU per page fell from 6.8–8.9 ms to 5.5–6.4 ms
  * (three alternated runs each; slapd beside it unchanged).
  */
 import { setFlagsFromString } from 'node:v8';
